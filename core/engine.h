@@ -1,0 +1,178 @@
+/*
+** The engine object and the internal interfaces between the core's layers.
+**
+** Layers, each knowing only those above it in this list:
+**   model (model.h) -> plugin host (plugin_host.c, plugin_ffi.c)
+**   -> Lua host (lua_*.c) -> import/cycle (import.c, cycle.c)
+**   -> report (report.c) -> the command (cli/mejora.c).
+** Functions shared between files are mj__name; everything else is static.
+*/
+#ifndef MJ_ENGINE_H
+#define MJ_ENGINE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "mejora.h"
+#include "mejora/plugin.h"
+#include "model.h"
+
+typedef struct lua_State lua_State;
+typedef struct mj_plugin mj_plugin;       /* a checked descriptor */
+typedef struct mj_registry mj_registry;   /* plugin_host.c */
+
+/* A live plugin instance: the plugin, its validated config, its state. */
+typedef struct mj_instance {
+  const mj_plugin *plugin;
+  const mj_plugin_desc *desc;
+  const void *ops;        /* desc->ops, size-checked for the kind */
+  void *inst;             /* what create()/open() returned */
+  mj_ctx *ctx;
+  mj_config *cfg;
+  const char *name;       /* instance name (use ... { as = }) */
+} mj_instance;
+
+struct mj_engine {
+  mj_opts opts;           /* copied; strings owned below */
+  char *opt_plugin_path;
+  char *opt_store;
+  mj_error err;           /* the last error */
+
+  lua_State *L;           /* the sandboxed playbook state */
+  mj_model *model;        /* the loaded playbook, or NULL */
+  mj_registry *plugins;   /* discovered plugins and loaded modules */
+
+  mj_instance *store;     /* the open store, or NULL */
+  char *store_uri;
+
+  mj_instance **instances;/* scorers/notifiers the playbook uses */
+  size_t n_instances;
+};
+
+/* ---- error.c ---------------------------------------------------------- */
+
+/* Set e->err and return code. The message is formatted as given. */
+int mj__seterr(mj_engine *e, int code, const char *fmt, ...)
+    MJ__PRINTF(3, 4);
+/* Same with a location; msg becomes "file:line: ..." (col 0) or
+** "file:line:col: ..." so every message says where. */
+int mj__seterr_at(mj_engine *e, int code, const char *file, int line, int col,
+                  const char *fmt, ...) MJ__PRINTF(6, 7);
+/* Fill any mj_error (plugins' err, scratch errors). */
+int mj__error_v(mj_error *err, int code, const char *file, int line, int col,
+                const char *fmt, va_list ap);
+int mj__error(mj_error *err, int code, const char *fmt, ...) MJ__PRINTF(3, 4);
+/* Copy a plugin-filled error into the engine, prefixing context (may be
+** NULL), e.g. "storage sqlite: ". A code of 0 becomes fallback_code. */
+int mj__seterr_from(mj_engine *e, const mj_error *err, int fallback_code,
+                    const char *context);
+void mj__clearerr(mj_engine *e);
+
+/* ---- engine.c --------------------------------------------------------- */
+
+void mj__log(mj_engine *e, int level, const char *fmt, ...) MJ__PRINTF(3, 4);
+void mj__logv(mj_engine *e, int level, const char *fmt, va_list ap);
+/* opts.now or the real clock, seconds since the epoch. */
+int64_t mj__now(const mj_engine *e);
+/* Open the store if not yet open (mj_store_open(e, NULL)). */
+int mj__store_ensure(mj_engine *e);
+/* Storage ops of the open store (after mj__store_ensure). */
+#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
+/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
+char *mj__path_join(const char *dir, const char *path);
+/* Instances for the model's `use` declarations (and defaults), made on
+** first need; find one by kind and instance name. */
+int mj__instances_ensure(mj_engine *e);
+mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
+                                  const char *name);
+
+/* ---- plugin_host.c ---------------------------------------------------- */
+
+int mj__registry_new(mj_engine *e);
+void mj__registry_free(mj_engine *e);
+/* Discover (once) and return the plugin of that kind and name. On failure
+** e->err says what was searched and what exists. */
+int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
+                    const mj_plugin **out);
+/* Any kind, by name (for mejora.plugin("NAME")). */
+int mj__plugin_find_any(mj_engine *e, const char *name,
+                        const mj_plugin **out);
+const mj_plugin_desc *mj__plugin_desc(const mj_plugin *p);
+const char *mj__plugin_path(const mj_plugin *p);
+const char *mj__kind_name(mj_plugin_kind kind);
+/* Validate options against the plugin's schema (use may be NULL for no
+** options) and create an instance. Storage instances are created with
+** ops->open(uri), others with ops->create(cfg). */
+int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
+                     const char *uri, mj_instance **out);
+void mj__instance_free(mj_engine *e, mj_instance *in);
+/* The host table handed to plugins. */
+const mj_host_api *mj__host_api(void);
+/* Read a source through a collector plugin ("csv") into sink. */
+int mj__collect(mj_engine *e, const char *collector, const char *source,
+                const mj_sink *sink);
+
+/* ---- plugin_ffi.c ----------------------------------------------------- */
+
+/* Push mejora.plugin(name)'s table of exported functions (Lua side). */
+int mj__ffi_push_plugin(lua_State *L, mj_engine *e, const char *name);
+
+/* ---- lua_host.c / lua_sandbox.c / lua_dsl.c --------------------------- */
+
+int mj__lua_open(mj_engine *e);
+void mj__lua_close(mj_engine *e);
+/* Evaluate a playbook in a fresh sandboxed env and build a linked model.
+** On error *out is NULL, e->err says "file:line: what". */
+int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
+                 mj_model **out);
+/* Free a model and the Lua references it holds. NULL: no-op. */
+void mj__model_free(mj_engine *e, mj_model *m);
+
+/* ---- figures of one cycle (figset.c) ---------------------------------- */
+
+typedef struct mj_figset {
+  mj_arena arena;
+  mj_result_rec *items;
+  size_t n, cap;
+} mj_figset;
+
+/* Copy a figure in (strings included). */
+int mj__figset_add(mj_figset *fs, const mj_result_rec *r);
+/* The figure matching every non-NULL key (metric is required). */
+const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
+                                     const char *metric,
+                                     const char *questionnaire,
+                                     const char *question,
+                                     const char *requirement,
+                                     const char *segment);
+void mj__figset_free(mj_figset *fs);
+
+/* ---- lua_trigger.c ---------------------------------------------------- */
+
+/*
+** Call plan p's `when` with the cycle's figures. *fired is 1 when it
+** returned true. The figures it read are written to *evidence as a JSON
+** array (caller frees with free()). A Lua error is returned as
+** MJ_ERUNTIME with "file:line: message".
+*/
+int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                     int *fired, char **evidence);
+
+/* ---- answer.c / import.c ---------------------------------------------- */
+
+/*
+** Parse one answer's text against its question: "" is skipped, "NA"/"N/A"
+** (any case) or "no experience" is N/A (if allowed), otherwise a value of
+** the question's type and range. On a bad value returns MJ_EVALIDATE and
+** writes the reason (no location) to why.
+*/
+int mj__answer_parse(const mj_question *q, const char *text, size_t len,
+                     mj_answer_rec *out, char *why, size_t whylen);
+
+/* ---- cycle.c / report.c ----------------------------------------------- */
+
+int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
+int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
+                    size_t *len);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+** The figures of one cycle, kept in memory for plan triggers and reports.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+int mj__figset_add(mj_figset *fs, const mj_result_rec *r)
+{
+  if (fs->n == fs->cap) {
+    size_t cap = fs->cap ? fs->cap * 2 : 64;
+    mj_result_rec *items = realloc(fs->items, cap * sizeof *items);
+    if (!items)
+      return MJ_ENOMEM;
+    fs->items = items;
+    fs->cap = cap;
+  }
+  mj_result_rec c = *r;
+  mj_arena *a = &fs->arena;
+  c.scorer = mj__arena_strdup(a, r->scorer);
+  c.metric = mj__arena_strdup(a, r->metric);
+  c.questionnaire = mj__arena_strdup(a, r->questionnaire);
+  c.question = mj__arena_strdup(a, r->question);
+  c.requirement = mj__arena_strdup(a, r->requirement);
+  c.segment = mj__arena_strdup(a, r->segment);
+  if ((r->scorer && !c.scorer) || (r->metric && !c.metric) ||
+      (r->questionnaire && !c.questionnaire) ||
+      (r->question && !c.question) ||
+      (r->requirement && !c.requirement) || (r->segment && !c.segment))
+    return MJ_ENOMEM;
+  fs->items[fs->n++] = c;
+  return MJ_OK;
+}
+
+static int key_ok(const char *want, const char *have)
+{
+  return !want || (have && strcmp(want, have) == 0);
+}
+
+const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
+                                     const char *metric,
+                                     const char *questionnaire,
+                                     const char *question,
+                                     const char *requirement,
+                                     const char *segment)
+{
+  for (size_t i = 0; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (key_ok(scorer, r->scorer) && key_ok(metric, r->metric) &&
+        key_ok(questionnaire, r->questionnaire) &&
+        key_ok(question, r->question) &&
+        key_ok(requirement, r->requirement) && key_ok(segment, r->segment))
+      return r;
+  }
+  return NULL;
+}
+
+void mj__figset_free(mj_figset *fs)
+{
+  free(fs->items);
+  mj__arena_free(&fs->arena);
+  memset(fs, 0, sizeof *fs);
+}

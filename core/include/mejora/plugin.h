@@ -1,0 +1,442 @@
+/*
+** mejora plugin ABI: what a plugin exports and what the host hands it.
+**
+** A plugin is a shared object exporting one function that returns a
+** constant descriptor (mj_plugin_desc). The host checks the descriptor's
+** magic, ABI version, size and fingerprint before it calls anything else in
+** the plugin, and refuses a plugin built for another ABI with a message that
+** names both versions.
+**
+** Plugins do not link against libmejora: everything they need from the host
+** comes through the mj_host_api table passed to load() and create().
+**
+** This header needs only <stddef.h> and <stdint.h>; no Lua, libffi or SQLite
+** type appears in it.
+**
+** ABI rules (the SQLite sqlite3ext.h rule):
+**   - structs marked APPEND-ONLY grow only at their end; a released field
+**     never moves or changes type;
+**   - a new field or function bumps MJ_PLUGIN_ABI_MINOR; any other change
+**     bumps MJ_PLUGIN_ABI_MAJOR;
+**   - every table starts with its own size, so either side can tell which
+**     fields the other was built with.
+*/
+#ifndef MEJORA_PLUGIN_H
+#define MEJORA_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mejora/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
+#define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
+#define MJ_PLUGIN_ABI_MINOR 0       /* bump: appended fields/functions */
+
+/*
+** Pointer, long, double and size_t widths and the byte order, packed so a
+** plugin built for another data model is refused rather than crashed.
+*/
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define MJ__LITTLE_ENDIAN_TEST 0u
+#else
+#define MJ__LITTLE_ENDIAN_TEST 1u
+#endif
+#define MJ_ABI_FINGERPRINT                                                   \
+  ((uint32_t)(sizeof(void *) | (sizeof(long) << 5) | (sizeof(double) << 10) | \
+              (sizeof(size_t) << 15) | (sizeof(int) << 20) |                 \
+              (MJ__LITTLE_ENDIAN_TEST << 25)))
+
+#if defined(__GNUC__)
+#define MJ_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define MJ__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MJ_PLUGIN_EXPORT
+#define MJ__PRINTF(f, a)
+#endif
+
+typedef enum mj_plugin_kind {
+  MJ_KIND_STORAGE = 1,   /* where responses, results and plans live */
+  MJ_KIND_SCORER = 2,    /* turns answers into figures */
+  MJ_KIND_NOTIFIER = 3,  /* tells people what happened */
+  MJ_KIND_COLLECTOR = 4  /* brings responses in */
+} mj_plugin_kind;
+
+enum { MJ_LOG_ERROR = 0, MJ_LOG_WARN = 1, MJ_LOG_INFO = 2, MJ_LOG_DEBUG = 3 };
+
+/* The host's record of one plugin instance; pass it back to host->log. */
+typedef struct mj_ctx mj_ctx;
+/* An instance's validated configuration; read it with host->cfg_*. */
+typedef struct mj_config mj_config;
+
+/*
+** Option schema: one row per key a plugin accepts in a playbook's
+** `use "KIND.NAME" { ... }`. Unknown keys, wrong types and missing
+** required keys are refused by the host before create() is called.
+*/
+typedef enum mj_opt_type {
+  MJ_OPT_STRING = 1,
+  MJ_OPT_INT = 2,
+  MJ_OPT_NUMBER = 3,
+  MJ_OPT_BOOL = 4
+} mj_opt_type;
+
+typedef struct mj_option {
+  const char *name;
+  mj_opt_type type;
+  const char *def;         /* default as text, NULL for none */
+  int required;
+  const char *description;
+} mj_option;               /* arrays end with a row whose name is NULL */
+
+/*
+** Functions a plugin exports to playbooks, called from Lua as
+** mejora.plugin("NAME").FUNCTION(...) through libffi.
+**
+** Declare them with MJ_EXPORT: the compiler checks that fn has exactly the
+** declared type (a mismatch is "comparison of distinct pointer types"), and
+** the same tokens become the signature the host parses. Allowed types:
+** void (return only), bool, int, int32_t, int64_t, double, const char *
+** (arguments: borrowed for the call; a returned string is borrowed and
+** copied by the host at once, so return static or instance-owned text).
+*/
+typedef void (*mj_cfunc)(void);
+typedef struct mj_export {
+  const char *name;
+  const char *sig;         /* "double(double p, int64_t n)" */
+  mj_cfunc fn;
+  size_t typecheck;        /* unused at run time; see MJ_EXPORT */
+} mj_export;               /* arrays end with a row whose name is NULL */
+
+#define MJ_EXPORT(fn, ret, params)                                           \
+  { #fn, #ret #params, (mj_cfunc)(fn), sizeof((ret(*) params)0 == &(fn)) }
+
+/* ---------------------------------------------------------------------
+** The host API table. APPEND-ONLY: test api_size before using a field
+** added after ABI 1.0.
+*/
+typedef struct mj_host_api {
+  size_t api_size;
+  unsigned abi_major, abi_minor;
+
+  /* Logging through the embedding application's log function. */
+  void (*log)(mj_ctx *ctx, int level, const char *fmt, ...) MJ__PRINTF(3, 4);
+
+  /* Memory from the engine's allocator. */
+  void *(*alloc)(size_t n);
+  void *(*realloc)(void *p, size_t n);
+  void (*free)(void *p);
+  char *(*strdup)(const char *s);
+
+  /* Fill *err (code and formatted message); returns code. */
+  int (*error)(mj_error *err, int code, const char *fmt, ...) MJ__PRINTF(3, 4);
+  /* Same, with a location: file, row (or line) and column, 0 if unknown. */
+  int (*error_at)(mj_error *err, int code, const char *file, int line,
+                  int col, const char *fmt, ...) MJ__PRINTF(6, 7);
+
+  /* Validated instance options; NULL/def when the key was not given. */
+  const char *(*cfg_str)(const mj_config *cfg, const char *key);
+  int64_t (*cfg_int)(const mj_config *cfg, const char *key, int64_t def);
+  double (*cfg_num)(const mj_config *cfg, const char *key, double def);
+  int (*cfg_bool)(const mj_config *cfg, const char *key, int def);
+  /* The folder of the playbook the instance was declared in ("." if none):
+  ** relative paths in options are resolved against it. */
+  const char *(*cfg_basedir)(const mj_config *cfg);
+} mj_host_api;
+
+/* ---------------------------------------------------------------------
+** Records that cross the storage and scorer boundaries. Strings are
+** borrowed for the duration of the call that hands them over.
+*/
+
+/* An answer's state: a value, "no experience" (N/A), or not answered. */
+typedef enum mj_answer_state {
+  MJ_ANSWER_VALUE = 0,
+  MJ_ANSWER_NA = 1,
+  MJ_ANSWER_SKIPPED = 2
+} mj_answer_state;
+
+typedef struct mj_answer_rec {
+  const char *question;
+  mj_answer_state state;
+  double num;              /* numeric value (scales, NPS), else NAN */
+  const char *text;        /* text value (open text), else NULL */
+} mj_answer_rec;
+
+typedef struct mj_response_rec {
+  const char *id;          /* unique per store: re-import adds nothing */
+  const char *questionnaire;
+  int version;             /* questionnaire version answered */
+  const char *customer;    /* may be NULL */
+  const char *segment;     /* may be NULL */
+  const char *wave;        /* may be NULL */
+  int64_t submitted_at;    /* seconds since the epoch, UTC; 0 if unknown */
+  const char *source;      /* e.g. the file it came from */
+  const mj_answer_rec *answers;
+  size_t n_answers;
+} mj_response_rec;
+
+/* One answer with its response's context, as storage scans hand it out. */
+typedef struct mj_answer_row {
+  const char *response;
+  const char *customer;
+  const char *segment;
+  const char *wave;
+  int64_t submitted_at;
+  mj_answer_rec answer;
+} mj_answer_row;
+
+typedef struct mj_customer_rec {
+  const char *id;
+  const char *segment;
+  const char *name;
+  const char *lang;
+  const char *channel;
+  const char *email;
+  int consent;             /* 1 may be surveyed, 0 opted out */
+} mj_customer_rec;
+
+/* One figure of a cycle. value/ci_low/ci_high are NAN where not defined. */
+typedef struct mj_result_rec {
+  int64_t cycle;
+  const char *scorer;
+  const char *metric;
+  const char *questionnaire; /* NULL for requirement-level figures */
+  const char *question;      /* NULL for requirement-level figures */
+  const char *requirement;   /* NULL for question-level figures */
+  const char *segment;       /* "all" for the whole sample */
+  uint64_t n;                /* answers used */
+  uint64_t n_excluded;       /* N/A, skipped or invalid answers left out */
+  double value, ci_low, ci_high;
+} mj_result_rec;
+
+typedef struct mj_cycle_rec {
+  int64_t id;
+  const char *name;
+  int64_t started_at, finished_at;  /* finished_at 0 while running */
+  const char *status;               /* "running", "done", "failed" */
+} mj_cycle_rec;
+
+typedef struct mj_plan_rec {
+  const char *id;
+  const char *status;       /* "open", "closed", ... */
+  const char *owner;
+  int64_t due_at;
+  int64_t opened_cycle;
+  int64_t opened_at, updated_at;
+  const char *evidence;     /* JSON array of the figures that opened it */
+  const char *actions;      /* JSON array of {text, owner, due_at, status} */
+  const char *note;
+} mj_plan_rec;
+
+typedef struct mj_plan_event_rec {
+  const char *plan;
+  int64_t cycle;
+  int64_t at;
+  const char *kind;         /* "opened", "updated", ... */
+  const char *note;
+} mj_plan_event_rec;
+
+/* An event for notifiers (collectd's notification_t shape). */
+typedef struct mj_meta {
+  const char *key;
+  const char *value;
+} mj_meta;
+
+typedef struct mj_event {
+  const char *kind;          /* "plan.opened", "cycle.done", ... */
+  int severity;              /* MJ_LOG_* */
+  int64_t time;
+  const char *subject;
+  const char *message;
+  const mj_meta *meta;
+  size_t n_meta;
+} mj_event;
+
+/* ---------------------------------------------------------------------
+** Kind operation tables. Each is APPEND-ONLY and starts with ops_size.
+** Every operation takes the instance first and mj_error *err last, and
+** returns MJ_OK or a negative MJ_E* code with *err filled.
+*/
+
+/* Storage callbacks: return MJ_OK to go on, anything else stops the scan
+** and is returned by it. Records are borrowed for the call. */
+typedef int (*mj_answer_cb)(void *ud, const mj_answer_row *row);
+typedef int (*mj_result_cb)(void *ud, const mj_result_rec *rec);
+typedef int (*mj_plan_cb)(void *ud, const mj_plan_rec *rec);
+typedef int (*mj_plan_event_cb)(void *ud, const mj_plan_event_rec *rec);
+typedef int (*mj_cycle_cb)(void *ud, const mj_cycle_rec *rec);
+
+typedef struct mj_storage_ops {
+  size_t ops_size;
+  /* uri is the part after "KIND:" (a path for sqlite). Opening also
+  ** migrates the schema forward to the plugin's newest version. */
+  int (*open)(const mj_host_api *host, mj_ctx *ctx, const char *uri,
+              void **inst, mj_error *err);
+  void (*close)(void *inst);
+  int (*schema_version)(void *inst, int *version, mj_error *err);
+  int (*begin)(void *inst, mj_error *err);
+  int (*commit)(void *inst, mj_error *err);
+  int (*rollback)(void *inst, mj_error *err);
+
+  int (*put_customer)(void *inst, const mj_customer_rec *c, mj_error *err);
+  /* *inserted is 0 when a response with that id was already stored. */
+  int (*put_response)(void *inst, const mj_response_rec *r, int *inserted,
+                      mj_error *err);
+  int (*count_responses)(void *inst, const char *questionnaire,
+                         int64_t *n, mj_error *err);
+  /* Every stored answer of a questionnaire, in response order. */
+  int (*scan_answers)(void *inst, const char *questionnaire, mj_answer_cb cb,
+                      void *ud, mj_error *err);
+
+  int (*cycle_open)(void *inst, const char *name, int64_t at, int64_t *id,
+                    mj_error *err);
+  int (*cycle_close)(void *inst, int64_t id, const char *status, int64_t at,
+                     mj_error *err);
+  /* The newest cycle with status "done" (or *found = 0). */
+  int (*last_cycle)(void *inst, mj_cycle_cb cb, void *ud, int *found,
+                    mj_error *err);
+  int (*put_result)(void *inst, const mj_result_rec *r, mj_error *err);
+  int (*scan_results)(void *inst, int64_t cycle, mj_result_cb cb, void *ud,
+                      mj_error *err);
+
+  /* Plans: upsert by id; scan one (id) or all (id NULL). */
+  int (*put_plan)(void *inst, const mj_plan_rec *p, mj_error *err);
+  int (*scan_plans)(void *inst, const char *id, mj_plan_cb cb, void *ud,
+                    mj_error *err);
+  int (*put_plan_event)(void *inst, const mj_plan_event_rec *ev,
+                        mj_error *err);
+  int (*scan_plan_events)(void *inst, const char *plan, mj_plan_event_cb cb,
+                          void *ud, mj_error *err);
+
+  /* The notification outbox: every event with its delivery outcome. */
+  int (*put_notification)(void *inst, int64_t cycle, const char *notifier,
+                          const mj_event *ev, const char *status,
+                          const char *detail, mj_error *err);
+} mj_storage_ops;
+
+/* A scorer's input: the valid answers of one question (or of all the
+** questions measuring one requirement) in one segment. */
+typedef struct mj_sample {
+  const char *qtype;       /* question type, e.g. "nps", "scale5" */
+  int scale_min, scale_max;
+  const double *values;    /* valid numeric answers only */
+  size_t n;
+  uint64_t n_excluded;     /* N/A, skipped and invalid answers */
+} mj_sample;
+
+/* One figure a scorer computes; NAN where a bound is not defined. */
+typedef struct mj_figure {
+  const char *metric;      /* "nps", "promoters", "t2b", "mean", ... */
+  double value, ci_low, ci_high;
+  uint64_t n;
+} mj_figure;
+
+typedef struct mj_figure_sink {
+  void *ud;
+  int (*emit)(void *ud, const mj_figure *f, mj_error *err);
+} mj_figure_sink;
+
+typedef struct mj_scorer_ops {
+  size_t ops_size;
+  /* Question types scored, NULL-terminated; "scale*" matches by prefix. */
+  const char *const *qtypes;
+  /* Metric names it may emit, NULL-terminated (for docs and listings). */
+  const char *const *metrics;
+  int (*create)(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
+                void **inst, mj_error *err);
+  void (*destroy)(void *inst);
+  int (*score)(void *inst, const mj_sample *s, const mj_figure_sink *out,
+               mj_error *err);
+} mj_scorer_ops;
+
+typedef struct mj_notifier_ops {
+  size_t ops_size;
+  int (*create)(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
+                void **inst, mj_error *err);
+  void (*destroy)(void *inst);
+  /* MJ_OK delivered, MJ_RETRY try later, negative: failed (recorded). */
+  int (*notify)(void *inst, const mj_event *ev, mj_error *err);
+} mj_notifier_ops;
+
+/* Where a collector pushes what it reads. row numbers count the header as
+** row 1; cells are NUL-terminated, lens excludes the NUL. */
+typedef struct mj_sink {
+  void *ud;
+  int (*header)(void *ud, const char *const *names, size_t n, mj_error *err);
+  int (*row)(void *ud, uint64_t row, const char *const *cells,
+             const size_t *lens, size_t n, mj_error *err);
+} mj_sink;
+
+typedef struct mj_collector_ops {
+  size_t ops_size;
+  int (*create)(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
+                void **inst, mj_error *err);
+  void (*destroy)(void *inst);
+  /* Read source (a path) and push its header then every row to sink.
+  ** A malformed file is an MJ_EDATA error with row and column. */
+  int (*collect)(void *inst, const char *source, const mj_sink *sink,
+                 mj_error *err);
+} mj_collector_ops;
+
+/* ---------------------------------------------------------------------
+** The descriptor. The first five fields are fixed forever; the host
+** reads nothing past desc_size.
+*/
+typedef struct mj_plugin_desc {
+  uint32_t magic;          /* MJ_PLUGIN_MAGIC */
+  uint16_t abi_major, abi_minor;
+  uint32_t desc_size;      /* sizeof(mj_plugin_desc) as the plugin saw it */
+  uint32_t abi_fingerprint;/* MJ_ABI_FINGERPRINT */
+  const char *name;        /* [a-z0-9_-]+, unique per kind */
+  const char *version;
+  const char *description;
+  const char *license;
+  mj_plugin_kind kind;
+  const mj_option *options;          /* NULL-terminated, may be NULL */
+  /* Optional process-wide set-up/tear-down, reference-counted by the host
+  ** across engines. Never keep host or engine state in a static. */
+  int (*load)(const mj_host_api *host, mj_error *err);
+  void (*unload)(void);
+  const void *ops;                   /* mj_<kind>_ops */
+  const mj_export *exports;          /* NULL-terminated, may be NULL */
+} mj_plugin_desc;
+
+#define MJ_PLUGIN_HEADER                                                     \
+  MJ_PLUGIN_MAGIC, MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR,                 \
+      (uint32_t)sizeof(mj_plugin_desc), MJ_ABI_FINGERPRINT
+
+typedef const mj_plugin_desc *(*mj_plugin_entry_fn)(void);
+
+/*
+** MJ_PLUGIN_DEFINE(id, desc) defines mj_plugin_<id>_entry (unique, so the
+** in-tree plugins can be linked statically into one program) and, in a
+** module build (MJ_PLUGIN_MODULE defined), the generic mj_plugin_entry the
+** loader looks up.
+*/
+#ifdef MJ_PLUGIN_MODULE
+#define MJ_PLUGIN_DEFINE(id, desc)                                           \
+  MJ_PLUGIN_EXPORT const mj_plugin_desc *mj_plugin_##id##_entry(void);       \
+  MJ_PLUGIN_EXPORT const mj_plugin_desc *mj_plugin_##id##_entry(void)        \
+  {                                                                          \
+    return &(desc);                                                          \
+  }                                                                          \
+  MJ_PLUGIN_EXPORT const mj_plugin_desc *mj_plugin_entry(void);              \
+  MJ_PLUGIN_EXPORT const mj_plugin_desc *mj_plugin_entry(void)               \
+  {                                                                          \
+    return &(desc);                                                          \
+  }
+#else
+#define MJ_PLUGIN_DEFINE(id, desc)                                           \
+  const mj_plugin_desc *mj_plugin_##id##_entry(void);                        \
+  const mj_plugin_desc *mj_plugin_##id##_entry(void) { return &(desc); }
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif

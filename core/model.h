@@ -1,0 +1,170 @@
+/*
+** The model: what a playbook declares, validated and linked.
+**
+** A model is built whole by the DSL (lua_dsl.c) and replaces the engine's
+** previous one only when every declaration validated and every reference
+** resolved. All its memory lives in one arena, freed at once.
+*/
+#ifndef MJ_MODEL_H
+#define MJ_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* Where a declaration was written: "playbook.lua", 12. */
+typedef struct mj_pos {
+  const char *file;
+  int line;
+} mj_pos;
+
+/* A text in several languages; lang NULL for a plain string. */
+typedef struct mj_text {
+  const char *lang;
+  const char *text;
+} mj_text;
+
+typedef struct mj_i18n {
+  mj_text *items;
+  size_t n;
+} mj_i18n;
+
+typedef struct mj_segment {
+  const char *id;
+  mj_i18n name;
+  mj_pos pos;
+} mj_segment;
+
+typedef struct mj_customer {
+  const char *id, *segment, *name, *lang, *channel, *email;
+  int consent;
+  mj_pos pos; /* for customers from CSV: the file and its data row */
+} mj_customer;
+
+typedef struct mj_requirement {
+  const char *id;
+  mj_i18n text;
+  const char *need;      /* "primary", "secondary", "tertiary" or NULL */
+  const char *dimension; /* e.g. "responsiveness", or NULL */
+  double target;         /* on the scale of the questions measuring it */
+  int has_target;
+  mj_pos pos;
+} mj_requirement;
+
+typedef enum mj_qkind {
+  MJ_Q_SCALE = 1, /* "scale5" ...: integers min..max with verbal labels */
+  MJ_Q_NPS = 2,   /* "nps": 0..10 */
+  MJ_Q_TEXT = 3   /* "text": open text */
+} mj_qkind;
+
+typedef struct mj_question {
+  const char *id;
+  mj_qkind kind;
+  const char *type;      /* as written: "scale5", "nps", "text" */
+  int min, max;          /* numeric range (scales and NPS) */
+  const char *labels;    /* label-set name, e.g. "excellent-poor" */
+  mj_i18n text;          /* the question as asked */
+  const char *measures;  /* requirement id, or NULL */
+  const mj_requirement *requirement; /* linked from measures */
+  int allow_na;          /* "no experience" is a valid answer */
+  int required;          /* a blank answer rejects the row */
+  int max_len;           /* text: longest answer in bytes, 0 = 4096 */
+  const char *ask_if;    /* condition on earlier answers, or NULL */
+  mj_pos pos;
+} mj_question;
+
+typedef struct mj_questionnaire {
+  const char *id;
+  mj_i18n title;
+  mj_question *questions;
+  size_t n_questions;
+  mj_pos pos;
+} mj_questionnaire;
+
+typedef struct mj_plan {
+  const char *id;
+  const char *owner;
+  const char *due;       /* as written: "30d", "2w" */
+  int due_days;          /* parsed from due */
+  const char **actions;
+  size_t n_actions;
+  int when_ref;          /* Lua registry ref of `when`, or LUA_NOREF (-2) */
+  const char *verify_metric; /* verify = { metric, test, alpha }, or NULL */
+  const char *verify_test;
+  double verify_alpha;
+  mj_pos pos;
+} mj_plan;
+
+/* `import = { { questionnaire = "q", file = "data/x.csv" } }` in a cycle. */
+typedef struct mj_import_decl {
+  const char *questionnaire;
+  const char *file;      /* resolved against the playbook's folder */
+  mj_pos pos;
+} mj_import_decl;
+
+typedef struct mj_cycle_decl {
+  const char *id;
+  mj_import_decl *imports;
+  size_t n_imports;
+  const char **scorers;  /* names; n_scorers 0: every scorer declared */
+  size_t n_scorers;
+  const char **notify;   /* notifier instance names; 0: every one */
+  size_t n_notify;
+  int min_n;             /* below this a figure is "too few answers" */
+  mj_pos pos;
+} mj_cycle_decl;
+
+/* One option of a `use "KIND.NAME" { key = value }` declaration. */
+typedef enum mj_value_type {
+  MJ_VAL_STRING = 1,
+  MJ_VAL_NUMBER = 2,
+  MJ_VAL_BOOL = 3
+} mj_value_type;
+
+typedef struct mj_kv {
+  const char *key;
+  mj_value_type type;
+  const char *str;       /* the value as text, for every type */
+  double num;
+  int boolean;
+} mj_kv;
+
+typedef struct mj_use {
+  const char *kind;      /* "scorer", "notifier", "storage", "collector" */
+  const char *name;      /* plugin name */
+  const char *as;        /* instance name (option "as"), default name */
+  mj_kv *opts;
+  size_t n_opts;
+  mj_pos pos;
+} mj_use;
+
+typedef struct mj_model {
+  mj_arena arena;
+  const char *file;      /* the playbook as named when loaded */
+  const char *dir;       /* its folder, for relative paths */
+  const char *store;     /* `store "sqlite:..."`, or NULL */
+  mj_segment *segments;           size_t n_segments;
+  mj_customer *customers;         size_t n_customers;
+  mj_requirement *requirements;   size_t n_requirements;
+  mj_questionnaire *questionnaires; size_t n_questionnaires;
+  mj_plan *plans;                 size_t n_plans;
+  mj_cycle_decl *cycles;          size_t n_cycles;
+  mj_use *uses;                   size_t n_uses;
+} mj_model;
+
+/* Lookups by id; NULL when absent. */
+const mj_segment *mj__model_segment(const mj_model *m, const char *id);
+const mj_customer *mj__model_customer(const mj_model *m, const char *id);
+const mj_requirement *mj__model_requirement(const mj_model *m,
+                                            const char *id);
+const mj_questionnaire *mj__model_questionnaire(const mj_model *m,
+                                                const char *id);
+const mj_question *mj__model_question(const mj_questionnaire *q,
+                                      const char *id);
+const mj_cycle_decl *mj__model_cycle(const mj_model *m, const char *id);
+
+/* Best text for lang from an mj_i18n: lang, then "en", then the first. */
+const char *mj__i18n_get(const mj_i18n *t, const char *lang);
+
+#endif
