@@ -1,0 +1,169 @@
+/*
+** Mock host for plugin tests: logging to a buffer, malloc, config pairs.
+*/
+#include "mock_host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+/* Test programs are single-threaded and short-lived: one log buffer. */
+static char log_buf[16384];
+
+struct mj_config {
+  const char *basedir;
+  const char *const *kv;
+};
+
+static void mock_log(mj_ctx *ctx, int level, const char *fmt, ...)
+{
+  (void)ctx;
+  size_t used = strlen(log_buf);
+  va_list ap;
+  va_start(ap, fmt);
+  int n = snprintf(log_buf + used, sizeof log_buf - used, "%d ", level);
+  if (n > 0 && (size_t)n < sizeof log_buf - used) {
+    used += (size_t)n;
+    vsnprintf(log_buf + used, sizeof log_buf - used, fmt, ap);
+    used = strlen(log_buf);
+    if (used + 1 < sizeof log_buf)
+      strcat(log_buf, "\n");
+  }
+  va_end(ap);
+}
+
+static char *mock_strdup(const char *s)
+{
+  return s ? strdup(s) : NULL;
+}
+
+static int fill(mj_error *err, int code, const char *file, int line, int col,
+                const char *fmt, va_list ap)
+{
+  if (!err)
+    return code;
+  err->code = code;
+  err->line = line;
+  err->col = col;
+  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  int off = 0;
+  if (file && *file)
+    off = col ? snprintf(err->msg, sizeof err->msg, "%s:%d:%d: ", file, line,
+                         col)
+              : snprintf(err->msg, sizeof err->msg, "%s:%d: ", file, line);
+  if (off < 0 || (size_t)off >= sizeof err->msg)
+    off = 0;
+  vsnprintf(err->msg + off, sizeof err->msg - (size_t)off, fmt, ap);
+  return code;
+}
+
+static int mock_error(mj_error *err, int code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fill(err, code, NULL, 0, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+static int mock_error_at(mj_error *err, int code, const char *file, int line,
+                         int col, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fill(err, code, file, line, col, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+static const char *lookup(const mj_config *cfg, const char *key)
+{
+  for (size_t i = 0; cfg && cfg->kv && cfg->kv[i]; i += 2)
+    if (strcmp(cfg->kv[i], key) == 0)
+      return cfg->kv[i + 1];
+  return NULL;
+}
+
+static const char *cfg_str(const mj_config *cfg, const char *key)
+{
+  return lookup(cfg, key);
+}
+
+static int64_t cfg_int(const mj_config *cfg, const char *key, int64_t def)
+{
+  const char *v = lookup(cfg, key);
+  return v ? strtoll(v, NULL, 10) : def;
+}
+
+static double cfg_num(const mj_config *cfg, const char *key, double def)
+{
+  const char *v = lookup(cfg, key);
+  return v ? strtod(v, NULL) : def;
+}
+
+static int cfg_bool(const mj_config *cfg, const char *key, int def)
+{
+  const char *v = lookup(cfg, key);
+  return v ? strcmp(v, "true") == 0 || strcmp(v, "1") == 0 : def;
+}
+
+static const char *cfg_basedir(const mj_config *cfg)
+{
+  return cfg && cfg->basedir ? cfg->basedir : ".";
+}
+
+static const mj_host_api host = {
+    sizeof(mj_host_api), MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR,
+    mock_log, malloc, realloc, free, mock_strdup, mock_error, mock_error_at,
+    cfg_str, cfg_int, cfg_num, cfg_bool, cfg_basedir,
+};
+
+const mj_host_api *mock_host(void)
+{
+  return &host;
+}
+
+const char *mock_log_text(void)
+{
+  return log_buf;
+}
+
+void mock_log_clear(void)
+{
+  log_buf[0] = '\0';
+}
+
+mj_config *mock_config(const char *basedir, const char *const *kv)
+{
+  mj_config *c = malloc(sizeof *c);
+  if (!c)
+    bail("out of memory");
+  c->basedir = basedir;
+  c->kv = kv;
+  return c;
+}
+
+void mock_config_free(mj_config *cfg)
+{
+  free(cfg);
+}
+
+const void *mock_ops(const mj_plugin_desc *d, mj_plugin_kind kind)
+{
+  if (!d || d->magic != MJ_PLUGIN_MAGIC ||
+      d->abi_major != MJ_PLUGIN_ABI_MAJOR ||
+      d->abi_fingerprint != MJ_ABI_FINGERPRINT || d->kind != kind || !d->ops)
+    bail("descriptor fails the host's checks");
+  return d->ops;
+}
+
+mj_cfunc mock_export(const mj_plugin_desc *d, const char *name)
+{
+  for (const mj_export *x = d->exports; x && x->name; x++)
+    if (strcmp(x->name, name) == 0)
+      return x->fn;
+  return NULL;
+}
