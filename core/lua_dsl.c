@@ -1,0 +1,1575 @@
+/*
+** The playbook DSL: curried constructors that record declarations with
+** their call site, schemas in C, and the collect -> build -> link passes
+** that turn a playbook into a model.
+*/
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lua_host.h"
+
+#define DECL_MT "mejora.decl"
+
+enum {
+  K_STORE = 1,
+  K_SEGMENT,
+  K_CUSTOMER,
+  K_CUSTOMERS,
+  K_REQUIREMENT,
+  K_QUESTIONNAIRE,
+  K_QUESTION,
+  K_PLAN,
+  K_CYCLE,
+  K_USE,
+  K__N
+};
+
+static const char *const kind_names[K__N] = {
+    NULL,          "store",         "segment",  "customer", "customers",
+    "requirement", "questionnaire", "question", "plan",     "cycle",
+    "use"};
+
+/* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
+** values: 1 the fields table, 2 the id, 3 the file it was written in. */
+typedef struct decl {
+  int kind;
+  int line;
+  int filled;
+  int used; /* questions: claimed by a questionnaire */
+} decl;
+
+/* A `customers "file.csv"` to read once the Lua passes are done. */
+typedef struct cfile {
+  const char *path;
+  mj_pos pos;
+} cfile;
+
+struct mj_dsl_ctx {
+  mj_engine *e;
+  mj_model *m;
+  const char *buf;
+  size_t len;
+  const char *chunkname;
+  int env_ref, list_ref, labels_ref;
+  int code; /* the first DSL error (sticky: pcall cannot hide it) */
+  char msg[512];
+  cfile *cfiles;
+  size_t n_cfiles;
+};
+
+/* ---- errors -------------------------------------------------------------- */
+
+static int fail(lua_State *L, mj_dsl_ctx *c, int code, const char *file,
+                int line, const char *fmt, ...) MJ__PRINTF(6, 7);
+
+static int fail(lua_State *L, mj_dsl_ctx *c, int code, const char *file,
+                int line, const char *fmt, ...)
+{
+  char msg[512];
+  int k = snprintf(msg, sizeof msg, "%s:%d: ", file, line);
+  if (k < 0 || (size_t)k >= sizeof msg)
+    k = 0;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
+  va_end(ap);
+  if (c && !c->code) {
+    c->code = code;
+    memcpy(c->msg, msg, sizeof msg);
+  }
+  lua_pushstring(L, msg);
+  return lua_error(L);
+}
+
+static void *aalloc(lua_State *L, mj_dsl_ctx *c, size_t n)
+{
+  void *p = mj__arena_alloc(&c->m->arena, n ? n : 1);
+  if (!p) {
+    if (!c->code) {
+      c->code = MJ_ENOMEM;
+      snprintf(c->msg, sizeof c->msg, "out of memory building the model");
+    }
+    luaL_error(L, "out of memory building the model");
+  }
+  return p;
+}
+
+static const char *astr(lua_State *L, mj_dsl_ctx *c, const char *s)
+{
+  if (!s)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  char *p = aalloc(L, c, n);
+  memcpy(p, s, n);
+  return p;
+}
+
+/*
+** The line of `key =` at or after line `from` of the playbook's text, so a
+** message points at the offending key rather than at the first line of a
+** long declaration. Lua keeps no lines for table fields, hence the scan;
+** when the key is not found (or the declaration came from another chunk)
+** the declaration's line stands.
+*/
+static int is_ident(char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+static int key_line(const mj_dsl_ctx *c, const char *file, int from,
+                    const char *key)
+{
+  if (!c || !c->buf || !key || !file || !c->m->file ||
+      strcmp(file, c->m->file) != 0)
+    return from;
+  const char *p = c->buf, *end = c->buf + c->len;
+  size_t kn = strlen(key);
+  int line = 1;
+  for (; p < end && line < from; p++)
+    if (*p == '\n')
+      line++;
+  for (; p < end && line <= from + 500; p++) {
+    if (*p == '\n') {
+      line++;
+      continue;
+    }
+    if ((size_t)(end - p) <= kn || memcmp(p, key, kn) != 0 ||
+        (p > c->buf && is_ident(p[-1])) || is_ident(p[kn]))
+      continue;
+    const char *q = p + kn;
+    while (q < end && (*q == ' ' || *q == '\t'))
+      q++;
+    if (q < end && *q == '=' && (q + 1 == end || q[1] != '='))
+      return line;
+  }
+  return from;
+}
+
+#define KLINE(file, line, key) key_line(c, file, line, key)
+
+/* ---- schemas ------------------------------------------------------------- */
+
+typedef enum ftype {
+  T_STR = 1,
+  T_NUM,
+  T_INT,
+  T_BOOL,
+  T_I18N,
+  T_FUNC,
+  T_STRLIST,
+  T_RECORD,
+  T_RECORDS
+} ftype;
+
+/* One key a declaration accepts (flb_config_map rows). */
+typedef struct mj_field {
+  const char *name;
+  ftype type;
+  int required;
+  const char *const *enums;   /* allowed values of a string, or NULL */
+  const char *ref;            /* kind it names, resolved when linking */
+  const struct mj_field *sub; /* T_RECORD(S): the record's fields */
+  const char *description;
+} mj_field;
+
+static const char *const needs[] = {"primary", "secondary", "tertiary", NULL};
+
+static const mj_field f_segment[] = {
+    {"name", T_I18N, 0, NULL, NULL, NULL, "the segment's name"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_customer[] = {
+    {"segment", T_STR, 0, NULL, "segment", NULL, "its segment's id"},
+    {"name", T_STR, 0, NULL, NULL, NULL, "the customer's name"},
+    {"lang", T_STR, 0, NULL, NULL, NULL, "language code, e.g. \"es\""},
+    {"channel", T_STR, 0, NULL, NULL, NULL, "how to reach them"},
+    {"email", T_STR, 0, NULL, NULL, NULL, "e-mail address"},
+    {"consent", T_BOOL, 0, NULL, NULL, NULL, "may be surveyed"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_requirement[] = {
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what the customer requires"},
+    {"need", T_STR, 0, needs, NULL, NULL, "primary, secondary or tertiary"},
+    {"dimension", T_STR, 0, NULL, NULL, NULL, "e.g. \"responsiveness\""},
+    {"target", T_NUM, 0, NULL, NULL, NULL, "goal on the questions' scale"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_questionnaire[] = {
+    {"title", T_I18N, 0, NULL, NULL, NULL, "the questionnaire's title"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_question[] = {
+    {"type", T_STR, 1, NULL, NULL, NULL,
+     "\"scale5\" (2..11), \"nps\" or "
+     "\"text\""},
+    {"labels", T_STR, 0, NULL, NULL, NULL, "a label set of mejora.labels"},
+    {"text", T_I18N, 0, NULL, NULL, NULL, "the question as asked"},
+    {"measures", T_STR, 0, NULL, "requirement", NULL, "a requirement id"},
+    {"allow_na", T_BOOL, 0, NULL, NULL, NULL, "\"no experience\" allowed"},
+    {"required", T_BOOL, 0, NULL, NULL, NULL, "a blank answer is refused"},
+    {"max_len", T_INT, 0, NULL, NULL, NULL, "longest text answer, bytes"},
+    {"ask_if", T_STR, 0, NULL, NULL, NULL, "condition on earlier answers"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_verify[] = {
+    {"metric", T_STR, 1, NULL, NULL, NULL, "e.g. \"mean:R1\""},
+    {"test", T_STR, 0, NULL, NULL, NULL, "e.g. \"welch\""},
+    {"alpha", T_NUM, 0, NULL, NULL, NULL, "significance level, 0..1"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_plan[] = {
+    {"owner", T_STR, 0, NULL, NULL, NULL, "who answers for it"},
+    {"due", T_STR, 0, NULL, NULL, NULL, "\"30d\" or \"4w\""},
+    {"actions", T_STRLIST, 0, NULL, NULL, NULL, "what to do"},
+    {"when", T_FUNC, 0, NULL, NULL, NULL, "function(r) ... end"},
+    {"verify", T_RECORD, 0, NULL, NULL, f_verify, "{ metric, test, alpha }"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_import[] = {
+    {"questionnaire", T_STR, 1, NULL, "questionnaire", NULL,
+     "a questionnaire id"},
+    {"file", T_STR, 1, NULL, NULL, NULL, "responses CSV"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_cycle[] = {
+    {"import", T_RECORDS, 0, NULL, NULL, f_import,
+     "{ { questionnaire = ..., file = ... }, ... }"},
+    {"scorers", T_STRLIST, 0, NULL, NULL, NULL, "scorer names"},
+    {"notify", T_STRLIST, 0, NULL, NULL, NULL, "notifier names"},
+    {"min_n", T_INT, 0, NULL, NULL, NULL, "fewest answers for a figure"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field *schema_of(int kind)
+{
+  switch (kind) {
+  case K_SEGMENT:
+    return f_segment;
+  case K_CUSTOMER:
+    return f_customer;
+  case K_REQUIREMENT:
+    return f_requirement;
+  case K_QUESTIONNAIRE:
+    return f_questionnaire;
+  case K_QUESTION:
+    return f_question;
+  case K_PLAN:
+    return f_plan;
+  case K_CYCLE:
+    return f_cycle;
+  default:
+    return NULL;
+  }
+}
+
+static const char *type_text(ftype t)
+{
+  switch (t) {
+  case T_STR:
+    return "a string";
+  case T_NUM:
+    return "a number";
+  case T_INT:
+    return "an integer";
+  case T_BOOL:
+    return "true or false";
+  case T_I18N:
+    return "a string or a table of translations ({ es = ..., "
+           "en = ... })";
+  case T_FUNC:
+    return "a function";
+  case T_STRLIST:
+    return "a list of strings ({ \"...\", \"...\" })";
+  case T_RECORD:
+    return "a table";
+  case T_RECORDS:
+    return "a list of tables";
+  }
+  return "?";
+}
+
+/* What is being validated, for messages: requirement "R1". */
+typedef struct where_ {
+  const char *what;
+  const char *file;
+  int line;
+} where_;
+
+static void validate_table(lua_State *L, mj_dsl_ctx *c, int t,
+                           const mj_field *schema, const where_ *w,
+                           int positional);
+
+static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
+                        const where_ *w)
+{
+  int lt = lua_type(L, v);
+  int good = 0;
+  switch (f->type) {
+  case T_STR:
+    good = lt == LUA_TSTRING;
+    break;
+  case T_NUM:
+    good = lt == LUA_TNUMBER && isfinite(lua_tonumber(L, v));
+    break;
+  case T_INT: {
+    lua_Number n = lua_tonumber(L, v);
+    good = lt == LUA_TNUMBER && isfinite(n) && n == floor(n) &&
+           fabs(n) < 2147483647.0;
+    break;
+  }
+  case T_BOOL:
+    good = lt == LUA_TBOOLEAN;
+    break;
+  case T_FUNC:
+    good = lt == LUA_TFUNCTION;
+    break;
+  case T_I18N:
+    if (lt == LUA_TSTRING)
+      good = 1;
+    else if (lt == LUA_TTABLE) {
+      good = 1;
+      int any = 0;
+      lua_pushnil(L);
+      while (lua_next(L, v)) {
+        any = 1;
+        if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+          good = 0;
+        lua_pop(L, 1);
+      }
+      good = good && any;
+    }
+    break;
+  case T_STRLIST:
+    if (lt == LUA_TTABLE) {
+      good = 1;
+      lua_Integer n = (lua_Integer)lua_rawlen(L, v), k = 0;
+      lua_pushnil(L);
+      while (lua_next(L, v)) {
+        k++;
+        if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
+            lua_tointeger(L, -2) > n || lua_type(L, -1) != LUA_TSTRING)
+          good = 0;
+        lua_pop(L, 1);
+      }
+      good = good && k == n;
+    }
+    break;
+  case T_RECORD:
+  case T_RECORDS:
+    good = lt == LUA_TTABLE;
+    break;
+  }
+  int kl = KLINE(w->file, w->line, f->name);
+  if (!good)
+    fail(L, c, MJ_EVALIDATE, w->file, kl, "%s: '%s' must be %s, not %s",
+         w->what, f->name, type_text(f->type),
+         lt == LUA_TTABLE ? "a table of that shape" : lua_typename(L, lt));
+  if (f->enums) {
+    const char *s = lua_tostring(L, v);
+    size_t i = 0;
+    while (f->enums[i] && strcmp(f->enums[i], s) != 0)
+      i++;
+    if (!f->enums[i]) {
+      char list[200] = "";
+      for (size_t j = 0; f->enums[j]; j++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 j ? ", " : "", f->enums[j]);
+      fail(L, c, MJ_EVALIDATE, w->file, kl, "%s: '%s' is \"%s\"; use one of %s",
+           w->what, f->name, s, list);
+    }
+  }
+  if (f->type == T_RECORD) {
+    char what[300];
+    snprintf(what, sizeof what, "%s, %s", w->what, f->name);
+    where_ sw = {what, w->file, w->line};
+    validate_table(L, c, v, f->sub, &sw, 0);
+  } else if (f->type == T_RECORDS) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, v);
+    for (lua_Integer i = 1; i <= n; i++) {
+      char what[300];
+      snprintf(what, sizeof what, "%s, %s item %lld", w->what, f->name,
+               (long long)i);
+      where_ sw = {what, w->file, w->line};
+      if (lua_rawgeti(L, v, i) != LUA_TTABLE)
+        fail(L, c, MJ_EVALIDATE, w->file, kl, "%s must be a table", what);
+      validate_table(L, c, lua_gettop(L), f->sub, &sw, 0);
+      lua_pop(L, 1);
+    }
+  }
+}
+
+static void validate_table(lua_State *L, mj_dsl_ctx *c, int t,
+                           const mj_field *schema, const where_ *w,
+                           int positional)
+{
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) { /* key value */
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      if (positional && lua_isinteger(L, -2)) {
+        lua_pop(L, 1);
+        continue;
+      }
+      fail(L, c, MJ_EVALIDATE, w->file, w->line,
+           "%s: a value without a key (write key = value)", w->what);
+    }
+    const char *k = lua_tostring(L, -2);
+    const mj_field *f = schema;
+    while (f->name && strcmp(f->name, k) != 0)
+      f++;
+    if (!f->name) {
+      const char *names[32];
+      size_t n = 0;
+      char list[300] = "";
+      for (const mj_field *g = schema; g->name && n < 32; g++, n++) {
+        names[n] = g->name;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 n ? ", " : "", g->name);
+      }
+      const char *best = mj__suggest(k, names, n);
+      int kl = KLINE(w->file, w->line, k);
+      if (best)
+        fail(L, c, MJ_EVALIDATE, w->file, kl,
+             "unknown key '%s' in %s (did you mean '%s'?)", k, w->what, best);
+      fail(L, c, MJ_EVALIDATE, w->file, kl,
+           "unknown key '%s' in %s (known keys: %s)", k, w->what, list);
+    }
+    check_value(L, c, lua_gettop(L), f, w);
+    lua_pop(L, 1); /* key */
+  }
+  for (const mj_field *f = schema; f->name; f++) {
+    if (!f->required)
+      continue;
+    lua_pushstring(L, f->name);
+    int missing = lua_rawget(L, t) == LUA_TNIL;
+    lua_pop(L, 1);
+    if (missing)
+      fail(L, c, MJ_EVALIDATE, w->file, w->line, "%s needs '%s' (%s)", w->what,
+           f->name, f->description);
+  }
+}
+
+/* ---- reading a declaration ----------------------------------------------- */
+
+typedef struct dview {
+  decl *d;
+  const char *id;
+  const char *file;
+  int fields;     /* stack index of the fields table (empty if none) */
+  char what[200]; /* requirement "R1" */
+} dview;
+
+/* Push id, file and fields of the decl at idx; pop with lua_pop(L, 3). */
+static void view(lua_State *L, int idx, dview *v)
+{
+  idx = lua_absindex(L, idx);
+  v->d = lua_touserdata(L, idx);
+  lua_getiuservalue(L, idx, 2);
+  v->id = lua_tostring(L, -1);
+  lua_getiuservalue(L, idx, 3);
+  v->file = lua_tostring(L, -1);
+  if (lua_getiuservalue(L, idx, 1) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+  }
+  v->fields = lua_gettop(L);
+  snprintf(v->what, sizeof v->what, "%s \"%s\"", kind_names[v->d->kind], v->id);
+}
+
+static int parse_qtype(const char *t, mj_qkind *kind, int *min, int *max)
+{
+  if (strcmp(t, "nps") == 0) {
+    *kind = MJ_Q_NPS;
+    *min = 0;
+    *max = 10;
+    return 1;
+  }
+  if (strcmp(t, "text") == 0) {
+    *kind = MJ_Q_TEXT;
+    *min = *max = 0;
+    return 1;
+  }
+  if (strncmp(t, "scale", 5) == 0 && t[5] >= '1' && t[5] <= '9') {
+    char *end;
+    long n = strtol(t + 5, &end, 10);
+    if (*end || n < 2 || n > 11)
+      return 0;
+    *kind = MJ_Q_SCALE;
+    *min = 1;
+    *max = (int)n;
+    return 1;
+  }
+  return 0;
+}
+
+static int parse_due(const char *s, int *days)
+{
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (end == s || n < 0 || n > 36500 || end[1] != '\0')
+    return 0;
+  if (*end == 'd')
+    *days = (int)n;
+  else if (*end == 'w')
+    *days = (int)n * 7;
+  else
+    return 0;
+  return 1;
+}
+
+static const char *const use_kinds[] = {"storage", "scorer", "notifier",
+                                        "collector"};
+
+/* Checks beyond the schema, one kind at a time. */
+static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
+{
+  int t = v->fields;
+  where_ w = {v->what, v->file, v->d->line};
+  const mj_field *schema = schema_of(v->d->kind);
+  if (schema)
+    validate_table(L, c, t, schema, &w, v->d->kind == K_QUESTIONNAIRE);
+  switch (v->d->kind) {
+  case K_QUESTION: {
+    lua_getfield(L, t, "type");
+    const char *ty = lua_tostring(L, -1);
+    mj_qkind k;
+    int lo, hi;
+    if (!parse_qtype(ty, &k, &lo, &hi))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "type"),
+           "%s: type \"%s\" is not a question type; use \"scale2\" .. "
+           "\"scale11\", \"nps\" or \"text\"",
+           v->what, ty);
+    lua_pop(L, 1);
+    if (lua_getfield(L, t, "labels") != LUA_TNIL && k != MJ_Q_SCALE)
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "labels"),
+           "%s: labels are for scale questions only", v->what);
+    lua_pop(L, 1);
+    if (lua_getfield(L, t, "max_len") != LUA_TNIL && lua_tonumber(L, -1) < 1)
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "max_len"),
+           "%s: max_len must be at least 1", v->what);
+    lua_pop(L, 1);
+    break;
+  }
+  case K_QUESTIONNAIRE: {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, t), k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      if (lua_isinteger(L, -2))
+        k++;
+      lua_pop(L, 1);
+    }
+    if (k != n)
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "%s: questions must form a list without gaps", v->what);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, t, i);
+      decl *q = luaL_testudata(L, -1, DECL_MT);
+      if (!q || q->kind != K_QUESTION)
+        fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+             "%s: item %lld is %s, not a question; write question \"ID\" "
+             "{ type = ... }",
+             v->what, (long long)i,
+             q ? kind_names[q->kind] : luaL_typename(L, -1));
+      lua_pop(L, 1);
+    }
+    break;
+  }
+  case K_PLAN: {
+    if (lua_getfield(L, t, "due") == LUA_TSTRING) {
+      int days;
+      if (!parse_due(lua_tostring(L, -1), &days))
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "due"),
+             "%s: due \"%s\" is not a duration; write \"30d\" (days) or "
+             "\"4w\" (weeks)",
+             v->what, lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, t, "verify") == LUA_TTABLE) {
+      if (lua_getfield(L, -1, "alpha") == LUA_TNUMBER) {
+        lua_Number a = lua_tonumber(L, -1);
+        if (!(a > 0 && a < 1))
+          fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "alpha"),
+               "%s: verify alpha must be between 0 and 1 (e.g. 0.05)", v->what);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    break;
+  }
+  case K_CYCLE:
+    if (lua_getfield(L, t, "min_n") != LUA_TNIL && lua_tonumber(L, -1) < 0)
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "min_n"),
+           "%s: min_n cannot be negative", v->what);
+    lua_pop(L, 1);
+    break;
+  case K_USE: {
+    const char *dot = strchr(v->id, '.');
+    size_t kn = dot ? (size_t)(dot - v->id) : 0, i = 0;
+    while (i < 4 && !(strlen(use_kinds[i]) == kn &&
+                      strncmp(use_kinds[i], v->id, kn) == 0))
+      i++;
+    if (!dot || !dot[1] || i == 4)
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "use \"%s\": name a plugin as KIND.NAME, KIND one of storage, "
+           "scorer, notifier, collector (e.g. use \"notifier.log\")",
+           v->id);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+             "%s: a value without a key (write key = value)", v->what);
+      int vt = lua_type(L, -1);
+      const char *k = lua_tostring(L, -2);
+      if (vt != LUA_TSTRING && vt != LUA_TNUMBER && vt != LUA_TBOOLEAN)
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, k),
+             "%s: option '%s' must be a string, number or boolean, not %s",
+             v->what, k, lua_typename(L, vt));
+      if (strcmp(k, "as") == 0 && vt != LUA_TSTRING)
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, k),
+             "%s: 'as' (the instance name) must be a string", v->what);
+      lua_pop(L, 1);
+    }
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+/* ---- constructors -------------------------------------------------------- */
+
+static void call_site(lua_State *L, const char **file, int *line)
+{
+  lua_Debug ar;
+  *file = "?";
+  *line = 0;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+    *file = mj__lua_srcname(ar.source);
+    *line = ar.currentline;
+  }
+}
+
+/* requirement "R1" -> a declaration, recorded now, filled by its call. */
+static int ctor(lua_State *L)
+{
+  int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
+  const char *kn = kind_names[kind];
+  mj_dsl_ctx *c = mj__lua_host(L)->dsl;
+  const char *file;
+  int line;
+  call_site(L, &file, &line);
+  if (!c)
+    return luaL_error(L,
+                      "%s: declarations are only allowed while the "
+                      "playbook loads",
+                      kn);
+  if (lua_type(L, 1) != LUA_TSTRING || !*lua_tostring(L, 1))
+    fail(L, c, MJ_EVALIDATE, file, line, "%s needs a name first: %s \"NAME\"%s",
+         kn, kn, kind == K_STORE || kind == K_CUSTOMERS ? "" : " { ... }");
+  decl *d = lua_newuserdatauv(L, sizeof *d, 3); /* id ... d */
+  d->kind = kind;
+  d->line = line;
+  d->filled = kind == K_STORE || kind == K_CUSTOMERS;
+  d->used = 0;
+  luaL_setmetatable(L, DECL_MT);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 2);
+  lua_pushstring(L, file);
+  lua_setiuservalue(L, -2, 3);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->list_ref); /* ... d list */
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 1); /* ... d */
+  return d->filled ? 0 : 1;
+}
+
+/* requirement "R1" { ... }: the second call takes the fields. */
+static int decl_call(lua_State *L)
+{
+  decl *d = luaL_checkudata(L, 1, DECL_MT);
+  mj_dsl_ctx *c = mj__lua_host(L)->dsl;
+  lua_settop(L, 2);
+  dview v;
+  view(L, 1, &v); /* d t id file fields */
+  if (!c)
+    return luaL_error(L,
+                      "%s: declarations are only allowed while the "
+                      "playbook loads",
+                      v.what);
+  if (d->filled)
+    fail(L, c, MJ_EVALIDATE, v.file, d->line, "%s already has its fields",
+         v.what);
+  if (lua_type(L, 2) != LUA_TTABLE)
+    fail(L, c, MJ_EVALIDATE, v.file, d->line,
+         "%s takes a table of fields, not %s: %s { key = value, ... }", v.what,
+         luaL_typename(L, 2), v.what);
+  lua_pushvalue(L, 2);
+  lua_setiuservalue(L, 1, 1);
+  d->filled = 1;
+  lua_pop(L, 3);
+  view(L, 1, &v);
+  validate_decl(L, c, &v);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int decl_tostring(lua_State *L)
+{
+  decl *d = luaL_checkudata(L, 1, DECL_MT);
+  lua_getiuservalue(L, 1, 2);
+  lua_pushfstring(L, "%s \"%s\"", kind_names[d->kind], lua_tostring(L, -1));
+  return 1;
+}
+
+void mj__dsl_register(lua_State *L)
+{
+  int env = lua_gettop(L);
+  if (luaL_newmetatable(L, DECL_MT)) { /* env mt */
+    lua_pushcfunction(L, decl_call);
+    lua_setfield(L, -2, "__call");
+    lua_pushcfunction(L, decl_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "mejora declaration");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1); /* env */
+  for (int k = 1; k < K__N; k++) {
+    lua_pushinteger(L, k);
+    lua_pushcclosure(L, ctor, 1);
+    lua_setfield(L, env, kind_names[k]);
+  }
+}
+
+/* ---- build: declarations -> model ---------------------------------------- */
+
+static const char *get_str(lua_State *L, mj_dsl_ctx *c, int t, const char *k)
+{
+  lua_getfield(L, t, k);
+  const char *s =
+      lua_type(L, -1) == LUA_TSTRING ? astr(L, c, lua_tostring(L, -1)) : NULL;
+  lua_pop(L, 1);
+  return s;
+}
+
+static int get_num(lua_State *L, int t, const char *k, double *out)
+{
+  lua_getfield(L, t, k);
+  int have = lua_type(L, -1) == LUA_TNUMBER;
+  if (have)
+    *out = (double)lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return have;
+}
+
+static int get_bool(lua_State *L, int t, const char *k, int def)
+{
+  lua_getfield(L, t, k);
+  int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+  const mj_text *x = a, *y = b;
+  return strcmp(x->lang, y->lang);
+}
+
+static void get_i18n(lua_State *L, mj_dsl_ctx *c, int t, const char *k,
+                     mj_i18n *out)
+{
+  out->items = NULL;
+  out->n = 0;
+  int ty = lua_getfield(L, t, k);
+  if (ty == LUA_TSTRING) {
+    out->items = aalloc(L, c, sizeof *out->items);
+    out->items[0].text = astr(L, c, lua_tostring(L, -1));
+    out->n = 1;
+  } else if (ty == LUA_TTABLE) {
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      n++;
+      lua_pop(L, 1);
+    }
+    out->items = aalloc(L, c, n * sizeof *out->items);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      out->items[out->n].lang = astr(L, c, lua_tostring(L, -2));
+      out->items[out->n++].text = astr(L, c, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    /* Table order is arbitrary: sort so every run sees the same model. */
+    qsort(out->items, out->n, sizeof *out->items, cmp_text);
+  }
+  lua_pop(L, 1);
+}
+
+static const char **get_strlist(lua_State *L, mj_dsl_ctx *c, int t,
+                                const char *k, size_t *n)
+{
+  *n = 0;
+  if (lua_getfield(L, t, k) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  size_t len = lua_rawlen(L, -1);
+  const char **v = aalloc(L, c, len * sizeof *v);
+  for (size_t i = 0; i < len; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    v[i] = astr(L, c, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  *n = len;
+  return v;
+}
+
+/* The label sets of mejora.labels, loaded on first need. */
+static void push_labels(lua_State *L, mj_dsl_ctx *c, const dview *q)
+{
+  if (c->labels_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, c->labels_ref);
+    return;
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->env_ref);
+  mj__sandbox_require(L, -1, "mejora.labels"); /* env labels */
+  lua_remove(L, -2);
+  if (!lua_istable(L, -1))
+    fail(L, c, MJ_EVALIDATE, q->file, q->d->line,
+         "%s: mejora.labels did not return a table of label sets", q->what);
+  lua_pushvalue(L, -1);
+  c->labels_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void check_labels(lua_State *L, mj_dsl_ctx *c, const dview *q,
+                         const mj_question *mq)
+{
+  push_labels(L, c, q); /* sets */
+  int sets = lua_gettop(L);
+  if (lua_getfield(L, sets, mq->labels) != LUA_TTABLE) {
+    /* Name the valid sets, sorted, so the fix is one look away. */
+    const char *names[64];
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, sets) && n < 64) {
+      if (lua_type(L, -2) == LUA_TSTRING)
+        names[n++] = lua_tostring(L, -2);
+      lua_pop(L, 1);
+    }
+    for (size_t i = 1; i < n; i++)
+      for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+        const char *s = names[j];
+        names[j] = names[j - 1];
+        names[j - 1] = s;
+      }
+    char list[400] = "";
+    for (size_t i = 0; i < n; i++)
+      snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+               i ? ", " : "", names[i]);
+    const char *best = mj__suggest(mq->labels, names, n);
+    fail(L, c, MJ_EVALIDATE, q->file, KLINE(q->file, q->d->line, "labels"),
+         "%s: unknown label set '%s'%s%s%s (valid: %s)", q->what, mq->labels,
+         best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "",
+         list);
+  }
+  if (lua_getfield(L, -1, "points") == LUA_TNUMBER &&
+      lua_tointeger(L, -1) != mq->max - mq->min + 1)
+    fail(L, c, MJ_EVALIDATE, q->file, KLINE(q->file, q->d->line, "labels"),
+         "%s: label set '%s' has %d points but the question is %s", q->what,
+         mq->labels, (int)lua_tointeger(L, -1), mq->type);
+  lua_pop(L, 3);
+}
+
+static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
+                           mj_question *q)
+{
+  dview v;
+  view(L, qidx, &v);
+  validate_decl(L, c, &v);
+  v.d->used = 1;
+  int t = v.fields;
+  q->id = astr(L, c, v.id);
+  q->type = get_str(L, c, t, "type");
+  parse_qtype(q->type, &q->kind, &q->min, &q->max);
+  q->labels = get_str(L, c, t, "labels");
+  get_i18n(L, c, t, "text", &q->text);
+  q->measures = get_str(L, c, t, "measures");
+  q->allow_na = get_bool(L, t, "allow_na", 0);
+  q->required = get_bool(L, t, "required", 0);
+  double d;
+  q->max_len = get_num(L, t, "max_len", &d) ? (int)d : 0;
+  q->ask_if = get_str(L, c, t, "ask_if");
+  q->pos.file = astr(L, c, v.file);
+  q->pos.line = v.d->line;
+  if (q->labels)
+    check_labels(L, c, &v, q);
+  lua_pop(L, 3);
+}
+
+static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
+                      size_t *counts)
+{
+  mj_model *m = c->m;
+  int t = v->fields;
+  mj_pos pos = {astr(L, c, v->file), v->d->line};
+  double num;
+  switch (v->d->kind) {
+  case K_STORE:
+    if (m->store)
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "a second store \"%s\" (the playbook already names \"%s\")", v->id,
+           m->store);
+    m->store = astr(L, c, v->id);
+    break;
+  case K_CUSTOMERS: {
+    cfile *f = &c->cfiles[c->n_cfiles++];
+    f->path = astr(L, c, v->id);
+    f->pos = pos;
+    break;
+  }
+  case K_SEGMENT: {
+    mj_segment *s = &m->segments[m->n_segments++];
+    s->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "name", &s->name);
+    s->pos = pos;
+    break;
+  }
+  case K_CUSTOMER: {
+    mj_customer *u = &m->customers[m->n_customers++];
+    u->id = astr(L, c, v->id);
+    u->segment = get_str(L, c, t, "segment");
+    u->name = get_str(L, c, t, "name");
+    u->lang = get_str(L, c, t, "lang");
+    u->channel = get_str(L, c, t, "channel");
+    u->email = get_str(L, c, t, "email");
+    u->consent = get_bool(L, t, "consent", 1);
+    u->pos = pos;
+    break;
+  }
+  case K_REQUIREMENT: {
+    mj_requirement *r = &m->requirements[m->n_requirements++];
+    r->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "text", &r->text);
+    r->need = get_str(L, c, t, "need");
+    r->dimension = get_str(L, c, t, "dimension");
+    r->has_target = get_num(L, t, "target", &r->target);
+    r->pos = pos;
+    break;
+  }
+  case K_QUESTIONNAIRE: {
+    mj_questionnaire *q = &m->questionnaires[m->n_questionnaires++];
+    q->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "title", &q->title);
+    q->pos = pos;
+    size_t n = lua_rawlen(L, t);
+    q->questions = aalloc(L, c, n * sizeof *q->questions);
+    for (size_t i = 0; i < n; i++) {
+      lua_rawgeti(L, t, (lua_Integer)i + 1);
+      build_question(L, c, -1, &q->questions[i]);
+      lua_pop(L, 1);
+      q->n_questions++;
+    }
+    break;
+  }
+  case K_PLAN: {
+    /* plans[] was sized and every when_ref set to LUA_NOREF up front, so a
+    ** failure here leaves nothing to unref but what was taken. */
+    mj_plan *p = &m->plans[counts[K_PLAN]++];
+    p->id = astr(L, c, v->id);
+    p->owner = get_str(L, c, t, "owner");
+    p->due = get_str(L, c, t, "due");
+    if (p->due)
+      parse_due(p->due, &p->due_days);
+    p->actions = get_strlist(L, c, t, "actions", &p->n_actions);
+    if (lua_getfield(L, t, "verify") == LUA_TTABLE) {
+      int vt = lua_gettop(L);
+      p->verify_metric = get_str(L, c, vt, "metric");
+      p->verify_test = get_str(L, c, vt, "test");
+      p->verify_alpha = get_num(L, vt, "alpha", &num) ? num : 0.05;
+    }
+    lua_pop(L, 1);
+    p->pos = pos;
+    if (lua_getfield(L, t, "when") == LUA_TFUNCTION)
+      p->when_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    else
+      lua_pop(L, 1);
+    break;
+  }
+  case K_CYCLE: {
+    mj_cycle_decl *y = &m->cycles[m->n_cycles++];
+    y->id = astr(L, c, v->id);
+    y->pos = pos;
+    if (lua_getfield(L, t, "import") == LUA_TTABLE) {
+      size_t n = lua_rawlen(L, -1);
+      y->imports = aalloc(L, c, n * sizeof *y->imports);
+      for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        int it = lua_gettop(L);
+        y->imports[i].questionnaire = get_str(L, c, it, "questionnaire");
+        y->imports[i].file = get_str(L, c, it, "file");
+        y->imports[i].pos = pos;
+        lua_pop(L, 1);
+      }
+      y->n_imports = n;
+    }
+    lua_pop(L, 1);
+    y->scorers = get_strlist(L, c, t, "scorers", &y->n_scorers);
+    y->notify = get_strlist(L, c, t, "notify", &y->n_notify);
+    y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
+    break;
+  }
+  case K_USE: {
+    mj_use *u = &m->uses[m->n_uses++];
+    const char *dot = strchr(v->id, '.');
+    char *kind = aalloc(L, c, (size_t)(dot - v->id) + 1);
+    memcpy(kind, v->id, (size_t)(dot - v->id));
+    u->kind = kind;
+    u->name = astr(L, c, dot + 1);
+    u->pos = pos;
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      n++;
+      lua_pop(L, 1);
+    }
+    u->opts = aalloc(L, c, n * sizeof *u->opts);
+    lua_pushnil(L);
+    while (lua_next(L, t)) { /* k v */
+      const char *k = lua_tostring(L, -2);
+      if (strcmp(k, "as") == 0) {
+        u->as = astr(L, c, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        continue;
+      }
+      mj_kv *kv = &u->opts[u->n_opts++];
+      kv->key = astr(L, c, k);
+      char buf[64];
+      switch (lua_type(L, -1)) {
+      case LUA_TBOOLEAN:
+        kv->type = MJ_VAL_BOOL;
+        kv->boolean = lua_toboolean(L, -1);
+        kv->num = kv->boolean;
+        kv->str = kv->boolean ? "true" : "false";
+        break;
+      case LUA_TNUMBER:
+        kv->type = MJ_VAL_NUMBER;
+        kv->num = (double)lua_tonumber(L, -1);
+        if (lua_isinteger(L, -1))
+          snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, -1));
+        else
+          snprintf(buf, sizeof buf, "%.17g", kv->num);
+        kv->str = astr(L, c, buf);
+        break;
+      default:
+        kv->type = MJ_VAL_STRING;
+        kv->str = astr(L, c, lua_tostring(L, -1));
+        break;
+      }
+      lua_pop(L, 1);
+    }
+    if (!u->as)
+      u->as = u->name;
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+static void build(lua_State *L, mj_dsl_ctx *c)
+{
+  mj_model *m = c->m;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->list_ref); /* list */
+  int list = lua_gettop(L);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, list);
+  size_t counts[K__N] = {0};
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, list, i);
+    counts[((decl *)lua_touserdata(L, -1))->kind]++;
+    lua_pop(L, 1);
+  }
+  m->segments = aalloc(L, c, counts[K_SEGMENT] * sizeof *m->segments);
+  m->customers = aalloc(L, c, counts[K_CUSTOMER] * sizeof *m->customers);
+  m->requirements =
+      aalloc(L, c, counts[K_REQUIREMENT] * sizeof *m->requirements);
+  m->questionnaires =
+      aalloc(L, c, counts[K_QUESTIONNAIRE] * sizeof *m->questionnaires);
+  m->plans = aalloc(L, c, counts[K_PLAN] * sizeof *m->plans);
+  for (size_t i = 0; i < counts[K_PLAN]; i++)
+    m->plans[i].when_ref = LUA_NOREF;
+  m->n_plans = counts[K_PLAN];
+  m->cycles = aalloc(L, c, counts[K_CYCLE] * sizeof *m->cycles);
+  m->uses = aalloc(L, c, counts[K_USE] * sizeof *m->uses);
+  c->cfiles = aalloc(L, c, counts[K_CUSTOMERS] * sizeof *c->cfiles);
+  size_t filled[K__N] = {0};
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, list, i); /* list d */
+    dview v;
+    view(L, -1, &v); /* list d id file fields */
+    if (v.d->kind != K_QUESTION) {
+      validate_decl(L, c, &v);
+      build_one(L, c, &v, filled);
+    }
+    lua_pop(L, 4); /* list */
+  }
+  /* A question outside any questionnaire is a mistake worth a word. */
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, list, i);
+    dview v;
+    view(L, -1, &v);
+    if (v.d->kind == K_QUESTION && !v.d->used)
+      fail(L, c, MJ_EVALIDATE, v.file, v.d->line,
+           "%s is not inside a questionnaire; write it in questionnaire "
+           "\"ID\" { question \"%s\" { ... }, ... }",
+           v.what, v.id);
+    lua_pop(L, 4);
+  }
+  lua_pop(L, 1);
+}
+
+/* Everything Lua: fresh env, the chunk, the build pass. Protected. */
+static int run(lua_State *L)
+{
+  mj_dsl_ctx *c = mj__lua_host(L)->dsl;
+  mj__sandbox_pushenv(L); /* env */
+  lua_pushvalue(L, 1);
+  c->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  c->list_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  int st = luaL_loadbufferx(L, c->buf, c->len, c->chunkname, "t");
+  if (st != LUA_OK) { /* env msg */
+    if (st == LUA_ERRSYNTAX && !c->code) {
+      c->code = MJ_ESYNTAX;
+      snprintf(c->msg, sizeof c->msg, "%s", lua_tostring(L, -1));
+    }
+    return lua_error(L);
+  }
+  lua_pushvalue(L, 1);
+  lua_setupvalue(L, -2, 1); /* env chunk */
+  lua_call(L, 0, 0);        /* env */
+  if (c->code) {
+    /* The playbook caught a declaration error with pcall: still an error. */
+    lua_pushstring(L, c->msg);
+    return lua_error(L);
+  }
+  build(L, c);
+  return 0;
+}
+
+/* ---- customers from CSV -------------------------------------------------- */
+
+static const char *const ccols[] = {"id",      "segment", "name",   "lang",
+                                    "channel", "email",   "consent"};
+enum { NCOLS = 7 };
+
+typedef struct csv_ctx {
+  mj_dsl_ctx *c;
+  const char *shown;   /* the path as messages show it */
+  const char *posfile; /* arena copy, for customers' pos */
+  int col[NCOLS];      /* cell index of each column, -1 if absent */
+  mj_customer *v;
+  size_t n, cap;
+  mj_error err;
+} csv_ctx;
+
+static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
+                    const char *fmt, ...) MJ__PRINTF(5, 6);
+
+static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
+                    const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  mj__error_v(&x->err, MJ_EDATA, x->shown, (int)row, col, fmt, ap);
+  va_end(ap);
+  if (err)
+    *err = x->err;
+  return MJ_EDATA;
+}
+
+static int csv_header(void *ud, const char *const *names, size_t n,
+                      mj_error *err)
+{
+  csv_ctx *x = ud;
+  for (size_t k = 0; k < NCOLS; k++)
+    x->col[k] = -1;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < NCOLS && strcasecmp(ccols[k], names[i]) != 0)
+      k++;
+    if (k == NCOLS)
+      return csv_fail(x, err, 1, (int)i + 1,
+                      "unknown column '%s' (customers files have id, "
+                      "segment, name, lang, channel, email, consent)",
+                      names[i]);
+    if (x->col[k] >= 0)
+      return csv_fail(x, err, 1, (int)i + 1, "column '%s' appears twice",
+                      names[i]);
+    x->col[k] = (int)i;
+  }
+  for (size_t k = 0; k < 2; k++)
+    if (x->col[k] < 0)
+      return csv_fail(x, err, 1, 0,
+                      "missing column '%s' (the header needs at least "
+                      "id,segment)",
+                      ccols[k]);
+  return MJ_OK;
+}
+
+static int csv_row(void *ud, uint64_t row, const char *const *cells,
+                   const size_t *lens, size_t n, mj_error *err)
+{
+  csv_ctx *x = ud;
+  mj_arena *a = &x->c->m->arena;
+  const char *val[NCOLS] = {0};
+  for (size_t k = 0; k < NCOLS; k++)
+    if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
+      val[k] = cells[x->col[k]];
+  if (!val[0])
+    return csv_fail(x, err, row, x->col[0] + 1, "empty customer id");
+  if (!val[1])
+    return csv_fail(x, err, row, x->col[1] + 1, "customer '%s' has no segment",
+                    val[0]);
+  int consent = 1;
+  if (val[6]) {
+    const char *s = val[6];
+    if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes"))
+      consent = 1;
+    else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") ||
+             !strcasecmp(s, "no"))
+      consent = 0;
+    else
+      return csv_fail(x, err, row, x->col[6] + 1,
+                      "consent '%s' is not yes/no, true/false or 1/0", s);
+  }
+  if (x->n == x->cap) {
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    mj_customer *v = realloc(x->v, cap * sizeof *v);
+    if (!v)
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+    x->v = v;
+    x->cap = cap;
+  }
+  mj_customer *u = &x->v[x->n];
+  memset(u, 0, sizeof *u);
+  const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
+                             &u->channel, &u->email,   NULL};
+  for (size_t k = 0; k < 6; k++)
+    if (val[k] && !(*dst[k] = mj__arena_strdup(a, val[k])))
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+  u->consent = consent;
+  u->pos.file = x->posfile;
+  u->pos.line = (int)row;
+  x->n++;
+  return MJ_OK;
+}
+
+static int read_customers(mj_dsl_ctx *c, const cfile *f)
+{
+  mj_engine *e = c->e;
+  char why[700];
+  char *real = mj__sandbox_path(e, c->m->dir, f->path, why, sizeof why);
+  if (!real)
+    return mj__seterr_at(e, MJ_EIO, f->pos.file, f->pos.line, 0,
+                         "customers \"%s\": %s", f->path, why);
+  char *shown = mj__path_join(c->m->dir, f->path);
+  csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
+  x.posfile = mj__arena_strdup(&c->m->arena, x.shown);
+  mj_sink sink = {&x, csv_header, csv_row};
+  int rc = x.posfile ? mj__collect(e, "csv", real, &sink) : MJ_ENOMEM;
+  if (rc == MJ_OK) {
+    size_t n = c->m->n_customers + x.n;
+    mj_customer *all = mj__arena_alloc(&c->m->arena, (n ? n : 1) * sizeof *all);
+    if (all) {
+      memcpy(all, c->m->customers, c->m->n_customers * sizeof *all);
+      memcpy(all + c->m->n_customers, x.v, x.n * sizeof *all);
+      c->m->customers = all;
+      c->m->n_customers = n;
+    } else
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  } else if (rc == MJ_ENOMEM && !x.err.code) {
+    mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
+  } else if (x.err.code) {
+    /* Our own row:column message, then where the playbook asked. */
+    rc = x.err.code;
+    e->err = x.err;
+    size_t k = strlen(e->err.msg);
+    snprintf(e->err.msg + k, sizeof e->err.msg - k,
+             " (customers declared at %s:%d)", f->pos.file, f->pos.line);
+  } else {
+    mj_error inner = e->err;
+    char ctx[300];
+    snprintf(ctx, sizeof ctx, "%s:%d: customers \"%s\": ", f->pos.file,
+             f->pos.line, f->path);
+    mj__seterr_from(e, &inner, rc, ctx);
+  }
+  free(x.v);
+  free(shown);
+  free(real);
+  return rc;
+}
+
+/* ---- link: duplicates and references ------------------------------------- */
+
+typedef struct idref {
+  const char *id;
+  const mj_pos *pos;
+  size_t i;
+} idref;
+
+static int cmp_idref(const void *a, const void *b)
+{
+  const idref *x = a, *y = b;
+  int d = strcmp(x->id, y->id);
+  return d ? d : (x->i > y->i) - (x->i < y->i);
+}
+
+/* ids[i] at stride apart, positions likewise: the first duplicate (in
+** declaration order) as an error naming both places. */
+static int check_dups(mj_engine *e, const char *what, const void *base,
+                      size_t n, size_t stride, size_t id_off, size_t pos_off)
+{
+  if (n < 2)
+    return MJ_OK;
+  idref *v = malloc(n * sizeof *v);
+  if (!v)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    const char *rec = (const char *)base + i * stride;
+    v[i].id = *(const char *const *)(rec + id_off);
+    v[i].pos = (const mj_pos *)(rec + pos_off);
+    v[i].i = i;
+  }
+  qsort(v, n, sizeof *v, cmp_idref);
+  const idref *first = NULL, *second = NULL;
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(v[i].id, v[i - 1].id) == 0 && (!second || v[i].i < second->i)) {
+      size_t k = i - 1;
+      while (k > 0 && strcmp(v[k - 1].id, v[i].id) == 0)
+        k--;
+      first = &v[k];
+      second = &v[i];
+    }
+  int rc = MJ_OK;
+  if (second)
+    rc = mj__seterr_at(e, MJ_EVALIDATE, second->pos->file, second->pos->line, 0,
+                       "duplicate %s '%s' (first declared at %s:%d)", what,
+                       second->id, first->pos->file, first->pos->line);
+  free(v);
+  return rc;
+}
+
+#define DUPS(what, arr, n, type)                                               \
+  check_dups(e, what, arr, n, sizeof(type), offsetof(type, id),                \
+             offsetof(type, pos))
+
+/* " (did you mean 'X'?)" among ids, or "". */
+static void suggest_id(char *buf, size_t n, const char *word, const void *base,
+                       size_t count, size_t stride)
+{
+  const char *best = NULL;
+  int bestd = 1000;
+  for (size_t i = 0; i < count; i++) {
+    const char *id = *(const char *const *)((const char *)base + i * stride);
+    int d = mj__edit_distance(word, id);
+    if (d < bestd) {
+      bestd = d;
+      best = id;
+    }
+  }
+  const char *cands[1] = {best};
+  if (best && mj__suggest(word, cands, 1))
+    snprintf(buf, n, " (did you mean '%s'?)", best);
+  else
+    buf[0] = '\0';
+}
+
+static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
+{
+  int rc;
+  if ((rc = DUPS("segment", m->segments, m->n_segments, mj_segment)) ||
+      (rc = DUPS("customer", m->customers, m->n_customers, mj_customer)) ||
+      (rc = DUPS("requirement", m->requirements, m->n_requirements,
+                 mj_requirement)) ||
+      (rc = DUPS("questionnaire", m->questionnaires, m->n_questionnaires,
+                 mj_questionnaire)) ||
+      (rc = DUPS("plan", m->plans, m->n_plans, mj_plan)) ||
+      (rc = DUPS("cycle", m->cycles, m->n_cycles, mj_cycle_decl)))
+    return rc;
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
+    const mj_questionnaire *q = &m->questionnaires[i];
+    char what[300];
+    snprintf(what, sizeof what, "question in questionnaire '%s':", q->id);
+    if ((rc = DUPS(what, q->questions, q->n_questions, mj_question)))
+      return rc;
+  }
+  for (size_t i = 0; i < m->n_uses; i++)
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(m->uses[i].kind, m->uses[j].kind) &&
+          !strcmp(m->uses[i].as, m->uses[j].as))
+        return mj__seterr_at(
+            e, MJ_EVALIDATE, m->uses[i].pos.file, m->uses[i].pos.line, 0,
+            "duplicate %s instance '%s' (first declared at %s:%d); give one "
+            "another name with as = \"...\"",
+            m->uses[i].kind, m->uses[i].as, m->uses[j].pos.file,
+            m->uses[j].pos.line);
+
+  char hint[200];
+  for (size_t i = 0; i < m->n_customers; i++) {
+    const mj_customer *u = &m->customers[i];
+    if (!u->segment || mj__model_segment(m, u->segment))
+      continue;
+    suggest_id(hint, sizeof hint, u->segment, m->segments, m->n_segments,
+               sizeof *m->segments);
+    return mj__seterr_at(e, MJ_EREF, u->pos.file,
+                         KLINE(u->pos.file, u->pos.line, "segment"), 0,
+                         "customer '%s' is in segment '%s', which is not "
+                         "declared%s (declare it: segment \"%s\" { ... })",
+                         u->id, u->segment, hint, u->segment);
+  }
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
+    mj_questionnaire *qn = &m->questionnaires[i];
+    for (size_t k = 0; k < qn->n_questions; k++) {
+      mj_question *q = &qn->questions[k];
+      if (!q->measures)
+        continue;
+      q->requirement = mj__model_requirement(m, q->measures);
+      if (q->requirement)
+        continue;
+      suggest_id(hint, sizeof hint, q->measures, m->requirements,
+                 m->n_requirements, sizeof *m->requirements);
+      return mj__seterr_at(e, MJ_EREF, q->pos.file,
+                           KLINE(q->pos.file, q->pos.line, "measures"), 0,
+                           "question '%s' of questionnaire '%s' (%s:%d) "
+                           "measures requirement '%s', which is not "
+                           "declared%s",
+                           q->id, qn->id, qn->pos.file, qn->pos.line,
+                           q->measures, hint);
+    }
+  }
+  for (size_t i = 0; i < m->n_cycles; i++) {
+    const mj_cycle_decl *y = &m->cycles[i];
+    for (size_t k = 0; k < y->n_imports; k++) {
+      const mj_import_decl *d = &y->imports[k];
+      if (mj__model_questionnaire(m, d->questionnaire))
+        continue;
+      suggest_id(hint, sizeof hint, d->questionnaire, m->questionnaires,
+                 m->n_questionnaires, sizeof *m->questionnaires);
+      return mj__seterr_at(e, MJ_EREF, d->pos.file,
+                           KLINE(d->pos.file, d->pos.line, "questionnaire"), 0,
+                           "cycle '%s' imports questionnaire '%s', which "
+                           "is not declared%s",
+                           y->id, d->questionnaire, hint);
+    }
+  }
+  return MJ_OK;
+}
+
+/* ---- the entry points ---------------------------------------------------- */
+
+static char *dir_of(const char *name)
+{
+  if (*name == '=')
+    return strdup(".");
+  if (*name == '@')
+    name++;
+  const char *slash = strrchr(name, '/');
+  if (!slash)
+    return strdup(".");
+  if (slash == name)
+    return strdup("/");
+  size_t n = (size_t)(slash - name);
+  char *d = malloc(n + 1);
+  if (d) {
+    memcpy(d, name, n);
+    d[n] = '\0';
+  }
+  return d;
+}
+
+int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
+                 mj_model **out)
+{
+  *out = NULL;
+  lua_State *L = e->L;
+  mj_luahost *h = mj__lua_host(L);
+  if (h->dsl)
+    return mj__seterr(e, MJ_EINVAL, "a playbook is already loading");
+  mj_model *m = calloc(1, sizeof *m);
+  size_t nn = strlen(name);
+  char *chunk = malloc(nn + 2);
+  char *dir = dir_of(name);
+  if (!m || !chunk || !dir) {
+    free(m);
+    free(chunk);
+    free(dir);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory loading %s", name);
+  }
+  if (*name == '=' || *name == '@')
+    memcpy(chunk, name, nn + 1);
+  else {
+    chunk[0] = '@';
+    memcpy(chunk + 1, name, nn + 1);
+  }
+  m->file = mj__arena_strdup(&m->arena, mj__lua_srcname(chunk));
+  m->dir = mj__arena_strdup(&m->arena, dir);
+  free(dir);
+  mj_dsl_ctx c = {.e = e,
+                  .m = m,
+                  .buf = buf,
+                  .len = len,
+                  .chunkname = chunk,
+                  .env_ref = LUA_NOREF,
+                  .list_ref = LUA_NOREF,
+                  .labels_ref = LUA_NOREF};
+  int rc =
+      m->file && m->dir ? MJ_OK : mj__seterr(e, MJ_ENOMEM, "out of memory");
+  if (rc == MJ_OK) {
+    h->dsl = &c;
+    lua_pushcfunction(L, run);
+    rc = mj__lua_pcall(e, 0, 0, MJ_ERUNTIME);
+    h->dsl = NULL;
+    /* Limits win; otherwise the first declaration error, even if the
+    ** playbook went on after catching it. */
+    if (rc != MJ_OK && rc != MJ_ETIMEOUT && rc != MJ_ELIMIT && c.code)
+      rc = mj__lua_seterr(e, c.code, c.msg);
+    if (rc != MJ_OK)
+      mj__lua_fixsrc(e, m->file);
+  }
+  luaL_unref(L, LUA_REGISTRYINDEX, c.env_ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, c.list_ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, c.labels_ref);
+  for (size_t i = 0; rc == MJ_OK && i < c.n_cfiles; i++)
+    rc = read_customers(&c, &c.cfiles[i]);
+  if (rc == MJ_OK)
+    rc = link_model(e, &c, m);
+  free(chunk);
+  if (rc != MJ_OK) {
+    mj__model_free(e, m);
+    return rc;
+  }
+  *out = m;
+  return MJ_OK;
+}
+
+void mj__model_free(mj_engine *e, mj_model *m)
+{
+  if (!m)
+    return;
+  for (size_t i = 0; e && e->L && i < m->n_plans; i++)
+    if (m->plans[i].when_ref >= 0)
+      luaL_unref(e->L, LUA_REGISTRYINDEX, m->plans[i].when_ref);
+  mj__arena_free(&m->arena);
+  free(m);
+}

@@ -1,0 +1,92 @@
+/*
+** The Lua host's internals shared by lua_host.c (state, limits, protected
+** calls), lua_sandbox.c (envs, searcher, paths), lua_dsl.c (declarations)
+** and lua_trigger.c (plan triggers).
+*/
+#ifndef MJ_LUA_HOST_H
+#define MJ_LUA_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "engine.h"
+
+typedef struct mj_dsl_ctx mj_dsl_ctx;
+typedef struct mj_trigger_ctx mj_trigger_ctx;
+
+/*
+** Per-engine Lua host state: the allocator's ud, so the state and its
+** limits travel together without touching the engine struct.
+*/
+typedef struct mj_luahost {
+  mj_engine *e;
+  lua_State *L;
+  size_t used, limit;      /* bytes allocated by Lua, the limit */
+  int armed;               /* inside a call into playbook code */
+  int64_t deadline_ns;     /* monotonic clock, while armed */
+  int tripped;             /* 0, MJ_ELIMIT or MJ_ETIMEOUT: sticky per call */
+  char mem_where[300];     /* "file:line" where the memory limit tripped */
+  mj_dsl_ctx *dsl;         /* the load in progress, or NULL */
+  mj_trigger_ctx *trigger; /* the trigger in progress, or NULL */
+} mj_luahost;
+
+/* The host of a state (the allocator's ud). */
+mj_luahost *mj__lua_host(lua_State *L);
+
+/*
+** Call the function below nargs arguments on L's stack, protected, traced
+** and under the time and memory limits. On success leaves nres results.
+** On failure pops everything, sets e->err with code: MJ_ETIMEOUT,
+** MJ_ELIMIT, or the given code for a Lua error, with the message's
+** "file:line" as the error's location.
+*/
+int mj__lua_pcall(mj_engine *e, int nargs, int nres, int code);
+
+/* Set e->err from a Lua error message (e.g. a load failure). */
+int mj__lua_seterr(mj_engine *e, int code, const char *msg);
+
+/* Undo Lua's "...tail" shortening of file at the start of e->err. */
+void mj__lua_fixsrc(mj_engine *e, const char *file);
+
+/* The file of a Lua source ("@pb.lua" -> "pb.lua"). */
+const char *mj__lua_srcname(const char *source);
+
+/*
+** Open the libraries and build the sandbox's allowlist in the registry
+** (a lua_CFunction, run protected once per state).
+*/
+int mj__sandbox_open(lua_State *L);
+
+/* Edit distance (optimal string alignment), for "did you mean". */
+int mj__edit_distance(const char *a, const char *b);
+
+/* The candidate closest to word, or NULL when none is close enough. */
+const char *mj__suggest(const char *word, const char *const *cands, size_t n);
+
+/*
+** Push a fresh env for a playbook: allowlisted libraries (copies), the
+** filtered base functions, require, load, print, the mejora table, and
+** the DSL constructors (lua_dsl.c). Its metatable raises "unknown name"
+** and "assignment to undeclared global". Raises on out of memory.
+*/
+void mj__sandbox_pushenv(lua_State *L);
+
+/*
+** Resolve a file a playbook names, relative to its folder dir. Without
+** MJ_TRUST_PLAYBOOK it must stay inside dir ("..", absolute paths outside
+** and escaping symlinks are refused). Returns a malloc'd real path, or
+** NULL with why filled.
+*/
+char *mj__sandbox_path(mj_engine *e, const char *dir, const char *path,
+                       char *why, size_t whylen);
+
+/* Load module name ("mejora.labels") through the searcher into env at
+** envidx and push what it returned. Raises on failure. */
+void mj__sandbox_require(lua_State *L, int envidx, const char *name);
+
+/* Add the DSL constructors to the table on top (lua_dsl.c). */
+void mj__dsl_register(lua_State *L);
+
+#endif

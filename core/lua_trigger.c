@@ -1,0 +1,250 @@
+/*
+** Plan triggers: call a plan's `when(r)` with the cycle's figures, under
+** the sandbox's limits, and record every figure it read as evidence.
+*/
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lua_host.h"
+
+struct mj_trigger_ctx {
+  mj_engine *e;
+  const mj_plan *p;
+  const mj_figset *fs;
+  const mj_model *m;
+  const mj_result_rec **read; /* figures read, in order, no repeats */
+  size_t n, cap;
+  int fired;
+};
+
+static mj_trigger_ctx *ctx_of(lua_State *L)
+{
+  mj_trigger_ctx *t = mj__lua_host(L)->trigger;
+  if (!t)
+    luaL_error(L, "r can only be used while the plan's when function runs");
+  return t;
+}
+
+static void note(lua_State *L, mj_trigger_ctx *t, const mj_result_rec *r)
+{
+  for (size_t i = 0; i < t->n; i++)
+    if (t->read[i] == r)
+      return;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 8;
+    const mj_result_rec **v = realloc(t->read, cap * sizeof *v);
+    if (!v)
+      luaL_error(L, "out of memory recording evidence");
+    t->read = v;
+    t->cap = cap;
+  }
+  t->read[t->n++] = r;
+}
+
+/* Push a figure's value (nil when absent or undefined), noting it. */
+static double push_figure(lua_State *L, mj_trigger_ctx *t,
+                          const mj_result_rec *r)
+{
+  if (!r) {
+    lua_pushnil(L);
+    return NAN;
+  }
+  note(L, t, r);
+  if (isnan(r->value))
+    lua_pushnil(L);
+  else
+    lua_pushnumber(L, r->value);
+  return r->value;
+}
+
+static const mj_requirement *check_req(lua_State *L, mj_trigger_ctx *t, int arg)
+{
+  const char *id = luaL_checkstring(L, arg);
+  const mj_requirement *r = t->m ? mj__model_requirement(t->m, id) : NULL;
+  if (!r) {
+    const char *ids[64];
+    size_t n = 0;
+    for (size_t i = 0; t->m && i < t->m->n_requirements && n < 64; i++)
+      ids[n++] = t->m->requirements[i].id;
+    const char *best = mj__suggest(id, ids, n);
+    luaL_error(L, "unknown requirement '%s'%s%s%s", id,
+               best ? " (did you mean '" : "", best ? best : "",
+               best ? "'?)" : "");
+  }
+  return r;
+}
+
+static double req_figure(lua_State *L, const char *metric, int seg_arg)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const mj_requirement *req = check_req(L, t, 1);
+  const char *seg = luaL_optstring(L, seg_arg, "all");
+  return push_figure(
+      L, t, mj__figset_find(t->fs, "csat", metric, NULL, NULL, req->id, seg));
+}
+
+/* r.mean(req [, segment]): CSAT mean of the questions measuring req. */
+static int r_mean(lua_State *L)
+{
+  req_figure(L, "mean", 2);
+  return 1;
+}
+
+/* r.t2b(req [, segment]): CSAT top-two-box share. */
+static int r_t2b(lua_State *L)
+{
+  req_figure(L, "t2b", 2);
+  return 1;
+}
+
+/* r.nps([segment]): the first NPS figure of the segment. */
+static int r_nps(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const char *seg = luaL_optstring(L, 1, "all");
+  push_figure(L, t,
+              mj__figset_find(t->fs, "nps", "nps", NULL, NULL, NULL, seg));
+  return 1;
+}
+
+/* r.target(req): the requirement's target, or nil. */
+static int r_target(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const mj_requirement *req = check_req(L, t, 1);
+  if (req->has_target)
+    lua_pushnumber(L, req->target);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+/* r.below(req [, segment]): mean below target (false without data). */
+static int r_below(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const mj_requirement *req = check_req(L, t, 1);
+  double mean = req_figure(L, "mean", 2);
+  lua_pushboolean(L, req->has_target && !isnan(mean) && mean < req->target);
+  return 1;
+}
+
+/* r.figure{ scorer=, metric=, questionnaire=, question=, requirement=,
+** segment= }: any figure; segment defaults to "all". */
+static int r_figure(lua_State *L)
+{
+  static const char *const keys[] = {"scorer",   "metric",      "questionnaire",
+                                     "question", "requirement", "segment"};
+  mj_trigger_ctx *t = ctx_of(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *v[6] = {NULL};
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    size_t k = 0;
+    const char *key =
+        lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    while (k < 6 && strcmp(keys[k], key) != 0)
+      k++;
+    if (k == 6) {
+      const char *best = mj__suggest(key, keys, 6);
+      return luaL_error(L, "r.figure: unknown key '%s'%s%s%s", key,
+                        best ? " (did you mean '" : "", best ? best : "",
+                        best ? "'?)" : "");
+    }
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "r.figure: '%s' must be a string", key);
+    v[k] = lua_tostring(L, -1); /* kept alive by the argument table */
+    lua_pop(L, 1);
+  }
+  if (!v[1])
+    return luaL_error(L, "r.figure needs a metric, e.g. r.figure{ scorer = "
+                         "\"nps\", metric = \"nps\" }");
+  push_figure(L, t,
+              mj__figset_find(t->fs, v[0], v[1], v[2], v[3], v[4],
+                              v[5] ? v[5] : "all"));
+  return 1;
+}
+
+static const luaL_Reg rfuncs[] = {
+    {"figure", r_figure}, {"mean", r_mean},   {"t2b", r_t2b}, {"nps", r_nps},
+    {"target", r_target}, {"below", r_below}, {NULL, NULL}};
+
+static int trig_run(lua_State *L)
+{
+  mj_trigger_ctx *t = mj__lua_host(L)->trigger;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, t->p->when_ref); /* when */
+  luaL_newlib(L, rfuncs);                            /* when r */
+  lua_call(L, 1, 1);                                 /* result */
+  t->fired = lua_toboolean(L, -1);
+  return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+static char *evidence_json(const mj_trigger_ctx *t)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < t->n; i++) {
+    const mj_result_rec *r = t->read[i];
+    json_t *o = json_object();
+    if (!o || json_array_append_new(arr, o) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+    json_object_set_new(o, "scorer", str_or_null(r->scorer));
+    json_object_set_new(o, "metric", str_or_null(r->metric));
+    json_object_set_new(o, "questionnaire", str_or_null(r->questionnaire));
+    json_object_set_new(o, "question", str_or_null(r->question));
+    json_object_set_new(o, "requirement", str_or_null(r->requirement));
+    json_object_set_new(o, "segment", str_or_null(r->segment));
+    json_object_set_new(o, "value",
+                        isfinite(r->value) ? json_real(r->value) : json_null());
+    json_object_set_new(o, "n", json_integer((json_int_t)r->n));
+  }
+  char *s = arr ? json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(arr);
+  return s;
+}
+
+int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                     int *fired, char **evidence)
+{
+  *fired = 0;
+  if (evidence)
+    *evidence = NULL;
+  if (!e || !p || !fs)
+    return e ? mj__seterr(e, MJ_EINVAL, "no plan or figures given") : MJ_EINVAL;
+  if (p->when_ref < 0)
+    return MJ_OK; /* no `when`: the plan is opened by hand only */
+  mj_luahost *h = mj__lua_host(e->L);
+  if (h->trigger || h->dsl)
+    return mj__seterr(e, MJ_EINVAL, "plan '%s': a trigger is already running",
+                      p->id);
+  mj_trigger_ctx t = {.e = e, .p = p, .fs = fs, .m = e->model};
+  h->trigger = &t;
+  lua_pushcfunction(e->L, trig_run);
+  int rc = mj__lua_pcall(e, 0, 0, MJ_ERUNTIME);
+  h->trigger = NULL;
+  if (rc != MJ_OK)
+    mj__lua_fixsrc(e, p->pos.file);
+  if (rc == MJ_OK) {
+    *fired = t.fired;
+    if (evidence) {
+      *evidence = evidence_json(&t);
+      if (!*evidence)
+        rc = mj__seterr(e, MJ_ENOMEM, "out of memory writing evidence");
+    }
+  }
+  free(t.read);
+  return rc;
+}

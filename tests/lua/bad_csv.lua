@@ -1,0 +1,2 @@
+segment "online" {}
+customers "data/bad_customers.csv"

@@ -1,0 +1,1 @@
+plan "P1" { due = "a month" }

@@ -1,0 +1,4 @@
+requirement "R1" { target = 4.5 }
+segment "a" {}
+
+requirement "R1" { target = 3 }

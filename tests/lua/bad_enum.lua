@@ -1,0 +1,1 @@
+requirement "R1" { need = "urgent" }

@@ -1,0 +1,2 @@
+segment "online" {}
+customers "../lua/data/customers.csv"

@@ -1,0 +1,2 @@
+requirement "R1" {}
+count = 1

@@ -1,0 +1,5 @@
+requirement "R1" {
+  text = "Immediate attention",
+  need = "primary",
+  tagret = 4.5,
+}

@@ -1,0 +1,3 @@
+questionnaire "v" {
+  question "q" { type = "scale5", labels = "excelent-poor" },
+}

@@ -1,0 +1,1 @@
+requirment "R1" { target = 4.5 }

@@ -1,0 +1,3 @@
+questionnaire "v" {
+  question "q" { type = "scale12" },
+}

@@ -1,0 +1,203 @@
+/*
+** The playbook sandbox: escapes are refused, limits hold even against
+** pcall, and a trusted playbook gets io and os.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "tap.h"
+
+static char logbuf[4096];
+
+static void on_log(void *ud, int level, const char *msg)
+{
+  (void)ud;
+  (void)level;
+  size_t n = strlen(logbuf);
+  snprintf(logbuf + n, sizeof logbuf - n, "%s\n", msg);
+}
+
+static mj_engine *engine(unsigned flags, size_t mem, unsigned ms)
+{
+  mj_opts o;
+  mj_opts_init(&o);
+  o.log = on_log;
+  o.log_level = MJ_LOG_INFO;
+  o.flags = flags;
+  o.lua_mem_limit = mem;
+  o.lua_time_limit_ms = ms;
+  mj_engine *e = NULL;
+  if (mj_engine_new(&e, &o) != MJ_OK)
+    bail("cannot create an engine");
+  return e;
+}
+
+static int run(mj_engine *e, const char *src)
+{
+  return mj_playbook_load_buffer(e, "sb.lua", src, strlen(src));
+}
+
+/* Refused with code, and the message starts with want. */
+static void refused(mj_engine *e, const char *src, int code, const char *want,
+                    const char *desc)
+{
+  int rc = run(e, src);
+  is_int(code, rc, "%s: %s", desc, mj_err_name(code));
+  if (!ok(strncmp(mj_errmsg(e), want, strlen(want)) == 0, "%s: message", desc))
+    diag("got:  %s\nwant: %s", mj_errmsg(e), want);
+}
+
+static void escapes(void)
+{
+  mj_engine *e = engine(0, 0, 0);
+  refused(e, "os.execute('touch /tmp/mejora-pwned')", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'os'", "os.execute");
+  refused(e, "local f = io.open('/etc/passwd')", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'io'", "io.open");
+  refused(e, "\nlocal lpeg = require 'lpeg'", MJ_ERUNTIME,
+          "sb.lua:2: module 'lpeg' not found", "require of a C module");
+  ok(strstr(mj_errmsg(e), "never C modules") != NULL, "require says why");
+  refused(e, "require 'os'", MJ_ERUNTIME, "sb.lua:1: module 'os' not found",
+          "require of a standard library");
+  refused(e, "require '../../etc/passwd'", MJ_ERUNTIME,
+          "sb.lua:1: module '../../etc/passwd': not a valid module name",
+          "require with a path");
+  refused(e, "local f, err = load('\\27Lua\\84\\0\\25\\147')\nassert(f, err)",
+          MJ_ERUNTIME, "sb.lua:2: ", "load of a binary chunk");
+  contains(mj_errmsg(e), "binary chunk", "binary chunk named");
+  refused(e, "load('return 1', 'x', 'b')", MJ_ERUNTIME,
+          "sb.lua:1: ", "load in binary mode");
+  refused(e, "local s = string.dump(function() end)", MJ_ERUNTIME,
+          "sb.lua:1: attempt to call a nil value (field 'dump')",
+          "string.dump");
+  refused(e, "local s = ('').dump", MJ_OK, "", "string methods lose dump too");
+  refused(e, "assert(('').dump == nil and getmetatable('') == false)", MJ_OK,
+          "", "string metatable hidden");
+  refused(e, "dofile('/etc/passwd')", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'dofile'", "dofile");
+  refused(e, "loadfile('/etc/passwd')", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'loadfile'", "loadfile");
+  refused(e, "local d = debug.getregistry()", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'debug'", "debug");
+  refused(e, "local p = package.loadlib", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'package'", "package");
+  refused(e, "rawset(_ENV, 'x', 1)", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'rawset'", "rawset");
+  refused(e, "setmetatable({}, { __gc = function() end })", MJ_ERUNTIME,
+          "sb.lua:1: __gc metamethods are not allowed", "__gc finalizers");
+  refused(e, "setmetatable(_ENV, {})", MJ_ERUNTIME,
+          "sb.lua:1: cannot change a protected metatable", "env metatable");
+  refused(e, "collectgarbage('stop')", MJ_ERUNTIME,
+          "sb.lua:1: ", "collectgarbage beyond count");
+  refused(e, "assert(collectgarbage('count') > 0)", MJ_OK, "",
+          "collectgarbage count");
+  refused(e, "x = 1", MJ_ERUNTIME,
+          "sb.lua:1: assignment to undeclared global 'x'", "global write");
+  refused(e, "local t = tabel.concat({})", MJ_ERUNTIME,
+          "sb.lua:1: unknown name 'tabel' (did you mean 'table'?)",
+          "unknown name with a suggestion");
+  /* What a playbook may use. */
+  refused(e,
+          "local f = load('return 40 + 2')\n"
+          "assert(f() == 42)\n"
+          "assert(type(load('return requirement')()) == 'function')\n"
+          "assert(math.floor(2.5) == 2 and string.rep('a', 3) == 'aaa')\n"
+          "assert(utf8.len('ñ') == 1 and table.concat({1, 2}, ',') == '1,2')\n"
+          "local co = coroutine.wrap(function() coroutine.yield(1) end)\n"
+          "assert(co() == 1)\n"
+          "assert(pcall(error, 'x') == false)\n"
+          "assert(require('mejora.labels')['excellent-poor'].points == 5)\n"
+          "assert(mejora.env('MEJORA_SURELY_UNSET_VAR') == nil)\n"
+          "string.format = nil\n",
+          MJ_OK, "", "the allowed libraries work");
+  refused(e, "assert(string.format('%d', 7) == '7')", MJ_OK, "",
+          "a playbook's library changes do not leak into the next");
+  logbuf[0] = '\0';
+  refused(e, "print('hello', 42, nil)", MJ_OK, "", "print");
+  is_string("hello\t42\tnil\n", logbuf, "print goes to the engine's log");
+  mj_engine_free(e);
+}
+
+static void limits(void)
+{
+  mj_engine *e = engine(0, 0, 200);
+  refused(e, "local n = 0\nwhile true do n = n + 1 end", MJ_ETIMEOUT,
+          "sb.lua:2: playbook exceeded its time limit (200 ms)",
+          "infinite loop");
+  refused(e,
+          "for i = 1, 100 do\n"
+          "  pcall(function() while true do end end)\n"
+          "end",
+          MJ_ETIMEOUT, "sb.lua:", "pcall cannot swallow the time limit");
+  refused(e,
+          "local co = coroutine.wrap(function() while true do end end)\n"
+          "pcall(co)\nwhile true do end",
+          MJ_ETIMEOUT, "sb.lua:", "nor can a coroutine");
+  is_int(MJ_OK, run(e, "requirement 'R1' {}"),
+         "the engine works after a timeout");
+  mj_engine_free(e);
+
+  e = engine(0, (size_t)8 << 20, 5000);
+  refused(e,
+          "local t = {}\n"
+          "for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end",
+          MJ_ELIMIT, "sb.lua:2: playbook exceeded its memory limit",
+          "memory bomb");
+  refused(e,
+          "local ok = pcall(function()\n"
+          "  local t = {}\n"
+          "  for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n"
+          "end)\n"
+          "requirement 'R1' {}\n",
+          MJ_ELIMIT, "sb.lua:", "pcall cannot swallow the memory limit");
+  refused(e, "local s = string.rep('x', 64 * 1024 * 1024)", MJ_ELIMIT,
+          "sb.lua:1: playbook exceeded its memory limit",
+          "one huge allocation");
+  is_int(MJ_OK, run(e, "requirement 'R1' {}"),
+         "the engine works after the memory limit");
+  mj_engine_free(e);
+}
+
+static void trusted(void)
+{
+  mj_engine *e = engine(MJ_TRUST_PLAYBOOK, 0, 0);
+  refused(e,
+          "local f = assert(io.open('/dev/null', 'r'))\n"
+          "f:close()\n"
+          "assert(type(os.time()) == 'number')\n"
+          "assert(os.exit == nil)\n",
+          MJ_OK, "", "a trusted playbook has io and os, but not os.exit");
+  mj_engine_free(e);
+}
+
+static void after_load(void)
+{
+  /* Constructors cannot be called once the playbook has loaded. */
+  mj_engine *e = engine(0, 0, 0);
+  is_int(MJ_OK,
+         run(e, "plan 'P' { when = function(r) requirement 'late' {} "
+                "return true end }"),
+         "playbook with a misbehaving trigger loads");
+  mj_figset fs = {{0}, NULL, 0, 0};
+  int fired = 1;
+  char *ev = NULL;
+  int rc = mj__trigger_eval(e, &e->model->plans[0], &fs, &fired, &ev);
+  is_int(MJ_ERUNTIME, rc, "declaring from a trigger is an error");
+  contains(mj_errmsg(e), "only allowed while the playbook loads", "says why");
+  free(ev);
+  mj_engine_free(e);
+}
+
+int main(void)
+{
+  plan(70);
+  escapes();
+  limits();
+  trusted();
+  after_load();
+  return tap_done();
+}
