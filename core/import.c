@@ -1,0 +1,666 @@
+/*
+** Responses in: a CSV file through the csv collector (mj_import) or one
+** response from the host application (mj_response_add), each validated
+** against its questionnaire before anything reaches the store.
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* ---- small helpers --------------------------------------------------------
+ */
+
+static int is_blank_text(const char *s)
+{
+  for (; s && *s; s++)
+    if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+      return 0;
+  return 1;
+}
+
+static int data_err(mj_error *err, int code, const char *file, int line,
+                    int col, const char *fmt, ...) MJ__PRINTF(6, 7);
+
+static int data_err(mj_error *err, int code, const char *file, int line,
+                    int col, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  mj__error_v(err, code, file, line, col, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+/* "a, b, c" into buf: the ids a person could have meant. */
+static void list_questions(const mj_questionnaire *qn, char *buf, size_t n)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < qn->n_questions && used < n; i++) {
+    int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+                     qn->questions[i].id);
+    if (k < 0)
+      break;
+    used += (size_t)k;
+  }
+}
+
+static void list_questionnaires(const mj_model *m, char *buf, size_t n)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < m->n_questionnaires && used < n; i++) {
+    int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+                     m->questionnaires[i].id);
+    if (k < 0)
+      break;
+    used += (size_t)k;
+  }
+}
+
+/* The questionnaire to import into, or an error saying what exists. */
+static int find_questionnaire(mj_engine *e, const char *id,
+                              const mj_questionnaire **out)
+{
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL,
+                      "no playbook loaded: load the playbook that declares "
+                      "questionnaire '%s' first",
+                      id);
+  *out = mj__model_questionnaire(e->model, id);
+  if (*out)
+    return MJ_OK;
+  char names[256];
+  list_questionnaires(e->model, names, sizeof names);
+  return mj__seterr(e, MJ_EREF,
+                    "%s: no questionnaire '%s' (the playbook declares: %s)",
+                    e->model->file, id, names[0] ? names : "none");
+}
+
+/*
+** ISO 8601 date or date-time to seconds since the epoch: "2024-05-31",
+** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z". A time
+** without an offset is taken as UTC, the store's clock.
+*/
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+  /* Howard Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char **p, int n, int *v)
+{
+  *v = 0;
+  for (int i = 0; i < n; i++, (*p)++) {
+    if (**p < '0' || **p > '9')
+      return 0;
+    *v = *v * 10 + (**p - '0');
+  }
+  return 1;
+}
+
+static int parse_iso8601(const char *s, int64_t *out)
+{
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  while (*s == ' ')
+    s++;
+  if (!digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
+      !digits(&s, 2, &d))
+    return 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+    return 0;
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap)
+    return 0;
+  int64_t offset = 0;
+  if (*s == 'T' || (*s == ' ' && s[1] >= '0' && s[1] <= '9')) {
+    s++;
+    if (!digits(&s, 2, &h) || *s++ != ':' || !digits(&s, 2, &mi))
+      return 0;
+    if (*s == ':') {
+      s++;
+      if (!digits(&s, 2, &sec))
+        return 0;
+      if (*s == '.' || *s == ',') /* fractions of a second: dropped */
+        for (s++; *s >= '0' && *s <= '9'; s++)
+          ;
+    }
+    if (h > 23 || mi > 59 || sec > 60)
+      return 0;
+    if (*s == 'Z') {
+      s++;
+    } else if (*s == '+' || *s == '-') {
+      int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
+      if (!digits(&s, 2, &oh))
+        return 0;
+      if (*s == ':')
+        s++;
+      if (*s >= '0' && *s <= '9' && !digits(&s, 2, &om))
+        return 0;
+      if (oh > 23 || om > 59)
+        return 0;
+      offset = sign * (oh * 3600 + om * 60);
+    }
+  }
+  while (*s == ' ')
+    s++;
+  if (*s)
+    return 0;
+  *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+         mi * 60 + sec - offset;
+  return 1;
+}
+
+/* ---- response ids seen in one file ----------------------------------------
+ */
+
+typedef struct idset {
+  char **ids;
+  uint64_t *rows;
+  size_t n, cap; /* cap is a power of two, or 0 */
+} idset;
+
+static size_t hash(const char *s)
+{
+  size_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* The row id was first seen on, or 0 when new (and then remember it). */
+static int idset_add(idset *set, const char *id, uint64_t row, uint64_t *first)
+{
+  *first = 0;
+  if (2 * (set->n + 1) > set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 256;
+    char **ids = calloc(cap, sizeof *ids);
+    uint64_t *rows = calloc(cap, sizeof *rows);
+    if (!ids || !rows) {
+      free(ids);
+      free(rows);
+      return MJ_ENOMEM;
+    }
+    for (size_t i = 0; i < set->cap; i++)
+      if (set->ids[i]) {
+        size_t j = hash(set->ids[i]) & (cap - 1);
+        while (ids[j])
+          j = (j + 1) & (cap - 1);
+        ids[j] = set->ids[i];
+        rows[j] = set->rows[i];
+      }
+    free(set->ids);
+    free(set->rows);
+    set->ids = ids;
+    set->rows = rows;
+    set->cap = cap;
+  }
+  size_t j = hash(id) & (set->cap - 1);
+  for (; set->ids[j]; j = (j + 1) & (set->cap - 1))
+    if (strcmp(set->ids[j], id) == 0) {
+      *first = set->rows[j];
+      return MJ_OK;
+    }
+  if (!(set->ids[j] = strdup(id)))
+    return MJ_ENOMEM;
+  set->rows[j] = row;
+  set->n++;
+  return MJ_OK;
+}
+
+static void idset_free(idset *set)
+{
+  for (size_t i = 0; i < set->cap; i++)
+    free(set->ids[i]);
+  free(set->ids);
+  free(set->rows);
+}
+
+/* ---- one import -----------------------------------------------------------
+ */
+
+enum { COL_ID, COL_CUSTOMER, COL_SEGMENT, COL_SUBMITTED, COL_WAVE, N_FIXED };
+
+/* Columns every file may carry besides the questions; the first two must. */
+static const char *const fixed_names[N_FIXED] = {
+    "response_id", "customer_id", "segment", "submitted_at", "wave"};
+
+typedef struct importer {
+  mj_engine *e;
+  const mj_questionnaire *qn;
+  const char *path;
+  mj_import_stats *stats;
+  const mj_storage_ops *S;
+  void *store;
+  int in_tx;
+
+  char **names; /* the header as written, for the rejects file */
+  size_t ncols;
+  int fixed[N_FIXED];     /* column of each fixed name, -1 when absent */
+  int *qcol;              /* column of each question, -1 when absent */
+  mj_answer_rec *answers; /* one per question, reused for every row */
+
+  idset seen;
+  FILE *rejects;
+  int wrote_rejects; /* this import created the rejects file */
+  char rejects_path[512];
+} importer;
+
+/* Append one CSV field, quoted when it must be (RFC 4180). */
+static void put_field(FILE *f, const char *s, int last)
+{
+  if (s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
+      (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
+    fputs(s, f);
+  } else {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"')
+        fputc('"', f);
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  }
+  fputs(last ? "\r\n" : ",", f);
+}
+
+/* PATH.rejects.csv beside the input (mejora.h), so it sorts next to it. */
+static int rejects_name(const char *path, char *out, size_t n)
+{
+  int k = snprintf(out, n, "%s.rejects.csv", path);
+  return k > 0 && (size_t)k < n;
+}
+
+/*
+** Write a bad row to the rejects file: its cells as read, then where and
+** why. col is 1-based, 0 for a problem with the whole row.
+*/
+static int reject(importer *im, uint64_t row, const char *const *cells,
+                  size_t n, int col, mj_error *err, const char *fmt, ...)
+    MJ__PRINTF(7, 8);
+
+static int reject(importer *im, uint64_t row, const char *const *cells,
+                  size_t n, int col, mj_error *err, const char *fmt, ...)
+{
+  if (!im->rejects) {
+    im->rejects = fopen(im->rejects_path, "wb");
+    im->wrote_rejects = im->rejects != NULL;
+    if (!im->rejects)
+      return data_err(err, MJ_EIO, NULL, 0, 0,
+                      "cannot write the rejects file '%s': %s; nothing was "
+                      "imported",
+                      im->rejects_path, strerror(errno));
+    for (size_t i = 0; i < im->ncols; i++)
+      put_field(im->rejects, im->names[i], 0);
+    fputs("row,column,reason\r\n", im->rejects);
+  }
+  char what[400], reason[600], num[24];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (col > 0)
+    snprintf(reason, sizeof reason, "row %llu, column %d (%s): %s",
+             (unsigned long long)row, col,
+             (size_t)col <= im->ncols ? im->names[col - 1] : "?", what);
+  else
+    snprintf(reason, sizeof reason, "row %llu: %s", (unsigned long long)row,
+             what);
+  for (size_t i = 0; i < n; i++)
+    put_field(im->rejects, cells[i], 0);
+  snprintf(num, sizeof num, "%llu", (unsigned long long)row);
+  put_field(im->rejects, num, 0);
+  snprintf(num, sizeof num, "%d", col);
+  put_field(im->rejects, col > 0 ? num : "", 0);
+  put_field(im->rejects, reason, 1);
+  im->stats->rejected++;
+  return MJ_OK;
+}
+
+static int on_header(void *ud, const char *const *names, size_t n,
+                     mj_error *err)
+{
+  importer *im = ud;
+  const mj_questionnaire *qn = im->qn;
+  if (n > 100000)
+    return data_err(err, MJ_EDATA, im->path, 1, 0, "too many columns (%zu)", n);
+  im->names = calloc(n ? n : 1, sizeof *im->names);
+  im->qcol = malloc((qn->n_questions ? qn->n_questions : 1) * sizeof(int));
+  im->answers =
+      calloc(qn->n_questions ? qn->n_questions : 1, sizeof *im->answers);
+  if (!im->names || !im->qcol || !im->answers)
+    return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
+  im->ncols = n;
+  for (size_t i = 0; i < n; i++)
+    if (!(im->names[i] = strdup(names[i])))
+      return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
+  for (int f = 0; f < N_FIXED; f++)
+    im->fixed[f] = -1;
+  for (size_t q = 0; q < qn->n_questions; q++)
+    im->qcol[q] = -1;
+
+  char unknown[300] = "";
+  size_t n_unknown = 0, used = 0;
+  int first_unknown = 0;
+  for (size_t i = 0; i < n; i++) {
+    int *slot = NULL;
+    for (int f = 0; f < N_FIXED && !slot; f++)
+      if (strcmp(names[i], fixed_names[f]) == 0)
+        slot = &im->fixed[f];
+    for (size_t q = 0; q < qn->n_questions && !slot; q++)
+      if (strcmp(names[i], qn->questions[q].id) == 0)
+        slot = &im->qcol[q];
+    if (!slot) {
+      if (n_unknown++ == 0)
+        first_unknown = (int)i + 1;
+      int k = snprintf(unknown + used, sizeof unknown - used, "%s'%s'",
+                       used ? ", " : "", names[i]);
+      if (k > 0 && used + (size_t)k < sizeof unknown)
+        used += (size_t)k;
+      continue;
+    }
+    if (*slot >= 0)
+      return data_err(err, MJ_EDATA, im->path, 1, (int)i + 1,
+                      "column '%s' appears twice (columns %d and %zu)",
+                      names[i], *slot + 1, i + 1);
+    *slot = (int)i;
+  }
+  if (n_unknown) {
+    char ids[300];
+    list_questions(qn, ids, sizeof ids);
+    return data_err(err, MJ_EDATA, im->path, 1, first_unknown,
+                    "unknown column%s %s: questionnaire '%s' has the "
+                    "questions %s, and the other columns may be "
+                    "response_id, customer_id, segment, submitted_at, wave",
+                    n_unknown > 1 ? "s" : "", unknown, qn->id, ids);
+  }
+  char missing[300] = "";
+  used = 0;
+  for (int f = COL_ID; f <= COL_CUSTOMER; f++)
+    if (im->fixed[f] < 0) {
+      int k = snprintf(missing + used, sizeof missing - used, "%s%s",
+                       used ? ", " : "", fixed_names[f]);
+      if (k > 0 && used + (size_t)k < sizeof missing)
+        used += (size_t)k;
+    }
+  for (size_t q = 0; q < qn->n_questions; q++)
+    if (qn->questions[q].required && im->qcol[q] < 0) {
+      int k = snprintf(missing + used, sizeof missing - used, "%s%s",
+                       used ? ", " : "", qn->questions[q].id);
+      if (k > 0 && used + (size_t)k < sizeof missing)
+        used += (size_t)k;
+    }
+  if (used)
+    return data_err(err, MJ_EDATA, im->path, 1, 0,
+                    "the header lacks the required column(s) %s", missing);
+
+  /* Header good: every stored row from here on is one transaction. */
+  if (im->S->begin(im->store, err) != MJ_OK)
+    return err->code ? err->code : MJ_ESTORE;
+  im->in_tx = 1;
+  return MJ_OK;
+}
+
+static int on_row(void *ud, uint64_t row, const char *const *cells,
+                  const size_t *lens, size_t n, mj_error *err)
+{
+  importer *im = ud;
+  const mj_model *m = im->e->model;
+  im->stats->rows++;
+  if (n != im->ncols)
+    return reject(im, row, cells, n, 0, err,
+                  "%zu cell%s, but the header has %zu columns", n,
+                  n == 1 ? "" : "s", im->ncols);
+
+  int cid = im->fixed[COL_ID], ccu = im->fixed[COL_CUSTOMER];
+  const char *id = cells[cid];
+  if (is_blank_text(id))
+    return reject(im, row, cells, n, cid + 1, err, "the response id is blank");
+  uint64_t first;
+  if (idset_add(&im->seen, id, row, &first) != MJ_OK)
+    return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
+  if (first)
+    return reject(im, row, cells, n, cid + 1, err,
+                  "duplicate response id '%s' (first used on row %llu)", id,
+                  (unsigned long long)first);
+
+  const char *cust_id = cells[ccu];
+  if (is_blank_text(cust_id))
+    return reject(im, row, cells, n, ccu + 1, err, "the customer id is blank");
+  const mj_customer *cust = mj__model_customer(m, cust_id);
+  if (!cust)
+    return reject(im, row, cells, n, ccu + 1, err,
+                  "unknown customer '%s' (not among the playbook's customers)",
+                  cust_id);
+
+  const char *segment = cust->segment;
+  int cs = im->fixed[COL_SEGMENT];
+  if (cs >= 0 && !is_blank_text(cells[cs])) {
+    segment = cells[cs];
+    if (m->n_segments && !mj__model_segment(m, segment))
+      return reject(im, row, cells, n, cs + 1, err,
+                    "unknown segment '%s' (not among the playbook's segments)",
+                    segment);
+  }
+
+  int64_t at = 0;
+  int ct = im->fixed[COL_SUBMITTED];
+  if (ct >= 0 && !is_blank_text(cells[ct]) && !parse_iso8601(cells[ct], &at))
+    return reject(im, row, cells, n, ct + 1, err,
+                  "'%s' is not an ISO 8601 date or date-time (write "
+                  "2024-05-31 or 2024-05-31T14:05:00Z)",
+                  cells[ct]);
+
+  for (size_t q = 0; q < im->qn->n_questions; q++) {
+    const mj_question *qq = &im->qn->questions[q];
+    int c = im->qcol[q];
+    char why[300];
+    if (c < 0) {
+      mj__answer_parse(qq, "", 0, &im->answers[q], why, sizeof why);
+      continue;
+    }
+    if (mj__answer_parse(qq, cells[c], lens[c], &im->answers[q], why,
+                         sizeof why) != MJ_OK)
+      return reject(im, row, cells, n, c + 1, err, "%s", why);
+  }
+
+  int cw = im->fixed[COL_WAVE];
+  mj_response_rec r = {
+      id,          im->qn->id,
+      1,           cust->id,
+      segment,     cw >= 0 && !is_blank_text(cells[cw]) ? cells[cw] : NULL,
+      at,          im->path,
+      im->answers, im->qn->n_questions,
+  };
+  int inserted = 0;
+  int rc = im->S->put_response(im->store, &r, &inserted, err);
+  if (rc != MJ_OK)
+    return rc;
+  if (inserted)
+    im->stats->accepted++;
+  else
+    im->stats->duplicates++;
+  return MJ_OK;
+}
+
+static void importer_free(importer *im)
+{
+  for (size_t i = 0; im->names && i < im->ncols; i++)
+    free(im->names[i]);
+  free(im->names);
+  free(im->qcol);
+  free(im->answers);
+  idset_free(&im->seen);
+}
+
+int mj_import(mj_engine *e, const char *questionnaire, const char *path,
+              mj_import_stats *stats)
+{
+  mj_import_stats local;
+  if (!stats)
+    stats = &local;
+  memset(stats, 0, sizeof *stats);
+  if (!e)
+    return MJ_EINVAL;
+  if (!questionnaire || !path)
+    return mj__seterr(e, MJ_EINVAL,
+                      "import needs a questionnaire and a file to read");
+  mj__clearerr(e);
+  importer im;
+  memset(&im, 0, sizeof im);
+  int rc = find_questionnaire(e, questionnaire, &im.qn);
+  if (rc != MJ_OK)
+    return rc;
+  if (!rejects_name(path, im.rejects_path, sizeof im.rejects_path))
+    return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
+  if ((rc = mj__store_ensure(e)) != MJ_OK)
+    return rc;
+  im.e = e;
+  im.path = path;
+  im.stats = stats;
+  im.S = MJ_STORE_OPS(e);
+  im.store = e->store->inst;
+
+  mj_sink sink = {&im, on_header, on_row};
+  rc = mj__collect(e, "csv", path, &sink);
+  mj_error err = {0};
+  if (rc == MJ_OK && im.in_tx) {
+    rc = im.S->commit(im.store, &err);
+    if (rc == MJ_OK)
+      im.in_tx = 0;
+    else
+      mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  }
+  if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
+    rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s': %s",
+                    im.rejects_path, strerror(errno));
+  im.rejects = NULL;
+  if (rc != MJ_OK) {
+    /* All or nothing: an import that failed leaves no trace in the store,
+    ** and a partial rejects file would only mislead. */
+    if (im.in_tx) {
+      mj_error ignored;
+      im.S->rollback(im.store, &ignored);
+    }
+    stats->accepted = stats->duplicates = 0;
+    if (im.wrote_rejects)
+      remove(im.rejects_path);
+  } else if (stats->rejected) {
+    snprintf(stats->rejects_path, sizeof stats->rejects_path, "%s",
+             im.rejects_path);
+  } else {
+    /* A rejects file from an earlier import of this file is stale now. */
+    remove(im.rejects_path);
+  }
+  importer_free(&im);
+  if (rc == MJ_OK)
+    mj__log(e, MJ_LOG_DEBUG,
+            "%s: %llu row(s): %llu stored, %llu already stored, %llu "
+            "rejected",
+            path, (unsigned long long)stats->rows,
+            (unsigned long long)stats->accepted,
+            (unsigned long long)stats->duplicates,
+            (unsigned long long)stats->rejected);
+  return rc;
+}
+
+/* ---- one response from the host ------------------------------------------ */
+
+int mj_response_add(mj_engine *e, const char *questionnaire,
+                    const char *response_id, const char *customer,
+                    const char *const *questions, const char *const *values,
+                    size_t n)
+{
+  if (!e)
+    return MJ_EINVAL;
+  if (!questionnaire || !response_id || is_blank_text(response_id) ||
+      (n && (!questions || !values)))
+    return mj__seterr(e, MJ_EINVAL,
+                      "a response needs a questionnaire, a response id and "
+                      "its questions and values");
+  mj__clearerr(e);
+  const mj_questionnaire *qn;
+  int rc = find_questionnaire(e, questionnaire, &qn);
+  if (rc != MJ_OK)
+    return rc;
+  if (!customer || is_blank_text(customer))
+    return mj__seterr(e, MJ_EVALIDATE, "response '%s': no customer id given",
+                      response_id);
+  const mj_customer *cust = mj__model_customer(e->model, customer);
+  if (!cust)
+    return mj__seterr(e, MJ_EVALIDATE,
+                      "response '%s': unknown customer '%s' (not among the "
+                      "playbook's customers)",
+                      response_id, customer);
+
+  /* Which value answers which question; unknown or repeated ones are
+  ** mistakes in the caller's mapping, reported by name. */
+  const char **given =
+      calloc(qn->n_questions ? qn->n_questions : 1, sizeof *given);
+  mj_answer_rec *answers =
+      calloc(qn->n_questions ? qn->n_questions : 1, sizeof *answers);
+  if (!given || !answers) {
+    free(given);
+    free(answers);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; rc == MJ_OK && i < n; i++) {
+    size_t q = 0;
+    while (q < qn->n_questions &&
+           (!questions[i] || strcmp(questions[i], qn->questions[q].id) != 0))
+      q++;
+    if (q == qn->n_questions) {
+      char ids[300];
+      list_questions(qn, ids, sizeof ids);
+      rc = mj__seterr(e, MJ_EVALIDATE,
+                      "response '%s': questionnaire '%s' has no question "
+                      "'%s' (it has: %s)",
+                      response_id, qn->id,
+                      questions[i] ? questions[i] : "(null)", ids);
+    } else if (given[q]) {
+      rc = mj__seterr(e, MJ_EVALIDATE,
+                      "response '%s': question '%s' is answered twice",
+                      response_id, questions[i]);
+    } else {
+      given[q] = values[i] ? values[i] : "";
+    }
+  }
+  for (size_t q = 0; rc == MJ_OK && q < qn->n_questions; q++) {
+    char why[300];
+    const char *v = given[q] ? given[q] : "";
+    if (mj__answer_parse(&qn->questions[q], v, strlen(v), &answers[q], why,
+                         sizeof why) != MJ_OK)
+      rc = mj__seterr(e, MJ_EVALIDATE, "response '%s', question '%s': %s",
+                      response_id, qn->questions[q].id, why);
+  }
+  if (rc == MJ_OK)
+    rc = mj__store_ensure(e);
+  if (rc == MJ_OK) {
+    mj_response_rec r = {response_id,   qn->id,         1,          cust->id,
+                         cust->segment, NULL,           mj__now(e), "api",
+                         answers,       qn->n_questions};
+    int inserted = 0;
+    mj_error err = {0};
+    rc = MJ_STORE_OPS(e)->put_response(e->store->inst, &r, &inserted, &err);
+    if (rc != MJ_OK)
+      mj__seterr_from(e, &err, MJ_ESTORE, NULL);
+    else if (!inserted)
+      rc = mj__seterr(e, MJ_ECONFLICT,
+                      "response '%s' is already stored; response ids are "
+                      "unique",
+                      response_id);
+  }
+  free(given);
+  free(answers);
+  return rc;
+}

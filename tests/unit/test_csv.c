@@ -1,0 +1,204 @@
+/*
+** The csv collector through the mock host: quoting, embedded newlines,
+** CRLF, BOM, physical line numbers, and malformed files refused with the
+** line they went wrong on.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mock_host.h"
+#include "plugin_static.h"
+#include "tap.h"
+
+/* What the sink saw: "H:a|b\n" for the header, "2:x|y\n" for rows. */
+typedef struct seen {
+  char text[8192];
+  int fail_at; /* row number whose delivery fails, 0: none */
+  uint64_t rows;
+  size_t last_len;   /* lens[0] of the last row */
+  uint64_t last_row; /* its row number */
+} seen;
+
+static void append(seen *s, const char *prefix, const char *const *cells,
+                   size_t n)
+{
+  size_t used = strlen(s->text);
+  used +=
+      (size_t)snprintf(s->text + used, sizeof s->text - used, "%s:", prefix);
+  for (size_t i = 0; i < n && used < sizeof s->text; i++)
+    used += (size_t)snprintf(s->text + used, sizeof s->text - used, "%s%s",
+                             i ? "|" : "", cells[i]);
+  if (used + 1 < sizeof s->text)
+    strcat(s->text, "\n");
+}
+
+static int on_header(void *ud, const char *const *names, size_t n,
+                     mj_error *err)
+{
+  (void)err;
+  append(ud, "H", names, n);
+  return MJ_OK;
+}
+
+static int on_row(void *ud, uint64_t row, const char *const *cells,
+                  const size_t *lens, size_t n, mj_error *err)
+{
+  seen *s = ud;
+  s->rows++;
+  s->last_len = n ? lens[0] : 0;
+  s->last_row = row;
+  if (s->fail_at && (uint64_t)s->fail_at == row)
+    return mock_host()->error(err, MJ_EDATA, "sink refused row %llu",
+                              (unsigned long long)row);
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "%llu", (unsigned long long)row);
+  if (strlen(s->text) < 4096)
+    append(s, prefix, cells, n);
+  return MJ_OK;
+}
+
+static const mj_collector_ops *ops;
+static void *inst;
+static char *dir;
+
+/* Write text to a file in the test folder and collect it. */
+static int collect(const char *name, const char *text, seen *s, mj_error *err)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  tap_write(path, text);
+  memset(err, 0, sizeof *err);
+  mj_sink sink = {s, on_header, on_row};
+  return ops->collect(inst, path, &sink, err);
+}
+
+int main(void)
+{
+  plan(34);
+  const mj_plugin_desc *d = mj_plugin_csv_entry();
+  ops = mock_ops(d, MJ_KIND_COLLECTOR);
+  is_string("csv", d->name, "the plugin is called csv");
+  mj_error err;
+  memset(&err, 0, sizeof err);
+  is_int(MJ_OK, ops->create(mock_host(), NULL, NULL, &inst, &err),
+         "created with default options");
+  dir = tap_tmpdir("csv");
+
+  seen s = {0};
+  int rc = collect("plain.csv", "id,q1,q2\nr1,1,2\nr2,3,4\n", &s, &err);
+  is_int(MJ_OK, rc, "plain file read");
+  is_string("H:id|q1|q2\n2:r1|1|2\n3:r2|3|4\n", s.text,
+            "header then rows numbered by line");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("quoted.csv",
+               "id,why\nr1,\"slow, and rude\"\nr2,\"said \"\"hi\"\"\"\n", &s,
+               &err);
+  is_int(MJ_OK, rc, "quoted fields read");
+  is_string("H:id|why\n2:r1|slow, and rude\n3:r2|said \"hi\"\n", s.text,
+            "embedded comma and doubled quote");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("newline.csv",
+               "id,why\nr1,\"first line\nsecond line\"\nr2,x\n\n\nr3,y", &s,
+               &err);
+  is_int(MJ_OK, rc, "embedded newline read");
+  is_string("H:id|why\n2:r1|first line\nsecond line\n4:r2|x\n7:r3|y\n", s.text,
+            "records keep the physical line they start on; blank lines "
+            "skipped; last line needs no newline");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("crlf.csv", "id,q1\r\nr1,5\r\nr2,\"a\r\nb\"\r\nr3,4\r\n", &s,
+               &err);
+  is_int(MJ_OK, rc, "CRLF file read");
+  is_string("H:id|q1\n2:r1|5\n3:r2|a\r\nb\n5:r3|4\n", s.text,
+            "CRLF ends records and no cell keeps a CR");
+  is_int(2, (long long)s.last_len, "row cell length excludes the NUL");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("cr.csv", "id,q1\rr1,5\r\rr2,\"a\rb\"\rr3,4", &s, &err);
+  is_string("H:id|q1\n2:r1|5\n4:r2|a\rb\n6:r3|4\n", s.text,
+            "lone CR line ends (old Mac files) counted as lines");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("bom.csv", "\xEF\xBB\xBFresponse_id,q1\nr1,2\n", &s, &err);
+  is_int(MJ_OK, rc, "file with a BOM read");
+  is_string("H:response_id|q1\n2:r1|2\n", s.text,
+            "the BOM is not part of the first name");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("spaces.csv", "id,why\nr1,  two spaces \n", &s, &err);
+  is_string("H:id|why\n2:r1|  two spaces \n", s.text, "spaces kept as data");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("unterminated.csv", "id,why\nr1,ok\nr2,\"never closed\nr3,x\n",
+               &s, &err);
+  is_int(MJ_EDATA, rc, "unterminated quote refused");
+  is_int(3, err.line, "error on the line the quote opened");
+  is_int(2, err.col, "error in the column of the quoted field");
+  contains(err.msg, "unterminated.csv:3:2: ", "message says file:line:col");
+  contains(err.msg, "unterminated quoted field", "message says what");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("strict.csv", "id,q1\nr1,1\nr2,2\nr3,a\"b\n", &s, &err);
+  is_int(MJ_EDATA, rc, "stray quote refused in strict mode");
+  is_int(4, err.line, "stray quote reported on its line");
+  contains(err.msg, "strict.csv:4:2: malformed CSV", "stray quote message");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("empty.csv", "", &s, &err);
+  is_int(MJ_EDATA, rc, "empty file refused");
+  contains(err.msg, "empty", "empty file message");
+
+  char missing[512];
+  snprintf(missing, sizeof missing, "%s/nope.csv", dir);
+  mj_sink sink = {&s, on_header, on_row};
+  rc = ops->collect(inst, missing, &sink, &err);
+  is_int(MJ_EIO, rc, "missing file refused");
+  contains(err.msg, "nope.csv", "message names the file");
+
+  memset(&s, 0, sizeof s);
+  s.fail_at = 3;
+  rc = collect("stop.csv", "id\na\nb\nc\nd\n", &s, &err);
+  is_int(MJ_EDATA, rc, "a sink error stops the read");
+  ok(s.rows == 2 && strstr(err.msg, "sink refused row 3") != NULL,
+     "nothing is read after the sink's error");
+
+  /* Records crossing the 64 KiB read size, one with a long quoted cell. */
+  size_t big = 200000;
+  char *text = malloc(big + 1000);
+  if (!text)
+    bail("out of memory");
+  size_t n = (size_t)sprintf(text, "id,why\n");
+  unsigned rows = 0;
+  while (n < 100000)
+    n += (size_t)sprintf(text + n, "r%u,plain text %u\n", rows, rows), rows++;
+  n += (size_t)sprintf(text + n, "long,\"");
+  for (size_t i = 0; i < 70000; i++)
+    text[n++] = i % 100 == 99 ? '\n' : 'x';
+  n += (size_t)sprintf(text + n, "\"\nlast,1\n");
+  memset(&s, 0, sizeof s);
+  rc = collect("big.csv", text, &s, &err);
+  free(text);
+  is_int(MJ_OK, rc, "a file larger than the read buffer");
+  is_int(rows + 2, (long long)s.rows, "every record of the big file");
+  is_int(4, (long long)s.last_len, "last record seen whole");
+  is_int(rows + 703, (long long)s.last_row,
+         "line numbers run on across reads and embedded newlines");
+
+  /* Delimiter option, as European spreadsheets export. */
+  ops->destroy(inst);
+  const char *kv[] = {"delimiter", ";", NULL};
+  mj_config *cfg = mock_config(NULL, kv);
+  rc = ops->create(mock_host(), NULL, cfg, &inst, &err);
+  memset(&s, 0, sizeof s);
+  rc = collect("semi.csv", "id;q1\nr1;\"1,5\"\n", &s, &err);
+  is_string("H:id|q1\n2:r1|1,5\n", s.text, "semicolon delimiter");
+  ops->destroy(inst);
+  mock_config_free(cfg);
+
+  tap_rmtree(dir);
+  free(dir);
+  return tap_done();
+}

@@ -1,0 +1,371 @@
+/*
+** The sqlite store through the mock host: schema version and migrations,
+** WAL, every record kind written and read back, transactions, duplicates.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "mock_host.h"
+#include "plugin_static.h"
+#include "tap.h"
+
+static const mj_storage_ops *S;
+static mj_error err;
+
+/* One value from a direct SQL query on the store file (-1 on error). */
+static long long sql_int(const char *path, const char *sql)
+{
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  long long v = -1;
+  if (sqlite3_open(path, &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
+}
+
+static char text_buf[256];
+
+static const char *sql_text(const char *path, const char *sql)
+{
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  text_buf[0] = '\0';
+  if (sqlite3_open(path, &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      snprintf(text_buf, sizeof text_buf, "%s",
+               (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return text_buf;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+  sqlite3 *db;
+  if (sqlite3_open(path, &db) != SQLITE_OK ||
+      sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    bail("cannot run '%s' on %s: %s", sql, path, sqlite3_errmsg(db));
+  sqlite3_close(db);
+}
+
+static void *open_store(const char *path)
+{
+  void *inst = NULL;
+  memset(&err, 0, sizeof err);
+  if (S->open(mock_host(), NULL, path, &inst, &err) != MJ_OK)
+    bail("cannot open the store %s: %s", path, err.msg);
+  return inst;
+}
+
+/* Answers as scanned, one line each: "r1 c1 seg q1 0 4 -". */
+typedef struct answers_seen {
+  char text[2048];
+  int stop_after;
+  int count;
+} answers_seen;
+
+static int on_answer(void *ud, const mj_answer_row *row)
+{
+  answers_seen *a = ud;
+  size_t used = strlen(a->text);
+  char num[32];
+  if (isnan(row->answer.num))
+    snprintf(num, sizeof num, "nan");
+  else
+    snprintf(num, sizeof num, "%g", row->answer.num);
+  snprintf(a->text + used, sizeof a->text - used, "%s %s %s %s %d %s %s\n",
+           row->response, row->customer ? row->customer : "-",
+           row->segment ? row->segment : "-", row->answer.question,
+           (int)row->answer.state, num,
+           row->answer.text ? row->answer.text : "-");
+  a->count++;
+  return a->stop_after && a->count >= a->stop_after ? MJ_ECONFLICT : MJ_OK;
+}
+
+static int on_result(void *ud, const mj_result_rec *r)
+{
+  char *out = ud;
+  size_t used = strlen(out);
+  snprintf(out + used, 512 - used, "%lld %s %s %s %llu/%llu %g %s %s\n",
+           (long long)r->cycle, r->scorer ? r->scorer : "-", r->metric,
+           r->segment ? r->segment : "-", (unsigned long long)r->n,
+           (unsigned long long)r->n_excluded, r->value,
+           isnan(r->ci_low) ? "nan" : "ci", isnan(r->ci_high) ? "nan" : "ci");
+  return MJ_OK;
+}
+
+static int on_cycle(void *ud, const mj_cycle_rec *c)
+{
+  *(int64_t *)ud = c->id;
+  return MJ_OK;
+}
+
+static int on_plan(void *ud, const mj_plan_rec *p)
+{
+  char *out = ud;
+  size_t used = strlen(out);
+  snprintf(out + used, 512 - used, "%s %s %s %lld %s\n", p->id, p->status,
+           p->owner ? p->owner : "-", (long long)p->due_at,
+           p->note ? p->note : "-");
+  return MJ_OK;
+}
+
+static int on_event(void *ud, const mj_plan_event_rec *ev)
+{
+  char *out = ud;
+  size_t used = strlen(out);
+  snprintf(out + used, 512 - used, "%s %lld %s\n", ev->plan,
+           (long long)ev->cycle, ev->kind);
+  return MJ_OK;
+}
+
+static mj_response_rec response(const char *id, const mj_answer_rec *a,
+                                size_t n)
+{
+  mj_response_rec r;
+  memset(&r, 0, sizeof r);
+  r.id = id;
+  r.questionnaire = "post-visit";
+  r.version = 1;
+  r.customer = "c1";
+  r.segment = "retail";
+  r.submitted_at = 1700000000;
+  r.source = "test";
+  r.answers = a;
+  r.n_answers = n;
+  return r;
+}
+
+int main(void)
+{
+  plan(52);
+  const mj_plugin_desc *d = mj_plugin_sqlite_entry();
+  S = mock_ops(d, MJ_KIND_STORAGE);
+  is_string("sqlite", d->name, "the plugin is called sqlite");
+  ok(S->ops_size == sizeof(mj_storage_ops), "ops table has its size first");
+
+  char *dir = tap_tmpdir("sqlite");
+  char path[512], bad[512];
+  snprintf(path, sizeof path, "%s/store.db", dir);
+
+  /* ---- open, schema, WAL ---- */
+  void *st = open_store(path);
+  int version = 0;
+  is_int(MJ_OK, S->schema_version(st, &version, &err), "schema version read");
+  ok(version >= 1, "schema at version %d after the first open", version);
+  is_int(version, sql_int(path, "PRAGMA user_version"),
+         "version stored in user_version");
+  is_string("wal", sql_text(path, "PRAGMA journal_mode"), "WAL mode is on");
+  S->close(st);
+  st = open_store(path);
+  int again = 0;
+  S->schema_version(st, &again, &err);
+  is_int(version, again, "reopening migrates nothing more");
+  is_int(1,
+         sql_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                       "name = 'responses'"),
+         "tables created once");
+
+  /* A writer holding the lock does not keep a reader from opening. */
+  is_int(MJ_OK, S->begin(st, &err), "a writer takes the lock");
+  void *reader = NULL;
+  ok(S->open(mock_host(), NULL, path, &reader, &err) == MJ_OK,
+     "a second connection opens beside the writer (%s)", err.msg);
+  int64_t none_yet = -1;
+  if (reader)
+    S->count_responses(reader, NULL, &none_yet, &err);
+  is_int(0, none_yet, "and reads while the writer holds the lock");
+  S->close(reader);
+  S->rollback(st, &err);
+
+  /* ---- customers ---- */
+  mj_customer_rec c = {"c1", "retail", "Ana", "es", "email", "a@x.es", 1};
+  is_int(MJ_OK, S->put_customer(st, &c, &err), "customer stored");
+  c.segment = "corporate";
+  c.consent = 0;
+  is_int(MJ_OK, S->put_customer(st, &c, &err), "customer updated");
+  is_int(1, sql_int(path, "SELECT count(*) FROM customers"),
+         "one row per customer id");
+  is_string("corporate", sql_text(path, "SELECT segment FROM customers"),
+            "the update replaced the segment");
+  is_int(0, sql_int(path, "SELECT consent FROM customers"), "consent stored");
+
+  /* ---- responses ---- */
+  mj_answer_rec a1[] = {
+      {"staff", MJ_ANSWER_VALUE, 4, NULL},
+      {"speed", MJ_ANSWER_NA, NAN, NULL},
+      {"nps", MJ_ANSWER_VALUE, 9, NULL},
+      {"why", MJ_ANSWER_VALUE, NAN, "rápido, amable"},
+  };
+  mj_answer_rec a2[] = {
+      {"staff", MJ_ANSWER_VALUE, 2, NULL},
+      {"speed", MJ_ANSWER_SKIPPED, NAN, NULL},
+  };
+  mj_response_rec r1 = response("r1", a1, 4);
+  mj_response_rec r2 = response("r2", a2, 2);
+  r2.customer = NULL;
+  r2.segment = NULL;
+  int ins = -1;
+  is_int(MJ_OK, S->put_response(st, &r1, &ins, &err), "response r1 stored");
+  is_int(1, ins, "r1 inserted");
+  S->put_response(st, &r2, &ins, &err);
+  r1.answers = a2; /* a different body under a known id changes nothing */
+  r1.n_answers = 2;
+  ins = -1;
+  is_int(MJ_OK, S->put_response(st, &r1, &ins, &err), "duplicate id is ok");
+  is_int(0, ins, "duplicate response id: inserted = 0");
+  int64_t n = -1;
+  S->count_responses(st, "post-visit", &n, &err);
+  is_int(2, n, "two responses counted");
+  S->count_responses(st, "other", &n, &err);
+  is_int(0, n, "none for another questionnaire");
+  answers_seen as = {{0}, 0, 0};
+  is_int(MJ_OK, S->scan_answers(st, "post-visit", on_answer, &as, &err),
+         "answers scanned");
+  is_string("r1 c1 retail staff 0 4 -\n"
+            "r1 c1 retail speed 1 nan -\n"
+            "r1 c1 retail nps 0 9 -\n"
+            "r1 c1 retail why 0 nan rápido, amable\n"
+            "r2 - - staff 0 2 -\n"
+            "r2 - - speed 2 nan -\n",
+            as.text, "answers back in response and question order, N/A as NaN");
+  answers_seen stop = {{0}, 2, 0};
+  is_int(MJ_ECONFLICT,
+         S->scan_answers(st, "post-visit", on_answer, &stop, &err),
+         "a callback's status stops the scan and is returned");
+  is_int(2, stop.count, "no row after the stop");
+
+  mj_answer_rec broken[] = {{"staff", MJ_ANSWER_VALUE, 1, NULL},
+                            {NULL, MJ_ANSWER_VALUE, 2, NULL}};
+  mj_response_rec r3 = response("r3", broken, 2);
+  is_int(MJ_EINVAL, S->put_response(st, &r3, &ins, &err),
+         "an answer without a question is refused");
+  S->count_responses(st, NULL, &n, &err);
+  ok(n == 2 && sql_int(path, "SELECT count(*) FROM answers") == 6,
+     "the refused response left no row behind");
+
+  /* ---- transactions ---- */
+  is_int(MJ_OK, S->begin(st, &err), "begin");
+  is_int(MJ_EINVAL, S->begin(st, &err), "a second begin is refused");
+  mj_response_rec r4 = response("r4", a2, 2);
+  S->put_response(st, &r4, &ins, &err);
+  mj_customer_rec c2 = {"c2", NULL, NULL, NULL, NULL, NULL, 1};
+  S->put_customer(st, &c2, &err);
+  is_int(MJ_OK, S->rollback(st, &err), "rollback");
+  S->count_responses(st, NULL, &n, &err);
+  ok(n == 2 && sql_int(path, "SELECT count(*) FROM customers") == 1 &&
+         sql_int(path, "SELECT count(*) FROM answers") == 6,
+     "rollback leaves nothing");
+  is_int(MJ_EINVAL, S->commit(st, &err), "commit without begin is refused");
+  S->begin(st, &err);
+  S->put_response(st, &r4, &ins, &err);
+  mj_result_rec orphan = {999,   "nps", "nps", NULL, NULL, NULL,
+                          "all", 1,     0,     1,    NAN,  NAN};
+  ok(S->put_result(st, &orphan, &err) == MJ_ESTORE &&
+         strstr(err.msg, "store.db") != NULL,
+     "a result for an unknown cycle is refused, naming the store");
+  is_int(MJ_OK, S->commit(st, &err), "the transaction survives a failed op");
+  S->count_responses(st, NULL, &n, &err);
+  ok(n == 3 && sql_int(path, "SELECT count(*) FROM results") == 0,
+     "commit kept the good write and none of the failed one");
+
+  /* ---- cycles and results ---- */
+  int found = -1;
+  int64_t cid = 0, last = 0;
+  S->last_cycle(st, on_cycle, &last, &found, &err);
+  is_int(0, found, "no finished cycle yet");
+  is_int(MJ_OK, S->cycle_open(st, "monthly", 1700000100, &cid, &err),
+         "cycle opened");
+  mj_result_rec res = {cid,   "nps", "nps", "post-visit", "nps", NULL,
+                       "all", 40,    2,     25.5,         10.25, 40.75};
+  is_int(MJ_OK, S->put_result(st, &res, &err), "result stored");
+  res.metric = "promoters";
+  res.ci_low = res.ci_high = NAN;
+  S->put_result(st, &res, &err);
+  char out[512] = "";
+  S->scan_results(st, cid, on_result, out, &err);
+  char want[512];
+  snprintf(want, sizeof want,
+           "%lld nps nps all 40/2 25.5 ci ci\n"
+           "%lld nps promoters all 40/2 25.5 nan nan\n",
+           (long long)cid, (long long)cid);
+  is_string(want, out, "results back in order, NaN bounds kept");
+  is_int(MJ_OK, S->cycle_close(st, cid, "done", 1700000200, &err),
+         "cycle closed");
+  S->last_cycle(st, on_cycle, &last, &found, &err);
+  ok(found == 1 && last == cid, "the closed cycle is the last one");
+  is_int(MJ_ENOTFOUND, S->cycle_close(st, cid + 50, "done", 0, &err),
+         "closing an unknown cycle");
+
+  /* ---- plans and events ---- */
+  mj_plan_rec p = {"faster-pickup", "open",     "ops-lead", 1702592100, cid,
+                   1700000150,      1700000150, "[]",       "[]",       NULL};
+  is_int(MJ_OK, S->put_plan(st, &p, &err), "plan stored");
+  p.status = "closed";
+  p.note = "verified";
+  S->put_plan(st, &p, &err);
+  mj_plan_rec p2 = p;
+  p2.id = "another";
+  p2.status = "open";
+  S->put_plan(st, &p2, &err);
+  out[0] = '\0';
+  S->scan_plans(st, "faster-pickup", on_plan, out, &err);
+  is_string("faster-pickup closed ops-lead 1702592100 verified\n", out,
+            "plan upserted by id and scanned by id");
+  out[0] = '\0';
+  S->scan_plans(st, NULL, on_plan, out, &err);
+  contains(out, "another open", "scanning all plans");
+  mj_plan_event_rec ev = {"faster-pickup", cid, 1700000150, "opened", NULL};
+  S->put_plan_event(st, &ev, &err);
+  ev.kind = "closed";
+  S->put_plan_event(st, &ev, &err);
+  out[0] = '\0';
+  S->scan_plan_events(st, "faster-pickup", on_event, out, &err);
+  snprintf(want, sizeof want,
+           "faster-pickup %lld opened\n"
+           "faster-pickup %lld closed\n",
+           (long long)cid, (long long)cid);
+  is_string(want, out, "plan events in order");
+
+  /* ---- notifications ---- */
+  mj_meta meta[] = {{"plan", "faster-pickup"}, {"owner", "ops-lead"}};
+  mj_event e = {"plan.opened",     MJ_LOG_WARN, 1700000150, "Plan opened",
+                "R1 below target", meta,        2};
+  is_int(MJ_OK, S->put_notification(st, cid, "log", &e, "sent", NULL, &err),
+         "notification stored");
+  ok(sql_int(path, "SELECT count(*) FROM notifications") == 1 &&
+         sql_int(path, "SELECT count(*) FROM notification_meta") == 2,
+     "notification and its meta stored");
+  S->close(st);
+
+  /* ---- refusals ---- */
+  sql_exec(path, "PRAGMA user_version = 99");
+  void *none = NULL;
+  ok(S->open(mock_host(), NULL, path, &none, &err) == MJ_ESTORE &&
+         none == NULL && strstr(err.msg, "newer") != NULL,
+     "a store from a newer mejora is refused: %s", err.msg);
+  snprintf(bad, sizeof bad, "%s/no/such/dir/x.db", dir);
+  ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
+         strstr(err.msg, "no/such/dir") != NULL,
+     "an unopenable path is refused, naming it");
+  snprintf(bad, sizeof bad, "%s/text.db", dir);
+  tap_write(bad, "this is not a database, just some text to see\n");
+  ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
+         strstr(err.msg, "text.db") != NULL,
+     "a file that is no database is refused: %s", err.msg);
+
+  tap_rmtree(dir);
+  free(dir);
+  return tap_done();
+}
