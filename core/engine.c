@@ -346,7 +346,10 @@ int mj__instances_ensure(mj_engine *e)
     if (rc == MJ_OK)
       rc = mj__instance_new(e, p, u, NULL, &in);
     if (rc != MJ_OK) {
-      /* Say which declaration, keeping the plugin's reason. */
+      /* Say which declaration, keeping the plugin's reason (option
+      ** errors already point at it). */
+      if (e->err.line)
+        return rc;
       mj_error inner = e->err;
       char ctx[300];
       snprintf(ctx, sizeof ctx, "%s:%d: use \"%s.%s\": ", u->pos.file,

@@ -178,9 +178,11 @@ typedef struct mj_plugin_info {
 typedef int (*mj_plugin_info_cb)(void *ud, const mj_plugin_info *info);
 
 /*
-** Discover the plugins on the search path (opts->plugin_path, then
-** MEJORA_PLUGIN_PATH, then the installed folder) and the built-in ones,
-** and call cb for each valid one. Plugins that fail the checks are
+** Discover the plugins on the search path (opts->plugin_path, then the
+** installed folder unless MJ_NO_DEFAULT_PLUGINS) and the built-in ones.
+** The library reads no environment variable: a host that wants
+** MEJORA_PLUGIN_PATH (as the mejora command does) passes it in opts.
+** Calls cb for each valid one. Plugins that fail the checks are
 ** reported through the log at MJ_LOG_WARN with the reason.
 */
 MJ_API int mj_plugins_foreach(mj_engine *e, mj_plugin_info_cb cb, void *ud);

@@ -66,8 +66,6 @@ typedef enum mj_plugin_kind {
   MJ_KIND_COLLECTOR = 4  /* brings responses in */
 } mj_plugin_kind;
 
-enum { MJ_LOG_ERROR = 0, MJ_LOG_WARN = 1, MJ_LOG_INFO = 2, MJ_LOG_DEBUG = 3 };
-
 /* The host's record of one plugin instance; pass it back to host->log. */
 typedef struct mj_ctx mj_ctx;
 /* An instance's validated configuration; read it with host->cfg_*. */
@@ -317,6 +315,9 @@ typedef struct mj_storage_ops {
   int (*put_notification)(void *inst, int64_t cycle, const char *notifier,
                           const mj_event *ev, const char *status,
                           const char *detail, mj_error *err);
+  /* The cycle with that id, whatever its status (or *found = 0). */
+  int (*get_cycle)(void *inst, int64_t id, mj_cycle_cb cb, void *ud,
+                   int *found, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
@@ -398,8 +399,10 @@ typedef struct mj_plugin_desc {
   const char *license;
   mj_plugin_kind kind;
   const mj_option *options;          /* NULL-terminated, may be NULL */
-  /* Optional process-wide set-up/tear-down, reference-counted by the host
-  ** across engines. Never keep host or engine state in a static. */
+  /* Optional set-up/tear-down, called once by each engine that loads the
+  ** plugin (the host keeps no process-wide state, so two engines in one
+  ** process call load() twice). Never keep host or engine state in a
+  ** static. */
   int (*load)(const mj_host_api *host, mj_error *err);
   void (*unload)(void);
   const void *ops;                   /* mj_<kind>_ops */

@@ -52,4 +52,7 @@ typedef struct mj_error {
   char msg[512];       /* full human-readable text, location included */
 } mj_error;
 
+/* Log levels, for mj_opts.log and a plugin's host->log. */
+enum { MJ_LOG_ERROR = 0, MJ_LOG_WARN = 1, MJ_LOG_INFO = 2, MJ_LOG_DEBUG = 3 };
+
 #endif

@@ -1,0 +1,355 @@
+/*
+** mejora: the command. Parses arguments, calls the library, maps status
+** codes to exit codes. It uses only the public header, like any embedder.
+**
+** Exit status: 0 success, 1 user error (playbook, data, rejected rows),
+** 2 usage, 3 environment (store, plugin, I/O, memory).
+*/
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mejora.h"
+#include "mejora/plugin.h"
+
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
+
+static const char usage_text[] =
+    "usage: mejora [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run PLAYBOOK [--cycle NAME]      one full cycle: measure, analyse,\n"
+    "                                   improve, report, notify\n"
+    "  check PLAYBOOK                   validate the playbook, touch nothing\n"
+    "  import PLAYBOOK QUESTIONNAIRE FILE.csv\n"
+    "                                   validate and store responses\n"
+    "  report PLAYBOOK [--format text|json|md] [-o FILE] [--cycle ID]\n"
+    "                                   the results of the last (or given) cycle\n"
+    "  plugins                          the plugins found: kind, version, ABI\n"
+    "  version                          versions of mejora and its plugin ABI\n"
+    "\n"
+    "options:\n"
+    "  --db URI            store (sqlite:PATH); default: the playbook's, or\n"
+    "                      mejora.db beside the playbook\n"
+    "  --plugin-path DIRS  ':'-separated folders searched first for plugins\n"
+    "                      (then $MEJORA_PLUGIN_PATH, then the installed ones)\n"
+    "  --trust             let the playbook use io, os and C modules\n"
+    "  -q, --quiet         only errors on stderr\n"
+    "  -v, --verbose       debug messages on stderr\n"
+    "  -h, --help          this text\n";
+
+typedef struct cli {
+  const char *db;
+  const char *plugin_path;
+  int trust, verbosity;
+  char path_buf[8192];
+} cli;
+
+static void log_stderr(void *ud, int level, const char *msg)
+{
+  (void)ud;
+  static const char *const names[] = {"error", "warning", "info", "debug"};
+  fprintf(stderr, "mejora: %s: %s\n",
+          level >= 0 && level <= 3 ? names[level] : "log", msg);
+}
+
+static int exit_code(int rc)
+{
+  switch (rc) {
+  case MJ_OK:
+    return 0;
+  case MJ_ESYNTAX:
+  case MJ_EVALIDATE:
+  case MJ_EREF:
+  case MJ_EDATA:
+  case MJ_ERUNTIME:
+  case MJ_ENOTFOUND:
+  case MJ_ECONFLICT:
+  case MJ_EINVAL:
+  case MJ_ELIMIT:
+  case MJ_ETIMEOUT:
+    return EXIT_USER;
+  default:
+    return EXIT_ENV;
+  }
+}
+
+static int fail(mj_engine *e, int rc)
+{
+  fprintf(stderr, "mejora: %s\n", e ? mj_errmsg(e) : mj_strerror(rc));
+  return exit_code(rc);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "mejora: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n%s", usage_text);
+  return EXIT_USAGE;
+}
+
+/*
+** The plugin search path: --plugin-path, $MEJORA_PLUGIN_PATH, and when this
+** program runs from its build tree, the plugins built beside it (the
+** installed folder is the library's own default, searched last).
+*/
+static const char *plugin_path(cli *c)
+{
+  const char *env = getenv("MEJORA_PLUGIN_PATH");
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  int in_build = 0;
+  if (n > 0) {
+    self[n] = '\0';
+    size_t bl = strlen(MJ_BUILD_BINDIR);
+    in_build = strncmp(self, MJ_BUILD_BINDIR, bl) == 0 && self[bl] == '/';
+  }
+  snprintf(c->path_buf, sizeof c->path_buf, "%s%s%s%s%s",
+           c->plugin_path ? c->plugin_path : "",
+           c->plugin_path && (env || in_build) ? ":" : "", env ? env : "",
+           env && in_build ? ":" : "", in_build ? MJ_BUILD_PLUGINDIR : "");
+  return c->path_buf[0] ? c->path_buf : NULL;
+}
+
+static int engine_open(cli *c, mj_engine **e)
+{
+  mj_opts o;
+  mj_opts_init(&o);
+  o.log = log_stderr;
+  o.log_level = c->verbosity;
+  o.plugin_path = plugin_path(c);
+  o.store = c->db;
+  if (c->trust)
+    o.flags |= MJ_TRUST_PLAYBOOK;
+  int rc = mj_engine_new(e, &o);
+  if (rc != MJ_OK) {
+    fprintf(stderr, "mejora: cannot create an engine: %s\n",
+            mj_strerror(rc));
+    return EXIT_ENV;
+  }
+  return 0;
+}
+
+static int with_playbook(cli *c, const char *playbook, mj_engine **e)
+{
+  int x = engine_open(c, e);
+  if (x)
+    return x;
+  int rc = mj_playbook_load(*e, playbook);
+  return rc == MJ_OK ? 0 : fail(*e, rc);
+}
+
+static int cmd_check(cli *c, int argc, char **argv)
+{
+  if (argc != 1)
+    return usage_error("check takes one playbook%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, argv[0], &e);
+  if (!x)
+    printf("%s: ok\n", argv[0]);
+  mj_engine_free(e);
+  return x;
+}
+
+static int cmd_import(cli *c, int argc, char **argv)
+{
+  if (argc != 3)
+    return usage_error("import takes PLAYBOOK QUESTIONNAIRE FILE%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, argv[0], &e);
+  if (!x) {
+    mj_import_stats st;
+    int rc = mj_import(e, argv[1], argv[2], &st);
+    if (rc != MJ_OK) {
+      x = fail(e, rc);
+    } else {
+      printf("%s: %llu row(s): %llu stored, %llu already stored, "
+             "%llu rejected\n",
+             argv[2], (unsigned long long)st.rows,
+             (unsigned long long)st.accepted,
+             (unsigned long long)st.duplicates,
+             (unsigned long long)st.rejected);
+      if (st.rejected) {
+        fprintf(stderr, "mejora: rejected rows, with row:column and reason, "
+                        "are in %s\n",
+                st.rejects_path);
+        x = EXIT_USER;
+      }
+    }
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+static int print_report(mj_engine *e, const char *format, int64_t cycle,
+                        const char *outpath)
+{
+  char *text = NULL;
+  size_t len = 0;
+  int rc = mj_report(e, format, cycle, &text, &len);
+  if (rc != MJ_OK)
+    return fail(e, rc);
+  FILE *f = outpath ? fopen(outpath, "w") : stdout;
+  if (!f) {
+    fprintf(stderr, "mejora: cannot write %s: %s\n", outpath,
+            strerror(errno));
+    mj_free(text);
+    return EXIT_ENV;
+  }
+  int bad = fwrite(text, 1, len, f) != len;
+  if (len && text[len - 1] != '\n')
+    bad |= fputc('\n', f) == EOF;
+  bad |= outpath ? fclose(f) != 0 : fflush(f) != 0;
+  mj_free(text);
+  if (bad) {
+    fprintf(stderr, "mejora: write error on %s\n",
+            outpath ? outpath : "standard output");
+    return EXIT_ENV;
+  }
+  return 0;
+}
+
+static int cmd_run(cli *c, int argc, char **argv)
+{
+  const char *playbook = NULL, *cycle = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--cycle") == 0 && i + 1 < argc)
+      cycle = argv[++i];
+    else if (argv[i][0] == '-' || playbook)
+      return usage_error("run: unexpected argument '%s'", argv[i]);
+    else
+      playbook = argv[i];
+  }
+  if (!playbook)
+    return usage_error("run takes a playbook%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, playbook, &e);
+  int64_t id = 0;
+  if (!x) {
+    int rc = mj_cycle_run(e, cycle, &id);
+    x = rc == MJ_OK ? print_report(e, "text", id, NULL) : fail(e, rc);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+static int cmd_report(cli *c, int argc, char **argv)
+{
+  const char *playbook = NULL, *format = "text", *out = NULL;
+  long long cycle = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+      format = argv[++i];
+    else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+      out = argv[++i];
+    else if (strcmp(argv[i], "--cycle") == 0 && i + 1 < argc) {
+      char *end;
+      cycle = strtoll(argv[++i], &end, 10);
+      if (*end || cycle <= 0)
+        return usage_error("--cycle takes a cycle number, not '%s'", argv[i]);
+    } else if (argv[i][0] == '-' || playbook)
+      return usage_error("report: unexpected argument '%s'", argv[i]);
+    else
+      playbook = argv[i];
+  }
+  if (!playbook)
+    return usage_error("report takes a playbook%s", "");
+  if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "md"))
+    return usage_error("unknown format '%s' (use text, json or md)", format);
+  mj_engine *e = NULL;
+  int x = with_playbook(c, playbook, &e);
+  if (!x)
+    x = print_report(e, format, cycle, out);
+  mj_engine_free(e);
+  return x;
+}
+
+static int print_plugin(void *ud, const mj_plugin_info *p)
+{
+  (void)ud;
+  printf("%-10s %-10s %-8s %d.%d  %s\n", p->kind, p->name, p->version,
+         p->abi_major, p->abi_minor, p->path);
+  return MJ_OK;
+}
+
+static int cmd_plugins(cli *c, int argc, char **argv)
+{
+  mj_engine *e = NULL;
+  int x = engine_open(c, &e);
+  if (x)
+    return x;
+  if (argc == 1) {
+    /* One file: check it and say why it is refused, if it is. */
+    int rc = mj_plugin_check(e, argv[0], print_plugin, NULL);
+    x = rc == MJ_OK ? 0 : fail(e, rc);
+  } else if (argc == 0) {
+    printf("%-10s %-10s %-8s %s  %s\n", "KIND", "NAME", "VERSION", "ABI",
+           "PATH");
+    int rc = mj_plugins_foreach(e, print_plugin, NULL);
+    x = rc == MJ_OK ? 0 : fail(e, rc);
+  } else {
+    x = usage_error("plugins takes at most one plugin file%s", "");
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+static int cmd_version(void)
+{
+  printf("mejora %s (library %s), plugin ABI %d.%d\n", MJ_VERSION_STRING,
+         mj_version_string(), MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  cli c;
+  memset(&c, 0, sizeof c);
+  c.verbosity = MJ_LOG_WARN;
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--db") == 0 && i + 1 < argc)
+      c.db = argv[++i];
+    else if (strcmp(a, "--plugin-path") == 0 && i + 1 < argc)
+      c.plugin_path = argv[++i];
+    else if (strcmp(a, "--trust") == 0)
+      c.trust = 1;
+    else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+      c.verbosity = MJ_LOG_ERROR;
+    else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
+      c.verbosity = MJ_LOG_DEBUG;
+    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(usage_text, stdout);
+      return 0;
+    } else if (strcmp(a, "--version") == 0)
+      return cmd_version();
+    else
+      return usage_error("unknown option '%s'", a);
+  }
+  if (i == argc)
+    return usage_error("no command given%s", "");
+  const char *cmd = argv[i++];
+  int rest = argc - i;
+  char **args = argv + i;
+  if (strcmp(cmd, "run") == 0)
+    return cmd_run(&c, rest, args);
+  if (strcmp(cmd, "check") == 0)
+    return cmd_check(&c, rest, args);
+  if (strcmp(cmd, "import") == 0)
+    return cmd_import(&c, rest, args);
+  if (strcmp(cmd, "report") == 0)
+    return cmd_report(&c, rest, args);
+  if (strcmp(cmd, "plugins") == 0)
+    return cmd_plugins(&c, rest, args);
+  if (strcmp(cmd, "version") == 0)
+    return cmd_version();
+  if (strcmp(cmd, "help") == 0) {
+    fputs(usage_text, stdout);
+    return 0;
+  }
+  return usage_error("unknown command '%s'", cmd);
+}

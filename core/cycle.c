@@ -1,0 +1,659 @@
+/*
+** One improvement cycle: measure -> analyse -> improve -> notify.
+**
+** The cycle record is opened first and closed last, so a cycle that stops
+** half way is visible as "running" or "failed", never mistaken for a
+** finished one. Each phase writes in its own transaction.
+*/
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* The valid answers of one question (or requirement) in one segment. */
+typedef struct bucket {
+  const char *segment;   /* "all" or a segment id (arena) */
+  double *v;
+  size_t n, cap;
+  uint64_t excluded;
+} bucket;
+
+/* Buckets per segment for one subject (a question or a requirement). */
+typedef struct subj {
+  const mj_questionnaire *qn; /* NULL for a requirement */
+  const mj_question *q;       /* question, or a representative one */
+  const mj_requirement *req;  /* set for requirement pools */
+  bucket *b;
+  size_t nb;
+} subj;
+
+typedef struct cycle_run {
+  mj_engine *e;
+  int64_t id;
+  const mj_cycle_decl *decl;
+  mj_arena arena;
+  mj_figset figs;
+  subj *subjects;     /* questions first, then requirements */
+  size_t n_subjects;
+  mj_event *events;
+  size_t n_events;
+} cycle_run;
+
+/* ---- measure ------------------------------------------------------------ */
+
+static int put_customers(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  if (e->model->n_customers == 0)
+    return MJ_OK;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
+  for (size_t i = 0; i < e->model->n_customers; i++) {
+    const mj_customer *m = &e->model->customers[i];
+    mj_customer_rec r = {m->id,   m->segment, m->name, m->lang,
+                         m->channel, m->email, m->consent};
+    if (S->put_customer(e->store->inst, &r, &err) != MJ_OK) {
+      mj_error ignored;
+      S->rollback(e->store->inst, &ignored);
+      return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
+    }
+  }
+  if (S->commit(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
+  return MJ_OK;
+}
+
+static int measure(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  int rc = put_customers(c);
+  for (size_t i = 0; rc == MJ_OK && i < c->decl->n_imports; i++) {
+    const mj_import_decl *d = &c->decl->imports[i];
+    char *path = mj__path_join(e->model->dir, d->file);
+    if (!path)
+      return mj__seterr(e, MJ_ENOMEM, "out of memory");
+    mj_import_stats st;
+    rc = mj_import(e, d->questionnaire, path, &st);
+    free(path);
+    if (rc != MJ_OK) {
+      mj_error inner = e->err;
+      char ctx[300];
+      snprintf(ctx, sizeof ctx, "%s:%d: import of '%s' failed: ",
+               d->pos.file, d->pos.line, d->file);
+      return mj__seterr_from(e, &inner, rc, ctx);
+    }
+    if (st.rejected)
+      mj__log(e, MJ_LOG_WARN, "%s: %llu row(s) rejected, see %s", d->file,
+              (unsigned long long)st.rejected, st.rejects_path);
+  }
+  return rc;
+}
+
+/* ---- analyse ------------------------------------------------------------ */
+
+static bucket *bucket_for(cycle_run *c, subj *s, const char *segment)
+{
+  for (size_t i = 0; i < s->nb; i++)
+    if (strcmp(s->b[i].segment, segment) == 0)
+      return &s->b[i];
+  bucket *nb = realloc(s->b, (s->nb + 1) * sizeof *nb);
+  if (!nb)
+    return NULL;
+  s->b = nb;
+  bucket *b = &s->b[s->nb];
+  memset(b, 0, sizeof *b);
+  b->segment = mj__arena_strdup(&c->arena, segment);
+  if (!b->segment)
+    return NULL;
+  s->nb++;
+  return b;
+}
+
+static int bucket_push(bucket *b, const mj_answer_rec *a)
+{
+  if (a->state != MJ_ANSWER_VALUE || isnan(a->num)) {
+    b->excluded++;
+    return MJ_OK;
+  }
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    double *v = realloc(b->v, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    b->v = v;
+    b->cap = cap;
+  }
+  b->v[b->n++] = a->num;
+  return MJ_OK;
+}
+
+/* Push an answer into its subject's "all" bucket and its segment's. */
+static int subject_push(cycle_run *c, subj *s, const mj_answer_row *row)
+{
+  bucket *all = bucket_for(c, s, "all");
+  if (!all || bucket_push(all, &row->answer) != MJ_OK)
+    return MJ_ENOMEM;
+  if (row->segment && *row->segment && strcmp(row->segment, "all") != 0) {
+    bucket *seg = bucket_for(c, s, row->segment);
+    if (!seg || bucket_push(seg, &row->answer) != MJ_OK)
+      return MJ_ENOMEM;
+  }
+  return MJ_OK;
+}
+
+typedef struct scan_ctx {
+  cycle_run *c;
+  const mj_questionnaire *qn;
+  subj *first;        /* this questionnaire's question subjects */
+  subj *reqs;         /* requirement subjects, in model order */
+} scan_ctx;
+
+static int on_answer(void *ud, const mj_answer_row *row)
+{
+  scan_ctx *sc = ud;
+  const mj_questionnaire *qn = sc->qn;
+  for (size_t i = 0; i < qn->n_questions; i++) {
+    const mj_question *q = &qn->questions[i];
+    if (strcmp(q->id, row->answer.question) != 0)
+      continue;
+    if (q->kind == MJ_Q_TEXT)
+      return MJ_OK;
+    if (subject_push(sc->c, &sc->first[i], row) != MJ_OK)
+      return MJ_ENOMEM;
+    if (q->requirement) {
+      size_t r = (size_t)(q->requirement - sc->c->e->model->requirements);
+      if (subject_push(sc->c, &sc->reqs[r], row) != MJ_OK)
+        return MJ_ENOMEM;
+    }
+    return MJ_OK;
+  }
+  return MJ_OK; /* a question no longer in the playbook */
+}
+
+static int qtype_matches(const char *const *qtypes, const char *type)
+{
+  for (size_t i = 0; qtypes && qtypes[i]; i++) {
+    size_t n = strlen(qtypes[i]);
+    if (n && qtypes[i][n - 1] == '*' ? strncmp(qtypes[i], type, n - 1) == 0
+                                     : strcmp(qtypes[i], type) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+typedef struct emit_ctx {
+  cycle_run *c;
+  const mj_instance *scorer;
+  const subj *s;
+  const bucket *b;
+} emit_ctx;
+
+static int on_figure(void *ud, const mj_figure *f, mj_error *err)
+{
+  emit_ctx *x = ud;
+  mj_result_rec r = {
+      .cycle = x->c->id,
+      .scorer = x->scorer->name,
+      .metric = f->metric,
+      .questionnaire = x->s->req ? NULL : x->s->qn->id,
+      .question = x->s->req ? NULL : x->s->q->id,
+      .requirement = x->s->req ? x->s->req->id : NULL,
+      .segment = x->b->segment,
+      .n = f->n,
+      .n_excluded = x->b->excluded,
+      .value = f->value,
+      .ci_low = f->ci_low,
+      .ci_high = f->ci_high,
+  };
+  if (mj__figset_add(&x->c->figs, &r) != MJ_OK)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
+/* Below the minimum n a figure is stored without a value: "too few". */
+static int too_few(cycle_run *c, const mj_instance *in, const subj *s,
+                   const bucket *b)
+{
+  const mj_scorer_ops *ops = in->ops;
+  emit_ctx x = {c, in, s, b};
+  mj_error err = {0};
+  for (size_t i = 0; ops->metrics && ops->metrics[i]; i++) {
+    mj_figure f = {ops->metrics[i], NAN, NAN, NAN, b->n};
+    if (on_figure(&x, &f, &err) != MJ_OK)
+      return mj__seterr_from(c->e, &err, MJ_ENOMEM, NULL);
+  }
+  return MJ_OK;
+}
+
+static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
+{
+  const mj_scorer_ops *ops = in->ops;
+  if (!s->q || !qtype_matches(ops->qtypes, s->q->type))
+    return MJ_OK;
+  for (size_t i = 0; i < s->nb; i++) {
+    const bucket *b = &s->b[i];
+    if (b->n == 0 && b->excluded == 0)
+      continue;
+    if ((int64_t)b->n < c->decl->min_n) {
+      int rc = too_few(c, in, s, b);
+      if (rc != MJ_OK)
+        return rc;
+      continue;
+    }
+    mj_sample smp = {s->q->type, s->q->min, s->q->max, b->v, b->n,
+                     b->excluded};
+    emit_ctx x = {c, in, s, b};
+    mj_figure_sink sink = {&x, on_figure};
+    mj_error err = {0};
+    if (ops->score(in->inst, &smp, &sink, &err) != MJ_OK) {
+      char ctx[300];
+      snprintf(ctx, sizeof ctx, "scorer %s on %s%s, segment %s: ", in->name,
+               s->req ? "requirement " : "",
+               s->req ? s->req->id : s->q->id, b->segment);
+      return mj__seterr_from(c->e, &err, MJ_EPLUGIN, ctx);
+    }
+  }
+  return MJ_OK;
+}
+
+static int build_subjects(cycle_run *c)
+{
+  const mj_model *m = c->e->model;
+  size_t n = m->n_requirements;
+  for (size_t i = 0; i < m->n_questionnaires; i++)
+    n += m->questionnaires[i].n_questions;
+  c->subjects = calloc(n ? n : 1, sizeof *c->subjects);
+  if (!c->subjects)
+    return MJ_ENOMEM;
+  c->n_subjects = n;
+  size_t k = 0;
+  for (size_t i = 0; i < m->n_questionnaires; i++)
+    for (size_t j = 0; j < m->questionnaires[i].n_questions; j++) {
+      c->subjects[k].qn = &m->questionnaires[i];
+      c->subjects[k++].q = &m->questionnaires[i].questions[j];
+    }
+  for (size_t i = 0; i < m->n_requirements; i++) {
+    c->subjects[k].req = &m->requirements[i];
+    /* The requirement's scale is that of the questions measuring it
+    ** (the DSL checks they agree): take the first one. */
+    for (size_t a = 0; a < m->n_questionnaires && !c->subjects[k].q; a++)
+      for (size_t b = 0; b < m->questionnaires[a].n_questions; b++)
+        if (m->questionnaires[a].questions[b].requirement ==
+            &m->requirements[i]) {
+          c->subjects[k].q = &m->questionnaires[a].questions[b];
+          break;
+        }
+    k++;
+  }
+  return MJ_OK;
+}
+
+static int scorer_wanted(const mj_cycle_decl *d, const char *name)
+{
+  if (d->n_scorers == 0)
+    return 1;
+  for (size_t i = 0; i < d->n_scorers; i++)
+    if (strcmp(d->scorers[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+/* The scorer instances this cycle runs: the ones it names, or else every
+** declared scorer, or else the built-in pair nps and csat. */
+static int cycle_scorers(cycle_run *c, mj_instance ***out, size_t *n)
+{
+  mj_engine *e = c->e;
+  const mj_cycle_decl *d = c->decl;
+  static const char *const defaults[] = {"nps", "csat"};
+  const char *const *names = d->scorers;
+  size_t count = d->n_scorers;
+  if (count == 0) {
+    int declared = 0;
+    for (size_t i = 0; i < e->n_instances; i++)
+      declared += e->instances[i]->desc->kind == MJ_KIND_SCORER;
+    if (!declared) {
+      names = defaults;
+      count = 2;
+    }
+  }
+  mj_instance **v = calloc(count + e->n_instances + 1, sizeof *v);
+  if (!v)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  size_t k = 0;
+  if (count) {
+    for (size_t i = 0; i < count; i++) {
+      mj_instance *in = mj__instance_by_name(e, MJ_KIND_SCORER, names[i]);
+      if (!in) {
+        free(v);
+        mj_error inner = e->err;
+        char ctx[300];
+        snprintf(ctx, sizeof ctx, "%s:%d: cycle \"%s\": scorer '%s': ",
+                 d->pos.file, d->pos.line, d->id, names[i]);
+        return mj__seterr_from(e, &inner, MJ_ENOTFOUND, ctx);
+      }
+      v[k++] = in;
+    }
+  } else {
+    for (size_t i = 0; i < e->n_instances; i++)
+      if (e->instances[i]->desc->kind == MJ_KIND_SCORER &&
+          scorer_wanted(d, e->instances[i]->name))
+        v[k++] = e->instances[i];
+  }
+  *out = v;
+  *n = k;
+  return MJ_OK;
+}
+
+static int store_figures(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
+  for (size_t i = 0; i < c->figs.n; i++)
+    if (S->put_result(e->store->inst, &c->figs.items[i], &err) != MJ_OK) {
+      S->rollback(e->store->inst, &ignored);
+      return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
+    }
+  if (S->commit(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
+  return MJ_OK;
+}
+
+static int analyse(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_model *m = e->model;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  int rc = build_subjects(c);
+  if (rc != MJ_OK)
+    return mj__seterr(e, rc, "out of memory");
+  subj *qs = c->subjects;
+  subj *reqs = c->subjects + (c->n_subjects - m->n_requirements);
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
+    scan_ctx sc = {c, &m->questionnaires[i], qs, reqs};
+    mj_error err = {0};
+    rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
+    if (rc == MJ_ENOMEM)
+      return mj__seterr(e, rc, "out of memory reading answers");
+    if (rc != MJ_OK)
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
+    qs += sc.qn->n_questions;
+  }
+  mj_instance **scorers = NULL;
+  size_t n_scorers = 0;
+  if ((rc = cycle_scorers(c, &scorers, &n_scorers)) != MJ_OK)
+    return rc;
+  for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++)
+    for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
+      rc = score_subject(c, scorers[i], &c->subjects[j]);
+  free(scorers);
+  return rc == MJ_OK ? store_figures(c) : rc;
+}
+
+/* ---- improve ------------------------------------------------------------ */
+
+static int add_event(cycle_run *c, const char *kind, int severity,
+                     const char *subject, const char *message,
+                     const mj_meta *meta, size_t n_meta)
+{
+  mj_event *v = realloc(c->events, (c->n_events + 1) * sizeof *v);
+  if (!v)
+    return MJ_ENOMEM;
+  c->events = v;
+  mj_arena *a = &c->arena;
+  mj_meta *m = n_meta ? mj__arena_alloc(a, n_meta * sizeof *m) : NULL;
+  for (size_t i = 0; m && i < n_meta; i++) {
+    m[i].key = mj__arena_strdup(a, meta[i].key);
+    m[i].value = mj__arena_strdup(a, meta[i].value);
+  }
+  mj_event ev = {mj__arena_strdup(a, kind), severity, mj__now(c->e),
+                 mj__arena_strdup(a, subject), mj__arena_strdup(a, message),
+                 m, n_meta};
+  if (!ev.kind || !ev.subject || !ev.message || (n_meta && !m))
+    return MJ_ENOMEM;
+  c->events[c->n_events++] = ev;
+  return MJ_OK;
+}
+
+typedef struct plan_state {
+  char status[32];
+  int found;
+} plan_state;
+
+static int on_plan(void *ud, const mj_plan_rec *p)
+{
+  plan_state *st = ud;
+  st->found = 1;
+  snprintf(st->status, sizeof st->status, "%s", p->status ? p->status : "");
+  return MJ_OK;
+}
+
+/* The plan's actions, each owned by the plan's owner until reassigned. */
+static char *actions_json(const mj_plan *p, int64_t due_at)
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < p->n_actions; i++)
+    if (json_array_append_new(arr, json_pack("{s:s, s:s?, s:I, s:s}", "text",
+                                             p->actions[i], "owner",
+                                             p->owner, "due_at",
+                                             (json_int_t)due_at, "status",
+                                             "open")) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+  json_decref(arr);
+  return s;
+}
+
+static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  int64_t now = mj__now(e);
+  int64_t due_at = now + (int64_t)p->due_days * 86400;
+  char *actions = actions_json(p, due_at);
+  if (!actions)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  mj_plan_rec rec = {p->id,    "open", p->owner, due_at,   c->id,
+                     now,      now,    evidence, actions, NULL};
+  mj_plan_event_rec ev = {p->id, c->id, now, "opened", evidence};
+  mj_error err = {0}, ignored;
+  int rc = S->begin(e->store->inst, &err);
+  if (rc == MJ_OK)
+    rc = S->put_plan(e->store->inst, &rec, &err);
+  if (rc == MJ_OK)
+    rc = S->put_plan_event(e->store->inst, &ev, &err);
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &err);
+  else
+    S->rollback(e->store->inst, &ignored);
+  free(actions);
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "opening plan: ");
+
+  char subject[256], message[512], due[32], cyc[32];
+  snprintf(subject, sizeof subject, "Plan '%s' opened", p->id);
+  snprintf(due, sizeof due, "%lld", (long long)due_at);
+  snprintf(cyc, sizeof cyc, "%lld", (long long)c->id);
+  snprintf(message, sizeof message,
+           "Plan '%s' opened for %s, due in %d days, %zu action(s); "
+           "evidence: %s",
+           p->id, p->owner ? p->owner : "(no owner)", p->due_days,
+           p->n_actions, evidence);
+  mj_meta meta[] = {{"plan", p->id},
+                    {"owner", p->owner ? p->owner : ""},
+                    {"due_at", due},
+                    {"cycle", cyc}};
+  if (add_event(c, "plan.opened", MJ_LOG_WARN, subject, message, meta, 4))
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  mj__log(e, MJ_LOG_INFO, "%s (owner %s)", subject,
+          p->owner ? p->owner : "none");
+  return MJ_OK;
+}
+
+static int improve(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  for (size_t i = 0; i < e->model->n_plans; i++) {
+    const mj_plan *p = &e->model->plans[i];
+    plan_state st = {{0}, 0};
+    mj_error err = {0};
+    if (S->scan_plans(e->store->inst, p->id, on_plan, &st, &err) != MJ_OK)
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
+    if (st.found && strcmp(st.status, "closed") != 0) {
+      mj__log(e, MJ_LOG_DEBUG, "plan '%s' is already %s", p->id, st.status);
+      continue;
+    }
+    int fired = 0;
+    char *evidence = NULL;
+    int rc = mj__trigger_eval(e, p, &c->figs, &fired, &evidence);
+    if (rc != MJ_OK) {
+      /* One broken trigger must not stop the others: report and go on. */
+      mj__log(e, MJ_LOG_ERROR, "plan '%s' not evaluated: %s", p->id,
+              mj_errmsg(e));
+      char subject[256];
+      snprintf(subject, sizeof subject, "Plan '%s' trigger failed", p->id);
+      mj_meta meta[] = {{"plan", p->id}};
+      rc = add_event(c, "plan.trigger_error", MJ_LOG_ERROR, subject,
+                     mj_errmsg(e), meta, 1);
+      free(evidence);
+      if (rc != MJ_OK)
+        return mj__seterr(e, MJ_ENOMEM, "out of memory");
+      mj__clearerr(e);
+      continue;
+    }
+    rc = fired ? open_plan(c, p, evidence ? evidence : "[]") : MJ_OK;
+    free(evidence);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
+/* ---- notify ------------------------------------------------------------- */
+
+static int notifier_wanted(const mj_cycle_decl *d, const char *name)
+{
+  if (d->n_notify == 0)
+    return 1;
+  for (size_t i = 0; i < d->n_notify; i++)
+    if (strcmp(d->notify[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+static int notify(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  /* Named notifiers that the playbook does not `use` get default ones. */
+  for (size_t i = 0; i < c->decl->n_notify; i++)
+    if (!mj__instance_by_name(e, MJ_KIND_NOTIFIER, c->decl->notify[i])) {
+      mj_error inner = e->err;
+      char ctx[300];
+      snprintf(ctx, sizeof ctx, "%s:%d: cycle \"%s\": notifier '%s': ",
+               c->decl->pos.file, c->decl->pos.line, c->decl->id,
+               c->decl->notify[i]);
+      return mj__seterr_from(e, &inner, MJ_ENOTFOUND, ctx);
+    }
+  for (size_t k = 0; k < c->n_events; k++)
+    for (size_t i = 0; i < e->n_instances; i++) {
+      mj_instance *in = e->instances[i];
+      if (in->desc->kind != MJ_KIND_NOTIFIER ||
+          !notifier_wanted(c->decl, in->name))
+        continue;
+      const mj_notifier_ops *ops = in->ops;
+      mj_error err = {0}, serr = {0};
+      int rc = ops->notify(in->inst, &c->events[k], &err);
+      const char *status = rc == MJ_OK      ? "sent"
+                           : rc == MJ_RETRY ? "retry"
+                                            : "failed";
+      if (rc < 0)
+        mj__log(e, MJ_LOG_ERROR, "notifier %s failed: %s", in->name,
+                err.msg[0] ? err.msg : mj_strerror(rc));
+      /* A failing notifier never aborts the cycle; the outcome is kept. */
+      if (S->put_notification(e->store->inst, c->id, in->name, &c->events[k],
+                              status, rc == MJ_OK ? NULL : err.msg,
+                              &serr) != MJ_OK)
+        return mj__seterr_from(e, &serr, MJ_ESTORE, "recording notice: ");
+    }
+  return MJ_OK;
+}
+
+/* ---- the cycle ---------------------------------------------------------- */
+
+static const mj_cycle_decl default_cycle = {"default", NULL, 0, NULL, 0,
+                                            NULL,      0,    0, {"", 0}};
+
+int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
+{
+  if (!e)
+    return MJ_EINVAL;
+  mj__clearerr(e);
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  cycle_run c = {0};
+  c.e = e;
+  if (name) {
+    c.decl = mj__model_cycle(e->model, name);
+    if (!c.decl)
+      return mj__seterr(e, MJ_ENOTFOUND, "%s: no cycle \"%s\" declared",
+                        e->model->file, name);
+  } else {
+    c.decl = e->model->n_cycles ? &e->model->cycles[0] : &default_cycle;
+  }
+  int rc = mj__store_ensure(e);
+  if (rc == MJ_OK)
+    rc = mj__instances_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  if (S->cycle_open(e->store->inst, c.decl->id, mj__now(e), &c.id, &err))
+    return mj__seterr_from(e, &err, MJ_ESTORE, "opening cycle: ");
+  mj__log(e, MJ_LOG_INFO, "cycle %lld \"%s\" started", (long long)c.id,
+          c.decl->id);
+
+  rc = measure(&c);
+  if (rc == MJ_OK)
+    rc = analyse(&c);
+  if (rc == MJ_OK)
+    rc = improve(&c);
+  if (rc == MJ_OK)
+    rc = notify(&c);
+
+  /* Keep the first error's message; closing must not overwrite it. */
+  mj_error kept = e->err, cerr = {0};
+  int crc = S->cycle_close(e->store->inst, c.id, rc == MJ_OK ? "done"
+                                                             : "failed",
+                           mj__now(e), &cerr);
+  if (rc != MJ_OK)
+    e->err = kept;
+  else if (crc != MJ_OK)
+    rc = mj__seterr_from(e, &cerr, MJ_ESTORE, "closing cycle: ");
+  if (rc == MJ_OK) {
+    mj__log(e, MJ_LOG_INFO, "cycle %lld done: %zu figure(s), %zu event(s)",
+            (long long)c.id, c.figs.n, c.n_events);
+    if (cycle_id)
+      *cycle_id = c.id;
+  }
+  for (size_t i = 0; i < c.n_subjects; i++) {
+    for (size_t j = 0; j < c.subjects[i].nb; j++)
+      free(c.subjects[i].b[j].v);
+    free(c.subjects[i].b);
+  }
+  free(c.subjects);
+  free(c.events);
+  mj__figset_free(&c.figs);
+  mj__arena_free(&c.arena);
+  return rc;
+}

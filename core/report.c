@@ -1,0 +1,556 @@
+/*
+** Reports of a stored cycle: JSON for programs, text and Markdown for
+** people. Everything is read back from the store, so a report needs no
+** recomputation and shows exactly what the cycle decided on.
+*/
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+
+/* ---- reading the store ---------------------------------------------------- */
+
+typedef struct cycle_info {
+  int64_t id;
+  char name[128];
+  int64_t started_at, finished_at;
+  char status[32];
+  int found;
+} cycle_info;
+
+static int on_cycle(void *ud, const mj_cycle_rec *r)
+{
+  cycle_info *ci = ud;
+  ci->id = r->id;
+  snprintf(ci->name, sizeof ci->name, "%s", r->name ? r->name : "");
+  ci->started_at = r->started_at;
+  ci->finished_at = r->finished_at;
+  snprintf(ci->status, sizeof ci->status, "%s", r->status ? r->status : "");
+  ci->found = 1;
+  return MJ_OK;
+}
+
+typedef struct report_data {
+  cycle_info cycle;
+  mj_figset figs;
+  json_t *plans;         /* array of plan objects */
+} report_data;
+
+static int on_result(void *ud, const mj_result_rec *r)
+{
+  return mj__figset_add(ud, r);
+}
+
+static json_t *json_num(double v)
+{
+  return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+static json_t *json_embedded(const char *text)
+{
+  json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  return v ? v : json_null();
+}
+
+static json_t *json_time(int64_t t)
+{
+  if (t <= 0)
+    return json_null();
+  char buf[32];
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return json_string(buf);
+}
+
+static int on_plan(void *ud, const mj_plan_rec *p)
+{
+  json_t *o = json_object();
+  if (!o)
+    return MJ_ENOMEM;
+  json_object_set_new(o, "id", json_string(p->id));
+  json_object_set_new(o, "status", json_str_or_null(p->status));
+  json_object_set_new(o, "owner", json_str_or_null(p->owner));
+  json_object_set_new(o, "due_at", json_time(p->due_at));
+  json_object_set_new(o, "opened_cycle", json_integer(p->opened_cycle));
+  json_object_set_new(o, "opened_at", json_time(p->opened_at));
+  json_object_set_new(o, "updated_at", json_time(p->updated_at));
+  json_object_set_new(o, "evidence", json_embedded(p->evidence));
+  json_object_set_new(o, "actions", json_embedded(p->actions));
+  json_object_set_new(o, "note", json_str_or_null(p->note));
+  return json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
+}
+
+static int load(mj_engine *e, int64_t cycle, report_data *d)
+{
+  memset(d, 0, sizeof *d);
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  if (cycle == 0) {
+    int found = 0;
+    if (S->last_cycle(e->store->inst, on_cycle, &d->cycle, &found, &err))
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
+    if (!found)
+      return mj__seterr(e, MJ_ENOTFOUND,
+                        "no finished cycle in the store yet: run one with "
+                        "'mejora run PLAYBOOK'");
+  } else {
+    int found = 0;
+    if (S->get_cycle(e->store->inst, cycle, on_cycle, &d->cycle, &found, &err))
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
+    if (!found)
+      return mj__seterr(e, MJ_ENOTFOUND, "no cycle %lld in the store",
+                        (long long)cycle);
+  }
+  rc = S->scan_results(e->store->inst, d->cycle.id, on_result, &d->figs,
+                       &err);
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading results: ");
+  if (cycle != 0 && d->figs.n == 0)
+    return mj__seterr(e, MJ_ENOTFOUND, "no results stored for cycle %lld",
+                      (long long)cycle);
+  d->plans = json_array();
+  if (!d->plans)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  rc = S->scan_plans(e->store->inst, NULL, on_plan, d->plans, &err);
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
+  return MJ_OK;
+}
+
+static void unload(report_data *d)
+{
+  mj__figset_free(&d->figs);
+  json_decref(d->plans);
+}
+
+/* The requirement-level figure comparable with the target: the mean. */
+static const mj_result_rec *requirement_mean(const report_data *d,
+                                             const mj_requirement *r)
+{
+  return mj__figset_find(&d->figs, NULL, "mean", NULL, NULL, r->id, "all");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static json_t *figure_json(const mj_result_rec *r)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "cycle", json_integer(r->cycle));
+  json_object_set_new(o, "scorer", json_str_or_null(r->scorer));
+  json_object_set_new(o, "metric", json_str_or_null(r->metric));
+  json_object_set_new(o, "questionnaire", json_str_or_null(r->questionnaire));
+  json_object_set_new(o, "question", json_str_or_null(r->question));
+  json_object_set_new(o, "requirement", json_str_or_null(r->requirement));
+  json_object_set_new(o, "segment", json_str_or_null(r->segment));
+  json_object_set_new(o, "n", json_integer((json_int_t)r->n));
+  json_object_set_new(o, "n_excluded", json_integer((json_int_t)r->n_excluded));
+  json_object_set_new(o, "value", json_num(r->value));
+  json_object_set_new(o, "ci_low", json_num(r->ci_low));
+  json_object_set_new(o, "ci_high", json_num(r->ci_high));
+  return o;
+}
+
+int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
+{
+  report_data d;
+  int rc = load(e, cycle, &d);
+  if (rc != MJ_OK) {
+    unload(&d);
+    return rc;
+  }
+  json_t *root = json_object();
+  json_object_set_new(root, "format", json_string("mejora-results/1"));
+  json_object_set_new(root, "mejora", json_string(MJ_VERSION_STRING));
+  json_object_set_new(root, "playbook",
+                      json_str_or_null(e->model ? e->model->file : NULL));
+  json_t *cy = json_object();
+  json_object_set_new(cy, "id", json_integer(d.cycle.id));
+  json_object_set_new(cy, "name",
+                      d.cycle.name[0] ? json_string(d.cycle.name)
+                                      : json_null());
+  json_object_set_new(cy, "started_at", json_time(d.cycle.started_at));
+  json_object_set_new(cy, "finished_at", json_time(d.cycle.finished_at));
+  json_object_set_new(cy, "status", d.cycle.status[0]
+                                        ? json_string(d.cycle.status)
+                                        : json_null());
+  json_object_set_new(root, "cycle", cy);
+  json_t *figs = json_array();
+  for (size_t i = 0; i < d.figs.n; i++)
+    json_array_append_new(figs, figure_json(&d.figs.items[i]));
+  json_object_set_new(root, "figures", figs);
+  json_t *reqs = json_array();
+  for (size_t i = 0; e->model && i < e->model->n_requirements; i++) {
+    const mj_requirement *r = &e->model->requirements[i];
+    const mj_result_rec *f = requirement_mean(&d, r);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "text", json_str_or_null(mj__i18n_get(&r->text,
+                                                                 NULL)));
+    json_object_set_new(o, "target",
+                        r->has_target ? json_real(r->target) : json_null());
+    json_object_set_new(o, "metric", json_string("mean"));
+    json_object_set_new(o, "n", json_integer(f ? (json_int_t)f->n : 0));
+    json_object_set_new(o, "value", json_num(f ? f->value : NAN));
+    json_object_set_new(o, "ci_low", json_num(f ? f->ci_low : NAN));
+    json_object_set_new(o, "ci_high", json_num(f ? f->ci_high : NAN));
+    int known = f && !isnan(f->value) && r->has_target;
+    json_object_set_new(o, "met",
+                        known ? json_boolean(f->value >= r->target)
+                              : json_null());
+    json_object_set_new(o, "gap",
+                        known ? json_real(f->value - r->target)
+                              : json_null());
+    json_array_append_new(reqs, o);
+  }
+  json_object_set_new(root, "requirements", reqs);
+  json_object_set_new(root, "plans", json_incref(d.plans));
+  char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(root);
+  unload(&d);
+  if (!s)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  *out = s;
+  if (len)
+    *len = strlen(s);
+  return MJ_OK;
+}
+
+/* ---- text and Markdown ---------------------------------------------------- */
+
+/* A table of strings printed aligned (text) or with pipes (Markdown). */
+typedef struct table {
+  char **cells;          /* rows * cols */
+  size_t rows, cols, cap;
+} table;
+
+static int table_add(table *t, char **row)
+{
+  if ((t->rows + 1) * t->cols > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 16 * t->cols;
+    char **c = realloc(t->cells, cap * sizeof *c);
+    if (!c)
+      return MJ_ENOMEM;
+    t->cells = c;
+    t->cap = cap;
+  }
+  for (size_t i = 0; i < t->cols; i++) {
+    t->cells[t->rows * t->cols + i] = strdup(row[i] ? row[i] : "");
+    if (!t->cells[t->rows * t->cols + i])
+      return MJ_ENOMEM;
+  }
+  t->rows++;
+  return MJ_OK;
+}
+
+static void table_print(FILE *f, const table *t, int markdown)
+{
+  size_t w[16] = {0};
+  for (size_t r = 0; r < t->rows; r++)
+    for (size_t c = 0; c < t->cols && c < 16; c++) {
+      size_t n = strlen(t->cells[r * t->cols + c]);
+      if (n > w[c])
+        w[c] = n;
+    }
+  for (size_t r = 0; r < t->rows; r++) {
+    fputs(markdown ? "|" : "  ", f);
+    for (size_t c = 0; c < t->cols; c++) {
+      const char *s = t->cells[r * t->cols + c];
+      /* Names left, numbers right. */
+      int left = c == 0;
+      if (markdown)
+        fprintf(f, " %s |", s);
+      else
+        fprintf(f, left ? "%-*s" : "  %*s", (int)w[c], s);
+    }
+    fputc('\n', f);
+    if (markdown && r == 0) {
+      fputc('|', f);
+      for (size_t c = 0; c < t->cols; c++)
+        fputs(c == 0 ? " --- |" : " ---: |", f);
+      fputc('\n', f);
+    }
+  }
+}
+
+static void table_free(table *t)
+{
+  for (size_t i = 0; i < t->rows * t->cols; i++)
+    free(t->cells[i]);
+  free(t->cells);
+}
+
+static const char *fmt_num(char *buf, size_t n, const char *metric, double v)
+{
+  if (isnan(v))
+    snprintf(buf, n, "-");
+  else
+    snprintf(buf, n, strcmp(metric, "mean") == 0 ||
+                             strcmp(metric, "nps_se") == 0
+                         ? "%.2f"
+                         : "%.1f",
+             v);
+  return buf;
+}
+
+static const char *fmt_figure(char *buf, size_t n, const mj_result_rec *r)
+{
+  char v[32], lo[32], hi[32];
+  fmt_num(v, sizeof v, r->metric, r->value);
+  if (isnan(r->ci_low) || isnan(r->ci_high))
+    snprintf(buf, n, "%s", v);
+  else
+    snprintf(buf, n, "%s [%s, %s]", v, fmt_num(lo, sizeof lo, r->metric,
+                                               r->ci_low),
+             fmt_num(hi, sizeof hi, r->metric, r->ci_high));
+  return buf;
+}
+
+static int same(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Figures group by scorer and subject; rows are segments, columns metrics. */
+static int same_group(const mj_result_rec *a, const mj_result_rec *b)
+{
+  return same(a->scorer, b->scorer) &&
+         same(a->questionnaire, b->questionnaire) &&
+         same(a->question, b->question) && same(a->requirement, b->requirement);
+}
+
+static int print_group(FILE *f, const mj_figset *fs, size_t first,
+                       const mj_model *m, int md)
+{
+  const mj_result_rec *g = &fs->items[first];
+  const char *metrics[12];
+  size_t nm = 0;
+  const char *segs[64];
+  size_t ns = 0;
+  for (size_t i = first; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (!same_group(g, r))
+      continue;
+    size_t k;
+    for (k = 0; k < nm && strcmp(metrics[k], r->metric) != 0; k++)
+      ;
+    if (k == nm && nm < 12)
+      metrics[nm++] = r->metric;
+    for (k = 0; k < ns && strcmp(segs[k], r->segment) != 0; k++)
+      ;
+    if (k == ns && ns < 64)
+      segs[ns++] = r->segment;
+  }
+  const char *title = NULL;
+  if (g->requirement && m) {
+    const mj_requirement *req = mj__model_requirement(m, g->requirement);
+    title = req ? mj__i18n_get(&req->text, NULL) : NULL;
+  } else if (g->question && m) {
+    const mj_questionnaire *qn = mj__model_questionnaire(m, g->questionnaire);
+    const mj_question *q = qn ? mj__model_question(qn, g->question) : NULL;
+    title = q ? mj__i18n_get(&q->text, NULL) : NULL;
+  }
+  if (md)
+    fprintf(f, "\n### %s: %s %s%s%s%s\n\n", g->scorer,
+            g->requirement ? "requirement" : "question",
+            g->requirement ? g->requirement : g->question,
+            title ? " (" : "", title ? title : "", title ? ")" : "");
+  else
+    fprintf(f, "\n%s: %s %s%s%s%s\n", g->scorer,
+            g->requirement ? "requirement" : g->questionnaire,
+            g->requirement ? g->requirement : g->question,
+            title ? " - " : "", title ? title : "", "");
+  table t = {0};
+  t.cols = 2 + nm;
+  char *row[14];
+  row[0] = "segment";
+  row[1] = "n";
+  for (size_t k = 0; k < nm; k++)
+    row[2 + k] = (char *)metrics[k];
+  int rc = table_add(&t, row);
+  char cells[14][64];
+  for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
+    row[0] = (char *)segs[s];
+    row[1] = cells[1];
+    snprintf(cells[1], sizeof cells[1], "-");
+    for (size_t k = 0; k < nm; k++) {
+      const mj_result_rec *r =
+          mj__figset_find(fs, g->scorer, metrics[k], g->questionnaire,
+                          g->question, g->requirement, segs[s]);
+      row[2 + k] = cells[2 + k];
+      if (!r) {
+        snprintf(cells[2 + k], sizeof cells[2 + k], "-");
+        continue;
+      }
+      snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
+      if (isnan(r->value))
+        snprintf(cells[2 + k], sizeof cells[2 + k], "too few answers");
+      else
+        fmt_figure(cells[2 + k], sizeof cells[2 + k], r);
+    }
+    rc = table_add(&t, row);
+  }
+  if (rc == MJ_OK)
+    table_print(f, &t, md);
+  table_free(&t);
+  return rc;
+}
+
+static void print_requirements(FILE *f, const report_data *d,
+                               const mj_model *m, int md)
+{
+  if (!m || m->n_requirements == 0)
+    return;
+  fprintf(f, md ? "\n## Requirements against targets\n\n"
+                : "\nRequirements against targets\n");
+  table t = {0};
+  t.cols = 5;
+  char *head[] = {"requirement", "mean [95% CI]", "n", "target", "verdict"};
+  table_add(&t, head);
+  for (size_t i = 0; i < m->n_requirements; i++) {
+    const mj_requirement *r = &m->requirements[i];
+    const mj_result_rec *fig = requirement_mean(d, r);
+    char name[160], val[80], n[32], target[32], verdict[64];
+    const char *text = mj__i18n_get(&r->text, NULL);
+    snprintf(name, sizeof name, "%s%s%s", r->id, text ? " " : "",
+             text ? text : "");
+    if (fig && !isnan(fig->value))
+      fmt_figure(val, sizeof val, fig);
+    else
+      snprintf(val, sizeof val, fig ? "too few answers" : "no answers");
+    snprintf(n, sizeof n, "%llu", fig ? (unsigned long long)fig->n : 0ULL);
+    if (r->has_target)
+      snprintf(target, sizeof target, "%.2f", r->target);
+    else
+      snprintf(target, sizeof target, "-");
+    if (!r->has_target || !fig || isnan(fig->value))
+      snprintf(verdict, sizeof verdict, "-");
+    else if (fig->value >= r->target)
+      snprintf(verdict, sizeof verdict, "met (+%.2f)",
+               fig->value - r->target);
+    else
+      snprintf(verdict, sizeof verdict, "NOT MET (%.2f)",
+               fig->value - r->target);
+    char *row[] = {name, val, n, target, verdict};
+    table_add(&t, row);
+  }
+  table_print(f, &t, md);
+  table_free(&t);
+}
+
+static void print_plans(FILE *f, json_t *plans, int md)
+{
+  fprintf(f, md ? "\n## Improvement plans\n\n" : "\nImprovement plans\n");
+  if (json_array_size(plans) == 0) {
+    fprintf(f, md ? "No plan has opened.\n" : "  No plan has opened.\n");
+    return;
+  }
+  size_t i;
+  json_t *p;
+  json_array_foreach(plans, i, p)
+  {
+    const char *due = json_string_value(json_object_get(p, "due_at"));
+    fprintf(f, md ? "- **%s**: %s, owner %s, due %.10s (opened in cycle %lld)\n"
+                  : "  %s: %s, owner %s, due %.10s (opened in cycle %lld)\n",
+            json_string_value(json_object_get(p, "id")),
+            json_string_value(json_object_get(p, "status")),
+            json_string_value(json_object_get(p, "owner"))
+                ? json_string_value(json_object_get(p, "owner"))
+                : "-",
+            due ? due : "-",
+            (long long)json_integer_value(json_object_get(p, "opened_cycle")));
+    size_t j;
+    json_t *a;
+    json_array_foreach(json_object_get(p, "actions"), j, a)
+        fprintf(f, md ? "  - [ ] %s\n" : "      - %s\n",
+                json_string_value(json_object_get(a, "text")));
+  }
+}
+
+int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
+                    size_t *len)
+{
+  report_data d;
+  int rc = load(e, cycle, &d);
+  if (rc != MJ_OK) {
+    unload(&d);
+    return rc;
+  }
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f) {
+    unload(&d);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  }
+  char when[32] = "-";
+  if (d.cycle.finished_at > 0) {
+    time_t tt = (time_t)d.cycle.finished_at;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+  }
+  fprintf(f, md ? "# mejora report: cycle %lld \"%s\"\n\nFinished %s. "
+                  "Figures with a 95%% confidence interval in brackets.\n"
+                : "mejora report: cycle %lld \"%s\", finished %s\n"
+                  "(figures with a 95%% confidence interval in brackets)\n",
+          (long long)d.cycle.id, d.cycle.name, when);
+  if (md)
+    fprintf(f, "\n## Figures\n");
+  for (size_t i = 0; rc == MJ_OK && i < d.figs.n; i++) {
+    size_t j;
+    for (j = 0; j < i && !same_group(&d.figs.items[j], &d.figs.items[i]); j++)
+      ;
+    if (j == i)
+      rc = print_group(f, &d.figs, i, e->model, md);
+  }
+  if (d.figs.n == 0)
+    fprintf(f, "\n  No figures: no answers were stored yet.\n");
+  print_requirements(f, &d, e->model, md);
+  print_plans(f, d.plans, md);
+  fclose(f);
+  unload(&d);
+  if (rc != MJ_OK || !buf) {
+    free(buf);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  }
+  *out = buf;
+  if (len)
+    *len = n;
+  return MJ_OK;
+}
+
+int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,
+              size_t *len)
+{
+  if (!e || !out)
+    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
+  *out = NULL;
+  mj__clearerr(e);
+  if (!format || strcmp(format, "text") == 0)
+    return mj__report_text(e, cycle, 0, out, len);
+  if (strcmp(format, "md") == 0)
+    return mj__report_text(e, cycle, 1, out, len);
+  if (strcmp(format, "json") == 0)
+    return mj__report_json(e, cycle, out, len);
+  return mj__seterr(e, MJ_EINVAL,
+                    "unknown report format '%s' (use text, json or md)",
+                    format);
+}

@@ -1,0 +1,162 @@
+/*
+** The embedding API end to end, as a host uses it: an engine on its own
+** store, a playbook from a buffer, responses added one by one, a cycle,
+** the results read back as JSON. The NPS expected below is computed by
+** hand from the answers added here (promoters - detractors over n).
+*/
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mejora.h"
+#include "tap.h"
+
+static const char playbook[] =
+    "segment \"a\" { name = \"Segment A\" }\n"
+    "segment \"b\" { name = { es = \"Segmento B\", en = \"Segment B\" } }\n"
+    "customer \"c1\" { segment = \"a\" }\n"
+    "customer \"c2\" { segment = \"a\" }\n"
+    "customer \"c3\" { segment = \"b\" }\n"
+    "requirement \"R1\" { text = \"Immediate attention\", target = 4.0 }\n"
+    "questionnaire \"q\" {\n"
+    "  question \"att\" { type = \"scale5\", labels = \"excellent-poor\",\n"
+    "                   measures = \"R1\", allow_na = true },\n"
+    "  question \"nps\" { type = \"nps\" },\n"
+    "}\n"
+    "plan \"P1\" { owner = \"ana@example.com\", due = \"2w\",\n"
+    "  actions = { \"second till\" },\n"
+    "  when = function(r) return r.below(\"R1\") end }\n"
+    "cycle \"w1\" { scorers = { \"nps\", \"csat\" }, min_n = 1 }\n";
+
+/* Customer, attention score, NPS: segment a has NPS 10,10,9,8,3,2. */
+static const char *const answers[][3] = {
+    {"c1", "4", "10"}, {"c1", "3", "10"}, {"c2", "2", "9"},
+    {"c2", "NA", "8"}, {"c1", "3", "3"},  {"c2", "4", "2"},
+    {"c3", "5", "9"},  {"c3", "4", "7"},
+};
+
+static json_t *report(mj_engine *e)
+{
+  char *text = NULL;
+  size_t len = 0;
+  int rc = mj_report(e, "json", 0, &text, &len);
+  is_int(MJ_OK, rc, "mj_report json: %s", mj_errmsg(e));
+  json_error_t jerr;
+  json_t *j = text ? json_loadb(text, len, 0, &jerr) : NULL;
+  ok(j != NULL, "the report is valid JSON");
+  mj_free(text);
+  return j;
+}
+
+static const json_t *figure(const json_t *r, const char *scorer,
+                            const char *metric, const char *question,
+                            const char *segment)
+{
+  size_t i;
+  const json_t *f;
+  json_array_foreach(json_object_get(r, "figures"), i, f)
+  {
+    const char *q = json_string_value(json_object_get(f, "question"));
+    if (strcmp(json_string_value(json_object_get(f, "scorer")), scorer) == 0 &&
+        strcmp(json_string_value(json_object_get(f, "metric")), metric) == 0 &&
+        q && strcmp(q, question) == 0 &&
+        strcmp(json_string_value(json_object_get(f, "segment")), segment) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+int main(void)
+{
+  plan(27);
+  char *dir = tap_tmpdir("engine");
+  char store[256], pb[300];
+  snprintf(store, sizeof store, "sqlite:%s/store.db", dir);
+  snprintf(pb, sizeof pb, "%s/playbook.lua", dir);
+
+  mj_opts o;
+  mj_opts_init(&o);
+  o.struct_size = 3;
+  mj_engine *e = NULL;
+  is_int(MJ_EINVAL, mj_engine_new(&e, &o), "an mj_opts of a bad size is refused");
+  ok(e == NULL, "and no engine is returned");
+
+  mj_opts_init(&o);
+  o.store = store;
+  o.plugin_path = getenv("MEJORA_PLUGIN_PATH");
+  o.now = 1795000000; /* 2026-11-18: pinned, so due dates are known */
+  is_int(MJ_OK, mj_engine_new(&e, &o), "engine created");
+  is_string("", mj_errmsg(e), "no error yet");
+
+  int rc = mj_playbook_load_buffer(e, pb, playbook, strlen(playbook));
+  is_int(MJ_OK, rc, "playbook loaded: %s", mj_errmsg(e));
+
+  char *text = NULL;
+  size_t len;
+  is_int(MJ_ENOTFOUND, mj_report(e, "json", 0, &text, &len),
+         "no report before the first cycle");
+
+  const char *qs[] = {"att", "nps"};
+  int added = 0;
+  for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "r%zu", i + 1);
+    const char *vals[] = {answers[i][1], answers[i][2]};
+    added += mj_response_add(e, "q", id, answers[i][0], qs, vals, 2) == MJ_OK;
+  }
+  is_int(8, added, "eight responses added");
+
+  const char *vals[] = {"4", "10"};
+  is_int(MJ_ECONFLICT, mj_response_add(e, "q", "r1", "c1", qs, vals, 2),
+         "a known response id is a conflict");
+  const char *bad[] = {"6", "10"};
+  is_int(MJ_EVALIDATE, mj_response_add(e, "q", "r99", "c1", qs, bad, 2),
+         "a value outside the scale is refused");
+  ok(strstr(mj_errmsg(e), "att") != NULL, "the message names the question: %s",
+     mj_errmsg(e));
+
+  int64_t id = 0;
+  rc = mj_cycle_run(e, NULL, &id);
+  is_int(MJ_OK, rc, "cycle ran: %s", mj_errmsg(e));
+  ok(id > 0, "and has an id");
+
+  json_t *r = report(e);
+  const json_t *f = figure(r, "nps", "nps", "nps", "a");
+  ok(f != NULL, "an NPS figure for segment a");
+  is_double(100.0 * (3 - 2) / 6, json_real_value(json_object_get(f, "value")),
+            1e-9, "NPS of segment a = (3 promoters - 2 detractors) / 6");
+  is_int(6, (int)json_integer_value(json_object_get(f, "n")), "over 6 answers");
+  f = figure(r, "csat", "mean", "att", "all");
+  is_double(25.0 / 7, json_real_value(json_object_get(f, "value")), 1e-9,
+            "mean attention over the 7 answers that are not N/A");
+  is_int(1, (int)json_integer_value(json_object_get(f, "n_excluded")),
+         "the N/A answer is excluded and counted");
+  const json_t *p = json_array_get(json_object_get(r, "plans"), 0);
+  is_string("open", json_string_value(json_object_get(p, "status")),
+            "R1 is below target: plan P1 opened");
+  is_string("2026-12-02T11:06:40Z",
+            json_string_value(json_object_get(p, "due_at")),
+            "due two weeks after the (pinned) clock");
+  json_decref(r);
+
+  rc = mj_cycle_run(e, NULL, &id);
+  is_int(MJ_OK, rc, "a second cycle runs");
+  r = report(e);
+  is_int(1, (int)json_array_size(json_object_get(r, "plans")),
+         "the plan is not opened twice");
+  json_decref(r);
+
+  static const char broken[] = "segment \"z\" {}\nrequirement \"R2\" { tagret = 3 }\n";
+  rc = mj_playbook_load_buffer(e, pb, broken, strlen(broken));
+  ok(rc != MJ_OK && strstr(mj_errmsg(e), "playbook.lua:2:") != NULL,
+     "a broken playbook names its line: %s", mj_errmsg(e));
+  /* The failed load left the good playbook in place. */
+  is_int(MJ_OK, mj_cycle_run(e, NULL, &id), "the previous playbook still runs");
+
+  mj_engine_free(e);
+  tap_rmtree(dir);
+  free(dir);
+  return tap_done();
+}
