@@ -1,0 +1,46 @@
+#!/bin/sh
+# The two ways developers extend mejora, built the way they would build
+# them: a CRM host through `pkg-config mejora`, and an out-of-tree plugin
+# from examples/plugin-skeleton.
+. "$top_srcdir/tests/cli/tap.sh"
+plan 10
+scratch; example_copy
+CC=${CC:-cc}
+
+cp -R "$top_srcdir/examples/embed" "$tmp/embed"
+chmod -R u+w "$tmp/embed"
+run env PKG_CONFIG_PATH="$top_builddir" make -s -C "$tmp/embed" \
+  CC="$CC" CFLAGS="-g ${TEST_CFLAGS:-}" LDFLAGS="${TEST_CFLAGS:-}"
+is "$rc" 0 "the CRM host builds with pkg-config mejora"
+[ "$rc" -eq 0 ] || printf '# %s\n' "$out"
+
+run env LD_LIBRARY_PATH="$top_builddir/core/.libs" \
+  "$tmp/embed/crm_host" "$tmp/shop/playbook.lua" "$tmp/crm.db"
+is "$rc" 0 "the CRM host runs a cycle"
+like "$out" '"format": *"mejora-results/1"' "and prints the results as JSON"
+like "$out" '"segment": *"mostrador"' "with figures per segment"
+count=$(sqlite3 "$tmp/crm.db" "select count(*) from responses where id = 'crm-000123'" 2>&1)
+is "$count" 1 "the answer it recorded is in its store"
+
+cp -R "$top_srcdir/examples/plugin-skeleton" "$tmp/skel"
+chmod -R u+w "$tmp/skel"
+run make -s -C "$tmp/skel" CC="$CC" \
+  MEJORA_CFLAGS="-I$top_srcdir/core/include -I$top_builddir/core/include"
+is "$rc" 0 "the plugin skeleton builds out of tree with -Werror"
+[ "$rc" -eq 0 ] || printf '# %s\n' "$out"
+
+run "$MEJORA" plugins "$tmp/skel/scorer_topbox.so"
+like "$out" "^scorer +topbox +1\.0\.0 +1\.0" "mejora plugins accepts it: kind, version, ABI"
+
+cat >> "$tmp/shop/playbook.lua" <<'LUA'
+use "scorer.topbox" { level = 0.90 }
+assert(mejora.plugin("topbox").topbox_share(3, 4) == 75)
+LUA
+sed -i 's/scorers = { "nps", "csat" }/scorers = { "nps", "csat", "topbox" }/' "$tmp/shop/playbook.lua"
+cd "$tmp/shop"
+run "$MEJORA" --plugin-path "$tmp/skel" run playbook.lua
+is "$rc" 0 "a playbook uses the new scorer and calls its C function"
+like "$out" "^topbox: requirement R1" "its figures are in the report"
+run "$MEJORA" --plugin-path "$tmp/skel" report playbook.lua --format json
+like "$out" '"scorer": *"topbox"' "and in the JSON results"
+done_testing
