@@ -173,6 +173,7 @@ static int cmd_import(cli *c, int argc, char **argv)
              (unsigned long long)st.duplicates,
              (unsigned long long)st.rejected);
       if (st.rejected) {
+        fflush(stdout); /* the counts first, then where the rejects are */
         fprintf(stderr, "mejora: rejected rows, with row:column and reason, "
                         "are in %s\n",
                 st.rejects_path);
