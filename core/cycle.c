@@ -209,6 +209,11 @@ static int on_figure(void *ud, const mj_figure *f, mj_error *err)
       .value = f->value,
       .ci_low = f->ci_low,
       .ci_high = f->ci_high,
+      .subject = f->subject,
+      .label = f->label,
+      .sd = f->sd,
+      .delta = NAN,
+      .p_change = NAN,
   };
   if (mj__figset_add(&x->c->figs, &r) != MJ_OK)
     return mj__error(err, MJ_ENOMEM, "out of memory");
@@ -223,7 +228,8 @@ static int too_few(cycle_run *c, const mj_instance *in, const subj *s,
   emit_ctx x = {c, in, s, b};
   mj_error err = {0};
   for (size_t i = 0; ops->metrics && ops->metrics[i]; i++) {
-    mj_figure f = {ops->metrics[i], NAN, NAN, NAN, b->n};
+    mj_figure f = {.metric = ops->metrics[i], .value = NAN, .ci_low = NAN,
+                   .ci_high = NAN, .n = b->n};
     if (on_figure(&x, &f, &err) != MJ_OK)
       return mj__seterr_from(c->e, &err, MJ_ENOMEM, NULL);
   }

@@ -24,10 +24,15 @@ int mj__figset_add(mj_figset *fs, const mj_result_rec *r)
   c.question = mj__arena_strdup(a, r->question);
   c.requirement = mj__arena_strdup(a, r->requirement);
   c.segment = mj__arena_strdup(a, r->segment);
+  c.subject = mj__arena_strdup(a, r->subject);
+  c.label = mj__arena_strdup(a, r->label);
+  c.test = mj__arena_strdup(a, r->test);
   if ((r->scorer && !c.scorer) || (r->metric && !c.metric) ||
       (r->questionnaire && !c.questionnaire) ||
       (r->question && !c.question) ||
-      (r->requirement && !c.requirement) || (r->segment && !c.segment))
+      (r->requirement && !c.requirement) || (r->segment && !c.segment) ||
+      (r->subject && !c.subject) || (r->label && !c.label) ||
+      (r->test && !c.test))
     return MJ_ENOMEM;
   fs->items[fs->n++] = c;
   return MJ_OK;

@@ -295,11 +295,11 @@ static int check_ops(mj_engine *e, const char *where, const mj_plugin_desc *d)
     const mj_scorer_ops *o = d->ops;
     need = sizeof *o;
     if (have >= need)
-      missing = !o->create    ? "create"
-                : !o->destroy ? "destroy"
-                : !o->score   ? "score"
-                : !o->qtypes  ? "qtypes"
-                              : NULL;
+      missing = !o->create                     ? "create"
+                : !o->destroy                  ? "destroy"
+                : !o->score && !o->score_matrix ? "score or score_matrix"
+                : o->score && !o->qtypes       ? "qtypes"
+                                               : NULL;
     break;
   }
   case MJ_KIND_NOTIFIER: {

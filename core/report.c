@@ -165,6 +165,11 @@ static json_t *figure_json(const mj_result_rec *r)
   json_object_set_new(o, "value", json_num(r->value));
   json_object_set_new(o, "ci_low", json_num(r->ci_low));
   json_object_set_new(o, "ci_high", json_num(r->ci_high));
+  json_object_set_new(o, "subject", json_str_or_null(r->subject));
+  json_object_set_new(o, "label", json_str_or_null(r->label));
+  json_object_set_new(o, "delta", json_num(r->delta));
+  json_object_set_new(o, "test", json_str_or_null(r->test));
+  json_object_set_new(o, "p_change", json_num(r->p_change));
   return o;
 }
 

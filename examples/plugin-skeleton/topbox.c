@@ -61,7 +61,8 @@ static int tb_score(void *inst, const mj_sample *s, const mj_figure_sink *out,
   int64_t top = 0;
   for (size_t i = 0; i < s->n; i++)
     top += s->values[i] >= s->scale_max;
-  mj_figure f = {"topbox", NAN, NAN, NAN, s->n};
+  mj_figure f = {.metric = "topbox", .value = NAN, .ci_low = NAN,
+                 .ci_high = NAN, .n = s->n};
   if (s->n > 0) {
     double n = (double)s->n, p = (double)top / n, z2 = t->z * t->z;
     double mid = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -76,8 +77,15 @@ static int tb_score(void *inst, const mj_sample *s, const mj_figure_sink *out,
 static const char *const qtypes[] = {"scale*", NULL};
 static const char *const metrics[] = {"topbox", NULL};
 
+/* Designated initializers: ops tables grow at their end in new minor
+** ABI versions, and this keeps the plugin compiling against them. */
 static const mj_scorer_ops ops = {
-    sizeof(mj_scorer_ops), qtypes, metrics, tb_create, tb_destroy, tb_score,
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = qtypes,
+    .metrics = metrics,
+    .create = tb_create,
+    .destroy = tb_destroy,
+    .score = tb_score,
 };
 
 static const mj_option options[] = {

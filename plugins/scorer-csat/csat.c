@@ -78,7 +78,8 @@ static void csat_destroy(void *inst)
 static int emit(const mj_figure_sink *out, const char *metric, double value,
                 double lo, double hi, uint64_t n, mj_error *err)
 {
-  mj_figure f = {metric, value, lo, hi, n};
+  mj_figure f = {.metric = metric, .value = value, .ci_low = lo,
+                 .ci_high = hi, .n = n};
   return out->emit(out->ud, &f, err);
 }
 
@@ -148,8 +149,12 @@ static const char *const csat_qtypes[] = {"scale*", NULL};
 static const char *const csat_metrics[] = {"t2b", "b2b", "mean", NULL};
 
 static const mj_scorer_ops csat_ops = {
-    sizeof(mj_scorer_ops), csat_qtypes,  csat_metrics,
-    csat_create,           csat_destroy, csat_run,
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = csat_qtypes,
+    .metrics = csat_metrics,
+    .create = csat_create,
+    .destroy = csat_destroy,
+    .score = csat_run,
 };
 
 static const mj_option csat_options[] = {

@@ -77,7 +77,8 @@ static void nps_destroy(void *inst)
 static int emit(const mj_figure_sink *out, const char *metric, double value,
                 double lo, double hi, uint64_t n, mj_error *err)
 {
-  mj_figure f = {metric, value, lo, hi, n};
+  mj_figure f = {.metric = metric, .value = value, .ci_low = lo,
+                 .ci_high = hi, .n = n};
   return out->emit(out->ud, &f, err);
 }
 
@@ -143,8 +144,12 @@ static const char *const nps_metrics[] = {"nps",      "nps_se",     "promoters",
                                           "passives", "detractors", NULL};
 
 static const mj_scorer_ops nps_ops = {
-    sizeof(mj_scorer_ops), nps_qtypes, nps_metrics, nps_create,
-    nps_destroy,           nps_run,
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = nps_qtypes,
+    .metrics = nps_metrics,
+    .create = nps_create,
+    .destroy = nps_destroy,
+    .score = nps_run,
 };
 
 static const mj_option nps_options[] = {

@@ -67,6 +67,14 @@ static const char *const migrations[] = {
     "  ON DELETE CASCADE,"
     " pos INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,"
     " PRIMARY KEY(notification, pos)) WITHOUT ROWID;",
+    /* 1 -> 2: what a figure is about, categorical results, and the change
+    ** against the previous cycle. */
+    "ALTER TABLE results ADD COLUMN subject TEXT;"
+    "ALTER TABLE results ADD COLUMN label TEXT;"
+    "ALTER TABLE results ADD COLUMN sd REAL;"
+    "ALTER TABLE results ADD COLUMN delta REAL;"
+    "ALTER TABLE results ADD COLUMN test TEXT;"
+    "ALTER TABLE results ADD COLUMN p_change REAL;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
@@ -116,11 +124,14 @@ static const char *const migrations[] = {
     " WHERE id = ?1")                                                        \
   X(PUT_RESULT,                                                              \
     "INSERT INTO results(cycle, scorer, metric, questionnaire, question,"   \
-    " requirement, segment, n, n_excluded, value, ci_low, ci_high)"         \
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")            \
+    " requirement, segment, n, n_excluded, value, ci_low, ci_high,"         \
+    " subject, label, sd, delta, test, p_change)"                            \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"   \
+    " ?15, ?16, ?17, ?18)")                                                  \
   X(SCAN_RESULTS,                                                            \
     "SELECT cycle, scorer, metric, questionnaire, question, requirement,"   \
-    " segment, n, n_excluded, value, ci_low, ci_high FROM results"          \
+    " segment, n, n_excluded, value, ci_low, ci_high, subject, label, sd,"  \
+    " delta, test, p_change FROM results"                                    \
     " WHERE cycle = ?1 ORDER BY seq")                                        \
   X(PUT_PLAN,                                                                \
     "INSERT INTO plans(id, status, owner, due_at, opened_cycle, opened_at,"  \
@@ -702,6 +713,12 @@ static int store_put_result(void *inst, const mj_result_rec *r, mj_error *err)
   bind_num(st, 10, r->value);
   bind_num(st, 11, r->ci_low);
   bind_num(st, 12, r->ci_high);
+  bind_text(st, 13, r->subject);
+  bind_text(st, 14, r->label);
+  sqlite3_bind_double(st, 15, r->sd);
+  bind_num(st, 16, r->delta);
+  bind_text(st, 17, r->test);
+  bind_num(st, 18, r->p_change);
   rc = exec_stmt(s, st, "store a result in", err);
   return op_end(s, rc, err);
 }
@@ -721,6 +738,13 @@ static int result_row(sqlite3_stmt *st, void *cb, void *ud)
   r.value = col_num(st, 9);
   r.ci_low = col_num(st, 10);
   r.ci_high = col_num(st, 11);
+  r.subject = col_text(st, 12);
+  r.label = col_text(st, 13);
+  r.sd = sqlite3_column_type(st, 14) == SQLITE_NULL ? 0.0
+                                                    : sqlite3_column_double(st, 14);
+  r.delta = col_num(st, 15);
+  r.test = col_text(st, 16);
+  r.p_change = col_num(st, 17);
   return ((mj_result_cb)cb)(ud, &r);
 }
 

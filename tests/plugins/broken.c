@@ -33,7 +33,11 @@ static const char *const qtypes[] = {"nps", NULL};
 
 /* Unused by the variant whose descriptor names a notifier. */
 __attribute__((unused)) static const mj_scorer_ops scorer_ops = {
-    sizeof(mj_scorer_ops), qtypes, NULL, sc_create, sc_destroy, sc_score,
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = qtypes,
+    .create = sc_create,
+    .destroy = sc_destroy,
+    .score = sc_score,
 };
 #endif
 

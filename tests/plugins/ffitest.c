@@ -50,17 +50,21 @@ static int ft_score(void *inst, const mj_sample *s, const mj_figure_sink *out,
 {
   ft *t = inst;
   (void)s;
-  mj_figure f = {t->label, (double)t->count * t->ratio, 0, 0,
-                 (uint64_t)(t->loud + 1)};
+  mj_figure f = {.metric = t->label, .value = (double)t->count * t->ratio,
+                 .n = (uint64_t)(t->loud + 1)};
   int rc = out->emit(out->ud, &f, err);
-  mj_figure g = {t->basedir, 0, 0, 0, 0};
+  mj_figure g = {.metric = t->basedir};
   return rc == MJ_OK ? out->emit(out->ud, &g, err) : rc;
 }
 
 static const char *const qtypes[] = {"scale*", NULL};
 
 static const mj_scorer_ops ops = {
-    sizeof(mj_scorer_ops), qtypes, NULL, ft_create, ft_destroy, ft_score,
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = qtypes,
+    .create = ft_create,
+    .destroy = ft_destroy,
+    .score = ft_score,
 };
 
 static const mj_option options[] = {

@@ -97,11 +97,14 @@ static int on_result(void *ud, const mj_result_rec *r)
 {
   char *out = ud;
   size_t used = strlen(out);
-  snprintf(out + used, 512 - used, "%lld %s %s %s %llu/%llu %g %s %s\n",
+  snprintf(out + used, 512 - used,
+           "%lld %s %s %s %llu/%llu %g %s %s %s %s %g %g %s %g\n",
            (long long)r->cycle, r->scorer ? r->scorer : "-", r->metric,
            r->segment ? r->segment : "-", (unsigned long long)r->n,
            (unsigned long long)r->n_excluded, r->value,
-           isnan(r->ci_low) ? "nan" : "ci", isnan(r->ci_high) ? "nan" : "ci");
+           isnan(r->ci_low) ? "nan" : "ci", isnan(r->ci_high) ? "nan" : "ci",
+           r->subject ? r->subject : "-", r->label ? r->label : "-", r->sd,
+           r->delta, r->test ? r->test : "-", r->p_change);
   return MJ_OK;
 }
 
@@ -270,8 +273,10 @@ int main(void)
   is_int(MJ_EINVAL, S->commit(st, &err), "commit without begin is refused");
   S->begin(st, &err);
   S->put_response(st, &r4, &ins, &err);
-  mj_result_rec orphan = {999,   "nps", "nps", NULL, NULL, NULL,
-                          "all", 1,     0,     1,    NAN,  NAN};
+  mj_result_rec orphan = {.cycle = 999, .scorer = "nps", .metric = "nps",
+                          .segment = "all", .n = 1, .value = 1,
+                          .ci_low = NAN, .ci_high = NAN, .delta = NAN,
+                          .p_change = NAN};
   ok(S->put_result(st, &orphan, &err) == MJ_ESTORE &&
          strstr(err.msg, "store.db") != NULL,
      "a result for an unknown cycle is refused, naming the store");
@@ -287,8 +292,12 @@ int main(void)
   is_int(0, found, "no finished cycle yet");
   is_int(MJ_OK, S->cycle_open(st, "monthly", 1700000100, &cid, &err),
          "cycle opened");
-  mj_result_rec res = {cid,   "nps", "nps", "post-visit", "nps", NULL,
-                       "all", 40,    2,     25.5,         10.25, 40.75};
+  mj_result_rec res = {.cycle = cid, .scorer = "nps", .metric = "nps",
+                       .questionnaire = "post-visit", .question = "nps",
+                       .segment = "all", .n = 40, .n_excluded = 2,
+                       .value = 25.5, .ci_low = 10.25, .ci_high = 40.75,
+                       .subject = "question:nps", .label = "x", .sd = 1.5,
+                       .delta = 2.5, .test = "nps-wald-z", .p_change = 0.25};
   is_int(MJ_OK, S->put_result(st, &res, &err), "result stored");
   res.metric = "promoters";
   res.ci_low = res.ci_high = NAN;
@@ -297,8 +306,10 @@ int main(void)
   S->scan_results(st, cid, on_result, out, &err);
   char want[512];
   snprintf(want, sizeof want,
-           "%lld nps nps all 40/2 25.5 ci ci\n"
-           "%lld nps promoters all 40/2 25.5 nan nan\n",
+           "%lld nps nps all 40/2 25.5 ci ci question:nps x 1.5 2.5 "
+           "nps-wald-z 0.25\n"
+           "%lld nps promoters all 40/2 25.5 nan nan question:nps x 1.5 2.5 "
+           "nps-wald-z 0.25\n",
            (long long)cid, (long long)cid);
   is_string(want, out, "results back in order, NaN bounds kept");
   is_int(MJ_OK, S->cycle_close(st, cid, "done", 1700000200, &err),

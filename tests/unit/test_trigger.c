@@ -20,7 +20,10 @@ static void add(mj_figset *fs, const char *scorer, const char *metric,
                 const char *qn, const char *q, const char *req, const char *seg,
                 double v, uint64_t n)
 {
-  mj_result_rec r = {1, scorer, metric, qn, q, req, seg, n, 0, v, NAN, NAN};
+  mj_result_rec r = {.cycle = 1, .scorer = scorer, .metric = metric,
+                     .questionnaire = qn, .question = q, .requirement = req,
+                     .segment = seg, .n = n, .value = v, .ci_low = NAN,
+                     .ci_high = NAN, .delta = NAN, .p_change = NAN};
   if (mj__figset_add(fs, &r) != MJ_OK)
     bail("figset_add");
 }

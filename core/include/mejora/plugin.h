@@ -210,6 +210,15 @@ typedef struct mj_result_rec {
   uint64_t n;                /* answers used */
   uint64_t n_excluded;       /* N/A, skipped or invalid answers left out */
   double value, ci_low, ci_high;
+  const char *subject;       /* mj_figure.subject, or NULL */
+  const char *label;         /* mj_figure.label, or NULL */
+  double sd;                 /* mj_figure.sd, 0 if not given */
+  /* Change against the same figure of the previous cycle: value - its
+  ** value, the test used ("two-proportion-z", "welch-t", "nps-wald-z")
+  ** and its two-sided p-value; NAN/NULL when there is none. */
+  double delta;
+  const char *test;
+  double p_change;
 } mj_result_rec;
 
 typedef struct mj_cycle_rec {
@@ -335,12 +344,49 @@ typedef struct mj_figure {
   const char *metric;      /* "nps", "promoters", "t2b", "mean", ... */
   double value, ci_low, ci_high;
   uint64_t n;
+  /* What the figure is about when a matrix scorer emits several of one
+  ** metric: "question:Q3", "dimension:tangibles", "feature:wifi";
+  ** NULL for the whole sample. */
+  const char *subject;
+  /* A categorical result ("A", "O", "M"... for Kano; a quadrant for IPA),
+  ** or NULL. value then carries the share or strength behind it. */
+  const char *label;
+  /* Standard deviation of the values behind a mean (for change tests
+  ** between cycles); 0 when not given. */
+  double sd;
 } mj_figure;
 
 typedef struct mj_figure_sink {
   void *ud;
   int (*emit)(void *ud, const mj_figure *f, mj_error *err);
 } mj_figure_sink;
+
+/*
+** A matrix scorer's input: the answers of one questionnaire in one
+** segment, one row per response and one column per question, for measures
+** that span questions (SERVQUAL gaps, Kano pairs, IPA, reliability, CSI).
+*/
+typedef struct mj_column {
+  const char *question;    /* question id */
+  const char *qtype;       /* "scale5", "nps", "text", ... */
+  int scale_min, scale_max;
+  const char *requirement; /* what it measures, or NULL */
+  const char *dimension;   /* that requirement's dimension, or NULL */
+  double target;           /* that requirement's target, NAN if none */
+  double weight;           /* that requirement's weight, NAN if none */
+  const mj_meta *tags;     /* the question's `tags = { key = "value" }` */
+  size_t n_tags;
+} mj_column;
+
+typedef struct mj_matrix {
+  const mj_column *cols;
+  size_t n_cols;
+  size_t n_rows;
+  /* n_rows * n_cols values, row-major: values[r * n_cols + c]. NAN where
+  ** the answer is N/A or skipped (state says which). */
+  const double *values;
+  const unsigned char *state; /* mj_answer_state per cell */
+} mj_matrix;
 
 typedef struct mj_scorer_ops {
   size_t ops_size;
@@ -353,6 +399,11 @@ typedef struct mj_scorer_ops {
   void (*destroy)(void *inst);
   int (*score)(void *inst, const mj_sample *s, const mj_figure_sink *out,
                mj_error *err);
+  /* Optional (NULL: per-question only). Called once per questionnaire
+  ** and segment with every answer; figures name their subject. A scorer
+  ** may set score to NULL and work on matrices only. */
+  int (*score_matrix)(void *inst, const mj_matrix *m,
+                      const mj_figure_sink *out, mj_error *err);
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {
