@@ -169,7 +169,8 @@ typedef enum ftype {
   T_FUNC,
   T_STRLIST,
   T_RECORD,
-  T_RECORDS
+  T_RECORDS,
+  T_MAP
 } ftype;
 
 /* One key a declaration accepts (flb_config_map rows). */
@@ -203,6 +204,7 @@ static const mj_field f_requirement[] = {
     {"need", T_STR, 0, needs, NULL, NULL, "primary, secondary or tertiary"},
     {"dimension", T_STR, 0, NULL, NULL, NULL, "e.g. \"responsiveness\""},
     {"target", T_NUM, 0, NULL, NULL, NULL, "goal on the questions' scale"},
+    {"weight", T_NUM, 0, NULL, NULL, NULL, "importance weight, e.g. 0.25"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_questionnaire[] = {
@@ -220,6 +222,8 @@ static const mj_field f_question[] = {
     {"required", T_BOOL, 0, NULL, NULL, NULL, "a blank answer is refused"},
     {"max_len", T_INT, 0, NULL, NULL, NULL, "longest text answer, bytes"},
     {"ask_if", T_STR, 0, NULL, NULL, NULL, "condition on earlier answers"},
+    {"tags", T_MAP, 0, NULL, NULL, NULL,
+     "{ key = \"value\" } for scorers, e.g. { servqual = \"T1\" }"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_verify[] = {
@@ -294,6 +298,8 @@ static const char *type_text(ftype t)
     return "a table";
   case T_RECORDS:
     return "a list of tables";
+  case T_MAP:
+    return "a table of names to strings ({ key = \"value\" })";
   }
   return "?";
 }
@@ -334,8 +340,9 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
     good = lt == LUA_TFUNCTION;
     break;
   case T_I18N:
+  case T_MAP:
     if (lt == LUA_TSTRING)
-      good = 1;
+      good = f->type == T_I18N;
     else if (lt == LUA_TTABLE) {
       good = 1;
       int any = 0;
@@ -815,6 +822,39 @@ static void get_i18n(lua_State *L, mj_dsl_ctx *c, int t, const char *k,
   lua_pop(L, 1);
 }
 
+static int cmp_tag(const void *a, const void *b)
+{
+  const mj_tag *x = a, *y = b;
+  return strcmp(x->key, y->key);
+}
+
+/* A T_MAP field (validated: string keys and values), sorted by key. */
+static mj_tag *get_tags(lua_State *L, mj_dsl_ctx *c, int t, const char *k,
+                        size_t *n)
+{
+  *n = 0;
+  if (lua_getfield(L, t, k) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  size_t len = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    len++;
+    lua_pop(L, 1);
+  }
+  mj_tag *v = aalloc(L, c, len * sizeof *v);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    v[*n].key = astr(L, c, lua_tostring(L, -2));
+    v[(*n)++].value = astr(L, c, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  qsort(v, *n, sizeof *v, cmp_tag);
+  lua_pop(L, 1);
+  return v;
+}
+
 static const char **get_strlist(lua_State *L, mj_dsl_ctx *c, int t,
                                 const char *k, size_t *n)
 {
@@ -910,6 +950,7 @@ static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
   double d;
   q->max_len = get_num(L, t, "max_len", &d) ? (int)d : 0;
   q->ask_if = get_str(L, c, t, "ask_if");
+  q->tags = get_tags(L, c, t, "tags", &q->n_tags);
   q->pos.file = astr(L, c, v.file);
   q->pos.line = v.d->line;
   if (q->labels)
@@ -964,6 +1005,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     r->need = get_str(L, c, t, "need");
     r->dimension = get_str(L, c, t, "dimension");
     r->has_target = get_num(L, t, "target", &r->target);
+    r->has_weight = get_num(L, t, "weight", &r->weight);
     r->pos = pos;
     break;
   }

@@ -30,6 +30,13 @@ typedef struct mj_i18n {
   size_t n;
 } mj_i18n;
 
+/* A free-form key = "value" a question carries for the scorers that
+** read it (SERVQUAL item and role, Kano feature and side...). */
+typedef struct mj_tag {
+  const char *key;
+  const char *value;
+} mj_tag;
+
 typedef struct mj_segment {
   const char *id;
   mj_i18n name;
@@ -49,6 +56,8 @@ typedef struct mj_requirement {
   const char *dimension; /* e.g. "responsiveness", or NULL */
   double target;         /* on the scale of the questions measuring it */
   int has_target;
+  double weight;         /* importance weight (CSI, weighted gaps) */
+  int has_weight;
   mj_pos pos;
 } mj_requirement;
 
@@ -71,6 +80,8 @@ typedef struct mj_question {
   int required;          /* a blank answer rejects the row */
   int max_len;           /* text: longest answer in bytes, 0 = 4096 */
   const char *ask_if;    /* condition on earlier answers, or NULL */
+  mj_tag *tags;          /* `tags = { key = "value" }`, sorted by key */
+  size_t n_tags;
   mj_pos pos;
 } mj_question;
 

@@ -31,7 +31,7 @@ is "$opened" 1 "the plan is not reopened on the next run"
 run "$MEJORA" report playbook.lua --format json
 is "$rc" 0 "report --format json"
 printf '%s\n' "$out" > report.json
-check=$(python3 - report.json <<'PY'
+check=$("$PYTHON" - report.json <<'PY'
 import json, math, sys
 r = json.load(open(sys.argv[1]))
 assert r["format"] == "mejora-results/1", r["format"]
@@ -50,7 +50,7 @@ PY
 like "$check" "^ok [0-9]+" "JSON results: format, fields, NPS per segment with its interval"
 
 # NPS recomputed from the CSV for segment "empresas" equals the report's.
-want=$(python3 - data/customers.csv data/responses.csv <<'PY'
+want=$("$PYTHON" - data/customers.csv data/responses.csv <<'PY'
 import csv, sys
 seg = {r["id"]: r["segment"] for r in csv.DictReader(open(sys.argv[1]))}
 v = [int(r["nps"]) for r in csv.DictReader(open(sys.argv[2]))
@@ -58,7 +58,7 @@ v = [int(r["nps"]) for r in csv.DictReader(open(sys.argv[2]))
 print("%.4f" % (100.0 * (sum(x >= 9 for x in v) - sum(x <= 6 for x in v)) / len(v)))
 PY
 )
-got=$(python3 -c 'import json,sys
+got=$("$PYTHON" -c 'import json,sys
 r=json.load(open("report.json"))
 print("%.4f" % [f["value"] for f in r["figures"] if f["scorer"]=="nps" and f["metric"]=="nps" and f["question"]=="nps" and f["segment"]=="empresas"][0])')
 is "$got" "$want" "the report's NPS for empresas equals one computed from the CSV"
