@@ -151,6 +151,7 @@ typedef struct scan_ctx {
   const mj_questionnaire *qn;
   subj *first;        /* this questionnaire's question subjects */
   subj *reqs;         /* requirement subjects, in model order */
+  mj_qmatrix *matrix; /* its table, when a matrix scorer runs, or NULL */
 } scan_ctx;
 
 static int on_answer(void *ud, const mj_answer_row *row)
@@ -163,6 +164,8 @@ static int on_answer(void *ud, const mj_answer_row *row)
       continue;
     if (q->kind == MJ_Q_TEXT)
       return MJ_OK;
+    if (sc->matrix && mj__qmatrix_add(sc->matrix, i, row) != MJ_OK)
+      return MJ_ENOMEM;
     if (subject_push(sc->c, &sc->first[i], row) != MJ_OK)
       return MJ_ENOMEM;
     if (q->requirement) {
@@ -186,12 +189,26 @@ static int qtype_matches(const char *const *qtypes, const char *type)
   return 0;
 }
 
+/* Where the figures a scorer emits belong. */
 typedef struct emit_ctx {
   cycle_run *c;
   const mj_instance *scorer;
-  const subj *s;
-  const bucket *b;
+  const char *questionnaire, *question, *requirement, *segment;
+  uint64_t excluded;
 } emit_ctx;
+
+static emit_ctx subject_ctx(cycle_run *c, const mj_instance *in,
+                            const subj *s, const bucket *b)
+{
+  emit_ctx x = {c,
+                in,
+                s->req ? NULL : s->qn->id,
+                s->req ? NULL : s->q->id,
+                s->req ? s->req->id : NULL,
+                b->segment,
+                b->excluded};
+  return x;
+}
 
 static int on_figure(void *ud, const mj_figure *f, mj_error *err)
 {
@@ -200,12 +217,12 @@ static int on_figure(void *ud, const mj_figure *f, mj_error *err)
       .cycle = x->c->id,
       .scorer = x->scorer->name,
       .metric = f->metric,
-      .questionnaire = x->s->req ? NULL : x->s->qn->id,
-      .question = x->s->req ? NULL : x->s->q->id,
-      .requirement = x->s->req ? x->s->req->id : NULL,
-      .segment = x->b->segment,
+      .questionnaire = x->questionnaire,
+      .question = x->question,
+      .requirement = x->requirement,
+      .segment = x->segment,
       .n = f->n,
-      .n_excluded = x->b->excluded,
+      .n_excluded = x->excluded,
       .value = f->value,
       .ci_low = f->ci_low,
       .ci_high = f->ci_high,
@@ -225,7 +242,7 @@ static int too_few(cycle_run *c, const mj_instance *in, const subj *s,
                    const bucket *b)
 {
   const mj_scorer_ops *ops = in->ops;
-  emit_ctx x = {c, in, s, b};
+  emit_ctx x = subject_ctx(c, in, s, b);
   mj_error err = {0};
   for (size_t i = 0; ops->metrics && ops->metrics[i]; i++) {
     mj_figure f = {.metric = ops->metrics[i], .value = NAN, .ci_low = NAN,
@@ -239,7 +256,7 @@ static int too_few(cycle_run *c, const mj_instance *in, const subj *s,
 static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
 {
   const mj_scorer_ops *ops = in->ops;
-  if (!s->q || !qtype_matches(ops->qtypes, s->q->type))
+  if (!ops->score || !s->q || !qtype_matches(ops->qtypes, s->q->type))
     return MJ_OK;
   for (size_t i = 0; i < s->nb; i++) {
     const bucket *b = &s->b[i];
@@ -253,7 +270,7 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
     }
     mj_sample smp = {s->q->type, s->q->min, s->q->max, b->v, b->n,
                      b->excluded};
-    emit_ctx x = {c, in, s, b};
+    emit_ctx x = subject_ctx(c, in, s, b);
     mj_figure_sink sink = {&x, on_figure};
     mj_error err = {0};
     if (ops->score(in->inst, &smp, &sink, &err) != MJ_OK) {
@@ -263,6 +280,52 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
                s->req ? s->req->id : s->q->id, b->segment);
       return mj__seterr_from(c->e, &err, MJ_EPLUGIN, ctx);
     }
+  }
+  return MJ_OK;
+}
+
+typedef struct matrix_job {
+  cycle_run *c;
+  mj_instance *in;
+  const mj_questionnaire *qn;
+} matrix_job;
+
+static int score_segment(void *ud, const char *segment, const mj_matrix *m)
+{
+  matrix_job *j = ud;
+  const mj_scorer_ops *ops = j->in->ops;
+  if ((int64_t)m->n_rows < j->c->decl->min_n) {
+    mj__log(j->c->e, MJ_LOG_INFO,
+            "scorer %s on %s, segment %s: %zu response(s), fewer than the "
+            "cycle's min_n %d: no figures",
+            j->in->name, j->qn->id, segment, m->n_rows, j->c->decl->min_n);
+    return MJ_OK;
+  }
+  emit_ctx x = {j->c, j->in, j->qn->id, NULL, NULL, segment, 0};
+  mj_figure_sink sink = {&x, on_figure};
+  mj_error err = {0};
+  if (ops->score_matrix(j->in->inst, m, &sink, &err) != MJ_OK) {
+    char ctx[300];
+    snprintf(ctx, sizeof ctx, "scorer %s on questionnaire %s, segment %s: ",
+             j->in->name, j->qn->id, segment);
+    return mj__seterr_from(j->c->e, &err, MJ_EPLUGIN, ctx);
+  }
+  return MJ_OK;
+}
+
+static int score_matrices(cycle_run *c, mj_instance *in, mj_qmatrix **tables,
+                          size_t n)
+{
+  const mj_scorer_ops *ops = in->ops;
+  if (!ops->score_matrix)
+    return MJ_OK;
+  for (size_t i = 0; i < n; i++) {
+    matrix_job j = {c, in, mj__qmatrix_questionnaire(tables[i])};
+    int rc = mj__qmatrix_each_segment(tables[i], score_segment, &j);
+    if (rc == MJ_ENOMEM)
+      return mj__seterr(c->e, rc, "out of memory");
+    if (rc != MJ_OK)
+      return rc;
   }
   return MJ_OK;
 }
@@ -380,25 +443,47 @@ static int analyse(cycle_run *c)
   int rc = build_subjects(c);
   if (rc != MJ_OK)
     return mj__seterr(e, rc, "out of memory");
-  subj *qs = c->subjects;
-  subj *reqs = c->subjects + (c->n_subjects - m->n_requirements);
-  for (size_t i = 0; i < m->n_questionnaires; i++) {
-    scan_ctx sc = {c, &m->questionnaires[i], qs, reqs};
-    mj_error err = {0};
-    rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
-    if (rc == MJ_ENOMEM)
-      return mj__seterr(e, rc, "out of memory reading answers");
-    if (rc != MJ_OK)
-      return mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
-    qs += sc.qn->n_questions;
-  }
   mj_instance **scorers = NULL;
   size_t n_scorers = 0;
   if ((rc = cycle_scorers(c, &scorers, &n_scorers)) != MJ_OK)
     return rc;
-  for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++)
+  /* Tables of whole responses cost memory: build them only for a
+  ** scorer that reads them. */
+  int want_tables = 0;
+  for (size_t i = 0; i < n_scorers; i++)
+    want_tables |= ((const mj_scorer_ops *)scorers[i]->ops)->score_matrix
+                   != NULL;
+  mj_qmatrix **tables = calloc(m->n_questionnaires + 1, sizeof *tables);
+  if (!tables) {
+    free(scorers);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  subj *qs = c->subjects;
+  subj *reqs = c->subjects + (c->n_subjects - m->n_requirements);
+  for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++) {
+    scan_ctx sc = {c, &m->questionnaires[i], qs, reqs, NULL};
+    if (want_tables && mj__qmatrix_new(sc.qn, &tables[i]) != MJ_OK) {
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+      break;
+    }
+    sc.matrix = tables[i];
+    mj_error err = {0};
+    rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
+    if (rc == MJ_ENOMEM)
+      rc = mj__seterr(e, rc, "out of memory reading answers");
+    else if (rc != MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
+    qs += sc.qn->n_questions;
+  }
+  for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++) {
     for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
       rc = score_subject(c, scorers[i], &c->subjects[j]);
+    if (rc == MJ_OK && want_tables)
+      rc = score_matrices(c, scorers[i], tables, m->n_questionnaires);
+  }
+  for (size_t i = 0; i < m->n_questionnaires; i++)
+    mj__qmatrix_free(tables[i]);
+  free(tables);
   free(scorers);
   return rc == MJ_OK ? store_figures(c) : rc;
 }

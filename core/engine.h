@@ -169,6 +169,23 @@ int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
 int mj__answer_parse(const mj_question *q, const char *text, size_t len,
                      mj_answer_rec *out, char *why, size_t whylen);
 
+/* ---- matrix.c ---------------------------------------------------------- */
+
+/* One questionnaire's answers as a response x question table (numeric
+** questions only), for scorers with score_matrix. */
+typedef struct mj_qmatrix mj_qmatrix;
+typedef int (*mj_qmatrix_fn)(void *ud, const char *segment,
+                             const mj_matrix *m);
+int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out);
+/* Add one answer of question index `question`; rows must come in response
+** order (a new response id starts a new row). */
+int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
+/* Call fn with the whole table as segment "all", then with each
+** segment's rows. */
+int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
+const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
+void mj__qmatrix_free(mj_qmatrix *m);
+
 /* ---- cycle.c / report.c ----------------------------------------------- */
 
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
