@@ -158,6 +158,10 @@ static int on_answer(void *ud, const mj_answer_row *row)
 {
   scan_ctx *sc = ud;
   const mj_questionnaire *qn = sc->qn;
+  /* A response of another wave belongs to another cycle; one without a
+  ** wave belongs to every cycle. */
+  if (row->wave && *row->wave && strcmp(row->wave, sc->c->decl->id) != 0)
+    return MJ_OK;
   for (size_t i = 0; i < qn->n_questions; i++) {
     const mj_question *q = &qn->questions[i];
     if (strcmp(q->id, row->answer.question) != 0)

@@ -333,12 +333,95 @@ static int same(const char *a, const char *b)
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Figures group by scorer and subject; rows are segments, columns metrics. */
+/* A figure of a matrix scorer: about a whole questionnaire. */
+static int is_matrix(const mj_result_rec *r)
+{
+  return r->questionnaire && !r->question && !r->requirement;
+}
+
+/* Figures group by scorer and subject; rows are segments, columns metrics.
+** A matrix scorer's figures group by scorer, questionnaire and segment;
+** rows are their subjects (items, dimensions, features). */
 static int same_group(const mj_result_rec *a, const mj_result_rec *b)
 {
   return same(a->scorer, b->scorer) &&
          same(a->questionnaire, b->questionnaire) &&
-         same(a->question, b->question) && same(a->requirement, b->requirement);
+         same(a->question, b->question) &&
+         same(a->requirement, b->requirement) &&
+         (!is_matrix(a) || same(a->segment, b->segment));
+}
+
+static const mj_result_rec *find_subject(const mj_figset *fs, size_t first,
+                                         const mj_result_rec *g,
+                                         const char *metric,
+                                         const char *subject)
+{
+  for (size_t i = first; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (same_group(g, r) && strcmp(r->metric, metric) == 0 &&
+        same(r->subject, subject))
+      return r;
+  }
+  return NULL;
+}
+
+static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
+                              int md)
+{
+  const mj_result_rec *g = &fs->items[first];
+  const char *metrics[12], *subjects[256];
+  size_t nm = 0, ns = 0;
+  for (size_t i = first; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (!same_group(g, r))
+      continue;
+    size_t k;
+    for (k = 0; k < nm && strcmp(metrics[k], r->metric) != 0; k++)
+      ;
+    if (k == nm && nm < 12)
+      metrics[nm++] = r->metric;
+    for (k = 0; k < ns && !same(subjects[k], r->subject); k++)
+      ;
+    if (k == ns && ns < 256)
+      subjects[ns++] = r->subject;
+  }
+  fprintf(f, md ? "\n### %s: questionnaire %s, segment %s\n\n"
+                : "\n%s: questionnaire %s, segment %s\n",
+          g->scorer, g->questionnaire, g->segment);
+  table t = {0};
+  t.cols = 2 + nm;
+  char *row[14];
+  row[0] = "subject";
+  row[1] = "n";
+  for (size_t k = 0; k < nm; k++)
+    row[2 + k] = (char *)metrics[k];
+  int rc = table_add(&t, row);
+  char cells[14][96];
+  for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
+    row[0] = subjects[s] ? (char *)subjects[s] : "(overall)";
+    row[1] = cells[1];
+    snprintf(cells[1], sizeof cells[1], "-");
+    for (size_t k = 0; k < nm; k++) {
+      const mj_result_rec *r = find_subject(fs, first, g, metrics[k],
+                                            subjects[s]);
+      row[2 + k] = cells[2 + k];
+      char v[80];
+      if (!r)
+        snprintf(cells[2 + k], sizeof cells[2 + k], "-");
+      else if (r->label)
+        snprintf(cells[2 + k], sizeof cells[2 + k], "%s (%s)", r->label,
+                 fmt_figure(v, sizeof v, r));
+      else
+        fmt_figure(cells[2 + k], sizeof cells[2 + k], r);
+      if (r)
+        snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
+    }
+    rc = table_add(&t, row);
+  }
+  if (rc == MJ_OK)
+    table_print(f, &t, md);
+  table_free(&t);
+  return rc;
 }
 
 static int print_group(FILE *f, const mj_figset *fs, size_t first,
@@ -524,7 +607,9 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
     for (j = 0; j < i && !same_group(&d.figs.items[j], &d.figs.items[i]); j++)
       ;
     if (j == i)
-      rc = print_group(f, &d.figs, i, e->model, md);
+      rc = is_matrix(&d.figs.items[i])
+               ? print_matrix_group(f, &d.figs, i, md)
+               : print_group(f, &d.figs, i, e->model, md);
   }
   if (d.figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");

@@ -60,7 +60,7 @@ static double num(const json_t *f, const char *k)
 
 int main(void)
 {
-  plan(17);
+  plan(19);
   char *dir = tap_tmpdir("matrix");
   char store[512], pb[512];
   snprintf(store, sizeof store, "sqlite:%s/m.db", dir);
@@ -116,6 +116,11 @@ int main(void)
   is_string("q", json_string_value(json_object_get(att, "questionnaire")),
             "figures name the questionnaire");
   json_decref(r);
+  mj_report(e, "text", 0, &text, &len);
+  contains(text, "tally: questionnaire q, segment b",
+           "the text report has a table per questionnaire and segment");
+  contains(text, "question:exp ", "with a row per subject");
+  mj_free(text);
   mj_engine_free(e);
   tap_rmtree(dir);
   free(dir);
