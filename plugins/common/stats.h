@@ -7,7 +7,11 @@
 ** allocation, no errors beyond returning NAN where a result is not
 ** defined, so callers decide what "no data" means.
 **
-** Sources and checks (see /work/shared/METHODS.md §0, §2):
+** The exceptions take caller-owned scratch or output arrays (Mann-Whitney,
+** stratified allocation, Cronbach's alpha): the caller sizes them, so no
+** function here allocates.
+**
+** Sources and checks (see /work/shared/METHODS.md §0, §2, §6, §7):
 **   - normal quantile: Wichura, AS241 PPND16 (Applied Statistics 37(3),
 **     1988), full double precision;
 **   - incomplete beta: Numerical Recipes' continued fraction, evaluated
@@ -15,7 +19,12 @@
 **   - t quantile: bisection on the t CDF, so it is exactly as accurate as
 **     the CDF it inverts;
 **   - Wilson, adjusted-Wald (Agresti-Coull) and Wald intervals as in
-**     Sauro & Lewis (2005).
+**     Sauro & Lewis (2005);
+**   - incomplete gamma: Numerical Recipes' series and continued fraction
+**     (gser/gcf), for the chi-square tail;
+**   - the tests of METHODS §7 in the forms of R and scipy/statsmodels
+**     (checked against them in tests/unit/test_stats.c and, on random
+**     data, tests/cross/scipy.sh).
 */
 #ifndef MJ_STATS_H
 #define MJ_STATS_H
@@ -91,5 +100,221 @@ mj_stats_ci mj_stats_wald(double x, double n, double z);
 ** s == 0.
 */
 mj_stats_ci mj_stats_mean_ci(const mj_stats_acc *a, double level);
+
+/* ---------------------------------------------------------------------
+** Distributions beyond t.
+*/
+
+/*
+** Regularized incomplete gamma P(a, x) and its complement Q(a, x) for
+** a > 0, x >= 0; NAN otherwise. Q is computed directly, so small tails
+** keep their precision.
+*/
+double mj_stats_gamma_p(double a, double x);
+double mj_stats_gamma_q(double a, double x);
+/* Chi-square upper tail P(X > x) with df > 0; NAN for df <= 0. */
+double mj_stats_chi2_sf(double x, double df);
+/* F CDF P(F <= x) with d1, d2 > 0, and its quantile (bisection). */
+double mj_stats_f_cdf(double x, double d1, double d2);
+double mj_stats_f_quantile(double p, double d1, double d2);
+
+/* ---------------------------------------------------------------------
+** Tests of change (METHODS §1 and §7). All p-values are two-sided.
+** Group 1 comes first in every statistic (x̄₁ − x̄₂, p̂₁ − p̂₂, U₁), as in
+** R and scipy. Where the test is not defined every field is NAN.
+*/
+typedef struct mj_stats_test {
+  double stat; /* z, t, U₁ or χ² */
+  double df;   /* degrees of freedom; NAN for z tests and U */
+  double p;    /* two-sided p-value */
+  double z;    /* the normal deviate behind p (z tests, Mann-Whitney),
+               ** else NAN */
+} mj_stats_test;
+
+/*
+** Two-proportion z-test, pooled (statsmodels proportions_ztest):
+**   p̂ = (x₁ + x₂)/(n₁ + n₂),  z = (p̂₁ − p̂₂)/sqrt(p̂(1 − p̂)(1/n₁ + 1/n₂)).
+** z² is the uncorrected 2×2 Pearson χ². NAN when an n <= 0, an x is
+** outside [0, n], or p̂ is 0 or 1 (no difference testable).
+*/
+mj_stats_test mj_stats_two_proportion(double x1, double n1, double x2,
+                                      double n2);
+
+/*
+** Welch's t-test (R t.test, var.equal = FALSE) from summaries: means,
+** sample standard deviations (n − 1) and sizes, so stored figures of two
+** cycles can be compared. NAN when an n < 2, an sd is negative or not
+** finite, or both sds are 0 (t undefined).
+**   t = (x̄₁ − x̄₂)/sqrt(s₁²/n₁ + s₂²/n₂)
+**   df = (s₁²/n₁ + s₂²/n₂)² / [(s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1)]
+*/
+mj_stats_test mj_stats_welch_summary(double m1, double sd1, double n1,
+                                     double m2, double sd2, double n2);
+/* The same from raw values (two-pass moments via mj_stats_acc). */
+mj_stats_test mj_stats_welch(const double *x, size_t n1, const double *y,
+                             size_t n2);
+
+typedef enum mj_stats_mwu_method {
+  /* scipy's "auto": exact when either n <= 8 and there are no ties
+  ** (and n₁n₂ <= MJ_STATS_MWU_EXACT_MAX), else asymptotic. */
+  MJ_STATS_MWU_AUTO = 0,
+  /* Normal approximation, tie-corrected, with continuity correction. */
+  MJ_STATS_MWU_ASYMPTOTIC = 1,
+  /* The same without the continuity correction. */
+  MJ_STATS_MWU_ASYMPTOTIC_NOCC = 2,
+  /* Exact null distribution; NAN p with ties or n₁n₂ too large. */
+  MJ_STATS_MWU_EXACT = 3
+} mj_stats_mwu_method;
+
+/* Largest n₁·n₂ for the exact distribution (a stack array of this size). */
+#define MJ_STATS_MWU_EXACT_MAX 4096
+
+/*
+** Mann-Whitney U (scipy mannwhitneyu, R wilcox.test): stat = U₁ (R's W),
+** the statistic of the first sample, with mid-ranks for ties.
+** Asymptotic: σ = sqrt(n₁n₂/12·((n+1) − Σ(t³−t)/(n(n−1)))),
+** z = (max(U₁, U₂) − n₁n₂/2 − 0.5)/σ, p = 2(1 − Φ(z)) capped at 1.
+** Exact: p = 2·P(U >= max(U₁, U₂)) capped at 1, from the Gaussian
+** binomial coefficients (Harding 1984). work must hold n₁ + n₂ doubles
+** (the pooled values, sorted in place); x and y are not changed. NAN when
+** an n is 0, a value is NaN, or all values are tied (σ = 0).
+*/
+mj_stats_test mj_stats_mann_whitney(const double *x, size_t n1, const double *y,
+                                    size_t n2, mj_stats_mwu_method method,
+                                    double *work);
+
+/*
+** Pearson's χ² test of an r × c table of counts (row-major, r·c cells):
+** E_ij = R_i·C_j/N, χ² = Σ(O − E)²/E, df = (r'−1)(c'−1), where rows and
+** columns with a zero total are dropped first (r', c' the rest). Also
+** the G-test G = 2ΣO·ln(O/E) and Cochran's rule: warn when more than 20%
+** of the kept cells have E < 5 or any has E < 1. NAN statistics when
+** fewer than two rows or columns remain or a count is negative or NaN.
+*/
+typedef struct mj_stats_chi2 {
+  mj_stats_test test;  /* stat = χ², df, p */
+  double g, g_p;       /* G-test statistic and p-value (same df) */
+  double min_expected; /* smallest E of the kept cells */
+  size_t n_small;      /* kept cells with E < 5 */
+  size_t n_cells;      /* kept cells, r'·c' */
+  int warn;            /* 1 when Cochran's rule is broken */
+} mj_stats_chi2;
+
+mj_stats_chi2 mj_stats_chi2_test(const double *obs, size_t r, size_t c);
+
+/*
+** Two independent NPS values, Wald z-test (METHODS §1), from promoter and
+** detractor shares (fractions) and sizes: NPS = P − D,
+** σ² = P + D − (P − D)², z = (NPS₁ − NPS₂)/sqrt(σ₁²/n₁ + σ₂²/n₂).
+** stat = z. NAN when an n <= 0, a share is outside [0, 1], P + D > 1, or
+** both σ² are 0. Not for panels (the same customers in both waves).
+*/
+mj_stats_test mj_stats_nps_diff(double p1, double d1, double n1, double p2,
+                                double d2, double n2);
+/*
+** The adjusted-Wald version (Rocks 2016; NPS::nps_test_): counts of
+** promoters, detractors and n per group, each given 0.75 promoters, 1.5
+** passives and 0.75 detractors first (n + 3).
+*/
+mj_stats_test mj_stats_nps_diff_adjusted(double prom1, double det1, double n1,
+                                         double prom2, double det2, double n2);
+/*
+** Wald interval of an NPS on the −1..1 scale, NPS ± z·sqrt(σ²/n), clipped
+** to [−1, 1]; zero width when σ² = 0 (METHODS says to flag it). NAN ends
+** under the same conditions as mj_stats_nps_diff.
+*/
+mj_stats_ci mj_stats_nps_wald(double p, double d, double n, double z);
+
+/* ---------------------------------------------------------------------
+** Sample size and stratified allocation (METHODS §7). Sizes are doubles;
+** round with mj_stats_ceil.
+*/
+
+/* n₀ = z²·p(1−p)/e² (p = 0.5 when unknown); NAN unless 0 <= p <= 1,
+** e > 0, z > 0. */
+double mj_stats_n0_proportion(double p, double e, double z);
+/* n₀ = (z·s/e)² for a mean (and for an NPS with s = σ on −1..1). */
+double mj_stats_n0_mean(double s, double e, double z);
+
+typedef enum mj_stats_fpc {
+  MJ_STATS_FPC_A = 0, /* n = n₀/(1 + (n₀ − 1)/N) */
+  MJ_STATS_FPC_B = 1  /* n = n₀/(1 + n₀/N)  (Bartlett et al. 2001) */
+} mj_stats_fpc;
+
+/*
+** The finite-population correction of n₀ for a population of N; n₀
+** unchanged when N is infinite. NAN when N <= 0 or n₀ < 0. METHODS: apply
+** it when n₀/N > 5%; the caller decides.
+*/
+double mj_stats_fpc_apply(double n0, double N, mj_stats_fpc variant);
+/* Round a size up, forgiving floating-point noise of a few ulps above an
+** integer (384.00000000000006 is 384). */
+double mj_stats_ceil(double n);
+
+/*
+** Allocate a sample of n over H strata of sizes Nh: proportional
+** (Sh == NULL: n_h = n·N_h/N) or Neyman (n_h = n·N_h·S_h/Σ N_i·S_i).
+** Each n_h is kept within [min_h, N_h] with min_h = min(min_each, N_h):
+** strata that hit a bound are fixed there and the rest of n is spread
+** again over the others, until none is out of bounds. exact receives the
+** bounded real allocation, alloc the integers by largest remainder (ties
+** to the lower index; Σ alloc = n). Returns 0, or -1 when n > Σ N_h,
+** n < Σ min_h, H == 0, or an N_h, S_h or n is negative or not finite (or
+** every weight is 0). METHODS asks for min_each = 2.
+*/
+int mj_stats_allocate(double n, const double *Nh, const double *Sh, size_t H,
+                      double min_each, double *exact, double *alloc);
+
+/*
+** The stratified proportion p̂_st = Σ W_h·p̂_h (W_h = N_h/N) and its
+** standard error sqrt(Σ W_h²·(1 − n_h/N_h)·p̂_h(1−p̂_h)/(n_h − 1)).
+** NAN when an n_h < 2, n_h > N_h or N is 0.
+*/
+double mj_stats_stratified_p(const double *Nh, const double *nh,
+                             const double *ph, size_t H, double *se);
+
+/* ---------------------------------------------------------------------
+** Reliability (METHODS §6).
+*/
+
+/*
+** Cronbach's α of k items: α = k/(k−1)·(1 − Σ s_i²/s_X²), X the row
+** total. x is row-major with n_rows rows of ld values; cols lists the k
+** item columns (NULL: columns 0..k−1). Rows with a NaN in any item are
+** left out (listwise deletion); *n_used (may be NULL) gets the rows used.
+** Per item (arrays of k, each may be NULL):
+**   item_total[i]  corrected item-total r = corr(x_i, X − x_i)
+**                  (psych's r.drop);
+**   alpha_drop[i]  α of the other k − 1 items.
+** NAN (not an error) when k < 2, fewer than 2 rows are used, or s_X² = 0;
+** per item, when a variance involved is 0 or k − 1 < 2. Costs O(n·k²)
+** time and no memory.
+*/
+double mj_stats_cronbach(const double *x, size_t n_rows, size_t ld,
+                         const size_t *cols, size_t k, size_t *n_used,
+                         double *item_total, double *alpha_drop);
+
+/*
+** Feldt's interval for α from n rows and k items (as in pingouin):
+** [1 − (1−α)·F(1 − a/2), 1 − (1−α)·F(a/2)], F quantiles with
+** (n−1, (n−1)(k−1)) degrees of freedom, a = 1 − level.
+*/
+mj_stats_ci mj_stats_feldt(double alpha, double n, double k, double level);
+
+/* ---- gaps helper ---- */
+
+/* Largest predictor count mj_stats_relweights accepts (stack buffers). */
+#define MJ_STATS_RW_MAXP 32
+
+/*
+** Johnson's relative weights (Johnson 2000; METHODS.md §5) from the p x p
+** predictor correlation matrix rxx (row-major) and the predictor-outcome
+** correlations rxy: with rxx = Q·Λ·Qᵀ and L = Q·Λ^½·Qᵀ, β = L⁻¹·rxy and
+** raw[j] = Σ_k L_jk²·β_k². Returns R² (the sum of raw), or NAN when p is 0
+** or above MJ_STATS_RW_MAXP or rxx is not positive definite (a constant or
+** collinear predictor), in which case raw is left untouched.
+*/
+double mj_stats_relweights(const double *rxx, const double *rxy, size_t p,
+                           double *raw);
 
 #endif

@@ -137,12 +137,16 @@ static int csat_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
   }
   int rc;
   if ((rc = emit_share(in, out, "t2b", top, acc.n, boxes_ok, err)) != MJ_OK ||
-      (rc = emit_share(in, out, "b2b", bottom, acc.n, boxes_ok, err)) !=
-          MJ_OK ||
-      (rc = emit(out, "mean", mj_stats_acc_mean(&acc), ci.low, ci.high, acc.n,
-                 err)) != MJ_OK)
+      (rc = emit_share(in, out, "b2b", bottom, acc.n, boxes_ok, err)) != MJ_OK)
     return rc;
-  return MJ_OK;
+  /* sd (n - 1) lets the next cycle test the change (Welch); 0 for n < 2. */
+  mj_figure mean = {.metric = "mean",
+                    .value = mj_stats_acc_mean(&acc),
+                    .ci_low = ci.low,
+                    .ci_high = ci.high,
+                    .n = acc.n,
+                    .sd = acc.n >= 2 ? mj_stats_acc_sd(&acc) : 0.0};
+  return out->emit(out->ud, &mean, err);
 }
 
 static const char *const csat_qtypes[] = {"scale*", NULL};
