@@ -152,7 +152,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(52);
+  plan(54);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -359,6 +359,27 @@ int main(void)
          sql_int(path, "SELECT count(*) FROM notification_meta") == 2,
      "notification and its meta stored");
   S->close(st);
+
+  /* ---- 2 -> 3: answers rebuilt with a cheaper CHECK, rows kept ---- */
+  sql_exec(path, "PRAGMA foreign_keys = OFF; BEGIN;"
+                 "CREATE TABLE a2(response INTEGER NOT NULL, pos INTEGER NOT"
+                 " NULL, question TEXT NOT NULL, state INTEGER NOT NULL"
+                 " CHECK(state IN (0, 1, 2)), num REAL, text TEXT,"
+                 " PRIMARY KEY(response, pos)) WITHOUT ROWID;"
+                 "INSERT INTO a2 SELECT * FROM answers; DROP TABLE answers;"
+                 "ALTER TABLE a2 RENAME TO answers;"
+                 "PRAGMA user_version = 2; COMMIT;");
+  long long before = sql_int(path, "SELECT count(*) FROM answers");
+  st = open_store(path);
+  S->close(st);
+  ok(sql_int(path, "PRAGMA user_version") >= 3 &&
+         sql_int(path, "SELECT count(*) FROM answers") == before &&
+         before > 0,
+     "a version 2 store migrates to 3 keeping its %lld answers", before);
+  ok(strstr(sql_text(path, "SELECT sql FROM sqlite_master WHERE name ="
+                           " 'answers'"),
+            "BETWEEN 0 AND 2") != NULL,
+     "answers' state CHECK needs no ephemeral index after the migration");
 
   /* ---- refusals ---- */
   sql_exec(path, "PRAGMA user_version = 99");
