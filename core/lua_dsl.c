@@ -5,6 +5,7 @@
 */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -170,7 +171,8 @@ typedef enum ftype {
   T_STRLIST,
   T_RECORD,
   T_RECORDS,
-  T_MAP
+  T_MAP,
+  T_CHOICES
 } ftype;
 
 /* One key a declaration accepts (flb_config_map rows). */
@@ -209,12 +211,22 @@ static const mj_field f_requirement[] = {
 
 static const mj_field f_questionnaire[] = {
     {"title", T_I18N, 0, NULL, NULL, NULL, "the questionnaire's title"},
+    {"lang", T_STR, 0, NULL, NULL, NULL, "default language, e.g. \"es\""},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
+static const mj_field f_constraint[] = {
+    {"min", T_NUM, 0, NULL, NULL, NULL, "least value allowed"},
+    {"max", T_NUM, 0, NULL, NULL, NULL, "greatest value allowed"},
+    {"expr", T_STR, 0, NULL, NULL, NULL, "condition, '.' is the answer"},
+    {"message", T_I18N, 0, NULL, NULL, NULL, "the reason shown on failure"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+#define QTYPES                                                                 \
+  "\"scale2\" .. \"scale11\", \"nps\", \"ces\", \"text\", \"choice\", "        \
+  "\"multi\", \"yesno\", \"number\", \"date\" or \"points\""
+
 static const mj_field f_question[] = {
-    {"type", T_STR, 1, NULL, NULL, NULL,
-     "\"scale5\" (2..11), \"nps\" or "
-     "\"text\""},
+    {"type", T_STR, 1, NULL, NULL, NULL, QTYPES},
     {"labels", T_STR, 0, NULL, NULL, NULL, "a label set of mejora.labels"},
     {"text", T_I18N, 0, NULL, NULL, NULL, "the question as asked"},
     {"measures", T_STR, 0, NULL, "requirement", NULL, "a requirement id"},
@@ -224,6 +236,19 @@ static const mj_field f_question[] = {
     {"ask_if", T_STR, 0, NULL, NULL, NULL, "condition on earlier answers"},
     {"tags", T_MAP, 0, NULL, NULL, NULL,
      "{ key = \"value\" } for scorers, e.g. { servqual = \"T1\" }"},
+    {"choices", T_CHOICES, 0, NULL, NULL, NULL,
+     "choice, multi: { \"a\", \"b\" } or "
+     "{ { code = \"a\", label = ... } }"},
+    {"other", T_BOOL, 0, NULL, NULL, NULL, "choice, multi: \"other:TEXT\" ok"},
+    {"randomize", T_BOOL, 0, NULL, NULL, NULL, "choice, multi: shuffle"},
+    {"min", T_NUM, 0, NULL, NULL, NULL, "number: least value"},
+    {"max", T_NUM, 0, NULL, NULL, NULL, "number: greatest value"},
+    {"integer", T_BOOL, 0, NULL, NULL, NULL, "number: whole numbers only"},
+    {"group", T_STR, 0, NULL, NULL, NULL, "points: the allocation group"},
+    {"total", T_NUM, 0, NULL, NULL, NULL, "points: the group's sum, e.g. 100"},
+    {"constraint", T_RECORD, 0, NULL, NULL, f_constraint,
+     "{ min =, max =, expr =, message = }"},
+    {"section", T_STR, 0, NULL, NULL, NULL, "the section it belongs to"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_verify[] = {
@@ -234,6 +259,8 @@ static const mj_field f_verify[] = {
 
 static const mj_field f_plan[] = {
     {"owner", T_STR, 0, NULL, NULL, NULL, "who answers for it"},
+    {"escalate_to", T_STR, 0, NULL, NULL, NULL,
+     "new owner when verification finds it did not work"},
     {"due", T_STR, 0, NULL, NULL, NULL, "\"30d\" or \"4w\""},
     {"actions", T_STRLIST, 0, NULL, NULL, NULL, "what to do"},
     {"when", T_FUNC, 0, NULL, NULL, NULL, "function(r) ... end"},
@@ -300,6 +327,9 @@ static const char *type_text(ftype t)
     return "a list of tables";
   case T_MAP:
     return "a table of names to strings ({ key = \"value\" })";
+  case T_CHOICES:
+    return "a list of option codes ({ \"a\", \"b\" }) or of { code = "
+           "\"a\", label = ... } tables";
   }
   return "?";
 }
@@ -314,6 +344,62 @@ typedef struct where_ {
 static void validate_table(lua_State *L, mj_dsl_ctx *c, int t,
                            const mj_field *schema, const where_ *w,
                            int positional);
+
+/* An i18n value: a string, or a non-empty table of strings by string. */
+static int i18n_ok(lua_State *L, int v)
+{
+  if (lua_type(L, v) == LUA_TSTRING)
+    return 1;
+  if (lua_type(L, v) != LUA_TTABLE)
+    return 0;
+  int good = 1, any = 0;
+  lua_pushnil(L);
+  while (lua_next(L, v)) {
+    any = 1;
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+      good = 0;
+    lua_pop(L, 1);
+  }
+  return good && any;
+}
+
+/* choices: a non-empty list; items are codes or { code =, label = }. */
+static int choices_ok(lua_State *L, int v)
+{
+  lua_Integer n = (lua_Integer)lua_rawlen(L, v), k = 0;
+  int good = n > 0, top = lua_gettop(L);
+  lua_pushnil(L);
+  while (good && lua_next(L, v)) { /* k item */
+    k++;
+    if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
+        lua_tointeger(L, -2) > n)
+      good = 0;
+    else if (lua_type(L, -1) == LUA_TTABLE) {
+      int it = lua_gettop(L);
+      lua_pushnil(L);
+      while (good && lua_next(L, it)) { /* k item key val */
+        const char *key =
+            lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        if (strcmp(key, "code") == 0)
+          good = lua_type(L, -1) == LUA_TSTRING;
+        else if (strcmp(key, "label") == 0)
+          good = i18n_ok(L, lua_gettop(L));
+        else
+          good = 0;
+        lua_pop(L, 1);
+      }
+      if (good) {
+        lua_getfield(L, it, "code");
+        good = lua_type(L, -1) == LUA_TSTRING;
+        lua_pop(L, 1);
+      }
+    } else if (lua_type(L, -1) != LUA_TSTRING)
+      good = 0;
+    lua_pop(L, 1);
+  }
+  lua_settop(L, top); /* a loop left early keeps its key on the stack */
+  return good && k == n;
+}
 
 static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
                         const where_ *w)
@@ -374,6 +460,9 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
   case T_RECORD:
   case T_RECORDS:
     good = lt == LUA_TTABLE;
+    break;
+  case T_CHOICES:
+    good = lt == LUA_TTABLE && choices_ok(L, v);
     break;
   }
   int kl = KLINE(w->file, w->line, f->name);
@@ -506,6 +595,27 @@ static int parse_qtype(const char *t, mj_qkind *kind, int *min, int *max)
     *min = *max = 0;
     return 1;
   }
+  /* CES 2.0: "made it easy for me", 1..7, a scale in all but name. */
+  if (strcmp(t, "ces") == 0) {
+    *kind = MJ_Q_SCALE;
+    *min = 1;
+    *max = 7;
+    return 1;
+  }
+  static const struct {
+    const char *name;
+    mj_qkind kind;
+    int min, max;
+  } others[] = {{"choice", MJ_Q_CHOICE, 0, 0}, {"multi", MJ_Q_MULTI, 0, 0},
+                {"yesno", MJ_Q_YESNO, 0, 1},   {"number", MJ_Q_NUMBER, 0, 0},
+                {"date", MJ_Q_DATE, 0, 0},     {"points", MJ_Q_POINTS, 0, 0}};
+  for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+    if (strcmp(t, others[i].name) == 0) {
+      *kind = others[i].kind;
+      *min = others[i].min;
+      *max = others[i].max;
+      return 1;
+    }
   if (strncmp(t, "scale", 5) == 0 && t[5] >= '1' && t[5] <= '9') {
     char *end;
     long n = strtol(t + 5, &end, 10);
@@ -537,6 +647,130 @@ static int parse_due(const char *s, int *days)
 static const char *const use_kinds[] = {"storage", "scorer", "notifier",
                                         "collector"};
 
+/* Whether the question's fields have key (not nil). */
+static int has_key(lua_State *L, int t, const char *key)
+{
+  int have = lua_getfield(L, t, key) != LUA_TNIL;
+  lua_pop(L, 1);
+  return have;
+}
+
+/*
+** The keys each question type takes beyond the common ones, so that a
+** `min` on a scale or `choices` on a number is an error, not silence.
+*/
+static void validate_question(lua_State *L, mj_dsl_ctx *c, const dview *v,
+                              mj_qkind k, const char *ty)
+{
+  int t = v->fields;
+  static const struct {
+    const char *key;
+    unsigned kinds; /* bit (1 << kind) */
+    const char *which;
+  } only[] = {
+      {"labels", 1u << MJ_Q_SCALE, "scale questions"},
+      {"choices", 1u << MJ_Q_CHOICE | 1u << MJ_Q_MULTI, "choice and multi"},
+      {"other", 1u << MJ_Q_CHOICE | 1u << MJ_Q_MULTI, "choice and multi"},
+      {"randomize", 1u << MJ_Q_CHOICE | 1u << MJ_Q_MULTI, "choice and multi"},
+      {"min", 1u << MJ_Q_NUMBER, "number questions"},
+      {"max", 1u << MJ_Q_NUMBER, "number questions"},
+      {"integer", 1u << MJ_Q_NUMBER, "number questions"},
+      {"group", 1u << MJ_Q_POINTS, "points questions"},
+      {"total", 1u << MJ_Q_POINTS, "points questions"},
+      {"max_len", 1u << MJ_Q_TEXT | 1u << MJ_Q_CHOICE | 1u << MJ_Q_MULTI,
+       "text, choice and multi"},
+  };
+  for (size_t i = 0; i < sizeof only / sizeof *only; i++)
+    if (!(only[i].kinds & (1u << k)) && has_key(L, t, only[i].key))
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, only[i].key),
+           "%s: '%s' is for %s only, and this is \"%s\"", v->what,
+           only[i].key, only[i].which, ty);
+  if ((k == MJ_Q_CHOICE || k == MJ_Q_MULTI) && !has_key(L, t, "choices"))
+    fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+         "%s: a \"%s\" question needs choices = { \"code\", ... }", v->what,
+         ty);
+  if (k == MJ_Q_POINTS && (!has_key(L, t, "group") || !has_key(L, t, "total")))
+    fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+         "%s: a \"points\" question needs group = \"NAME\" and total = N "
+         "(e.g. total = 100): the group's answers must add up to it",
+         v->what);
+  double lo = 0, hi = 0;
+  if (lua_getfield(L, t, "total") == LUA_TNUMBER && !(lua_tonumber(L, -1) > 0))
+    fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "total"),
+         "%s: total must be more than 0", v->what);
+  lua_pop(L, 1);
+  int hlo = lua_getfield(L, t, "min") == LUA_TNUMBER;
+  lo = lua_tonumber(L, -1);
+  int hhi = lua_getfield(L, t, "max") == LUA_TNUMBER;
+  hi = lua_tonumber(L, -1);
+  lua_pop(L, 2);
+  if (hlo && hhi && lo > hi)
+    fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "min"),
+         "%s: min %g is more than max %g", v->what, lo, hi);
+  if (lua_getfield(L, t, "max_len") != LUA_TNIL && lua_tonumber(L, -1) < 1)
+    fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "max_len"),
+         "%s: max_len must be at least 1", v->what);
+  lua_pop(L, 1);
+
+  if (lua_getfield(L, t, "choices") == LUA_TTABLE) { /* choices */
+    int ch = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, ch);
+    int kl = KLINE(v->file, v->d->line, "choices");
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, ch, i) == LUA_TTABLE) /* choices item */
+        lua_getfield(L, -1, "code");
+      else
+        lua_pushvalue(L, -1); /* choices item code */
+      const char *code = lua_tostring(L, -1);
+      size_t len = strlen(code);
+      if (len == 0 || strchr(code, ';') || strchr(code, ':') ||
+          isspace((unsigned char)code[0]) ||
+          isspace((unsigned char)code[len - 1]))
+        fail(L, c, MJ_EVALIDATE, v->file, kl,
+             "%s: option %lld, \"%s\", is not a usable code (no ';' or ':', "
+             "no blanks at the ends, not empty)",
+             v->what, (long long)i, code);
+      if (strcasecmp(code, "other") == 0)
+        fail(L, c, MJ_EVALIDATE, v->file, kl,
+             "%s: \"other\" is not an option code; write other = true to "
+             "accept \"other:TEXT\"",
+             v->what);
+      for (lua_Integer j = 1; j < i; j++) {
+        if (lua_rawgeti(L, ch, j) == LUA_TTABLE) /* ... code prev */
+          lua_getfield(L, -1, "code");
+        else
+          lua_pushvalue(L, -1);
+        if (strcasecmp(lua_tostring(L, -1), code) == 0)
+          fail(L, c, MJ_EVALIDATE, v->file, kl,
+               "%s: option \"%s\" is listed twice (options %lld and %lld)",
+               v->what, code, (long long)j, (long long)i);
+        lua_pop(L, 2);
+      }
+      lua_pop(L, 2); /* choices */
+    }
+  }
+  lua_pop(L, 1);
+
+  if (lua_getfield(L, t, "constraint") == LUA_TTABLE) {
+    int ct = lua_gettop(L);
+    int kl = KLINE(v->file, v->d->line, "constraint");
+    int range = has_key(L, ct, "min") || has_key(L, ct, "max");
+    if (!range && !has_key(L, ct, "expr"))
+      fail(L, c, MJ_EVALIDATE, v->file, kl,
+           "%s: a constraint needs min, max or expr (e.g. constraint = { "
+           "max = 120, message = \"...\" })",
+           v->what);
+    if (range && (k == MJ_Q_TEXT || k == MJ_Q_CHOICE || k == MJ_Q_MULTI ||
+                  k == MJ_Q_DATE))
+      fail(L, c, MJ_EVALIDATE, v->file, kl,
+           "%s: constraint min/max bound numbers; for \"%s\" write expr "
+           "(e.g. expr = \". >= '2024-01-01'\")%s",
+           v->what, ty, k == MJ_Q_TEXT ? " or use max_len" : "");
+  }
+  lua_pop(L, 1);
+}
+
 /* Checks beyond the schema, one kind at a time. */
 static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
 {
@@ -553,18 +787,10 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
     int lo, hi;
     if (!parse_qtype(ty, &k, &lo, &hi))
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "type"),
-           "%s: type \"%s\" is not a question type; use \"scale2\" .. "
-           "\"scale11\", \"nps\" or \"text\"",
-           v->what, ty);
+           "%s: type \"%s\" is not a question type; use " QTYPES, v->what,
+           ty);
     lua_pop(L, 1);
-    if (lua_getfield(L, t, "labels") != LUA_TNIL && k != MJ_Q_SCALE)
-      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "labels"),
-           "%s: labels are for scale questions only", v->what);
-    lua_pop(L, 1);
-    if (lua_getfield(L, t, "max_len") != LUA_TNIL && lua_tonumber(L, -1) < 1)
-      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "max_len"),
-           "%s: max_len must be at least 1", v->what);
-    lua_pop(L, 1);
+    validate_question(L, c, v, k, ty);
     break;
   }
   case K_QUESTIONNAIRE: {
@@ -580,13 +806,28 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
            "%s: questions must form a list without gaps", v->what);
     for (lua_Integer i = 1; i <= n; i++) {
       lua_rawgeti(L, t, i);
-      decl *q = luaL_testudata(L, -1, DECL_MT);
-      if (!q || q->kind != K_QUESTION)
-        fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
-             "%s: item %lld is %s, not a question; write question \"ID\" "
-             "{ type = ... }",
-             v->what, (long long)i,
-             q ? kind_names[q->kind] : luaL_typename(L, -1));
+      /* A template's list of questions is spliced in where it stands. */
+      lua_Integer m = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+      if (lua_istable(L, -1) && m == 0) {
+        lua_pushnil(L);
+        if (lua_next(L, -2)) /* a table that is not a list */
+          fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+               "%s: item %lld is a table with keys, not a list of questions",
+               v->what, (long long)i);
+      }
+      for (lua_Integer j = lua_istable(L, -1) ? 1 : 0; j <= m; j++) {
+        if (j)
+          lua_rawgeti(L, -1, j);
+        decl *q = luaL_testudata(L, -1, DECL_MT);
+        if (!q || q->kind != K_QUESTION || (j == 0 && lua_istable(L, -1)))
+          fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+               "%s: item %lld%s is %s, not a question; write question "
+               "\"ID\" { type = ... } (or a template's list of questions)",
+               v->what, (long long)i, j ? " of a list" : "",
+               q ? kind_names[q->kind] : luaL_typename(L, -1));
+        if (j)
+          lua_pop(L, 1);
+      }
       lua_pop(L, 1);
     }
     break;
@@ -931,6 +1172,8 @@ static void check_labels(lua_State *L, mj_dsl_ctx *c, const dview *q,
   lua_pop(L, 3);
 }
 
+static mj_choice *get_choices(lua_State *L, mj_dsl_ctx *c, int t, size_t *n);
+
 static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
                            mj_question *q)
 {
@@ -955,8 +1198,99 @@ static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
   q->pos.line = v.d->line;
   if (q->labels)
     check_labels(L, c, &v, q);
+  q->choices = get_choices(L, c, t, &q->n_choices);
+  q->other = get_bool(L, t, "other", 0);
+  q->randomize = get_bool(L, t, "randomize", 0);
+  q->integer = get_bool(L, t, "integer", 0);
+  q->group = get_str(L, c, t, "group");
+  q->section = get_str(L, c, t, "section");
+  if (q->kind == MJ_Q_NUMBER) {
+    q->has_num_min = get_num(L, t, "min", &q->num_min);
+    q->has_num_max = get_num(L, t, "max", &q->num_max);
+    /* The int range is for display only: rounded outwards, clamped. */
+    q->min = q->has_num_min ? (int)fmax(floor(q->num_min), -2e9) : 0;
+    q->max = q->has_num_max ? (int)fmin(ceil(q->num_max), 2e9) : 0;
+  } else if (q->kind == MJ_Q_POINTS) {
+    get_num(L, t, "total", &q->total);
+    q->num_min = 0;
+    q->num_max = q->total;
+    q->has_num_min = q->has_num_max = 1;
+    q->max = (int)fmin(ceil(q->total), 2e9);
+  }
+  if (lua_getfield(L, t, "constraint") == LUA_TTABLE) {
+    int ct = lua_gettop(L);
+    q->has_cons_min = get_num(L, ct, "min", &q->cons_min);
+    q->has_cons_max = get_num(L, ct, "max", &q->cons_max);
+    q->cons_expr = get_str(L, c, ct, "expr");
+    get_i18n(L, c, ct, "message", &q->cons_message);
+  }
+  lua_pop(L, 1);
   lua_pop(L, 3);
 }
+
+/* choices = { "a", { code = "b", label = { es = ..., en = ... } } } */
+static mj_choice *get_choices(lua_State *L, mj_dsl_ctx *c, int t, size_t *n)
+{
+  *n = 0;
+  if (lua_getfield(L, t, "choices") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  size_t len = lua_rawlen(L, -1);
+  mj_choice *v = aalloc(L, c, len * sizeof *v);
+  for (size_t i = 0; i < len; i++) {
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) { /* ch item */
+      v[i].code = get_str(L, c, lua_gettop(L), "code");
+      get_i18n(L, c, lua_gettop(L), "label", &v[i].label);
+    } else {
+      v[i].code = astr(L, c, lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  *n = len;
+  return v;
+}
+
+/*
+** What needs the whole questionnaire: ask_if and constraint expressions
+** (they name earlier questions), and points groups agreeing on a total.
+*/
+static void link_questions(lua_State *L, mj_dsl_ctx *c, mj_questionnaire *qn)
+{
+  char why[400];
+  for (size_t i = 0; i < qn->n_questions; i++) {
+    mj_question *q = &qn->questions[i];
+    const char *srcs[2] = {q->ask_if, q->cons_expr};
+    const char *keys[2] = {"ask_if", "expr"};
+    const mj_cond **outs[2] = {&q->ask_if_cond, &q->cons_cond};
+    for (int k = 0; k < 2; k++) {
+      if (!srcs[k])
+        continue;
+      int rc = mj__cond_compile(&c->m->arena, qn, i, k == 1, srcs[k], outs[k],
+                                why, sizeof why);
+      if (rc != MJ_OK)
+        fail(L, c, rc, q->pos.file, KLINE(q->pos.file, q->pos.line, keys[k]),
+             "question \"%s\": %s \"%s\": %s", q->id, keys[k], srcs[k], why);
+    }
+    if (q->kind != MJ_Q_POINTS)
+      continue;
+    for (size_t j = 0; j < i; j++) {
+      const mj_question *p = &qn->questions[j];
+      if (p->kind == MJ_Q_POINTS && strcmp(p->group, q->group) == 0 &&
+          p->total != q->total)
+        fail(L, c, MJ_EVALIDATE, q->pos.file,
+             KLINE(q->pos.file, q->pos.line, "total"),
+             "question \"%s\": group '%s' sums to %g here but to %g at "
+             "question \"%s\" (%s:%d); give the group one total",
+             q->id, q->group, q->total, p->total, p->id, p->pos.file,
+             p->pos.line);
+    }
+  }
+}
+
+static void link_questions(lua_State *L, mj_dsl_ctx *c,
+                           mj_questionnaire *qn);
 
 static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
                       size_t *counts)
@@ -1013,15 +1347,30 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     mj_questionnaire *q = &m->questionnaires[m->n_questionnaires++];
     q->id = astr(L, c, v->id);
     get_i18n(L, c, t, "title", &q->title);
+    q->lang = get_str(L, c, t, "lang");
     q->pos = pos;
-    size_t n = lua_rawlen(L, t);
-    q->questions = aalloc(L, c, n * sizeof *q->questions);
+    size_t n = lua_rawlen(L, t), total = 0;
     for (size_t i = 0; i < n; i++) {
       lua_rawgeti(L, t, (lua_Integer)i + 1);
-      build_question(L, c, -1, &q->questions[i]);
+      total += lua_istable(L, -1) ? lua_rawlen(L, -1) : 1;
       lua_pop(L, 1);
-      q->n_questions++;
     }
+    q->questions = aalloc(L, c, total * sizeof *q->questions);
+    for (size_t i = 0; i < n; i++) {
+      lua_rawgeti(L, t, (lua_Integer)i + 1); /* item */
+      if (lua_istable(L, -1)) {
+        size_t k = lua_rawlen(L, -1);
+        for (size_t j = 0; j < k; j++) {
+          lua_rawgeti(L, -1, (lua_Integer)j + 1);
+          build_question(L, c, -1, &q->questions[q->n_questions++]);
+          lua_pop(L, 1);
+        }
+      } else {
+        build_question(L, c, -1, &q->questions[q->n_questions++]);
+      }
+      lua_pop(L, 1);
+    }
+    link_questions(L, c, q);
     break;
   }
   case K_PLAN: {
@@ -1030,6 +1379,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     mj_plan *p = &m->plans[counts[K_PLAN]++];
     p->id = astr(L, c, v->id);
     p->owner = get_str(L, c, t, "owner");
+    p->escalate_to = get_str(L, c, t, "escalate_to");
     p->due = get_str(L, c, t, "due");
     if (p->due)
       parse_due(p->due, &p->due_days);

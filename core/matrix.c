@@ -57,8 +57,8 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out)
   for (size_t i = 0; i < qn->n_questions; i++) {
     const mj_question *q = &qn->questions[i];
     m->col_of[i] = SIZE_MAX;
-    if (q->kind == MJ_Q_TEXT)
-      continue; /* open text has no number to put in a cell */
+    if (!mj__question_scored(q))
+      continue; /* text, choices, dates: no number to put in a cell */
     mj_column *c = &m->cols[m->n_cols];
     const mj_requirement *r = q->requirement;
     c->question = q->id;

@@ -58,3 +58,17 @@ const char *mj__i18n_get(const mj_i18n *t, const char *lang)
       return t->items[i].text;
   return t->items[0].text;
 }
+
+int mj__question_scored(const mj_question *q)
+{
+  switch (q->kind) {
+  case MJ_Q_SCALE:
+  case MJ_Q_NPS:
+  case MJ_Q_YESNO:
+  case MJ_Q_NUMBER:
+  case MJ_Q_POINTS:
+    return 1;
+  default:
+    return 0;
+  }
+}

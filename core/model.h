@@ -62,27 +62,63 @@ typedef struct mj_requirement {
 } mj_requirement;
 
 typedef enum mj_qkind {
-  MJ_Q_SCALE = 1, /* "scale5" ...: integers min..max with verbal labels */
-  MJ_Q_NPS = 2,   /* "nps": 0..10 */
-  MJ_Q_TEXT = 3   /* "text": open text */
+  MJ_Q_SCALE = 1,  /* "scale5" ..., "ces": integers min..max, verbal labels */
+  MJ_Q_NPS = 2,    /* "nps": 0..10 */
+  MJ_Q_TEXT = 3,   /* "text": open text */
+  /* Added later; values only grow. */
+  MJ_Q_CHOICE = 4, /* "choice": one code of choices; text = the code */
+  MJ_Q_MULTI = 5,  /* "multi": codes joined by ';' (and "other:TEXT") */
+  MJ_Q_YESNO = 6,  /* "yesno": text "yes"/"no", num 1/0 */
+  MJ_Q_NUMBER = 7, /* "number": num within num_min..num_max */
+  MJ_Q_DATE = 8,   /* "date": YYYY-MM-DD; num = days since 1970-01-01 */
+  MJ_Q_POINTS = 9  /* "points": num >= 0; a group's answers sum to total */
 } mj_qkind;
+
+/* One option of a choice or multi question. */
+typedef struct mj_choice {
+  const char *code;      /* what is stored, e.g. "phone" */
+  mj_i18n label;         /* as shown; empty: the code is shown */
+} mj_choice;
+
+/* A compiled ask_if or constraint expression (answer.c). */
+typedef struct mj_cond mj_cond;
 
 typedef struct mj_question {
   const char *id;
   mj_qkind kind;
-  const char *type;      /* as written: "scale5", "nps", "text" */
-  int min, max;          /* numeric range (scales and NPS) */
+  const char *type;      /* as written: "scale5", "nps", "text", "choice" */
+  int min, max;          /* numeric range (scales and NPS; number: rounded
+                         ** outwards, for display) */
   const char *labels;    /* label-set name, e.g. "excellent-poor" */
   mj_i18n text;          /* the question as asked */
   const char *measures;  /* requirement id, or NULL */
   const mj_requirement *requirement; /* linked from measures */
   int allow_na;          /* "no experience" is a valid answer */
-  int required;          /* a blank answer rejects the row */
+  int required;          /* a blank answer rejects the row (when asked) */
   int max_len;           /* text: longest answer in bytes, 0 = 4096 */
   const char *ask_if;    /* condition on earlier answers, or NULL */
   mj_tag *tags;          /* `tags = { key = "value" }`, sorted by key */
   size_t n_tags;
   mj_pos pos;
+  /* ---- added for issue 3; everything above keeps its meaning ---- */
+  const mj_cond *ask_if_cond; /* ask_if compiled at load, or NULL */
+  mj_choice *choices;    /* choice, multi: in declared order */
+  size_t n_choices;
+  int other;             /* choice, multi: "other:TEXT" accepted */
+  int randomize;         /* choice, multi: show options shuffled */
+  double num_min, num_max; /* number, points: the range (points: 0..total) */
+  int has_num_min, has_num_max;
+  int integer;           /* number: whole numbers only */
+  const char *group;     /* points: the allocation group */
+  double total;          /* points: what the group's answers sum to */
+  /* constraint = { min, max, expr, message }: min/max bound the value
+  ** (numeric kinds), expr is checked per row with '.' as this answer. */
+  double cons_min, cons_max;
+  int has_cons_min, has_cons_max;
+  const char *cons_expr;
+  const mj_cond *cons_cond;
+  mj_i18n cons_message;  /* the reason given when it fails, or empty */
+  const char *section;   /* section id, or NULL */
 } mj_question;
 
 typedef struct mj_questionnaire {
@@ -91,6 +127,7 @@ typedef struct mj_questionnaire {
   mj_question *questions;
   size_t n_questions;
   mj_pos pos;
+  const char *lang;      /* default language of its texts, or NULL */
 } mj_questionnaire;
 
 typedef struct mj_plan {
@@ -104,6 +141,7 @@ typedef struct mj_plan {
   const char *verify_metric; /* verify = { metric, test, alpha }, or NULL */
   const char *verify_test;
   double verify_alpha;
+  const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
 } mj_plan;
 
@@ -174,6 +212,10 @@ const mj_questionnaire *mj__model_questionnaire(const mj_model *m,
 const mj_question *mj__model_question(const mj_questionnaire *q,
                                       const char *id);
 const mj_cycle_decl *mj__model_cycle(const mj_model *m, const char *id);
+
+/* Does a question's answer carry a number the scorers can use? (scales,
+** NPS, yes/no as 1/0, numbers, points; not text, choices or dates) */
+int mj__question_scored(const mj_question *q);
 
 /* Best text for lang from an mj_i18n: lang, then "en", then the first. */
 const char *mj__i18n_get(const mj_i18n *t, const char *lang);

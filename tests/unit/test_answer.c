@@ -55,9 +55,64 @@ static void state_is(const mj_question *q, const char *s, mj_answer_state st)
      "%s: '%s' has state %d", q->id, s, (int)st);
 }
 
+/*
+** Conditions without Lua: a hand-built questionnaire, its ask_if compiled
+** with mj__cond_compile and checked with mj__answer_asked and
+** mj__answer_check_row; a required question with ask_if is left to the row.
+*/
+static void conditions(void)
+{
+  mj_question qs[3];
+  qs[0] = question("nps", MJ_Q_NPS, 0, 10, 0);
+  qs[1] = question("why", MJ_Q_TEXT, 0, 0, 0);
+  qs[2] = question("score", MJ_Q_SCALE, 1, 5, 1);
+  qs[1].required = 1;
+  qs[1].ask_if = "nps <= 6 or na(score)";
+  mj_questionnaire qn;
+  memset(&qn, 0, sizeof qn);
+  qn.id = "q";
+  qn.questions = qs;
+  qn.n_questions = 3;
+  mj_arena arena = {0};
+  const mj_cond *cond = NULL;
+  char w[300];
+  int rc = mj__cond_compile(&arena, &qn, 1, 0, qs[1].ask_if, &cond, w,
+                            sizeof w);
+  ok(rc == MJ_EVALIDATE && strstr(w, "question 'score' is asked after "
+                                     "this one") != NULL,
+     "a condition cannot look ahead (%s)", w);
+  rc = mj__cond_compile(&arena, &qn, 1, 0, "nps <= 6", &cond, w, sizeof w);
+  ok(rc == MJ_OK && cond != NULL, "nps <= 6 compiles (%s)", w);
+  qs[1].ask_if = "nps <= 6";
+  qs[1].ask_if_cond = cond;
+  rc = mj__cond_compile(&arena, &qn, 1, 0, "(nps > 3", &cond, w, sizeof w);
+  ok(rc == MJ_EVALIDATE && strstr(w, "at column 9: expected ')'"), "%s", w);
+  rc = mj__cond_compile(&arena, &qn, 1, 0, "", &cond, w, sizeof w);
+  ok(rc == MJ_EVALIDATE && strstr(w, "expected a question id"), "%s", w);
+
+  mj_answer_rec a[3];
+  rc = parse(&qs[1], "", &a[1]);
+  ok(rc == MJ_OK && a[1].state == MJ_ANSWER_SKIPPED,
+     "required with ask_if: a blank cell is left to the row check");
+  parse(&qs[0], "9", &a[0]);
+  parse(&qs[2], "", &a[2]);
+  ok(!mj__answer_asked(&qn, a, 1), "nps 9: why is not asked");
+  size_t bad = 9;
+  ok(mj__answer_check_row(&qn, a, &bad, w, sizeof w) == MJ_OK,
+     "nps 9, why blank: the row passes (%s)", w);
+  parse(&qs[0], "2", &a[0]);
+  ok(mj__answer_asked(&qn, a, 1), "nps 2: why is asked");
+  rc = mj__answer_check_row(&qn, a, &bad, w, sizeof w);
+  ok(rc == MJ_EVALIDATE && bad == 1 && strstr(w, "question 'why' is required"),
+     "nps 2, why blank: refused, blaming why (%s)", w);
+  parse(&qs[0], "", &a[0]);
+  ok(!mj__answer_asked(&qn, a, 1), "a skipped nps makes nps <= 6 false");
+  mj__arena_free(&arena);
+}
+
 int main(void)
 {
-  plan(41);
+  plan(51);
   mj_question s5 = question("staff", MJ_Q_SCALE, 1, 5, 1);
   mj_question s5x = question("speed", MJ_Q_SCALE, 1, 5, 0);
   mj_question nps = question("nps", MJ_Q_NPS, 0, 10, 0);
@@ -125,5 +180,7 @@ int main(void)
   memset(big, 'x', 4097);
   refused(&txt, big, "4097 bytes long, more than the 4096 allowed");
   refused(&shorttxt, "123456", "6 bytes long, more than the 5 allowed");
+
+  conditions();
   return tap_done();
 }
