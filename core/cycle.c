@@ -166,7 +166,7 @@ static int on_answer(void *ud, const mj_answer_row *row)
     const mj_question *q = &qn->questions[i];
     if (strcmp(q->id, row->answer.question) != 0)
       continue;
-    if (q->kind == MJ_Q_TEXT)
+    if (!mj__question_scored(q))
       return MJ_OK;
     if (sc->matrix && mj__qmatrix_add(sc->matrix, i, row) != MJ_OK)
       return MJ_ENOMEM;
@@ -422,6 +422,41 @@ static int cycle_scorers(cycle_run *c, mj_instance ***out, size_t *n)
   return MJ_OK;
 }
 
+static int on_result(void *ud, const mj_result_rec *r)
+{
+  return mj__figset_add(ud, r);
+}
+
+static int on_last_cycle(void *ud, const mj_cycle_rec *r)
+{
+  *(int64_t *)ud = r->id;
+  return MJ_OK;
+}
+
+/* Each figure's change against the last finished cycle (this one is
+** still running, so the store's last done cycle is the previous one). */
+static int compare_previous(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  int64_t prev = 0;
+  int found = 0;
+  if (S->last_cycle(e->store->inst, on_last_cycle, &prev, &found, &err))
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
+  if (!found)
+    return MJ_OK;
+  mj_figset before = {0};
+  int rc = S->scan_results(e->store->inst, prev, on_result, &before, &err);
+  if (rc == MJ_OK)
+    mj__figset_compare(&c->figs, &before);
+  mj__figset_free(&before);
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  return rc == MJ_OK ? MJ_OK
+                     : mj__seterr_from(e, &err, MJ_ESTORE, "reading results: ");
+}
+
 static int store_figures(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -489,6 +524,8 @@ static int analyse(cycle_run *c)
     mj__qmatrix_free(tables[i]);
   free(tables);
   free(scorers);
+  if (rc == MJ_OK)
+    rc = compare_previous(c);
   return rc == MJ_OK ? store_figures(c) : rc;
 }
 
@@ -594,10 +631,24 @@ static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
   return MJ_OK;
 }
 
+static int review_event(void *ud, const char *kind, int severity,
+                        const char *subject, const char *message,
+                        const mj_meta *meta, size_t n_meta)
+{
+  return add_event(ud, kind, severity, subject, message, meta, n_meta) ==
+                 MJ_OK
+             ? MJ_OK
+             : mj__seterr(((cycle_run *)ud)->e, MJ_ENOMEM, "out of memory");
+}
+
 static int improve(cycle_run *c)
 {
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
+  /* Plans already open first: verify, escalate or flag them. */
+  int rrc = mj__plans_review(e, c->id, &c->figs, review_event, c);
+  if (rrc != MJ_OK)
+    return rrc;
   for (size_t i = 0; i < e->model->n_plans; i++) {
     const mj_plan *p = &e->model->plans[i];
     plan_state st = {{0}, 0};
@@ -608,6 +659,9 @@ static int improve(cycle_run *c)
       mj__log(e, MJ_LOG_DEBUG, "plan '%s' is already %s", p->id, st.status);
       continue;
     }
+    /* Never reopen on the evidence that just closed it. */
+    if (st.found && mj__plan_settled_in(e, p->id, c->id))
+      continue;
     int fired = 0;
     char *evidence = NULL;
     int rc = mj__trigger_eval(e, p, &c->figs, &fired, &evidence);

@@ -221,8 +221,10 @@ static int split_uri(const char *uri, char *kind, size_t kn, const char **rest)
     *rest = uri;
     return 0;
   }
-  const char *colon = strchr(uri, ':');
-  if (!colon || colon == uri || strchr(uri, '/') < colon) {
+  /* "KIND:rest", unless the colon comes after a '/' (a path like
+  ** "./a:b.db" is a plain SQLite file). */
+  const char *colon = strchr(uri, ':'), *slash = strchr(uri, '/');
+  if (!colon || colon == uri || (slash && slash < colon)) {
     snprintf(kind, kn, "sqlite");
     *rest = uri;
     return 0;

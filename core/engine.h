@@ -164,10 +164,47 @@ int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
 ** Parse one answer's text against its question: "" is skipped, "NA"/"N/A"
 ** (any case) or "no experience" is N/A (if allowed), otherwise a value of
 ** the question's type and range. On a bad value returns MJ_EVALIDATE and
-** writes the reason (no location) to why.
+** writes the reason (no location) to why. out->text borrows either text
+** (open text, multi, "other:...") or the model (choice codes, yes/no).
+** A blank required answer is refused here only when the question has no
+** ask_if; otherwise mj__answer_check_row decides.
 */
 int mj__answer_parse(const mj_question *q, const char *text, size_t len,
                      mj_answer_rec *out, char *why, size_t whylen);
+
+/*
+** Compile the condition src of question self of qn (an ask_if, or with
+** allow_self a constraint's expr, where '.' is the question's own answer).
+** The language: comparisons (== != < <= > >=) of earlier questions' ids,
+** numbers and 'strings'; `id has 'code'` for multi questions;
+** answered(id), na(id); and, or, not, parentheses. A comparison with a
+** skipped or N/A answer is false. Dates compare with 'YYYY-MM-DD'.
+** Nodes live in arena a. On error returns MJ_EVALIDATE and writes the
+** reason, with its column in src, to why.
+*/
+int mj__cond_compile(mj_arena *a, const mj_questionnaire *qn, size_t self,
+                     int allow_self, const char *src, const mj_cond **out,
+                     char *why, size_t whylen);
+
+/*
+** Whether question k of qn is asked, given the parsed answers of its
+** questions before k (answers[i] is question i's): 1 without ask_if.
+*/
+int mj__answer_asked(const mj_questionnaire *qn, const mj_answer_rec *answers,
+                     size_t k);
+
+/*
+** The checks that need a whole response, after mj__answer_parse filled
+** answers[0..qn->n_questions) in question order: an answer given to a
+** question whose ask_if is false, a required question left blank when
+** asked, a constraint's expr, and each points group summing to its
+** total. On the first failure returns MJ_EVALIDATE, sets *bad to the
+** index of the question to blame and writes a reason naming the
+** questions to why. answers[i].question need not be set.
+*/
+int mj__answer_check_row(const mj_questionnaire *qn,
+                         const mj_answer_rec *answers, size_t *bad, char *why,
+                         size_t whylen);
 
 /* ---- matrix.c ---------------------------------------------------------- */
 
@@ -185,6 +222,51 @@ int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
 void mj__qmatrix_free(mj_qmatrix *m);
+
+/* ---- json.c ------------------------------------------------------------ */
+
+typedef struct json_t json_t; /* jansson's */
+/* null for NaN/inf, for NULL, for a time <= 0; times as ISO 8601 UTC. */
+json_t *mj__json_num(double v);
+json_t *mj__json_str(const char *s);
+json_t *mj__json_time(int64_t t);
+/* Stored JSON text as a value (null when absent or unparsable). */
+json_t *mj__json_embedded(const char *text);
+/* A stored plan as the JSON object of the results format. */
+json_t *mj__plan_json(const mj_plan_rec *p);
+
+/* ---- compare.c ---------------------------------------------------------- */
+
+/*
+** p-value of the change from `before` (a figure of fs_before) to `after`
+** (of fs_after) with test "welch-t", "two-proportion-z", "nps-wald-z" or
+** NULL/"auto" (chosen by the metric). *test_used is a static string.
+** MJ_ENOTFOUND when the figures do not allow the test (n too small, no sd,
+** no promoter/detractor shares).
+*/
+int mj__change_test(const char *test, const mj_figset *fs_before,
+                    const mj_result_rec *before, const mj_figset *fs_after,
+                    const mj_result_rec *after, double *p,
+                    const char **test_used);
+/* Fill delta, test and p_change of every figure in now that has a match
+** in before (the previous cycle). */
+void mj__figset_compare(mj_figset *now, const mj_figset *before);
+
+/* ---- plans.c ------------------------------------------------------------ */
+
+/* Where the review's events go (the cycle's notifications). */
+typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
+                                 const char *subject, const char *message,
+                                 const mj_meta *meta, size_t n_meta);
+/*
+** Review the open plans at a cycle: verify each whose actions are all
+** done (closed when effective, escalated when not), flag the overdue ones
+** once. Plans it closes are not reopened by this cycle's triggers.
+*/
+int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
+                     mj_plan_event_fn emit, void *ud);
+/* Was plan id closed or verified in this cycle (or later)? */
+int mj__plan_settled_in(mj_engine *e, const char *id, int64_t cycle);
 
 /* ---- cycle.c / report.c ----------------------------------------------- */
 

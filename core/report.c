@@ -45,50 +45,10 @@ static int on_result(void *ud, const mj_result_rec *r)
   return mj__figset_add(ud, r);
 }
 
-static json_t *json_num(double v)
-{
-  return isnan(v) || isinf(v) ? json_null() : json_real(v);
-}
-
-static json_t *json_str_or_null(const char *s)
-{
-  return s ? json_string(s) : json_null();
-}
-
-static json_t *json_embedded(const char *text)
-{
-  json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-  return v ? v : json_null();
-}
-
-static json_t *json_time(int64_t t)
-{
-  if (t <= 0)
-    return json_null();
-  char buf[32];
-  time_t tt = (time_t)t;
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return json_string(buf);
-}
-
 static int on_plan(void *ud, const mj_plan_rec *p)
 {
-  json_t *o = json_object();
-  if (!o)
-    return MJ_ENOMEM;
-  json_object_set_new(o, "id", json_string(p->id));
-  json_object_set_new(o, "status", json_str_or_null(p->status));
-  json_object_set_new(o, "owner", json_str_or_null(p->owner));
-  json_object_set_new(o, "due_at", json_time(p->due_at));
-  json_object_set_new(o, "opened_cycle", json_integer(p->opened_cycle));
-  json_object_set_new(o, "opened_at", json_time(p->opened_at));
-  json_object_set_new(o, "updated_at", json_time(p->updated_at));
-  json_object_set_new(o, "evidence", json_embedded(p->evidence));
-  json_object_set_new(o, "actions", json_embedded(p->actions));
-  json_object_set_new(o, "note", json_str_or_null(p->note));
-  return json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
+  json_t *o = mj__plan_json(p);
+  return o && json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
 }
 
 static int load(mj_engine *e, int64_t cycle, report_data *d)
@@ -154,22 +114,22 @@ static json_t *figure_json(const mj_result_rec *r)
 {
   json_t *o = json_object();
   json_object_set_new(o, "cycle", json_integer(r->cycle));
-  json_object_set_new(o, "scorer", json_str_or_null(r->scorer));
-  json_object_set_new(o, "metric", json_str_or_null(r->metric));
-  json_object_set_new(o, "questionnaire", json_str_or_null(r->questionnaire));
-  json_object_set_new(o, "question", json_str_or_null(r->question));
-  json_object_set_new(o, "requirement", json_str_or_null(r->requirement));
-  json_object_set_new(o, "segment", json_str_or_null(r->segment));
+  json_object_set_new(o, "scorer", mj__json_str(r->scorer));
+  json_object_set_new(o, "metric", mj__json_str(r->metric));
+  json_object_set_new(o, "questionnaire", mj__json_str(r->questionnaire));
+  json_object_set_new(o, "question", mj__json_str(r->question));
+  json_object_set_new(o, "requirement", mj__json_str(r->requirement));
+  json_object_set_new(o, "segment", mj__json_str(r->segment));
   json_object_set_new(o, "n", json_integer((json_int_t)r->n));
   json_object_set_new(o, "n_excluded", json_integer((json_int_t)r->n_excluded));
-  json_object_set_new(o, "value", json_num(r->value));
-  json_object_set_new(o, "ci_low", json_num(r->ci_low));
-  json_object_set_new(o, "ci_high", json_num(r->ci_high));
-  json_object_set_new(o, "subject", json_str_or_null(r->subject));
-  json_object_set_new(o, "label", json_str_or_null(r->label));
-  json_object_set_new(o, "delta", json_num(r->delta));
-  json_object_set_new(o, "test", json_str_or_null(r->test));
-  json_object_set_new(o, "p_change", json_num(r->p_change));
+  json_object_set_new(o, "value", mj__json_num(r->value));
+  json_object_set_new(o, "ci_low", mj__json_num(r->ci_low));
+  json_object_set_new(o, "ci_high", mj__json_num(r->ci_high));
+  json_object_set_new(o, "subject", mj__json_str(r->subject));
+  json_object_set_new(o, "label", mj__json_str(r->label));
+  json_object_set_new(o, "delta", mj__json_num(r->delta));
+  json_object_set_new(o, "test", mj__json_str(r->test));
+  json_object_set_new(o, "p_change", mj__json_num(r->p_change));
   return o;
 }
 
@@ -185,14 +145,14 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
   json_object_set_new(root, "format", json_string("mejora-results/1"));
   json_object_set_new(root, "mejora", json_string(MJ_VERSION_STRING));
   json_object_set_new(root, "playbook",
-                      json_str_or_null(e->model ? e->model->file : NULL));
+                      mj__json_str(e->model ? e->model->file : NULL));
   json_t *cy = json_object();
   json_object_set_new(cy, "id", json_integer(d.cycle.id));
   json_object_set_new(cy, "name",
                       d.cycle.name[0] ? json_string(d.cycle.name)
                                       : json_null());
-  json_object_set_new(cy, "started_at", json_time(d.cycle.started_at));
-  json_object_set_new(cy, "finished_at", json_time(d.cycle.finished_at));
+  json_object_set_new(cy, "started_at", mj__json_time(d.cycle.started_at));
+  json_object_set_new(cy, "finished_at", mj__json_time(d.cycle.finished_at));
   json_object_set_new(cy, "status", d.cycle.status[0]
                                         ? json_string(d.cycle.status)
                                         : json_null());
@@ -207,15 +167,15 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
     const mj_result_rec *f = requirement_mean(&d, r);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(r->id));
-    json_object_set_new(o, "text", json_str_or_null(mj__i18n_get(&r->text,
+    json_object_set_new(o, "text", mj__json_str(mj__i18n_get(&r->text,
                                                                  NULL)));
     json_object_set_new(o, "target",
                         r->has_target ? json_real(r->target) : json_null());
     json_object_set_new(o, "metric", json_string("mean"));
     json_object_set_new(o, "n", json_integer(f ? (json_int_t)f->n : 0));
-    json_object_set_new(o, "value", json_num(f ? f->value : NAN));
-    json_object_set_new(o, "ci_low", json_num(f ? f->ci_low : NAN));
-    json_object_set_new(o, "ci_high", json_num(f ? f->ci_high : NAN));
+    json_object_set_new(o, "value", mj__json_num(f ? f->value : NAN));
+    json_object_set_new(o, "ci_low", mj__json_num(f ? f->ci_low : NAN));
+    json_object_set_new(o, "ci_high", mj__json_num(f ? f->ci_high : NAN));
     int known = f && !isnan(f->value) && r->has_target;
     json_object_set_new(o, "met",
                         known ? json_boolean(f->value >= r->target)

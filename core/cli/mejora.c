@@ -28,6 +28,9 @@ static const char usage_text[] =
     "                                   validate and store responses\n"
     "  report PLAYBOOK [--format text|json|md] [-o FILE] [--cycle ID]\n"
     "                                   the results of the last (or given) cycle\n"
+    "  plans PLAYBOOK [list|show ID|update ID] [--format text|json]\n"
+    "        update: [--action N] [--status S] [--owner WHO] [--note TEXT]\n"
+    "                                   improvement plans and their history\n"
     "  plugins                          the plugins found: kind, version, ABI\n"
     "  version                          versions of mejora and its plugin ABI\n"
     "\n"
@@ -268,6 +271,83 @@ static int cmd_report(cli *c, int argc, char **argv)
   return x;
 }
 
+static int print_text(mj_engine *e, int rc, char *text, size_t len)
+{
+  if (rc != MJ_OK)
+    return fail(e, rc);
+  fwrite(text, 1, len, stdout);
+  if (len && text[len - 1] != '\n')
+    putchar('\n');
+  mj_free(text);
+  return fflush(stdout) == 0 ? 0 : EXIT_ENV;
+}
+
+/* plans PLAYBOOK [list | show ID | update ID [--action N] [--status S]
+** [--owner WHO] [--note TEXT]] [--format text|json] */
+static int cmd_plans(cli *c, int argc, char **argv)
+{
+  const char *pos[3] = {NULL, NULL, NULL}, *format = "text";
+  int npos = 0;
+  mj_plan_change ch;
+  memset(&ch, 0, sizeof ch);
+  ch.struct_size = sizeof ch;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--format") == 0 && v)
+      format = argv[++i];
+    else if (strcmp(a, "--status") == 0 && v)
+      ch.status = argv[++i];
+    else if (strcmp(a, "--owner") == 0 && v)
+      ch.owner = argv[++i];
+    else if (strcmp(a, "--note") == 0 && v)
+      ch.note = argv[++i];
+    else if (strcmp(a, "--action") == 0 && v) {
+      char *end;
+      long n = strtol(argv[++i], &end, 10);
+      if (*end || n < 1 || n > 1000)
+        return usage_error("--action takes an action number (1, 2...), not "
+                           "'%s'",
+                           argv[i]);
+      ch.action = (int)n;
+    } else if (a[0] == '-' || npos == 3)
+      return usage_error("plans: unexpected argument '%s'", a);
+    else
+      pos[npos++] = a;
+  }
+  const char *verb = npos > 1 ? pos[1] : "list";
+  if (npos == 0)
+    return usage_error("plans takes a playbook%s", "");
+  int want_id = strcmp(verb, "show") == 0 || strcmp(verb, "update") == 0;
+  if (strcmp(verb, "list") != 0 && !want_id)
+    return usage_error("plans: unknown action '%s' (use list, show or update)",
+                       verb);
+  if (want_id != (npos == 3))
+    return usage_error(want_id ? "plans %s takes a plan id"
+                               : "plans %s takes no plan id",
+                       verb);
+  if (strcmp(verb, "update") == 0 && !ch.status && !ch.owner && !ch.note)
+    return usage_error("plans update: say what changes (--status, --owner "
+                       "or --note)%s",
+                       "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, pos[0], &e);
+  if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    if (strcmp(verb, "update") == 0) {
+      int rc = mj_plan_update(e, pos[2], &ch);
+      if (rc == MJ_OK)
+        rc = mj_plans(e, pos[2], format, &text, &len);
+      x = print_text(e, rc, text, len);
+    } else {
+      int rc = mj_plans(e, want_id ? pos[2] : NULL, format, &text, &len);
+      x = print_text(e, rc, text, len);
+    }
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 static int print_plugin(void *ud, const mj_plugin_info *p)
 {
   (void)ud;
@@ -344,6 +424,8 @@ int main(int argc, char **argv)
     return cmd_import(&c, rest, args);
   if (strcmp(cmd, "report") == 0)
     return cmd_report(&c, rest, args);
+  if (strcmp(cmd, "plans") == 0)
+    return cmd_plans(&c, rest, args);
   if (strcmp(cmd, "plugins") == 0)
     return cmd_plugins(&c, rest, args);
   if (strcmp(cmd, "version") == 0)

@@ -160,6 +160,37 @@ MJ_API int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id);
 MJ_API int mj_report(mj_engine *e, const char *format, int64_t cycle,
                      char **out, size_t *len);
 
+/* ---------------------------------------------------------------------
+** Improvement plans. A plan opens when its trigger fires in a cycle;
+** people then record progress on it and its actions, and the first cycle
+** after every action is done verifies it with the playbook's `verify`
+** (closed when the change is significant and for the better, escalated
+** when not). Every change is kept in the plan's history.
+*/
+
+/*
+** Every plan (id NULL) or one, as "json" (an array of plan objects as in
+** the results format, each with its full history in "events") or "text"
+** (a table of plans; with an id, the plan, its actions and its history).
+** The caller frees *out with mj_free(). MJ_ENOTFOUND for an unknown id.
+*/
+MJ_API int mj_plans(mj_engine *e, const char *id, const char *format,
+                    char **out, size_t *len);
+
+typedef struct mj_plan_change {
+  size_t struct_size;   /* sizeof(mj_plan_change) */
+  int action;           /* 0: the plan itself; N: its Nth action (from 1) */
+  const char *status;   /* NULL: unchanged. Plan: "open", "closed",
+                           "cancelled"; action: "open", "doing", "done" */
+  const char *owner;    /* NULL: unchanged */
+  const char *note;     /* kept in the history; NULL: none */
+} mj_plan_change;
+
+/* Record a change to plan id (or one of its actions). MJ_ENOTFOUND for an
+** unknown plan or action, MJ_EINVAL for an unknown status. */
+MJ_API int mj_plan_update(mj_engine *e, const char *id,
+                          const mj_plan_change *change);
+
 /* Free memory the library handed to the caller. NULL: no-op. */
 MJ_API void mj_free(void *p);
 

@@ -2,7 +2,7 @@
 # mejora import: good rows stored in one go, bad rows kept with row:column,
 # re-importing adds nothing.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 14
+plan 16
 scratch; example_copy
 cd "$tmp/shop"
 
@@ -21,8 +21,8 @@ like "$out" "tablet-december.csv.rejects.csv" "the rejects file is named"
 rej=data/tablet-december.csv.rejects.csv
 ok "$(test -f "$rej"; echo $?)" "the rejects file exists"
 rejects=$(cat "$rej" 2>/dev/null)
-like "$rejects" "V2612-0002.*row 3, column 4 \(atencion\).*7.*1\.\.5" "out-of-range scale value: row 3, column 4"
-like "$rejects" "V2612-0003.*row 4, column 9 \(nps\)" "non-number NPS: row 4, column 9"
+like "$rejects" "V2612-0002.*row 3, column 5 \(atencion\).*7.*1\.\.5" "out-of-range scale value: row 3, column 5"
+like "$rejects" "V2612-0003.*row 4, column 10 \(nps\)" "non-number NPS: row 4, column 10"
 like "$rejects" "V2612-0004.*row 5, column 2 .*C999" "unknown customer: row 5, column 2"
 like "$rejects" "V2612-0005.*row 7, column 1 .*duplicate" "repeated response id in the file: row 7"
 
@@ -30,4 +30,7 @@ printf 'response_id,customer_id,atencion,frecuencia\nX1,C001,3,4\n' > data/wrong
 run "$MEJORA" import playbook.lua visita data/wrong-header.csv
 is "$rc" 1 "a header with an unknown column is refused"
 like "$out" "wrong-header.csv:1:4: .*frecuencia" "the unknown column is named with row:column"
+run "$MEJORA" --db sqlite:other.db import playbook.lua visita data/responses.csv
+is "$rc" 0 "--db sqlite:FILE with a relative path"
+ok "$(test -s other.db; echo $?)" "stores in that file"
 done_testing

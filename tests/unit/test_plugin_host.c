@@ -193,7 +193,7 @@ int main(void)
      "missing: says what was searched (%s)", mj_errmsg(e));
   contains(mj_errmsg(e),
            "found: abi2, badmagic, badopts, badsig, ffitest, initfail, "
-           "misnamed, noentry, wrongkind)",
+           "misnamed, noentry, tally, wrongkind)",
            "missing: lists the scorers there, in name order");
 
   mj__clearerr(e);

@@ -75,6 +75,7 @@ for i in range(300):
     row = {
         "response_id": f"V2611-{i + 1:04d}",
         "customer_id": cid,
+        "wave": "2026-11",
         "submitted_at": f"2026-11-{day:02d}T{9 + rng.randrange(10):02d}:{rng.randrange(60):02d}:00Z",
     }
     for q in ("atencion", "trato", "solucion", "local"):
@@ -103,6 +104,8 @@ bad = [dict(rows[0], response_id="V2612-0001"),
        dict(rows[3], response_id="V2612-0004", customer_id="C999"),
        dict(rows[4], response_id="V2612-0005"),
        dict(rows[5], response_id="V2612-0005")]
+for r in bad:
+    r["wave"] = "2026-12"
 with open("data/tablet-december.csv", "w", newline="", encoding="utf-8") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
     w.writeheader()

@@ -1,0 +1,55 @@
+/*
+** The JSON values every report and API answer shares: times as ISO 8601
+** UTC, undefined numbers as null (never NaN), stored JSON text embedded.
+*/
+#include <jansson.h>
+#include <math.h>
+#include <time.h>
+
+#include "engine.h"
+
+json_t *mj__json_num(double v)
+{
+  return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+json_t *mj__json_str(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+json_t *mj__json_embedded(const char *text)
+{
+  json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  return v ? v : json_null();
+}
+
+json_t *mj__json_time(int64_t t)
+{
+  if (t <= 0)
+    return json_null();
+  char buf[32];
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return json_string(buf);
+}
+
+json_t *mj__plan_json(const mj_plan_rec *p)
+{
+  json_t *o = json_object();
+  if (!o)
+    return NULL;
+  json_object_set_new(o, "id", json_string(p->id));
+  json_object_set_new(o, "status", mj__json_str(p->status));
+  json_object_set_new(o, "owner", mj__json_str(p->owner));
+  json_object_set_new(o, "due_at", mj__json_time(p->due_at));
+  json_object_set_new(o, "opened_cycle", json_integer(p->opened_cycle));
+  json_object_set_new(o, "opened_at", mj__json_time(p->opened_at));
+  json_object_set_new(o, "updated_at", mj__json_time(p->updated_at));
+  json_object_set_new(o, "evidence", mj__json_embedded(p->evidence));
+  json_object_set_new(o, "actions", mj__json_embedded(p->actions));
+  json_object_set_new(o, "note", mj__json_str(p->note));
+  return o;
+}

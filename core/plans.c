@@ -1,0 +1,577 @@
+/*
+** Improvement plans after they open: what people record (status, owner,
+** notes, actions done) and what the next cycle does with them (verify the
+** plan once its actions are done, flag it when overdue). Every change is
+** a plan event, so the history can always be read back whole.
+*/
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* ---- reading -------------------------------------------------------------- */
+
+static int on_plan(void *ud, const mj_plan_rec *p)
+{
+  json_t *o = mj__plan_json(p);
+  return o && json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
+}
+
+static int on_event(void *ud, const mj_plan_event_rec *ev)
+{
+  json_t *o = json_object();
+  if (!o)
+    return MJ_ENOMEM;
+  json_object_set_new(o, "cycle", json_integer(ev->cycle));
+  json_object_set_new(o, "at", mj__json_time(ev->at));
+  json_object_set_new(o, "kind", mj__json_str(ev->kind));
+  /* Notes the engine writes are JSON; a person's note is text. */
+  json_t *note = ev->note ? json_loads(ev->note, JSON_DECODE_ANY, NULL)
+                          : NULL;
+  json_object_set_new(o, "note", note ? note : mj__json_str(ev->note));
+  return json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
+}
+
+/* The plans (one or all) as JSON objects with their history. */
+static int load_plans(mj_engine *e, const char *id, json_t **out)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  json_t *plans = json_array();
+  if (!plans)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  int rc = S->scan_plans(e->store->inst, id, on_plan, plans, &err);
+  size_t i;
+  json_t *p;
+  json_array_foreach(plans, i, p)
+  {
+    if (rc != MJ_OK)
+      break;
+    json_t *events = json_array();
+    if (!events) {
+      rc = MJ_ENOMEM;
+      break;
+    }
+    json_object_set_new(p, "events", events);
+    rc = S->scan_plan_events(e->store->inst,
+                             json_string_value(json_object_get(p, "id")),
+                             on_event, events, &err);
+  }
+  if (rc != MJ_OK) {
+    json_decref(plans);
+    return rc == MJ_ENOMEM ? mj__seterr(e, rc, "out of memory")
+                           : mj__seterr_from(e, &err, MJ_ESTORE,
+                                             "reading plans: ");
+  }
+  if (id && json_array_size(plans) == 0) {
+    json_decref(plans);
+    return mj__seterr(e, MJ_ENOTFOUND, "no plan '%s' in the store "
+                                       "(it opens when its trigger fires)",
+                      id);
+  }
+  *out = plans;
+  return MJ_OK;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+  const char *v = json_string_value(json_object_get(o, k));
+  return v ? v : "-";
+}
+
+/* One line per plan: id, status, owner, due date, actions done/total. */
+static void text_list(FILE *f, json_t *plans, int64_t now)
+{
+  fprintf(f, "%-24s %-10s %-32s %-10s %-8s %s\n", "PLAN", "STATUS", "OWNER",
+          "DUE", "ACTIONS", "OPENED");
+  size_t i;
+  json_t *p;
+  json_array_foreach(plans, i, p)
+  {
+    size_t j, done = 0;
+    json_t *a, *actions = json_object_get(p, "actions");
+    json_array_foreach(actions, j, a) done +=
+        strcmp(str(a, "status"), "done") == 0;
+    char acts[32];
+    snprintf(acts, sizeof acts, "%zu/%zu", done, json_array_size(actions));
+    /* due_at is ISO text; overdue when open and its date has passed. */
+    int overdue = 0;
+    size_t k;
+    json_t *ev;
+    json_array_foreach(json_object_get(p, "events"), k, ev) overdue |=
+        strcmp(str(ev, "kind"), "overdue") == 0;
+    (void)now;
+    fprintf(f, "%-24s %-10s %-32s %-10.10s %-8s cycle %lld%s\n", str(p, "id"),
+            str(p, "status"), str(p, "owner"), str(p, "due_at"), acts,
+            (long long)json_integer_value(json_object_get(p, "opened_cycle")),
+            overdue && strcmp(str(p, "status"), "open") == 0 ? "  OVERDUE"
+                                                             : "");
+  }
+}
+
+static void text_show(FILE *f, const json_t *p)
+{
+  fprintf(f, "plan %s: %s, owner %s, due %.10s, opened in cycle %lld\n",
+          str(p, "id"), str(p, "status"), str(p, "owner"), str(p, "due_at"),
+          (long long)json_integer_value(json_object_get(p, "opened_cycle")));
+  if (json_is_string(json_object_get(p, "note")))
+    fprintf(f, "note: %s\n", str(p, "note"));
+  fprintf(f, "\nactions\n");
+  size_t i;
+  json_t *a;
+  json_array_foreach(json_object_get(p, "actions"), i, a)
+      fprintf(f, "  %zu. [%s] %s (owner %s)\n", i + 1, str(a, "status"),
+              str(a, "text"), str(a, "owner"));
+  char *evidence = json_dumps(json_object_get(p, "evidence"), JSON_COMPACT);
+  fprintf(f, "\nevidence\n  %s\n\nhistory\n", evidence ? evidence : "-");
+  free(evidence);
+  json_t *ev;
+  json_array_foreach(json_object_get(p, "events"), i, ev)
+  {
+    const json_t *note = json_object_get(ev, "note");
+    char *text = json_is_string(note) ? NULL : json_dumps(note, JSON_COMPACT);
+    fprintf(f, "  %s  cycle %-3lld %-15s %s\n", str(ev, "at"),
+            (long long)json_integer_value(json_object_get(ev, "cycle")),
+            str(ev, "kind"),
+            json_is_string(note) ? json_string_value(note)
+                                 : text ? text : "");
+    free(text);
+  }
+}
+
+int mj_plans(mj_engine *e, const char *id, const char *format, char **out,
+             size_t *len)
+{
+  if (!e || !out)
+    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
+  *out = NULL;
+  mj__clearerr(e);
+  if (!format)
+    format = "text";
+  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
+                      format);
+  int rc = mj__store_ensure(e);
+  json_t *plans = NULL;
+  if (rc == MJ_OK)
+    rc = load_plans(e, id, &plans);
+  if (rc != MJ_OK)
+    return rc;
+  if (strcmp(format, "json") == 0) {
+    *out = json_dumps(plans, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  } else {
+    size_t n = 0;
+    FILE *f = open_memstream(out, &n);
+    if (f) {
+      if (id)
+        text_show(f, json_array_get(plans, 0));
+      else if (json_array_size(plans) == 0)
+        fprintf(f, "No plan has opened yet.\n");
+      else
+        text_list(f, plans, mj__now(e));
+      fclose(f);
+    }
+  }
+  json_decref(plans);
+  if (!*out)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  if (len)
+    *len = strlen(*out);
+  return MJ_OK;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* A plan as stored, its strings owned by the copy. */
+typedef struct plan_copy {
+  mj_plan_rec r;
+  char *id, *status, *owner, *evidence, *actions, *note;
+  int found;
+} plan_copy;
+
+static char *dup_or_null(const char *s)
+{
+  return s ? strdup(s) : NULL;
+}
+
+static int copy_plan(void *ud, const mj_plan_rec *p)
+{
+  plan_copy *c = ud;
+  c->r = *p;
+  c->r.id = c->id = dup_or_null(p->id);
+  c->r.status = c->status = dup_or_null(p->status);
+  c->r.owner = c->owner = dup_or_null(p->owner);
+  c->r.evidence = c->evidence = dup_or_null(p->evidence);
+  c->r.actions = c->actions = dup_or_null(p->actions);
+  c->r.note = c->note = dup_or_null(p->note);
+  c->found = 1;
+  return MJ_OK;
+}
+
+static void plan_copy_free(plan_copy *c)
+{
+  free(c->id);
+  free(c->status);
+  free(c->owner);
+  free(c->evidence);
+  free(c->actions);
+  free(c->note);
+}
+
+static int one_of(const char *s, const char *const *allowed)
+{
+  for (size_t i = 0; allowed[i]; i++)
+    if (strcmp(s, allowed[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Store plan p (already changed) and one event, in one transaction. */
+static int save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
+                const char *kind, const char *note)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  mj_plan_event_rec ev = {p->id, cycle, p->updated_at, kind, note};
+  int rc = S->begin(e->store->inst, &err);
+  if (rc == MJ_OK)
+    rc = S->put_plan(e->store->inst, p, &err);
+  if (rc == MJ_OK)
+    rc = S->put_plan_event(e->store->inst, &ev, &err);
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &err);
+  else
+    S->rollback(e->store->inst, &ignored);
+  return rc == MJ_OK ? MJ_OK
+                     : mj__seterr_from(e, &err, MJ_ESTORE, "saving plan: ");
+}
+
+static int fetch(mj_engine *e, const char *id, plan_copy *c)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0};
+  memset(c, 0, sizeof *c);
+  if (S->scan_plans(e->store->inst, id, copy_plan, c, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
+  if (!c->found)
+    return mj__seterr(e, MJ_ENOTFOUND,
+                      "no plan '%s' in the store (it opens when its trigger "
+                      "fires)",
+                      id);
+  return MJ_OK;
+}
+
+int mj_plan_update(mj_engine *e, const char *id, const mj_plan_change *ch)
+{
+  static const char *const plan_states[] = {"open", "closed", "cancelled",
+                                            NULL};
+  static const char *const action_states[] = {"open", "doing", "done", NULL};
+  if (!e || !id || !ch || ch->struct_size < sizeof *ch)
+    return e ? mj__seterr(e, MJ_EINVAL, "mj_plan_update: bad arguments")
+             : MJ_EINVAL;
+  mj__clearerr(e);
+  if (ch->status &&
+      !one_of(ch->status, ch->action ? action_states : plan_states))
+    return mj__seterr(e, MJ_EINVAL,
+                      ch->action ? "unknown action status '%s' (use open, "
+                                   "doing or done)"
+                                 : "unknown plan status '%s' (use open, "
+                                   "closed or cancelled)",
+                      ch->status);
+  int rc = mj__store_ensure(e);
+  plan_copy c;
+  if (rc != MJ_OK || (rc = fetch(e, id, &c)) != MJ_OK)
+    return rc;
+  int64_t now = mj__now(e);
+  json_t *actions = json_loads(c.actions ? c.actions : "[]", 0, NULL);
+  json_t *what = json_object();
+  char *newactions = NULL, *note = NULL;
+  if (!actions || !what) {
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+    goto out;
+  }
+  if (ch->action) {
+    json_t *a = json_array_get(actions, (size_t)ch->action - 1);
+    if (ch->action < 0 || !a) {
+      rc = mj__seterr(e, MJ_ENOTFOUND, "plan '%s' has no action %d (it has %zu)",
+                      id, ch->action, json_array_size(actions));
+      goto out;
+    }
+    json_object_set_new(what, "action", json_integer(ch->action));
+    if (ch->status) {
+      json_object_set_new(a, "status", json_string(ch->status));
+      json_object_set_new(a, "done_at", strcmp(ch->status, "done") == 0
+                                            ? json_integer(now)
+                                            : json_null());
+    }
+    if (ch->owner)
+      json_object_set_new(a, "owner", json_string(ch->owner));
+  } else {
+    if (ch->status)
+      c.r.status = ch->status;
+    if (ch->owner)
+      c.r.owner = ch->owner;
+  }
+  if (ch->status)
+    json_object_set_new(what, "status", json_string(ch->status));
+  if (ch->owner)
+    json_object_set_new(what, "owner", json_string(ch->owner));
+  if (ch->note) {
+    json_object_set_new(what, "text", json_string(ch->note));
+    if (!ch->action)
+      c.r.note = ch->note;
+  }
+  newactions = json_dumps(actions, JSON_COMPACT);
+  note = json_dumps(what, JSON_COMPACT);
+  if (!newactions || !note) {
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+    goto out;
+  }
+  c.r.actions = newactions;
+  c.r.updated_at = now;
+  rc = save(e, &c.r, 0, ch->action ? "action.updated" : "updated", note);
+out:
+  free(newactions);
+  free(note);
+  json_decref(actions);
+  json_decref(what);
+  plan_copy_free(&c);
+  return rc;
+}
+
+/* ---- the cycle's review ------------------------------------------------- */
+
+static int on_result(void *ud, const mj_result_rec *r)
+{
+  return mj__figset_add(ud, r);
+}
+
+/*
+** "csat.mean:R1@online": scorer csat, metric mean, requirement R1 (or
+** questionnaire/question "visita/atencion"), segment online (default all).
+*/
+typedef struct metric_ref {
+  char scorer[64], metric[64], subject[128], segment[64];
+} metric_ref;
+
+static int parse_metric(const char *spec, metric_ref *m)
+{
+  memset(m, 0, sizeof *m);
+  const char *dot = strchr(spec, '.');
+  if (!dot || dot == spec || (size_t)(dot - spec) >= sizeof m->scorer)
+    return 0;
+  memcpy(m->scorer, spec, (size_t)(dot - spec));
+  const char *rest = dot + 1;
+  size_t n = strcspn(rest, ":@");
+  if (n == 0 || n >= sizeof m->metric)
+    return 0;
+  memcpy(m->metric, rest, n);
+  rest += n;
+  if (*rest == ':') {
+    rest++;
+    n = strcspn(rest, "@");
+    if (n == 0 || n >= sizeof m->subject)
+      return 0;
+    memcpy(m->subject, rest, n);
+    rest += n;
+  }
+  snprintf(m->segment, sizeof m->segment, "%s", *rest == '@' ? rest + 1 : "all");
+  return m->segment[0] != 0;
+}
+
+static const mj_result_rec *find_metric(const mj_figset *fs,
+                                        const mj_model *model,
+                                        const metric_ref *m)
+{
+  const char *req = NULL, *qn = NULL, *q = NULL;
+  char buf[128];
+  if (m->subject[0]) {
+    if (mj__model_requirement(model, m->subject)) {
+      req = m->subject;
+    } else {
+      snprintf(buf, sizeof buf, "%s", m->subject);
+      char *slash = strchr(buf, '/');
+      if (slash) {
+        *slash = 0;
+        qn = buf;
+        q = slash + 1;
+      } else {
+        q = buf;
+      }
+    }
+  }
+  return mj__figset_find(fs, m->scorer, m->metric, qn, q, req, m->segment);
+}
+
+/* Every action done? (a plan without actions is never "done") */
+static int actions_done(const char *actions)
+{
+  json_t *a = json_loads(actions ? actions : "[]", 0, NULL);
+  size_t i, n = json_array_size(a), done = 0;
+  json_t *x;
+  json_array_foreach(a, i, x)
+      done += strcmp(json_string_value(json_object_get(x, "status"))
+                         ? json_string_value(json_object_get(x, "status"))
+                         : "",
+                     "done") == 0;
+  json_decref(a);
+  return n > 0 && done == n;
+}
+
+static int had_event(mj_engine *e, const char *plan, const char *kind,
+                     int64_t since)
+{
+  int seen = 0;
+  mj_error err = {0};
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  json_t *events = json_array();
+  if (!events)
+    return 0;
+  if (S->scan_plan_events(e->store->inst, plan, on_event, events, &err) ==
+      MJ_OK) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(events, i, x)
+        seen |= strcmp(json_string_value(json_object_get(x, "kind")), kind) ==
+                    0 &&
+                json_integer_value(json_object_get(x, "cycle")) >= since;
+  }
+  json_decref(events);
+  return seen;
+}
+
+typedef struct review {
+  mj_engine *e;
+  int64_t cycle;
+  const mj_figset *figs;
+  mj_plan_event_fn emit;
+  void *ud;
+} review;
+
+static int tell(review *rv, const char *kind, int severity, const char *plan,
+                const char *owner, const char *subject, const char *message)
+{
+  mj_meta meta[] = {{"plan", plan}, {"owner", owner ? owner : ""}};
+  return rv->emit(rv->ud, kind, severity, subject, message, meta, 2);
+}
+
+/* Verify one plan whose actions are all done. */
+static int verify(review *rv, const mj_plan *p, plan_copy *c)
+{
+  mj_engine *e = rv->e;
+  char note[1024], subject[256];
+  if (!p->verify_metric) {
+    c->r.status = "closed";
+    snprintf(note, sizeof note,
+             "{\"effective\":null,\"reason\":\"every action done; the "
+             "playbook declares no verify metric\"}");
+    snprintf(subject, sizeof subject, "Plan '%s' closed: actions done", p->id);
+    int rc = save(e, &c->r, rv->cycle, "closed", note);
+    return rc == MJ_OK ? tell(rv, "plan.closed", MJ_LOG_INFO, p->id,
+                              c->r.owner, subject, note)
+                       : rc;
+  }
+  metric_ref m;
+  if (!parse_metric(p->verify_metric, &m))
+    return mj__seterr_at(e, MJ_EVALIDATE, p->pos.file, p->pos.line, 0,
+                         "plan \"%s\": verify metric '%s' is not "
+                         "SCORER.METRIC[:REQUIREMENT|QUESTIONNAIRE/QUESTION]"
+                         "[@SEGMENT]",
+                         p->id, p->verify_metric);
+  mj_figset before = {0};
+  mj_error err = {0};
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  int rc = S->scan_results(e->store->inst, c->r.opened_cycle, on_result,
+                           &before, &err);
+  if (rc != MJ_OK) {
+    mj__figset_free(&before);
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading results: ");
+  }
+  const mj_result_rec *b = find_metric(&before, e->model, &m);
+  const mj_result_rec *a = find_metric(rv->figs, e->model, &m);
+  double pv = NAN;
+  const char *used = NULL;
+  int tested = b && a &&
+               mj__change_test(p->verify_test, &before, b, rv->figs, a, &pv,
+                               &used) == MJ_OK;
+  double alpha = p->verify_alpha > 0 ? p->verify_alpha : 0.05;
+  if (!tested) {
+    mj__figset_free(&before);
+    /* Not enough to judge yet: say so once a cycle, keep it open. */
+    mj__log(e, MJ_LOG_WARN,
+            "plan '%s': cannot verify %s yet (no comparable figure in "
+            "cycles %lld and %lld)",
+            p->id, p->verify_metric, (long long)c->r.opened_cycle,
+            (long long)rv->cycle);
+    return MJ_OK;
+  }
+  int effective = pv < alpha && a->value > b->value;
+  snprintf(note, sizeof note,
+           "{\"metric\":\"%s\",\"before\":%.10g,\"after\":%.10g,"
+           "\"n_before\":%llu,\"n_after\":%llu,\"delta\":%.10g,"
+           "\"test\":\"%s\",\"p_value\":%.6g,\"alpha\":%g,"
+           "\"effective\":%s}",
+           p->verify_metric, b->value, a->value, (unsigned long long)b->n,
+           (unsigned long long)a->n, a->value - b->value, used, pv, alpha,
+           effective ? "true" : "false");
+  mj__figset_free(&before);
+  c->r.status = effective ? "closed" : "escalated";
+  if (!effective && p->escalate_to)
+    c->r.owner = p->escalate_to;
+  c->r.updated_at = mj__now(e);
+  snprintf(subject, sizeof subject,
+           effective ? "Plan '%s' closed: effective (p = %.3g)"
+                     : "Plan '%s' escalated: not effective (p = %.3g)",
+           p->id, pv);
+  rc = save(e, &c->r, rv->cycle, effective ? "verified" : "escalated", note);
+  return rc == MJ_OK
+             ? tell(rv, effective ? "plan.closed" : "plan.escalated",
+                    effective ? MJ_LOG_INFO : MJ_LOG_WARN, p->id, c->r.owner,
+                    subject, note)
+             : rc;
+}
+
+int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
+                     mj_plan_event_fn emit, void *ud)
+{
+  review rv = {e, cycle, figs, emit, ud};
+  int64_t now = mj__now(e);
+  for (size_t i = 0; i < e->model->n_plans; i++) {
+    const mj_plan *p = &e->model->plans[i];
+    plan_copy c;
+    int rc = fetch(e, p->id, &c);
+    if (rc == MJ_ENOTFOUND) {
+      mj__clearerr(e);
+      continue; /* never opened */
+    }
+    if (rc == MJ_OK && strcmp(c.r.status, "open") == 0) {
+      if (actions_done(c.r.actions)) {
+        rc = verify(&rv, p, &c);
+      } else if (c.r.due_at > 0 && now > c.r.due_at &&
+                 !had_event(e, p->id, "overdue", c.r.opened_cycle)) {
+        char subject[256], note[128];
+        snprintf(subject, sizeof subject, "Plan '%s' is overdue", p->id);
+        snprintf(note, sizeof note, "{\"due_at\":%lld,\"now\":%lld}",
+                 (long long)c.r.due_at, (long long)now);
+        c.r.updated_at = now;
+        rc = save(e, &c.r, cycle, "overdue", note);
+        if (rc == MJ_OK)
+          rc = tell(&rv, "plan.overdue", MJ_LOG_WARN, p->id, c.r.owner,
+                    subject, note);
+      }
+    }
+    plan_copy_free(&c);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
+int mj__plan_settled_in(mj_engine *e, const char *id, int64_t cycle)
+{
+  return had_event(e, id, "verified", cycle) ||
+         had_event(e, id, "closed", cycle);
+}
