@@ -1,0 +1,248 @@
+/*
+** Export: every stored response of a questionnaire as CSV (one row per
+** response, one column per question, re-importable) or JSON, with the
+** stored codes or with their labels in the respondent's language.
+*/
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+typedef struct exporter {
+  mj_engine *e;
+  const mj_questionnaire *qn;
+  int labels;
+  json_t *rows; /* one object per response */
+  json_t *cur;  /* the response being filled */
+  json_t *answers;
+  char last[256]; /* its id */
+} exporter;
+
+/* "2024-05-31" from days since 1970-01-01 (civil_from_days, H. Hinnant). */
+static void date_text(double days, char *buf, size_t n)
+{
+  long z = (long)floor(days) + 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+  long m = mp < 10 ? mp + 3 : mp - 9;
+  snprintf(buf, n, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+}
+
+static const char *choice_label(const mj_question *q, const char *code,
+                                size_t len, const char *lang)
+{
+  for (size_t i = 0; i < q->n_choices; i++)
+    if (strlen(q->choices[i].code) == len &&
+        !strncmp(q->choices[i].code, code, len))
+      return q->choices[i].label.n ? mj__i18n_get(&q->choices[i].label, lang)
+                                   : q->choices[i].code;
+  return NULL;
+}
+
+/* One answer as JSON: a number, a string, "NA", or null when skipped. */
+static json_t *value(const exporter *x, const mj_question *q,
+                     const mj_answer_rec *a, const char *lang)
+{
+  if (a->state == MJ_ANSWER_SKIPPED)
+    return json_null();
+  if (a->state == MJ_ANSWER_NA)
+    return json_string("NA");
+  char buf[64];
+  if (x->labels) {
+    if ((q->kind == MJ_Q_SCALE || q->kind == MJ_Q_NPS) && q->label_texts &&
+        a->num >= q->min && a->num <= q->max)
+      return json_string(
+          mj__i18n_get(&q->label_texts[(int)a->num - q->min], lang));
+    if ((q->kind == MJ_Q_CHOICE || q->kind == MJ_Q_MULTI) && a->text) {
+      /* Each code of a multi answer by its label; "other:..." as given. */
+      size_t cap = 1;
+      for (const char *p = a->text;; p++) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *l = choice_label(q, p, n, lang);
+        cap += (l ? strlen(l) : n) + 1;
+        if (!end)
+          break;
+        p = end;
+      }
+      char *s = malloc(cap), *w = s;
+      if (!s)
+        return NULL;
+      for (const char *p = a->text;; p++) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *l = choice_label(q, p, n, lang);
+        memcpy(w, l ? l : p, l ? strlen(l) : n);
+        w += l ? strlen(l) : n;
+        if (!end)
+          break;
+        *w++ = ';';
+        p = end;
+      }
+      *w = 0;
+      json_t *v = json_string(s);
+      free(s);
+      return v;
+    }
+  }
+  if (q->kind == MJ_Q_DATE && !a->text) {
+    date_text(a->num, buf, sizeof buf);
+    return json_string(buf);
+  }
+  if (a->text)
+    return json_string(a->text);
+  if (isnan(a->num))
+    return json_null();
+  if (a->num == floor(a->num) && fabs(a->num) < 1e15)
+    return json_integer((json_int_t)a->num);
+  return json_real(a->num);
+}
+
+static int on_answer(void *ud, const mj_answer_row *row)
+{
+  exporter *x = ud;
+  if (!x->cur || strcmp(x->last, row->response) != 0) {
+    x->cur = json_object();
+    x->answers = json_object();
+    if (!x->cur || !x->answers || json_array_append_new(x->rows, x->cur))
+      return MJ_ENOMEM;
+    snprintf(x->last, sizeof x->last, "%s", row->response);
+    json_object_set_new(x->cur, "response_id", json_string(row->response));
+    json_object_set_new(x->cur, "customer_id", mj__json_str(row->customer));
+    json_object_set_new(x->cur, "segment", mj__json_str(row->segment));
+    json_object_set_new(x->cur, "wave", mj__json_str(row->wave));
+    json_object_set_new(x->cur, "submitted_at",
+                        mj__json_time(row->submitted_at));
+    json_object_set_new(x->cur, "answers", x->answers);
+  }
+  const mj_question *q = mj__model_question(x->qn, row->answer.question);
+  if (!q) /* a question since removed from the questionnaire */
+    return MJ_OK;
+  const mj_customer *c =
+      row->customer ? mj__model_customer(x->e->model, row->customer) : NULL;
+  const char *lang = c && c->lang ? c->lang : x->qn->lang ? x->qn->lang : "en";
+  json_t *v = value(x, q, &row->answer, lang);
+  if (!v)
+    return MJ_ENOMEM;
+  json_object_set_new(x->answers, q->id, v);
+  return MJ_OK;
+}
+
+static void csv_field(FILE *f, const char *s, int last)
+{
+  if (s[strcspn(s, ",\"\r\n")] == '\0') {
+    fputs(s, f);
+  } else {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"')
+        fputc('"', f);
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  }
+  fputs(last ? "\r\n" : ",", f);
+}
+
+static void csv_value(FILE *f, json_t *v, int last)
+{
+  char buf[64];
+  if (json_is_string(v))
+    csv_field(f, json_string_value(v), last);
+  else if (json_is_integer(v)) {
+    snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+    csv_field(f, buf, last);
+  } else if (json_is_real(v)) {
+    snprintf(buf, sizeof buf, "%.15g", json_real_value(v));
+    csv_field(f, buf, last);
+  } else
+    csv_field(f, "", last);
+}
+
+static void write_csv(FILE *f, const exporter *x)
+{
+  static const char *const fixed[] = {"response_id", "customer_id", "segment",
+                                      "wave", "submitted_at"};
+  for (size_t i = 0; i < 5; i++)
+    csv_field(f, fixed[i], 0);
+  for (size_t k = 0; k < x->qn->n_questions; k++)
+    csv_field(f, x->qn->questions[k].id, k + 1 == x->qn->n_questions);
+  if (x->qn->n_questions == 0)
+    fputs("\r\n", f);
+  size_t i;
+  json_t *r;
+  json_array_foreach(x->rows, i, r)
+  {
+    for (size_t c = 0; c < 5; c++)
+      csv_value(f, json_object_get(r, fixed[c]), 0);
+    json_t *a = json_object_get(r, "answers");
+    for (size_t k = 0; k < x->qn->n_questions; k++)
+      csv_value(f, json_object_get(a, x->qn->questions[k].id),
+                k + 1 == x->qn->n_questions);
+    if (x->qn->n_questions == 0)
+      fputs("\r\n", f);
+  }
+}
+
+int mj_responses_export(mj_engine *e, const char *questionnaire,
+                        const char *format, unsigned flags, char **out,
+                        size_t *len)
+{
+  if (!e || !out)
+    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
+  *out = NULL;
+  if (len)
+    *len = 0;
+  mj__clearerr(e);
+  if (!format)
+    format = "csv";
+  if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use csv or json)",
+                      format);
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0};
+  x.qn =
+      questionnaire ? mj__model_questionnaire(e->model, questionnaire) : NULL;
+  if (!x.qn)
+    return mj__seterr(e, MJ_ENOTFOUND, "%s: no questionnaire '%s' to export",
+                      e->model->file, questionnaire ? questionnaire : "");
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  if (!(x.rows = json_array()))
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  mj_error err = {0};
+  rc = MJ_STORE_OPS(e)->scan_answers(e->store->inst, x.qn->id, on_answer, &x,
+                                     &err);
+  if (rc == MJ_ENOMEM)
+    rc = mj__seterr(e, rc, "out of memory");
+  else if (rc != MJ_OK)
+    rc = mj__seterr_from(e, &err, MJ_ESTORE, "export: ");
+  if (rc == MJ_OK) {
+    if (!strcmp(format, "json")) {
+      *out = json_dumps(x.rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+      if (*out && len)
+        *len = strlen(*out);
+    } else {
+      size_t n = 0;
+      FILE *f = open_memstream(out, &n);
+      if (f) {
+        write_csv(f, &x);
+        fclose(f);
+        if (len)
+          *len = n;
+      }
+    }
+    if (!*out)
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  json_decref(x.rows);
+  return rc;
+}

@@ -1,0 +1,510 @@
+/*
+** JSON import: an array of response objects, validated by the same
+** answer rules as a CSV import (answer.c), stored all at once, bad objects
+** written to FILE.json.rejects.csv with their index as the row.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+
+typedef struct jtoken {
+  char *token, *customer;
+  int answered;
+} jtoken;
+
+typedef struct jimport {
+  mj_engine *e;
+  const mj_questionnaire *qn;
+  const char *path;
+  mj_import_stats *stats;
+  const mj_storage_ops *S;
+  void *store;
+  FILE *rejects;
+  jtoken *tokens;
+  size_t n_tokens, cap_tokens;
+  mj_answer_rec *answers;
+  char **texts;
+  json_t *seen; /* response ids met in this file */
+} jimport;
+
+static const char *const fixed_keys[] = {
+    "response_id", "customer_id",  "token",   "segment",
+    "wave",        "submitted_at", "answers", NULL};
+
+static void csv_field(FILE *f, const char *s, int last)
+{
+  if (s[strcspn(s, ",\"\r\n")] == '\0') {
+    fputs(s, f);
+  } else {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"')
+        fputc('"', f);
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  }
+  fputs(last ? "\r\n" : ",", f);
+}
+
+/* One rejected object: its index, the key to blame ("" for the whole
+** object), the reason, and the object itself as compact JSON. */
+static int reject(jimport *im, size_t index, const char *key, json_t *obj,
+                  const char *fmt, ...) MJ__PRINTF(5, 6);
+
+static int reject(jimport *im, size_t index, const char *key, json_t *obj,
+                  const char *fmt, ...)
+{
+  im->stats->rejected++;
+  if (!im->rejects) {
+    im->rejects = fopen(im->stats->rejects_path, "wb");
+    if (!im->rejects)
+      return mj__seterr(im->e, MJ_EIO,
+                        "cannot write the rejects file '%s': %s; nothing "
+                        "was imported",
+                        im->stats->rejects_path, strerror(errno));
+    fputs("row,column,reason,object\r\n", im->rejects);
+  }
+  char why[600], reason[800], num[24];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  /* JSON has no rows: the item's index (from 0) is the row, its key the
+  ** column. */
+  if (*key)
+    snprintf(reason, sizeof reason, "item %zu, key '%s': %s", index, key, why);
+  else
+    snprintf(reason, sizeof reason, "item %zu: %s", index, why);
+  snprintf(num, sizeof num, "%zu", index);
+  csv_field(im->rejects, num, 0);
+  csv_field(im->rejects, key, 0);
+  csv_field(im->rejects, reason, 0);
+  char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_ENCODE_ANY)
+                   : NULL;
+  csv_field(im->rejects, text ? text : "", 1);
+  free(text);
+  return MJ_OK;
+}
+
+static int on_token(void *ud, const mj_invitation_rec *inv)
+{
+  jimport *im = ud;
+  if (!inv->questionnaire || strcmp(inv->questionnaire, im->qn->id) != 0)
+    return MJ_OK;
+  if (im->n_tokens == im->cap_tokens) {
+    size_t cap = im->cap_tokens ? 2 * im->cap_tokens : 64;
+    jtoken *t = realloc(im->tokens, cap * sizeof *t);
+    if (!t)
+      return MJ_ENOMEM;
+    im->tokens = t;
+    im->cap_tokens = cap;
+  }
+  jtoken *t = &im->tokens[im->n_tokens];
+  t->token = strdup(inv->token);
+  t->customer = strdup(inv->customer);
+  t->answered = inv->answered;
+  if (!t->token || !t->customer) {
+    free(t->token);
+    free(t->customer);
+    return MJ_ENOMEM;
+  }
+  im->n_tokens++;
+  return MJ_OK;
+}
+
+static int cmp_token(const void *a, const void *b)
+{
+  return strcmp(((const jtoken *)a)->token, ((const jtoken *)b)->token);
+}
+
+/* A JSON value as the text an answer is parsed from; NULL: not a value. */
+static char *value_text(json_t *v)
+{
+  char buf[64];
+  switch (json_typeof(v)) {
+  case JSON_STRING:
+    return strdup(json_string_value(v));
+  case JSON_INTEGER:
+    snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+    return strdup(buf);
+  case JSON_REAL:
+    snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
+    return strdup(buf);
+  case JSON_TRUE:
+    return strdup("yes");
+  case JSON_FALSE:
+    return strdup("no");
+  case JSON_NULL:
+    return strdup("");
+  case JSON_ARRAY: {
+    /* A multi question's codes as a list: joined by ';'. */
+    size_t i, n = 1;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+      if (!json_is_string(x))
+        return NULL;
+      n += strlen(json_string_value(x)) + 1;
+    }
+    char *s = calloc(n, 1);
+    json_array_foreach(v, i, x)
+    {
+      if (s && i)
+        strcat(s, ";");
+      if (s)
+        strcat(s, json_string_value(x));
+    }
+    return s;
+  }
+  default:
+    return NULL;
+  }
+}
+
+/* Days since 1970-01-01 of a civil date (days_from_civil, H. Hinnant);
+** timegm is not POSIX. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* "2026-11-03", "2026-11-03T10:20:00Z" or seconds since the epoch. */
+static int parse_time(json_t *v, int64_t *at)
+{
+  if (json_is_integer(v)) {
+    *at = (int64_t)json_integer_value(v);
+    return *at > 0;
+  }
+  const char *s = json_string_value(v);
+  if (!s)
+    return 0;
+  struct tm tm = {0};
+  int n = 0;
+  if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+    return 0;
+  if (s[n] == 'T' || s[n] == ' ') {
+    int k = 0;
+    if (sscanf(s + n + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+               &k) != 3)
+      return 0;
+    n += 1 + k;
+    if (s[n] == 'Z')
+      n++;
+  }
+  if (s[n] || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+      tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    return 0;
+  *at = days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400 +
+        tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+  return 1;
+}
+
+static void clear_texts(jimport *im)
+{
+  for (size_t q = 0; q < im->qn->n_questions; q++) {
+    free(im->texts[q]);
+    im->texts[q] = NULL;
+  }
+}
+
+/* Validate one object and store it; a bad one goes to the rejects. */
+static int one(jimport *im, size_t index, json_t *obj)
+{
+  const mj_questionnaire *qn = im->qn;
+  if (!json_is_object(obj))
+    return reject(im, index, "", obj,
+                  "not an object of response_id, "
+                  "customer_id (or token) and answers");
+  json_t *jid = json_object_get(obj, "response_id");
+  char *id = jid ? value_text(jid) : NULL;
+  if (!id || !*id || json_is_null(jid)) {
+    free(id);
+    return reject(im, index, "response_id", obj,
+                  "every response needs a response_id (a string)");
+  }
+  int rc = MJ_OK;
+  char why[300];
+  const char *key;
+  json_t *v;
+  const mj_customer *cust = NULL;
+  jtoken *tok = NULL;
+  const char *segment = NULL, *wave = NULL;
+  int64_t at = mj__now(im->e);
+  size_t bad;
+
+  if (json_object_get(im->seen, id)) {
+    rc = reject(im, index, "response_id", obj,
+                "response '%s' is repeated in this file (first at item "
+                "%lld)",
+                id,
+                (long long)json_integer_value(json_object_get(im->seen, id)));
+    goto out;
+  }
+  json_object_set_new(im->seen, id, json_integer((json_int_t)index));
+  /* Keys that are neither fixed nor questions are mistakes to name. */
+  json_object_foreach(obj, key, v)
+  {
+    size_t k = 0;
+    while (fixed_keys[k] && strcmp(fixed_keys[k], key) != 0)
+      k++;
+    if (!fixed_keys[k] && !mj__model_question(qn, key)) {
+      rc = reject(im, index, key, obj,
+                  "questionnaire '%s' has no question '%s'", qn->id, key);
+      goto out;
+    }
+  }
+  json_t *jc = json_object_get(obj, "customer_id"),
+         *jt = json_object_get(obj, "token");
+  if (jt && !json_is_null(jt)) {
+    jtoken key_ = {.token = (char *)json_string_value(jt)};
+    tok = key_.token && im->n_tokens ? bsearch(&key_, im->tokens, im->n_tokens,
+                                               sizeof *im->tokens, cmp_token)
+                                     : NULL;
+    if (!tok) {
+      rc = reject(im, index, "token", obj,
+                  "unknown token: no invitation to questionnaire '%s' has "
+                  "it",
+                  qn->id);
+      goto out;
+    }
+    cust = mj__model_customer(im->e->model, tok->customer);
+  } else if (json_is_string(jc)) {
+    cust = mj__model_customer(im->e->model, json_string_value(jc));
+  }
+  if (!cust) {
+    const char *who = tok ? tok->customer : json_string_value(jc);
+    if (who)
+      rc = reject(im, index, tok ? "token" : "customer_id", obj,
+                  "unknown customer '%s' (not among the playbook's "
+                  "customers)",
+                  who);
+    else
+      rc = reject(im, index, "customer_id", obj,
+                  "no customer: give customer_id (a string) or an "
+                  "invitation's token");
+    goto out;
+  }
+  segment = cust->segment;
+  json_t *js = json_object_get(obj, "segment");
+  if (js && !json_is_null(js)) {
+    segment = json_string_value(js);
+    if (!segment || !mj__model_segment(im->e->model, segment)) {
+      rc = reject(im, index, "segment", obj, "not a declared segment");
+      goto out;
+    }
+  }
+  json_t *jw = json_object_get(obj, "wave");
+  if (jw && !json_is_null(jw) && !(wave = json_string_value(jw))) {
+    rc = reject(im, index, "wave", obj, "wave must be a string");
+    goto out;
+  }
+  json_t *jat = json_object_get(obj, "submitted_at");
+  if (jat && !json_is_null(jat) && !parse_time(jat, &at)) {
+    rc = reject(im, index, "submitted_at", obj,
+                "not a time; write \"YYYY-MM-DD\", "
+                "\"YYYY-MM-DDTHH:MM:SSZ\" or seconds since 1970");
+    goto out;
+  }
+  json_t *nested = json_object_get(obj, "answers");
+  if (nested && !json_is_object(nested)) {
+    rc = reject(im, index, "answers", obj,
+                "answers must be an object of question ids to values");
+    goto out;
+  }
+  json_object_foreach(nested, key, v)
+  {
+    if (!mj__model_question(qn, key)) {
+      rc = reject(im, index, key, obj,
+                  "questionnaire '%s' has no question '%s'", qn->id, key);
+      goto out;
+    }
+  }
+  for (size_t q = 0; q < qn->n_questions; q++) {
+    const mj_question *qq = &qn->questions[q];
+    json_t *a = json_object_get(obj, qq->id);
+    json_t *b = nested ? json_object_get(nested, qq->id) : NULL;
+    if (a && b) {
+      rc = reject(im, index, qq->id, obj,
+                  "answered twice (at the top and in answers)");
+      goto out;
+    }
+    if (!a)
+      a = b;
+    im->texts[q] = a ? value_text(a) : strdup("");
+    if (!im->texts[q]) {
+      rc = reject(im, index, qq->id, obj,
+                  "a value must be a string, number, boolean, null or a "
+                  "list of codes");
+      goto out;
+    }
+    if (mj__answer_parse(qq, im->texts[q], strlen(im->texts[q]),
+                         &im->answers[q], why, sizeof why) != MJ_OK) {
+      rc = reject(im, index, qq->id, obj, "%s", why);
+      goto out;
+    }
+    im->answers[q].question = qq->id;
+  }
+  if (mj__answer_check_row(qn, im->answers, &bad, why, sizeof why) != MJ_OK) {
+    rc = reject(im, index, qn->questions[bad].id, obj, "%s", why);
+    goto out;
+  }
+  {
+    mj_response_rec r = {
+        .id = id,
+        .questionnaire = qn->id,
+        .version = 1,
+        .customer = cust->id,
+        .segment = segment,
+        .wave = wave,
+        .submitted_at = at,
+        .source = im->path,
+        .answers = im->answers,
+        .n_answers = qn->n_questions,
+    };
+    int inserted = 0;
+    mj_error err = {0};
+    rc = im->S->put_response(im->store, &r, &inserted, &err);
+    if (rc == MJ_OK && tok && !tok->answered) {
+      mj_invitation_rec inv = {.token = tok->token,
+                               .customer = tok->customer,
+                               .questionnaire = qn->id,
+                               .created_at = at,
+                               .answered = 1};
+      rc = im->S->put_invitation(im->store, &inv, &err);
+      tok->answered = 1;
+    }
+    if (rc != MJ_OK) {
+      rc = mj__seterr_from(im->e, &err, MJ_ESTORE, "import: ");
+      goto out;
+    }
+    if (inserted)
+      im->stats->accepted++;
+    else
+      im->stats->duplicates++;
+  }
+out:
+  clear_texts(im);
+  free(id);
+  return rc;
+}
+
+int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
+                    mj_import_stats *stats)
+{
+  jimport im = {.e = e, .qn = qn, .path = path, .stats = stats};
+  int k = snprintf(stats->rejects_path, sizeof stats->rejects_path,
+                   "%s.rejects.csv", path);
+  if (k < 0 || (size_t)k >= sizeof stats->rejects_path)
+    return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return mj__seterr(e, MJ_EIO, "cannot read %s: %s", path, strerror(errno));
+  fclose(f);
+  json_error_t jerr;
+  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  if (!doc)
+    return mj__seterr_at(e, MJ_EDATA, path, jerr.line, jerr.column,
+                         "%s; nothing was imported", jerr.text);
+  if (!json_is_array(doc)) {
+    json_decref(doc);
+    return mj__seterr_at(e, MJ_EDATA, path, 1, 1,
+                         "expected an array of response objects "
+                         "([{\"response_id\": ..., ...}, ...])");
+  }
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK) {
+    json_decref(doc);
+    return rc;
+  }
+  im.S = MJ_STORE_OPS(e);
+  im.store = e->store->inst;
+  size_t n = qn->n_questions ? qn->n_questions : 1;
+  im.answers = calloc(n, sizeof *im.answers);
+  im.texts = calloc(n, sizeof *im.texts);
+  im.seen = json_object();
+  mj_error err = {0};
+  if (!im.answers || !im.texts || !im.seen)
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  int tokens_ok = im.S->ops_size >= offsetof(mj_storage_ops, scan_invitations) +
+                                        sizeof im.S->scan_invitations &&
+                  im.S->scan_invitations;
+  if (rc == MJ_OK && tokens_ok) {
+    rc = im.S->scan_invitations(im.store, NULL, on_token, &im, &err);
+    if (rc == MJ_ENOMEM)
+      rc = mj__seterr(e, rc, "out of memory");
+    else if (rc != MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+    if (im.n_tokens)
+      qsort(im.tokens, im.n_tokens, sizeof *im.tokens, cmp_token);
+  }
+  int in_tx = 0;
+  if (rc == MJ_OK) {
+    rc = im.S->begin(im.store, &err);
+    if (rc != MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+    in_tx = rc == MJ_OK;
+  }
+  size_t i;
+  json_t *obj;
+  json_array_foreach(doc, i, obj)
+  {
+    if (rc != MJ_OK)
+      break;
+    stats->rows++;
+    rc = one(&im, i, obj);
+  }
+  if (rc == MJ_OK && in_tx) {
+    rc = im.S->commit(im.store, &err);
+    if (rc != MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+    else
+      in_tx = 0;
+  }
+  if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
+    rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s': %s",
+                    stats->rejects_path, strerror(errno));
+  int wrote = im.rejects != NULL;
+  im.rejects = NULL;
+  if (rc != MJ_OK) {
+    /* All or nothing, as with CSV. */
+    if (in_tx) {
+      mj_error ignored = {0};
+      im.S->rollback(im.store, &ignored);
+    }
+    stats->accepted = stats->duplicates = 0;
+    if (wrote)
+      remove(stats->rejects_path);
+    stats->rejects_path[0] = '\0';
+  } else if (!stats->rejected) {
+    remove(stats->rejects_path); /* a stale one from an earlier import */
+    stats->rejects_path[0] = '\0';
+  }
+  for (size_t t = 0; t < im.n_tokens; t++) {
+    free(im.tokens[t].token);
+    free(im.tokens[t].customer);
+  }
+  free(im.tokens);
+  if (im.texts)
+    clear_texts(&im);
+  free(im.texts);
+  free(im.answers);
+  json_decref(im.seen);
+  json_decref(doc);
+  return rc;
+}

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Interview mode driven through a real terminal (tmux send-keys and
+# capture-pane): questions in the customer's language with the scale's
+# labels, a bad answer re-asked with the reason, ask_if skipping a question,
+# an option chosen by number, Ctrl-C in the middle, a resume that picks up
+# where it stopped, a stop with "q", and the response stored at the end.
+. "$top_srcdir/tests/cli/tap.sh"
+plan 22
+scratch
+mkdir -p "$tmp/iv"
+cd "$tmp/iv"
+cat > playbook.lua <<'LUA'
+segment "a" {}
+customer "C1" { segment = "a", lang = "es" }
+customer "C2" { segment = "a", lang = "en", consent = false }
+questionnaire "q" {
+  question "sat" { type = "scale5", labels = "excellent-poor", required = true,
+    text = { es = "¿Qué tal le atendimos?", en = "How were you served?" } },
+  question "why" { type = "text", ask_if = "sat <= 2",
+    text = { es = "¿Qué falló?", en = "What went wrong?" } },
+  question "canal" { type = "choice", choices = { "tienda", "web" },
+    text = { es = "¿Por dónde nos contactó?", en = "How did you reach us?" } },
+  question "edad" { type = "number", min = 18, max = 99, integer = true,
+    text = { es = "¿Qué edad tiene?", en = "How old are you?" } },
+  question "nps" { type = "nps", required = true,
+    text = { es = "¿Nos recomendaría?", en = "Would you recommend us?" } },
+}
+LUA
+
+unset TMUX
+sock="mejora-iv-$$"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+# start NAME: the interview of C1 in a fresh window of 200x50; the shell
+# around it survives Ctrl-C (its trap) and records the exit status.
+start() {
+  tm new-session -d -s "$1" -x 200 -y 50 \
+    "trap ':' INT; '$MEJORA' interview playbook.lua q --customer C1; \
+     echo \"EXIT=\$?\"; sleep 120"
+}
+screen() { tm capture-pane -p -J -t "$1" -S -200; }
+# wait_for NAME PATTERN: until the pane shows PATTERN (10 s at most).
+wait_for() {
+  i=0
+  while [ $i -lt 100 ]; do
+    screen "$1" | grep -Eq -- "$2" && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
+send() { tm send-keys -t "$1" -l "$2"; tm send-keys -t "$1" Enter; }
+
+start one
+wait_for one '\[1/5\]'; ok $? "the first question is asked"
+s=$(screen one)
+like "$s" '¿Qué tal le atendimos\?' "in the customer's language (es)"
+like "$s" '1 = Pobre' "with the scale's labels in Spanish"
+like "$s" '5 = Excelente' "from the worst to the best"
+
+send one 9
+wait_for one 'outside 1\.\.5'; ok $? "a value off the scale is refused with the reason"
+send one 4
+wait_for one '\[3/5\]'; ok $? "ask_if: 'why' is skipped when sat > 2"
+s=$(screen one)
+unlike "$s" '¿Qué falló' "the skipped question is never shown"
+like "$s" '1\) tienda' "the options are numbered"
+send one 2
+wait_for one '\[4/5\]'; ok $? "an option chosen by its number"
+tm send-keys -t one C-c
+wait_for one 'EXIT='; ok $? "Ctrl-C stops the interview"
+s=$(screen one)
+like "$s" 'Interrupted: the answers so far are saved' "and says the answers are saved"
+like "$s" 'EXIT=1' "with status 1"
+draft=.mejora-interview-q-C1.json
+like "$(cat $draft 2>/dev/null)" '"canal": "web"' "the draft beside the playbook holds the answers"
+tm kill-session -t one
+
+start two
+wait_for two 'Resuming: 2 answer'; ok $? "the same command resumes"
+wait_for two '\[4/5\] ¿Qué edad'; ok $? "at the question it stopped at"
+send two 17
+wait_for two '17 is outside 18\.\.99'
+ok $? "a number out of range is re-asked with the reason"
+send two 30
+wait_for two '\[5/5\]'; ok $? "then the last question"
+send two q
+wait_for two 'EXIT='; like "$(screen two)" 'Stopped: the answers so far are saved' \
+  "q stops and saves"
+tm kill-session -t two
+
+start three
+wait_for three 'Resuming: 3 answer'; ok $? "resumed again with three answers"
+send three 10
+wait_for three 'EXIT='
+s=$(screen three)
+like "$s" 'Response iv-[0-9a-f]+ stored' "the response is stored at the end"
+is "$(test -e $draft && echo kept || echo removed)" removed \
+  "the draft is removed once stored"
+tm kill-session -t three
+
+run "$MEJORA" interview playbook.lua q --customer C2 </dev/null
+like "$out" 'opted out' "a customer without consent is not interviewed"
+done_testing
