@@ -1,0 +1,815 @@
+/*
+** Complaints through the ISO 10002 flow (received, acknowledged, assessed,
+** investigated, responded, closed): import, the cycle's figures (time in
+** each step, first-contact resolution, Pareto of categories and root
+** causes) and the CSV machinery the audits share.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "engine.h"
+#include "lua_host.h"
+#include "stats.h"
+
+/* ---- shared: CSV records in one transaction, bad rows to rejects --------- */
+
+void mj__svc_month(int64_t t, char *buf, size_t n)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, n, "%Y-%m", &tm);
+}
+
+int mj__svc_header(mj_engine *e, const char *path, const char *const *names,
+                   size_t n, const char *const *known, size_t n_known,
+                   size_t n_required)
+{
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < n_known && strcmp(known[k], names[i]) != 0)
+      k++;
+    if (k < n_known)
+      continue;
+    const char *best = mj__suggest(names[i], known, n_known);
+    return mj__seterr_at(e, MJ_EDATA, path, 1, (int)i + 1,
+                         "unknown column '%s'%s%s%s; the columns are: %s%s%s",
+                         names[i], best ? " (did you mean '" : "",
+                         best ? best : "", best ? "'?)" : "", known[0],
+                         n_known > 1 ? ", " : "", n_known > 1 ? known[1] : "");
+  }
+  for (size_t k = 0; k < n_required; k++) {
+    size_t i = 0;
+    while (i < n && strcmp(known[k], names[i]) != 0)
+      i++;
+    if (i == n)
+      return mj__seterr_at(e, MJ_EDATA, path, 1, 0,
+                           "the header has no '%s' column (it is required)",
+                           known[k]);
+  }
+  return MJ_OK;
+}
+
+typedef struct svc_import {
+  mj_engine *e;
+  const char *path;
+  mj_svc_header_fn check;
+  mj_svc_row_fn fn;
+  void *ud;
+  mj_import_stats *st;
+  char **names;
+  size_t n_names;
+  FILE *rejects;
+} svc_import;
+
+static void put_cell(FILE *f, const char *s, int last)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputs(last ? "\"\r\n" : "\",", f);
+}
+
+static int svc_on_header(void *ud, const char *const *names, size_t n,
+                         mj_error *err)
+{
+  svc_import *im = ud;
+  int rc = im->check(im->e, im->ud, im->path, names, n);
+  if (rc != MJ_OK) {
+    *err = im->e->err;
+    return rc;
+  }
+  im->names = calloc(n ? n : 1, sizeof *im->names);
+  if (!im->names)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  /* Counted as they are copied, so a failure frees what was taken. */
+  for (im->n_names = 0; im->n_names < n; im->n_names++)
+    if (!(im->names[im->n_names] = strdup(names[im->n_names])))
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
+static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
+                      const size_t *lens, size_t n, mj_error *err)
+{
+  (void)lens;
+  svc_import *im = ud;
+  im->st->rows++;
+  int col = -1;
+  char why[300] = "";
+  size_t use = n < im->n_names ? n : im->n_names;
+  int rc =
+      n != im->n_names
+          ? (snprintf(why, sizeof why, "the row has %zu cells, the header %zu",
+                      n, im->n_names),
+             MJ_EVALIDATE)
+          : im->fn(im->e, im->ud, (const char *const *)im->names, cells, use,
+                   &col, why, sizeof why);
+  if (rc == MJ_OK) {
+    im->st->accepted++;
+    return MJ_OK;
+  }
+  if (rc != MJ_EVALIDATE) {
+    *err = im->e->err;
+    return rc;
+  }
+  im->st->rejected++;
+  if (!im->rejects) {
+    im->rejects = fopen(im->st->rejects_path, "wb");
+    if (!im->rejects)
+      return mj__error(err, MJ_EIO,
+                       "cannot write the rejects file '%s': %s; nothing was "
+                       "stored",
+                       im->st->rejects_path, strerror(errno));
+    for (size_t i = 0; i < im->n_names; i++)
+      put_cell(im->rejects, im->names[i], 0);
+    fputs("row,column,reason\r\n", im->rejects);
+  }
+  for (size_t i = 0; i < im->n_names; i++)
+    put_cell(im->rejects, i < n ? cells[i] : "", 0);
+  char num[32], cnum[32];
+  snprintf(num, sizeof num, "%llu", (unsigned long long)row);
+  snprintf(cnum, sizeof cnum, "%d", col + 1);
+  put_cell(im->rejects, num, 0);
+  put_cell(im->rejects, col >= 0 ? cnum : "", 0);
+  put_cell(im->rejects, why, 1);
+  return MJ_OK;
+}
+
+int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
+                   mj_svc_row_fn fn, void *ud, mj_import_stats *st)
+{
+  memset(st, 0, sizeof *st);
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (!S->put_complaint || !S->put_visit)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "the store cannot keep complaints or audits (its "
+                      "plugin predates them); use the sqlite store");
+  svc_import im = {e, path, check, fn, ud, st, NULL, 0, NULL};
+  snprintf(st->rejects_path, sizeof st->rejects_path, "%s.rejects.csv", path);
+  mj_error err = {0}, ignored;
+  /* All or nothing: one transaction, so a crash or an error mid-file
+  ** leaves the store as it was. */
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  mj_sink sink = {&im, svc_on_header, svc_on_row};
+  rc = mj__collect(e, "csv", path, &sink);
+  if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
+    rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s'",
+                    st->rejects_path);
+  if (rc == MJ_OK && S->commit(e->store->inst, &err) != MJ_OK)
+    rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  if (rc != MJ_OK) {
+    S->rollback(e->store->inst, &ignored);
+    st->accepted = 0;
+    if (im.rejects)
+      remove(st->rejects_path);
+  }
+  if (rc != MJ_OK || !st->rejected)
+    st->rejects_path[0] = '\0';
+  for (size_t i = 0; i < im.n_names; i++)
+    free(im.names[i]);
+  free(im.names);
+  return rc;
+}
+
+/* One record from the API: the same row function inside a transaction. */
+int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
+                void *ud, const char *const *names, const char *const *values,
+                size_t n)
+{
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  if ((rc = check(e, ud, "(record)", names, n)) != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing: ");
+  int col = -1;
+  char why[300] = "";
+  rc = fn(e, ud, names, values, n, &col, why, sizeof why);
+  if (rc == MJ_EVALIDATE)
+    rc = col >= 0 ? mj__seterr(e, rc, "column '%s': %s", names[col], why)
+                  : mj__seterr(e, rc, "%s", why);
+  if (rc == MJ_OK && S->commit(e->store->inst, &err) != MJ_OK)
+    rc = mj__seterr_from(e, &err, MJ_ESTORE, "storing: ");
+  if (rc != MJ_OK)
+    S->rollback(e->store->inst, &ignored);
+  return rc;
+}
+
+/* ---- complaints: rows ---------------------------------------------------- */
+
+static const char *const ccols[] = {"id",
+                                    "received_at",
+                                    "channel",
+                                    "customer_id",
+                                    "category",
+                                    "text",
+                                    "acknowledged_at",
+                                    "assessed_at",
+                                    "investigated_at",
+                                    "root_cause",
+                                    "responded_at",
+                                    "closed_at",
+                                    "first_contact_resolution",
+                                    "wave"};
+enum {
+  C_ID,
+  C_RECEIVED,
+  C_CHANNEL,
+  C_CUSTOMER,
+  C_CATEGORY,
+  C_TEXT,
+  C_ACK,
+  C_ASSESSED,
+  C_INVESTIGATED,
+  C_ROOT,
+  C_RESPONDED,
+  C_CLOSED,
+  C_FCR,
+  C_WAVE,
+  C__N
+};
+
+/* The steps after "received", in order, with their column. */
+static const struct {
+  const char *name;
+  int col;
+} steps[] = {{"acknowledged", C_ACK},
+             {"assessed", C_ASSESSED},
+             {"investigated", C_INVESTIGATED},
+             {"responded", C_RESPONDED},
+             {"closed", C_CLOSED}};
+#define N_STEPS (sizeof steps / sizeof *steps)
+
+static int complaint_header(mj_engine *e, void *ud, const char *path,
+                            const char *const *names, size_t n)
+{
+  (void)ud;
+  return mj__svc_header(e, path, names, n, ccols, C__N, 2);
+}
+
+static int yesno(const char *s)
+{
+  static const char *const yes[] = {"yes", "y", "si", "sí", "1", "true"};
+  static const char *const no[] = {"no", "n", "0", "false"};
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+    if (strcasecmp(s, yes[i]) == 0)
+      return 1;
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+    if (strcasecmp(s, no[i]) == 0)
+      return 0;
+  return -1;
+}
+
+static int complaint_row(mj_engine *e, void *ud, const char *const *names,
+                         const char *const *cells, size_t n, int *col,
+                         char *why, size_t whylen)
+{
+  (void)ud;
+  const char *v[C__N] = {NULL};
+  int at[C__N];
+  for (size_t i = 0; i < n; i++)
+    for (int k = 0; k < C__N; k++)
+      if (strcmp(names[i], ccols[k]) == 0) {
+        v[k] = cells[i] && *cells[i] ? cells[i] : NULL;
+        at[k] = (int)i;
+      }
+  mj_complaint_rec c = {0};
+  c.fcr = -1;
+  c.id = v[C_ID];
+  if (!c.id) {
+    *col = at[C_ID];
+    snprintf(why, whylen, "the complaint has no id");
+    return MJ_EVALIDATE;
+  }
+  if (!v[C_RECEIVED] || !mj__parse_time(v[C_RECEIVED], &c.received_at)) {
+    *col = at[C_RECEIVED];
+    snprintf(why, whylen,
+             "received_at '%s' is not a date or time (write 2026-11-03 or "
+             "2026-11-03T09:15)",
+             v[C_RECEIVED] ? v[C_RECEIVED] : "");
+    return MJ_EVALIDATE;
+  }
+  int64_t *times[] = {&c.acknowledged_at, &c.assessed_at, &c.investigated_at,
+                      &c.responded_at, &c.closed_at};
+  int64_t prev = c.received_at;
+  const char *prev_name = "received_at";
+  for (size_t s = 0; s < N_STEPS; s++) {
+    const char *x = v[steps[s].col];
+    if (!x)
+      continue;
+    if (!mj__parse_time(x, times[s])) {
+      *col = at[steps[s].col];
+      snprintf(why, whylen, "%s '%s' is not a date or time",
+               ccols[steps[s].col], x);
+      return MJ_EVALIDATE;
+    }
+    /* ISO 10002 steps happen in order: a step before the one it follows
+    ** is a typo in the data, not a fast response. */
+    if (*times[s] < prev) {
+      *col = at[steps[s].col];
+      snprintf(why, whylen, "%s '%s' is before %s", ccols[steps[s].col], x,
+               prev_name);
+      return MJ_EVALIDATE;
+    }
+    prev = *times[s];
+    prev_name = ccols[steps[s].col];
+  }
+  if (v[C_FCR] && (c.fcr = yesno(v[C_FCR])) < 0) {
+    *col = at[C_FCR];
+    snprintf(why, whylen, "first_contact_resolution '%s' is not yes or no",
+             v[C_FCR]);
+    return MJ_EVALIDATE;
+  }
+  const mj_model *m = e->model;
+  if (v[C_CATEGORY] && m && m->n_complaint_categories) {
+    size_t k = 0;
+    while (k < m->n_complaint_categories &&
+           strcmp(m->complaint_categories[k].id, v[C_CATEGORY]) != 0)
+      k++;
+    if (k == m->n_complaint_categories) {
+      const char *ids[64];
+      size_t ni = 0;
+      for (size_t i = 0; i < m->n_complaint_categories && ni < 64; i++)
+        ids[ni++] = m->complaint_categories[i].id;
+      const char *best = mj__suggest(v[C_CATEGORY], ids, ni);
+      *col = at[C_CATEGORY];
+      snprintf(why, whylen,
+               "category '%s' is not declared%s%s%s (declare it: "
+               "complaint_category \"%s\" { ... })",
+               v[C_CATEGORY], best ? " (did you mean '" : "", best ? best : "",
+               best ? "'?)" : "", v[C_CATEGORY]);
+      return MJ_EVALIDATE;
+    }
+  }
+  char month[16];
+  mj__svc_month(c.received_at, month, sizeof month);
+  c.wave = v[C_WAVE] ? v[C_WAVE] : month;
+  c.channel = v[C_CHANNEL];
+  c.customer = v[C_CUSTOMER];
+  c.category = v[C_CATEGORY];
+  c.text = v[C_TEXT];
+  c.root_cause = v[C_ROOT];
+  c.source = "csv";
+  mj_error err = {0};
+  if (MJ_STORE_OPS(e)->put_complaint(e->store->inst, &c, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing a complaint: ");
+  return MJ_OK;
+}
+
+int mj_complaints_import(mj_engine *e, const char *path, mj_import_stats *stats)
+{
+  if (!e || !path || !stats)
+    return e ? mj__seterr(e, MJ_EINVAL, "no file or stats given") : MJ_EINVAL;
+  mj__clearerr(e);
+  return mj__svc_import(e, path, complaint_header, complaint_row, NULL, stats);
+}
+
+int mj_complaint_add(mj_engine *e, const char *const *columns,
+                     const char *const *values, size_t n)
+{
+  if (!e || (n && (!columns || !values)))
+    return e ? mj__seterr(e, MJ_EINVAL, "no columns or values given")
+             : MJ_EINVAL;
+  mj__clearerr(e);
+  return mj__svc_add(e, complaint_header, complaint_row, NULL, columns, values,
+                     n);
+}
+
+/* ---- complaints: the figures of a wave ----------------------------------- */
+
+typedef struct crec {
+  char *category, *root_cause;
+  int64_t t[1 + N_STEPS]; /* received, then each step (0: not reached) */
+  int fcr;
+} crec;
+
+typedef struct clist {
+  crec *v;
+  size_t n, cap;
+} clist;
+
+static char *dup_or_null(const char *s)
+{
+  return s ? strdup(s) : NULL;
+}
+
+static int on_complaint(void *ud, const mj_complaint_rec *c)
+{
+  clist *l = ud;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    crec *v = realloc(l->v, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    l->v = v;
+    l->cap = cap;
+  }
+  crec *r = &l->v[l->n];
+  memset(r, 0, sizeof *r);
+  r->category = dup_or_null(c->category);
+  r->root_cause = dup_or_null(c->root_cause);
+  l->n++;
+  if ((c->category && !r->category) || (c->root_cause && !r->root_cause))
+    return MJ_ENOMEM;
+  int64_t t[] = {c->received_at,     c->acknowledged_at, c->assessed_at,
+                 c->investigated_at, c->responded_at,    c->closed_at};
+  memcpy(r->t, t, sizeof t);
+  r->fcr = c->fcr;
+  return MJ_OK;
+}
+
+static void clist_free(clist *l)
+{
+  for (size_t i = 0; i < l->n; i++) {
+    free(l->v[i].category);
+    free(l->v[i].root_cause);
+  }
+  free(l->v);
+}
+
+static int add_fig(mj_figset *fs, int64_t cycle, const char *metric,
+                   const char *group, const char *key, uint64_t n, double value,
+                   double lo, double hi, double sd, const char *label)
+{
+  mj_result_rec r = {.cycle = cycle,
+                     .scorer = "complaints",
+                     .metric = metric,
+                     .questionnaire = group,
+                     .question = key,
+                     .segment = "all",
+                     .n = n,
+                     .value = value,
+                     .ci_low = lo,
+                     .ci_high = hi,
+                     .label = label,
+                     .sd = sd,
+                     .delta = NAN,
+                     .p_change = NAN};
+  return mj__figset_add(fs, &r);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+typedef struct tally {
+  const char *key;
+  uint64_t n;
+  size_t order; /* first seen (declared categories come first) */
+} tally;
+
+static int cmp_tally(const void *a, const void *b)
+{
+  const tally *x = a, *y = b;
+  if (x->n != y->n)
+    return x->n < y->n ? 1 : -1;
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+static int tally_add(tally **v, size_t *n, const char *key, int count)
+{
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*v)[i].key, key) == 0) {
+      (*v)[i].n += (uint64_t)count;
+      return MJ_OK;
+    }
+  tally *nv = realloc(*v, (*n + 1) * sizeof *nv);
+  if (!nv)
+    return MJ_ENOMEM;
+  *v = nv;
+  nv[*n] = (tally){key, (uint64_t)count, *n};
+  (*n)++;
+  return MJ_OK;
+}
+
+/*
+** Pareto of one attribute: count and share per key, largest first; the
+** "vital few" (label "vital") are the keys that bring the cumulative
+** share up to 80%, the one crossing it included (Juran's rule).
+*/
+static int pareto(mj_figset *fs, int64_t cycle, const char *group, tally *v,
+                  size_t n)
+{
+  if (n) /* qsort must not get NULL, even for nothing */
+    qsort(v, n, sizeof *v, cmp_tally);
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += v[i].n;
+  double cum = 0;
+  for (size_t i = 0; i < n; i++) {
+    double share = total ? 100.0 * (double)v[i].n / (double)total : NAN;
+    const char *label = total && v[i].n && cum < 80.0 ? "vital" : NULL;
+    if (total)
+      cum += share;
+    int rc = add_fig(fs, cycle, "count", group, v[i].key, total, (double)v[i].n,
+                     NAN, NAN, 0, NULL);
+    if (rc == MJ_OK)
+      rc = add_fig(fs, cycle, "share", group, v[i].key, total, share, NAN, NAN,
+                   0, label);
+    if (rc == MJ_OK)
+      rc = add_fig(fs, cycle, "cumulative", group, v[i].key, total,
+                   total ? cum : NAN, NAN, NAN, 0, label);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
+/* Hours in each step: from the latest earlier step reached to this one. */
+static int step_figures(mj_figset *fs, int64_t cycle, const clist *l)
+{
+  double *h = malloc((l->n ? l->n : 1) * sizeof *h);
+  if (!h)
+    return MJ_ENOMEM;
+  int rc = MJ_OK;
+  for (size_t s = 0; rc == MJ_OK && s <= N_STEPS; s++) {
+    /* s == N_STEPS: the whole flow, received to closed. */
+    size_t k = 0;
+    mj_stats_acc acc = MJ_STATS_ACC_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+      const int64_t *t = l->v[i].t;
+      size_t to = s < N_STEPS ? s + 1 : N_STEPS;
+      if (!t[to])
+        continue;
+      int64_t from = t[0];
+      for (size_t j = 1; s < N_STEPS && j < to; j++)
+        if (t[j])
+          from = t[j];
+      h[k] = (double)(t[to] - from) / 3600.0;
+      mj_stats_acc_add(&acc, h[k++]);
+    }
+    const char *name = s < N_STEPS ? steps[s].name : "total";
+    double median = NAN;
+    if (k) {
+      qsort(h, k, sizeof *h, cmp_double);
+      median = k % 2 ? h[k / 2] : (h[k / 2 - 1] + h[k / 2]) / 2;
+    }
+    mj_stats_ci ci = mj_stats_mean_ci(&acc, 0.975);
+    double sd = mj_stats_acc_sd(&acc);
+    rc = add_fig(fs, cycle, "hours_mean", "step", name, k,
+                 mj_stats_acc_mean(&acc), ci.low, ci.high, isnan(sd) ? 0 : sd,
+                 NULL);
+    if (rc == MJ_OK)
+      rc = add_fig(fs, cycle, "hours_median", "step", name, k, median, NAN, NAN,
+                   0, NULL);
+  }
+  free(h);
+  return rc;
+}
+
+int mj__complaint_figures(mj_engine *e, int64_t cycle, const char *wave,
+                          mj_figset *figs)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (!S->scan_complaints)
+    return MJ_OK;
+  clist l = {0};
+  mj_error err = {0};
+  int rc = S->scan_complaints(e->store->inst, wave, on_complaint, &l, &err);
+  if (rc != MJ_OK) {
+    clist_free(&l);
+    return rc == MJ_ENOMEM
+               ? mj__seterr(e, rc, "out of memory")
+               : mj__seterr_from(e, &err, MJ_ESTORE, "reading complaints: ");
+  }
+  const mj_model *m = e->model;
+  /* Nothing declared and nothing received: no section at all. */
+  if (l.n == 0 && (!m || m->n_complaint_categories == 0)) {
+    clist_free(&l);
+    return MJ_OK;
+  }
+  uint64_t open = 0, fcr_known = 0, fcr_yes = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    open += l.v[i].t[N_STEPS] == 0;
+    fcr_known += l.v[i].fcr >= 0;
+    fcr_yes += l.v[i].fcr == 1;
+  }
+  rc = add_fig(figs, cycle, "count", NULL, NULL, l.n, (double)l.n, NAN, NAN, 0,
+               NULL);
+  if (rc == MJ_OK)
+    rc = add_fig(figs, cycle, "open", NULL, NULL, l.n, (double)open, NAN, NAN,
+                 0, NULL);
+  if (rc == MJ_OK) {
+    mj_stats_ci ci =
+        mj_stats_wilson((double)fcr_yes, (double)fcr_known, MJ_STATS_Z95);
+    rc = add_fig(figs, cycle, "fcr", NULL, NULL, fcr_known,
+                 fcr_known ? 100.0 * (double)fcr_yes / (double)fcr_known : NAN,
+                 100.0 * ci.low, 100.0 * ci.high, 0, NULL);
+  }
+  tally *cats = NULL, *causes = NULL;
+  size_t ncat = 0, ncause = 0;
+  for (size_t i = 0; rc == MJ_OK && m && i < m->n_complaint_categories; i++)
+    rc = tally_add(&cats, &ncat, m->complaint_categories[i].id, 0);
+  for (size_t i = 0; rc == MJ_OK && i < l.n; i++) {
+    rc = tally_add(&cats, &ncat, l.v[i].category ? l.v[i].category : "(none)",
+                   1);
+    if (rc == MJ_OK && l.v[i].root_cause)
+      rc = tally_add(&causes, &ncause, l.v[i].root_cause, 1);
+  }
+  if (rc == MJ_OK)
+    rc = pareto(figs, cycle, "category", cats, ncat);
+  if (rc == MJ_OK)
+    rc = pareto(figs, cycle, "root_cause", causes, ncause);
+  if (rc == MJ_OK)
+    rc = step_figures(figs, cycle, &l);
+  free(cats);
+  free(causes);
+  clist_free(&l);
+  return rc == MJ_OK ? MJ_OK : mj__seterr(e, rc, "out of memory");
+}
+
+/* ---- the report's complaints section ------------------------------------- */
+
+static const mj_result_rec *cfind(const mj_figset *fs, const char *metric,
+                                  const char *group, const char *key)
+{
+  for (size_t i = 0; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (r->scorer && strcmp(r->scorer, "complaints") == 0 &&
+        strcmp(r->metric, metric) == 0 &&
+        (group ? r->questionnaire && strcmp(r->questionnaire, group) == 0
+               : !r->questionnaire) &&
+        (key ? r->question && strcmp(r->question, key) == 0 : !r->question))
+      return r;
+  }
+  return NULL;
+}
+
+static void print_pareto(FILE *f, const mj_figset *fs, const char *group,
+                         const char *title, int md)
+{
+  int any = 0;
+  for (size_t i = 0; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (!r->scorer || strcmp(r->scorer, "complaints") != 0 ||
+        strcmp(r->metric, "count") != 0 || !r->questionnaire ||
+        strcmp(r->questionnaire, group) != 0)
+      continue;
+    if (!any)
+      fprintf(f,
+              md ? "\n| %s | count | share | cumulative | |\n"
+                   "|---|---:|---:|---:|---|\n"
+                 : "\n  %-24s %6s %7s %10s\n",
+              title, "count", "share", "cumulative");
+    any = 1;
+    const mj_result_rec *sh = cfind(fs, "share", group, r->question);
+    const mj_result_rec *cu = cfind(fs, "cumulative", group, r->question);
+    double s = sh ? sh->value : NAN, c = cu ? cu->value : NAN;
+    const char *vital = sh && sh->label ? "vital few" : "";
+    if (md)
+      fprintf(f, "| %s | %.0f | %.1f%% | %.1f%% | %s |\n", r->question,
+              r->value, s, c, vital);
+    else
+      fprintf(f, "  %-24s %6.0f %6.1f%% %9.1f%%  %s\n", r->question, r->value,
+              s, c, vital);
+  }
+}
+
+static void complaints_section(FILE *f, const mj_figset *fs, int md)
+{
+  const mj_result_rec *count = cfind(fs, "count", NULL, NULL);
+  if (!count)
+    return;
+  const mj_result_rec *open = cfind(fs, "open", NULL, NULL);
+  const mj_result_rec *fcr = cfind(fs, "fcr", NULL, NULL);
+  fprintf(f, md ? "\n## Complaints\n\n" : "\nComplaints\n");
+  fprintf(f, "  %.0f received, %.0f still open; first-contact resolution ",
+          count->value, open ? open->value : 0);
+  if (fcr && !isnan(fcr->value))
+    fprintf(f, "%.1f%% [%.1f, %.1f] of %llu\n", fcr->value, fcr->ci_low,
+            fcr->ci_high, (unsigned long long)fcr->n);
+  else
+    fprintf(f, "- (not recorded)\n");
+  fprintf(f,
+          md ? "\n| step | n | median hours | mean hours |\n"
+               "|---|---:|---:|---:|\n"
+             : "\n  %-24s %6s %12s %12s\n",
+          "step", "n", "median hours", "mean hours");
+  for (size_t s = 0; s <= N_STEPS; s++) {
+    const char *name = s < N_STEPS ? steps[s].name : "total";
+    const mj_result_rec *med = cfind(fs, "hours_median", "step", name);
+    const mj_result_rec *mean = cfind(fs, "hours_mean", "step", name);
+    if (!med || !mean)
+      continue;
+    fprintf(f,
+            md ? "| %s | %llu | %.1f | %.1f |\n"
+               : "  %-24s %6llu %12.1f %12.1f\n",
+            name, (unsigned long long)med->n, med->value, mean->value);
+  }
+  print_pareto(f, fs, "category", "category (Pareto)", md);
+  print_pareto(f, fs, "root_cause", "root cause (Pareto)", md);
+}
+
+/* ---- the report sections and the summaries ------------------------------- */
+
+int mj__service_scorer(const char *scorer)
+{
+  return scorer &&
+         (strcmp(scorer, "complaints") == 0 || strcmp(scorer, "audit") == 0 ||
+          strcmp(scorer, "standard") == 0 || strcmp(scorer, "gaps") == 0);
+}
+
+void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
+                        int md)
+{
+  mj__standard_section(f, figs, m, md);
+  complaints_section(f, figs, md);
+  mj__audit_section(f, figs, m, md);
+}
+
+static json_t *fig_json(const mj_result_rec *r)
+{
+  json_t *o = json_object();
+  if (!o)
+    return NULL;
+  json_object_set_new(o, "scorer", mj__json_str(r->scorer));
+  json_object_set_new(o, "metric", mj__json_str(r->metric));
+  json_object_set_new(o, "group", mj__json_str(r->questionnaire));
+  json_object_set_new(o, "key", mj__json_str(r->question));
+  json_object_set_new(o, "segment", mj__json_str(r->segment));
+  json_object_set_new(o, "n", json_integer((json_int_t)r->n));
+  json_object_set_new(o, "value", mj__json_num(r->value));
+  json_object_set_new(o, "ci_low", mj__json_num(r->ci_low));
+  json_object_set_new(o, "ci_high", mj__json_num(r->ci_high));
+  json_object_set_new(o, "label", mj__json_str(r->label));
+  return o;
+}
+
+/* A summary of a wave outside any cycle: the same figures, cycle 0. */
+int mj__svc_summary(mj_engine *e, int audits, const char *wave,
+                    const char *format, char **out, size_t *len)
+{
+  if (!e || !out)
+    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
+  *out = NULL;
+  mj__clearerr(e);
+  if (!format)
+    format = "text";
+  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
+                      format);
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  int rc = mj__store_ensure(e);
+  mj_figset fs = {0};
+  if (rc == MJ_OK)
+    rc = audits ? mj__audit_figures(e, 0, wave, &fs)
+                : mj__complaint_figures(e, 0, wave, &fs);
+  if (rc != MJ_OK) {
+    mj__figset_free(&fs);
+    return rc;
+  }
+  if (strcmp(format, "json") == 0) {
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < fs.n; i++)
+      json_array_append_new(arr, fig_json(&fs.items[i]));
+    *out = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(arr);
+  } else {
+    size_t n = 0;
+    FILE *f = open_memstream(out, &n);
+    if (f) {
+      fprintf(f, "%s of %s\n", audits ? "Audit scorecards" : "Complaints",
+              wave ? wave : "every wave");
+      if (fs.n == 0)
+        fprintf(f, "\n  Nothing recorded.\n");
+      else if (audits)
+        mj__audit_section(f, &fs, e->model, 0);
+      else
+        complaints_section(f, &fs, 0);
+      fclose(f);
+    }
+  }
+  mj__figset_free(&fs);
+  if (!*out)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  if (len)
+    *len = strlen(*out);
+  return MJ_OK;
+}
+
+int mj_complaints_summary(mj_engine *e, const char *wave, const char *format,
+                          char **out, size_t *len)
+{
+  return mj__svc_summary(e, 0, wave, format, out, len);
+}

@@ -1,0 +1,279 @@
+/*
+** The service standard: declared indicators with targets, judged met or
+** not met every cycle from the cycle's figures (surveys, complaints,
+** audits); and the step that adds the service figures to a cycle.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* "audit.compliance:phone/answer_time@site:north" -> the figure, or NULL.
+** The subject is a requirement id, QUESTIONNAIRE/QUESTION or a question;
+** the segment defaults to "all". */
+static const mj_result_rec *indicator_find(const mj_figset *fs,
+                                           const mj_model *m, const char *spec)
+{
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", spec);
+  char *dot = strchr(buf, '.');
+  if (!dot)
+    return NULL;
+  *dot = '\0';
+  char *metric = dot + 1, *subject = NULL, *segment = "all";
+  char *at = strchr(metric, '@');
+  if (at) {
+    *at = '\0';
+    segment = at + 1;
+  }
+  char *colon = strchr(metric, ':');
+  if (colon) {
+    *colon = '\0';
+    subject = colon + 1;
+  }
+  const char *req = NULL, *qn = NULL, *q = NULL;
+  if (subject && m && mj__model_requirement(m, subject)) {
+    req = subject;
+  } else if (subject) {
+    char *slash = strchr(subject, '/');
+    if (slash) {
+      *slash = '\0';
+      qn = subject;
+      q = slash + 1;
+    } else {
+      q = subject;
+    }
+  }
+  return mj__figset_find(fs, buf, metric, qn, q, req, segment);
+}
+
+static int compare(mj_cmp cmp, double x, double t)
+{
+  switch (cmp) {
+  case MJ_CMP_LE:
+    return x <= t;
+  case MJ_CMP_LT:
+    return x < t;
+  case MJ_CMP_GT:
+    return x > t;
+  case MJ_CMP_EQ:
+    return x == t;
+  default:
+    return x >= t;
+  }
+}
+
+int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
+{
+  const mj_model *m = e->model;
+  for (size_t i = 0; m && i < m->n_standards; i++) {
+    const mj_standard *s = &m->standards[i];
+    const mj_result_rec *r = indicator_find(figs, m, s->indicator);
+    double v = r ? r->value : NAN;
+    uint64_t n = r ? r->n : 0;
+    int known = !isnan(v);
+    int met = known && compare(s->cmp, v, s->target_value);
+    mj_result_rec out = {.cycle = cycle,
+                         .scorer = "standard",
+                         .metric = "met",
+                         .question = s->id,
+                         .segment = "all",
+                         .n = n,
+                         .value = known ? met : NAN,
+                         .ci_low = NAN,
+                         .ci_high = NAN,
+                         .subject = s->indicator,
+                         .label = !known ? "no data"
+                                  : met  ? "met"
+                                         : "not met",
+                         .delta = NAN,
+                         .p_change = NAN};
+    int rc = mj__figset_add(figs, &out);
+    if (rc == MJ_OK) {
+      out.metric = "indicator";
+      out.value = v;
+      out.label = s->target;
+      rc = mj__figset_add(figs, &out);
+    }
+    if (rc != MJ_OK)
+      return mj__seterr(e, rc, "out of memory");
+  }
+  return MJ_OK;
+}
+
+/*
+** The 5-gap model (Parasuraman, Zeithaml and Berry), from what the
+** playbook supplies:
+**   gap 1: what staff believe customers think of a requirement (a staff
+**          questionnaire's questions tagged perceives = "R1", on the same
+**          scale) minus what customers say (csat mean of R1): > 0 means
+**          management overrates the service;
+**   gap 3: each standard's indicator minus its target (delivery against
+**          the specification), signed so that < 0 is short of it;
+**   gap 5: SERVQUAL's overall P - E gap (scorer servqual, metric gap),
+**          copied when that scorer ran.
+** Gaps 2 and 4 need data the playbook does not declare yet.
+*/
+static int gap_fig(mj_figset *figs, int64_t cycle, const char *metric,
+                   const char *requirement, const char *question, uint64_t n,
+                   double v)
+{
+  mj_result_rec r = {.cycle = cycle,
+                     .scorer = "gaps",
+                     .metric = metric,
+                     .question = question,
+                     .requirement = requirement,
+                     .segment = "all",
+                     .n = n,
+                     .value = v,
+                     .ci_low = NAN,
+                     .ci_high = NAN,
+                     .delta = NAN,
+                     .p_change = NAN};
+  return mj__figset_add(figs, &r);
+}
+
+static const char *tag_of(const mj_question *q, const char *key)
+{
+  for (size_t i = 0; i < q->n_tags; i++)
+    if (strcmp(q->tags[i].key, key) == 0)
+      return q->tags[i].value;
+  return NULL;
+}
+
+int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
+{
+  const mj_model *m = e->model;
+  int rc = MJ_OK;
+  for (size_t i = 0; rc == MJ_OK && m && i < m->n_questionnaires; i++) {
+    const mj_questionnaire *qn = &m->questionnaires[i];
+    for (size_t k = 0; rc == MJ_OK && k < qn->n_questions; k++) {
+      const char *req = tag_of(&qn->questions[k], "perceives");
+      if (!req)
+        continue;
+      const mj_result_rec *staff = mj__figset_find(
+          figs, "csat", "mean", qn->id, qn->questions[k].id, NULL, "all");
+      const mj_result_rec *cust =
+          mj__figset_find(figs, "csat", "mean", NULL, NULL, req, "all");
+      if (staff && cust)
+        rc = gap_fig(figs, cycle, "gap1", req, qn->questions[k].id, cust->n,
+                     staff->value - cust->value);
+    }
+  }
+  for (size_t i = 0; rc == MJ_OK && m && i < m->n_standards; i++) {
+    const mj_standard *s = &m->standards[i];
+    const mj_result_rec *r = indicator_find(figs, m, s->indicator);
+    if (!r || isnan(r->value))
+      continue;
+    double d = r->value - s->target_value;
+    if (s->cmp == MJ_CMP_LE || s->cmp == MJ_CMP_LT)
+      d = -d; /* below a ceiling is ahead of it */
+    rc = gap_fig(figs, cycle, "gap3", NULL, s->id, r->n, d);
+  }
+  const mj_result_rec *g5 = NULL;
+  for (size_t i = 0; i < figs->n && !g5; i++) {
+    const mj_result_rec *r = &figs->items[i];
+    if (r->scorer && strcmp(r->scorer, "servqual") == 0 &&
+        strcmp(r->metric, "gap") == 0 && !r->subject && r->segment &&
+        strcmp(r->segment, "all") == 0)
+      g5 = r;
+  }
+  if (rc == MJ_OK && g5)
+    rc = gap_fig(figs, cycle, "gap5", NULL, NULL, g5->n, g5->value);
+  return rc == MJ_OK ? MJ_OK : mj__seterr(e, rc, "out of memory");
+}
+
+static void gaps_section(FILE *f, const mj_figset *fs, int md)
+{
+  int any = 0;
+  for (size_t i = 0; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    if (!r->scorer || strcmp(r->scorer, "gaps") != 0)
+      continue;
+    if (!any)
+      fprintf(f, md ? "\n## Service gaps\n\n| gap | about | value |\n"
+                      "|---|---|---:|\n"
+                    : "\nService gaps\n");
+    any = 1;
+    const char *what = strcmp(r->metric, "gap1") == 0
+                           ? "staff belief - customers"
+                       : strcmp(r->metric, "gap3") == 0
+                           ? "delivery - standard"
+                           : "perception - expectation (SERVQUAL)";
+    char about[160];
+    snprintf(about, sizeof about, "%s%s%s",
+             r->requirement ? r->requirement : "",
+             r->requirement && r->question ? " via " : "",
+             r->question      ? r->question
+             : r->requirement ? ""
+                              : "overall");
+    if (md)
+      fprintf(f, "| %s %s | %s | %+.2f |\n", r->metric, what, about, r->value);
+    else
+      fprintf(f, "  %-5s %-38s %-20s %+.2f\n", r->metric, what, about,
+              r->value);
+  }
+}
+
+int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,
+                        mj_figset *figs)
+{
+  size_t first = figs->n;
+  int rc = mj__complaint_figures(e, cycle, wave, figs);
+  if (rc == MJ_OK)
+    rc = mj__audit_figures(e, cycle, wave, figs);
+  if (rc == MJ_OK)
+    rc = mj__standard_figures(e, cycle, figs);
+  if (rc == MJ_OK)
+    rc = mj__gap_figures(e, cycle, figs);
+  if (rc != MJ_OK || figs->n == first)
+    return rc;
+  /* One transaction: a cycle killed here has all of these or none. */
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+  for (size_t i = first; i < figs->n; i++)
+    if (S->put_result(e->store->inst, &figs->items[i], &err) != MJ_OK) {
+      S->rollback(e->store->inst, &ignored);
+      return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+    }
+  if (S->commit(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+  return MJ_OK;
+}
+
+void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                          int md)
+{
+  int any = 0;
+  for (size_t i = 0; m && i < m->n_standards; i++) {
+    const mj_standard *s = &m->standards[i];
+    const mj_result_rec *met =
+        mj__figset_find(fs, "standard", "met", NULL, s->id, NULL, "all");
+    const mj_result_rec *ind =
+        mj__figset_find(fs, "standard", "indicator", NULL, s->id, NULL, "all");
+    if (!met)
+      continue;
+    if (!any)
+      fprintf(f, md ? "\n## Service standard\n\n| standard | indicator | "
+                      "value | target | n | |\n|---|---|---:|---|---:|---|\n"
+                    : "\nService standard\n");
+    any = 1;
+    char value[32] = "-";
+    if (ind && !isnan(ind->value))
+      snprintf(value, sizeof value, "%.1f", ind->value);
+    const char *text = mj__i18n_get(&s->text, NULL);
+    if (md)
+      fprintf(f, "| %s%s%s | %s | %s | %s | %llu | %s |\n", s->id,
+              text ? ": " : "", text ? text : "", s->indicator, value,
+              s->target, (unsigned long long)met->n,
+              met->label ? met->label : "");
+    else
+      fprintf(f, "  %-8s %-8s %s = %s (target %s, n %llu)%s%s\n", s->id,
+              met->label ? met->label : "", s->indicator, value, s->target,
+              (unsigned long long)met->n, text ? "  " : "", text ? text : "");
+  }
+  gaps_section(f, fs, md);
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The call-centre example over its two cycles: complaints and mystery-shopper
+# calls imported, the service standard judged, two plans opened in November;
+# in December one is verified effective (closed, with its p-value) and the
+# other escalated. Figures checked against hand and scipy computations.
+. "$top_srcdir/tests/cli/tap.sh"
+plan 27
+scratch
+cp -R "$top_srcdir/examples/call-center/playbook.lua" \
+      "$top_srcdir/examples/call-center/data" "$tmp/"
+chmod -R u+w "$tmp"
+cd "$tmp"
+
+run "$MEJORA" complaints playbook.lua import data/complaints-2026-11.csv
+is "$rc" 0 "November complaints import"
+like "$out" "42 row\(s\): 42 stored, 0 rejected" "all 42 stored"
+run "$MEJORA" complaints playbook.lua import data/complaints-2026-12.csv
+run "$MEJORA" audits playbook.lua import data/calls-2026-11.csv
+like "$out" "40 row\(s\): 40 stored, 0 rejected" "November calls stored"
+run "$MEJORA" audits playbook.lua import data/calls-2026-12.csv
+is "$rc" 0 "December calls stored"
+
+# The same Pareto by hand: counts of each category in the CSV.
+want=$(cut -d, -f5 data/complaints-2026-11.csv | sed 1d | sort | uniq -c |
+       sort -k1,1nr | head -1 | awk '{print $2 " " $1}')
+run "$MEJORA" complaints playbook.lua report --wave 2026-11
+first=$(printf '%s\n' "$out" | sed -n '/category (Pareto)/{n;p;}' | awk '{print $1 " " $2}')
+is "$first" "$want" "Pareto: the largest category first, with its count"
+like "$out" "42 received, 3 still open" "received and still-open counts"
+
+run "$MEJORA" -q run playbook.lua --cycle 2026-11
+is "$rc" 0 "November's cycle runs"
+like "$out" "S1 +not met +audit.compliance:answer_time = 50.0 \(target >= 90, n 40\)" \
+  "S1 not met: half the calls answered within 20 s"
+like "$out" "S2 +met " "S2 met: complaints answered within 48 h"
+like "$out" "answer_time +objective +<= 20 +40 50.0% " "scorecard: answer_time compliance"
+like "$out" "gave_company_name +check +yes +40 " "the phone-protocol checklist is in the scorecard"
+like "$out" "^  site:norte +20 " "a scorecard per site"
+like "$out" "^  agent:ana +10 " "a scorecard per agent"
+# Gap 1: staff belief about R1 minus the customers' mean, from the CSVs.
+gap1=$("$PYTHON" -c '
+import csv, statistics as st
+s = [int(r["cree_informacion"]) for r in csv.DictReader(open("data/staff-2026-11.csv"))]
+c = [int(r["informacion"]) for r in csv.DictReader(open("data/survey-2026-11.csv"))]
+print("%+.2f" % (st.mean(s) - st.mean(c)))')
+like "$out" "^  gap1 +staff belief - customers +R1 via cree_informacion +\\$gap1" \
+  "gap 1 ($gap1): staff overrate the accuracy of information"
+like "$out" "^  gap3 +delivery - standard +S1 +-40.00" "gap 3 of S1: 50% against 90%"
+run "$MEJORA" plans playbook.lua list
+like "$out" "^P1-espera +open " "P1 opened by the standard S1 not met"
+like "$out" "^P2-informacion +open " "P2 opened by the wrong-info complaints"
+
+"$MEJORA" plans playbook.lua update P1-espera --action 1 --status done > /dev/null
+"$MEJORA" plans playbook.lua update P1-espera --action 2 --status done > /dev/null
+"$MEJORA" plans playbook.lua update P2-informacion --action 1 --status done > /dev/null
+run "$MEJORA" -q run playbook.lua --cycle 2026-12
+is "$rc" 0 "December's cycle runs"
+like "$out" "S1 +met +audit.compliance:answer_time = 95.0" "S1 met in December"
+run "$MEJORA" plans playbook.lua list
+like "$out" "^P1-espera +closed +jefe.turno@callcenter.example " "P1 verified effective: closed"
+like "$out" "^P2-informacion +escalated +direccion@callcenter.example " \
+  "P2 not effective: escalated to its new owner"
+
+run "$MEJORA" plans playbook.lua show P1-espera
+p=$(printf '%s\n' "$out" | sed -n 's/.*verified .*"p_value":\([^,]*\),.*/\1/p')
+like "$out" '"effective":true' "P1's verification says effective"
+# Reference: scipy's two-proportion z-test (pooled), 20/40 vs 38/40.
+ref=$("$PYTHON" -c '
+from math import sqrt
+from scipy.stats import norm
+x1, x2, n = 20, 38, 40
+pp = (x1 + x2) / (2 * n)
+z = (x2 / n - x1 / n) / sqrt(pp * (1 - pp) * 2 / n)
+print(2 * norm.sf(abs(z)))')
+# plans.c keeps six significant digits: agree to that precision.
+close=$("$PYTHON" -c "print(abs($p - $ref) < 1e-5 * $ref)")
+is "$close" "True" "P1's p-value ($p) is scipy's ($ref)"
+run "$MEJORA" plans playbook.lua show P2-informacion
+like "$out" 'escalated .*"test":"welch-t","p_value":1,' "P2's verification: Welch, p = 1"
+
+# Running December again adds nothing: plans are not reopened.
+run "$MEJORA" -q run playbook.lua --cycle 2026-12
+run "$MEJORA" plans playbook.lua list
+like "$out" "^P1-espera +closed " "P1 stays closed"
+run "$MEJORA" complaints playbook.lua import data/complaints-2026-11.csv
+like "$out" "42 stored" "re-importing complaints updates them in place"
+run "$MEJORA" complaints playbook.lua report --wave 2026-11
+like "$out" "42 received" "and does not duplicate them"
+done_testing
