@@ -151,17 +151,6 @@ static int parse_decimal(const char *s, size_t n, double *v)
   return 1;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant). */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = (unsigned)(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (long)doe - 719468;
-}
-
 /*
 ** An ISO 8601 calendar date YYYY-MM-DD in s[0..n): 1 with *days set, 0
 ** when not of that shape, -1 when the shape is right but the day does not
@@ -185,7 +174,7 @@ static int parse_date(const char *s, size_t n, double *days)
   int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (d > mdays[m - 1] + (m == 2 && leap))
     return -1;
-  *days = (double)days_from_civil(y, m, d);
+  *days = (double)mj__days_from_civil(y, m, d);
   return 1;
 }
 

@@ -7,17 +7,27 @@
 */
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 
-/* The valid answers of one question (or requirement) in one segment. */
+/*
+** The valid answers of one question (or requirement) in one segment.
+** Scale, NPS and yes/no answers are small integers: while every value is
+** one of lo..lo+span-1 they are only counted (a million answers in 88
+** bytes, not 8 MB) and expanded into values when scored; the first other
+** value turns the counts into values for good.
+*/
 typedef struct bucket {
   const char *segment;   /* "all" or a segment id (arena) */
-  double *v;
-  size_t n, cap;
+  double *v;             /* the values, when not counted */
+  size_t n, cap;         /* n counts the values either way */
+  uint64_t *count;       /* span counts, or NULL */
+  int lo, span;
   uint64_t excluded;
 } bucket;
 
@@ -28,7 +38,20 @@ typedef struct subj {
   const mj_requirement *req;  /* set for requirement pools */
   bucket *b;
   size_t nb;
+  /* The cycle's segment slot -> 1 + index into b (0: no bucket yet), so a
+  ** response finds its buckets without comparing names. */
+  size_t *local;
+  size_t n_local;
 } subj;
+
+/* The distinct segments met while scanning, numbered from 0 ("all"). */
+typedef struct segtab {
+  const char **name; /* arena */
+  uint64_t *hash;
+  size_t n, cap;
+  size_t *slot; /* open addressing: 1 + index into name, 0 empty */
+  size_t mask;
+} segtab;
 
 typedef struct cycle_run {
   mj_engine *e;
@@ -38,6 +61,9 @@ typedef struct cycle_run {
   mj_figset figs;
   subj *subjects;     /* questions first, then requirements */
   size_t n_subjects;
+  segtab segs;
+  double *scratch;    /* counted values expanded for a scorer, reused */
+  size_t scratch_cap;
   mj_event *events;
   size_t n_events;
 } cycle_run;
@@ -96,22 +122,128 @@ static int measure(cycle_run *c)
 
 /* ---- analyse ------------------------------------------------------------ */
 
-static bucket *bucket_for(cycle_run *c, subj *s, const char *segment)
+static uint64_t seg_hash(const char *s)
 {
-  for (size_t i = 0; i < s->nb; i++)
-    if (strcmp(s->b[i].segment, segment) == 0)
-      return &s->b[i];
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* The slot of a segment name, numbered as first met; SIZE_MAX when out of
+** memory. */
+static size_t segtab_slot(cycle_run *c, const char *name)
+{
+  segtab *t = &c->segs;
+  uint64_t h = seg_hash(name);
+  if (t->slot)
+    for (size_t j = (size_t)h & t->mask; t->slot[j]; j = (j + 1) & t->mask) {
+      size_t k = t->slot[j] - 1;
+      if (t->hash[k] == h && strcmp(t->name[k], name) == 0)
+        return k;
+    }
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 32;
+    const char **nv = realloc(t->name, cap * sizeof *nv);
+    if (nv)
+      t->name = nv;
+    uint64_t *hv = nv ? realloc(t->hash, cap * sizeof *hv) : NULL;
+    if (hv)
+      t->hash = hv;
+    size_t *sv = hv ? calloc(2 * cap, sizeof *sv) : NULL;
+    if (!sv)
+      return SIZE_MAX;
+    free(t->slot);
+    t->slot = sv;
+    t->mask = 2 * cap - 1;
+    t->cap = cap;
+    for (size_t k = 0; k < t->n; k++) {
+      size_t j = (size_t)t->hash[k] & t->mask;
+      while (t->slot[j])
+        j = (j + 1) & t->mask;
+      t->slot[j] = k + 1;
+    }
+  }
+  const char *copy = mj__arena_strdup(&c->arena, name);
+  if (!copy)
+    return SIZE_MAX;
+  size_t k = t->n++;
+  t->name[k] = copy;
+  t->hash[k] = h;
+  size_t j = (size_t)h & t->mask;
+  while (t->slot[j])
+    j = (j + 1) & t->mask;
+  t->slot[j] = k + 1;
+  return k;
+}
+
+static void segtab_free(segtab *t)
+{
+  free(t->name);
+  free(t->hash);
+  free(t->slot);
+}
+
+/* The subject's bucket of segment slot k, made when new (in the order
+** segments first reach this subject, as figures are listed). */
+static bucket *bucket_at(cycle_run *c, subj *s, size_t k)
+{
+  if (k >= s->n_local) {
+    size_t n = c->segs.cap > k ? c->segs.cap : k + 1;
+    size_t *v = realloc(s->local, n * sizeof *v);
+    if (!v)
+      return NULL;
+    memset(v + s->n_local, 0, (n - s->n_local) * sizeof *v);
+    s->local = v;
+    s->n_local = n;
+  }
+  if (s->local[k])
+    return &s->b[s->local[k] - 1];
   bucket *nb = realloc(s->b, (s->nb + 1) * sizeof *nb);
   if (!nb)
     return NULL;
   s->b = nb;
   bucket *b = &s->b[s->nb];
   memset(b, 0, sizeof *b);
-  b->segment = mj__arena_strdup(&c->arena, segment);
-  if (!b->segment)
-    return NULL;
-  s->nb++;
+  b->segment = c->segs.name[k];
+  const mj_question *q = s->q;
+  if (q && (q->kind == MJ_Q_SCALE || q->kind == MJ_Q_NPS ||
+            q->kind == MJ_Q_YESNO)) {
+    int lo = q->kind == MJ_Q_YESNO ? 0 : q->min;
+    int hi = q->kind == MJ_Q_YESNO ? 1 : q->max;
+    if (hi >= lo && hi - lo < 1024) {
+      b->lo = lo;
+      b->span = hi - lo + 1;
+      if (!(b->count = calloc((size_t)b->span, sizeof *b->count)))
+        return NULL;
+    }
+  }
+  s->local[k] = ++s->nb;
   return b;
+}
+
+static bucket *bucket_for(cycle_run *c, subj *s, const char *segment)
+{
+  size_t k = segtab_slot(c, segment);
+  return k == SIZE_MAX ? NULL : bucket_at(c, s, k);
+}
+
+/* Counts to values, for good (a value that is not one of the counted). */
+static int bucket_uncount(bucket *b)
+{
+  size_t cap = b->n + 64;
+  double *v = malloc(cap * sizeof *v);
+  if (!v)
+    return MJ_ENOMEM;
+  size_t k = 0;
+  for (int i = 0; i < b->span; i++)
+    for (uint64_t j = 0; j < b->count[i]; j++)
+      v[k++] = b->lo + i;
+  free(b->count);
+  b->count = NULL;
+  b->v = v;
+  b->cap = cap;
+  return MJ_OK;
 }
 
 static int bucket_push(bucket *b, const mj_answer_rec *a)
@@ -119,6 +251,16 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
   if (a->state != MJ_ANSWER_VALUE || isnan(a->num)) {
     b->excluded++;
     return MJ_OK;
+  }
+  if (b->count) {
+    double d = a->num - b->lo;
+    if (d >= 0 && d < b->span && d == (double)(int)d) {
+      b->count[(int)d]++;
+      b->n++;
+      return MJ_OK;
+    }
+    if (bucket_uncount(b) != MJ_OK)
+      return MJ_ENOMEM;
   }
   if (b->n == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
@@ -132,18 +274,42 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
   return MJ_OK;
 }
 
-/* Push an answer into its subject's "all" bucket and its segment's. */
-static int subject_push(cycle_run *c, subj *s, const mj_answer_row *row)
+/* Push an answer into its subject's "all" bucket (slot 0) and into its
+** segment's (slot seg, or SIZE_MAX for none). */
+static int subject_push_at(cycle_run *c, subj *s, size_t seg,
+                           const mj_answer_rec *a)
 {
-  bucket *all = bucket_for(c, s, "all");
-  if (!all || bucket_push(all, &row->answer) != MJ_OK)
+  bucket *all = bucket_at(c, s, 0);
+  if (!all || bucket_push(all, a) != MJ_OK)
     return MJ_ENOMEM;
-  if (row->segment && *row->segment && strcmp(row->segment, "all") != 0) {
-    bucket *seg = bucket_for(c, s, row->segment);
-    if (!seg || bucket_push(seg, &row->answer) != MJ_OK)
+  if (seg != SIZE_MAX) {
+    bucket *b = bucket_at(c, s, seg);
+    if (!b || bucket_push(b, a) != MJ_OK)
       return MJ_ENOMEM;
   }
   return MJ_OK;
+}
+
+/* A response's segment slot: SIZE_MAX for none (it counts in "all" only),
+** or when out of memory (*oom set). */
+static size_t segment_slot(cycle_run *c, const char *segment, int *oom)
+{
+  *oom = 0;
+  if (!segment || !*segment || strcmp(segment, "all") == 0)
+    return SIZE_MAX;
+  size_t k = segtab_slot(c, segment);
+  *oom = k == SIZE_MAX;
+  return k;
+}
+
+/* Push an answer into its subject's "all" bucket and its segment's. */
+static int subject_push(cycle_run *c, subj *s, const mj_answer_row *row)
+{
+  int oom;
+  size_t seg = segment_slot(c, row->segment, &oom);
+  if (oom || !bucket_for(c, s, "all"))
+    return MJ_ENOMEM;
+  return subject_push_at(c, s, seg, &row->answer);
 }
 
 typedef struct scan_ctx {
@@ -152,6 +318,10 @@ typedef struct scan_ctx {
   subj *first;        /* this questionnaire's question subjects */
   subj *reqs;         /* requirement subjects, in model order */
   mj_qmatrix *matrix; /* its table, when a matrix scorer runs, or NULL */
+  /* Answer k's question string -> question index, as last seen (the
+  ** store keeps those strings for the scan: plugin.h, scan_responses). */
+  const char *qptr[64];
+  size_t qidx[64];
 } scan_ctx;
 
 static int on_answer(void *ud, const mj_answer_row *row)
@@ -180,6 +350,61 @@ static int on_answer(void *ud, const mj_answer_row *row)
     return MJ_OK;
   }
   return MJ_OK; /* a question no longer in the playbook */
+}
+
+/* The index of the question answer k names, SIZE_MAX when the playbook no
+** longer has it. */
+static size_t question_of(scan_ctx *sc, size_t k, const char *id)
+{
+  if (k < 64 && sc->qptr[k] == id && id)
+    return sc->qidx[k];
+  const mj_questionnaire *qn = sc->qn;
+  size_t i = 0;
+  while (i < qn->n_questions && strcmp(qn->questions[i].id, id) != 0)
+    i++;
+  if (i == qn->n_questions)
+    i = SIZE_MAX;
+  if (k < 64) {
+    sc->qptr[k] = id;
+    sc->qidx[k] = i;
+  }
+  return i;
+}
+
+/* scan_responses: one response at a time, so its wave and segment are
+** looked at once, not once per answer. */
+static int on_response(void *ud, const mj_response_rec *r)
+{
+  scan_ctx *sc = ud;
+  cycle_run *c = sc->c;
+  const mj_questionnaire *qn = sc->qn;
+  if (r->wave && *r->wave && strcmp(r->wave, c->decl->id) != 0)
+    return MJ_OK;
+  int oom, started = 0;
+  size_t seg = segment_slot(c, r->segment, &oom);
+  if (oom)
+    return MJ_ENOMEM;
+  for (size_t k = 0; k < r->n_answers; k++) {
+    const mj_answer_rec *a = &r->answers[k];
+    if (!a->question)
+      continue;
+    size_t i = question_of(sc, k, a->question);
+    if (i == SIZE_MAX || !mj__question_scored(&qn->questions[i]))
+      continue;
+    const mj_question *q = &qn->questions[i];
+    if (sc->matrix &&
+        mj__qmatrix_add_answer(sc->matrix, i, a, r->segment, &started) !=
+            MJ_OK)
+      return MJ_ENOMEM;
+    if (subject_push_at(c, &sc->first[i], seg, a) != MJ_OK)
+      return MJ_ENOMEM;
+    if (q->requirement) {
+      size_t j = (size_t)(q->requirement - c->e->model->requirements);
+      if (subject_push_at(c, &sc->reqs[j], seg, a) != MJ_OK)
+        return MJ_ENOMEM;
+    }
+  }
+  return MJ_OK;
 }
 
 static int qtype_matches(const char *const *qtypes, const char *type)
@@ -272,12 +497,32 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
         return rc;
       continue;
     }
-    mj_sample smp = {s->q->type, s->q->min, s->q->max, b->v, b->n,
+    /* Counted values are expanded for the scorer only while it runs
+    ** (in ascending order: every figure is order-free). */
+    double *values = b->v;
+    if (b->count) {
+      /* One buffer for every bucket: a fresh one each time was mapped
+      ** and faulted in page by page. */
+      if (b->n > c->scratch_cap) {
+        free(c->scratch);
+        c->scratch_cap = 0;
+        if (!(c->scratch = malloc(b->n * sizeof *c->scratch)))
+          return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+        c->scratch_cap = b->n;
+      }
+      values = c->scratch;
+      size_t k = 0;
+      for (int v = 0; v < b->span; v++)
+        for (uint64_t j = 0; j < b->count[v]; j++)
+          values[k++] = b->lo + v;
+    }
+    mj_sample smp = {s->q->type, s->q->min, s->q->max, values, b->n,
                      b->excluded};
     emit_ctx x = subject_ctx(c, in, s, b);
     mj_figure_sink sink = {&x, on_figure};
     mj_error err = {0};
-    if (ops->score(in->inst, &smp, &sink, &err) != MJ_OK) {
+    int rc = ops->score(in->inst, &smp, &sink, &err);
+    if (rc != MJ_OK) {
       char ctx[300];
       snprintf(ctx, sizeof ctx, "scorer %s on %s%s, segment %s: ", in->name,
                s->req ? "requirement " : "",
@@ -332,6 +577,45 @@ static int score_matrices(cycle_run *c, mj_instance *in, mj_qmatrix **tables,
       return rc;
   }
   return MJ_OK;
+}
+
+/* The customer base over the cycle's period, for "all" and per segment. */
+static int score_customer_base(cycle_run *c, mj_instance *in)
+{
+  const mj_scorer_ops *ops = in->ops;
+  const mj_model *m = c->e->model;
+  if (!ops->score_customers || !c->decl->period_to || m->n_customers == 0)
+    return MJ_OK;
+  mj_customer_span *v = calloc(m->n_customers, sizeof *v);
+  if (!v)
+    return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  int rc = MJ_OK;
+  /* Segment "all" first (NULL), then each declared segment. */
+  for (size_t g = 0; rc == MJ_OK && g <= m->n_segments; g++) {
+    const char *seg = g ? m->segments[g - 1].id : NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_customers; i++) {
+      const mj_customer *u = &m->customers[i];
+      if (seg && (!u->segment || strcmp(u->segment, seg) != 0))
+        continue;
+      mj_customer_span sp = {u->id, u->segment, u->since, u->until};
+      v[n++] = sp;
+    }
+    if (seg && n == 0)
+      continue;
+    mj_customer_set set = {v, n, c->decl->period_from, c->decl->period_to};
+    emit_ctx x = {c, in, NULL, NULL, NULL, seg ? seg : "all", 0};
+    mj_figure_sink sink = {&x, on_figure};
+    mj_error err = {0};
+    if (ops->score_customers(in->inst, &set, &sink, &err) != MJ_OK) {
+      char ctx[300];
+      snprintf(ctx, sizeof ctx, "scorer %s on the customers, segment %s: ",
+               in->name, seg ? seg : "all");
+      rc = mj__seterr_from(c->e, &err, MJ_EPLUGIN, ctx);
+    }
+  }
+  free(v);
+  return rc;
 }
 
 static int build_subjects(cycle_run *c)
@@ -499,15 +783,25 @@ static int analyse(cycle_run *c)
   }
   subj *qs = c->subjects;
   subj *reqs = c->subjects + (c->n_subjects - m->n_requirements);
+  /* Segment slot 0 is "all", which every answer joins. */
+  if (segtab_slot(c, "all") != 0)
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
   for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++) {
-    scan_ctx sc = {c, &m->questionnaires[i], qs, reqs, NULL};
+    scan_ctx sc = {.c = c, .qn = &m->questionnaires[i], .first = qs,
+                   .reqs = reqs};
     if (want_tables && mj__qmatrix_new(sc.qn, &tables[i]) != MJ_OK) {
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
       break;
     }
     sc.matrix = tables[i];
     mj_error err = {0};
-    rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
+    if (S->ops_size >= offsetof(mj_storage_ops, scan_responses) +
+                           sizeof S->scan_responses &&
+        S->scan_responses)
+      rc = S->scan_responses(e->store->inst, sc.qn->id, on_response, &sc,
+                             &err);
+    else
+      rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
     if (rc == MJ_ENOMEM)
       rc = mj__seterr(e, rc, "out of memory reading answers");
     else if (rc != MJ_OK)
@@ -519,6 +813,8 @@ static int analyse(cycle_run *c)
       rc = score_subject(c, scorers[i], &c->subjects[j]);
     if (rc == MJ_OK && want_tables)
       rc = score_matrices(c, scorers[i], tables, m->n_questionnaires);
+    if (rc == MJ_OK)
+      rc = score_customer_base(c, scorers[i]);
   }
   for (size_t i = 0; i < m->n_questionnaires; i++)
     mj__qmatrix_free(tables[i]);
@@ -740,8 +1036,8 @@ static int notify(cycle_run *c)
 
 /* ---- the cycle ---------------------------------------------------------- */
 
-static const mj_cycle_decl default_cycle = {"default", NULL, 0, NULL, 0,
-                                            NULL,      0,    0, {"", 0}};
+static const mj_cycle_decl default_cycle = {.id = "default",
+                                            .pos = {"", 0}};
 
 int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
 {
@@ -775,6 +1071,10 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
   rc = measure(&c);
   if (rc == MJ_OK)
     rc = analyse(&c);
+  /* Complaints, audits and the service standard of this cycle's wave,
+  ** before the plans so their triggers can read them. */
+  if (rc == MJ_OK)
+    rc = mj__service_figures(e, c.id, c.decl->id, &c.figs);
   if (rc == MJ_OK)
     rc = improve(&c);
   if (rc == MJ_OK)
@@ -796,11 +1096,16 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
       *cycle_id = c.id;
   }
   for (size_t i = 0; i < c.n_subjects; i++) {
-    for (size_t j = 0; j < c.subjects[i].nb; j++)
+    for (size_t j = 0; j < c.subjects[i].nb; j++) {
       free(c.subjects[i].b[j].v);
+      free(c.subjects[i].b[j].count);
+    }
     free(c.subjects[i].b);
+    free(c.subjects[i].local);
   }
   free(c.subjects);
+  segtab_free(&c.segs);
+  free(c.scratch);
   free(c.events);
   mj__figset_free(&c.figs);
   mj__arena_free(&c.arena);

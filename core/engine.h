@@ -11,6 +11,7 @@
 #define MJ_ENGINE_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "mejora.h"
@@ -206,6 +207,10 @@ int mj__answer_check_row(const mj_questionnaire *qn,
                          const mj_answer_rec *answers, size_t *bad, char *why,
                          size_t whylen);
 
+/* Import a JSON array of responses to qn (mj_import of a .json file). */
+int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
+                    const char *path, mj_import_stats *stats);
+
 /* ---- matrix.c ---------------------------------------------------------- */
 
 /* One questionnaire's answers as a response x question table (numeric
@@ -217,11 +222,25 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out);
 /* Add one answer of question index `question`; rows must come in response
 ** order (a new response id starts a new row). */
 int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
+/* The same from a whole response: *started is 0 before its first answer
+** (which starts its row, in that segment) and set by the call. */
+int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
+                           const mj_answer_rec *a, const char *segment,
+                           int *started);
 /* Call fn with the whole table as segment "all", then with each
 ** segment's rows. */
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
 void mj__qmatrix_free(mj_qmatrix *m);
+
+/* ---- dates.c ----------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
+int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d);
+/* ISO 8601 date or date-time to seconds since the epoch: "2024-05-31",
+** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z"; a time
+** without an offset is UTC. 0 when s is not such a date. */
+int mj__parse_time(const char *s, int64_t *out);
 
 /* ---- json.c ------------------------------------------------------------ */
 
@@ -267,6 +286,62 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
                      mj_plan_event_fn emit, void *ud);
 /* Was plan id closed or verified in this cycle (or later)? */
 int mj__plan_settled_in(mj_engine *e, const char *id, int64_t cycle);
+
+/* ---- complaints.c / audits.c / standard.c (issue 5) ------------------- */
+
+/* One CSV data row (or API record) as column names and cells. On a bad
+** value return MJ_EVALIDATE with *col the column (0-based, -1: the row)
+** and the reason in why; other codes stop the import. */
+typedef int (*mj_svc_row_fn)(mj_engine *e, void *ud, const char *const *names,
+                             const char *const *cells, size_t n, int *col,
+                             char *why, size_t whylen);
+/* Check a header against the known column names (required ones first,
+** n_required of them). MJ_EDATA naming the column and the likely fix. */
+int mj__svc_header(mj_engine *e, const char *path,
+                   const char *const *names, size_t n,
+                   const char *const *known, size_t n_known,
+                   size_t n_required);
+/* Import a CSV through fn in one transaction; bad rows go to
+** PATH.rejects.csv. check is called with the header first. */
+typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
+                                const char *const *names, size_t n);
+int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
+                   mj_svc_row_fn fn, void *ud, mj_import_stats *st);
+/* One record (an API call) through the same checks, in a transaction;
+** a bad value is MJ_EVALIDATE naming the column. */
+int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
+                void *ud, const char *const *names, const char *const *values,
+                size_t n);
+/* The cycle's figures of complaints (scorer "complaints"), audits
+** ("audit") and the service standard ("standard") for one wave, added
+** to figs with the cycle's id. */
+int mj__complaint_figures(mj_engine *e, int64_t cycle, const char *wave,
+                          mj_figset *figs);
+int mj__audit_figures(mj_engine *e, int64_t cycle, const char *wave,
+                      mj_figset *figs);
+int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
+/* The 5-gap model's gaps 1, 3 and 5 (scorer "gaps"), from the figures
+** already in figs (standard.c explains each). */
+int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
+/* All three, then stored in one transaction (cycle.c calls it after the
+** scorers, before the plans). */
+int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,
+                        mj_figset *figs);
+/* Is this figure one of the service sections' (printed by them)? */
+int mj__service_scorer(const char *scorer);
+/* The report's sections: complaints, audit scorecards, the standard. */
+void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
+                        int md);
+/* "2026-11" from a time: the default wave of a complaint or visit. */
+void mj__svc_month(int64_t t, char *buf, size_t n);
+/* The report's sections one by one (audits.c, standard.c). */
+void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                       int md);
+void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                          int md);
+/* A wave's complaint summary (audits 0) or audit scorecards (1). */
+int mj__svc_summary(mj_engine *e, int audits, const char *wave,
+                    const char *format, char **out, size_t *len);
 
 /* ---- cycle.c / report.c ----------------------------------------------- */
 

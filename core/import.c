@@ -4,6 +4,8 @@
 ** against its questionnaire before anything reaches the store.
 */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,192 +83,170 @@ static int find_questionnaire(mj_engine *e, const char *id,
                     e->model->file, id, names[0] ? names : "none");
 }
 
-/*
-** ISO 8601 date or date-time to seconds since the epoch: "2024-05-31",
-** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z". A time
-** without an offset is taken as UTC, the store's clock.
-*/
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  /* Howard Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = (unsigned)(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int digits(const char **p, int n, int *v)
-{
-  *v = 0;
-  for (int i = 0; i < n; i++, (*p)++) {
-    if (**p < '0' || **p > '9')
-      return 0;
-    *v = *v * 10 + (**p - '0');
-  }
-  return 1;
-}
-
-static int parse_iso8601(const char *s, int64_t *out)
-{
-  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  while (*s == ' ')
-    s++;
-  if (!digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
-      !digits(&s, 2, &d))
-    return 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-    return 0;
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap)
-    return 0;
-  int64_t offset = 0;
-  if (*s == 'T' || (*s == ' ' && s[1] >= '0' && s[1] <= '9')) {
-    s++;
-    if (!digits(&s, 2, &h) || *s++ != ':' || !digits(&s, 2, &mi))
-      return 0;
-    if (*s == ':') {
-      s++;
-      if (!digits(&s, 2, &sec))
-        return 0;
-      if (*s == '.' || *s == ',') /* fractions of a second: dropped */
-        for (s++; *s >= '0' && *s <= '9'; s++)
-          ;
-    }
-    if (h > 23 || mi > 59 || sec > 60)
-      return 0;
-    if (*s == 'Z') {
-      s++;
-    } else if (*s == '+' || *s == '-') {
-      int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
-      if (!digits(&s, 2, &oh))
-        return 0;
-      if (*s == ':')
-        s++;
-      if (*s >= '0' && *s <= '9' && !digits(&s, 2, &om))
-        return 0;
-      if (oh > 23 || om > 59)
-        return 0;
-      offset = sign * (oh * 3600 + om * 60);
-    }
-  }
-  while (*s == ' ')
-    s++;
-  if (*s)
-    return 0;
-  *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-         mi * 60 + sec - offset;
-  return 1;
-}
 
 /* ---- response ids seen in one file ----------------------------------------
- */
+**
+** A million ids must fit well under the import's memory budget and be
+** found without a cache miss per probe: the ids live back to back in one
+** arena, each after the row it was first seen on, and the table holds 8
+** bytes a slot (the arena offset and 32 bits of the hash, compared before
+** the id is touched).
+*/
+
+typedef struct idslot {
+  uint32_t off; /* into arena; 0: empty (the arena starts with a pad byte) */
+  uint32_t h;   /* the id's hash, folded: growing never reads the ids */
+} idslot;
 
 typedef struct idset {
-  char **ids;
-  uint64_t *rows;
+  idslot *slot;
   size_t n, cap; /* cap is a power of two, or 0 */
+  char *arena;
+  size_t used, size;
 } idset;
 
-static size_t hash(const char *s)
+static uint64_t hash(const char *s)
 {
-  size_t h = 1469598103934665603u; /* FNV-1a */
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
   for (; *s; s++)
     h = (h ^ (unsigned char)*s) * 1099511628211u;
   return h;
 }
 
+static uint64_t hash_n(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* Slot of an id in a table of cap slots (probing from its hash). */
+static size_t idset_probe(const idslot *slot, size_t cap, const char *arena,
+                          uint32_t h, const char *id, size_t len)
+{
+  size_t j = h & (cap - 1);
+  for (; slot[j].off; j = (j + 1) & (cap - 1))
+    if (slot[j].h == h &&
+        memcmp(arena + slot[j].off + sizeof(uint64_t), id, len + 1) == 0)
+      break;
+  return j;
+}
+
 /* The row id was first seen on, or 0 when new (and then remember it). */
-static int idset_add(idset *set, const char *id, uint64_t row, uint64_t *first)
+static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
+                     uint64_t *first)
 {
   *first = 0;
-  if (2 * (set->n + 1) > set->cap) {
-    size_t cap = set->cap ? set->cap * 2 : 256;
-    char **ids = calloc(cap, sizeof *ids);
-    uint64_t *rows = calloc(cap, sizeof *rows);
-    if (!ids || !rows) {
-      free(ids);
-      free(rows);
+  if (10 * (set->n + 1) > 7 * set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 1024;
+    idslot *v = calloc(cap, sizeof *v);
+    if (!v)
       return MJ_ENOMEM;
-    }
     for (size_t i = 0; i < set->cap; i++)
-      if (set->ids[i]) {
-        size_t j = hash(set->ids[i]) & (cap - 1);
-        while (ids[j])
+      if (set->slot[i].off) { /* distinct ids: the first free slot */
+        size_t j = set->slot[i].h & (cap - 1);
+        while (v[j].off)
           j = (j + 1) & (cap - 1);
-        ids[j] = set->ids[i];
-        rows[j] = set->rows[i];
+        v[j] = set->slot[i];
       }
-    free(set->ids);
-    free(set->rows);
-    set->ids = ids;
-    set->rows = rows;
+    free(set->slot);
+    set->slot = v;
     set->cap = cap;
   }
-  size_t j = hash(id) & (set->cap - 1);
-  for (; set->ids[j]; j = (j + 1) & (set->cap - 1))
-    if (strcmp(set->ids[j], id) == 0) {
-      *first = set->rows[j];
-      return MJ_OK;
-    }
-  if (!(set->ids[j] = strdup(id)))
-    return MJ_ENOMEM;
-  set->rows[j] = row;
+  uint64_t h64 = hash_n(id, len);
+  uint32_t h = (uint32_t)(h64 ^ (h64 >> 32));
+  size_t j = idset_probe(set->slot, set->cap, set->arena, h, id, len);
+  if (set->slot[j].off) {
+    memcpy(first, set->arena + set->slot[j].off, sizeof *first);
+    return MJ_OK;
+  }
+  size_t need = sizeof row + len + 1;
+  if (set->used + need > set->size) {
+    size_t size = set->size ? set->size : 1u << 16;
+    while (set->used + need > size)
+      size *= 2;
+    if (size > UINT32_MAX)
+      return MJ_ENOMEM; /* 4 GiB of ids: far beyond any one file */
+    char *a = realloc(set->arena, size);
+    if (!a)
+      return MJ_ENOMEM;
+    set->arena = a;
+    set->size = size;
+    if (set->used == 0)
+      set->used = 1; /* offset 0 means an empty slot */
+  }
+  uint32_t off = (uint32_t)set->used;
+  /* rows are 8-byte unaligned here: copied, never dereferenced. */
+  memcpy(set->arena + off, &row, sizeof row);
+  memcpy(set->arena + off + sizeof row, id, len + 1);
+  set->used += need;
+  set->slot[j].off = off;
+  set->slot[j].h = h;
   set->n++;
   return MJ_OK;
 }
 
 static void idset_free(idset *set)
 {
-  for (size_t i = 0; i < set->cap; i++)
-    free(set->ids[i]);
-  free(set->ids);
-  free(set->rows);
+  free(set->slot);
+  free(set->arena);
 }
 
-/* ---- the playbook's customers by id ---------------------------------------
+/* ---- the playbook's customers and segments by id ---------------------------
 **
-** The model keeps customers in declaration order and finds one by a linear
+** The model keeps them in declaration order and finds one by a linear
 ** scan, fine for a playbook but 10^5 string compares per row for an import
-** with 100k customers. One import builds an open-addressing index once.
+** with 100k customers. One import builds an open-addressing index once,
+** with each key's hash beside it so a probe touches one key only.
 */
 
-typedef struct custindex {
-  const mj_customer **slot;
-  size_t mask; /* capacity - 1; capacity a power of two, or slot NULL */
-} custindex;
+typedef struct nameslot {
+  const char *id; /* NULL: empty */
+  const void *item;
+  uint64_t h;
+} nameslot;
 
-static int custindex_build(custindex *x, const mj_model *m)
+typedef struct nameindex {
+  nameslot *slot;
+  size_t mask; /* capacity - 1; capacity a power of two */
+} nameindex;
+
+static int nameindex_build(nameindex *x, size_t n, const void *items,
+                           size_t stride, size_t id_offset)
 {
   size_t cap = 16;
-  while (cap < 2 * m->n_customers)
+  while (cap < 2 * n)
     cap *= 2;
   x->slot = calloc(cap, sizeof *x->slot);
   if (!x->slot)
     return MJ_ENOMEM;
   x->mask = cap - 1;
-  for (size_t i = 0; i < m->n_customers; i++) {
-    size_t j = hash(m->customers[i].id) & x->mask;
-    while (x->slot[j]) {
-      /* A repeated id (the linker refuses those): the first one wins, as
-      ** with the model's own lookup. */
-      if (strcmp(x->slot[j]->id, m->customers[i].id) == 0)
-        break;
+  for (size_t i = 0; i < n; i++) {
+    const char *item = (const char *)items + i * stride;
+    const char *id;
+    memcpy(&id, item + id_offset, sizeof id);
+    if (!id)
+      continue;
+    uint64_t h = hash(id);
+    size_t j = (size_t)h & x->mask;
+    /* A repeated id (the linker refuses those): the first one wins, as
+    ** with the model's own lookup. */
+    while (x->slot[j].id && !(x->slot[j].h == h && strcmp(x->slot[j].id, id) == 0))
       j = (j + 1) & x->mask;
-    }
-    if (!x->slot[j])
-      x->slot[j] = &m->customers[i];
+    if (!x->slot[j].id)
+      x->slot[j] = (nameslot){id, item, h};
   }
   return MJ_OK;
 }
 
-static const mj_customer *custindex_find(const custindex *x, const char *id)
+static const void *nameindex_find(const nameindex *x, const char *id,
+                                  size_t len)
 {
-  for (size_t j = hash(id) & x->mask; x->slot[j]; j = (j + 1) & x->mask)
-    if (strcmp(x->slot[j]->id, id) == 0)
-      return x->slot[j];
+  uint64_t h = hash_n(id, len);
+  for (size_t j = (size_t)h & x->mask; x->slot[j].id; j = (j + 1) & x->mask)
+    if (x->slot[j].h == h && strcmp(x->slot[j].id, id) == 0)
+      return x->slot[j].item;
   return NULL;
 }
 
@@ -295,7 +275,7 @@ typedef struct importer {
   mj_answer_rec *answers; /* one per question, reused for every row */
 
   idset seen;
-  custindex customers;
+  nameindex customers, segments;
   FILE *rejects;
   int wrote_rejects; /* this import created the rejects file */
   char rejects_path[512];
@@ -472,7 +452,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   if (is_blank_text(id))
     return reject(im, row, cells, n, cid + 1, err, "the response id is blank");
   uint64_t first;
-  if (idset_add(&im->seen, id, row, &first) != MJ_OK)
+  if (idset_add(&im->seen, id, lens[cid], row, &first) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
   if (first)
     return reject(im, row, cells, n, cid + 1, err,
@@ -482,7 +462,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   const char *cust_id = cells[ccu];
   if (is_blank_text(cust_id))
     return reject(im, row, cells, n, ccu + 1, err, "the customer id is blank");
-  const mj_customer *cust = custindex_find(&im->customers, cust_id);
+  const mj_customer *cust = nameindex_find(&im->customers, cust_id, lens[ccu]);
   if (!cust)
     return reject(im, row, cells, n, ccu + 1, err,
                   "unknown customer '%s' (not among the playbook's customers)",
@@ -492,7 +472,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   int cs = im->fixed[COL_SEGMENT];
   if (cs >= 0 && !is_blank_text(cells[cs])) {
     segment = cells[cs];
-    if (m->n_segments && !mj__model_segment(m, segment))
+    if (m->n_segments && !nameindex_find(&im->segments, segment, lens[cs]))
       return reject(im, row, cells, n, cs + 1, err,
                     "unknown segment '%s' (not among the playbook's segments)",
                     segment);
@@ -500,7 +480,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
 
   int64_t at = 0;
   int ct = im->fixed[COL_SUBMITTED];
-  if (ct >= 0 && !is_blank_text(cells[ct]) && !parse_iso8601(cells[ct], &at))
+  if (ct >= 0 && !is_blank_text(cells[ct]) && !mj__parse_time(cells[ct], &at))
     return reject(im, row, cells, n, ct + 1, err,
                   "'%s' is not an ISO 8601 date or date-time (write "
                   "2024-05-31 or 2024-05-31T14:05:00Z)",
@@ -553,6 +533,7 @@ static void importer_free(importer *im)
   free(im->qcol);
   free(im->answers);
   free(im->customers.slot);
+  free(im->segments.slot);
   idset_free(&im->seen);
 }
 
@@ -574,6 +555,10 @@ int mj_import(mj_engine *e, const char *questionnaire, const char *path,
   int rc = find_questionnaire(e, questionnaire, &im.qn);
   if (rc != MJ_OK)
     return rc;
+  /* A .json file is an array of response objects (import_json.c). */
+  size_t plen = strlen(path);
+  if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
+    return mj__import_json(e, im.qn, path, stats);
   if (!rejects_name(path, im.rejects_path, sizeof im.rejects_path))
     return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
   if ((rc = mj__store_ensure(e)) != MJ_OK)
@@ -583,8 +568,15 @@ int mj_import(mj_engine *e, const char *questionnaire, const char *path,
   im.stats = stats;
   im.S = MJ_STORE_OPS(e);
   im.store = e->store->inst;
-  if (custindex_build(&im.customers, e->model) != MJ_OK)
+  const mj_model *m = e->model;
+  if (nameindex_build(&im.customers, m->n_customers, m->customers,
+                      sizeof *m->customers, offsetof(mj_customer, id)) !=
+          MJ_OK ||
+      nameindex_build(&im.segments, m->n_segments, m->segments,
+                      sizeof *m->segments, offsetof(mj_segment, id)) != MJ_OK) {
+    importer_free(&im);
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
 
   mj_sink sink = {&im, on_header, on_row};
   rc = mj__collect(e, "csv", path, &sink);

@@ -32,13 +32,18 @@ enum {
   K_PLAN,
   K_CYCLE,
   K_USE,
+  K_SAMPLE,
+  K_COMPLAINT_CATEGORY,
+  K_AUDIT,
+  K_STANDARD,
   K__N
 };
 
 static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
-    "use"};
+    "use",         "sample",        "complaint_category", "audit",
+    "standard"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -172,7 +177,8 @@ typedef enum ftype {
   T_RECORD,
   T_RECORDS,
   T_MAP,
-  T_CHOICES
+  T_CHOICES,
+  T_NUMMAP /* { key = number } */
 } ftype;
 
 /* One key a declaration accepts (flb_config_map rows). */
@@ -199,6 +205,8 @@ static const mj_field f_customer[] = {
     {"channel", T_STR, 0, NULL, NULL, NULL, "how to reach them"},
     {"email", T_STR, 0, NULL, NULL, NULL, "e-mail address"},
     {"consent", T_BOOL, 0, NULL, NULL, NULL, "may be surveyed"},
+    {"since", T_STR, 0, NULL, NULL, NULL, "customer since, \"2024-03-01\""},
+    {"until", T_STR, 0, NULL, NULL, NULL, "customer until (left), a date"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_requirement[] = {
@@ -273,13 +281,185 @@ static const mj_field f_import[] = {
     {"file", T_STR, 1, NULL, NULL, NULL, "responses CSV"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
+static const mj_field f_period[] = {
+    {"from", T_STR, 1, NULL, NULL, NULL, "first day, \"2026-11-01\""},
+    {"to", T_STR, 1, NULL, NULL, NULL, "day after the last, \"2026-12-01\""},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
 static const mj_field f_cycle[] = {
     {"import", T_RECORDS, 0, NULL, NULL, f_import,
      "{ { questionnaire = ..., file = ... }, ... }"},
     {"scorers", T_STRLIST, 0, NULL, NULL, NULL, "scorer names"},
     {"notify", T_STRLIST, 0, NULL, NULL, NULL, "notifier names"},
     {"min_n", T_INT, 0, NULL, NULL, NULL, "fewest answers for a figure"},
+    {"period", T_RECORD, 0, NULL, NULL, f_period,
+     "{ from = \"2026-11-01\", to = \"2026-12-01\" } (retention)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const char *const sample_methods[] = {"srs", "stratified", NULL};
+static const char *const sample_allocs[] = {"proportional", "neyman", NULL};
+
+static const mj_field f_sample[] = {
+    {"questionnaire", T_STR, 1, NULL, NULL, NULL, "the questionnaire's id"},
+    {"method", T_STR, 0, sample_methods, NULL, NULL, "srs or stratified"},
+    {"allocation", T_STR, 0, sample_allocs, NULL, NULL,
+     "stratified: proportional or neyman"},
+    {"size", T_INT, 0, NULL, NULL, NULL, "how many to ask (or margin)"},
+    {"margin", T_NUM, 0, NULL, NULL, NULL, "margin of error, e.g. 0.05"},
+    {"confidence", T_NUM, 0, NULL, NULL, NULL, "confidence, default 0.95"},
+    {"p", T_NUM, 0, NULL, NULL, NULL, "expected proportion, default 0.5"},
+    {"sd", T_NUMMAP, 0, NULL, NULL, NULL,
+     "neyman: { segment = S_h, ... }"},
+    {"response_rate", T_NUM, 0, NULL, NULL, NULL,
+     "expected share answering: invitations = n / rate"},
+    {"seed", T_INT, 0, NULL, NULL, NULL, "makes the draw reproducible"},
+    {"fatigue_days", T_INT, 0, NULL, NULL, NULL,
+     "nobody invited twice within this many days (default 90)"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* ---- issue 5: complaints, audits, the service standard ---- */
+
+static const mj_field f_complaint_category[] = {
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what the category covers"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const char *const crit_kinds[] = {"objective", "subjective", "check",
+                                         NULL};
+static const char *const protocols[] = {"phone", NULL};
+static const char *const compares[] = {">=", ">", "<=", "<", "==", NULL};
+
+static const mj_field f_criterion[] = {
+    {"id", T_STR, 1, NULL, NULL, NULL, "the criterion's id (a CSV column)"},
+    {"kind", T_STR, 1, crit_kinds, NULL, NULL,
+     "objective, subjective or check"},
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what the shopper observes"},
+    {"target", T_STR, 0, NULL, NULL, NULL, "e.g. \"<= 20\" or \">= 4\""},
+    {"unit", T_STR, 0, NULL, NULL, NULL, "e.g. \"s\""},
+    {"scale", T_INT, 0, NULL, NULL, NULL, "subjective: top of the scale"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_audit[] = {
+    {"scenario", T_I18N, 0, NULL, NULL, NULL, "the situation to play"},
+    {"role", T_STR, 0, NULL, NULL, NULL, "who the shopper pretends to be"},
+    {"fake_data", T_MAP, 0, NULL, NULL, NULL, "{ name = \"...\", ... }"},
+    {"verify", T_STRLIST, 0, NULL, NULL, NULL, "data the agent must check"},
+    {"stimulus", T_STRLIST, 0, NULL, NULL, NULL, "questions to ask"},
+    {"criteria", T_RECORDS, 0, NULL, NULL, f_criterion,
+     "{ { id = ..., kind = ..., target = ... }, ... }"},
+    {"protocol", T_STR, 0, protocols, NULL, NULL,
+     "\"phone\": add the phone-protocol checklist"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_standard[] = {
+    {"text", T_I18N, 0, NULL, NULL, NULL, "the promise, in words"},
+    {"indicator", T_STR, 1, NULL, NULL, NULL,
+     "SCORER.METRIC[:SUBJECT][@SEGMENT], e.g. "
+     "\"audit.compliance:answer_time\""},
+    {"target", T_NUM, 1, NULL, NULL, NULL, "e.g. 90"},
+    {"compare", T_STR, 0, compares, NULL, NULL,
+     "how the indicator meets the target (default \">=\")"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* The phone-protocol checklist (DOMAIN.md), added by protocol = "phone". */
+static const char *const phone_protocol[][2] = {
+    {"greeted", "Greeted the caller"},
+    {"gave_company_name", "Gave the company name"},
+    {"gave_own_name", "Gave their own name"},
+    {"offered_help", "Offered help"},
+    {"channelled_at_once", "Channelled the solution at once"},
+    {"committed_when", "At the farewell, committed to when it is handled"}};
+
+/* "<= 20", ">= 4", "== 1": 1 and the parts, or 0. */
+static int parse_cmp(const char *s, mj_cmp *cmp, double *v)
+{
+  while (*s == ' ')
+    s++;
+  static const struct {
+    const char *op;
+    mj_cmp cmp;
+  } ops[] = {{"<=", MJ_CMP_LE}, {">=", MJ_CMP_GE}, {"==", MJ_CMP_EQ},
+             {"<", MJ_CMP_LT},  {">", MJ_CMP_GT},  {"=", MJ_CMP_EQ}};
+  size_t i = 0;
+  while (i < 6 && strncmp(s, ops[i].op, strlen(ops[i].op)) != 0)
+    i++;
+  if (i == 6)
+    return 0;
+  s += strlen(ops[i].op);
+  char *end;
+  double x = strtod(s, &end);
+  if (end == s || !isfinite(x))
+    return 0;
+  while (*end == ' ')
+    end++;
+  if (*end)
+    return 0;
+  *cmp = ops[i].cmp;
+  *v = x;
+  return 1;
+}
+
+/* An audit's criteria beyond the schema: targets that parse, scales that
+** make sense, ids that are unique. t is the audit's fields table. */
+static void validate_audit(lua_State *L, mj_dsl_ctx *c, int t,
+                           const char *what, const char *file, int line)
+{
+  if (lua_getfield(L, t, "criteria") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_getfield(L, t, "protocol");
+    int has_protocol = lua_isstring(L, -1);
+    lua_pop(L, 1);
+    if (!has_protocol)
+      fail(L, c, MJ_EVALIDATE, file, line,
+           "%s needs criteria = { { id = ..., kind = ... } } or protocol = "
+           "\"phone\"",
+           what);
+    return;
+  }
+  int ct = lua_gettop(L);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, ct);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, ct, i);
+    int it = lua_gettop(L);
+    lua_getfield(L, it, "id");
+    const char *id = lua_tostring(L, -1);
+    lua_getfield(L, it, "kind");
+    const char *kind = lua_tostring(L, -1);
+    int kl = KLINE(file, line, id);
+    for (lua_Integer j = 1; j < i; j++) {
+      lua_rawgeti(L, ct, j);
+      lua_getfield(L, -1, "id");
+      if (strcmp(lua_tostring(L, -1), id) == 0)
+        fail(L, c, MJ_EVALIDATE, file, kl,
+             "%s: criterion '%s' is declared twice (items %lld and %lld)",
+             what, id, (long long)j, (long long)i);
+      lua_pop(L, 2);
+    }
+    if (lua_getfield(L, it, "target") == LUA_TSTRING) {
+      mj_cmp cmp;
+      double v;
+      if (strcmp(kind, "check") == 0)
+        fail(L, c, MJ_EVALIDATE, file, kl,
+             "%s: criterion '%s' is a check (yes/no): it takes no target",
+             what, id);
+      if (!parse_cmp(lua_tostring(L, -1), &cmp, &v))
+        fail(L, c, MJ_EVALIDATE, file, kl,
+             "%s: criterion '%s' has target \"%s\"; write a comparison "
+             "such as \"<= 20\" or \">= 4\"",
+             what, id, lua_tostring(L, -1));
+    } else if (strcmp(kind, "check") != 0) {
+      fail(L, c, MJ_EVALIDATE, file, kl,
+           "%s: criterion '%s' (%s) needs a target, e.g. target = \"%s\"",
+           what, id, kind, strcmp(kind, "objective") == 0 ? "<= 20" : ">= 4");
+    }
+    if (lua_getfield(L, it, "scale") == LUA_TNUMBER &&
+        (lua_tonumber(L, -1) < 2 || lua_tonumber(L, -1) > 11))
+      fail(L, c, MJ_EVALIDATE, file, kl,
+           "%s: criterion '%s' has scale %g; use 2 to 11 (e.g. 5)", what, id,
+           (double)lua_tonumber(L, -1));
+    lua_settop(L, ct);
+  }
+  lua_pop(L, 1);
+}
 
 static const mj_field *schema_of(int kind)
 {
@@ -298,6 +478,14 @@ static const mj_field *schema_of(int kind)
     return f_plan;
   case K_CYCLE:
     return f_cycle;
+  case K_SAMPLE:
+    return f_sample;
+  case K_COMPLAINT_CATEGORY:
+    return f_complaint_category;
+  case K_AUDIT:
+    return f_audit;
+  case K_STANDARD:
+    return f_standard;
   default:
     return NULL;
   }
@@ -330,6 +518,8 @@ static const char *type_text(ftype t)
   case T_CHOICES:
     return "a list of option codes ({ \"a\", \"b\" }) or of { code = "
            "\"a\", label = ... } tables";
+  case T_NUMMAP:
+    return "a table of names to numbers ({ key = 1.5 })";
   }
   return "?";
 }
@@ -463,6 +653,18 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
     break;
   case T_CHOICES:
     good = lt == LUA_TTABLE && choices_ok(L, v);
+    break;
+  case T_NUMMAP:
+    if (lt == LUA_TTABLE) {
+      good = 1;
+      lua_pushnil(L);
+      while (lua_next(L, v)) {
+        if (lua_type(L, -2) != LUA_TSTRING ||
+            lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
+          good = 0;
+        lua_pop(L, 1);
+      }
+    }
     break;
   }
   int kl = KLINE(w->file, w->line, f->name);
@@ -854,12 +1056,116 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
     lua_pop(L, 1);
     break;
   }
+  case K_AUDIT:
+    validate_audit(L, c, t, v->what, v->file, v->d->line);
+    break;
+  case K_STANDARD: {
+    lua_getfield(L, t, "indicator");
+    const char *ind = lua_tostring(L, -1);
+    const char *dot = strchr(ind, '.');
+    if (!dot || dot == ind || !dot[1] || dot[1] == ':' || dot[1] == '@')
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "indicator"),
+           "%s: indicator \"%s\" is not SCORER.METRIC[:SUBJECT][@SEGMENT] "
+           "(e.g. \"audit.compliance:answer_time\")",
+           v->what, ind);
+    lua_pop(L, 1);
+    break;
+  }
+  case K_SAMPLE: {
+    int has_size = has_key(L, t, "size"), has_margin = has_key(L, t, "margin");
+    if (has_size == has_margin)
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "%s: give either size = N or margin = E (e.g. margin = 0.05), "
+           "not %s",
+           v->what, has_size ? "both" : "neither");
+    static const struct {
+      const char *key;
+      double lo, hi;
+      int lo_open, hi_open;
+      const char *hint;
+    } ranges[] = {
+        {"size", 1, 1e9, 0, 0, "at least 1"},
+        {"margin", 0, 1, 1, 1, "between 0 and 1, e.g. 0.05"},
+        {"confidence", 0, 1, 1, 1, "between 0 and 1, e.g. 0.95"},
+        {"p", 0, 1, 0, 0, "between 0 and 1 (0.5 when unknown)"},
+        {"response_rate", 0, 1, 1, 0, "above 0 and at most 1, e.g. 0.3"},
+        {"fatigue_days", 0, 36500, 0, 0, "0 or more days"},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+      if (lua_getfield(L, t, ranges[i].key) == LUA_TNUMBER) {
+        lua_Number x = lua_tonumber(L, -1);
+        if (x < ranges[i].lo || x > ranges[i].hi ||
+            (ranges[i].lo_open && x == ranges[i].lo) ||
+            (ranges[i].hi_open && x == ranges[i].hi))
+          fail(L, c, MJ_EVALIDATE, v->file,
+               KLINE(v->file, v->d->line, ranges[i].key),
+               "%s: %s must be %s, not %g", v->what, ranges[i].key,
+               ranges[i].hint, (double)x);
+      }
+      lua_pop(L, 1);
+    }
+    lua_getfield(L, t, "method");
+    int strat = lua_isstring(L, -1) && !strcmp(lua_tostring(L, -1),
+                                               "stratified");
+    lua_getfield(L, t, "allocation");
+    int neyman = lua_isstring(L, -1) && !strcmp(lua_tostring(L, -1), "neyman");
+    lua_pop(L, 2);
+    if (has_key(L, t, "allocation") && !strat)
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, "allocation"),
+           "%s: allocation applies to method = \"stratified\" only", v->what);
+    if (neyman != has_key(L, t, "sd"))
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, neyman ? "allocation" : "sd"),
+           "%s: %s", v->what,
+           neyman ? "Neyman allocation needs sd = { SEGMENT = S_h, ... }, "
+                    "the expected standard deviation in each segment"
+                  : "sd is only used by allocation = \"neyman\"");
+    if (lua_getfield(L, t, "sd") == LUA_TTABLE) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        if (lua_type(L, -1) == LUA_TNUMBER && !(lua_tonumber(L, -1) >= 0))
+          fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "sd"),
+               "%s: sd of segment '%s' cannot be negative", v->what,
+               lua_tostring(L, -2));
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+    break;
+  }
   case K_CYCLE:
     if (lua_getfield(L, t, "min_n") != LUA_TNIL && lua_tonumber(L, -1) < 0)
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "min_n"),
            "%s: min_n cannot be negative", v->what);
     lua_pop(L, 1);
+    if (lua_getfield(L, t, "period") == LUA_TTABLE) {
+      int64_t from = 0, to = 0;
+      lua_getfield(L, -1, "from");
+      lua_getfield(L, -2, "to");
+      if (!mj__parse_time(lua_tostring(L, -2), &from) ||
+          !mj__parse_time(lua_tostring(L, -1), &to) || from >= to)
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "period"),
+             "%s: period needs dates from < to, like { from = \"2026-11-01\", "
+             "to = \"2026-12-01\" }",
+             v->what);
+      lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
     break;
+  case K_CUSTOMER: {
+    static const char *const keys[] = {"since", "until"};
+    for (int i = 0; i < 2; i++) {
+      int64_t when;
+      if (lua_getfield(L, t, keys[i]) == LUA_TSTRING &&
+          !mj__parse_time(lua_tostring(L, -1), &when))
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, keys[i]),
+             "%s: %s '%s' is not a date like \"2024-03-01\"", v->what,
+             keys[i], lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    break;
+  }
   case K_USE: {
     const char *dot = strchr(v->id, '.');
     size_t kn = dot ? (size_t)(dot - v->id) : 0, i = 0;
@@ -1116,6 +1422,49 @@ static const char **get_strlist(lua_State *L, mj_dsl_ctx *c, int t,
   return v;
 }
 
+static void push_labels(lua_State *L, mj_dsl_ctx *c, const dview *q);
+
+/* A checked label set's texts into q->label_texts, one per point, each
+** with the languages the set has (sorted, as mj__i18n_get expects). */
+static void get_label_texts(lua_State *L, mj_dsl_ctx *c, const dview *v,
+                            mj_question *q)
+{
+  size_t points = (size_t)(q->max - q->min + 1), langs = 0;
+  push_labels(L, c, v);          /* sets */
+  lua_getfield(L, -1, q->labels); /* sets set */
+  lua_pushnil(L);
+  while (lua_next(L, -2)) { /* sets set k v */
+    langs += lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) &&
+             lua_rawlen(L, -1) == points;
+    lua_pop(L, 1);
+  }
+  q->label_texts = aalloc(L, c, points * sizeof *q->label_texts);
+  for (size_t i = 0; i < points; i++)
+    q->label_texts[i].items =
+        aalloc(L, c, (langs ? langs : 1) * sizeof(mj_text));
+  lua_pushnil(L);
+  while (lua_next(L, -2)) { /* sets set k v */
+    if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) &&
+        lua_rawlen(L, -1) == points) {
+      const char *lang = astr(L, c, lua_tostring(L, -2));
+      for (size_t i = 0; i < points; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+          mj_i18n *t = &q->label_texts[i];
+          t->items[t->n].lang = lang;
+          t->items[t->n++].text = astr(L, c, lua_tostring(L, -1));
+        }
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  for (size_t i = 0; i < points; i++)
+    qsort(q->label_texts[i].items, q->label_texts[i].n, sizeof(mj_text),
+          cmp_text);
+}
+
 /* The label sets of mejora.labels, loaded on first need. */
 static void push_labels(lua_State *L, mj_dsl_ctx *c, const dview *q)
 {
@@ -1196,8 +1545,10 @@ static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
   q->tags = get_tags(L, c, t, "tags", &q->n_tags);
   q->pos.file = astr(L, c, v.file);
   q->pos.line = v.d->line;
-  if (q->labels)
+  if (q->labels) {
     check_labels(L, c, &v, q);
+    get_label_texts(L, c, &v, q);
+  }
   q->choices = get_choices(L, c, t, &q->n_choices);
   q->other = get_bool(L, t, "other", 0);
   q->randomize = get_bool(L, t, "randomize", 0);
@@ -1292,6 +1643,104 @@ static void link_questions(lua_State *L, mj_dsl_ctx *c, mj_questionnaire *qn)
 static void link_questions(lua_State *L, mj_dsl_ctx *c,
                            mj_questionnaire *qn);
 
+static int cmp_sample_sd(const void *a, const void *b)
+{
+  const mj_sample_sd *x = a, *y = b;
+  return strcmp(x->segment, y->segment);
+}
+
+/* complaint_category, audit and standard (issue 5). */
+static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
+{
+  mj_model *m = c->m;
+  int t = v->fields;
+  mj_pos pos = {astr(L, c, v->file), v->d->line};
+  double num;
+  switch (v->d->kind) {
+  case K_COMPLAINT_CATEGORY: {
+    mj_complaint_category *k =
+        &m->complaint_categories[m->n_complaint_categories++];
+    k->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "text", &k->text);
+    k->pos = pos;
+    break;
+  }
+  case K_STANDARD: {
+    mj_standard *d = &m->standards[m->n_standards++];
+    d->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "text", &d->text);
+    d->indicator = get_str(L, c, t, "indicator");
+    get_num(L, t, "target", &d->target_value);
+    const char *cmp = get_str(L, c, t, "compare");
+    char buf[80];
+    snprintf(buf, sizeof buf, "%s %.15g", cmp ? cmp : ">=", d->target_value);
+    d->target = astr(L, c, buf);
+    parse_cmp(buf, &d->cmp, &d->target_value);
+    d->pos = pos;
+    break;
+  }
+  case K_AUDIT: {
+    mj_audit *a = &m->audits[m->n_audits++];
+    a->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "scenario", &a->scenario);
+    a->role = get_str(L, c, t, "role");
+    a->fake_data = get_tags(L, c, t, "fake_data", &a->n_fake_data);
+    a->verify = get_strlist(L, c, t, "verify", &a->n_verify);
+    a->stimulus = get_strlist(L, c, t, "stimulus", &a->n_stimulus);
+    const char *protocol = get_str(L, c, t, "protocol");
+    size_t np = protocol ? sizeof phone_protocol / sizeof *phone_protocol : 0;
+    size_t n = 0;
+    if (lua_getfield(L, t, "criteria") == LUA_TTABLE)
+      n = lua_rawlen(L, -1);
+    a->criteria = aalloc(L, c, (n + np) * sizeof *a->criteria);
+    for (size_t i = 0; i < n; i++) {
+      lua_rawgeti(L, -1, (lua_Integer)i + 1);
+      int it = lua_gettop(L);
+      mj_criterion *k = &a->criteria[a->n_criteria++];
+      k->id = get_str(L, c, it, "id");
+      const char *kind = get_str(L, c, it, "kind");
+      k->kind = strcmp(kind, "objective") == 0    ? MJ_CRIT_OBJECTIVE
+                : strcmp(kind, "subjective") == 0 ? MJ_CRIT_SUBJECTIVE
+                                                  : MJ_CRIT_CHECK;
+      get_i18n(L, c, it, "text", &k->text);
+      k->target = get_str(L, c, it, "target");
+      k->unit = get_str(L, c, it, "unit");
+      k->scale = get_num(L, it, "scale", &num) ? (int)num : 5;
+      if (k->kind == MJ_CRIT_CHECK) {
+        k->cmp = MJ_CMP_EQ;
+        k->target_value = 1;
+      } else if (k->target) {
+        parse_cmp(k->target, &k->cmp, &k->target_value);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    /* The checklist joins the declared criteria, which win by id. */
+    for (size_t i = 0; i < np; i++) {
+      size_t j = 0;
+      while (j < n && strcmp(a->criteria[j].id, phone_protocol[i][0]) != 0)
+        j++;
+      if (j < n)
+        continue;
+      mj_criterion *k = &a->criteria[a->n_criteria++];
+      memset(k, 0, sizeof *k);
+      k->id = phone_protocol[i][0];
+      k->kind = MJ_CRIT_CHECK;
+      k->text.items = aalloc(L, c, sizeof *k->text.items);
+      k->text.items[0].lang = NULL;
+      k->text.items[0].text = phone_protocol[i][1];
+      k->text.n = 1;
+      k->cmp = MJ_CMP_EQ;
+      k->target_value = 1;
+    }
+    a->pos = pos;
+    break;
+  }
+  default:
+    break;
+  }
+}
+
 static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
                       size_t *counts)
 {
@@ -1329,6 +1778,12 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     u->channel = get_str(L, c, t, "channel");
     u->email = get_str(L, c, t, "email");
     u->consent = get_bool(L, t, "consent", 1);
+    if (lua_getfield(L, t, "since") == LUA_TSTRING)
+      mj__parse_time(lua_tostring(L, -1), &u->since);
+    lua_pop(L, 1);
+    if (lua_getfield(L, t, "until") == LUA_TSTRING)
+      mj__parse_time(lua_tostring(L, -1), &u->until);
+    lua_pop(L, 1);
     u->pos = pos;
     break;
   }
@@ -1419,6 +1874,14 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     y->scorers = get_strlist(L, c, t, "scorers", &y->n_scorers);
     y->notify = get_strlist(L, c, t, "notify", &y->n_notify);
     y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
+    if (lua_getfield(L, t, "period") == LUA_TTABLE) {
+      lua_getfield(L, -1, "from");
+      lua_getfield(L, -2, "to");
+      mj__parse_time(lua_tostring(L, -2), &y->period_from);
+      mj__parse_time(lua_tostring(L, -1), &y->period_to);
+      lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
     break;
   }
   case K_USE: {
@@ -1474,6 +1937,44 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
       u->as = u->name;
     break;
   }
+  case K_SAMPLE: {
+    mj_sample_decl *sd = &m->samples[m->n_samples++];
+    sd->id = astr(L, c, v->id);
+    sd->questionnaire = get_str(L, c, t, "questionnaire");
+    const char *meth = get_str(L, c, t, "method");
+    const char *alloc = get_str(L, c, t, "allocation");
+    sd->stratified = meth && !strcmp(meth, "stratified");
+    sd->neyman = alloc && !strcmp(alloc, "neyman");
+    sd->size = get_num(L, t, "size", &num) ? (int)num : 0;
+    sd->margin = get_num(L, t, "margin", &num) ? num : 0;
+    sd->confidence = get_num(L, t, "confidence", &num) ? num : 0.95;
+    sd->p = get_num(L, t, "p", &num) ? num : 0.5;
+    sd->response_rate = get_num(L, t, "response_rate", &num) ? num : 1;
+    sd->has_seed = get_num(L, t, "seed", &num);
+    sd->seed = sd->has_seed ? (uint64_t)(int64_t)num : 0;
+    sd->fatigue_days = get_num(L, t, "fatigue_days", &num) ? (int)num : 90;
+    sd->pos = pos;
+    if (lua_getfield(L, t, "sd") == LUA_TTABLE) { /* sd */
+      size_t n = 0;
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        n++;
+        lua_pop(L, 1);
+      }
+      sd->sd = aalloc(L, c, (n ? n : 1) * sizeof *sd->sd);
+      lua_pushnil(L);
+      while (lua_next(L, -2)) { /* sd k v */
+        mj_sample_sd *x = &sd->sd[sd->n_sd++];
+        x->segment = astr(L, c, lua_tostring(L, -2));
+        x->sd = (double)lua_tonumber(L, -1);
+        lua_pop(L, 1);
+      }
+      /* Sorted, so that the model does not depend on Lua's table order. */
+      qsort(sd->sd, sd->n_sd, sizeof *sd->sd, cmp_sample_sd);
+    }
+    lua_pop(L, 1);
+    break;
+  }
   default:
     break;
   }
@@ -1503,6 +2004,11 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->n_plans = counts[K_PLAN];
   m->cycles = aalloc(L, c, counts[K_CYCLE] * sizeof *m->cycles);
   m->uses = aalloc(L, c, counts[K_USE] * sizeof *m->uses);
+  m->samples = aalloc(L, c, counts[K_SAMPLE] * sizeof *m->samples);
+  m->complaint_categories = aalloc(
+      L, c, counts[K_COMPLAINT_CATEGORY] * sizeof *m->complaint_categories);
+  m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
+  m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   c->cfiles = aalloc(L, c, counts[K_CUSTOMERS] * sizeof *c->cfiles);
   size_t filled[K__N] = {0};
   for (lua_Integer i = 1; i <= n; i++) {
@@ -1512,6 +2018,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
     if (v.d->kind != K_QUESTION) {
       validate_decl(L, c, &v);
       build_one(L, c, &v, filled);
+      build_service(L, c, &v);
     }
     lua_pop(L, 4); /* list */
   }
@@ -1561,9 +2068,10 @@ static int run(lua_State *L)
 
 /* ---- customers from CSV -------------------------------------------------- */
 
-static const char *const ccols[] = {"id",      "segment", "name",   "lang",
-                                    "channel", "email",   "consent"};
-enum { NCOLS = 7 };
+static const char *const ccols[] = {"id",      "segment", "name",
+                                    "lang",    "channel", "email",
+                                    "consent", "since",   "until"};
+enum { NCOLS = 9 };
 
 typedef struct csv_ctx {
   mj_dsl_ctx *c;
@@ -1603,7 +2111,8 @@ static int csv_header(void *ud, const char *const *names, size_t n,
     if (k == NCOLS)
       return csv_fail(x, err, 1, (int)i + 1,
                       "unknown column '%s' (customers files have id, "
-                      "segment, name, lang, channel, email, consent)",
+                      "segment, name, lang, channel, email, consent, since, "
+                      "until)",
                       names[i]);
     if (x->col[k] >= 0)
       return csv_fail(x, err, 1, (int)i + 1, "column '%s' appears twice",
@@ -1653,8 +2162,16 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
     x->v = v;
     x->cap = cap;
   }
+  int64_t span[2] = {0, 0};
+  for (int k = 0; k < 2; k++)
+    if (val[7 + k] && !mj__parse_time(val[7 + k], &span[k]))
+      return csv_fail(x, err, row, x->col[7 + k] + 1,
+                      "%s '%s' is not a date like 2024-03-01", ccols[7 + k],
+                      val[7 + k]);
   mj_customer *u = &x->v[x->n];
   memset(u, 0, sizeof *u);
+  u->since = span[0];
+  u->until = span[1];
   const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
                              &u->channel, &u->email,   NULL};
   for (size_t k = 0; k < 6; k++)
@@ -1797,7 +2314,12 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
       (rc = DUPS("questionnaire", m->questionnaires, m->n_questionnaires,
                  mj_questionnaire)) ||
       (rc = DUPS("plan", m->plans, m->n_plans, mj_plan)) ||
-      (rc = DUPS("cycle", m->cycles, m->n_cycles, mj_cycle_decl)))
+      (rc = DUPS("cycle", m->cycles, m->n_cycles, mj_cycle_decl)) ||
+      (rc = DUPS("sample", m->samples, m->n_samples, mj_sample_decl)) ||
+      (rc = DUPS("complaint_category", m->complaint_categories,
+                 m->n_complaint_categories, mj_complaint_category)) ||
+      (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
+      (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)))
     return rc;
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *q = &m->questionnaires[i];
@@ -1848,6 +2370,30 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                            "declared%s",
                            q->id, qn->id, qn->pos.file, qn->pos.line,
                            q->measures, hint);
+    }
+  }
+  for (size_t i = 0; i < m->n_samples; i++) {
+    const mj_sample_decl *sd = &m->samples[i];
+    if (!mj__model_questionnaire(m, sd->questionnaire)) {
+      suggest_id(hint, sizeof hint, sd->questionnaire, m->questionnaires,
+                 m->n_questionnaires, sizeof *m->questionnaires);
+      return mj__seterr_at(e, MJ_EREF, sd->pos.file,
+                           KLINE(sd->pos.file, sd->pos.line, "questionnaire"),
+                           0,
+                           "sample '%s' invites to questionnaire '%s', which "
+                           "is not declared%s",
+                           sd->id, sd->questionnaire, hint);
+    }
+    for (size_t k = 0; k < sd->n_sd; k++) {
+      if (mj__model_segment(m, sd->sd[k].segment))
+        continue;
+      suggest_id(hint, sizeof hint, sd->sd[k].segment, m->segments,
+                 m->n_segments, sizeof *m->segments);
+      return mj__seterr_at(e, MJ_EREF, sd->pos.file,
+                           KLINE(sd->pos.file, sd->pos.line, "sd"), 0,
+                           "sample '%s' gives an sd for segment '%s', which "
+                           "is not declared%s",
+                           sd->id, sd->sd[k].segment, hint);
     }
   }
   for (size_t i = 0; i < m->n_cycles; i++) {

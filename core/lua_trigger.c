@@ -172,9 +172,62 @@ static int r_figure(lua_State *L)
   return 1;
 }
 
+/* r.complaints([category [, metric]]): this cycle's count of complaints
+** (of a category), 0 when none were received; metric "share" etc. */
+static int r_complaints(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const char *cat = luaL_optstring(L, 1, NULL);
+  const char *metric = luaL_optstring(L, 2, "count");
+  const mj_result_rec *r = mj__figset_find(
+      t->fs, "complaints", metric, cat ? "category" : NULL, cat, NULL, "all");
+  if (!r && strcmp(metric, "count") == 0) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  push_figure(L, t, r);
+  return 1;
+}
+
+/* r.audit(criterion [, segment]): compliance % of an audit criterion
+** (nil: every criterion pooled); segment "all", "site:X", "agent:Y". */
+static int r_audit(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const char *crit = luaL_optstring(L, 1, NULL);
+  const char *seg = luaL_optstring(L, 2, "all");
+  const mj_result_rec *r = NULL;
+  for (size_t i = 0; i < t->fs->n && !r; i++) {
+    const mj_result_rec *x = &t->fs->items[i];
+    if (x->scorer && strcmp(x->scorer, "audit") == 0 &&
+        strcmp(x->metric, "compliance") == 0 && x->segment &&
+        strcmp(x->segment, seg) == 0 &&
+        (crit ? x->question && strcmp(x->question, crit) == 0 : !x->question))
+      r = x;
+  }
+  push_figure(L, t, r);
+  return 1;
+}
+
+/* r.standard(id): true met, false not met, nil without data. */
+static int r_standard(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const char *id = luaL_checkstring(L, 1);
+  double v = push_figure(
+      L, t, mj__figset_find(t->fs, "standard", "met", NULL, id, NULL, "all"));
+  lua_pop(L, 1);
+  if (isnan(v))
+    lua_pushnil(L);
+  else
+    lua_pushboolean(L, v != 0);
+  return 1;
+}
+
 static const luaL_Reg rfuncs[] = {
     {"figure", r_figure}, {"mean", r_mean},   {"t2b", r_t2b}, {"nps", r_nps},
-    {"target", r_target}, {"below", r_below}, {NULL, NULL}};
+    {"target", r_target}, {"below", r_below}, {"complaints", r_complaints},
+    {"audit", r_audit},   {"standard", r_standard}, {NULL, NULL}};
 
 static int trig_run(lua_State *L)
 {

@@ -3,21 +3,32 @@
 ** one column per numeric question, for the scorers that work across
 ** questions (plugin.h: score_matrix). Rows arrive in response order from
 ** the store's scan, so a new response id starts a new row.
+**
+** A million responses must stay small in memory: while every value is a
+** small integer (scales, NPS, yes/no) a cell is one byte, a code (0
+** skipped, 1 N/A, 2 + the value less the column's base), and the doubles
+** of mj_matrix are made per segment only while its scorer runs. The first
+** value that does not fit turns the table into doubles for good.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+
+enum { CODE_SKIPPED = 0, CODE_NA = 1, CODE_VALUE = 2 };
 
 struct mj_qmatrix {
   const mj_questionnaire *qn;
   mj_column *cols;
   size_t n_cols;
   size_t *col_of;           /* question index -> column, or SIZE_MAX */
-  double *values;           /* n_rows * n_cols */
-  unsigned char *state;
-  size_t *row_seg;          /* row -> index into segs */
+  int *base;                /* per column: the value coded CODE_VALUE */
+  unsigned char *code;      /* n_rows * n_cols codes, or NULL once wide */
+  double *values;           /* n_rows * n_cols, once wide */
+  unsigned char *state;     /* likewise */
+  uint32_t *row_seg;        /* row -> index into segs */
   size_t n_rows, cap;
   char **segs;              /* distinct segment ids, "" for none */
   size_t n_segs;
@@ -30,6 +41,8 @@ void mj__qmatrix_free(mj_qmatrix *m)
     return;
   free(m->cols);
   free(m->col_of);
+  free(m->base);
+  free(m->code);
   free(m->values);
   free(m->state);
   free(m->row_seg);
@@ -47,10 +60,11 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out)
   if (!m)
     return MJ_ENOMEM;
   m->qn = qn;
-  m->cols = calloc(qn->n_questions ? qn->n_questions : 1, sizeof *m->cols);
-  m->col_of = calloc(qn->n_questions ? qn->n_questions : 1,
-                     sizeof *m->col_of);
-  if (!m->cols || !m->col_of) {
+  size_t nq = qn->n_questions ? qn->n_questions : 1;
+  m->cols = calloc(nq, sizeof *m->cols);
+  m->col_of = calloc(nq, sizeof *m->col_of);
+  m->base = calloc(nq, sizeof *m->base);
+  if (!m->cols || !m->col_of || !m->base) {
     mj__qmatrix_free(m);
     return MJ_ENOMEM;
   }
@@ -72,6 +86,9 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out)
     /* mj_tag and mj_meta are both { key, value } string pairs. */
     c->tags = (const mj_meta *)(const void *)q->tags;
     c->n_tags = q->n_tags;
+    m->base[m->n_cols] = q->kind == MJ_Q_SCALE || q->kind == MJ_Q_NPS
+                             ? q->min
+                             : 0;
     m->col_of[i] = m->n_cols++;
   }
   *out = m;
@@ -87,6 +104,8 @@ static int segment_index(mj_qmatrix *m, const char *seg, size_t *out)
       *out = i;
       return MJ_OK;
     }
+  if (m->n_segs >= UINT32_MAX)
+    return MJ_ENOMEM;
   char **v = realloc(m->segs, (m->n_segs + 1) * sizeof *v);
   if (!v)
     return MJ_ENOMEM;
@@ -97,19 +116,64 @@ static int segment_index(mj_qmatrix *m, const char *seg, size_t *out)
   return MJ_OK;
 }
 
-static int new_row(mj_qmatrix *m, const mj_answer_row *row)
+/* Cell i as a value and a state. */
+static void cell_decode(const mj_qmatrix *m, size_t i, double *v,
+                        unsigned char *st)
 {
+  if (!m->code) {
+    *v = m->values[i];
+    *st = m->state[i];
+    return;
+  }
+  unsigned char k = m->code[i];
+  *st = k >= CODE_VALUE ? MJ_ANSWER_VALUE
+        : k == CODE_NA  ? MJ_ANSWER_NA
+                        : MJ_ANSWER_SKIPPED;
+  *v = k >= CODE_VALUE ? m->base[i % m->n_cols] + (k - CODE_VALUE) : NAN;
+}
+
+/* Codes to doubles, for good. */
+static int widen(mj_qmatrix *m)
+{
+  size_t n = (m->cap ? m->cap : 1) * m->n_cols;
+  double *v = malloc(n * sizeof *v);
+  unsigned char *s = malloc(n);
+  if (!v || !s) {
+    free(v);
+    free(s);
+    return MJ_ENOMEM;
+  }
+  for (size_t i = 0; i < m->n_rows * m->n_cols; i++)
+    cell_decode(m, i, &v[i], &s[i]);
+  free(m->code);
+  m->code = NULL;
+  m->values = v;
+  m->state = s;
+  return MJ_OK;
+}
+
+static int new_row(mj_qmatrix *m, const char *segment)
+{
+  if (m->n_rows >= UINT32_MAX) /* rows are numbered in 32 bits */
+    return MJ_ENOMEM;
   if (m->n_rows == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 256;
-    double *v = realloc(m->values, cap * m->n_cols * sizeof *v);
-    if (!v)
-      return MJ_ENOMEM;
-    m->values = v;
-    unsigned char *s = realloc(m->state, cap * m->n_cols);
-    if (!s)
-      return MJ_ENOMEM;
-    m->state = s;
-    size_t *g = realloc(m->row_seg, cap * sizeof *g);
+    if (m->code || !m->values) {
+      unsigned char *k = realloc(m->code, cap * m->n_cols);
+      if (!k)
+        return MJ_ENOMEM;
+      m->code = k;
+    } else {
+      double *v = realloc(m->values, cap * m->n_cols * sizeof *v);
+      if (!v)
+        return MJ_ENOMEM;
+      m->values = v;
+      unsigned char *s = realloc(m->state, cap * m->n_cols);
+      if (!s)
+        return MJ_ENOMEM;
+      m->state = s;
+    }
+    uint32_t *g = realloc(m->row_seg, cap * sizeof *g);
     if (!g)
       return MJ_ENOMEM;
     m->row_seg = g;
@@ -117,15 +181,44 @@ static int new_row(mj_qmatrix *m, const mj_answer_row *row)
   }
   size_t r = m->n_rows;
   for (size_t c = 0; c < m->n_cols; c++) {
-    m->values[r * m->n_cols + c] = NAN;
-    m->state[r * m->n_cols + c] = MJ_ANSWER_SKIPPED;
+    if (m->code) {
+      m->code[r * m->n_cols + c] = CODE_SKIPPED;
+    } else {
+      m->values[r * m->n_cols + c] = NAN;
+      m->state[r * m->n_cols + c] = MJ_ANSWER_SKIPPED;
+    }
   }
-  if (segment_index(m, row->segment, &m->row_seg[r]) != MJ_OK)
+  size_t g;
+  if (segment_index(m, segment, &g) != MJ_OK)
     return MJ_ENOMEM;
-  free(m->last);
-  if (!(m->last = strdup(row->response ? row->response : "")))
-    return MJ_ENOMEM;
+  m->row_seg[r] = (uint32_t)g;
   m->n_rows++;
+  return MJ_OK;
+}
+
+static int set_cell(mj_qmatrix *m, size_t col, const mj_answer_rec *a)
+{
+  size_t cell = (m->n_rows - 1) * m->n_cols + col;
+  int value = a->state == MJ_ANSWER_VALUE && !isnan(a->num);
+  unsigned char st = (unsigned char)(value ? MJ_ANSWER_VALUE
+                                     : a->state == MJ_ANSWER_NA
+                                         ? MJ_ANSWER_NA
+                                         : MJ_ANSWER_SKIPPED);
+  if (m->code) {
+    if (!value) {
+      m->code[cell] = st == MJ_ANSWER_NA ? CODE_NA : CODE_SKIPPED;
+      return MJ_OK;
+    }
+    double d = a->num - m->base[col];
+    if (d >= 0 && d <= 255 - CODE_VALUE && d == (double)(int)d) {
+      m->code[cell] = (unsigned char)(CODE_VALUE + (int)d);
+      return MJ_OK;
+    }
+    if (widen(m) != MJ_OK)
+      return MJ_ENOMEM;
+  }
+  m->values[cell] = value ? a->num : NAN;
+  m->state[cell] = st;
   return MJ_OK;
 }
 
@@ -133,54 +226,153 @@ int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row)
 {
   if (m->n_cols == 0 || m->col_of[question] == SIZE_MAX)
     return MJ_OK;
-  if (!m->last || strcmp(m->last, row->response ? row->response : "") != 0)
-    if (new_row(m, row) != MJ_OK)
+  if (!m->last || strcmp(m->last, row->response ? row->response : "") != 0) {
+    if (new_row(m, row->segment) != MJ_OK)
       return MJ_ENOMEM;
-  size_t cell = (m->n_rows - 1) * m->n_cols + m->col_of[question];
-  const mj_answer_rec *a = &row->answer;
-  int value = a->state == MJ_ANSWER_VALUE && !isnan(a->num);
-  m->values[cell] = value ? a->num : NAN;
-  m->state[cell] = (unsigned char)(value ? MJ_ANSWER_VALUE
-                                   : a->state == MJ_ANSWER_NA
-                                       ? MJ_ANSWER_NA
-                                       : MJ_ANSWER_SKIPPED);
+    free(m->last);
+    if (!(m->last = strdup(row->response ? row->response : "")))
+      return MJ_ENOMEM;
+  }
+  return set_cell(m, m->col_of[question], &row->answer);
+}
+
+int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
+                           const mj_answer_rec *a, const char *segment,
+                           int *started)
+{
+  if (m->n_cols == 0 || m->col_of[question] == SIZE_MAX)
+    return MJ_OK;
+  if (!*started) {
+    if (new_row(m, segment) != MJ_OK)
+      return MJ_ENOMEM;
+    *started = 1;
+  }
+  return set_cell(m, m->col_of[question], a);
+}
+
+/* Buffers for the doubles handed to scorers: sized once for every row,
+** reused for each segment (a fresh mapping each time was faulted in page
+** by page), with each column's 256 codes decoded once. */
+typedef struct expand {
+  double *v;
+  unsigned char *s;
+  double *dv;
+  unsigned char *ds;
+} expand;
+
+static int expand_init(const mj_qmatrix *m, expand *x)
+{
+  size_t n = m->n_rows * m->n_cols;
+  memset(x, 0, sizeof *x);
+  x->v = malloc(n * sizeof *x->v);
+  x->s = malloc(n);
+  x->dv = malloc(m->n_cols * 256 * sizeof *x->dv);
+  x->ds = malloc(m->n_cols * 256);
+  if (!x->v || !x->s || !x->dv || !x->ds)
+    return MJ_ENOMEM;
+  for (size_t c = 0; c < m->n_cols; c++)
+    for (int k = 0; k < 256; k++) {
+      unsigned char kk = (unsigned char)k;
+      x->ds[c * 256 + kk] = kk >= CODE_VALUE ? MJ_ANSWER_VALUE
+                            : kk == CODE_NA  ? MJ_ANSWER_NA
+                                             : MJ_ANSWER_SKIPPED;
+      x->dv[c * 256 + kk] =
+          kk >= CODE_VALUE ? m->base[c] + (kk - CODE_VALUE) : NAN;
+    }
   return MJ_OK;
+}
+
+static void expand_free(expand *x)
+{
+  free(x->v);
+  free(x->s);
+  free(x->dv);
+  free(x->ds);
+}
+
+/* fn on the n rows listed (rows NULL: every row) as doubles. */
+static int call_on(const mj_qmatrix *m, expand *x, const uint32_t *rows,
+                   size_t n, const char *name, mj_qmatrix_fn fn, void *ud)
+{
+  size_t nc = m->n_cols;
+  for (size_t k = 0; k < n; k++) {
+    size_t r = rows ? rows[k] : k;
+    const unsigned char *in = m->code + r * nc;
+    double *v = x->v + k * nc;
+    unsigned char *s = x->s + k * nc;
+    for (size_t c = 0; c < nc; c++) {
+      v[c] = x->dv[c * 256 + in[c]];
+      s[c] = x->ds[c * 256 + in[c]];
+    }
+  }
+  mj_matrix seg = {m->cols, nc, n, x->v, x->s};
+  return fn(ud, name, &seg);
+}
+
+/* The same for a table of doubles: the rows copied. */
+static int call_on_wide(const mj_qmatrix *m, expand *x, const uint32_t *rows,
+                        size_t n, const char *name, mj_qmatrix_fn fn,
+                        void *ud)
+{
+  size_t nc = m->n_cols;
+  if (!rows) {
+    mj_matrix all = {m->cols, nc, m->n_rows, m->values, m->state};
+    return fn(ud, name, &all);
+  }
+  for (size_t k = 0; k < n; k++) {
+    memcpy(x->v + k * nc, m->values + (size_t)rows[k] * nc, nc * sizeof *x->v);
+    memcpy(x->s + k * nc, m->state + (size_t)rows[k] * nc, nc);
+  }
+  mj_matrix seg = {m->cols, nc, n, x->v, x->s};
+  return fn(ud, name, &seg);
 }
 
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud)
 {
   if (m->n_rows == 0 || m->n_cols == 0)
     return MJ_OK;
-  mj_matrix all = {m->cols, m->n_cols, m->n_rows, m->values, m->state};
-  int rc = fn(ud, "all", &all);
-  if (rc != MJ_OK)
-    return rc;
-  if (m->n_segs == 1) /* every row in one segment (or in none) */
-    return m->segs[0][0] ? fn(ud, m->segs[0], &all) : MJ_OK;
-  /* Several segments: copy each one's rows into a table of its own. */
-  double *v = malloc(m->n_rows * m->n_cols * sizeof *v);
-  unsigned char *s = malloc(m->n_rows * m->n_cols);
-  if (!v || !s) {
-    free(v);
-    free(s);
-    return MJ_ENOMEM;
-  }
-  for (size_t g = 0; rc == MJ_OK && g < m->n_segs; g++) {
-    if (!m->segs[g][0])
-      continue; /* responses without a segment count in "all" only */
-    size_t n = 0;
+  int (*call)(const mj_qmatrix *, expand *, const uint32_t *, size_t,
+              const char *, mj_qmatrix_fn, void *) =
+      m->code ? call_on : call_on_wide;
+  expand x;
+  /* Rows grouped by segment once (a counting sort), so each segment's
+  ** table is built from its own rows, not from a pass over all of them. */
+  size_t *start = calloc(m->n_segs + 1, sizeof *start);
+  uint32_t *rows = malloc(m->n_rows * sizeof *rows);
+  int rc = start && rows ? expand_init(m, &x) : MJ_ENOMEM;
+  if (rc == MJ_OK) {
     for (size_t r = 0; r < m->n_rows; r++)
-      if (m->row_seg[r] == g) {
-        memcpy(v + n * m->n_cols, m->values + r * m->n_cols,
-               m->n_cols * sizeof *v);
-        memcpy(s + n * m->n_cols, m->state + r * m->n_cols, m->n_cols);
-        n++;
-      }
-    mj_matrix seg = {m->cols, m->n_cols, n, v, s};
-    rc = fn(ud, m->segs[g], &seg);
+      start[m->row_seg[r] + 1]++;
+    for (size_t g = 0; g < m->n_segs; g++)
+      start[g + 1] += start[g];
+    size_t *at = malloc((m->n_segs ? m->n_segs : 1) * sizeof *at);
+    if (!at) {
+      rc = MJ_ENOMEM;
+    } else {
+      memcpy(at, start, m->n_segs * sizeof *at);
+      for (size_t r = 0; r < m->n_rows; r++)
+        rows[at[m->row_seg[r]]++] = (uint32_t)r;
+      free(at);
+    }
   }
-  free(v);
-  free(s);
+  if (rc == MJ_OK)
+    rc = call(m, &x, NULL, m->n_rows, "all", fn, ud);
+  if (rc == MJ_OK && m->n_segs == 1) {
+    /* every row in one segment (or in none) */
+    if (m->segs[0][0])
+      rc = call(m, &x, NULL, m->n_rows, m->segs[0], fn, ud);
+  } else {
+    for (size_t g = 0; rc == MJ_OK && g < m->n_segs; g++) {
+      if (!m->segs[g][0])
+        continue; /* responses without a segment count in "all" only */
+      rc = call(m, &x, rows + start[g], start[g + 1] - start[g], m->segs[g],
+                fn, ud);
+    }
+  }
+  if (start && rows)
+    expand_free(&x);
+  free(start);
+  free(rows);
   return rc;
 }
 

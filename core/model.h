@@ -46,6 +46,7 @@ typedef struct mj_segment {
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
   int consent;
+  int64_t since, until;  /* customer from / until (epoch s); 0 unknown/active */
   mj_pos pos; /* for customers from CSV: the file and its data row */
 } mj_customer;
 
@@ -119,6 +120,9 @@ typedef struct mj_question {
   const mj_cond *cons_cond;
   mj_i18n cons_message;  /* the reason given when it fails, or empty */
   const char *section;   /* section id, or NULL */
+  /* labels: the set's text of each point min..max in every language it
+  ** has (interviews, exports with labels), or NULL. */
+  mj_i18n *label_texts;
 } mj_question;
 
 typedef struct mj_questionnaire {
@@ -161,6 +165,7 @@ typedef struct mj_cycle_decl {
   const char **notify;   /* notifier instance names; 0: every one */
   size_t n_notify;
   int min_n;             /* below this a figure is "too few answers" */
+  int64_t period_from, period_to; /* `period = { from =, to = }`, or 0 */
   mj_pos pos;
 } mj_cycle_decl;
 
@@ -188,6 +193,85 @@ typedef struct mj_use {
   mj_pos pos;
 } mj_use;
 
+/* `sample "NAME" { ... }`: whom to invite to a questionnaire (sample.c). */
+typedef struct mj_sample_sd {
+  const char *segment;
+  double sd;             /* S_h for Neyman allocation */
+} mj_sample_sd;
+
+typedef struct mj_sample_decl {
+  const char *id;
+  const char *questionnaire;
+  int stratified;        /* method = "stratified" (else "srs") */
+  int neyman;            /* allocation = "neyman" (else proportional) */
+  int size;              /* fixed size, or 0: from margin */
+  double margin, confidence, p; /* n0 = z^2 p(1-p)/e^2, then the FPC */
+  double response_rate;  /* invitations = n / rate; 1 when not given */
+  mj_sample_sd *sd;      /* Neyman S_h by segment, sorted by segment */
+  size_t n_sd;
+  uint64_t seed;         /* the PRNG seed ... */
+  int has_seed;          /* ... or a fresh one per draw (reported) */
+  int fatigue_days;      /* nobody invited again within this many days */
+  mj_pos pos;
+} mj_sample_decl;
+
+/* ---- issue 5: complaints, audits, the service standard ---------------- */
+
+/* `complaint_category "late-delivery" { text = ... }`. */
+typedef struct mj_complaint_category {
+  const char *id;
+  mj_i18n text;
+  mj_pos pos;
+} mj_complaint_category;
+
+/* A comparison with a target, as written: "<= 20", ">= 4", "90". */
+typedef enum mj_cmp {
+  MJ_CMP_NONE = 0, /* no target: never compliant or not */
+  MJ_CMP_LE, MJ_CMP_LT, MJ_CMP_GE, MJ_CMP_GT, MJ_CMP_EQ
+} mj_cmp;
+
+typedef enum mj_crit_kind {
+  MJ_CRIT_OBJECTIVE = 1, /* a measured number: seconds, holds, transfers */
+  MJ_CRIT_SUBJECTIVE = 2,/* a rating 1..scale */
+  MJ_CRIT_CHECK = 3      /* yes/no: done or not (the phone protocol) */
+} mj_crit_kind;
+
+typedef struct mj_criterion {
+  const char *id;
+  mj_crit_kind kind;
+  mj_i18n text;
+  const char *target;    /* as written, or NULL */
+  mj_cmp cmp;            /* checks: MJ_CMP_EQ 1 ("yes") */
+  double target_value;
+  int scale;             /* subjective: top of the scale (default 5) */
+  const char *unit;
+} mj_criterion;
+
+/* `audit "phone-shopper" { scenario, role, fake_data, verify, stimulus,
+** criteria, protocol = "phone" }`: a mystery-shopper script. */
+typedef struct mj_audit {
+  const char *id;
+  mj_i18n scenario;
+  const char *role;
+  mj_tag *fake_data;      size_t n_fake_data;
+  const char **verify;    size_t n_verify;
+  const char **stimulus;  size_t n_stimulus;
+  mj_criterion *criteria; size_t n_criteria;
+  mj_pos pos;
+} mj_audit;
+
+/* `standard "S1" { text, indicator = "audit.compliance:answer_time",
+** target = 90 | "<= 48" }`: met when the indicator compares true. */
+typedef struct mj_standard {
+  const char *id;
+  mj_i18n text;
+  const char *indicator;
+  const char *target;     /* as written */
+  mj_cmp cmp;
+  double target_value;
+  mj_pos pos;
+} mj_standard;
+
 typedef struct mj_model {
   mj_arena arena;
   const char *file;      /* the playbook as named when loaded */
@@ -200,6 +284,11 @@ typedef struct mj_model {
   mj_plan *plans;                 size_t n_plans;
   mj_cycle_decl *cycles;          size_t n_cycles;
   mj_use *uses;                   size_t n_uses;
+  mj_sample_decl *samples;        size_t n_samples;
+  mj_complaint_category *complaint_categories;
+  size_t n_complaint_categories;
+  mj_audit *audits;               size_t n_audits;
+  mj_standard *standards;         size_t n_standards;
 } mj_model;
 
 /* Lookups by id; NULL when absent. */

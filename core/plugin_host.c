@@ -297,7 +297,8 @@ static int check_ops(mj_engine *e, const char *where, const mj_plugin_desc *d)
     if (have >= need)
       missing = !o->create                     ? "create"
                 : !o->destroy                  ? "destroy"
-                : !o->score && !o->score_matrix ? "score or score_matrix"
+                : !o->score && !o->score_matrix && !o->score_customers
+                    ? "score, score_matrix or score_customers"
                 : o->score && !o->qtypes       ? "qtypes"
                                                : NULL;
     break;

@@ -296,7 +296,7 @@ static int same(const char *a, const char *b)
 /* A figure of a matrix scorer: about a whole questionnaire. */
 static int is_matrix(const mj_result_rec *r)
 {
-  return r->questionnaire && !r->question && !r->requirement;
+  return r->subject || (r->questionnaire && !r->question && !r->requirement);
 }
 
 /* Figures group by scorer and subject; rows are segments, columns metrics.
@@ -345,9 +345,13 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
     if (k == ns && ns < 256)
       subjects[ns++] = r->subject;
   }
-  fprintf(f, md ? "\n### %s: questionnaire %s, segment %s\n\n"
-                : "\n%s: questionnaire %s, segment %s\n",
-          g->scorer, g->questionnaire, g->segment);
+  if (g->questionnaire)
+    fprintf(f, md ? "\n### %s: questionnaire %s, segment %s\n\n"
+                  : "\n%s: questionnaire %s, segment %s\n",
+            g->scorer, g->questionnaire, g->segment);
+  else
+    fprintf(f, md ? "\n### %s: segment %s\n\n" : "\n%s: segment %s\n",
+            g->scorer, g->segment);
   table t = {0};
   t.cols = 2 + nm;
   char *row[14];
@@ -415,7 +419,10 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
     const mj_question *q = qn ? mj__model_question(qn, g->question) : NULL;
     title = q ? mj__i18n_get(&q->text, NULL) : NULL;
   }
-  if (md)
+  if (!g->requirement && !g->question) /* about the customers themselves */
+    fprintf(f, md ? "\n### %s: customers\n\n" : "\n%s: customers\n",
+            g->scorer);
+  else if (md)
     fprintf(f, "\n### %s: %s %s%s%s%s\n\n", g->scorer,
             g->requirement ? "requirement" : "question",
             g->requirement ? g->requirement : g->question,
@@ -566,6 +573,8 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
     size_t j;
     for (j = 0; j < i && !same_group(&d.figs.items[j], &d.figs.items[i]); j++)
       ;
+    if (j == i && mj__service_scorer(d.figs.items[i].scorer))
+      continue; /* in their own sections below */
     if (j == i)
       rc = is_matrix(&d.figs.items[i])
                ? print_matrix_group(f, &d.figs, i, md)
@@ -574,6 +583,7 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
   if (d.figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");
   print_requirements(f, &d, e->model, md);
+  mj__service_report(f, &d.figs, e->model, md);
   print_plans(f, d.plans, md);
   fclose(f);
   unload(&d);

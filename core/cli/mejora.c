@@ -31,6 +31,18 @@ static const char usage_text[] =
     "  plans PLAYBOOK [list|show ID|update ID] [--format text|json]\n"
     "        update: [--action N] [--status S] [--owner WHO] [--note TEXT]\n"
     "                                   improvement plans and their history\n"
+    "  sample PLAYBOOK NAME [--format text|json]\n"
+    "                                   draw a sample: store its invitations\n"
+    "  export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [-o FILE]\n"
+    "                                   the stored responses, codes or labels\n"
+    "  interview PLAYBOOK QUESTIONNAIRE [--customer ID]\n"
+    "                                   ask a questionnaire in the terminal;\n"
+    "                                   q or Ctrl-C stops, the same command\n"
+    "                                   resumes\n"
+    "  complaints PLAYBOOK import FILE.csv | report [--wave W]\n"
+    "                                   complaints: ISO 10002 steps, Pareto\n"
+    "  audits PLAYBOOK import [--audit NAME] FILE.csv | report [--wave W]\n"
+    "                                   mystery-shopper visits, scorecards\n"
     "  plugins                          the plugins found: kind, version, ABI\n"
     "  version                          versions of mejora and its plugin ABI\n"
     "\n"
@@ -282,6 +294,114 @@ static int print_text(mj_engine *e, int rc, char *text, size_t len)
   return fflush(stdout) == 0 ? 0 : EXIT_ENV;
 }
 
+/* export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [-o FILE] */
+static int cmd_export(cli *c, int argc, char **argv)
+{
+  const char *pos[2] = {NULL, NULL}, *format = "csv", *path = NULL;
+  unsigned flags = 0;
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+      format = argv[++i];
+    else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+      path = argv[++i];
+    else if (strcmp(argv[i], "--labels") == 0)
+      flags |= MJ_EXPORT_LABELS;
+    else if (argv[i][0] == '-')
+      return usage_error("unknown export option '%s'", argv[i]);
+    else if (npos < 2)
+      pos[npos++] = argv[i];
+    else
+      return usage_error("export takes PLAYBOOK QUESTIONNAIRE, not '%s'",
+                         argv[i]);
+  }
+  if (npos != 2)
+    return usage_error("export takes PLAYBOOK QUESTIONNAIRE%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, pos[0], &e);
+  if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mj_responses_export(e, pos[1], format, flags, &text, &len);
+    if (rc != MJ_OK) {
+      x = fail(e, rc);
+    } else if (path) {
+      FILE *f = fopen(path, "wb");
+      if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "mejora: cannot write %s: %s\n", path,
+                strerror(errno));
+        x = EXIT_ENV;
+      }
+      mj_free(text);
+    } else {
+      fwrite(text, 1, len, stdout);
+      mj_free(text);
+      x = fflush(stdout) == 0 ? 0 : EXIT_ENV;
+    }
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+/* interview.c */
+int cli_interview(mj_engine *e, const char *questionnaire,
+                  const char *customer);
+
+/* interview PLAYBOOK QUESTIONNAIRE [--customer ID] */
+static int cmd_interview(cli *c, int argc, char **argv)
+{
+  const char *pos[2] = {NULL, NULL}, *customer = NULL;
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--customer") == 0 && i + 1 < argc)
+      customer = argv[++i];
+    else if (argv[i][0] == '-')
+      return usage_error("unknown interview option '%s'", argv[i]);
+    else if (npos < 2)
+      pos[npos++] = argv[i];
+    else
+      return usage_error("interview takes PLAYBOOK QUESTIONNAIRE, not '%s'",
+                         argv[i]);
+  }
+  if (npos != 2)
+    return usage_error("interview takes PLAYBOOK QUESTIONNAIRE%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, pos[0], &e);
+  if (!x)
+    x = cli_interview(e, pos[1], customer);
+  mj_engine_free(e);
+  return x;
+}
+
+/* sample PLAYBOOK NAME [--format text|json] */
+static int cmd_sample(cli *c, int argc, char **argv)
+{
+  const char *pos[2] = {NULL, NULL}, *format = "text";
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+      format = argv[++i];
+    else if (argv[i][0] == '-')
+      return usage_error("unknown sample option '%s'", argv[i]);
+    else if (npos < 2)
+      pos[npos++] = argv[i];
+    else
+      return usage_error("sample takes PLAYBOOK NAME, not '%s'", argv[i]);
+  }
+  if (npos != 2)
+    return usage_error("sample takes PLAYBOOK NAME%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, pos[0], &e);
+  if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mj_sample_draw(e, pos[1], format, &text, &len);
+    x = print_text(e, rc, text, len);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 /* plans PLAYBOOK [list | show ID | update ID [--action N] [--status S]
 ** [--owner WHO] [--note TEXT]] [--format text|json] */
 static int cmd_plans(cli *c, int argc, char **argv)
@@ -343,6 +463,70 @@ static int cmd_plans(cli *c, int argc, char **argv)
       int rc = mj_plans(e, want_id ? pos[2] : NULL, format, &text, &len);
       x = print_text(e, rc, text, len);
     }
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+/* complaints|audits PLAYBOOK import [--audit NAME] FILE.csv
+**                  | report [--wave W] [--format text|json] */
+static int cmd_service(cli *c, int audits, int argc, char **argv)
+{
+  const char *name = audits ? "audits" : "complaints";
+  const char *pos[3] = {NULL, NULL, NULL}, *format = "text", *wave = NULL,
+             *audit = NULL;
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--format") == 0 && v)
+      format = argv[++i];
+    else if (strcmp(a, "--wave") == 0 && v)
+      wave = argv[++i];
+    else if (audits && strcmp(a, "--audit") == 0 && v)
+      audit = argv[++i];
+    else if (a[0] == '-' || npos == 3)
+      return usage_error("unexpected argument '%s'", a);
+    else
+      pos[npos++] = a;
+  }
+  const char *verb = npos > 1 ? pos[1] : "report";
+  int import = strcmp(verb, "import") == 0;
+  if (npos == 0 || (!import && strcmp(verb, "report") != 0))
+    return usage_error(audits ? "audits takes PLAYBOOK import FILE.csv or "
+                                "PLAYBOOK report%s"
+                              : "complaints takes PLAYBOOK import FILE.csv "
+                                "or PLAYBOOK report%s",
+                       "");
+  if (import != (npos == 3))
+    return usage_error(import ? "%s import takes a CSV file"
+                              : "%s report takes no file",
+                       name);
+  mj_engine *e = NULL;
+  int x = with_playbook(c, pos[0], &e);
+  if (!x && import) {
+    mj_import_stats st;
+    int rc = audits ? mj_audits_import(e, audit, pos[2], &st)
+                    : mj_complaints_import(e, pos[2], &st);
+    if (rc != MJ_OK) {
+      x = fail(e, rc);
+    } else {
+      printf("%s: %llu row(s): %llu stored, %llu rejected\n", pos[2],
+             (unsigned long long)st.rows, (unsigned long long)st.accepted,
+             (unsigned long long)st.rejected);
+      if (st.rejected) {
+        fflush(stdout);
+        fprintf(stderr, "mejora: rejected rows, with row:column and reason, "
+                        "are in %s\n",
+                st.rejects_path);
+        x = EXIT_USER;
+      }
+    }
+  } else if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = audits ? mj_audits_summary(e, wave, format, &text, &len)
+                    : mj_complaints_summary(e, wave, format, &text, &len);
+    x = print_text(e, rc, text, len);
   }
   mj_engine_free(e);
   return x;
@@ -428,6 +612,16 @@ int main(int argc, char **argv)
     return cmd_plans(&c, rest, args);
   if (strcmp(cmd, "plugins") == 0)
     return cmd_plugins(&c, rest, args);
+  if (strcmp(cmd, "complaints") == 0)
+    return cmd_service(&c, 0, rest, args);
+  if (strcmp(cmd, "audits") == 0)
+    return cmd_service(&c, 1, rest, args);
+  if (strcmp(cmd, "sample") == 0)
+    return cmd_sample(&c, rest, args);
+  if (strcmp(cmd, "interview") == 0)
+    return cmd_interview(&c, rest, args);
+  if (strcmp(cmd, "export") == 0)
+    return cmd_export(&c, rest, args);
   if (strcmp(cmd, "version") == 0)
     return cmd_version();
   if (strcmp(cmd, "help") == 0) {

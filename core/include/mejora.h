@@ -191,8 +191,160 @@ typedef struct mj_plan_change {
 MJ_API int mj_plan_update(mj_engine *e, const char *id,
                           const mj_plan_change *change);
 
+/* ---------------------------------------------------------------------
+** Complaints and mystery-shopper audits (issue 5). Both are imported from
+** CSV or recorded one at a time as column/value pairs, exactly like a CSV
+** row; a record with an id already stored replaces it (later steps of a
+** complaint are added by re-importing). Each belongs to a wave: its
+** "wave" column, else the month of its date ("2026-11"), and a cycle
+** counts the records of the wave named like it.
+*/
+
+/*
+** Complaints CSV columns: id, received_at, channel, customer_id, category,
+** text (id and received_at required), then as the ISO 10002 steps are
+** reached: acknowledged_at, assessed_at, investigated_at, root_cause,
+** responded_at, closed_at, first_contact_resolution (yes/no), and wave.
+** Bad rows go to PATH.rejects.csv with row, column and reason.
+*/
+MJ_API int mj_complaints_import(mj_engine *e, const char *path,
+                                mj_import_stats *stats);
+MJ_API int mj_complaint_add(mj_engine *e, const char *const *columns,
+                            const char *const *values, size_t n);
+
+/*
+** Audit visits CSV columns: visit_id, site, agent, date, then one column
+** per criterion of the audit (blank or NA: not observed), and optionally
+** wave. audit NULL: the playbook's only audit.
+*/
+MJ_API int mj_audits_import(mj_engine *e, const char *audit, const char *path,
+                            mj_import_stats *stats);
+MJ_API int mj_visit_add(mj_engine *e, const char *audit,
+                        const char *const *columns,
+                        const char *const *values, size_t n);
+
+/*
+** The complaint summary (steps, first-contact resolution, Pareto of
+** categories and root causes) or the audit scorecards (per criterion,
+** site and agent) of one wave (NULL: every record), as "text" or "json"
+** (the figures). The caller frees *out with mj_free().
+*/
+MJ_API int mj_complaints_summary(mj_engine *e, const char *wave,
+                                 const char *format, char **out, size_t *len);
+MJ_API int mj_audits_summary(mj_engine *e, const char *wave,
+                             const char *format, char **out, size_t *len);
+
 /* Free memory the library handed to the caller. NULL: no-op. */
 MJ_API void mj_free(void *p);
+
+/* ---------------------------------------------------------------------
+** Sampling (issue 3): whom to ask.
+*/
+
+/*
+** Draw the playbook's `sample "name"` and store each chosen customer as
+** an invitation with a fresh unguessable token (128 random bits). The
+** frame is the customers with consent who were not invited (by any
+** sample) in the last fatigue_days. The size is the declared one, or
+** n0 = z^2 p(1-p)/e^2 with Cochran's finite-population correction when
+** n0 is over 5% of the frame, divided by the response rate; a stratified
+** sample spreads it over segments (proportional or Neyman, at least 2
+** each when possible, largest remainder). The same seed over the same
+** frame draws the same customers; without a seed one is chosen and
+** reported. *out (caller frees with mj_free()) describes the draw as
+** "text" or "json" (sizes, strata, and each invitation with its token).
+** Errors: MJ_ENOTFOUND (no such sample), MJ_EDATA (nobody eligible),
+** MJ_EVALIDATE (a Neyman sd missing for a segment), MJ_ESTORE, MJ_EIO.
+*/
+MJ_API int mj_sample_draw(mj_engine *e, const char *name, const char *format,
+                          char **out, size_t *len);
+
+/* ---------------------------------------------------------------------
+** Interviews (issue 3): a questionnaire asked one question at a time by
+** an interviewer (the mejora command's `interview`, or a host's own
+** screen). Answers are validated as they are given; progress is saved as
+** a draft file beside the playbook after each answer, and opening the
+** same questionnaire for the same customer again resumes it.
+*/
+typedef struct mj_interview mj_interview;
+
+/* The question to ask now. Strings belong to the interview and are valid
+** until its next call. */
+typedef struct mj_interview_item {
+  const char *id;            /* question id */
+  const char *type;          /* as declared: "scale5", "nps", "choice"... */
+  const char *text;          /* in the interview's language (fallbacks) */
+  const char *section;       /* or NULL */
+  size_t number, count;      /* its position (from 1) among count */
+  int min, max;              /* scales and NPS: the range */
+  const char *const *labels; /* scales: the label of min..max (n_labels 0
+                                when the scale has no label set); choice,
+                                multi: each option's label */
+  const char *const *codes;  /* choice, multi: each option's code */
+  size_t n_labels;
+  int allow_na, required;
+  const char *hint;          /* how to answer, e.g. "a number from 1 to 5,
+                                NA for no experience, Enter to skip" */
+} mj_interview_item;
+
+/*
+** Start (or resume, from its draft) an interview of customer for
+** questionnaire. Errors: MJ_ENOTFOUND (questionnaire or customer), MJ_EINVAL
+** (the customer opted out). Free with mj_interview_free().
+*/
+MJ_API int mj_interview_open(mj_engine *e, const char *questionnaire,
+                             const char *customer, mj_interview **out);
+/* NULL: no-op. Does not remove the draft of an unfinished interview. */
+MJ_API void mj_interview_free(mj_interview *iv);
+/* Answers restored from a draft (0 for a fresh interview). */
+MJ_API int mj_interview_resumed(const mj_interview *iv);
+/* The language questions are asked in (the customer's, else the
+** questionnaire's, else "en"), and the draft file's path. */
+MJ_API const char *mj_interview_lang(const mj_interview *iv);
+MJ_API const char *mj_interview_draft(const mj_interview *iv);
+/* The next question to ask, skipping those whose ask_if is false; *item
+** NULL when every question has been asked. */
+MJ_API int mj_interview_next(mj_interview *iv,
+                             const mj_interview_item **item);
+/*
+** Answer the current question as typed ("" skips; "NA" for no
+** experience; an option's number or code). MJ_EVALIDATE with the reason
+** in mj_errmsg() when it is not valid: ask again. On success the draft is
+** saved and the interview moves on.
+*/
+MJ_API int mj_interview_answer(mj_interview *iv, const char *text);
+/* Go back to the previous question asked. */
+MJ_API int mj_interview_back(mj_interview *iv);
+/* Save the draft now (answers are saved as they come; this is for hosts
+** that want to be sure before they stop). */
+MJ_API int mj_interview_save(mj_interview *iv);
+/*
+** Once mj_interview_next gives NULL: validate the whole response, store
+** it (id in *response_id, owned by the interview) and remove the draft.
+** MJ_EVALIDATE when a rule across answers fails: the interview goes back
+** to the question to blame; ask from there again.
+*/
+MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
+
+/* ---------------------------------------------------------------------
+** Export (issue 3).
+*/
+
+/* Labels instead of codes: a scale's verbal label, an option's label. */
+#define MJ_EXPORT_LABELS 0x1u
+
+/*
+** Every stored response of questionnaire as "csv" (response_id,
+** customer_id, segment, wave, submitted_at, then one column per question
+** in declared order; "NA" for no experience, empty when skipped) or
+** "json" (an array of objects with those keys and "answers"). With
+** MJ_EXPORT_LABELS, labels are in the respondent's language (else the
+** questionnaire's, else English). The caller frees *out with mj_free().
+** Errors: MJ_ENOTFOUND, MJ_EINVAL, MJ_ESTORE.
+*/
+MJ_API int mj_responses_export(mj_engine *e, const char *questionnaire,
+                               const char *format, unsigned flags,
+                               char **out, size_t *len);
 
 /* ---------------------------------------------------------------------
 ** Plugins.

@@ -91,9 +91,11 @@ plan "P2-recomendacion" {
   when = function(r) local v = r.nps() return v ~= nil and v < 0 end,
 }
 
--- The cycle of November: import the answers, score them, notify.
+-- The cycle of November: import the answers, score them (and how many
+-- customers we kept over the month), open plans, notify.
 cycle "2026-11" {
   import = { { questionnaire = "visita", file = "data/responses.csv" } },
-  scorers = { "nps", "csat" },
+  scorers = { "nps", "csat", "retention" },
+  period = { from = "2026-11-01", to = "2026-12-01" },
   min_n = 10,
 }

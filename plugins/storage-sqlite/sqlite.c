@@ -3,7 +3,9 @@
 ** forward, prepared statements only, every write in a transaction.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -15,9 +17,8 @@
 ** store's version lives in PRAGMA user_version. Steps only ever append:
 ** a released step never changes, because stores in the field ran it.
 **
-** answers are keyed by the response's integer seq (not its text id) and
-** their position, so a scan of one questionnaire walks two b-trees in
-** order without sorting.
+** A response's answers are packed in its own row (see "packed
+** answers"), so a scan of one questionnaire walks its index in order.
 */
 static const char *const migrations[] = {
     /* 0 -> 1 */
@@ -89,6 +90,52 @@ static const char *const migrations[] = {
     " SELECT response, pos, question, state, num, text FROM answers;"
     "DROP TABLE answers;"
     "ALTER TABLE answers_v3 RENAME TO answers;",
+    /* complaints through the ISO 10002 steps, and mystery-shopper visits
+    ** (issue 5). Steps not reached are 0; a visit's observations are a JSON
+    ** object so an audit's criteria can change without a migration. */
+    "CREATE TABLE complaints("
+    " id TEXT PRIMARY KEY, wave TEXT, received_at INTEGER NOT NULL,"
+    " channel TEXT, customer TEXT, category TEXT, text TEXT,"
+    " acknowledged_at INTEGER NOT NULL DEFAULT 0,"
+    " assessed_at INTEGER NOT NULL DEFAULT 0,"
+    " investigated_at INTEGER NOT NULL DEFAULT 0, root_cause TEXT,"
+    " responded_at INTEGER NOT NULL DEFAULT 0,"
+    " closed_at INTEGER NOT NULL DEFAULT 0,"
+    " fcr INTEGER NOT NULL DEFAULT -1, source TEXT);"
+    "CREATE INDEX complaints_by_wave ON complaints(wave, id);"
+    "CREATE TABLE visits("
+    " id TEXT PRIMARY KEY, audit TEXT NOT NULL, wave TEXT, site TEXT,"
+    " agent TEXT, at INTEGER NOT NULL, vals TEXT NOT NULL, source TEXT);"
+    "CREATE INDEX visits_by_audit ON visits(audit, wave, id);",
+    /* invitations drawn by `sample` declarations (issue 3): the fatigue
+    ** rule reads each customer's newest one. */
+    "CREATE TABLE invitations("
+    " seq INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
+    " customer TEXT NOT NULL, questionnaire TEXT NOT NULL, sample TEXT,"
+    " channel TEXT, lang TEXT, created_at INTEGER NOT NULL,"
+    " answered INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX invitations_by_sample ON invitations(sample, seq);"
+    "CREATE INDEX invitations_by_customer ON invitations(customer, created_at);",
+    /* answers packed into their response's row (see "packed answers"):
+    ** the question ids of each distinct layout once in `layouts`, the
+    ** answers of a response in one blob. Old answers are packed by the
+    ** plugin's mj_layout and mj_pack aggregates, then dropped. */
+    "CREATE TABLE layouts(id INTEGER PRIMARY KEY,"
+    " questions TEXT NOT NULL UNIQUE);"
+    "ALTER TABLE responses ADD COLUMN layout INTEGER;"
+    "ALTER TABLE responses ADD COLUMN answers BLOB;"
+    "CREATE TEMP TABLE mj_packed(response INTEGER PRIMARY KEY, l TEXT, b BLOB);"
+    "INSERT INTO mj_packed SELECT response, mj_layout(pos, question),"
+    " mj_pack(pos, state, num, text) FROM answers GROUP BY response;"
+    "INSERT INTO layouts(questions) SELECT l FROM mj_packed UNION SELECT '';"
+    "UPDATE responses SET"
+    " layout = coalesce((SELECT y.id FROM mj_packed AS p JOIN layouts AS y"
+    "  ON y.questions = p.l WHERE p.response = responses.seq),"
+    "  (SELECT id FROM layouts WHERE questions = '')),"
+    " answers = coalesce((SELECT b FROM mj_packed"
+    "  WHERE response = responses.seq), x'');"
+    "DROP TABLE mj_packed;"
+    "DROP TABLE answers;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
@@ -110,21 +157,25 @@ static const char *const migrations[] = {
     "INSERT INTO customers(id, segment, name, lang, channel, email, consent)" \
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"      \
     " segment = ?2, name = ?3, lang = ?4, channel = ?5, email = ?6,"         \
-    " consent = ?7")                                                         \
+    " consent = ?7 WHERE segment IS NOT ?2 OR name IS NOT ?3"                \
+    " OR lang IS NOT ?4 OR channel IS NOT ?5 OR email IS NOT ?6"             \
+    " OR consent IS NOT ?7")                                                 \
   X(PUT_RESPONSE,                                                            \
     "INSERT INTO responses(id, questionnaire, version, customer, segment,"   \
-    " wave, submitted_at, source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"    \
+    " wave, submitted_at, source, layout, answers)"                          \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"                       \
     " ON CONFLICT(id) DO NOTHING")                                           \
-  X(PUT_ANSWER,                                                              \
-    "INSERT INTO answers(response, pos, question, state, num, text)"        \
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                                       \
+  X(LAYOUT_PUT,                                                              \
+    "INSERT INTO layouts(questions) VALUES(?1)"                              \
+    " ON CONFLICT(questions) DO NOTHING")                                    \
+  X(LAYOUT_ID, "SELECT id FROM layouts WHERE questions = ?1")                \
+  X(LAYOUT_GET, "SELECT questions FROM layouts WHERE id = ?1")               \
   X(COUNT_RESPONSES,                                                         \
     "SELECT count(*) FROM responses WHERE ?1 IS NULL OR questionnaire = ?1") \
   X(SCAN_ANSWERS,                                                            \
-    "SELECT r.id, r.customer, r.segment, r.wave, r.submitted_at,"           \
-    " a.question, a.state, a.num, a.text"                                   \
-    " FROM responses AS r JOIN answers AS a ON a.response = r.seq"          \
-    " WHERE r.questionnaire = ?1 ORDER BY r.seq, a.pos")                     \
+    "SELECT id, customer, segment, wave, submitted_at, layout, answers,"    \
+    " questionnaire, version, source FROM responses"                        \
+    " WHERE questionnaire = ?1 ORDER BY seq")                                \
   X(CYCLE_OPEN,                                                              \
     "INSERT INTO cycles(name, started_at, finished_at, status)"             \
     " VALUES(?1, ?2, 0, 'running')")                                         \
@@ -170,7 +221,40 @@ static const char *const migrations[] = {
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                           \
   X(PUT_NOTIFICATION_META,                                                   \
     "INSERT INTO notification_meta(notification, pos, key, value)"          \
-    " VALUES(?1, ?2, ?3, ?4)")
+    " VALUES(?1, ?2, ?3, ?4)")                                                \
+  X(PUT_COMPLAINT,                                                           \
+    "INSERT INTO complaints(id, wave, received_at, channel, customer,"      \
+    " category, text, acknowledged_at, assessed_at, investigated_at,"       \
+    " root_cause, responded_at, closed_at, fcr, source)"                     \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"  \
+    " ?15) ON CONFLICT(id) DO UPDATE SET wave = ?2, received_at = ?3,"      \
+    " channel = ?4, customer = ?5, category = ?6, text = ?7,"               \
+    " acknowledged_at = ?8, assessed_at = ?9, investigated_at = ?10,"       \
+    " root_cause = ?11, responded_at = ?12, closed_at = ?13, fcr = ?14,"    \
+    " source = ?15")                                                         \
+  X(SCAN_COMPLAINTS,                                                         \
+    "SELECT id, wave, received_at, channel, customer, category, text,"      \
+    " acknowledged_at, assessed_at, investigated_at, root_cause,"           \
+    " responded_at, closed_at, fcr, source FROM complaints"                 \
+    " WHERE ?1 IS NULL OR wave = ?1 ORDER BY id")                            \
+  X(PUT_VISIT,                                                               \
+    "INSERT INTO visits(id, audit, wave, site, agent, at, vals, source)"    \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET"  \
+    " audit = ?2, wave = ?3, site = ?4, agent = ?5, at = ?6, vals = ?7,"    \
+    " source = ?8")                                                          \
+  X(SCAN_VISITS,                                                             \
+    "SELECT id, audit, wave, site, agent, at, vals, source FROM visits"     \
+    " WHERE (?1 IS NULL OR audit = ?1) AND (?2 IS NULL OR wave = ?2)"       \
+    " ORDER BY id")                                                          \
+  X(PUT_INVITATION,                                                          \
+    "INSERT INTO invitations(token, customer, questionnaire, sample,"       \
+    " channel, lang, created_at, answered)"                                  \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(token) DO UPDATE"   \
+    " SET answered = max(answered, ?8)")                                     \
+  X(SCAN_INVITATIONS,                                                        \
+    "SELECT token, customer, questionnaire, sample, channel, lang,"         \
+    " created_at, answered FROM invitations"                                 \
+    " WHERE ?1 IS NULL OR sample = ?1 ORDER BY seq")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -191,7 +275,20 @@ typedef struct store {
   sqlite3 *db;
   char *path;
   sqlite3_stmt *st[ST_COUNT];
+  /* Packed answers (see "packed answers" below): buffers reused by every
+  ** put, the layout the last put used, and the layouts a scan has met. */
+  unsigned char *pack;
+  size_t pack_cap;
+  char *key, *last_key;
+  size_t key_cap, last_key_cap, last_key_len;
+  sqlite3_int64 last_layout;
+  struct layout *layouts;
+  size_t n_layouts;
+  mj_answer_rec *scan_ans;
+  size_t scan_cap;
 } store;
+
+static void layouts_free(store *s);
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -284,10 +381,456 @@ static int op_end(store *s, int rc, mj_error *err)
 {
   if (rc == MJ_OK)
     return run(s, ST_RELEASE, "write to", err);
+  layouts_free(s);
   mj_error scratch;
   if (run(s, ST_ROLLBACK_TO, "undo a failed write to", &scratch) == MJ_OK)
     run(s, ST_RELEASE, "undo a failed write to", &scratch);
   return rc;
+}
+
+/* ---- packed answers ---------------------------------------------------------
+**
+** A response's answers live in its own row, packed in one BLOB: a million
+** responses are a million rows to write and to scan, not thirteen million
+** (with a savepoint each), which made imports and analyses an order of
+** magnitude faster. The question ids are not repeated in every blob: a
+** response names its layout, the row of `layouts` holding its question ids
+** in order, joined by LAYOUT_SEP (ids never contain it: put refuses them).
+**
+** Per answer, one tag byte, then its payload:
+**   bits 0-1  the state (mj_answer_state)
+**   bits 2-3  the number: 0 none (NaN), 1 an integer in -128..127 in one
+**             byte (every scale and NPS answer), 2 any other in 8 bytes
+**             (IEEE 754 bits, little-endian, so files move across hosts)
+**   bit 4     a text follows, NUL-ended, so a scan can point into the blob
+*/
+#define LAYOUT_SEP '\x1f'
+
+enum { NUM_NONE = 0, NUM_I8 = 1, NUM_F64 = 2, HAS_TEXT = 16 };
+
+typedef struct layout {
+  sqlite3_int64 id;
+  char *buf;       /* the question ids, each NUL-ended */
+  const char **q;  /* n pointers into buf */
+  size_t n;
+} layout;
+
+/* Grow buf to hold want bytes: the buffer (perhaps moved), or NULL with
+** the old one still owned by the caller. */
+static void *grow_buf(const mj_host_api *h, void *buf, size_t *cap,
+                      size_t want)
+{
+  if (want <= *cap)
+    return buf;
+  size_t n = *cap ? *cap : 256;
+  while (n < want)
+    n *= 2;
+  void *p = h->realloc(buf, n);
+  if (p)
+    *cap = n;
+  return p;
+}
+
+/* What a scan or a put remembered about layouts. Called on every
+** rollback: a layout row inserted in the undone transaction is gone, and
+** its id may be given to another layout later. */
+static void layouts_free(store *s)
+{
+  for (size_t i = 0; i < s->n_layouts; i++) {
+    s->host->free(s->layouts[i].buf);
+    s->host->free((void *)s->layouts[i].q);
+  }
+  s->host->free(s->layouts);
+  s->layouts = NULL;
+  s->n_layouts = 0;
+  s->last_layout = 0;
+}
+
+/* One answer's bytes at out, which has room for 10 + tlen bytes;
+** returns how many it wrote. */
+static size_t pack_one(unsigned char *out, int state, double num,
+                       const char *text, size_t tlen)
+{
+  size_t k = 1;
+  unsigned tag = (unsigned)state & 3u;
+  if (!isnan(num)) {
+    if (num >= -128 && num <= 127 && num == (double)(int)num &&
+        !(num == 0 && signbit(num))) {
+      tag |= NUM_I8 << 2;
+      out[k++] = (unsigned char)(int)num;
+    } else {
+      uint64_t u;
+      memcpy(&u, &num, sizeof u);
+      tag |= NUM_F64 << 2;
+      for (int i = 0; i < 8; i++)
+        out[k++] = (unsigned char)(u >> (8 * i));
+    }
+  }
+  if (text) {
+    tag |= HAS_TEXT;
+    memcpy(out + k, text, tlen);
+    k += tlen;
+    out[k++] = '\0';
+  }
+  out[0] = (unsigned char)tag;
+  return k;
+}
+
+/* The n answers of a blob into s->scan_ans, named after lay's questions;
+** 0 when the blob does not hold exactly that. */
+static int unpack(store *s, const unsigned char *b, size_t len,
+                  const layout *lay)
+{
+  mj_answer_rec *v = grow_buf(s->host, s->scan_ans, &s->scan_cap,
+                              (lay->n ? lay->n : 1) * sizeof *v);
+  if (!v)
+    return -1;
+  s->scan_ans = v;
+  size_t k = 0;
+  for (size_t i = 0; i < lay->n; i++) {
+    if (k >= len)
+      return 0;
+    unsigned tag = b[k++];
+    mj_answer_rec *a = &v[i];
+    if ((tag & 3u) == 3u || (tag & ~0x1fu))
+      return 0;
+    a->question = lay->q[i];
+    a->state = (mj_answer_state)(tag & 3u);
+    a->num = NAN;
+    a->text = NULL;
+    switch ((tag >> 2) & 3u) {
+    case NUM_NONE:
+      break;
+    case NUM_I8:
+      if (k + 1 > len)
+        return 0;
+      a->num = b[k] < 128 ? (double)b[k] : (double)b[k] - 256.0;
+      k++;
+      break;
+    case NUM_F64: {
+      if (k + 8 > len)
+        return 0;
+      uint64_t u = 0;
+      for (int j = 0; j < 8; j++)
+        u |= (uint64_t)b[k + (size_t)j] << (8 * j);
+      memcpy(&a->num, &u, sizeof u);
+      k += 8;
+      break;
+    }
+    default:
+      return 0;
+    }
+    if (tag & HAS_TEXT) {
+      const unsigned char *z = memchr(b + k, 0, len - k);
+      if (!z)
+        return 0;
+      a->text = (const char *)(b + k);
+      k = (size_t)(z - b) + 1;
+    }
+  }
+  return k == len;
+}
+
+/* The layout with that id, read once per store and kept. */
+static const layout *layout_get(store *s, sqlite3_int64 id, mj_error *err)
+{
+  for (size_t i = s->n_layouts; i-- > 0;)
+    if (s->layouts[i].id == id)
+      return &s->layouts[i];
+  sqlite3_stmt *st = stmt(s, ST_LAYOUT_GET, err);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  int step = sqlite3_step(st);
+  if (step != SQLITE_ROW) {
+    if (step == SQLITE_DONE)
+      s->host->error(err, MJ_ESTORE,
+                     "sqlite: '%s' has responses with layout %lld but no "
+                     "such layout: the store is damaged; restore it from a "
+                     "backup",
+                     s->path, (long long)id);
+    else
+      fail(s, "read the layouts in", err);
+    done(st);
+    return NULL;
+  }
+  const char *text = col_text(st, 0);
+  size_t len = (size_t)sqlite3_column_bytes(st, 0);
+  layout l = {id, s->host->alloc(len + 1), NULL, 0};
+  size_t n = len ? 1 : 0;
+  for (size_t i = 0; i < len; i++)
+    n += text[i] == LAYOUT_SEP;
+  l.q = s->host->alloc((n ? n : 1) * sizeof *l.q);
+  layout *v = l.buf && l.q ? s->host->realloc(s->layouts,
+                                              (s->n_layouts + 1) * sizeof *v)
+                           : NULL;
+  if (!v) {
+    done(st);
+    s->host->free(l.buf);
+    s->host->free((void *)l.q);
+    s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+    return NULL;
+  }
+  s->layouts = v;
+  if (len)
+    memcpy(l.buf, text, len);
+  l.buf[len] = '\0';
+  done(st);
+  for (size_t i = 0, start = 0; i <= len && n; i++)
+    if (i == len || l.buf[i] == LAYOUT_SEP) {
+      l.buf[i] = '\0';
+      l.q[l.n++] = l.buf + start;
+      start = i + 1;
+    }
+  s->layouts[s->n_layouts] = l;
+  return &s->layouts[s->n_layouts++];
+}
+
+/* The id of the layout of r's questions, added when new. Consecutive
+** responses nearly always share one, so the last is kept. */
+static int layout_for(store *s, const mj_response_rec *r, sqlite3_int64 *id,
+                      mj_error *err)
+{
+  size_t len = 0;
+  for (size_t i = 0; i < r->n_answers; i++) {
+    const char *q = r->answers[i].question;
+    if (!q || !*q || strchr(q, LAYOUT_SEP))
+      return s->host->error(err, MJ_EINVAL,
+                            "sqlite: answer %zu of response '%s' names %s",
+                            i + 1, r->id,
+                            q && *q ? "a question with a control character"
+                                    : "no question");
+    len += strlen(q) + 1;
+  }
+  char *key = grow_buf(s->host, s->key, &s->key_cap, len + 1);
+  if (!key)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  s->key = key;
+  size_t k = 0;
+  for (size_t i = 0; i < r->n_answers; i++) {
+    size_t n = strlen(r->answers[i].question);
+    if (i)
+      key[k++] = LAYOUT_SEP;
+    memcpy(key + k, r->answers[i].question, n);
+    k += n;
+  }
+  key[k] = '\0';
+  if (s->last_layout && k == s->last_key_len &&
+      memcmp(key, s->last_key, k) == 0) {
+    *id = s->last_layout;
+    return MJ_OK;
+  }
+  sqlite3_stmt *put = stmt(s, ST_LAYOUT_PUT, err);
+  sqlite3_stmt *get = put ? stmt(s, ST_LAYOUT_ID, err) : NULL;
+  if (!get)
+    return MJ_ESTORE;
+  sqlite3_bind_text(put, 1, key, (int)k, SQLITE_STATIC);
+  if (exec_stmt(s, put, "store a layout in", err) != MJ_OK)
+    return MJ_ESTORE;
+  sqlite3_bind_text(get, 1, key, (int)k, SQLITE_STATIC);
+  int step = sqlite3_step(get);
+  if (step == SQLITE_ROW)
+    *id = sqlite3_column_int64(get, 0);
+  else
+    fail(s, "read the layouts in", err);
+  done(get);
+  if (step != SQLITE_ROW)
+    return MJ_ESTORE;
+  char *last = grow_buf(s->host, s->last_key, &s->last_key_cap, k + 1);
+  if (last) { /* without it, the next put only looks the layout up again */
+    s->last_key = last;
+    memcpy(last, key, k + 1);
+    s->last_key_len = k;
+    s->last_layout = *id;
+  }
+  return MJ_OK;
+}
+
+/* r's answers packed into s->pack; *len its length. */
+static int pack_answers(store *s, const mj_response_rec *r, size_t *len,
+                        mj_error *err)
+{
+  size_t room = 0;
+  for (size_t i = 0; i < r->n_answers; i++)
+    room += 10 + (r->answers[i].text ? strlen(r->answers[i].text) + 1 : 0);
+  unsigned char *p = grow_buf(s->host, s->pack, &s->pack_cap, room + 1);
+  if (!p)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  s->pack = p;
+  size_t k = 0;
+  for (size_t i = 0; i < r->n_answers; i++) {
+    const mj_answer_rec *a = &r->answers[i];
+    if ((unsigned)a->state > MJ_ANSWER_SKIPPED)
+      return s->host->error(err, MJ_EINVAL,
+                            "sqlite: answer %zu of response '%s' has state "
+                            "%d (0, 1 or 2 expected)",
+                            i + 1, r->id, (int)a->state);
+    k += pack_one(p + k, (int)a->state, a->num, a->text,
+                  a->text ? strlen(a->text) : 0);
+  }
+  *len = k;
+  return MJ_OK;
+}
+
+/*
+** SQL aggregates for the migration that packs the answers of stores made
+** before: mj_layout(pos, question) and mj_pack(pos, state, num, text) over
+** one response's rows, in pos order whatever order the rows come in.
+*/
+typedef struct agg_item {
+  sqlite3_int64 pos;
+  int state;
+  double num;
+  char *text; /* sqlite3_malloc'd, or NULL */
+  size_t tlen;
+} agg_item;
+
+typedef struct agg {
+  agg_item *v;
+  size_t n, cap;
+  int oom;
+} agg;
+
+static void agg_add(sqlite3_context *cx, sqlite3_value *pos, int state,
+                    double num, sqlite3_value *text)
+{
+  agg *g = sqlite3_aggregate_context(cx, sizeof *g);
+  if (!g || g->oom)
+    return;
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? 2 * g->cap : 16;
+    agg_item *v = sqlite3_realloc64(g->v, cap * sizeof *v);
+    if (!v) {
+      g->oom = 1;
+      return;
+    }
+    g->v = v;
+    g->cap = cap;
+  }
+  agg_item *it = &g->v[g->n];
+  it->pos = sqlite3_value_int64(pos);
+  it->state = state;
+  it->num = num;
+  it->text = NULL;
+  it->tlen = 0;
+  if (sqlite3_value_type(text) != SQLITE_NULL) {
+    const unsigned char *t = sqlite3_value_text(text);
+    size_t n = t ? strlen((const char *)t) : 0;
+    if (!t || !(it->text = sqlite3_malloc64(n + 1))) {
+      g->oom = 1;
+      return;
+    }
+    memcpy(it->text, t, n + 1);
+    it->tlen = n;
+  }
+  g->n++;
+}
+
+static void layout_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+  (void)argc;
+  agg_add(cx, argv[0], 0, NAN, argv[1]);
+}
+
+static void pack_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+  (void)argc;
+  double num = sqlite3_value_type(argv[2]) == SQLITE_NULL
+                   ? NAN
+                   : sqlite3_value_double(argv[2]);
+  agg_add(cx, argv[0], sqlite3_value_int(argv[1]), num, argv[3]);
+}
+
+static int by_pos(const void *a, const void *b)
+{
+  sqlite3_int64 x = ((const agg_item *)a)->pos, y = ((const agg_item *)b)->pos;
+  return (x > y) - (x < y);
+}
+
+/* The items in pos order (*out NULL when there were none); 0 after an
+** allocation failed, with the error set. */
+static int agg_final(sqlite3_context *cx, agg **out)
+{
+  agg *g = *out = sqlite3_aggregate_context(cx, 0);
+  if (g && g->oom) {
+    for (size_t i = 0; i < g->n; i++)
+      sqlite3_free(g->v[i].text);
+    sqlite3_free(g->v);
+    sqlite3_result_error_nomem(cx);
+    return 0;
+  }
+  if (g)
+    qsort(g->v, g->n, sizeof *g->v, by_pos);
+  return 1;
+}
+
+static void agg_free(agg *g)
+{
+  for (size_t i = 0; g && i < g->n; i++)
+    sqlite3_free(g->v[i].text);
+  if (g)
+    sqlite3_free(g->v);
+}
+
+static void layout_final(sqlite3_context *cx)
+{
+  agg *g;
+  if (!agg_final(cx, &g))
+    return;
+  size_t len = 0;
+  for (size_t i = 0; g && i < g->n; i++)
+    len += g->v[i].tlen + 1;
+  char *out = sqlite3_malloc64(len + 1);
+  if (!out) {
+    agg_free(g);
+    sqlite3_result_error_nomem(cx);
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; g && i < g->n; i++) {
+    if (i)
+      out[k++] = LAYOUT_SEP;
+    if (g->v[i].tlen)
+      memcpy(out + k, g->v[i].text, g->v[i].tlen);
+    k += g->v[i].tlen;
+  }
+  out[k] = '\0';
+  agg_free(g);
+  sqlite3_result_text(cx, out, (int)k, sqlite3_free);
+}
+
+static void pack_final(sqlite3_context *cx)
+{
+  agg *g;
+  if (!agg_final(cx, &g))
+    return;
+  size_t room = 1;
+  for (size_t i = 0; g && i < g->n; i++)
+    room += 10 + g->v[i].tlen;
+  unsigned char *out = sqlite3_malloc64(room);
+  if (!out) {
+    agg_free(g);
+    sqlite3_result_error_nomem(cx);
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; g && i < g->n; i++)
+    k += pack_one(out + k, g->v[i].state < 0 || g->v[i].state > 2
+                               ? MJ_ANSWER_SKIPPED
+                               : g->v[i].state,
+                  g->v[i].num, g->v[i].text, g->v[i].tlen);
+  agg_free(g);
+  sqlite3_result_blob(cx, out, (int)k, sqlite3_free);
+}
+
+static int add_functions(sqlite3 *db)
+{
+  int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+  return sqlite3_create_function_v2(db, "mj_layout", 2, flags, NULL, NULL,
+                                    layout_step, layout_final, NULL) ==
+                 SQLITE_OK &&
+         sqlite3_create_function_v2(db, "mj_pack", 4, flags, NULL, NULL,
+                                    pack_step, pack_final, NULL) == SQLITE_OK;
 }
 
 /* ---- open, migrate, close -------------------------------------------------- */
@@ -382,6 +925,11 @@ static void store_close(void *inst)
     sqlite3_finalize(s->st[i]);
   /* An explicit transaction still open is rolled back by the close. */
   sqlite3_close_v2(s->db);
+  layouts_free(s);
+  s->host->free(s->pack);
+  s->host->free(s->key);
+  s->host->free(s->last_key);
+  s->host->free(s->scan_ans);
   s->host->free(s->path);
   s->host->free(s);
 }
@@ -424,6 +972,8 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
                      NULL, NULL, NULL) != SQLITE_OK)
       rc = fail(s, "open", err);
   }
+  if (rc == MJ_OK && !add_functions(s->db))
+    rc = fail(s, "open", err);
   if (rc == MJ_OK)
     rc = use_wal(s, err);
   if (rc == MJ_OK)
@@ -467,6 +1017,8 @@ static int store_commit(void *inst, mj_error *err)
 static int store_rollback(void *inst, mj_error *err)
 {
   store *s = inst;
+  /* Layout rows added in the transaction are undone with it. */
+  layouts_free(s);
   if (sqlite3_get_autocommit(s->db))
     return MJ_OK; /* nothing to undo: already rolled back by an error */
   return run(s, ST_ROLLBACK, "roll back", err);
@@ -490,38 +1042,9 @@ static int store_put_customer(void *inst, const mj_customer_rec *c,
   bind_text(st, 5, c->channel);
   bind_text(st, 6, c->email);
   sqlite3_bind_int(st, 7, c->consent);
-  int rc = op_begin(s, err);
-  if (rc == MJ_OK)
-    rc = exec_stmt(s, st, "store a customer in", err);
-  else
-    done(st);
-  return op_end(s, rc, err);
-}
-
-static int put_answers(store *s, sqlite3_int64 seq, const mj_response_rec *r,
-                       mj_error *err)
-{
-  sqlite3_stmt *st = stmt(s, ST_PUT_ANSWER, err);
-  if (!st)
-    return MJ_ESTORE;
-  for (size_t i = 0; i < r->n_answers; i++) {
-    const mj_answer_rec *a = &r->answers[i];
-    if (!a->question)
-      return s->host->error(err, MJ_EINVAL,
-                            "sqlite: answer %zu of response '%s' names no "
-                            "question",
-                            i + 1, r->id);
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-    bind_text(st, 3, a->question);
-    sqlite3_bind_int(st, 4, (int)a->state);
-    bind_num(st, 5, a->num);
-    bind_text(st, 6, a->text);
-    int rc = exec_stmt(s, st, "store an answer in", err);
-    if (rc != MJ_OK)
-      return rc;
-  }
-  return MJ_OK;
+  /* One statement is atomic by itself: no savepoint (a cycle stores every
+  ** customer of the playbook, and an unchanged one is not even written). */
+  return exec_stmt(s, st, "store a customer in", err);
 }
 
 static int store_put_response(void *inst, const mj_response_rec *r,
@@ -533,12 +1056,21 @@ static int store_put_response(void *inst, const mj_response_rec *r,
     return s->host->error(err, MJ_EINVAL,
                           "sqlite: a response needs an id and a "
                           "questionnaire");
+  if (r->n_answers && !r->answers)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: response '%s' has %zu answers but no "
+                          "array of them",
+                          r->id, r->n_answers);
+  sqlite3_int64 lay = 0;
+  size_t len = 0;
+  int rc = layout_for(s, r, &lay, err);
+  if (rc == MJ_OK)
+    rc = pack_answers(s, r, &len, err);
+  if (rc != MJ_OK)
+    return rc;
   sqlite3_stmt *st = stmt(s, ST_PUT_RESPONSE, err);
   if (!st)
     return MJ_ESTORE;
-  int rc = op_begin(s, err);
-  if (rc != MJ_OK)
-    return rc;
   bind_text(st, 1, r->id);
   bind_text(st, 2, r->questionnaire);
   sqlite3_bind_int(st, 3, r->version);
@@ -547,14 +1079,18 @@ static int store_put_response(void *inst, const mj_response_rec *r,
   bind_text(st, 6, r->wave);
   sqlite3_bind_int64(st, 7, r->submitted_at);
   bind_text(st, 8, r->source);
+  sqlite3_bind_int64(st, 9, lay);
+  if (len)
+    sqlite3_bind_blob(st, 10, s->pack, (int)len, SQLITE_STATIC);
+  else
+    sqlite3_bind_zeroblob(st, 10, 0);
+  /* One statement, atomic by itself: no savepoint around it (two more
+  ** statements per response were a third of an import). A new layout
+  ** left behind by a failed insert is harmless. */
   rc = exec_stmt(s, st, "store a response in", err);
   /* ON CONFLICT DO NOTHING: no change means the id was already there. */
-  int fresh = rc == MJ_OK && sqlite3_changes(s->db) > 0;
-  if (fresh)
-    rc = put_answers(s, sqlite3_last_insert_rowid(s->db), r, err);
-  rc = op_end(s, rc, err);
   if (rc == MJ_OK)
-    *inserted = fresh;
+    *inserted = sqlite3_changes(s->db) > 0;
   return rc;
 }
 
@@ -594,19 +1130,63 @@ static int scan(store *s, sqlite3_stmt *st, row_fn each, void *cb, void *ud,
   return rc;
 }
 
-static int answer_row(sqlite3_stmt *st, void *cb, void *ud)
+/* One response row of a scan, handed over whole or answer by answer. */
+typedef struct scan_ud {
+  store *s;
+  mj_answer_cb each_answer;
+  mj_response_cb each_response;
+  void *ud;
+  mj_error *err;
+} scan_ud;
+
+static int response_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  scan_ud *x = ud;
+  store *s = x->s;
+  (void)cb;
+  const char *id = col_text(st, 0);
+  const layout *lay = layout_get(s, sqlite3_column_int64(st, 5), x->err);
+  if (!lay)
+    return MJ_ESTORE;
+  const unsigned char *b = sqlite3_column_blob(st, 6);
+  size_t len = (size_t)sqlite3_column_bytes(st, 6);
+  int ok = unpack(s, b ? b : (const unsigned char *)"", b ? len : 0, lay);
+  if (ok < 0)
+    return s->host->error(x->err, MJ_ENOMEM, "sqlite: out of memory");
+  if (!ok)
+    return s->host->error(x->err, MJ_ESTORE,
+                          "sqlite: the answers of response '%s' in '%s' are "
+                          "damaged (%zu bytes do not hold %zu answers); "
+                          "restore the store from a backup",
+                          id ? id : "?", s->path, len, lay->n);
+  if (x->each_response) {
+    mj_response_rec r = {
+        .id = id,
+        .questionnaire = col_text(st, 7),
+        .version = sqlite3_column_int(st, 8),
+        .customer = col_text(st, 1),
+        .segment = col_text(st, 2),
+        .wave = col_text(st, 3),
+        .submitted_at = sqlite3_column_int64(st, 4),
+        .source = col_text(st, 9),
+        .answers = s->scan_ans,
+        .n_answers = lay->n,
+    };
+    return x->each_response(x->ud, &r);
+  }
   mj_answer_row row;
-  row.response = col_text(st, 0);
+  row.response = id;
   row.customer = col_text(st, 1);
   row.segment = col_text(st, 2);
   row.wave = col_text(st, 3);
   row.submitted_at = sqlite3_column_int64(st, 4);
-  row.answer.question = col_text(st, 5);
-  row.answer.state = (mj_answer_state)sqlite3_column_int(st, 6);
-  row.answer.num = col_num(st, 7);
-  row.answer.text = col_text(st, 8);
-  return ((mj_answer_cb)cb)(ud, &row);
+  for (size_t i = 0; i < lay->n; i++) {
+    row.answer = s->scan_ans[i];
+    int rc = x->each_answer(x->ud, &row);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
 }
 
 static int store_scan_answers(void *inst, const char *questionnaire,
@@ -617,7 +1197,20 @@ static int store_scan_answers(void *inst, const char *questionnaire,
   if (!st)
     return MJ_ESTORE;
   bind_text(st, 1, questionnaire);
-  return scan(s, st, answer_row, (void *)cb, ud, "read the answers in", err);
+  scan_ud x = {s, cb, NULL, ud, err};
+  return scan(s, st, response_row, NULL, &x, "read the answers in", err);
+}
+
+static int store_scan_responses(void *inst, const char *questionnaire,
+                                mj_response_cb cb, void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_ANSWERS, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, questionnaire);
+  scan_ud x = {s, NULL, cb, ud, err};
+  return scan(s, st, response_row, NULL, &x, "read the answers in", err);
 }
 
 /* ---- cycles and results ------------------------------------------------------ */
@@ -928,6 +1521,178 @@ static int store_put_notification(void *inst, int64_t cycle,
   return op_end(s, rc, err);
 }
 
+/* ---- complaints and audit visits (issue 5) ------------------------------ */
+
+static int store_put_complaint(void *inst, const mj_complaint_rec *c,
+                               mj_error *err)
+{
+  store *s = inst;
+  if (!c || !c->id)
+    return s->host->error(err, MJ_EINVAL, "sqlite: a complaint needs an id");
+  sqlite3_stmt *st = stmt(s, ST_PUT_COMPLAINT, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  bind_text(st, 1, c->id);
+  bind_text(st, 2, c->wave);
+  sqlite3_bind_int64(st, 3, c->received_at);
+  bind_text(st, 4, c->channel);
+  bind_text(st, 5, c->customer);
+  bind_text(st, 6, c->category);
+  bind_text(st, 7, c->text);
+  sqlite3_bind_int64(st, 8, c->acknowledged_at);
+  sqlite3_bind_int64(st, 9, c->assessed_at);
+  sqlite3_bind_int64(st, 10, c->investigated_at);
+  bind_text(st, 11, c->root_cause);
+  sqlite3_bind_int64(st, 12, c->responded_at);
+  sqlite3_bind_int64(st, 13, c->closed_at);
+  sqlite3_bind_int(st, 14, c->fcr);
+  bind_text(st, 15, c->source);
+  rc = exec_stmt(s, st, "store a complaint in", err);
+  return op_end(s, rc, err);
+}
+
+static int complaint_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  mj_complaint_rec c;
+  c.id = col_text(st, 0);
+  c.wave = col_text(st, 1);
+  c.received_at = sqlite3_column_int64(st, 2);
+  c.channel = col_text(st, 3);
+  c.customer = col_text(st, 4);
+  c.category = col_text(st, 5);
+  c.text = col_text(st, 6);
+  c.acknowledged_at = sqlite3_column_int64(st, 7);
+  c.assessed_at = sqlite3_column_int64(st, 8);
+  c.investigated_at = sqlite3_column_int64(st, 9);
+  c.root_cause = col_text(st, 10);
+  c.responded_at = sqlite3_column_int64(st, 11);
+  c.closed_at = sqlite3_column_int64(st, 12);
+  c.fcr = sqlite3_column_int(st, 13);
+  c.source = col_text(st, 14);
+  return ((mj_complaint_cb)cb)(ud, &c);
+}
+
+static int store_scan_complaints(void *inst, const char *wave,
+                                 mj_complaint_cb cb, void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_COMPLAINTS, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, wave);
+  return scan(s, st, complaint_row, (void *)cb, ud, "read the complaints in",
+              err);
+}
+
+static int store_put_visit(void *inst, const mj_visit_rec *v, mj_error *err)
+{
+  store *s = inst;
+  if (!v || !v->id || !v->audit || !v->values)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a visit needs an id, an audit and values");
+  sqlite3_stmt *st = stmt(s, ST_PUT_VISIT, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  bind_text(st, 1, v->id);
+  bind_text(st, 2, v->audit);
+  bind_text(st, 3, v->wave);
+  bind_text(st, 4, v->site);
+  bind_text(st, 5, v->agent);
+  sqlite3_bind_int64(st, 6, v->at);
+  bind_text(st, 7, v->values);
+  bind_text(st, 8, v->source);
+  rc = exec_stmt(s, st, "store an audit visit in", err);
+  return op_end(s, rc, err);
+}
+
+static int visit_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  mj_visit_rec v;
+  v.id = col_text(st, 0);
+  v.audit = col_text(st, 1);
+  v.wave = col_text(st, 2);
+  v.site = col_text(st, 3);
+  v.agent = col_text(st, 4);
+  v.at = sqlite3_column_int64(st, 5);
+  v.values = col_text(st, 6);
+  v.source = col_text(st, 7);
+  return ((mj_visit_cb)cb)(ud, &v);
+}
+
+static int store_scan_visits(void *inst, const char *audit, const char *wave,
+                             mj_visit_cb cb, void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_VISITS, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, audit);
+  bind_text(st, 2, wave);
+  return scan(s, st, visit_row, (void *)cb, ud, "read the audit visits in",
+              err);
+}
+
+/* ---- invitations ------------------------------------------------------------ */
+
+static int store_put_invitation(void *inst, const mj_invitation_rec *inv,
+                                mj_error *err)
+{
+  store *s = inst;
+  if (!inv || !inv->token || !inv->customer || !inv->questionnaire)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: an invitation needs a token, a customer "
+                          "and a questionnaire");
+  sqlite3_stmt *st = stmt(s, ST_PUT_INVITATION, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  bind_text(st, 1, inv->token);
+  bind_text(st, 2, inv->customer);
+  bind_text(st, 3, inv->questionnaire);
+  bind_text(st, 4, inv->sample);
+  bind_text(st, 5, inv->channel);
+  bind_text(st, 6, inv->lang);
+  sqlite3_bind_int64(st, 7, inv->created_at);
+  sqlite3_bind_int(st, 8, inv->answered != 0);
+  rc = exec_stmt(s, st, "store an invitation in", err);
+  return op_end(s, rc, err);
+}
+
+static int invitation_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  mj_invitation_rec inv;
+  inv.token = col_text(st, 0);
+  inv.customer = col_text(st, 1);
+  inv.questionnaire = col_text(st, 2);
+  inv.sample = col_text(st, 3);
+  inv.channel = col_text(st, 4);
+  inv.lang = col_text(st, 5);
+  inv.created_at = sqlite3_column_int64(st, 6);
+  inv.answered = sqlite3_column_int(st, 7);
+  return ((mj_invitation_cb)cb)(ud, &inv);
+}
+
+static int store_scan_invitations(void *inst, const char *sample,
+                                  mj_invitation_cb cb, void *ud,
+                                  mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_INVITATIONS, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, sample);
+  return scan(s, st, invitation_row, (void *)cb, ud,
+              "read the invitations in", err);
+}
+
 /* ---- the descriptor ---------------------------------------------------------- */
 
 static const mj_storage_ops sqlite_ops = {
@@ -953,6 +1718,13 @@ static const mj_storage_ops sqlite_ops = {
     store_scan_plan_events,
     store_put_notification,
     store_get_cycle,
+    .put_complaint = store_put_complaint,
+    .scan_complaints = store_scan_complaints,
+    .put_visit = store_put_visit,
+    .scan_visits = store_scan_visits,
+    .put_invitation = store_put_invitation,
+    .scan_invitations = store_scan_invitations,
+    .scan_responses = store_scan_responses,
 };
 
 static const mj_plugin_desc sqlite_desc = {

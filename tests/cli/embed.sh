@@ -36,7 +36,7 @@ cat >> "$tmp/shop/playbook.lua" <<'LUA'
 use "scorer.topbox" { level = 0.90 }
 assert(mejora.plugin("topbox").topbox_share(3, 4) == 75)
 LUA
-sed -i 's/scorers = { "nps", "csat" }/scorers = { "nps", "csat", "topbox" }/' "$tmp/shop/playbook.lua"
+sed -i 's/scorers = { "nps", "csat"/scorers = { "topbox", "nps", "csat"/' "$tmp/shop/playbook.lua"
 cd "$tmp/shop"
 run "$MEJORA" --plugin-path "$tmp/skel" run playbook.lua
 is "$rc" 0 "a playbook uses the new scorer and calls its C function"

@@ -2,7 +2,7 @@
 # mejora run / report on the pyme-retail example: scores per segment, the
 # plan opens once, results read back as text and JSON.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 16
+plan 18
 scratch; example_copy
 cd "$tmp/shop"
 
@@ -22,6 +22,22 @@ like "$out" "R1 Immediate attention +3\.[0-9]+ \[.*NOT MET" "R1's mean is report
 like "$out" "P1-cola-caja.*open" "the plan for R1 (below target) opened"
 unlike "$out" "P2-recomendacion.*open" "the NPS plan did not fire"
 like "$(cat notify.log 2>/dev/null)" '"plan.opened".*P1-cola-caja' "the owner was notified in notify.log"
+
+# Retention over November recomputed from the customers file.
+want=$("$PYTHON" - data/customers.csv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+f, t = "2026-11-01", "2026-12-01"
+act = lambda r, d: r["since"] < d and (r["until"] == "" or r["until"] >= d)
+S = sum(act(r, f) for r in rows)
+N = sum(f <= r["since"] < t for r in rows)
+E = sum(act(r, t) for r in rows)
+print("%.1f" % (100.0 * (E - N) / S))
+PY
+)
+ret=$(block "retention: customers")
+like "$ret" "^  all +[0-9]+ +$want \[" "retention of all customers equals the one computed from the CSV ($want%)"
+like "$ret" "^  empresas +[0-9]+ +[0-9.]+ \[" "retention per segment"
 
 run "$MEJORA" run playbook.lua
 is "$rc" 0 "a second run succeeds"

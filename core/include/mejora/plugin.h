@@ -35,7 +35,9 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 0       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 0       /* bump: appended fields/functions
+                                    ** (1.0 is not released yet: it grows
+                                    ** until the first release) */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -248,6 +250,30 @@ typedef struct mj_plan_event_rec {
   const char *note;
 } mj_plan_event_rec;
 
+/* A complaint through the ISO 10002 steps; a step not reached yet is 0.
+** fcr: 1 resolved at first contact, 0 not, -1 unknown. */
+typedef struct mj_complaint_rec {
+  const char *id;
+  const char *wave;         /* the cycle it belongs to, e.g. "2026-11" */
+  int64_t received_at;
+  const char *channel, *customer, *category, *text;
+  int64_t acknowledged_at, assessed_at, investigated_at;
+  const char *root_cause;
+  int64_t responded_at, closed_at;
+  int fcr;
+  const char *source;
+} mj_complaint_rec;
+
+/* One mystery-shopper visit or call: what was observed per criterion as
+** a JSON object of criterion id to text ({"answer_time":"14"}). */
+typedef struct mj_visit_rec {
+  const char *id;
+  const char *audit, *wave, *site, *agent;
+  int64_t at;
+  const char *values;
+  const char *source;
+} mj_visit_rec;
+
 /* An event for notifiers (collectd's notification_t shape). */
 typedef struct mj_meta {
   const char *key;
@@ -277,6 +303,23 @@ typedef int (*mj_result_cb)(void *ud, const mj_result_rec *rec);
 typedef int (*mj_plan_cb)(void *ud, const mj_plan_rec *rec);
 typedef int (*mj_plan_event_cb)(void *ud, const mj_plan_event_rec *rec);
 typedef int (*mj_cycle_cb)(void *ud, const mj_cycle_rec *rec);
+
+/* An invitation to answer a questionnaire: one customer of a sample, with
+** the unguessable token the collectors and notifiers use (issue 3). */
+typedef struct mj_invitation_rec {
+  const char *token;         /* 32 hex digits (128 random bits), unique */
+  const char *customer;
+  const char *questionnaire;
+  const char *sample;        /* the sample declaration that drew it */
+  const char *channel;       /* the customer's preferred channel, or NULL */
+  const char *lang;          /* the customer's language, or NULL */
+  int64_t created_at;
+  int answered;              /* 1 once a response came in with the token */
+} mj_invitation_rec;
+typedef int (*mj_invitation_cb)(void *ud, const mj_invitation_rec *rec);
+typedef int (*mj_complaint_cb)(void *ud, const mj_complaint_rec *rec);
+typedef int (*mj_visit_cb)(void *ud, const mj_visit_rec *rec);
+typedef int (*mj_response_cb)(void *ud, const mj_response_rec *rec);
 
 typedef struct mj_storage_ops {
   size_t ops_size;
@@ -327,6 +370,29 @@ typedef struct mj_storage_ops {
   /* The cycle with that id, whatever its status (or *found = 0). */
   int (*get_cycle)(void *inst, int64_t id, mj_cycle_cb cb, void *ud,
                    int *found, mj_error *err);
+  /* Complaints (issue 5): upsert by id, so a re-import with later steps
+  ** filled in updates them; scan one wave's (wave NULL: all), by id. */
+  int (*put_complaint)(void *inst, const mj_complaint_rec *c, mj_error *err);
+  int (*scan_complaints)(void *inst, const char *wave, mj_complaint_cb cb,
+                         void *ud, mj_error *err);
+  /* Audit visits: upsert by id; scan an audit's (NULL: every audit) in one
+  ** wave (NULL: all), by id. */
+  int (*put_visit)(void *inst, const mj_visit_rec *v, mj_error *err);
+  int (*scan_visits)(void *inst, const char *audit, const char *wave,
+                     mj_visit_cb cb, void *ud, mj_error *err);
+  /* Invitations (issue 3): upsert by token (a second put of a stored
+  ** token only ever sets answered); scan a sample's (sample NULL: all),
+  ** oldest first. */
+  int (*put_invitation)(void *inst, const mj_invitation_rec *inv,
+                        mj_error *err);
+  int (*scan_invitations)(void *inst, const char *sample,
+                          mj_invitation_cb cb, void *ud, mj_error *err);
+  /* Optional (NULL: the host uses scan_answers): what scan_answers gives,
+  ** one whole response per call, in response order. The answers' question
+  ** strings stay valid and unchanged until the scan returns, so a caller
+  ** may map them to questions once per distinct pointer. */
+  int (*scan_responses)(void *inst, const char *questionnaire,
+                        mj_response_cb cb, void *ud, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
@@ -388,6 +454,20 @@ typedef struct mj_matrix {
   const unsigned char *state; /* mj_answer_state per cell */
 } mj_matrix;
 
+/* When each customer was a customer, for scorers of the customer base. */
+typedef struct mj_customer_span {
+  const char *id;
+  const char *segment;
+  int64_t since;           /* became a customer; 0 if unknown */
+  int64_t until;           /* stopped being one; 0 if still active */
+} mj_customer_span;
+
+typedef struct mj_customer_set {
+  const mj_customer_span *customers;
+  size_t n;
+  int64_t period_from, period_to; /* the cycle's period, [from, to) */
+} mj_customer_set;
+
 typedef struct mj_scorer_ops {
   size_t ops_size;
   /* Question types scored, NULL-terminated; "scale*" matches by prefix. */
@@ -404,6 +484,10 @@ typedef struct mj_scorer_ops {
   ** may set score to NULL and work on matrices only. */
   int (*score_matrix)(void *inst, const mj_matrix *m,
                       const mj_figure_sink *out, mj_error *err);
+  /* Optional: score the customers themselves over the cycle's period
+  ** (retention, churn), once for "all" and once per segment. */
+  int (*score_customers)(void *inst, const mj_customer_set *c,
+                         const mj_figure_sink *out, mj_error *err);
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {

@@ -10,6 +10,7 @@ import csv
 import random
 
 rng = random.Random(20261123)
+dates = random.Random(2024)
 FIRST = ["Ana", "Luis", "Carmen", "Jorge", "Lucía", "Pablo", "Marta", "Diego",
          "Elena", "Andrés", "Sofía", "Raúl", "Paula", "Iván", "Laura", "Tomás"]
 LAST = ["García", "López", "Martín", "Ruiz", "Díaz", "Moreno", "Vega",
@@ -29,11 +30,23 @@ for seg, count in SEGMENTS:
                                        "Clínica Sur", "Hotel Mar"]) + ")"
         email = f"cliente{n:03d}@example.com"
         consent = "no" if rng.random() < 0.06 else "yes"
-        customers.append((f"C{n:03d}", seg, name, lang, channel, email, consent))
+        # Customer since: mostly 2024-2026; about one in ten joined in
+        # November 2026, and about one in twelve left during it.
+        # (a second generator, so the answers below stay as they were)
+        if dates.random() < 0.1:
+            since = f"2026-11-{1 + dates.randrange(28):02d}"
+        else:
+            since = (f"{dates.choice([2024, 2025])}-{1 + dates.randrange(12):02d}"
+                     f"-{1 + dates.randrange(28):02d}")
+        until = (f"2026-11-{1 + dates.randrange(28):02d}"
+                 if dates.random() < 0.08 else "")
+        customers.append((f"C{n:03d}", seg, name, lang, channel, email, consent,
+                          since, until))
 
 with open("data/customers.csv", "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f, lineterminator="\n")
-    w.writerow(["id", "segment", "name", "lang", "channel", "email", "consent"])
+    w.writerow(["id", "segment", "name", "lang", "channel", "email", "consent",
+                "since", "until"])
     w.writerows(customers)
 
 # Mean score per requirement question and segment (1..5), NPS mix.
