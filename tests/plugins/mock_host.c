@@ -167,3 +167,39 @@ mj_cfunc mock_export(const mj_plugin_desc *d, const char *name)
       return x->fn;
   return NULL;
 }
+
+int mock_collect(void *ud, const mj_figure *f, mj_error *err)
+{
+  (void)err;
+  mock_figs *x = ud;
+  if (x->n == MOCK_MAXF)
+    bail("more than %d figures", MOCK_MAXF);
+  x->f[x->n] = *f;
+  snprintf(x->subj[x->n], sizeof x->subj[0], "%s",
+           f->subject ? f->subject : "");
+  snprintf(x->label[x->n], sizeof x->label[0], "%s", f->label ? f->label : "");
+  x->f[x->n].subject = f->subject ? x->subj[x->n] : NULL;
+  x->f[x->n].label = f->label ? x->label[x->n] : NULL;
+  x->n++;
+  return MJ_OK;
+}
+
+const mj_figure *mock_fig_find(const mock_figs *x, const char *metric,
+                               const char *subject)
+{
+  for (size_t i = 0; i < x->n; i++)
+    if (strcmp(x->f[i].metric, metric) == 0 &&
+        (subject ? x->f[i].subject && !strcmp(x->f[i].subject, subject)
+                 : !x->f[i].subject))
+      return &x->f[i];
+  return NULL;
+}
+
+const mj_figure *mock_fig(const mock_figs *x, const char *metric,
+                          const char *subject)
+{
+  const mj_figure *f = mock_fig_find(x, metric, subject);
+  if (!f)
+    bail("no figure %s %s", metric, subject ? subject : "(overall)");
+  return f;
+}

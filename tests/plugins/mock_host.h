@@ -22,6 +22,25 @@ void mock_config_free(mj_config *cfg);
 ** does (bails out of the test otherwise). */
 const void *mock_ops(const mj_plugin_desc *d, mj_plugin_kind kind);
 
+/* What a scorer emitted, each figure's subject and label copied (they
+** are borrowed for the emit call only). */
+enum { MOCK_MAXF = 128 };
+typedef struct mock_figs {
+  mj_figure f[MOCK_MAXF];
+  char subj[MOCK_MAXF][64], label[MOCK_MAXF][32];
+  size_t n;
+} mock_figs;
+
+/* An mj_figure_sink emit function collecting into a mock_figs (ud);
+** bails past MOCK_MAXF figures. */
+int mock_collect(void *ud, const mj_figure *f, mj_error *err);
+/* The figure of metric about subject (NULL: the overall one), or NULL. */
+const mj_figure *mock_fig_find(const mock_figs *x, const char *metric,
+                               const char *subject);
+/* The same, bailing out of the test when there is none. */
+const mj_figure *mock_fig(const mock_figs *x, const char *metric,
+                          const char *subject);
+
 /* Find an exported function by name (NULL if absent). */
 mj_cfunc mock_export(const mj_plugin_desc *d, const char *name);
 

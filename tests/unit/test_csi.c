@@ -12,41 +12,8 @@
 
 const mj_plugin_desc *mj_plugin_csi_entry(void);
 
-#define MAXF 16
 #define MAXC 8
 #define MAXR 10
-
-typedef struct figs {
-  mj_figure f[MAXF];
-  char subj[MAXF][64];
-  size_t n;
-} figs;
-
-static int collect(void *ud, const mj_figure *f, mj_error *err)
-{
-  (void)err;
-  figs *x = ud;
-  if (x->n == MAXF)
-    bail("too many figures");
-  x->f[x->n] = *f;
-  /* The subject is borrowed for the call: keep a copy. */
-  snprintf(x->subj[x->n], sizeof x->subj[0], "%s",
-           f->subject ? f->subject : "");
-  x->f[x->n].subject = f->subject ? x->subj[x->n] : NULL;
-  x->n++;
-  return MJ_OK;
-}
-
-static const mj_figure *fig(const figs *x, const char *metric,
-                            const char *subject)
-{
-  for (size_t i = 0; i < x->n; i++)
-    if (strcmp(x->f[i].metric, metric) == 0 &&
-        (subject ? x->f[i].subject && !strcmp(x->f[i].subject, subject)
-                 : !x->f[i].subject))
-      return &x->f[i];
-  bail("no figure %s %s", metric, subject ? subject : "(overall)");
-}
 
 typedef struct table {
   mj_column cols[MAXC];
@@ -91,7 +58,7 @@ static void fill_mean(table *t, size_t c, double m)
 
 static const mj_scorer_ops *ops;
 
-static int score(const table *t, figs *x, mj_error *err)
+static int score(const table *t, mock_figs *x, mj_error *err)
 {
   static double v[MAXR * MAXC];
   static unsigned char st[MAXR * MAXC];
@@ -106,14 +73,14 @@ static int score(const table *t, figs *x, mj_error *err)
   if (ops->create(mock_host(), NULL, cfg, &inst, err) != MJ_OK)
     bail("create: %s", err->msg);
   mock_config_free(cfg);
-  mj_figure_sink sink = {x, collect};
+  mj_figure_sink sink = {x, mock_collect};
   x->n = 0;
   int rc = ops->score_matrix(inst, &m, &sink, err);
   ops->destroy(inst);
   return rc;
 }
 
-static void run(const table *t, figs *x)
+static void run(const table *t, mock_figs *x)
 {
   mj_error err = {0};
   if (score(t, x, &err) != MJ_OK)
@@ -122,7 +89,7 @@ static void run(const table *t, figs *x)
 
 static void expect_error(const table *t, const char *needle, const char *what)
 {
-  figs x;
+  mock_figs x;
   mj_error err = {0};
   int rc = score(t, &x, &err);
   ok(rc == MJ_EINVAL && strstr(err.msg, needle), "%s (%s)", what, err.msg);
@@ -147,20 +114,20 @@ int main(void)
   ok(!ops->score && ops->score_matrix, "a matrix scorer only");
 
   static table t;
-  static figs x;
+  static mock_figs x;
   const mj_figure *f;
 
   /* [SELF] weighted mean 3.99, 0-100 index 74.75 (ratio variant 79.8). */
   methods_vector(&t);
   run(&t, &x);
-  f = fig(&x, "csi", NULL);
+  f = mock_fig(&x, "csi", NULL);
   is_double(74.75, f->value, 1e-9, "CSI 74.75");
   ok(fabs(f->value - 79.8) > 1, "not the ratio variant 79.8");
   ok(isnan(f->ci_low) && isnan(f->ci_high), "no interval for the index");
   is_int(10, (long long)f->n, "n 10 respondents");
   is_double(100 * (3.99 - 1) / 4, f->value, 1e-9,
             "equals 100·(3.99 - 1)/(5 - 1)");
-  f = fig(&x, "score_100", "requirement:R1");
+  f = mock_fig(&x, "score_100", "requirement:R1");
   is_double(80, f->value, 1e-9, "R1 4.2 on 1..5 is 80");
   {
     mj_stats_acc a = MJ_STATS_ACC_INIT;
@@ -170,7 +137,7 @@ int main(void)
     is_double(ci.low, f->ci_low, 1e-9, "R1 t interval low");
     is_double(mj_stats_acc_sd(&a), f->sd, 1e-9, "R1 sd");
   }
-  is_double(65, fig(&x, "score_100", "requirement:R2")->value, 1e-9,
+  is_double(65, mock_fig(&x, "score_100", "requirement:R2")->value, 1e-9,
             "R2 3.6 is 65");
   is_int(5, (long long)x.n, "4 requirements and the index");
 
@@ -180,9 +147,9 @@ int main(void)
     set(&t, r, c7, r < 5 ? 7 : 1);
   run(&t, &x);
   is_double((80 * 10 + 50 * 10) / 20.0,
-            fig(&x, "score_100", "requirement:R1")->value, 1e-9,
+            mock_fig(&x, "score_100", "requirement:R1")->value, 1e-9,
             "mixed scales pooled after rescaling");
-  is_int(20, (long long)fig(&x, "score_100", "requirement:R1")->n,
+  is_int(20, (long long)mock_fig(&x, "score_100", "requirement:R1")->n,
          "R1 over 20 answers");
 
   /* Tags: csi = "no" leaves a question out; NPS needs csi = "yes". */
@@ -191,18 +158,18 @@ int main(void)
   for (size_t r = 0; r < 10; r++)
     set(&t, r, nps, 0);
   run(&t, &x);
-  is_double(74.75, fig(&x, "csi", NULL)->value, 1e-9,
+  is_double(74.75, mock_fig(&x, "csi", NULL)->value, 1e-9,
             "an nps question is not taken by default");
   t.tags[nps].value = "yes";
   t.cols[nps].n_tags = 1;
   run(&t, &x);
-  is_double(87.5 / 2, fig(&x, "score_100", "requirement:R4")->value, 1e-9,
+  is_double(87.5 / 2, mock_fig(&x, "score_100", "requirement:R4")->value, 1e-9,
             "csi = yes takes it in (0 on 0..10 pooled with 87.5)");
   t.tags[0] = (mj_meta){"csi", "no"};
   t.cols[0].n_tags = 1;
   t.tags[nps].value = "no";
   run(&t, &x);
-  is_double((19.5 + 14.5 + 8.75) / 0.6, fig(&x, "csi", NULL)->value, 1e-9,
+  is_double((19.5 + 14.5 + 8.75) / 0.6, mock_fig(&x, "csi", NULL)->value, 1e-9,
             "csi = no drops R1; weights renormalised");
 
   /* An expectation question measuring R1 is not a rating of it. */
@@ -213,7 +180,7 @@ int main(void)
   for (size_t r = 0; r < 10; r++)
     set(&t, r, ex, 1);
   run(&t, &x);
-  is_double(74.75, fig(&x, "csi", NULL)->value, 1e-9,
+  is_double(74.75, mock_fig(&x, "csi", NULL)->value, 1e-9,
             "role = expectation is left out");
 
   /* A requirement without answers drops out, renormalised, logged. */
@@ -222,9 +189,9 @@ int main(void)
     set(&t, r, 3, NAN);
   mock_log_clear();
   run(&t, &x);
-  is_double((32 + 19.5 + 14.5) / 0.9, fig(&x, "csi", NULL)->value, 1e-9,
+  is_double((32 + 19.5 + 14.5) / 0.9, mock_fig(&x, "csi", NULL)->value, 1e-9,
             "R4 all N/A: index over R1-R3");
-  ok(isnan(fig(&x, "score_100", "requirement:R4")->value) &&
+  ok(isnan(mock_fig(&x, "score_100", "requirement:R4")->value) &&
          strstr(mock_log_text(), "R4 has no answers"),
      "R4 NAN and logged");
 
@@ -238,7 +205,7 @@ int main(void)
   methods_vector(&t);
   t.nr = 0;
   run(&t, &x);
-  f = fig(&x, "csi", NULL);
+  f = mock_fig(&x, "csi", NULL);
   ok(isnan(f->value) && f->n == 0 && x.n == 5, "no rows: NAN figures, n 0");
 
   /* Errors. */

@@ -14,43 +14,8 @@
 
 const mj_plugin_desc *mj_plugin_ipa_entry(void);
 
-#define MAXF 64
 #define MAXC 16
 #define MAXR 40
-
-typedef struct figs {
-  mj_figure f[MAXF];
-  char subj[MAXF][64], label[MAXF][32];
-  size_t n;
-} figs;
-
-static int collect(void *ud, const mj_figure *f, mj_error *err)
-{
-  (void)err;
-  figs *x = ud;
-  if (x->n == MAXF)
-    bail("too many figures");
-  x->f[x->n] = *f;
-  /* Subject and label are borrowed for the call: keep copies. */
-  snprintf(x->subj[x->n], sizeof x->subj[0], "%s",
-           f->subject ? f->subject : "");
-  snprintf(x->label[x->n], sizeof x->label[0], "%s", f->label ? f->label : "");
-  x->f[x->n].subject = f->subject ? x->subj[x->n] : NULL;
-  x->f[x->n].label = f->label ? x->label[x->n] : NULL;
-  x->n++;
-  return MJ_OK;
-}
-
-static const mj_figure *fig(const figs *x, const char *metric,
-                            const char *subject)
-{
-  for (size_t i = 0; i < x->n; i++)
-    if (strcmp(x->f[i].metric, metric) == 0 &&
-        (subject ? x->f[i].subject && !strcmp(x->f[i].subject, subject)
-                 : !x->f[i].subject))
-      return &x->f[i];
-  bail("no figure %s %s", metric, subject ? subject : "(overall)");
-}
 
 typedef struct table {
   mj_column cols[MAXC];
@@ -90,7 +55,7 @@ static void set(table *t, size_t r, size_t c, double v)
 
 static const mj_scorer_ops *ops;
 
-static int score(const table *t, const char *const *kv, figs *x, mj_error *err)
+static int score(const table *t, const char *const *kv, mock_figs *x, mj_error *err)
 {
   static double v[MAXR * MAXC];
   static unsigned char st[MAXR * MAXC];
@@ -105,14 +70,14 @@ static int score(const table *t, const char *const *kv, figs *x, mj_error *err)
   if (ops->create(mock_host(), NULL, cfg, &inst, err) != MJ_OK)
     bail("create: %s", err->msg);
   mock_config_free(cfg);
-  mj_figure_sink sink = {x, collect};
+  mj_figure_sink sink = {x, mock_collect};
   x->n = 0;
   int rc = ops->score_matrix(inst, &m, &sink, err);
   ops->destroy(inst);
   return rc;
 }
 
-static void run(const table *t, const char *const *kv, figs *x)
+static void run(const table *t, const char *const *kv, mock_figs *x)
 {
   mj_error err = {0};
   if (score(t, kv, x, &err) != MJ_OK)
@@ -122,7 +87,7 @@ static void run(const table *t, const char *const *kv, figs *x)
 static void expect_error(const table *t, const char *const *kv,
                          const char *needle, const char *what)
 {
-  figs x;
+  mock_figs x;
   mj_error err = {0};
   int rc = score(t, kv, &x, &err);
   ok(rc == MJ_EINVAL && strstr(err.msg, needle), "%s (%s)", what, err.msg);
@@ -215,7 +180,7 @@ int main(void)
   ok(!ops->score && ops->score_matrix, "a matrix scorer only");
 
   static table t;
-  static figs x;
+  static mock_figs x;
   char ids[8][8], s[64];
   const mj_figure *f;
 
@@ -223,28 +188,28 @@ int main(void)
   int n = load_ipa(&t, ids);
   is_int(6, n, "6 attributes");
   run(&t, NULL, &x);
-  f = fig(&x, "crosshair_importance", NULL);
+  f = mock_fig(&x, "crosshair_importance", NULL);
   is_double(3.933333, f->value, 5e-7, "grand mean importance 3.933333");
   is_string("data", f->label, "crosshair rule recorded");
-  is_double(3.733333, fig(&x, "crosshair_performance", NULL)->value, 5e-7,
+  is_double(3.733333, mock_fig(&x, "crosshair_performance", NULL)->value, 5e-7,
             "grand mean performance 3.733333");
   for (int k = 0; k < n; k++) {
     snprintf(s, sizeof s, "attribute:%.7s", ids[k]);
-    is_string(dc[k], fig(&x, "quadrant", s)->label, "%s data-centred", ids[k]);
+    is_string(dc[k], mock_fig(&x, "quadrant", s)->label, "%s data-centred", ids[k]);
   }
-  f = fig(&x, "importance", "attribute:A1");
+  f = mock_fig(&x, "importance", "attribute:A1");
   is_double(4.6, f->value, 1e-12, "A1 importance 4.6");
   ok(f->ci_low < 4.6 && f->ci_high > 4.6 && f->n == 10,
      "importance has a t interval over 10");
-  is_double(3.1, fig(&x, "performance", "attribute:A1")->value, 1e-12,
+  is_double(3.1, mock_fig(&x, "performance", "attribute:A1")->value, 1e-12,
             "A1 performance 3.1");
-  is_double(3.1 - 4.6, fig(&x, "quadrant", "attribute:A1")->value, 1e-12,
+  is_double(3.1 - 4.6, mock_fig(&x, "quadrant", "attribute:A1")->value, 1e-12,
             "quadrant value is the gap P - I");
 
   /* SERVQUAL's role = "perception" is performance too. */
   t.tags[1][1].value = "perception";
   run(&t, NULL, &x);
-  is_double(3.1, fig(&x, "performance", "attribute:A1")->value, 1e-12,
+  is_double(3.1, mock_fig(&x, "performance", "attribute:A1")->value, 1e-12,
             "role perception counts as performance");
   t.tags[1][1].value = "performance";
 
@@ -252,17 +217,17 @@ int main(void)
   run(&t, (const char *const[]){"crosshair", "scale", NULL}, &x);
   for (int k = 0; k < n; k++) {
     snprintf(s, sizeof s, "attribute:%.7s", ids[k]);
-    is_string(sc[k], fig(&x, "quadrant", s)->label, "%s scale-centred", ids[k]);
+    is_string(sc[k], mock_fig(&x, "quadrant", s)->label, "%s scale-centred", ids[k]);
   }
-  is_double(3, fig(&x, "crosshair_performance", NULL)->value, 1e-12,
+  is_double(3, mock_fig(&x, "crosshair_performance", NULL)->value, 1e-12,
             "scale crosshair 3");
   /* Medians: importance 4.1, performance 3.75. */
   run(&t, (const char *const[]){"crosshair", "median", NULL}, &x);
-  is_double(4.1, fig(&x, "crosshair_importance", NULL)->value, 1e-12,
+  is_double(4.1, mock_fig(&x, "crosshair_importance", NULL)->value, 1e-12,
             "median importance 4.1");
-  is_double(3.75, fig(&x, "crosshair_performance", NULL)->value, 1e-12,
+  is_double(3.75, mock_fig(&x, "crosshair_performance", NULL)->value, 1e-12,
             "median performance 3.75");
-  is_string("Possible overkill", fig(&x, "quadrant", "attribute:A6")->label,
+  is_string("Possible overkill", mock_fig(&x, "quadrant", "attribute:A6")->label,
             "A6 (3.8, 4.1) by medians");
 
   /* [PUB] rwa on mtcars: cyl, disp, hp, gear, wt -> mpg. */
@@ -276,13 +241,13 @@ int main(void)
   static const double rw4[4] = {29.32274, 28.50999, 29.79691, 12.37037};
   for (int k = 0; k < 5; k++) {
     snprintf(s, sizeof s, "attribute:%s", car[k]);
-    is_double(r[k], fig(&x, "importance", s)->value, 5e-7, "r(%s, mpg)",
+    is_double(r[k], mock_fig(&x, "importance", s)->value, 5e-7, "r(%s, mpg)",
               car[k]);
-    is_double(rw5[k], fig(&x, "importance_rw", s)->value, 5e-6,
+    is_double(rw5[k], mock_fig(&x, "importance_rw", s)->value, 5e-6,
               "relative weight %s", car[k]);
   }
-  is_double(0.8511004, fig(&x, "r2", NULL)->value, 5e-8, "R² 0.8511004");
-  f = fig(&x, "importance", "attribute:wt");
+  is_double(0.8511004, mock_fig(&x, "r2", NULL)->value, 5e-8, "R² 0.8511004");
+  f = mock_fig(&x, "importance", "attribute:wt");
   {
     double se = 1 / sqrt(29.0), z = atanh(f->value);
     is_double(tanh(z - MJ_STATS_Z95 * se), f->ci_low, 1e-12,
@@ -290,19 +255,19 @@ int main(void)
     is_double(tanh(z + MJ_STATS_Z95 * se), f->ci_high, 1e-12,
               "Fisher-z interval high");
   }
-  ok(isnan(fig(&x, "quadrant", "attribute:wt")->value),
+  ok(isnan(mock_fig(&x, "quadrant", "attribute:wt")->value),
      "derived importance: no P - I gap");
   is_double((r[0] + r[1] + r[2] + r[3] + r[4]) / 5,
-            fig(&x, "crosshair_importance", NULL)->value, 1e-6,
+            mock_fig(&x, "crosshair_importance", NULL)->value, 1e-6,
             "derived crosshair: mean r");
   load_mtcars(&t, 0);
   run(&t, NULL, &x);
   for (int k = 0; k < 4; k++) {
     snprintf(s, sizeof s, "attribute:%s", car[k]);
-    is_double(rw4[k], fig(&x, "importance_rw", s)->value, 5e-6,
+    is_double(rw4[k], mock_fig(&x, "importance_rw", s)->value, 5e-6,
               "4 predictors: relative weight %s", car[k]);
   }
-  is_double(0.7791896, fig(&x, "r2", NULL)->value, 5e-8, "R² 0.7791896");
+  is_double(0.7791896, mock_fig(&x, "r2", NULL)->value, 5e-8, "R² 0.7791896");
 
   /* [PUB] rwa, diamonds correlations only (the stats function itself). */
   {
@@ -326,7 +291,7 @@ int main(void)
     set(&t, row, 2, 2 * t.v[row * MAXC + 1]); /* disp := 2 cyl */
   mock_log_clear();
   run(&t, NULL, &x);
-  ok(isnan(fig(&x, "importance_rw", "attribute:cyl")->value) &&
+  ok(isnan(mock_fig(&x, "importance_rw", "attribute:cyl")->value) &&
          strstr(mock_log_text(), "collinear"),
      "collinear: no relative weights, logged");
 
@@ -340,10 +305,10 @@ int main(void)
     for (size_t c = 0; c < t.nc; c++)
       set(&t, row, c, NAN);
   run(&t, NULL, &x);
-  f = fig(&x, "quadrant", "attribute:A1");
+  f = mock_fig(&x, "quadrant", "attribute:A1");
   ok(!f->label && isnan(f->value), "all N/A: no quadrant");
-  ok(isnan(fig(&x, "performance", "attribute:A1")->value) &&
-         fig(&x, "performance", "attribute:A1")->n == 0,
+  ok(isnan(mock_fig(&x, "performance", "attribute:A1")->value) &&
+         mock_fig(&x, "performance", "attribute:A1")->n == 0,
      "all N/A: performance NAN, n 0");
   t.nr = 0;
   run(&t, NULL, &x);

@@ -13,42 +13,8 @@
 
 const mj_plugin_desc *mj_plugin_kano_entry(void);
 
-#define MAXF 128
 #define MAXC 16
 #define MAXR 400
-
-typedef struct figs {
-  mj_figure f[MAXF];
-  char subj[MAXF][64], label[MAXF][8];
-  size_t n;
-} figs;
-
-static int collect(void *ud, const mj_figure *f, mj_error *err)
-{
-  (void)err;
-  figs *x = ud;
-  if (x->n == MAXF)
-    bail("too many figures");
-  x->f[x->n] = *f;
-  /* Subject and label are borrowed for the call: keep copies. */
-  snprintf(x->subj[x->n], sizeof x->subj[0], "%s",
-           f->subject ? f->subject : "");
-  snprintf(x->label[x->n], sizeof x->label[0], "%s", f->label ? f->label : "");
-  x->f[x->n].subject = f->subject ? x->subj[x->n] : NULL;
-  x->f[x->n].label = f->label ? x->label[x->n] : NULL;
-  x->n++;
-  return MJ_OK;
-}
-
-static const mj_figure *fig(const figs *x, const char *metric,
-                            const char *subject)
-{
-  for (size_t i = 0; i < x->n; i++)
-    if (strcmp(x->f[i].metric, metric) == 0 && x->f[i].subject &&
-        strcmp(x->f[i].subject, subject) == 0)
-      return &x->f[i];
-  bail("no figure %s %s", metric, subject);
-}
 
 /* A table: question pairs (F, D) per feature, answers per row. */
 typedef struct table {
@@ -88,7 +54,7 @@ static void set(table *t, size_t r, size_t c, double v)
 
 static const mj_scorer_ops *ops;
 
-static int score(const table *t, const char *const *kv, figs *x, mj_error *err)
+static int score(const table *t, const char *const *kv, mock_figs *x, mj_error *err)
 {
   static double v[MAXR * MAXC];
   static unsigned char st[MAXR * MAXC];
@@ -103,14 +69,14 @@ static int score(const table *t, const char *const *kv, figs *x, mj_error *err)
   if (ops->create(mock_host(), NULL, cfg, &inst, err) != MJ_OK)
     bail("create: %s", err->msg);
   mock_config_free(cfg);
-  mj_figure_sink sink = {x, collect};
+  mj_figure_sink sink = {x, mock_collect};
   x->n = 0;
   int rc = ops->score_matrix(inst, &m, &sink, err);
   ops->destroy(inst);
   return rc;
 }
 
-static void run(const table *t, const char *const *kv, figs *x)
+static void run(const table *t, const char *const *kv, mock_figs *x)
 {
   mj_error err = {0};
   if (score(t, kv, x, &err) != MJ_OK)
@@ -179,7 +145,7 @@ static void load_stp(table *t)
 
 static void expect_error(const table *t, const char *needle, const char *what)
 {
-  figs x;
+  mock_figs x;
   mj_error err = {0};
   int rc = score(t, NULL, &x, &err);
   ok(rc == MJ_EINVAL && strstr(err.msg, needle), "%s (%s)", what, err.msg);
@@ -194,44 +160,44 @@ int main(void)
   ok(!ops->score && ops->score_matrix, "a matrix scorer only");
 
   static table t;
-  static figs x;
+  static mock_figs x;
   const mj_figure *f;
 
   /* [SELF] kano_example.csv. */
   load_example(&t);
   run(&t, NULL, &x);
   is_int(2 * 11, (long long)x.n, "11 figures per feature");
-  is_double(40, fig(&x, "share_A", "feature:chat")->value, 1e-12,
+  is_double(40, mock_fig(&x, "share_A", "feature:chat")->value, 1e-12,
             "chat A 4 of 10");
-  is_double(10, fig(&x, "share_O", "feature:chat")->value, 1e-12, "chat O 1");
-  is_double(0, fig(&x, "share_M", "feature:chat")->value, 1e-12, "chat M 0");
-  is_double(30, fig(&x, "share_I", "feature:chat")->value, 1e-12, "chat I 3");
-  is_double(10, fig(&x, "share_R", "feature:chat")->value, 1e-12, "chat R 1");
-  is_double(10, fig(&x, "share_Q", "feature:chat")->value, 1e-12, "chat Q 1");
-  f = fig(&x, "category", "feature:chat");
+  is_double(10, mock_fig(&x, "share_O", "feature:chat")->value, 1e-12, "chat O 1");
+  is_double(0, mock_fig(&x, "share_M", "feature:chat")->value, 1e-12, "chat M 0");
+  is_double(30, mock_fig(&x, "share_I", "feature:chat")->value, 1e-12, "chat I 3");
+  is_double(10, mock_fig(&x, "share_R", "feature:chat")->value, 1e-12, "chat R 1");
+  is_double(10, mock_fig(&x, "share_Q", "feature:chat")->value, 1e-12, "chat Q 1");
+  f = mock_fig(&x, "category", "feature:chat");
   is_string("A", f->label, "chat is A");
   is_double(40, f->value, 1e-12, "category value is its share");
-  f = fig(&x, "better", "feature:chat");
+  f = mock_fig(&x, "better", "feature:chat");
   is_double(0.625, f->value, 1e-12, "chat Better 5/8");
   is_int(8, (long long)f->n, "Better over A + O + M + I");
-  is_double(-0.125, fig(&x, "worse", "feature:chat")->value, 1e-12,
+  is_double(-0.125, mock_fig(&x, "worse", "feature:chat")->value, 1e-12,
             "chat Worse -1/8");
-  is_double(50, fig(&x, "share_O", "feature:callback")->value, 1e-12,
+  is_double(50, mock_fig(&x, "share_O", "feature:callback")->value, 1e-12,
             "callback O 5");
-  is_double(40, fig(&x, "share_M", "feature:callback")->value, 1e-12,
+  is_double(40, mock_fig(&x, "share_M", "feature:callback")->value, 1e-12,
             "callback M 4");
-  is_double(0.6, fig(&x, "better", "feature:callback")->value, 1e-12,
+  is_double(0.6, mock_fig(&x, "better", "feature:callback")->value, 1e-12,
             "callback Better 0.6");
-  is_double(-0.9, fig(&x, "worse", "feature:callback")->value, 1e-12,
+  is_double(-0.9, mock_fig(&x, "worse", "feature:callback")->value, 1e-12,
             "callback Worse -0.9");
-  is_string("M", fig(&x, "category", "feature:callback")->label,
+  is_string("M", mock_fig(&x, "category", "feature:callback")->label,
             "callback: O 5 vs M 4 not significant (Fong): M > O gives M");
   run(&t, (const char *const[]){"tie", "mode", NULL}, &x);
-  is_string("O", fig(&x, "category", "feature:callback")->label,
+  is_string("O", mock_fig(&x, "category", "feature:callback")->label,
             "tie = mode: the plain mode O");
   {
     mj_stats_ci w = mj_stats_wilson(4, 10, MJ_STATS_Z95);
-    f = fig(&x, "share_A", "feature:chat");
+    f = mock_fig(&x, "share_A", "feature:chat");
     ok(fabs(f->ci_low - 100 * w.low) < 1e-9 &&
            fabs(f->ci_high - 100 * w.high) < 1e-9,
        "share A carries the Wilson interval of 4 of 10");
@@ -248,32 +214,32 @@ int main(void)
   for (int k = 0; k < 5; k++) {
     char s[64];
     snprintf(s, sizeof s, "feature:%s", stp_name[k]);
-    is_string(want_fong[k], fig(&x, "category", s)->label,
+    is_string(want_fong[k], mock_fig(&x, "category", s)->label,
               "%s: M>O>A>I column %s", stp_name[k], want_fong[k]);
-    is_double(cs_plus[k], fig(&x, "better", s)->value, 5e-4, "%s CS+",
+    is_double(cs_plus[k], mock_fig(&x, "better", s)->value, 5e-4, "%s CS+",
               stp_name[k]);
-    is_double(cs_minus[k], fig(&x, "worse", s)->value, 5e-4, "%s CS-",
+    is_double(cs_minus[k], mock_fig(&x, "worse", s)->value, 5e-4, "%s CS-",
               stp_name[k]);
-    is_double(total[k], fig(&x, "total_strength", s)->value, 0.5,
+    is_double(total[k], mock_fig(&x, "total_strength", s)->value, 0.5,
               "%s total strength", stp_name[k]);
-    is_double(cat[k], fig(&x, "category_strength", s)->value, 0.5,
+    is_double(cat[k], mock_fig(&x, "category_strength", s)->value, 0.5,
               "%s category strength", stp_name[k]);
   }
-  is_double(0.5675676, fig(&x, "better", "feature:app")->value, 5e-8,
+  is_double(0.5675676, mock_fig(&x, "better", "feature:app")->value, 5e-8,
             "Service app Better 0.5675676");
-  is_double(-0.7364865, fig(&x, "worse", "feature:app")->value, 5e-8,
+  is_double(-0.7364865, mock_fig(&x, "worse", "feature:app")->value, 5e-8,
             "Service app Worse -0.7364865");
-  is_double(108.0 / 290, fig(&x, "better", "feature:service")->value, 1e-12,
+  is_double(108.0 / 290, mock_fig(&x, "better", "feature:service")->value, 1e-12,
             "Excellent service Better 108/290 (R and Q left out)");
   run(&t, (const char *const[]){"tie", "mode", NULL}, &x);
-  is_string("I", fig(&x, "category", "feature:hotline")->label,
+  is_string("I", mock_fig(&x, "category", "feature:hotline")->label,
             "hotline mode I");
-  is_string("A", fig(&x, "category", "feature:loan")->label,
+  is_string("A", mock_fig(&x, "category", "feature:loan")->label,
             "loan machine mode A");
   run(&t, (const char *const[]){"tie", "margin", NULL}, &x);
-  ok(!strcmp(fig(&x, "category", "feature:hotline")->label, "A") &&
-         !strcmp(fig(&x, "category", "feature:loan")->label, "O") &&
-         !strcmp(fig(&x, "category", "feature:app")->label, "O"),
+  ok(!strcmp(mock_fig(&x, "category", "feature:hotline")->label, "A") &&
+         !strcmp(mock_fig(&x, "category", "feature:loan")->label, "O") &&
+         !strcmp(mock_fig(&x, "category", "feature:app")->label, "O"),
      "tie = margin (5 points) agrees with the M>O>A>I column");
 
   /* Edge cases. */
@@ -288,15 +254,15 @@ int main(void)
     set(&t, r, 1, r == 0 ? 3 : NAN);
   }
   run(&t, NULL, &x);
-  f = fig(&x, "category", "feature:f");
+  f = mock_fig(&x, "category", "feature:f");
   ok(f->n == 0 && !f->label && isnan(f->value),
      "all pairs incomplete: no category, n 0");
-  ok(isnan(fig(&x, "share_A", "feature:f")->value) &&
-         isnan(fig(&x, "better", "feature:f")->value),
+  ok(isnan(mock_fig(&x, "share_A", "feature:f")->value) &&
+         isnan(mock_fig(&x, "better", "feature:f")->value),
      "n 0: shares and Better NAN");
   t.nr = 0;
   run(&t, NULL, &x);
-  ok(x.n == 11 && isnan(fig(&x, "worse", "feature:f")->value),
+  ok(x.n == 11 && isnan(mock_fig(&x, "worse", "feature:f")->value),
      "no rows: figures without values");
   /* Pairs (1,1) Q, (5,5) Q, (5,1) R, (4,1) R. */
   static const double qr[4][2] = {{1, 1}, {5, 5}, {5, 1}, {4, 1}};
@@ -306,9 +272,9 @@ int main(void)
   }
   mock_log_clear();
   run(&t, NULL, &x);
-  is_string("R", fig(&x, "category", "feature:f")->label,
+  is_string("R", mock_fig(&x, "category", "feature:f")->label,
             "Q excluded from the mode: R wins");
-  ok(isnan(fig(&x, "better", "feature:f")->value),
+  ok(isnan(mock_fig(&x, "better", "feature:f")->value),
      "only R and Q: Better undefined");
   contains(mock_log_text(), "questionable", "many Q answers are flagged");
   contains(mock_log_text(), "rather not have it", "R category is logged");
@@ -316,7 +282,7 @@ int main(void)
   set(&t, 4, 1, 3);
   mock_log_clear();
   run(&t, NULL, &x);
-  ok(fig(&x, "share_R", "feature:f")->n == 4 &&
+  ok(mock_fig(&x, "share_R", "feature:f")->n == 4 &&
          strstr(mock_log_text(), "not 1..5"),
      "an answer outside 1..5 drops the pair, with a warning");
 

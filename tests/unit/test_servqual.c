@@ -14,50 +14,8 @@
 
 const mj_plugin_desc *mj_plugin_servqual_entry(void);
 
-#define MAXF 128
 #define MAXC 64
 #define MAXR 16
-
-typedef struct figs {
-  mj_figure f[MAXF];
-  char subj[MAXF][64];
-  size_t n;
-} figs;
-
-static int collect(void *ud, const mj_figure *f, mj_error *err)
-{
-  (void)err;
-  figs *x = ud;
-  if (x->n == MAXF)
-    bail("too many figures");
-  x->f[x->n] = *f;
-  /* Subjects are borrowed for the call: keep a copy. */
-  snprintf(x->subj[x->n], sizeof x->subj[0], "%s",
-           f->subject ? f->subject : "");
-  x->f[x->n].subject = f->subject ? x->subj[x->n] : NULL;
-  x->n++;
-  return MJ_OK;
-}
-
-static const mj_figure *find(const figs *x, const char *metric,
-                             const char *subject)
-{
-  for (size_t i = 0; i < x->n; i++)
-    if (strcmp(x->f[i].metric, metric) == 0 &&
-        (subject ? x->f[i].subject && !strcmp(x->f[i].subject, subject)
-                 : !x->f[i].subject))
-      return &x->f[i];
-  return NULL;
-}
-
-static const mj_figure *fig(const figs *x, const char *metric,
-                            const char *subject)
-{
-  const mj_figure *f = find(x, metric, subject);
-  if (!f)
-    bail("no figure %s %s", metric, subject ? subject : "(overall)");
-  return f;
-}
 
 /* A table under construction: columns with up to 4 tags each. */
 typedef struct table {
@@ -112,7 +70,7 @@ static mj_matrix pack(const table *t, double *v, unsigned char *st)
 
 static const mj_scorer_ops *ops;
 
-static int score(const table *t, figs *x, mj_error *err)
+static int score(const table *t, mock_figs *x, mj_error *err)
 {
   void *inst;
   mj_config *cfg = mock_config(NULL, NULL);
@@ -122,14 +80,14 @@ static int score(const table *t, figs *x, mj_error *err)
   static double v[MAXR * MAXC];
   static unsigned char st[MAXR * MAXC];
   mj_matrix m = pack(t, v, st);
-  mj_figure_sink sink = {x, collect};
+  mj_figure_sink sink = {x, mock_collect};
   x->n = 0;
   int rc = ops->score_matrix(inst, &m, &sink, err);
   ops->destroy(inst);
   return rc;
 }
 
-static void run(const table *t, figs *x)
+static void run(const table *t, mock_figs *x)
 {
   mj_error err = {0};
   if (score(t, x, &err) != MJ_OK)
@@ -236,7 +194,7 @@ static void twelve_manage(table *t, int with_points)
 
 static int expect_error(const table *t, const char *needle, const char *what)
 {
-  figs x;
+  mock_figs x;
   mj_error err = {0};
   int rc = score(t, &x, &err);
   return ok(rc == MJ_EINVAL && strstr(err.msg, needle), "%s (%s)", what,
@@ -252,24 +210,24 @@ int main(void)
   ok(!ops->score && ops->score_matrix && !ops->qtypes, "a matrix scorer only");
 
   static table t;
-  static figs x;
+  static mock_figs x;
   const mj_figure *f;
 
   /* [SELF] servqual_example.csv (METHODS §3). */
   load_example(&t);
   run(&t, &x);
-  is_double(-0.083333, fig(&x, "gap", "dimension:tangibles")->value, 5e-7,
+  is_double(-0.083333, mock_fig(&x, "gap", "dimension:tangibles")->value, 5e-7,
             "tangibles -0.083333");
-  is_double(-1.20, fig(&x, "gap", "dimension:reliability")->value, 1e-12,
+  is_double(-1.20, mock_fig(&x, "gap", "dimension:reliability")->value, 1e-12,
             "reliability -1.20");
-  is_double(-1.25, fig(&x, "gap", "dimension:responsiveness")->value, 1e-12,
+  is_double(-1.25, mock_fig(&x, "gap", "dimension:responsiveness")->value, 1e-12,
             "responsiveness -1.25");
-  is_double(-0.416667, fig(&x, "gap", "dimension:assurance")->value, 5e-7,
+  is_double(-0.416667, mock_fig(&x, "gap", "dimension:assurance")->value, 5e-7,
             "assurance -0.416667");
-  f = fig(&x, "gap", "dimension:empathy");
+  f = mock_fig(&x, "gap", "dimension:empathy");
   is_double(-0.583333, f->value, 5e-7, "empathy -0.583333 (R1 on 4 items)");
   is_int(3, (long long)f->n, "empathy over 3 respondents");
-  f = fig(&x, "gap", NULL);
+  f = mock_fig(&x, "gap", NULL);
   is_double(-0.706667, f->value, 5e-7, "overall unweighted -0.706667");
   is_int(3, (long long)f->n, "overall n 3");
   {
@@ -283,49 +241,49 @@ int main(void)
     is_double(ci.high, f->ci_high, 1e-9, "overall CI high");
     is_double(mj_stats_acc_sd(&a), f->sd, 1e-9, "overall sd");
   }
-  is_double(-0.918333, fig(&x, "gap_weighted", NULL)->value, 5e-7,
+  is_double(-0.918333, mock_fig(&x, "gap_weighted", NULL)->value, 5e-7,
             "weighted (per-respondent weights) -0.918333");
-  is_double(5.276667, fig(&x, "servperf", NULL)->value, 5e-7,
+  is_double(5.276667, mock_fig(&x, "servperf", NULL)->value, 5e-7,
             "SERVPERF 5.276667");
-  is_double(5.268333, fig(&x, "servperf_weighted", NULL)->value, 5e-7,
+  is_double(5.268333, mock_fig(&x, "servperf_weighted", NULL)->value, 5e-7,
             "weighted SERVPERF 5.268333");
   {
     double sum = 0;
     for (int k = 0; k < 5; k++) {
       char s[64];
       snprintf(s, sizeof s, "dimension:%s", dim_of[k]);
-      sum += fig(&x, "gap_weighted", s)->value;
+      sum += mock_fig(&x, "gap_weighted", s)->value;
     }
     is_double(-0.918333, sum, 5e-7, "dimension shares add up to weighted");
   }
-  ok(fabs(fig(&x, "gap", NULL)->value - -0.723077) > 0.01,
+  ok(fabs(mock_fig(&x, "gap", NULL)->value - -0.723077) > 0.01,
      "not the plain mean of the 65 item gaps (-0.723077)");
-  f = fig(&x, "gap", "item:I1");
+  f = mock_fig(&x, "gap", "item:I1");
   is_double(0, f->value, 1e-12, "item I1 gaps -1, 0, +1: mean 0");
   is_double(1, f->sd, 1e-12, "item I1 sd 1");
   is_double(-mj_stats_t_quantile(0.975, 2) / sqrt(3), f->ci_low, 1e-9,
             "item I1 paired t interval");
-  f = fig(&x, "gap", "item:I21");
+  f = mock_fig(&x, "gap", "item:I21");
   is_double(-0.5, f->value, 1e-12, "item I21: R1's N/A left out");
   is_int(2, (long long)f->n, "item I21 on 2 pairs");
   is_int(22 + 5 * 3 + 4, (long long)x.n, "22 items, 5 x 3, 4 overall");
   is_double((5.25 + 5 + 5) / 3,
-            fig(&x, "servperf", "dimension:tangibles")->value, 1e-12,
+            mock_fig(&x, "servperf", "dimension:tangibles")->value, 1e-12,
             "tangibles SERVPERF: mean of 5.25, 5, 5");
 
   /* [PUB] 12manage: T -0.65, Rel -1.10, Resp -0.83, A -0.70, E -1.01. */
   twelve_manage(&t, 1);
   run(&t, &x);
-  is_double(-0.858, fig(&x, "gap", NULL)->value, 1e-12,
+  is_double(-0.858, mock_fig(&x, "gap", NULL)->value, 1e-12,
             "12manage unweighted -0.858 (published -0.86)");
-  is_double(-0.894, fig(&x, "gap_weighted", NULL)->value, 1e-12,
+  is_double(-0.894, mock_fig(&x, "gap_weighted", NULL)->value, 1e-12,
             "12manage weights 10/30/25/20/15: -0.894");
-  ok(isnan(fig(&x, "gap", NULL)->ci_low), "one respondent: no interval");
+  ok(isnan(mock_fig(&x, "gap", NULL)->ci_low), "one respondent: no interval");
   twelve_manage(&t, 0);
   run(&t, &x);
-  is_double(-0.894, fig(&x, "gap_weighted", NULL)->value, 1e-12,
+  is_double(-0.894, mock_fig(&x, "gap_weighted", NULL)->value, 1e-12,
             "requirement weights when no importance question: -0.894");
-  is_double(-0.1 * 0.65, fig(&x, "gap_weighted", "dimension:tangibles")->value,
+  is_double(-0.1 * 0.65, mock_fig(&x, "gap_weighted", "dimension:tangibles")->value,
             1e-12, "tangibles share of the weighted score");
 
   /* Weights that do not sum to 100 are rescaled: 1,3,2.5,2,1.5 = same. */
@@ -334,17 +292,17 @@ int main(void)
     if (t.cols[c].n_tags == 3)
       set(&t, 0, c, t.v[c] / 10);
   run(&t, &x);
-  is_double(-0.894, fig(&x, "gap_weighted", NULL)->value, 1e-12,
+  is_double(-0.894, mock_fig(&x, "gap_weighted", NULL)->value, 1e-12,
             "points out of 10 rescaled to the same weights");
   /* A respondent without a dimension: renormalised over the others. */
   set(&t, 0, 1, NAN); /* tangibles perception N/A */
   run(&t, &x);
   is_double((-1.10 * 3 - 0.83 * 2.5 - 0.70 * 2 - 1.01 * 1.5) / 9,
-            fig(&x, "gap_weighted", NULL)->value, 1e-12,
+            mock_fig(&x, "gap_weighted", NULL)->value, 1e-12,
             "missing dimension: weights renormalised over the rest");
-  f = fig(&x, "gap", "dimension:tangibles");
+  f = mock_fig(&x, "gap", "dimension:tangibles");
   ok(isnan(f->value) && f->n == 0, "tangibles has no respondent: NAN, n 0");
-  is_double((-1.10 - 0.83 - 0.70 - 1.01) / 4, fig(&x, "gap", NULL)->value,
+  is_double((-1.10 - 0.83 - 0.70 - 1.01) / 4, mock_fig(&x, "gap", NULL)->value,
             1e-12, "overall over the dimensions with data");
 
   /* Reverse-scored item (1988 negative wording): x' = 8 - x. */
@@ -361,17 +319,17 @@ int main(void)
   set(&t, 0, 0, 2); /* E' = 6 */
   set(&t, 0, 1, 3); /* P' = 5 */
   run(&t, &x);
-  is_double(-1, fig(&x, "gap", "item:R")->value, 1e-12,
+  is_double(-1, mock_fig(&x, "gap", "item:R")->value, 1e-12,
             "reversed item: (8-3) - (8-2) = -1");
-  is_double(5, fig(&x, "servperf", NULL)->value, 1e-12,
+  is_double(5, mock_fig(&x, "servperf", NULL)->value, 1e-12,
             "SERVPERF on the reversed perception");
-  ok(isnan(fig(&x, "gap_weighted", NULL)->value),
+  ok(isnan(mock_fig(&x, "gap_weighted", NULL)->value),
      "no weights at all: weighted gap NAN");
   /* Out of scale: left out with a warning. */
   set(&t, 0, 1, 9);
   mock_log_clear();
   run(&t, &x);
-  ok(isnan(fig(&x, "gap", "item:R")->value) &&
+  ok(isnan(mock_fig(&x, "gap", "item:R")->value) &&
          strstr(mock_log_text(), "outside their scale"),
      "an answer outside 1..7 is left out and logged");
 
@@ -392,13 +350,13 @@ int main(void)
   for (size_t c = 0; c < t.nc; c++)
     set(&t, 0, c, NAN);
   run(&t, &x);
-  f = fig(&x, "gap", NULL);
+  f = mock_fig(&x, "gap", NULL);
   ok(isnan(f->value) && f->n == 0, "all N/A: overall gap NAN, n 0");
-  ok(isnan(fig(&x, "gap", "item:D0")->value), "all N/A: item gap NAN");
+  ok(isnan(mock_fig(&x, "gap", "item:D0")->value), "all N/A: item gap NAN");
   t.nr = 0;
   run(&t, &x);
   is_int(5 + 5 * 3 + 4, (long long)x.n, "no rows: every figure, empty");
-  ok(isnan(fig(&x, "servperf", NULL)->value), "no rows: SERVPERF NAN");
+  ok(isnan(mock_fig(&x, "servperf", NULL)->value), "no rows: SERVPERF NAN");
 
   /* Perception without expectation: SERVPERF only, with a warning. */
   memset(&t, 0, sizeof t);
@@ -409,7 +367,7 @@ int main(void)
   set(&t, 0, 0, 6);
   mock_log_clear();
   run(&t, &x);
-  ok(!find(&x, "gap", "item:X") && fig(&x, "servperf", NULL)->value == 6,
+  ok(!mock_fig_find(&x, "gap", "item:X") && mock_fig(&x, "servperf", NULL)->value == 6,
      "perception only: no item gap, SERVPERF 6");
   contains(mock_log_text(), "no expectation question", "warned");
 
