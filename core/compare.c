@@ -3,8 +3,15 @@
 ** fits the metric, from the stored summaries alone (mean, sd, n; a share
 ** and its n; an NPS and its promoter/detractor shares), so no cycle needs
 ** its raw answers again. Formulas: METHODS.md sections 1 and 7.
+**
+** A mean of a scale question is ordinal: when both cycles stored the
+** question's answer distribution (MJ__DIST_SCORER figures, one count per
+** scale value), its change is tested with Mann-Whitney U from those
+** counts; stores written before the distributions existed fall back to
+** Welch's t from mean, sd and n.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
@@ -13,9 +20,9 @@
 /* Metrics that are a percentage of n (a two-proportion z-test fits). */
 static int is_share(const char *metric)
 {
-  static const char *const shares[] = {"t2b",       "b2b",        "promoters",
-                                        "passives",  "detractors", "easy",
-                                        "topbox",    NULL};
+  static const char *const shares[] = {"t2b",      "b2b",        "promoters",
+                                       "passives", "detractors", "easy",
+                                       "topbox",   NULL};
   for (size_t i = 0; shares[i]; i++)
     if (strcmp(metric, shares[i]) == 0)
       return 1;
@@ -38,9 +45,99 @@ static int same_key(const char *a, const char *b)
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Scale values one distribution may span (a bucket counts at most 1024). */
+#define DIST_SPAN 1024
+
+/* A count of the answer distribution of r's question, requirement and
+** segment (any scorer of r: the distribution belongs to the answers). */
+static int dist_of(const mj_result_rec *x, const mj_result_rec *r)
+{
+  return x->scorer && strcmp(x->scorer, MJ__DIST_SCORER) == 0 &&
+         strcmp(x->metric, "count") == 0 && x->label &&
+         same_key(x->questionnaire, r->questionnaire) &&
+         same_key(x->question, r->question) &&
+         same_key(x->requirement, r->requirement) &&
+         same_key(x->segment, r->segment);
+}
+
+/* The scale value a count is of (its label), or 0 when not an integer. */
+static int dist_value(const mj_result_rec *x, long *v)
+{
+  char *end;
+  *v = strtol(x->label, &end, 10);
+  return end != x->label && *end == 0 && *v > -1000000 && *v < 1000000;
+}
+
+/* Lowest and highest value of r's distribution in fs; 0 when it has none
+** (or a label is not a value). */
+static int dist_range(const mj_figset *fs, const mj_result_rec *r, long *lo,
+                      long *hi)
+{
+  int found = 0;
+  for (size_t i = 0; i < fs->n; i++) {
+    long v;
+    if (!dist_of(&fs->items[i], r))
+      continue;
+    if (!dist_value(&fs->items[i], &v))
+      return 0;
+    *lo = found && *lo < v ? *lo : v;
+    *hi = found && *hi > v ? *hi : v;
+    found = 1;
+  }
+  return found;
+}
+
+/* cnt[v - lo] = the count of value v; returns the total. */
+static double dist_fill(const mj_figset *fs, const mj_result_rec *r, long lo,
+                        double *cnt)
+{
+  double total = 0.0;
+  for (size_t i = 0; i < fs->n; i++) {
+    long v;
+    const mj_result_rec *x = &fs->items[i];
+    if (dist_of(x, r) && dist_value(x, &v) && !isnan(x->value)) {
+      cnt[v - lo] += x->value;
+      total += x->value;
+    }
+  }
+  return total;
+}
+
+/* Mann-Whitney U of the two cycles' answer distributions behind a mean;
+** NAN when a cycle has none or its counts do not add up to the mean's n
+** (the figures would not describe the same answers). */
+static double mwu_p(const mj_figset *fs_before, const mj_result_rec *before,
+                    const mj_figset *fs_after, const mj_result_rec *after)
+{
+  long lo1, hi1, lo2, hi2;
+  if (!fs_before || !fs_after || !dist_range(fs_before, before, &lo1, &hi1) ||
+      !dist_range(fs_after, after, &lo2, &hi2))
+    return NAN;
+  long lo = lo1 < lo2 ? lo1 : lo2, hi = hi1 > hi2 ? hi1 : hi2;
+  if (hi - lo >= DIST_SPAN)
+    return NAN;
+  size_t k = (size_t)(hi - lo + 1);
+  double c1[DIST_SPAN] = {0}, c2[DIST_SPAN] = {0};
+  if (dist_fill(fs_before, before, lo, c1) != (double)before->n ||
+      dist_fill(fs_after, after, lo, c2) != (double)after->n)
+    return NAN;
+  /* scipy's default ("auto"): the tie-corrected normal approximation with
+  ** continuity correction, exact only for small samples without ties. */
+  return mj_stats_mann_whitney_counts(c1, c2, k, MJ_STATS_MWU_AUTO).p;
+}
+
+/* The count of r's distribution in fs with r's value (label). */
+static const mj_result_rec *dist_sibling(const mj_figset *fs,
+                                         const mj_result_rec *r)
+{
+  for (size_t i = 0; i < fs->n; i++)
+    if (dist_of(&fs->items[i], r) && strcmp(fs->items[i].label, r->label) == 0)
+      return &fs->items[i];
+  return NULL;
+}
+
 /* The figure of metric in fs with the other keys of r. */
-static const mj_result_rec *sibling(const mj_figset *fs,
-                                    const mj_result_rec *r,
+static const mj_result_rec *sibling(const mj_figset *fs, const mj_result_rec *r,
                                     const char *metric)
 {
   for (size_t i = 0; i < fs->n; i++) {
@@ -62,12 +159,26 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
 {
   *p = NAN;
   *test_used = NULL;
-  if (!test || strcmp(test, "auto") == 0)
+  int automatic = !test || strcmp(test, "auto") == 0;
+  if (automatic)
     test = auto_test(after);
   if (!test || isnan(before->value) || isnan(after->value))
     return MJ_ENOTFOUND;
   double n1 = (double)before->n, n2 = (double)after->n;
-  if (strcmp(test, "welch-t") == 0 || strcmp(test, "welch") == 0) {
+  /* A mean of a scale is ordinal: Mann-Whitney when both cycles stored
+  ** its distribution, else (older stores) Welch as before. */
+  if (automatic && strcmp(test, "welch-t") == 0) {
+    *p = mwu_p(fs_before, before, fs_after, after);
+    if (!isnan(*p)) {
+      *test_used = "mann-whitney-u";
+      return MJ_OK;
+    }
+  }
+  if (strcmp(test, "mann-whitney-u") == 0 ||
+      strcmp(test, "mann-whitney") == 0) {
+    *p = mwu_p(fs_before, before, fs_after, after);
+    *test_used = "mann-whitney-u";
+  } else if (strcmp(test, "welch-t") == 0 || strcmp(test, "welch") == 0) {
     if (n1 < 2 || n2 < 2 || before->sd <= 0 || after->sd <= 0)
       return MJ_ENOTFOUND;
     mj_stats_test t = mj_stats_welch_summary(before->value, before->sd, n1,
@@ -89,9 +200,9 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
     const mj_result_rec *da = sibling(fs_after, after, "detractors");
     if (!pb || !db || !pa || !da || n1 < 1 || n2 < 1)
       return MJ_ENOTFOUND;
-    mj_stats_test t = mj_stats_nps_diff(pb->value / 100.0, db->value / 100.0,
-                                        n1, pa->value / 100.0,
-                                        da->value / 100.0, n2);
+    mj_stats_test t =
+        mj_stats_nps_diff(pb->value / 100.0, db->value / 100.0, n1,
+                          pa->value / 100.0, da->value / 100.0, n2);
     *p = t.p;
     *test_used = "nps-wald-z";
   } else {
@@ -104,7 +215,9 @@ void mj__figset_compare(mj_figset *now, const mj_figset *before)
 {
   for (size_t i = 0; i < now->n; i++) {
     mj_result_rec *r = &now->items[i];
-    const mj_result_rec *b = sibling(before, r, r->metric);
+    /* Counts of one distribution differ only by their value (label). */
+    const mj_result_rec *b =
+        dist_of(r, r) ? dist_sibling(before, r) : sibling(before, r, r->metric);
     if (!b || isnan(b->value) || isnan(r->value))
       continue;
     r->delta = r->value - b->value;

@@ -104,7 +104,15 @@ static int measure(cycle_run *c)
     if (!path)
       return mj__seterr(e, MJ_ENOMEM, "out of memory");
     mj_import_stats st;
-    rc = mj_import(e, d->questionnaire, path, &st);
+    mj_import_column cols[64];
+    mj_import_opts opts = {.size = sizeof opts, .pilot = d->pilot,
+                           .columns = cols};
+    for (size_t k = 0; k < d->n_columns && k < 64; k++) {
+      cols[k].name = d->columns[k].key;
+      cols[k].column = d->columns[k].value;
+      opts.n_columns++;
+    }
+    rc = mj_import_ex(e, d->questionnaire, path, &opts, &st);
     free(path);
     if (rc != MJ_OK) {
       mj_error inner = e->err;
@@ -274,9 +282,9 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
   return MJ_OK;
 }
 
-/* Push an answer into its subject's "all" bucket (slot 0) and into its
-** segment's (slot seg, or SIZE_MAX for none). */
-static int subject_push_at(cycle_run *c, subj *s, size_t seg,
+/* Push an answer into its subject's "all" bucket (slot 0), its
+** segment's (slot seg) and its channel's (slot ch; SIZE_MAX for none). */
+static int subject_push_at(cycle_run *c, subj *s, size_t seg, size_t ch,
                            const mj_answer_rec *a)
 {
   bucket *all = bucket_at(c, s, 0);
@@ -284,6 +292,11 @@ static int subject_push_at(cycle_run *c, subj *s, size_t seg,
     return MJ_ENOMEM;
   if (seg != SIZE_MAX) {
     bucket *b = bucket_at(c, s, seg);
+    if (!b || bucket_push(b, a) != MJ_OK)
+      return MJ_ENOMEM;
+  }
+  if (ch != SIZE_MAX) {
+    bucket *b = bucket_at(c, s, ch);
     if (!b || bucket_push(b, a) != MJ_OK)
       return MJ_ENOMEM;
   }
@@ -309,7 +322,7 @@ static int subject_push(cycle_run *c, subj *s, const mj_answer_row *row)
   size_t seg = segment_slot(c, row->segment, &oom);
   if (oom || !bucket_for(c, s, "all"))
     return MJ_ENOMEM;
-  return subject_push_at(c, s, seg, &row->answer);
+  return subject_push_at(c, s, seg, SIZE_MAX, &row->answer);
 }
 
 typedef struct scan_ctx {
@@ -322,6 +335,15 @@ typedef struct scan_ctx {
   ** store keeps those strings for the scan: plugin.h, scan_responses). */
   const char *qptr[64];
   size_t qidx[64];
+  /* Questionnaire versions (issue 3): vskip[v][i] set when question i's
+  ** answers of version v are left out (its type changed since); the
+  ** responses' pilot and channel fields are read only when the store
+  ** keeps versions (ext). */
+  int ext;
+  unsigned char **vskip;
+  size_t n_vskip;
+  uint64_t *vleft;    /* per question: answers left out by vskip */
+  uint64_t pilot_left;
 } scan_ctx;
 
 static int on_answer(void *ud, const mj_answer_row *row)
@@ -380,10 +402,33 @@ static int on_response(void *ud, const mj_response_rec *r)
   const mj_questionnaire *qn = sc->qn;
   if (r->wave && *r->wave && strcmp(r->wave, c->decl->id) != 0)
     return MJ_OK;
+  if (sc->ext && r->pilot && !c->decl->include_pilot) {
+    sc->pilot_left++; /* kept in the store, left out of the figures */
+    return MJ_OK;
+  }
+  const unsigned char *skip =
+      r->version > 0 && (size_t)r->version < sc->n_vskip
+          ? sc->vskip[r->version]
+          : NULL;
   int oom, started = 0;
-  size_t seg = segment_slot(c, r->segment, &oom);
+  size_t seg = c->decl->by_segment ? segment_slot(c, r->segment, &oom)
+                                   : (oom = 0, SIZE_MAX);
   if (oom)
     return MJ_ENOMEM;
+  size_t ch = SIZE_MAX;
+  if (c->decl->by_channel) {
+    const char *name = sc->ext ? r->channel : NULL;
+    if (!name && r->customer) { /* stored before channels were */
+      const mj_customer *u = mj__model_customer(c->e->model, r->customer);
+      name = u ? u->channel : NULL;
+    }
+    if (name && *name) {
+      char key[160];
+      snprintf(key, sizeof key, "channel:%s", name);
+      if ((ch = segtab_slot(c, key)) == SIZE_MAX)
+        return MJ_ENOMEM;
+    }
+  }
   for (size_t k = 0; k < r->n_answers; k++) {
     const mj_answer_rec *a = &r->answers[k];
     if (!a->question)
@@ -391,16 +436,20 @@ static int on_response(void *ud, const mj_response_rec *r)
     size_t i = question_of(sc, k, a->question);
     if (i == SIZE_MAX || !mj__question_scored(&qn->questions[i]))
       continue;
+    if (skip && skip[i]) {
+      sc->vleft[i] += a->state == MJ_ANSWER_VALUE;
+      continue;
+    }
     const mj_question *q = &qn->questions[i];
     if (sc->matrix &&
         mj__qmatrix_add_answer(sc->matrix, i, a, r->segment, &started) !=
             MJ_OK)
       return MJ_ENOMEM;
-    if (subject_push_at(c, &sc->first[i], seg, a) != MJ_OK)
+    if (subject_push_at(c, &sc->first[i], seg, ch, a) != MJ_OK)
       return MJ_ENOMEM;
     if (q->requirement) {
       size_t j = (size_t)(q->requirement - c->e->model->requirements);
-      if (subject_push_at(c, &sc->reqs[j], seg, a) != MJ_OK)
+      if (subject_push_at(c, &sc->reqs[j], seg, ch, a) != MJ_OK)
         return MJ_ENOMEM;
     }
   }
@@ -528,6 +577,57 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
                s->req ? "requirement " : "",
                s->req ? s->req->id : s->q->id, b->segment);
       return mj__seterr_from(c->e, &err, MJ_EPLUGIN, ctx);
+    }
+  }
+  return MJ_OK;
+}
+
+/*
+** The answer distribution of a scale question (or requirement) that a
+** scorer of this cycle scored: one MJ__DIST_SCORER figure per scale value
+** and segment, so the next cycle can test the mean's change with
+** Mann-Whitney U from counts (core/compare.c). Only while the bucket still
+** counts (every answer a scale value) and has min_n answers.
+*/
+static int put_distribution(cycle_run *c, mj_instance **scorers,
+                            size_t n_scorers, const subj *s)
+{
+  if (!s->q || s->q->kind != MJ_Q_SCALE)
+    return MJ_OK;
+  size_t i;
+  for (i = 0; i < n_scorers; i++) {
+    const mj_scorer_ops *ops = scorers[i]->ops;
+    if (ops->score && qtype_matches(ops->qtypes, s->q->type))
+      break;
+  }
+  if (i == n_scorers)
+    return MJ_OK;
+  for (size_t k = 0; k < s->nb; k++) {
+    const bucket *b = &s->b[k];
+    if (!b->count || b->n == 0 || (int64_t)b->n < c->decl->min_n)
+      continue;
+    for (int v = 0; v < b->span; v++) {
+      char label[16];
+      snprintf(label, sizeof label, "%d", b->lo + v);
+      mj_result_rec r = {
+          .cycle = c->id,
+          .scorer = MJ__DIST_SCORER,
+          .metric = "count",
+          .questionnaire = s->req ? NULL : s->qn->id,
+          .question = s->req ? NULL : s->q->id,
+          .requirement = s->req ? s->req->id : NULL,
+          .segment = b->segment,
+          .n = b->n,
+          .n_excluded = b->excluded,
+          .value = (double)b->count[v],
+          .ci_low = NAN,
+          .ci_high = NAN,
+          .label = label,
+          .delta = NAN,
+          .p_change = NAN,
+      };
+      if (mj__figset_add(&c->figs, &r) != MJ_OK)
+        return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
     }
   }
   return MJ_OK;
@@ -758,6 +858,169 @@ static int store_figures(cycle_run *c)
   return MJ_OK;
 }
 
+/* ---- questionnaire versions and pilot responses (issue 3) ------------- */
+
+static int add_event(cycle_run *c, const char *kind, int severity,
+                     const char *subject, const char *message,
+                     const mj_meta *meta, size_t n_meta);
+
+typedef struct vload {
+  scan_ctx *sc;
+  const char *fp;     /* the present structure's fingerprint */
+  int current;        /* its stored version, or 0 */
+  int newest;
+  const char **was;   /* per question: the type it had before, or NULL */
+  int oom;
+} vload;
+
+/* One stored version: the questions whose type differs from the
+** playbook's present one are left out of that version's responses. */
+static int on_version(void *ud, int version, const char *fingerprint,
+                      const char *structure, int64_t created_at)
+{
+  vload *x = ud;
+  scan_ctx *sc = x->sc;
+  const mj_questionnaire *qn = sc->qn;
+  (void)created_at;
+  if (version > x->newest)
+    x->newest = version;
+  if (fingerprint && strcmp(fingerprint, x->fp) == 0)
+    x->current = version;
+  if (version <= 0 || version > 1000000 || !structure)
+    return MJ_OK;
+  json_t *doc = json_loads(structure, 0, NULL);
+  size_t i;
+  json_t *o;
+  json_array_foreach(doc, i, o)
+  {
+    const char *id = json_string_value(json_object_get(o, "id"));
+    const char *type = json_string_value(json_object_get(o, "type"));
+    const mj_question *q = id ? mj__model_question(qn, id) : NULL;
+    if (!q || !type || !q->type || strcmp(type, q->type) == 0)
+      continue;
+    size_t k = (size_t)(q - qn->questions);
+    if ((size_t)version >= sc->n_vskip) {
+      unsigned char **v =
+          realloc(sc->vskip, ((size_t)version + 1) * sizeof *v);
+      if (!v) {
+        x->oom = 1;
+        break;
+      }
+      memset(v + sc->n_vskip, 0,
+             ((size_t)version + 1 - sc->n_vskip) * sizeof *v);
+      sc->vskip = v;
+      sc->n_vskip = (size_t)version + 1;
+    }
+    if (!sc->vskip[version] &&
+        !(sc->vskip[version] = calloc(qn->n_questions, 1))) {
+      x->oom = 1;
+      break;
+    }
+    sc->vskip[version][k] = 1;
+    x->was[k] = mj__arena_strdup(&sc->c->arena, type);
+  }
+  json_decref(doc);
+  return x->oom ? MJ_ENOMEM : MJ_OK;
+}
+
+/* A note for the report: a figure of scorer "cycle", metric "note". */
+static int add_note(cycle_run *c, const char *questionnaire,
+                    const char *question, uint64_t n, const char *text)
+{
+  mj_result_rec r = {.cycle = c->id,
+                     .scorer = "cycle",
+                     .metric = "note",
+                     .questionnaire = questionnaire,
+                     .question = question,
+                     .segment = "all",
+                     .n = n,
+                     .value = (double)n,
+                     .ci_low = NAN,
+                     .ci_high = NAN,
+                     .label = text,
+                     .delta = NAN,
+                     .p_change = NAN};
+  return mj__figset_add(&c->figs, &r);
+}
+
+/* Read qn's versions before its scan (no-op for a store without them). */
+static int versions_load(scan_ctx *sc, vload *x)
+{
+  mj_engine *e = sc->c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  sc->ext = S->ops_size >= offsetof(mj_storage_ops,
+                                    scan_questionnaire_versions) +
+                               sizeof S->scan_questionnaire_versions &&
+            S->scan_questionnaire_versions;
+  if (!sc->ext)
+    return MJ_OK;
+  char fp[17];
+  char *structure = mj__questionnaire_structure(sc->qn, fp);
+  size_t nq = sc->qn->n_questions ? sc->qn->n_questions : 1;
+  sc->vleft = calloc(nq, sizeof *sc->vleft);
+  x->was = calloc(nq, sizeof *x->was);
+  if (!structure || !sc->vleft || !x->was) {
+    free(structure);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  free(structure);
+  x->sc = sc;
+  x->fp = fp;
+  mj_error err = {0};
+  int rc = S->scan_questionnaire_versions(e->store->inst, sc->qn->id,
+                                          on_version, x, &err);
+  x->fp = NULL;
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE,
+                           "reading questionnaire versions: ");
+  return MJ_OK;
+}
+
+/* After qn's scan: say what was left out, in the figures (for the report),
+** as events (for the notifiers) and in the log; then free the tables. */
+static int versions_done(scan_ctx *sc, vload *x, int rc)
+{
+  cycle_run *c = sc->c;
+  const mj_questionnaire *qn = sc->qn;
+  int version = x->current ? x->current : x->newest + 1;
+  for (size_t i = 0; rc == MJ_OK && sc->vleft && i < qn->n_questions; i++) {
+    if (!sc->vleft[i])
+      continue;
+    const mj_question *q = &qn->questions[i];
+    char msg[400], subject[200];
+    snprintf(msg, sizeof msg,
+             "question %s changed type in version %d (%s before, %s now): "
+             "%llu earlier answer(s) left out",
+             q->id, version, x->was[i] ? x->was[i] : "?", q->type,
+             (unsigned long long)sc->vleft[i]);
+    snprintf(subject, sizeof subject, "Questionnaire '%s' changed", qn->id);
+    mj_meta meta[] = {{"questionnaire", qn->id}, {"question", q->id}};
+    mj__log(c->e, MJ_LOG_WARN, "%s: %s", qn->id, msg);
+    if (add_note(c, qn->id, q->id, sc->vleft[i], msg) != MJ_OK ||
+        add_event(c, "cycle.warning", MJ_LOG_WARN, subject, msg, meta, 2) !=
+            MJ_OK)
+      rc = mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  }
+  if (rc == MJ_OK && sc->pilot_left) {
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "%llu pilot response(s) left out (include_pilot = true counts "
+             "them)",
+             (unsigned long long)sc->pilot_left);
+    mj__log(c->e, MJ_LOG_INFO, "%s: %s", qn->id, msg);
+    if (add_note(c, qn->id, NULL, sc->pilot_left, msg) != MJ_OK)
+      rc = mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  }
+  for (size_t v = 0; v < sc->n_vskip; v++)
+    free(sc->vskip[v]);
+  free(sc->vskip);
+  free(sc->vleft);
+  free(x->was);
+  return rc;
+}
+
 static int analyse(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -794,6 +1057,11 @@ static int analyse(cycle_run *c)
       break;
     }
     sc.matrix = tables[i];
+    vload vl = {0};
+    if ((rc = versions_load(&sc, &vl)) != MJ_OK) {
+      versions_done(&sc, &vl, rc);
+      break;
+    }
     mj_error err = {0};
     if (S->ops_size >= offsetof(mj_storage_ops, scan_responses) +
                            sizeof S->scan_responses &&
@@ -806,6 +1074,7 @@ static int analyse(cycle_run *c)
       rc = mj__seterr(e, rc, "out of memory reading answers");
     else if (rc != MJ_OK)
       rc = mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
+    rc = versions_done(&sc, &vl, rc);
     qs += sc.qn->n_questions;
   }
   for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++) {
@@ -816,6 +1085,9 @@ static int analyse(cycle_run *c)
     if (rc == MJ_OK)
       rc = score_customer_base(c, scorers[i]);
   }
+  /* Distributions once per subject, whichever scorers scored it. */
+  for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
+    rc = put_distribution(c, scorers, n_scorers, &c->subjects[j]);
   for (size_t i = 0; i < m->n_questionnaires; i++)
     mj__qmatrix_free(tables[i]);
   free(tables);
@@ -1037,7 +1309,8 @@ static int notify(cycle_run *c)
 /* ---- the cycle ---------------------------------------------------------- */
 
 static const mj_cycle_decl default_cycle = {.id = "default",
-                                            .pos = {"", 0}};
+                                            .pos = {"", 0},
+                                            .by_segment = 1};
 
 int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
 {

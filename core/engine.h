@@ -158,6 +158,49 @@ void mj__figset_free(mj_figset *fs);
 */
 int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
                      int *fired, char **evidence);
+/*
+** Declarative triggers (`when = "mean:R1 < target"`): compile every
+** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
+** playbook's file:line and the bad token), and evaluate one against the
+** figures of a cycle declared as `cycle` (its period turns counts into
+** rates; NULL: rates cannot be judged). A clause without its figure is
+** false; why then says which figure was missing ("" when none was).
+** mj__trigger_eval calls mj__rule_eval for such plans.
+*/
+int mj__rules_compile(mj_engine *e, mj_model *m);
+int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                  const mj_cycle_decl *cycle, int *fired, char **evidence,
+                  char *why, size_t whylen);
+
+/* ---- metric_ref.c ------------------------------------------------------ */
+
+/*
+** A reference to one figure of a cycle, the same in plan verification,
+** triggers, standards and promises: "SCORER.METRIC[:SUBJECT][@SEGMENT]",
+** SUBJECT a requirement id, QUESTIONNAIRE/QUESTION, a question id, or for
+** complaints.count/share/cumulative a complaint category. Short forms:
+** mean:R1 and t2b:R1 (csat), nps[:SEGMENT] (nps.nps), complaints:CATEGORY
+** (complaints.count), audit:CRITERION (audit.compliance), standard:S1
+** (standard.met); any may end in @SEGMENT except nps:SEGMENT.
+*/
+typedef struct mj_metric_ref {
+  char scorer[64], metric[64], subject[128], segment[64];
+} mj_metric_ref;
+/* 1 when spec is a reference (filled into *m), 0 when it is not. */
+int mj__metric_parse(const char *spec, mj_metric_ref *m);
+/* The short form closest to a spec that did not parse ("maen:R1" ->
+** "mean"), or NULL. */
+const char *mj__metric_suggest(const char *spec);
+/* The canonical text, "csat.mean:R1@vip". */
+void mj__metric_format(const mj_metric_ref *m, char *buf, size_t n);
+/* The figure of fs it names, or NULL. */
+const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
+                                     const mj_metric_ref *m);
+/* Does it name things the playbook declares? MJ_EREF with the reason and a
+** "did you mean" in why (scorer, requirement, questionnaire/question,
+** complaint category, segment). e may be NULL (no plugin lookup). */
+int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
+                     char *why, size_t n);
 
 /* ---- answer.c / import.c ---------------------------------------------- */
 
@@ -207,9 +250,26 @@ int mj__answer_check_row(const mj_questionnaire *qn,
                          const mj_answer_rec *answers, size_t *bad, char *why,
                          size_t whylen);
 
-/* Import a JSON array of responses to qn (mj_import of a .json file). */
+/* Import a JSON array of responses to qn (mj_import of a .json file);
+** opts as mj_import_ex's, or NULL. */
 int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
-                    const char *path, mj_import_stats *stats);
+                    const char *path, const mj_import_opts *opts,
+                    mj_import_stats *stats);
+
+/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
+** the reason (no location) in why. */
+int mj__import_check_columns(const mj_questionnaire *qn,
+                             const mj_import_column *cols, size_t n,
+                             char *why, size_t whylen);
+
+/* qn's structure (question ids, types, ranges, options) as compact JSON,
+** malloc'd, and its fingerprint (16 hex digits); NULL when out of memory. */
+char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
+
+/* The store's version number of qn's present structure, added when new
+** (1 with a store that does not keep versions). Sets the engine error. */
+int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
+                              int *version);
 
 /* ---- matrix.c ---------------------------------------------------------- */
 
@@ -257,11 +317,24 @@ json_t *mj__plan_json(const mj_plan_rec *p);
 /* ---- compare.c ---------------------------------------------------------- */
 
 /*
+** The scorer name of the answer distributions a cycle stores for every
+** scale question (kind MJ_Q_SCALE: scaleN, ces) and requirement on one,
+** per segment: metric "count", label the scale value ("1".."5"), value
+** the answers with that value, n the bucket's n. Not for NPS (its change
+** is tested on the promoter/detractor shares) nor below the cycle's
+** min_n. They let the next cycle test a mean with Mann-Whitney U.
+*/
+#define MJ__DIST_SCORER "distribution"
+
+/*
 ** p-value of the change from `before` (a figure of fs_before) to `after`
-** (of fs_after) with test "welch-t", "two-proportion-z", "nps-wald-z" or
-** NULL/"auto" (chosen by the metric). *test_used is a static string.
-** MJ_ENOTFOUND when the figures do not allow the test (n too small, no sd,
-** no promoter/detractor shares).
+** (of fs_after) with test "welch-t", "mann-whitney-u" (from both cycles'
+** MJ__DIST_SCORER counts), "two-proportion-z", "nps-wald-z" (also "welch",
+** "mann-whitney", "two-proportion", "nps") or NULL/"auto" (chosen by the
+** metric: a "mean" gets Mann-Whitney when both distributions are there,
+** else Welch). *test_used is a static string. MJ_ENOTFOUND when the
+** figures do not allow the test (n too small, no sd, no promoter/detractor
+** shares, no distribution or one whose counts do not add up to n).
 */
 int mj__change_test(const char *test, const mj_figset *fs_before,
                     const mj_result_rec *before, const mj_figset *fs_after,
@@ -320,8 +393,9 @@ int mj__complaint_figures(mj_engine *e, int64_t cycle, const char *wave,
 int mj__audit_figures(mj_engine *e, int64_t cycle, const char *wave,
                       mj_figset *figs);
 int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
-/* The 5-gap model's gaps 1, 3 and 5 (scorer "gaps"), from the figures
-** already in figs (standard.c explains each). */
+/* The 5-gap model's gaps the playbook supplies data for (scorer "gaps",
+** metrics gap1..gap5), from the figures already in figs (standard.c
+** explains each). */
 int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
 /* All three, then stored in one transaction (cycle.c calls it after the
 ** scorers, before the plans). */
@@ -348,5 +422,14 @@ int mj__svc_summary(mj_engine *e, int audits, const char *wave,
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
                     size_t *len);
+
+/* ---- interview.c ------------------------------------------------------- */
+
+/* A respondent's text: in lang (the customer's), else in fallback (the
+** questionnaire's default language), else as mj__i18n_get(t, NULL) gives
+** it (a plain string or English, else the first). NULL when t is empty.
+** Interviews and exports with labels use it. */
+const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
+                          const char *fallback);
 
 #endif

@@ -227,9 +227,9 @@ static int table_add(table *t, char **row)
 
 static void table_print(FILE *f, const table *t, int markdown)
 {
-  size_t w[16] = {0};
+  size_t w[24] = {0}; /* at most 2 + 16 columns (matrix groups) */
   for (size_t r = 0; r < t->rows; r++)
-    for (size_t c = 0; c < t->cols && c < 16; c++) {
+    for (size_t c = 0; c < t->cols && c < 24; c++) {
       size_t n = strlen(t->cells[r * t->cols + c]);
       if (n > w[c])
         w[c] = n;
@@ -329,7 +329,7 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
                               int md)
 {
   const mj_result_rec *g = &fs->items[first];
-  const char *metrics[12], *subjects[256];
+  const char *metrics[16], *subjects[256]; /* kano has 15 */
   size_t nm = 0, ns = 0;
   for (size_t i = first; i < fs->n; i++) {
     const mj_result_rec *r = &fs->items[i];
@@ -338,7 +338,7 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
     size_t k;
     for (k = 0; k < nm && strcmp(metrics[k], r->metric) != 0; k++)
       ;
-    if (k == nm && nm < 12)
+    if (k == nm && nm < 16)
       metrics[nm++] = r->metric;
     for (k = 0; k < ns && !same(subjects[k], r->subject); k++)
       ;
@@ -354,13 +354,13 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
             g->scorer, g->segment);
   table t = {0};
   t.cols = 2 + nm;
-  char *row[14];
+  char *row[18];
   row[0] = "subject";
   row[1] = "n";
   for (size_t k = 0; k < nm; k++)
     row[2 + k] = (char *)metrics[k];
   int rc = table_add(&t, row);
-  char cells[14][96];
+  char cells[18][96];
   for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
     row[0] = subjects[s] ? (char *)subjects[s] : "(overall)";
     row[1] = cells[1];
@@ -460,6 +460,60 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
       else
         fmt_figure(cells[2 + k], sizeof cells[2 + k], r);
     }
+    rc = table_add(&t, row);
+  }
+  if (rc == MJ_OK)
+    table_print(f, &t, md);
+  table_free(&t);
+  return rc;
+}
+
+/* The answer distribution of a question or requirement (core/compare.c
+** reads it): one line per segment, "value:count ..." in value order as
+** stored, instead of a table column per count. */
+static int print_dist_group(FILE *f, const mj_figset *fs, size_t first,
+                            int md)
+{
+  const mj_result_rec *g = &fs->items[first];
+  const char *id = g->requirement ? g->requirement : g->question;
+  if (md)
+    fprintf(f, "\n### %s: %s %s\n\n", MJ__DIST_SCORER,
+            g->requirement ? "requirement" : "question", id);
+  else
+    fprintf(f, "\n%s: %s %s\n", MJ__DIST_SCORER,
+            g->requirement ? "requirement" : g->questionnaire, id);
+  table t = {0};
+  t.cols = 3;
+  char *row[3] = {"segment", "n", "answers per value"};
+  int rc = table_add(&t, row);
+  const char *segs[64];
+  size_t ns = 0;
+  for (size_t i = first; i < fs->n; i++) {
+    const mj_result_rec *r = &fs->items[i];
+    size_t k;
+    if (!same_group(g, r))
+      continue;
+    for (k = 0; k < ns && strcmp(segs[k], r->segment) != 0; k++)
+      ;
+    if (k == ns && ns < 64)
+      segs[ns++] = r->segment;
+  }
+  for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
+    char n[32] = "-", line[512] = "";
+    size_t used = 0;
+    for (size_t i = first; i < fs->n; i++) {
+      const mj_result_rec *r = &fs->items[i];
+      if (!same_group(g, r) || strcmp(r->segment, segs[s]) != 0)
+        continue;
+      snprintf(n, sizeof n, "%llu", (unsigned long long)r->n);
+      if (used < sizeof line)
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:%.0f",
+                                 used ? " " : "", r->label ? r->label : "?",
+                                 r->value);
+    }
+    row[0] = (char *)segs[s];
+    row[1] = n;
+    row[2] = line;
     rc = table_add(&t, row);
   }
   if (rc == MJ_OK)
@@ -573,15 +627,30 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
     size_t j;
     for (j = 0; j < i && !same_group(&d.figs.items[j], &d.figs.items[i]); j++)
       ;
-    if (j == i && mj__service_scorer(d.figs.items[i].scorer))
+    if (j == i && (mj__service_scorer(d.figs.items[i].scorer) ||
+                   strcmp(d.figs.items[i].scorer, "cycle") == 0))
       continue; /* in their own sections below */
-    if (j == i)
+    if (j == i && same(d.figs.items[i].scorer, MJ__DIST_SCORER))
+      rc = print_dist_group(f, &d.figs, i, md);
+    else if (j == i)
       rc = is_matrix(&d.figs.items[i])
                ? print_matrix_group(f, &d.figs, i, md)
                : print_group(f, &d.figs, i, e->model, md);
   }
   if (d.figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");
+  /* What the cycle left out (questionnaire versions, pilot responses). */
+  for (size_t i = 0, seen = 0; i < d.figs.n; i++) {
+    const mj_result_rec *r = &d.figs.items[i];
+    if (strcmp(r->scorer, "cycle") != 0 || strcmp(r->metric, "note") != 0 ||
+        !r->label)
+      continue;
+    if (!seen++)
+      fprintf(f, md ? "\n## Notes\n\n" : "\nNotes:\n");
+    fprintf(f, md ? "- %s%s%s\n" : "  %s%s%s\n",
+            r->questionnaire ? r->questionnaire : "",
+            r->questionnaire ? ": " : "", r->label);
+  }
   print_requirements(f, &d, e->model, md);
   mj__service_report(f, &d.figs, e->model, md);
   print_plans(f, d.plans, md);

@@ -604,6 +604,38 @@ static double mwu_exact_sf(size_t m, size_t n, double u)
   return tail / total;
 }
 
+/* U₁, Σ(t³ − t) and the sizes to the test of the chosen method (shared
+** by the values and the counts forms). */
+static mj_stats_test mwu_finish(double u1, double ties, size_t n1, size_t n2,
+                                mj_stats_mwu_method method)
+{
+  double fn1 = (double)n1, fn2 = (double)n2, fn = fn1 + fn2;
+  double u2 = fn1 * fn2 - u1;
+  double umax = fmax(u1, u2);
+  mj_stats_test t = {u1, NAN, NAN, NAN};
+
+  int small = (n1 <= 8 || n2 <= 8) && n1 * n2 <= MJ_STATS_MWU_EXACT_MAX &&
+              n1 <= MJ_STATS_MWU_EXACT_MAX && n2 <= MJ_STATS_MWU_EXACT_MAX;
+  if (method == MJ_STATS_MWU_EXACT ||
+      (method == MJ_STATS_MWU_AUTO && small && ties == 0.0)) {
+    if (ties != 0.0 || n1 * n2 > MJ_STATS_MWU_EXACT_MAX ||
+        n1 > MJ_STATS_MWU_EXACT_MAX || n2 > MJ_STATS_MWU_EXACT_MAX)
+      return t; /* exact asked for but not available: p stays NAN */
+    t.p = fmin(1.0, 2.0 * mwu_exact_sf(n1, n2, umax));
+    return t;
+  }
+  double s2 = fn1 * fn2 / 12.0 * ((fn + 1.0) - ties / (fn * (fn - 1.0)));
+  if (!(s2 > 0.0))
+    return t; /* all values tied */
+  double num = umax - fn1 * fn2 / 2.0;
+  if (method != MJ_STATS_MWU_ASYMPTOTIC_NOCC)
+    num -= 0.5;
+  t.z = num / sqrt(s2);
+  /* scipy: p = 2·sf(z), capped at 1 (z < 0 happens when U₁ = U₂). */
+  t.p = fmin(1.0, erfc(t.z * SQRT1_2));
+  return t;
+}
+
 mj_stats_test mj_stats_mann_whitney(const double *x, size_t n1, const double *y,
                                     size_t n2, mj_stats_mwu_method method,
                                     double *work)
@@ -630,31 +662,34 @@ mj_stats_test mj_stats_mann_whitney(const double *x, size_t n1, const double *y,
     double t = (double)(j - i);
     ties += t * t * t - t;
   }
-  double fn1 = (double)n1, fn2 = (double)n2, fn = (double)n;
-  double u1 = r1 - fn1 * (fn1 + 1.0) / 2.0, u2 = fn1 * fn2 - u1;
-  double umax = fmax(u1, u2);
-  mj_stats_test t = {u1, NAN, NAN, NAN};
+  return mwu_finish(r1 - (double)n1 * ((double)n1 + 1.0) / 2.0, ties, n1, n2,
+                    method);
+}
 
-  int small = (n1 <= 8 || n2 <= 8) && n1 * n2 <= MJ_STATS_MWU_EXACT_MAX &&
-              n1 <= MJ_STATS_MWU_EXACT_MAX && n2 <= MJ_STATS_MWU_EXACT_MAX;
-  if (method == MJ_STATS_MWU_EXACT ||
-      (method == MJ_STATS_MWU_AUTO && small && ties == 0.0)) {
-    if (ties != 0.0 || n1 * n2 > MJ_STATS_MWU_EXACT_MAX ||
-        n1 > MJ_STATS_MWU_EXACT_MAX || n2 > MJ_STATS_MWU_EXACT_MAX)
-      return t; /* exact asked for but not available: p stays NAN */
-    t.p = fmin(1.0, 2.0 * mwu_exact_sf(n1, n2, umax));
-    return t;
+mj_stats_test mj_stats_mann_whitney_counts(const double *c1, const double *c2,
+                                           size_t k,
+                                           mj_stats_mwu_method method)
+{
+  double n1 = 0.0, n2 = 0.0;
+  for (size_t j = 0; j < k; j++) {
+    if (!(c1[j] >= 0.0) || !(c2[j] >= 0.0) || !isfinite(c1[j]) ||
+        !isfinite(c2[j]) || c1[j] != floor(c1[j]) || c2[j] != floor(c2[j]))
+      return test_nan();
+    n1 += c1[j];
+    n2 += c2[j];
   }
-  double s2 = fn1 * fn2 / 12.0 * ((fn + 1.0) - ties / (fn * (fn - 1.0)));
-  if (!(s2 > 0.0))
-    return t; /* all values tied */
-  double num = umax - fn1 * fn2 / 2.0;
-  if (method != MJ_STATS_MWU_ASYMPTOTIC_NOCC)
-    num -= 0.5;
-  t.z = num / sqrt(s2);
-  /* scipy: p = 2·sf(z), capped at 1 (z < 0 happens when U₁ = U₂). */
-  t.p = fmin(1.0, erfc(t.z * SQRT1_2));
-  return t;
+  /* Beyond 2^53 answers the counts are no longer whole in a double. */
+  if (n1 == 0.0 || n2 == 0.0 || n1 + n2 > 9007199254740992.0)
+    return test_nan();
+  double r1 = 0.0, ties = 0.0, below = 0.0;
+  for (size_t j = 0; j < k; j++) {
+    double t = c1[j] + c2[j];
+    r1 += c1[j] * (below + (t + 1.0) / 2.0);
+    ties += t * t * t - t;
+    below += t;
+  }
+  return mwu_finish(r1 - n1 * (n1 + 1.0) / 2.0, ties, (size_t)n1, (size_t)n2,
+                    method);
 }
 
 /* The sum of len cells from start, step apart: a row (step 1) or a

@@ -184,6 +184,21 @@ mj_stats_test mj_stats_mann_whitney(const double *x, size_t n1, const double *y,
                                     double *work);
 
 /*
+** The same from counts per ordered category (a Likert scale's answers per
+** value, as a cycle stores them): c1[j] and c2[j] answers of group 1 and 2
+** fell in category j, categories in ascending order, k of them. Ties are
+** whole categories: a category's answers share the mid-rank
+** cum + (t + 1)/2 with t = c1[j] + c2[j], so U₁ = Σ c1[j]·rank_j −
+** n₁(n₁+1)/2, and Σ(t³ − t) runs over the categories. Gives what
+** mj_stats_mann_whitney gives on the expanded values, with no allocation,
+** for any n. Exact p only when no category holds two answers. NAN when a
+** count is negative, not finite or not whole, or a group is empty.
+*/
+mj_stats_test mj_stats_mann_whitney_counts(const double *c1, const double *c2,
+                                           size_t k,
+                                           mj_stats_mwu_method method);
+
+/*
 ** Pearson's χ² test of an r × c table of counts (row-major, r·c cells):
 ** E_ij = R_i·C_j/N, χ² = Σ(O − E)²/E, df = (r'−1)(c'−1), where rows and
 ** columns with a zero total are dropped first (r', c' the rest). Also

@@ -19,6 +19,13 @@
 **   total_strength    = 100·(A + O + M)/N (Lee & Newcomb 1997);
 **   category_strength = share of the mode - share of the runner-up;
 **   category  label = the category, value = its share in %.
+**   fong          value = m1 - m2, the two largest counts of A O M I R,
+**                 label "significant" when m1 - m2 >= fong_critical;
+**   fong_critical 1.65·sqrt((m1 + m2)(2N - m1 - m2)/(2N)) (Fong 1996;
+**                 N includes R and Q), the one-sided 5% bound;
+**   chi2_uniform  χ² of the counts of M O A I against an even split
+**                 (3 df; stp25kano), n = M + O + A + I, and chi2_p its
+**                 p-value: is any category preferred at all?
 ** The category is the mode over A O M I R (Q excluded), then the tie rule
 ** (option tie):
 **   "fong"   (default) when the two largest counts m1, m2 do not differ
@@ -295,6 +302,30 @@ static int emit_feature(const kano_inst *in, const kano_feature *ft,
                   "of %llu; check the wording of its two questions",
                   ft->name, (unsigned long long)c[CAT_Q],
                   (unsigned long long)n);
+  double fong = NAN, crit = NAN, x2 = NAN, x2p = NAN;
+  const char *fong_label = NULL;
+  if (n) {
+    /* The two largest counts of A O M I R, as the tie rule reads them. */
+    uint64_t m1 = 0, m2 = 0;
+    for (int k = CAT_A; k <= CAT_R; k++)
+      if (c[k] > m1) {
+        m2 = m1;
+        m1 = c[k];
+      } else if (c[k] > m2) {
+        m2 = c[k];
+      }
+    double s = (double)(m1 + m2);
+    fong = (double)(m1 - m2);
+    crit = 1.65 * sqrt(s * (2.0 * nn - s) / (2.0 * nn));
+    fong_label = fong >= crit ? "significant" : "not significant";
+  }
+  if (aomi) {
+    double e = den / 4.0;
+    x2 = 0.0;
+    for (int k = CAT_A; k <= CAT_I; k++)
+      x2 += ((double)c[k] - e) * ((double)c[k] - e) / e;
+    x2p = mj_stats_chi2_sf(x2, 3.0);
+  }
   if ((rc = emit(out, "category", subject, label, share, NAN, NAN, n, err)) !=
           MJ_OK ||
       (rc = emit(out, "better", subject, NULL, better, NAN, NAN, aomi, err)) !=
@@ -306,7 +337,15 @@ static int emit_feature(const kano_inst *in, const kano_feature *ft,
                 n ? 100.0 * (double)(c[CAT_A] + c[CAT_O] + c[CAT_M]) / nn : NAN,
                 NAN, NAN, n, err)) != MJ_OK ||
       (rc = emit(out, "category_strength", subject, NULL, strength, NAN, NAN, n,
-                 err)) != MJ_OK)
+                 err)) != MJ_OK ||
+      (rc = emit(out, "fong", subject, fong_label, fong, NAN, NAN, n, err)) !=
+          MJ_OK ||
+      (rc = emit(out, "fong_critical", subject, NULL, crit, NAN, NAN, n,
+                 err)) != MJ_OK ||
+      (rc = emit(out, "chi2_uniform", subject, NULL, x2, NAN, NAN, aomi,
+                 err)) != MJ_OK ||
+      (rc = emit(out, "chi2_p", subject, NULL, x2p, NAN, NAN, aomi, err)) !=
+          MJ_OK)
     return rc;
   return MJ_OK;
 }
@@ -342,9 +381,10 @@ static int kano_matrix(void *inst, const mj_matrix *m,
 }
 
 static const char *const kano_metrics[] = {
-    "share_A", "share_O",        "share_M",           "share_I",
-    "share_R", "share_Q",        "category",          "better",
-    "worse",   "total_strength", "category_strength", NULL};
+    "share_A",       "share_O",        "share_M",           "share_I",
+    "share_R",       "share_Q",        "category",          "better",
+    "worse",         "total_strength", "category_strength", "fong",
+    "fong_critical", "chi2_uniform",   "chi2_p",            NULL};
 
 static const mj_scorer_ops kano_ops = {
     .ops_size = sizeof(mj_scorer_ops),

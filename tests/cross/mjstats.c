@@ -5,6 +5,8 @@
 **   mjstats welch      n1 x1.. n2 x2..      -> t df p
 **   mjstats mwu        n1 x1.. n2 x2..      -> U1 p   (asymptotic, cc)
 **   mjstats mwu-auto   n1 x1.. n2 x2..      -> U1 p   (scipy's "auto")
+**   mjstats mwu-counts k c1.. k c2..        -> U1 p   (counts per ordered
+**                                               value, scipy's "auto")
 **   mjstats prop2      x1 n1 x2 n2          -> z p    (pooled)
 **   mjstats chi2       r c cells..          -> chi2 p df
 **   mjstats alpha      n k cells..          -> alpha  (row-major n x k)
@@ -78,6 +80,11 @@ static int run(const char *cmd, input *in, double *out, size_t *nout)
           work);
       out[0] = t.stat, out[1] = t.p, *nout = 2;
     }
+  } else if (!strcmp(cmd, "mwu-counts")) {
+    if (group(in, &x, &n1) || group(in, &y, &n2) || n1 != n2)
+      return -1;
+    mj_stats_test t = mj_stats_mann_whitney_counts(x, y, n1, MJ_STATS_MWU_AUTO);
+    out[0] = t.stat, out[1] = t.p, *nout = 2;
   } else if (!strcmp(cmd, "prop2")) {
     if (take(in, &a) || take(in, &b) || take(in, &c) || take(in, &d))
       return -1;
@@ -126,6 +133,7 @@ static int self_test(void)
        -1.8608134674868526, 0},
       {"mwu", "5 19 22 16 29 24 4 20 11 17 12", 0.11134688653314041, 1},
       {"mwu-auto", "5 19 22 16 29 24 4 20 11 17 12", 0.1111111111111111, 1},
+      {"mwu-counts", "5 0 3 5 3 1 5 0 0 3 5 4", 0.0237275, 1},
       {"prop2", "5 83 12 99", 0.15918129181156992, 1},
       {"chi2", "2 3 10 10 20 20 20 20", 2.7777777777777777, 0},
       {"wilson", "4 5", 0.375535, 0},

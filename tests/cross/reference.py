@@ -94,6 +94,17 @@ def main(out):
         cases.append(("nps", fmt([(codes == 1).sum(), (codes == -1).sum(), n]),
                       [lo, hi]))
 
+    # Mann-Whitney from counts per scale value (how a cycle stores a
+    # scale's answers): scipy's default method on the expanded answers.
+    for k, n1, n2 in [(5, 40, 55), (7, 300, 260), (11, 2000, 2500),
+                      (5, 3, 4)]:
+        v = np.arange(1, k + 1)
+        c1 = rng.multinomial(n1, rng.dirichlet(np.ones(k)))
+        c2 = rng.multinomial(n2, rng.dirichlet(np.ones(k)))
+        r = stats.mannwhitneyu(np.repeat(v, c1), np.repeat(v, c2))
+        cases.append(("mwu-counts", fmt([k, *c1, k, *c2]),
+                      [r.statistic, r.pvalue]))
+
     for i, (cmd, data, ref) in enumerate(cases):
         base = os.path.join(out, "%02d-%s" % (i, cmd))
         with open(base + ".in", "w") as f:

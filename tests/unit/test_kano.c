@@ -153,7 +153,7 @@ static void expect_error(const table *t, const char *needle, const char *what)
 
 int main(void)
 {
-  plan(66);
+  plan(66 + 26);
   const mj_plugin_desc *d = mj_plugin_kano_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("kano", d->name, "plugin name");
@@ -166,7 +166,7 @@ int main(void)
   /* [SELF] kano_example.csv. */
   load_example(&t);
   run(&t, NULL, &x);
-  is_int(2 * 11, (long long)x.n, "11 figures per feature");
+  is_int(2 * 15, (long long)x.n, "15 figures per feature");
   is_double(40, mock_fig(&x, "share_A", "feature:chat")->value, 1e-12,
             "chat A 4 of 10");
   is_double(10, mock_fig(&x, "share_O", "feature:chat")->value, 1e-12, "chat O 1");
@@ -192,6 +192,11 @@ int main(void)
             "callback Worse -0.9");
   is_string("M", mock_fig(&x, "category", "feature:callback")->label,
             "callback: O 5 vs M 4 not significant (Fong): M > O gives M");
+  f = mock_fig(&x, "fong", "feature:callback");
+  ok(f->value == 1 && !strcmp(f->label, "not significant") &&
+         fabs(mock_fig(&x, "fong_critical", "feature:callback")->value -
+              3.671) < 5e-4,
+     "callback: Fong 1 < 3.671, not significant (METHODS §4)");
   run(&t, (const char *const[]){"tie", "mode", NULL}, &x);
   is_string("O", mock_fig(&x, "category", "feature:callback")->label,
             "tie = mode: the plain mode O");
@@ -231,6 +236,39 @@ int main(void)
             "Service app Worse -0.7364865");
   is_double(108.0 / 290, mock_fig(&x, "better", "feature:service")->value, 1e-12,
             "Excellent service Better 108/290 (R and Q left out)");
+  {
+    /* [PUB] stp25kano χ² (M O A I against an even split) and Fong columns;
+    ** full precision from scipy.stats.chisquare and the formula. */
+    static const double gap[5] = {28, 20, 3, 6, 94};
+    static const int sig[5] = {1, 1, 0, 0, 1};
+    static const double crit[5] = {19.36364619380655, 18.52467994033613,
+                                   19.772922786142583, 18.467493354833266,
+                                   19.92410430690505};
+    static const double x2_pub[5] = {72.49, 21.64, 150.06, 15.41, 251.30};
+    static const double x2[5] = {72.48648648648648, 21.641379310344828,
+                                 150.05633802816902, 15.405405405405403,
+                                 251.29965156794424};
+    static const double x2p[5] = {1.2522761158739372e-15, 7.745486534775456e-05,
+                                  2.562201388923152e-32, 0.0015010196475796608,
+                                  3.425531845509728e-54};
+    for (int k = 0; k < 5; k++) {
+      char s[64];
+      snprintf(s, sizeof s, "feature:%s", stp_name[k]);
+      const mj_figure *fg = mock_fig(&x, "fong", s);
+      ok(fg && fg->value == gap[k] &&
+             !strcmp(fg->label, sig[k] ? "significant" : "not significant"),
+         "%s: Fong gap %g, %s", stp_name[k], gap[k],
+         sig[k] ? "significant" : "not significant");
+      is_rel(crit[k], mock_fig(&x, "fong_critical", s)->value, 1e-12,
+             "%s: Fong critical value %.1f", stp_name[k], crit[k]);
+      is_double(x2_pub[k], mock_fig(&x, "chi2_uniform", s)->value, 5e-3,
+                "%s: chi2 %.2f (stp25kano)", stp_name[k], x2_pub[k]);
+      is_rel(x2[k], mock_fig(&x, "chi2_uniform", s)->value, 1e-12,
+             "%s: chi2 (scipy chisquare)", stp_name[k]);
+      is_rel(x2p[k], mock_fig(&x, "chi2_p", s)->value, 1e-9,
+             "%s: chi2 p, 3 df (scipy)", stp_name[k]);
+    }
+  }
   run(&t, (const char *const[]){"tie", "mode", NULL}, &x);
   is_string("I", mock_fig(&x, "category", "feature:hotline")->label,
             "hotline mode I");
@@ -262,8 +300,10 @@ int main(void)
      "n 0: shares and Better NAN");
   t.nr = 0;
   run(&t, NULL, &x);
-  ok(x.n == 11 && isnan(mock_fig(&x, "worse", "feature:f")->value),
-     "no rows: figures without values");
+  ok(x.n == 15 && isnan(mock_fig(&x, "worse", "feature:f")->value) &&
+         isnan(mock_fig(&x, "fong", "feature:f")->value) &&
+         isnan(mock_fig(&x, "chi2_p", "feature:f")->value),
+     "no rows: figures without values (Fong and chi2 too)");
   /* Pairs (1,1) Q, (5,5) Q, (5,1) R, (4,1) R. */
   static const double qr[4][2] = {{1, 1}, {5, 5}, {5, 1}, {4, 1}};
   for (size_t r = 0; r < 4; r++) {

@@ -12,7 +12,7 @@
 #include "stats.h"
 #include "tap.h"
 
-#define PLAN (54 + 112)
+#define PLAN (54 + 112 + 12)
 
 /* The two groups of R's sleep data ($VECTORS/sleep.csv). */
 static void read_sleep(mj_stats_acc g[2])
@@ -41,6 +41,34 @@ static void read_sleep(mj_stats_acc g[2])
   free(text);
   if (rows != 20)
     bail("%s: %d data rows, want 20", path, rows);
+}
+
+/* Two groups as counts per distinct value, ascending; returns how many
+** values (c1 and c2 need n1 + n2 cells). */
+static size_t to_counts(const double *x, size_t n1, const double *y,
+                        size_t n2, double *c1, double *c2)
+{
+  double v[64];
+  size_t k = 0;
+  for (size_t i = 0; i < n1 + n2; i++) {
+    double a = i < n1 ? x[i] : y[i - n1];
+    size_t j = 0;
+    while (j < k && v[j] < a)
+      j++;
+    if (j < k && v[j] == a)
+      continue;
+    memmove(v + j + 1, v + j, (k - j) * sizeof *v);
+    v[j] = a;
+    k++;
+  }
+  for (size_t j = 0; j < k; j++) {
+    c1[j] = c2[j] = 0;
+    for (size_t i = 0; i < n1; i++)
+      c1[j] += x[i] == v[j];
+    for (size_t i = 0; i < n2; i++)
+      c2[j] += y[i] == v[j];
+  }
+  return k;
 }
 
 /* Delighted's CSAT counts (METHODS §2): 5→42, 4→32, 3→10, 2→9, 1→14. */
@@ -147,6 +175,79 @@ static void tests_of_change(const mj_stats_acc g[2])
   t = mj_stats_mann_whitney((const double[]){1}, 1, (const double[]){2}, 1,
                             MJ_STATS_MWU_AUTO, work);
   ok(t.stat == 0.0 && t.p == 1.0, "mwu n = 1 each: U1 0, exact p 1");
+
+  /* Mann-Whitney from counts per category (as cycles store scales). */
+  {
+    /* [SELF] Likert before/after: values 1..5. */
+    static const double cb[] = {0, 3, 5, 3, 1}, ca[] = {0, 0, 3, 5, 4};
+    t = mj_stats_mann_whitney_counts(cb, ca, 5, MJ_STATS_MWU_AUTO);
+    is_double(34, t.stat, 0, "mwu counts: Likert U1 34");
+    is_double(2.2615139, t.z, 5e-8, "mwu counts: Likert z 2.2615139");
+    is_double(0.0237275, t.p, 5e-8, "mwu counts: Likert p 0.0237275 (cc)");
+    mj_stats_test v =
+        mj_stats_mann_whitney(before, 12, after, 12, MJ_STATS_MWU_AUTO, work);
+    is_rel(v.p, t.p, 1e-14, "mwu counts: same p as from the values");
+    t = mj_stats_mann_whitney_counts(ca, cb, 5, MJ_STATS_MWU_AUTO);
+    ok(t.stat == 110 && fabs(t.p - v.p) < 1e-15,
+       "mwu counts: groups swapped give U2 110, same p");
+    t = mj_stats_mann_whitney_counts(cb, ca, 5, MJ_STATS_MWU_ASYMPTOTIC_NOCC);
+    is_double(0.0219248, t.p, 5e-8, "mwu counts: Likert p 0.0219248 (no cc)");
+    /* A thousand times the answers: the counts form takes any n and
+    ** agrees with the values form on the expanded data. */
+    double big1[5], big2[5], *x = malloc(24000 * sizeof *x),
+                           *w = malloc(24000 * sizeof *w);
+    if (!x || !w)
+      bail("out of memory");
+    size_t n1 = 0, n2 = 12000;
+    for (int j = 0; j < 5; j++) {
+      big1[j] = 1000 * cb[j];
+      big2[j] = 1000 * ca[j];
+      for (int r = 0; r < 1000 * (int)cb[j]; r++)
+        x[n1++] = j + 1;
+      for (int r = 0; r < 1000 * (int)ca[j]; r++)
+        x[n2++] = j + 1;
+    }
+    t = mj_stats_mann_whitney_counts(big1, big2, 5, MJ_STATS_MWU_AUTO);
+    v = mj_stats_mann_whitney(x, 12000, x + 12000, 12000, MJ_STATS_MWU_AUTO, w);
+    ok(n1 == 12000 && n2 == 24000 && t.stat == v.stat &&
+           fabs(t.p - v.p) <= 1e-12 * v.p,
+       "mwu counts: 12000 answers a group agree with the values form");
+    free(x);
+    free(w);
+  }
+  {
+    /* [PUB] R sleep and scipy Shier data as one category per value. */
+    static const double s1[] = {0.7, -1.6, -0.2, -1.2, -0.1,
+                                3.4, 3.7,  0.8,  0.0,  2.0};
+    static const double s2[] = {1.9, 0.8, 1.1, 0.1, -0.1,
+                                4.4, 5.5, 1.6, 4.6, 3.4};
+    double c1[20], c2[20];
+    size_t k = to_counts(s1, 10, s2, 10, c1, c2);
+    t = mj_stats_mann_whitney_counts(c1, c2, k, MJ_STATS_MWU_AUTO);
+    is_double(25.5, t.stat, 0, "mwu counts: sleep W 25.5 (R)");
+    is_double(0.0693276, t.p, 5e-8, "mwu counts: sleep p 0.0693276 (R)");
+    k = to_counts(males, 5, females, 4, c1, c2);
+    t = mj_stats_mann_whitney_counts(c1, c2, k, MJ_STATS_MWU_AUTO);
+    is_rel(0.1111111111111111, t.p, 1e-14,
+           "mwu counts: no ties, auto is exact 1/9 (scipy)");
+    t = mj_stats_mann_whitney_counts(c1, c2, k, MJ_STATS_MWU_ASYMPTOTIC);
+    is_rel(0.11134688653314041, t.p, 1e-12,
+           "mwu counts: Shier asymptotic cc (scipy)");
+    ok(isnan(mj_stats_mann_whitney_counts((const double[]){1, -1},
+                                          (const double[]){1, 1}, 2,
+                                          MJ_STATS_MWU_AUTO)
+                 .stat) &&
+           isnan(mj_stats_mann_whitney_counts((const double[]){1, 0.5},
+                                              (const double[]){1, 1}, 2,
+                                              MJ_STATS_MWU_AUTO)
+                     .stat) &&
+           isnan(mj_stats_mann_whitney_counts((const double[]){0, 0},
+                                              (const double[]){1, 1}, 2,
+                                              MJ_STATS_MWU_AUTO)
+                     .stat),
+       "mwu counts: a negative or fractional count, or an empty group, is "
+       "NaN");
+  }
 
   /* χ². */
   mj_stats_chi2 c =
