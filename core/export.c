@@ -19,6 +19,7 @@ typedef struct exporter {
   json_t *cur;  /* the response being filled */
   json_t *answers;
   char last[256]; /* its id */
+  int ext;        /* whole responses with channel, pilot and version */
 } exporter;
 
 /* "2024-05-31" from days since 1970-01-01 (civil_from_days, H. Hinnant). */
@@ -34,13 +35,17 @@ static void date_text(double days, char *buf, size_t n)
   snprintf(buf, n, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
 }
 
+/* Labels in the respondent's language, else the questionnaire's default
+** language (mj__i18n_pick), as the interview shows them. */
 static const char *choice_label(const mj_question *q, const char *code,
-                                size_t len, const char *lang)
+                                size_t len, const char *lang,
+                                const char *fallback)
 {
   for (size_t i = 0; i < q->n_choices; i++)
     if (strlen(q->choices[i].code) == len &&
         !strncmp(q->choices[i].code, code, len))
-      return q->choices[i].label.n ? mj__i18n_get(&q->choices[i].label, lang)
+      return q->choices[i].label.n ? mj__i18n_pick(&q->choices[i].label, lang,
+                                                   fallback)
                                    : q->choices[i].code;
   return NULL;
 }
@@ -58,14 +63,15 @@ static json_t *value(const exporter *x, const mj_question *q,
     if ((q->kind == MJ_Q_SCALE || q->kind == MJ_Q_NPS) && q->label_texts &&
         a->num >= q->min && a->num <= q->max)
       return json_string(
-          mj__i18n_get(&q->label_texts[(int)a->num - q->min], lang));
+          mj__i18n_pick(&q->label_texts[(int)a->num - q->min], lang,
+                        x->qn->lang));
     if ((q->kind == MJ_Q_CHOICE || q->kind == MJ_Q_MULTI) && a->text) {
       /* Each code of a multi answer by its label; "other:..." as given. */
       size_t cap = 1;
       for (const char *p = a->text;; p++) {
         const char *end = strchr(p, ';');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *l = choice_label(q, p, n, lang);
+        const char *l = choice_label(q, p, n, lang, x->qn->lang);
         cap += (l ? strlen(l) : n) + 1;
         if (!end)
           break;
@@ -77,7 +83,7 @@ static json_t *value(const exporter *x, const mj_question *q,
       for (const char *p = a->text;; p++) {
         const char *end = strchr(p, ';');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *l = choice_label(q, p, n, lang);
+        const char *l = choice_label(q, p, n, lang, x->qn->lang);
         memcpy(w, l ? l : p, l ? strlen(l) : n);
         w += l ? strlen(l) : n;
         if (!end)
@@ -134,6 +140,35 @@ static int on_answer(void *ud, const mj_answer_row *row)
   return MJ_OK;
 }
 
+/* A whole response (stores that keep versions): the answers as above,
+** then its channel, pilot flag and questionnaire version. */
+static int on_response(void *ud, const mj_response_rec *r)
+{
+  exporter *x = ud;
+  x->cur = NULL;
+  for (size_t k = 0; k < r->n_answers; k++) {
+    mj_answer_row row = {r->id, r->customer, r->segment, r->wave,
+                         r->submitted_at, r->answers[k]};
+    if (!row.answer.question)
+      continue;
+    int rc = on_answer(ud, &row);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  if (!x->cur) { /* no answers at all: the response still counts */
+    mj_answer_row row = {r->id, r->customer, r->segment, r->wave,
+                         r->submitted_at, {.question = ""}};
+    int rc = on_answer(ud, &row);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  json_object_set_new(x->cur, "channel", mj__json_str(r->channel));
+  json_object_set_new(x->cur, "pilot", json_boolean(r->pilot));
+  json_object_set_new(x->cur, "version", json_integer(r->version));
+  x->cur = NULL; /* the next response starts afresh, even with this id */
+  return MJ_OK;
+}
+
 static void csv_field(FILE *f, const char *s, int last)
 {
   if (s[strcspn(s, ",\"\r\n")] == '\0') {
@@ -171,9 +206,15 @@ static void write_csv(FILE *f, const exporter *x)
                                       "wave", "submitted_at"};
   for (size_t i = 0; i < 5; i++)
     csv_field(f, fixed[i], 0);
+  /* channel and pilot (issue 3) come last, so the columns before keep
+  ** their places; both re-import. */
+  int ext = x->ext;
   for (size_t k = 0; k < x->qn->n_questions; k++)
-    csv_field(f, x->qn->questions[k].id, k + 1 == x->qn->n_questions);
-  if (x->qn->n_questions == 0)
+    csv_field(f, x->qn->questions[k].id, !ext && k + 1 == x->qn->n_questions);
+  if (ext) {
+    csv_field(f, "channel", 0);
+    csv_field(f, "pilot", 1);
+  } else if (x->qn->n_questions == 0)
     fputs("\r\n", f);
   size_t i;
   json_t *r;
@@ -184,8 +225,11 @@ static void write_csv(FILE *f, const exporter *x)
     json_t *a = json_object_get(r, "answers");
     for (size_t k = 0; k < x->qn->n_questions; k++)
       csv_value(f, json_object_get(a, x->qn->questions[k].id),
-                k + 1 == x->qn->n_questions);
-    if (x->qn->n_questions == 0)
+                !ext && k + 1 == x->qn->n_questions);
+    if (ext) {
+      csv_value(f, json_object_get(r, "channel"), 0);
+      csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
+    } else if (x->qn->n_questions == 0)
       fputs("\r\n", f);
   }
 }
@@ -219,8 +263,15 @@ int mj_responses_export(mj_engine *e, const char *questionnaire,
   if (!(x.rows = json_array()))
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   mj_error err = {0};
-  rc = MJ_STORE_OPS(e)->scan_answers(e->store->inst, x.qn->id, on_answer, &x,
-                                     &err);
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  x.ext = S->ops_size >= offsetof(mj_storage_ops,
+                                  scan_questionnaire_versions) +
+                             sizeof S->scan_questionnaire_versions &&
+          S->scan_responses;
+  if (x.ext)
+    rc = S->scan_responses(e->store->inst, x.qn->id, on_response, &x, &err);
+  else
+    rc = S->scan_answers(e->store->inst, x.qn->id, on_answer, &x, &err);
   if (rc == MJ_ENOMEM)
     rc = mj__seterr(e, rc, "out of memory");
   else if (rc != MJ_OK)

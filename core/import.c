@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
 
 #include "engine.h"
 
@@ -253,11 +256,181 @@ static const void *nameindex_find(const nameindex *x, const char *id,
 /* ---- one import -----------------------------------------------------------
  */
 
-enum { COL_ID, COL_CUSTOMER, COL_SEGMENT, COL_SUBMITTED, COL_WAVE, N_FIXED };
+enum {
+  COL_ID,
+  COL_CUSTOMER,
+  COL_SEGMENT,
+  COL_SUBMITTED,
+  COL_WAVE,
+  COL_TOKEN,
+  COL_CHANNEL,
+  COL_PILOT,
+  N_FIXED
+};
 
-/* Columns every file may carry besides the questions; the first two must. */
+/* Columns every file may carry besides the questions; the first two must,
+** unless a token column stands for them. */
 static const char *const fixed_names[N_FIXED] = {
-    "response_id", "customer_id", "segment", "submitted_at", "wave"};
+    "response_id", "customer_id", "segment", "submitted_at",
+    "wave",        "token",       "channel", "pilot"};
+
+int mj__import_check_columns(const mj_questionnaire *qn,
+                             const mj_import_column *cols, size_t n,
+                             char *why, size_t whylen)
+{
+  for (size_t i = 0; i < n; i++) {
+    const char *name = cols[i].name, *col = cols[i].column;
+    if (!name || !*name || !col || !*col) {
+      snprintf(why, whylen, "a column mapping needs a name and a column");
+      return MJ_EINVAL;
+    }
+    int known = mj__model_question(qn, name) != NULL;
+    for (int f = 0; f < N_FIXED && !known; f++)
+      known = strcmp(name, fixed_names[f]) == 0;
+    if (!known) {
+      char ids[300];
+      list_questions(qn, ids, sizeof ids);
+      snprintf(why, whylen,
+               "columns maps '%s', which is neither a question of '%s' "
+               "(%s) nor one of response_id, customer_id, token, segment, "
+               "submitted_at, wave, channel, pilot",
+               name, qn->id, ids);
+      return MJ_EINVAL;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(cols[j].name, name) == 0) {
+        snprintf(why, whylen, "columns maps '%s' twice", name);
+        return MJ_EINVAL;
+      }
+  }
+  return MJ_OK;
+}
+
+/* ---- questionnaire versions ------------------------------------------------
+**
+** A questionnaire's structure is what makes old and new answers
+** comparable: question ids, types, ranges and options, in order. Texts
+** and labels may change freely (a typo fix makes no new version).
+*/
+
+char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17])
+{
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < qn->n_questions; i++) {
+    const mj_question *q = &qn->questions[i];
+    json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "id", q->id, "type",
+                          q->type ? q->type : "", "min", q->min, "max",
+                          q->max);
+    json_t *opts = q->n_choices ? json_array() : NULL;
+    for (size_t k = 0; opts && k < q->n_choices; k++)
+      json_array_append_new(opts, json_string(q->choices[k].code));
+    if (o && opts)
+      json_object_set_new(o, "options", opts);
+    else
+      json_decref(opts);
+    if (!o || json_array_append_new(arr, o) != 0) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  char *s = arr ? json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(arr);
+  if (s)
+    snprintf(fp, 17, "%016llx", (unsigned long long)hash(s));
+  return s;
+}
+
+int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
+                              int *version)
+{
+  *version = 1;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (S->ops_size < offsetof(mj_storage_ops, put_questionnaire_version) +
+                        sizeof S->put_questionnaire_version ||
+      !S->put_questionnaire_version)
+    return MJ_OK;
+  char fp[17];
+  char *structure = mj__questionnaire_structure(qn, fp);
+  if (!structure)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  mj_error err = {0};
+  int rc = S->put_questionnaire_version(e->store->inst, qn->id, fp, structure,
+                                        mj__now(e), version, &err);
+  free(structure);
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE,
+                           "recording the questionnaire's version: ");
+  return MJ_OK;
+}
+
+/* ---- invitation tokens ----------------------------------------------------- */
+
+typedef struct itoken {
+  char *token, *customer;
+  int answered;
+} itoken;
+
+typedef struct itokens {
+  const char *questionnaire;
+  itoken *v;
+  size_t n, cap;
+} itokens;
+
+static int on_itoken(void *ud, const mj_invitation_rec *inv)
+{
+  itokens *t = ud;
+  if (!inv->questionnaire || strcmp(inv->questionnaire, t->questionnaire))
+    return MJ_OK;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    itoken *v = realloc(t->v, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    t->v = v;
+    t->cap = cap;
+  }
+  itoken *k = &t->v[t->n];
+  k->token = strdup(inv->token);
+  k->customer = strdup(inv->customer);
+  k->answered = inv->answered;
+  if (!k->token || !k->customer) {
+    free(k->token);
+    free(k->customer);
+    return MJ_ENOMEM;
+  }
+  t->n++;
+  return MJ_OK;
+}
+
+static int cmp_itoken(const void *a, const void *b)
+{
+  return strcmp(((const itoken *)a)->token, ((const itoken *)b)->token);
+}
+
+static void itokens_free(itokens *t)
+{
+  for (size_t i = 0; i < t->n; i++) {
+    free(t->v[i].token);
+    free(t->v[i].customer);
+  }
+  free(t->v);
+}
+
+/* "1"/"true"/"yes" 1, "0"/"false"/"no"/blank 0, else -1. */
+static int parse_flag(const char *s)
+{
+  static const char *const yes[] = {"1", "true", "yes", "y"};
+  static const char *const no[] = {"0", "false", "no", "n", ""};
+  while (*s == ' ')
+    s++;
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+    if (strcasecmp(s, yes[i]) == 0)
+      return 1;
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+    if (strcasecmp(s, no[i]) == 0)
+      return 0;
+  return -1;
+}
 
 typedef struct importer {
   mj_engine *e;
@@ -273,6 +446,10 @@ typedef struct importer {
   int fixed[N_FIXED];     /* column of each fixed name, -1 when absent */
   int *qcol;              /* column of each question, -1 when absent */
   mj_answer_rec *answers; /* one per question, reused for every row */
+
+  const mj_import_opts *opts; /* or NULL */
+  int version;                /* the questionnaire's, for every row */
+  itokens tokens;             /* sorted by token when a token column */
 
   idset seen;
   nameindex customers, segments;
@@ -374,16 +551,36 @@ static int on_header(void *ud, const char *const *names, size_t n,
   for (size_t q = 0; q < qn->n_questions; q++)
     im->qcol[q] = -1;
 
+  /* Renames from the playbook or caller: each must find its column. */
+  const mj_import_column *map = im->opts ? im->opts->columns : NULL;
+  size_t n_map = map ? im->opts->n_columns : 0;
+  for (size_t k = 0; k < n_map; k++) {
+    size_t i = 0;
+    while (i < n && strcmp(names[i], map[k].column) != 0)
+      i++;
+    if (i == n)
+      return data_err(err, MJ_EDATA, im->path, 1, 0,
+                      "columns maps '%s' to the column '%s', which the "
+                      "header lacks: fix the mapping or the file",
+                      map[k].name, map[k].column);
+  }
+
   char unknown[300] = "";
   size_t n_unknown = 0, used = 0;
   int first_unknown = 0;
   for (size_t i = 0; i < n; i++) {
     int *slot = NULL;
+    const char *name = names[i];
+    for (size_t k = 0; k < n_map; k++)
+      if (strcmp(name, map[k].column) == 0) {
+        name = map[k].name;
+        break;
+      }
     for (int f = 0; f < N_FIXED && !slot; f++)
-      if (strcmp(names[i], fixed_names[f]) == 0)
+      if (strcmp(name, fixed_names[f]) == 0)
         slot = &im->fixed[f];
     for (size_t q = 0; q < qn->n_questions && !slot; q++)
-      if (strcmp(names[i], qn->questions[q].id) == 0)
+      if (strcmp(name, qn->questions[q].id) == 0)
         slot = &im->qcol[q];
     if (!slot) {
       if (n_unknown++ == 0)
@@ -406,13 +603,15 @@ static int on_header(void *ud, const char *const *names, size_t n,
     return data_err(err, MJ_EDATA, im->path, 1, first_unknown,
                     "unknown column%s %s: questionnaire '%s' has the "
                     "questions %s, and the other columns may be "
-                    "response_id, customer_id, segment, submitted_at, wave",
+                    "response_id, customer_id, token, segment, "
+                    "submitted_at, wave, channel, pilot (or map yours "
+                    "with columns = { ... })",
                     n_unknown > 1 ? "s" : "", unknown, qn->id, ids);
   }
   char missing[300] = "";
   used = 0;
   for (int f = COL_ID; f <= COL_CUSTOMER; f++)
-    if (im->fixed[f] < 0) {
+    if (im->fixed[f] < 0 && im->fixed[COL_TOKEN] < 0) {
       int k = snprintf(missing + used, sizeof missing - used, "%s%s",
                        used ? ", " : "", fixed_names[f]);
       if (k > 0 && used + (size_t)k < sizeof missing)
@@ -448,25 +647,65 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   n == 1 ? "" : "s", im->ncols);
 
   int cid = im->fixed[COL_ID], ccu = im->fixed[COL_CUSTOMER];
-  const char *id = cells[cid];
+  int ctk = im->fixed[COL_TOKEN];
+  /* An invitation's token names the customer and, without a response id,
+  ** is the id: a re-import of the same answers adds nothing. */
+  itoken *tok = NULL;
+  if (ctk >= 0 && !is_blank_text(cells[ctk])) {
+    itoken key = {.token = (char *)cells[ctk]};
+    tok = im->tokens.n ? bsearch(&key, im->tokens.v, im->tokens.n,
+                                 sizeof *im->tokens.v, cmp_itoken)
+                       : NULL;
+    if (!tok)
+      return reject(im, row, cells, n, ctk + 1, err,
+                    "unknown token '%s': no invitation to questionnaire "
+                    "'%s' has it",
+                    cells[ctk], im->qn->id);
+  }
+  const char *id = cid >= 0 && !is_blank_text(cells[cid]) ? cells[cid]
+                   : tok                                   ? tok->token
+                                                           : "";
+  int idcol = cid >= 0 ? cid : ctk;
   if (is_blank_text(id))
-    return reject(im, row, cells, n, cid + 1, err, "the response id is blank");
+    return reject(im, row, cells, n, idcol + 1, err,
+                  "the response id is blank (and no token stands for it)");
   uint64_t first;
-  if (idset_add(&im->seen, id, lens[cid], row, &first) != MJ_OK)
+  if (idset_add(&im->seen, id, strlen(id), row, &first) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
   if (first)
-    return reject(im, row, cells, n, cid + 1, err,
+    return reject(im, row, cells, n, idcol + 1, err,
                   "duplicate response id '%s' (first used on row %llu)", id,
                   (unsigned long long)first);
 
-  const char *cust_id = cells[ccu];
+  const char *cust_id = ccu >= 0 && !is_blank_text(cells[ccu]) ? cells[ccu]
+                        : tok ? tok->customer
+                              : "";
+  int custcol = ccu >= 0 ? ccu : ctk;
   if (is_blank_text(cust_id))
-    return reject(im, row, cells, n, ccu + 1, err, "the customer id is blank");
-  const mj_customer *cust = nameindex_find(&im->customers, cust_id, lens[ccu]);
+    return reject(im, row, cells, n, custcol + 1, err,
+                  "the customer id is blank");
+  if (tok && strcmp(cust_id, tok->customer) != 0)
+    return reject(im, row, cells, n, custcol + 1, err,
+                  "customer '%s' does not match the token's invitation "
+                  "(sent to '%s')",
+                  cust_id, tok->customer);
+  const mj_customer *cust =
+      nameindex_find(&im->customers, cust_id, strlen(cust_id));
   if (!cust)
-    return reject(im, row, cells, n, ccu + 1, err,
+    return reject(im, row, cells, n, custcol + 1, err,
                   "unknown customer '%s' (not among the playbook's customers)",
                   cust_id);
+  int pilot = im->opts && im->opts->pilot;
+  int cp = im->fixed[COL_PILOT];
+  if (cp >= 0 && !pilot && (pilot = parse_flag(cells[cp])) < 0)
+    return reject(im, row, cells, n, cp + 1, err,
+                  "pilot must be 1, true or yes (or 0, false, no, blank), "
+                  "not '%s'",
+                  cells[cp]);
+  /* The channel it came through, else the customer's preferred one. */
+  int cch = im->fixed[COL_CHANNEL];
+  const char *channel =
+      cch >= 0 && !is_blank_text(cells[cch]) ? cells[cch] : cust->channel;
 
   const char *segment = cust->segment;
   int cs = im->fixed[COL_SEGMENT];
@@ -508,14 +747,30 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
 
   int cw = im->fixed[COL_WAVE];
   mj_response_rec r = {
-      id,          im->qn->id,
-      1,           cust->id,
-      segment,     cw >= 0 && !is_blank_text(cells[cw]) ? cells[cw] : NULL,
-      at,          im->path,
-      im->answers, im->qn->n_questions,
+      .id = id,
+      .questionnaire = im->qn->id,
+      .version = im->version,
+      .customer = cust->id,
+      .segment = segment,
+      .wave = cw >= 0 && !is_blank_text(cells[cw]) ? cells[cw] : NULL,
+      .submitted_at = at,
+      .source = im->path,
+      .answers = im->answers,
+      .n_answers = im->qn->n_questions,
+      .pilot = pilot,
+      .channel = channel,
   };
   int inserted = 0;
   int rc = im->S->put_response(im->store, &r, &inserted, err);
+  if (rc == MJ_OK && tok && !tok->answered) {
+    mj_invitation_rec inv = {.token = tok->token,
+                             .customer = tok->customer,
+                             .questionnaire = im->qn->id,
+                             .created_at = at,
+                             .answered = 1};
+    rc = im->S->put_invitation(im->store, &inv, err);
+    tok->answered = 1;
+  }
   if (rc != MJ_OK)
     return rc;
   if (inserted)
@@ -535,10 +790,17 @@ static void importer_free(importer *im)
   free(im->customers.slot);
   free(im->segments.slot);
   idset_free(&im->seen);
+  itokens_free(&im->tokens);
 }
 
 int mj_import(mj_engine *e, const char *questionnaire, const char *path,
               mj_import_stats *stats)
+{
+  return mj_import_ex(e, questionnaire, path, NULL, stats);
+}
+
+int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
+                 const mj_import_opts *opts, mj_import_stats *stats)
 {
   mj_import_stats local;
   if (!stats)
@@ -555,14 +817,45 @@ int mj_import(mj_engine *e, const char *questionnaire, const char *path,
   int rc = find_questionnaire(e, questionnaire, &im.qn);
   if (rc != MJ_OK)
     return rc;
+  if (opts && opts->size < sizeof *opts)
+    return mj__seterr(e, MJ_EINVAL,
+                      "mj_import_opts.size is %zu, expected %zu: zero the "
+                      "options and set size = sizeof(mj_import_opts)",
+                      opts->size, sizeof *opts);
+  char why[600];
+  if (opts && mj__import_check_columns(im.qn, opts->columns, opts->n_columns,
+                                       why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   /* A .json file is an array of response objects (import_json.c). */
   size_t plen = strlen(path);
   if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
-    return mj__import_json(e, im.qn, path, stats);
+    return mj__import_json(e, im.qn, path, opts, stats);
   if (!rejects_name(path, im.rejects_path, sizeof im.rejects_path))
     return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
   if ((rc = mj__store_ensure(e)) != MJ_OK)
     return rc;
+  im.opts = opts;
+  if ((rc = mj__questionnaire_version(e, im.qn, &im.version)) != MJ_OK)
+    return rc;
+  im.tokens.questionnaire = im.qn->id;
+  {
+    const mj_storage_ops *S = MJ_STORE_OPS(e);
+    mj_error terr = {0};
+    if (S->ops_size >= offsetof(mj_storage_ops, scan_invitations) +
+                           sizeof S->scan_invitations &&
+        S->scan_invitations) {
+      rc = S->scan_invitations(e->store->inst, NULL, on_itoken, &im.tokens,
+                               &terr);
+      if (rc != MJ_OK) {
+        itokens_free(&im.tokens);
+        return rc == MJ_ENOMEM
+                   ? mj__seterr(e, rc, "out of memory")
+                   : mj__seterr_from(e, &terr, MJ_ESTORE, "import: ");
+      }
+      if (im.tokens.n)
+        qsort(im.tokens.v, im.tokens.n, sizeof *im.tokens.v, cmp_itoken);
+    }
+  }
   im.e = e;
   im.path = path;
   im.stats = stats;
@@ -697,10 +990,20 @@ int mj_response_add(mj_engine *e, const char *questionnaire,
     rc = mj__seterr(e, MJ_EVALIDATE, "response '%s': %s", response_id, why);
   if (rc == MJ_OK)
     rc = mj__store_ensure(e);
+  int version = 1;
+  if (rc == MJ_OK)
+    rc = mj__questionnaire_version(e, qn, &version);
   if (rc == MJ_OK) {
-    mj_response_rec r = {response_id,   qn->id,         1,          cust->id,
-                         cust->segment, NULL,           mj__now(e), "api",
-                         answers,       qn->n_questions};
+    mj_response_rec r = {.id = response_id,
+                         .questionnaire = qn->id,
+                         .version = version,
+                         .customer = cust->id,
+                         .segment = cust->segment,
+                         .submitted_at = mj__now(e),
+                         .source = "api",
+                         .answers = answers,
+                         .n_answers = qn->n_questions,
+                         .channel = cust->channel};
     int inserted = 0;
     mj_error err = {0};
     rc = MJ_STORE_OPS(e)->put_response(e->store->inst, &r, &inserted, &err);

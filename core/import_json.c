@@ -34,11 +34,14 @@ typedef struct jimport {
   mj_answer_rec *answers;
   char **texts;
   json_t *seen; /* response ids met in this file */
+  const mj_import_opts *opts; /* or NULL */
+  int version;                /* the questionnaire's, for every object */
 } jimport;
 
 static const char *const fixed_keys[] = {
     "response_id", "customer_id",  "token",   "segment",
-    "wave",        "submitted_at", "answers", NULL};
+    "wave",        "submitted_at", "answers", "channel",
+    "pilot",       "version",      NULL}; /* version: as exported, ignored */
 
 static void csv_field(FILE *f, const char *s, int last)
 {
@@ -224,7 +227,38 @@ static void clear_texts(jimport *im)
 }
 
 /* Validate one object and store it; a bad one goes to the rejects. */
-static int one(jimport *im, size_t index, json_t *obj)
+/* The object with the opts' renames applied (a new reference), or obj
+** itself (a new reference too) when there are none. */
+static json_t *renamed(const jimport *im, json_t *obj)
+{
+  size_t n = im->opts ? im->opts->n_columns : 0;
+  if (!n || !json_is_object(obj))
+    return json_incref(obj);
+  json_t *copy = json_copy(obj);
+  for (size_t k = 0; copy && k < n; k++) {
+    const mj_import_column *m = &im->opts->columns[k];
+    json_t *v = json_object_get(obj, m->column);
+    if (!v || strcmp(m->name, m->column) == 0)
+      continue;
+    json_object_set(copy, m->name, v);
+    json_object_del(copy, m->column);
+  }
+  return copy;
+}
+
+static int one_obj(jimport *im, size_t index, json_t *obj);
+
+static int one(jimport *im, size_t index, json_t *raw)
+{
+  json_t *obj = renamed(im, raw);
+  if (!obj)
+    return mj__seterr(im->e, MJ_ENOMEM, "out of memory");
+  int rc = one_obj(im, index, obj);
+  json_decref(obj);
+  return rc;
+}
+
+static int one_obj(jimport *im, size_t index, json_t *obj)
 {
   const mj_questionnaire *qn = im->qn;
   if (!json_is_object(obj))
@@ -321,6 +355,22 @@ static int one(jimport *im, size_t index, json_t *obj)
                 "\"YYYY-MM-DDTHH:MM:SSZ\" or seconds since 1970");
     goto out;
   }
+  int pilot = im->opts && im->opts->pilot;
+  json_t *jp = json_object_get(obj, "pilot");
+  if (!pilot && jp && !json_is_null(jp)) {
+    if (json_is_boolean(jp) || json_is_integer(jp))
+      pilot = json_is_true(jp) || json_integer_value(jp) != 0;
+    else {
+      rc = reject(im, index, "pilot", obj, "pilot must be true or false");
+      goto out;
+    }
+  }
+  const char *channel = cust->channel;
+  json_t *jch = json_object_get(obj, "channel");
+  if (jch && !json_is_null(jch) && !(channel = json_string_value(jch))) {
+    rc = reject(im, index, "channel", obj, "channel must be a string");
+    goto out;
+  }
   json_t *nested = json_object_get(obj, "answers");
   if (nested && !json_is_object(nested)) {
     rc = reject(im, index, "answers", obj,
@@ -368,7 +418,7 @@ static int one(jimport *im, size_t index, json_t *obj)
     mj_response_rec r = {
         .id = id,
         .questionnaire = qn->id,
-        .version = 1,
+        .version = im->version,
         .customer = cust->id,
         .segment = segment,
         .wave = wave,
@@ -376,6 +426,8 @@ static int one(jimport *im, size_t index, json_t *obj)
         .source = im->path,
         .answers = im->answers,
         .n_answers = qn->n_questions,
+        .pilot = pilot,
+        .channel = channel,
     };
     int inserted = 0;
     mj_error err = {0};
@@ -405,9 +457,9 @@ out:
 }
 
 int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
-                    mj_import_stats *stats)
+                    const mj_import_opts *opts, mj_import_stats *stats)
 {
-  jimport im = {.e = e, .qn = qn, .path = path, .stats = stats};
+  jimport im = {.e = e, .qn = qn, .path = path, .stats = stats, .opts = opts};
   int k = snprintf(stats->rejects_path, sizeof stats->rejects_path,
                    "%s.rejects.csv", path);
   if (k < 0 || (size_t)k >= sizeof stats->rejects_path)
@@ -427,7 +479,29 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
                          "expected an array of response objects "
                          "([{\"response_id\": ..., ...}, ...])");
   }
+  /* A mapped key no object has is a mistake in the mapping. */
+  for (size_t m = 0; opts && m < opts->n_columns; m++) {
+    size_t i;
+    json_t *o;
+    int found = 0;
+    json_array_foreach(doc, i, o)
+    {
+      if (json_object_get(o, opts->columns[m].column)) {
+        found = 1;
+        break;
+      }
+    }
+    if (!found && json_array_size(doc)) {
+      json_decref(doc);
+      return mj__seterr_at(e, MJ_EDATA, path, 1, 1,
+                           "columns maps '%s' to the key '%s', which no "
+                           "object has: fix the mapping or the file",
+                           opts->columns[m].name, opts->columns[m].column);
+    }
+  }
   int rc = mj__store_ensure(e);
+  if (rc == MJ_OK)
+    rc = mj__questionnaire_version(e, qn, &im.version);
   if (rc != MJ_OK) {
     json_decref(doc);
     return rc;

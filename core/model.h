@@ -79,6 +79,8 @@ typedef enum mj_qkind {
 typedef struct mj_choice {
   const char *code;      /* what is stored, e.g. "phone" */
   mj_i18n label;         /* as shown; empty: the code is shown */
+  int anchor;            /* randomize leaves it where declared ("none",
+                         ** "don't know" last) */
 } mj_choice;
 
 /* A compiled ask_if or constraint expression (answer.c). */
@@ -147,6 +149,11 @@ typedef struct mj_plan {
   double verify_alpha;
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
+  /* ---- round 4: `when = "mean:R1 < target"`, a declarative trigger
+  ** (lua_trigger.c documents the grammar); when_ref is then LUA_NOREF. */
+  const char *when_text;     /* as written, or NULL */
+  int when_line;             /* the line of `when =`, for messages */
+  const struct mj_rule *when_rule; /* compiled after linking, or NULL */
 } mj_plan;
 
 /* `import = { { questionnaire = "q", file = "data/x.csv" } }` in a cycle. */
@@ -154,6 +161,11 @@ typedef struct mj_import_decl {
   const char *questionnaire;
   const char *file;      /* resolved against the playbook's folder */
   mj_pos pos;
+  /* ---- issue 3: `columns = { nps = "Q1_NPS" }` (key: our name, value:
+  ** the file's column; sorted by key) and `pilot = true`. */
+  mj_tag *columns;
+  size_t n_columns;
+  int pilot;
 } mj_import_decl;
 
 typedef struct mj_cycle_decl {
@@ -167,6 +179,11 @@ typedef struct mj_cycle_decl {
   int min_n;             /* below this a figure is "too few answers" */
   int64_t period_from, period_to; /* `period = { from =, to = }`, or 0 */
   mj_pos pos;
+  /* ---- issue 3/4 ---- */
+  int include_pilot;     /* `include_pilot = true`: pilot responses count */
+  int by_channel;        /* `by = { "segment", "channel" }`: figures per
+                         ** channel too, as segment "channel:NAME" */
+  int by_segment;        /* 1 unless `by` leaves "segment" out */
 } mj_cycle_decl;
 
 /* One option of a `use "KIND.NAME" { key = value }` declaration. */
@@ -272,6 +289,20 @@ typedef struct mj_standard {
   mj_pos pos;
 } mj_standard;
 
+/* `promise "PR1" { text, indicator = "audit.compliance:answer_time",
+** promised = 95, compare = ">=" }`: what the company tells customers it
+** delivers; gap 4 of the 5-gap model is the delivered indicator against
+** it (standard.c). */
+typedef struct mj_promise {
+  const char *id;
+  mj_i18n text;
+  const char *indicator;
+  const char *promised;   /* as written: ">= 95" */
+  mj_cmp cmp;
+  double promised_value;
+  mj_pos pos;
+} mj_promise;
+
 typedef struct mj_model {
   mj_arena arena;
   const char *file;      /* the playbook as named when loaded */
@@ -289,6 +320,8 @@ typedef struct mj_model {
   size_t n_complaint_categories;
   mj_audit *audits;               size_t n_audits;
   mj_standard *standards;         size_t n_standards;
+  /* ---- round 4 ---- */
+  mj_promise *promises;           size_t n_promises;
 } mj_model;
 
 /* Lookups by id; NULL when absent. */

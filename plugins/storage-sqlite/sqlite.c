@@ -136,6 +136,16 @@ static const char *const migrations[] = {
     "  WHERE response = responses.seq), x'');"
     "DROP TABLE mj_packed;"
     "DROP TABLE answers;",
+    /* questionnaire versions, pilot responses and the response channel
+    ** (issue 3). Responses stored before keep version 1, which has no
+    ** structure row: the cycle takes them as compatible. */
+    "CREATE TABLE questionnaire_versions("
+    " questionnaire TEXT NOT NULL, version INTEGER NOT NULL,"
+    " fingerprint TEXT NOT NULL, structure TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, PRIMARY KEY(questionnaire, version),"
+    " UNIQUE(questionnaire, fingerprint));"
+    "ALTER TABLE responses ADD COLUMN pilot INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE responses ADD COLUMN channel TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
@@ -162,8 +172,8 @@ static const char *const migrations[] = {
     " OR consent IS NOT ?7")                                                 \
   X(PUT_RESPONSE,                                                            \
     "INSERT INTO responses(id, questionnaire, version, customer, segment,"   \
-    " wave, submitted_at, source, layout, answers)"                          \
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"                       \
+    " wave, submitted_at, source, layout, answers, pilot, channel)"         \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"             \
     " ON CONFLICT(id) DO NOTHING")                                           \
   X(LAYOUT_PUT,                                                              \
     "INSERT INTO layouts(questions) VALUES(?1)"                              \
@@ -174,7 +184,7 @@ static const char *const migrations[] = {
     "SELECT count(*) FROM responses WHERE ?1 IS NULL OR questionnaire = ?1") \
   X(SCAN_ANSWERS,                                                            \
     "SELECT id, customer, segment, wave, submitted_at, layout, answers,"    \
-    " questionnaire, version, source FROM responses"                        \
+    " questionnaire, version, source, pilot, channel FROM responses"        \
     " WHERE questionnaire = ?1 ORDER BY seq")                                \
   X(CYCLE_OPEN,                                                              \
     "INSERT INTO cycles(name, started_at, finished_at, status)"             \
@@ -254,7 +264,18 @@ static const char *const migrations[] = {
   X(SCAN_INVITATIONS,                                                        \
     "SELECT token, customer, questionnaire, sample, channel, lang,"         \
     " created_at, answered FROM invitations"                                 \
-    " WHERE ?1 IS NULL OR sample = ?1 ORDER BY seq")
+    " WHERE ?1 IS NULL OR sample = ?1 ORDER BY seq")                         \
+  X(QVERSION_PUT,                                                            \
+    "INSERT INTO questionnaire_versions(questionnaire, version, fingerprint," \
+    " structure, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2,"  \
+    " ?3, ?4 FROM questionnaire_versions WHERE questionnaire = ?1"           \
+    " ON CONFLICT DO NOTHING")                                               \
+  X(QVERSION_GET,                                                            \
+    "SELECT version FROM questionnaire_versions"                             \
+    " WHERE questionnaire = ?1 AND fingerprint = ?2")                        \
+  X(QVERSION_SCAN,                                                           \
+    "SELECT version, fingerprint, structure, created_at"                     \
+    " FROM questionnaire_versions WHERE questionnaire = ?1 ORDER BY version")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -1084,6 +1105,8 @@ static int store_put_response(void *inst, const mj_response_rec *r,
     sqlite3_bind_blob(st, 10, s->pack, (int)len, SQLITE_STATIC);
   else
     sqlite3_bind_zeroblob(st, 10, 0);
+  sqlite3_bind_int(st, 11, r->pilot != 0);
+  bind_text(st, 12, r->channel);
   /* One statement, atomic by itself: no savepoint around it (two more
   ** statements per response were a third of an import). A new layout
   ** left behind by a failed insert is harmless. */
@@ -1171,6 +1194,8 @@ static int response_row(sqlite3_stmt *st, void *cb, void *ud)
         .source = col_text(st, 9),
         .answers = s->scan_ans,
         .n_answers = lay->n,
+        .pilot = sqlite3_column_int(st, 10),
+        .channel = col_text(st, 11),
     };
     return x->each_response(x->ud, &r);
   }
@@ -1693,6 +1718,70 @@ static int store_scan_invitations(void *inst, const char *sample,
               "read the invitations in", err);
 }
 
+/* ---- questionnaire versions ------------------------------------------------- */
+
+static int store_put_questionnaire_version(void *inst,
+                                           const char *questionnaire,
+                                           const char *fingerprint,
+                                           const char *structure, int64_t at,
+                                           int *version, mj_error *err)
+{
+  store *s = inst;
+  *version = 0;
+  if (!questionnaire || !fingerprint || !structure)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a questionnaire version needs a "
+                          "questionnaire, a fingerprint and a structure");
+  sqlite3_stmt *put = stmt(s, ST_QVERSION_PUT, err);
+  sqlite3_stmt *get = put ? stmt(s, ST_QVERSION_GET, err) : NULL;
+  if (!get)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  /* Insert-or-keep, then read: a known fingerprint keeps its number. */
+  bind_text(put, 1, questionnaire);
+  bind_text(put, 2, fingerprint);
+  bind_text(put, 3, structure);
+  sqlite3_bind_int64(put, 4, at);
+  rc = exec_stmt(s, put, "store a questionnaire version in", err);
+  if (rc == MJ_OK) {
+    bind_text(get, 1, questionnaire);
+    bind_text(get, 2, fingerprint);
+    if (sqlite3_step(get) == SQLITE_ROW)
+      *version = sqlite3_column_int(get, 0);
+    else
+      rc = fail(s, "read a questionnaire version in", err);
+    done(get);
+  }
+  return op_end(s, rc, err);
+}
+
+typedef int (*qversion_cb)(void *ud, int version, const char *fingerprint,
+                           const char *structure, int64_t created_at);
+
+static int qversion_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  qversion_cb each;
+  memcpy(&each, cb, sizeof each); /* a function pointer through void * */
+  return each(ud, sqlite3_column_int(st, 0), col_text(st, 1),
+              col_text(st, 2), sqlite3_column_int64(st, 3));
+}
+
+static int store_scan_questionnaire_versions(void *inst,
+                                             const char *questionnaire,
+                                             qversion_cb cb, void *ud,
+                                             mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_QVERSION_SCAN, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, questionnaire);
+  return scan(s, st, qversion_row, &cb, ud,
+              "read the questionnaire versions in", err);
+}
+
 /* ---- the descriptor ---------------------------------------------------------- */
 
 static const mj_storage_ops sqlite_ops = {
@@ -1725,6 +1814,8 @@ static const mj_storage_ops sqlite_ops = {
     .put_invitation = store_put_invitation,
     .scan_invitations = store_scan_invitations,
     .scan_responses = store_scan_responses,
+    .put_questionnaire_version = store_put_questionnaire_version,
+    .scan_questionnaire_versions = store_scan_questionnaire_versions,
 };
 
 static const mj_plugin_desc sqlite_desc = {

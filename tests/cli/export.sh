@@ -4,7 +4,7 @@
 # objects is rejected item by item with the key and reason while the good
 # ones land; an invitation's token stands for its customer.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 21
+plan 22
 scratch; example_copy
 cd "$tmp/shop"
 M="$MEJORA"
@@ -78,4 +78,14 @@ run "$M" --db "sqlite:$tmp/c.db" export playbook.lua visita
 like "$out" "^T1,$cust," "a response by token is stored as its customer's"
 is "$(sqlite3 "$tmp/c.db" "select answered from invitations where token = '$tok'")" 1 \
   "and its invitation is marked answered"
+
+# A language the labels lack falls back to the questionnaire's own (es
+# here), as in interviews, not to English.
+awk -F, -v OFS=, '$1 == "C009" { $4 = "fr" } 1' data/customers.csv > c.csv &&
+  mv c.csv data/customers.csv
+sed 's/^questionnaire "visita" {/questionnaire "visita" { lang = "es",/' \
+  playbook.lua > fr.lua
+run "$M" --db "sqlite:$tmp/a.db" export fr.lua visita --labels --format json
+fr=$(printf '%s\n' "$out" | $PYTHON -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["customer_id"], r["answers"]["atencion"])')
+is "$fr" "C009 Buena" "a French reader gets the questionnaire's Spanish labels"
 done_testing

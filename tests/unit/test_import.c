@@ -80,9 +80,24 @@ static void sql(const char *db_path, const char *stmt)
   sqlite3_close(db);
 }
 
+static long long sql_int(const char *db_path, const char *stmt)
+{
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  long long v = -1;
+  if (sqlite3_open(db_path, &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, stmt, -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
+}
+
 int main(void)
 {
-  plan(57);
+  plan(73);
   dir = tap_tmpdir("import");
   fixture("import.lua");
   fixture("good.csv");
@@ -281,6 +296,126 @@ int main(void)
   ok(rc == MJ_EVALIDATE && strstr(mj_errmsg(e), "nps': an answer is required"),
      "a required question left out is refused: %s", mj_errmsg(e));
   is_int(11, count(e), "refused responses store nothing");
+
+  /* ---- issue 3: column mapping, pilot, channel, tokens, versions ---- */
+  tap_write(in_dir("m.csv"), "id,cliente,Q_NPS,canal,piloto\r\n"
+                             "M1,C1,9,phone,0\r\n"
+                             "M2,C2,3,,true\r\n"
+                             "M3,C3,5,web,maybe\r\n");
+  mj_import_column map[] = {{"response_id", "id"},
+                            {"customer_id", "cliente"},
+                            {"nps", "Q_NPS"},
+                            {"channel", "canal"},
+                            {"pilot", "piloto"}};
+  mj_import_opts io = {.size = sizeof io, .columns = map, .n_columns = 5};
+  rc = mj_import_ex(e, "visit", in_dir("m.csv"), &io, &st);
+  ok(rc == MJ_OK && st.accepted == 2 && st.rejected == 1,
+     "a mapped CSV imports (%s)", mj_errmsg(e));
+  char *mrej = tap_slurp(in_dir("m.csv.rejects.csv"), NULL);
+  contains(mrej ? mrej : "", "column 5 (piloto): pilot must be 1, true or yes",
+           "a bad pilot flag is rejected under the file's column name");
+  free(mrej);
+  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id = 'M1' AND"
+                        " pilot = 0 AND channel = 'phone' AND version = 1"),
+         "the channel column is stored");
+  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id = 'M2' AND"
+                        " pilot = 1 AND channel IS NULL"),
+         "pilot = true marks a pilot response");
+  mj_import_column wrong[] = {{"nsp", "Q_NPS"}};
+  io.columns = wrong;
+  io.n_columns = 1;
+  rc = mj_import_ex(e, "visit", in_dir("m.csv"), &io, &st);
+  ok(rc == MJ_EINVAL && strstr(mj_errmsg(e), "columns maps 'nsp'"),
+     "an unknown target is refused: %s", mj_errmsg(e));
+  mj_import_column missing[] = {{"response_id", "id"},
+                                {"customer_id", "cliente"},
+                                {"nps", "NPS_Q1"}};
+  io.columns = missing;
+  io.n_columns = 3;
+  rc = mj_import_ex(e, "visit", in_dir("m.csv"), &io, &st);
+  ok(rc == MJ_EDATA && strstr(mj_errmsg(e), "'NPS_Q1', which the header lacks"),
+     "a missing source column is refused: %s", mj_errmsg(e));
+  tap_write(in_dir("p.csv"), "response_id,customer_id,nps\r\nP1,C1,8\r\n");
+  mj_import_opts po = {.size = sizeof po, .pilot = 1};
+  rc = mj_import_ex(e, "visit", in_dir("p.csv"), &po, &st);
+  ok(rc == MJ_OK && st.accepted == 1 &&
+         sql_int(db, "SELECT pilot FROM responses WHERE id = 'P1'") == 1,
+     "the pilot option marks every row");
+  mj_import_opts small = {.size = 1};
+  is_int(MJ_EINVAL, mj_import_ex(e, "visit", in_dir("p.csv"), &small, &st),
+         "options with a wrong size are refused");
+
+  /* An invitation's token stands for the customer and the response id. */
+  mj_invitation_rec inv = {.token = "0123456789abcdef0123456789abcdef",
+                           .customer = "C3",
+                           .questionnaire = "visit",
+                           .sample = "s",
+                           .created_at = 1};
+  mj_error ierr = {0};
+  if (MJ_STORE_OPS(e)->put_invitation(e->store->inst, &inv, &ierr) != MJ_OK)
+    bail("cannot store an invitation: %s", ierr.msg);
+  tap_write(in_dir("t.csv"), "token,nps\r\n"
+                             "0123456789abcdef0123456789abcdef,7\r\n"
+                             "ffffffffffffffffffffffffffffffff,7\r\n");
+  rc = mj_import(e, "visit", in_dir("t.csv"), &st);
+  ok(rc == MJ_OK && st.accepted == 1 && st.rejected == 1,
+     "a token column resolves the customer, an unknown token is rejected");
+  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id ="
+                        " '0123456789abcdef0123456789abcdef' AND customer ="
+                        " 'C3'"),
+         "the token is the response id, the customer its invitation's");
+  is_int(1, sql_int(db, "SELECT answered FROM invitations WHERE token ="
+                        " '0123456789abcdef0123456789abcdef'"),
+         "the invitation is marked answered");
+  rc = mj_import(e, "visit", in_dir("t.csv"), &st);
+  ok(rc == MJ_OK && st.accepted == 0 && st.duplicates == 1,
+     "re-importing by token adds nothing");
+
+  /* JSON: the same renames, pilot and channel keys. */
+  tap_write(in_dir("j.json"), "[{\"id\": \"J1\", \"cliente\": \"C1\","
+                              " \"Q_NPS\": 9, \"pilot\": true,"
+                              " \"channel\": \"web\"}]");
+  mj_import_column jmap[] = {{"response_id", "id"},
+                             {"customer_id", "cliente"},
+                             {"nps", "Q_NPS"}};
+  io.columns = jmap;
+  io.n_columns = 3;
+  rc = mj_import_ex(e, "visit", in_dir("j.json"), &io, &st);
+  ok(rc == MJ_OK && st.accepted == 1 &&
+         sql_int(db, "SELECT count(*) FROM responses WHERE id = 'J1' AND"
+                     " pilot = 1 AND channel = 'web' AND customer = 'C1'") ==
+             1,
+     "a mapped JSON file imports with its pilot flag and channel (%s)",
+     mj_errmsg(e));
+  io.columns = missing;
+  rc = mj_import_ex(e, "visit", in_dir("j.json"), &io, &st);
+  ok(rc == MJ_EDATA && strstr(mj_errmsg(e), "key 'NPS_Q1', which no object"),
+     "a JSON key no object has is refused: %s", mj_errmsg(e));
+
+  /* A changed questionnaire is a new version; an unchanged one is not. */
+  is_int(1, sql_int(db, "SELECT count(*) FROM questionnaire_versions"),
+         "one structure so far");
+  char *pb = tap_slurp(in_dir("import.lua"), NULL);
+  char *at = pb ? strstr(pb, "type = \"nps\", required") : NULL;
+  if (!at)
+    bail("import.lua changed: no nps question to retype");
+  size_t pre = (size_t)(at - pb), cut = strlen("type = \"nps\"");
+  char *pb2 = malloc(strlen(pb) + 16);
+  if (!pb2)
+    bail("out of memory");
+  snprintf(pb2, strlen(pb) + 16, "%.*stype = \"scale10\"%s", (int)pre, pb,
+           at + cut);
+  tap_write(in_dir("import2.lua"), pb2);
+  free(pb2);
+  free(pb);
+  if (mj_playbook_load(e, in_dir("import2.lua")) != MJ_OK)
+    bail("retyped playbook does not load: %s", mj_errmsg(e));
+  tap_write(in_dir("v2.csv"), "response_id,customer_id,nps\r\nV2,C1,4\r\n");
+  rc = mj_import(e, "visit", in_dir("v2.csv"), &st);
+  ok(rc == MJ_OK && st.accepted == 1 &&
+         sql_int(db, "SELECT version FROM responses WHERE id = 'V2'") == 2 &&
+         sql_int(db, "SELECT version FROM responses WHERE id = 'G1'") == 1,
+     "after a change of type new responses are version 2, old ones keep 1");
 
   free(ans);
   mj_engine_free(e);

@@ -133,6 +133,33 @@ static int on_event(void *ud, const mj_plan_event_rec *ev)
   return MJ_OK;
 }
 
+typedef struct vlist {
+  char text[512];
+} vlist;
+
+static int on_version(void *ud, int version, const char *fp,
+                      const char *structure, int64_t at)
+{
+  vlist *v = ud;
+  size_t n = strlen(v->text);
+  snprintf(v->text + n, sizeof v->text - n, "%d %s %s %lld\n", version, fp,
+           structure, (long long)at);
+  return MJ_OK;
+}
+
+typedef struct rlist {
+  char text[512];
+} rlist;
+
+static int on_resp(void *ud, const mj_response_rec *r)
+{
+  rlist *v = ud;
+  size_t n = strlen(v->text);
+  snprintf(v->text + n, sizeof v->text - n, "%s v%d pilot %d %s\n", r->id,
+           r->version, r->pilot, r->channel ? r->channel : "-");
+  return MJ_OK;
+}
+
 static mj_response_rec response(const char *id, const mj_answer_rec *a,
                                 size_t n)
 {
@@ -152,7 +179,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(59);
+  plan(70);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -426,10 +453,10 @@ int main(void)
            " (2, 0, 'staff', 0, 2.5, NULL);"
            "COMMIT;");
   /* The version before the packing step: the newest stores' less the
-  ** steps after it (none when this test was written). */
+  ** steps after it (one: questionnaire versions, pilot and channel). */
   char pragma[64];
   snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
-           version - 1);
+           version - 2);
   sql_exec(old, pragma);
   st = open_store(old);
   answers_seen oa = {{0}, 0, 0};
@@ -448,6 +475,51 @@ int main(void)
          sql_int(old, "SELECT count(*) FROM responses WHERE layout IS NULL"
                       " OR answers IS NULL") == 0,
      "the answers table is gone and every response has its layout");
+  is_int(3, sql_int(old, "SELECT count(*) FROM responses WHERE version = 1"
+                         " AND pilot = 0 AND channel IS NULL"),
+         "old responses keep version 1, are not pilot and have no channel");
+  is_int(0, sql_int(old, "SELECT count(*) FROM questionnaire_versions"),
+         "and no structure is made up for them");
+
+  /* ---- questionnaire versions, pilot and channel ---- */
+  char ver[512];
+  snprintf(ver, sizeof ver, "%s/versions.db", dir);
+  st = open_store(ver);
+  int v1 = 0, v1b = 0, v2 = 0, other = 0;
+  is_int(MJ_OK,
+         S->put_questionnaire_version(st, "q", "aaaa", "[{\"id\":\"x\"}]", 10,
+                                      &v1, &err),
+         "a first structure is stored");
+  is_int(1, v1, "as version 1");
+  S->put_questionnaire_version(st, "q", "aaaa", "[]", 20, &v1b, &err);
+  is_int(1, v1b, "the same fingerprint keeps its version");
+  S->put_questionnaire_version(st, "q", "bbbb", "[{\"id\":\"y\"}]", 30, &v2,
+                               &err);
+  S->put_questionnaire_version(st, "other", "bbbb", "[]", 30, &other, &err);
+  ok(v2 == 2 && other == 1,
+     "a changed structure is version 2; another questionnaire counts alone");
+  vlist vl = {{0}};
+  is_int(MJ_OK, S->scan_questionnaire_versions(st, "q", on_version, &vl, &err),
+         "versions scan");
+  is_string("1 aaaa [{\"id\":\"x\"}] 10\n2 bbbb [{\"id\":\"y\"}] 30\n",
+            vl.text, "oldest first, each with its structure, unchanged");
+  ok(S->put_questionnaire_version(st, "q", NULL, "[]", 1, &v1, &err) ==
+         MJ_EINVAL,
+     "a version without a fingerprint is refused");
+  mj_answer_rec pa[] = {{"staff", MJ_ANSWER_VALUE, 4, NULL}};
+  mj_response_rec pr = response("p1", pa, 1);
+  pr.version = 2;
+  pr.pilot = 1;
+  pr.channel = "phone";
+  mj_response_rec plain = response("p2", pa, 1);
+  S->put_response(st, &pr, &ins, &err);
+  S->put_response(st, &plain, &ins, &err);
+  rlist rl = {{0}};
+  is_int(MJ_OK, S->scan_responses(st, pr.questionnaire, on_resp, &rl, &err),
+         "responses scan");
+  is_string("p1 v2 pilot 1 phone\np2 v1 pilot 0 -\n", rl.text,
+            "version, pilot flag and channel come back");
+  S->close(st);
 
   /* ---- refusals ---- */
   sql_exec(path, "PRAGMA user_version = 99");

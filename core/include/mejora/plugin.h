@@ -178,6 +178,12 @@ typedef struct mj_response_rec {
   const char *source;      /* e.g. the file it came from */
   const mj_answer_rec *answers;
   size_t n_answers;
+  /* ---- added with questionnaire versions (issue 3); a store hands
+  ** these out only when its ops_size covers put_questionnaire_version,
+  ** and the host reads them only then. ---- */
+  int pilot;               /* 1: a pilot (pre-test) response, kept but left
+                           ** out of cycles unless they include_pilot */
+  const char *channel;     /* the channel it came through, or NULL */
 } mj_response_rec;
 
 /* One answer with its response's context, as storage scans hand it out. */
@@ -393,6 +399,21 @@ typedef struct mj_storage_ops {
   ** may map them to questions once per distinct pointer. */
   int (*scan_responses)(void *inst, const char *questionnaire,
                         mj_response_cb cb, void *ud, mj_error *err);
+  /* Questionnaire versions (issue 3). The version of a questionnaire whose
+  ** structure has this fingerprint: the stored one, or else a new one
+  ** numbered one past the questionnaire's newest (from 1), stored with its
+  ** structure (a JSON array of {id, type, min, max, options}) and at. */
+  int (*put_questionnaire_version)(void *inst, const char *questionnaire,
+                                   const char *fingerprint,
+                                   const char *structure, int64_t at,
+                                   int *version, mj_error *err);
+  /* Every stored version of a questionnaire, oldest first; the strings
+  ** are borrowed for the call. */
+  int (*scan_questionnaire_versions)(
+      void *inst, const char *questionnaire,
+      int (*cb)(void *ud, int version, const char *fingerprint,
+                const char *structure, int64_t created_at),
+      void *ud, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
