@@ -36,6 +36,7 @@ enum {
   K_COMPLAINT_CATEGORY,
   K_AUDIT,
   K_STANDARD,
+  K_PROMISE, /* round 4: gap 4 */
   K__N
 };
 
@@ -43,7 +44,7 @@ static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
-    "standard"};
+    "standard",    "promise"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -271,7 +272,8 @@ static const mj_field f_plan[] = {
      "new owner when verification finds it did not work"},
     {"due", T_STR, 0, NULL, NULL, NULL, "\"30d\" or \"4w\""},
     {"actions", T_STRLIST, 0, NULL, NULL, NULL, "what to do"},
-    {"when", T_FUNC, 0, NULL, NULL, NULL, "function(r) ... end"},
+    {"when", T_FUNC, 0, NULL, NULL, NULL,
+     "function(r) ... end, or a rule such as \"mean:R1 < target\""},
     {"verify", T_RECORD, 0, NULL, NULL, f_verify, "{ metric, test, alpha }"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
@@ -279,6 +281,9 @@ static const mj_field f_import[] = {
     {"questionnaire", T_STR, 1, NULL, "questionnaire", NULL,
      "a questionnaire id"},
     {"file", T_STR, 1, NULL, NULL, NULL, "responses CSV"},
+    {"columns", T_MAP, 0, NULL, NULL, NULL,
+     "{ nps = \"Q1_NPS\", customer_id = \"cliente\" }: ours = the file's"},
+    {"pilot", T_BOOL, 0, NULL, NULL, NULL, "every response is a pilot one"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_period[] = {
@@ -294,6 +299,10 @@ static const mj_field f_cycle[] = {
     {"min_n", T_INT, 0, NULL, NULL, NULL, "fewest answers for a figure"},
     {"period", T_RECORD, 0, NULL, NULL, f_period,
      "{ from = \"2026-11-01\", to = \"2026-12-01\" } (retention)"},
+    {"include_pilot", T_BOOL, 0, NULL, NULL, NULL,
+     "pilot responses count in the figures"},
+    {"by", T_STRLIST, 0, NULL, NULL, NULL,
+     "{ \"segment\", \"channel\" }: figure breakdowns"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const char *const sample_methods[] = {"srs", "stratified", NULL};
@@ -358,6 +367,16 @@ static const mj_field f_standard[] = {
     {"target", T_NUM, 1, NULL, NULL, NULL, "e.g. 90"},
     {"compare", T_STR, 0, compares, NULL, NULL,
      "how the indicator meets the target (default \">=\")"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* `promise "PR1" { text, indicator, promised = 95 }` (gap 4). */
+static const mj_field f_promise[] = {
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what customers are told"},
+    {"indicator", T_STR, 1, NULL, NULL, NULL,
+     "the delivered measure, e.g. \"audit.compliance:answer_time\""},
+    {"promised", T_NUM, 1, NULL, NULL, NULL, "the figure promised, e.g. 95"},
+    {"compare", T_STR, 0, compares, NULL, NULL,
+     "how delivery keeps the promise (default \">=\")"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 /* The phone-protocol checklist (DOMAIN.md), added by protocol = "phone". */
@@ -486,6 +505,8 @@ static const mj_field *schema_of(int kind)
     return f_audit;
   case K_STANDARD:
     return f_standard;
+  case K_PROMISE:
+    return f_promise;
   default:
     return NULL;
   }
@@ -506,7 +527,7 @@ static const char *type_text(ftype t)
     return "a string or a table of translations ({ es = ..., "
            "en = ... })";
   case T_FUNC:
-    return "a function";
+    return "a function or a rule string (\"mean:R1 < target\")";
   case T_STRLIST:
     return "a list of strings ({ \"...\", \"...\" })";
   case T_RECORD:
@@ -517,7 +538,7 @@ static const char *type_text(ftype t)
     return "a table of names to strings ({ key = \"value\" })";
   case T_CHOICES:
     return "a list of option codes ({ \"a\", \"b\" }) or of { code = "
-           "\"a\", label = ... } tables";
+           "\"a\", label = ..., anchor = true } tables";
   case T_NUMMAP:
     return "a table of names to numbers ({ key = 1.5 })";
   }
@@ -574,6 +595,8 @@ static int choices_ok(lua_State *L, int v)
           good = lua_type(L, -1) == LUA_TSTRING;
         else if (strcmp(key, "label") == 0)
           good = i18n_ok(L, lua_gettop(L));
+        else if (strcmp(key, "anchor") == 0)
+          good = lua_type(L, -1) == LUA_TBOOLEAN;
         else
           good = 0;
         lua_pop(L, 1);
@@ -612,8 +635,8 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
   case T_BOOL:
     good = lt == LUA_TBOOLEAN;
     break;
-  case T_FUNC:
-    good = lt == LUA_TFUNCTION;
+  case T_FUNC: /* `when`: a function, or a declarative rule (round 4) */
+    good = lt == LUA_TFUNCTION || lt == LUA_TSTRING;
     break;
   case T_I18N:
   case T_MAP:
@@ -1059,11 +1082,12 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
   case K_AUDIT:
     validate_audit(L, c, t, v->what, v->file, v->d->line);
     break;
-  case K_STANDARD: {
+  case K_STANDARD:
+  case K_PROMISE: {
     lua_getfield(L, t, "indicator");
     const char *ind = lua_tostring(L, -1);
-    const char *dot = strchr(ind, '.');
-    if (!dot || dot == ind || !dot[1] || dot[1] == ':' || dot[1] == '@')
+    mj_metric_ref ref; /* the parser plans and triggers use (metric_ref.c) */
+    if (!mj__metric_parse(ind, &ref))
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "indicator"),
            "%s: indicator \"%s\" is not SCORER.METRIC[:SUBJECT][@SEGMENT] "
            "(e.g. \"audit.compliance:answer_time\")",
@@ -1593,6 +1617,7 @@ static mj_choice *get_choices(lua_State *L, mj_dsl_ctx *c, int t, size_t *n)
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE) { /* ch item */
       v[i].code = get_str(L, c, lua_gettop(L), "code");
       get_i18n(L, c, lua_gettop(L), "label", &v[i].label);
+      v[i].anchor = get_bool(L, lua_gettop(L), "anchor", 0);
     } else {
       v[i].code = astr(L, c, lua_tostring(L, -1));
     }
@@ -1676,6 +1701,20 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
     snprintf(buf, sizeof buf, "%s %.15g", cmp ? cmp : ">=", d->target_value);
     d->target = astr(L, c, buf);
     parse_cmp(buf, &d->cmp, &d->target_value);
+    d->pos = pos;
+    break;
+  }
+  case K_PROMISE: {
+    mj_promise *d = &m->promises[m->n_promises++];
+    d->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "text", &d->text);
+    d->indicator = get_str(L, c, t, "indicator");
+    get_num(L, t, "promised", &d->promised_value);
+    const char *cmp = get_str(L, c, t, "compare");
+    char buf[80];
+    snprintf(buf, sizeof buf, "%s %.15g", cmp ? cmp : ">=", d->promised_value);
+    d->promised = astr(L, c, buf);
+    parse_cmp(buf, &d->cmp, &d->promised_value);
     d->pos = pos;
     break;
   }
@@ -1847,10 +1886,17 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     }
     lua_pop(L, 1);
     p->pos = pos;
-    if (lua_getfield(L, t, "when") == LUA_TFUNCTION)
+    int wt = lua_getfield(L, t, "when");
+    if (wt == LUA_TFUNCTION) {
       p->when_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    else
+    } else {
+      /* A rule string: compiled by mj__rules_compile once all is linked. */
+      if (wt == LUA_TSTRING) {
+        p->when_text = astr(L, c, lua_tostring(L, -1));
+        p->when_line = KLINE(pos.file, pos.line, "when");
+      }
       lua_pop(L, 1);
+    }
     break;
   }
   case K_CYCLE: {
@@ -1866,6 +1912,9 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
         y->imports[i].questionnaire = get_str(L, c, it, "questionnaire");
         y->imports[i].file = get_str(L, c, it, "file");
         y->imports[i].pos = pos;
+        y->imports[i].columns =
+            get_tags(L, c, it, "columns", &y->imports[i].n_columns);
+        y->imports[i].pilot = get_bool(L, it, "pilot", 0);
         lua_pop(L, 1);
       }
       y->n_imports = n;
@@ -1874,6 +1923,23 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     y->scorers = get_strlist(L, c, t, "scorers", &y->n_scorers);
     y->notify = get_strlist(L, c, t, "notify", &y->n_notify);
     y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
+    y->include_pilot = get_bool(L, t, "include_pilot", 0);
+    {
+      size_t n_by = 0;
+      const char **by = get_strlist(L, c, t, "by", &n_by);
+      y->by_segment = by == NULL; /* no `by`: per segment, as always */
+      for (size_t k = 0; k < n_by; k++) {
+        if (strcmp(by[k], "segment") == 0)
+          y->by_segment = 1;
+        else if (strcmp(by[k], "channel") == 0)
+          y->by_channel = 1;
+        else
+          fail(L, c, MJ_EVALIDATE, pos.file, KLINE(pos.file, pos.line, "by"),
+               "cycle '%s': by lists '%s'; write \"segment\" and/or "
+               "\"channel\"",
+               y->id, by[k]);
+      }
+    }
     if (lua_getfield(L, t, "period") == LUA_TTABLE) {
       lua_getfield(L, -1, "from");
       lua_getfield(L, -2, "to");
@@ -2009,6 +2075,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
       L, c, counts[K_COMPLAINT_CATEGORY] * sizeof *m->complaint_categories);
   m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
+  m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
   c->cfiles = aalloc(L, c, counts[K_CUSTOMERS] * sizeof *c->cfiles);
   size_t filled[K__N] = {0};
   for (lua_Integer i = 1; i <= n; i++) {
@@ -2319,7 +2386,8 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
       (rc = DUPS("complaint_category", m->complaint_categories,
                  m->n_complaint_categories, mj_complaint_category)) ||
       (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
-      (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)))
+      (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)) ||
+      (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)))
     return rc;
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *q = &m->questionnaires[i];
@@ -2400,7 +2468,26 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
     const mj_cycle_decl *y = &m->cycles[i];
     for (size_t k = 0; k < y->n_imports; k++) {
       const mj_import_decl *d = &y->imports[k];
-      if (mj__model_questionnaire(m, d->questionnaire))
+      const mj_questionnaire *iq = mj__model_questionnaire(m, d->questionnaire);
+      if (iq && d->n_columns) {
+        /* Renames are checked here so the error names the playbook line. */
+        mj_import_column cols[64];
+        char why[600];
+        size_t nc = d->n_columns < 64 ? d->n_columns : 64;
+        for (size_t j = 0; j < nc; j++) {
+          cols[j].name = d->columns[j].key;
+          cols[j].column = d->columns[j].value;
+        }
+        if (d->n_columns > 64 ||
+            mj__import_check_columns(iq, cols, nc, why, sizeof why) != MJ_OK)
+          return mj__seterr_at(e, MJ_EREF, d->pos.file,
+                               KLINE(d->pos.file, d->pos.line, "columns"), 0,
+                               "cycle '%s', import of '%s': %s", y->id,
+                               d->file,
+                               d->n_columns > 64 ? "more than 64 columns"
+                                                 : why);
+      }
+      if (iq)
         continue;
       suggest_id(hint, sizeof hint, d->questionnaire, m->questionnaires,
                  m->n_questionnaires, sizeof *m->questionnaires);
@@ -2492,6 +2579,8 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
     rc = read_customers(&c, &c.cfiles[i]);
   if (rc == MJ_OK)
     rc = link_model(e, &c, m);
+  if (rc == MJ_OK)
+    rc = mj__rules_compile(e, m); /* declarative `when` (lua_trigger.c) */
   free(chunk);
   if (rc != MJ_OK) {
     mj__model_free(e, m);

@@ -349,63 +349,6 @@ static int on_result(void *ud, const mj_result_rec *r)
   return mj__figset_add(ud, r);
 }
 
-/*
-** "csat.mean:R1@online": scorer csat, metric mean, requirement R1 (or
-** questionnaire/question "visita/atencion"), segment online (default all).
-*/
-typedef struct metric_ref {
-  char scorer[64], metric[64], subject[128], segment[64];
-} metric_ref;
-
-static int parse_metric(const char *spec, metric_ref *m)
-{
-  memset(m, 0, sizeof *m);
-  const char *dot = strchr(spec, '.');
-  if (!dot || dot == spec || (size_t)(dot - spec) >= sizeof m->scorer)
-    return 0;
-  memcpy(m->scorer, spec, (size_t)(dot - spec));
-  const char *rest = dot + 1;
-  size_t n = strcspn(rest, ":@");
-  if (n == 0 || n >= sizeof m->metric)
-    return 0;
-  memcpy(m->metric, rest, n);
-  rest += n;
-  if (*rest == ':') {
-    rest++;
-    n = strcspn(rest, "@");
-    if (n == 0 || n >= sizeof m->subject)
-      return 0;
-    memcpy(m->subject, rest, n);
-    rest += n;
-  }
-  snprintf(m->segment, sizeof m->segment, "%s", *rest == '@' ? rest + 1 : "all");
-  return m->segment[0] != 0;
-}
-
-static const mj_result_rec *find_metric(const mj_figset *fs,
-                                        const mj_model *model,
-                                        const metric_ref *m)
-{
-  const char *req = NULL, *qn = NULL, *q = NULL;
-  char buf[128];
-  if (m->subject[0]) {
-    if (mj__model_requirement(model, m->subject)) {
-      req = m->subject;
-    } else {
-      snprintf(buf, sizeof buf, "%s", m->subject);
-      char *slash = strchr(buf, '/');
-      if (slash) {
-        *slash = 0;
-        qn = buf;
-        q = slash + 1;
-      } else {
-        q = buf;
-      }
-    }
-  }
-  return mj__figset_find(fs, m->scorer, m->metric, qn, q, req, m->segment);
-}
-
 /* Every action done? (a plan without actions is never "done") */
 static int actions_done(const char *actions)
 {
@@ -474,12 +417,12 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
                               c->r.owner, subject, note)
                        : rc;
   }
-  metric_ref m;
-  if (!parse_metric(p->verify_metric, &m))
+  mj_metric_ref m; /* read as triggers and standards read it */
+  if (!mj__metric_parse(p->verify_metric, &m))
     return mj__seterr_at(e, MJ_EVALIDATE, p->pos.file, p->pos.line, 0,
                          "plan \"%s\": verify metric '%s' is not "
                          "SCORER.METRIC[:REQUIREMENT|QUESTIONNAIRE/QUESTION]"
-                         "[@SEGMENT]",
+                         "[@SEGMENT] or a short form such as mean:R1",
                          p->id, p->verify_metric);
   mj_figset before = {0};
   mj_error err = {0};
@@ -490,8 +433,8 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
     mj__figset_free(&before);
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading results: ");
   }
-  const mj_result_rec *b = find_metric(&before, e->model, &m);
-  const mj_result_rec *a = find_metric(rv->figs, e->model, &m);
+  const mj_result_rec *b = mj__metric_find(&before, e->model, &m);
+  const mj_result_rec *a = mj__metric_find(rv->figs, e->model, &m);
   double pv = NAN;
   const char *used = NULL;
   int tested = b && a &&

@@ -9,43 +9,13 @@
 
 #include "engine.h"
 
-/* "audit.compliance:phone/answer_time@site:north" -> the figure, or NULL.
-** The subject is a requirement id, QUESTIONNAIRE/QUESTION or a question;
-** the segment defaults to "all". */
+/* "audit.compliance:phone/answer_time@site:north" -> the figure, or NULL
+** (metric_ref.c reads references the same way for plans and triggers). */
 static const mj_result_rec *indicator_find(const mj_figset *fs,
                                            const mj_model *m, const char *spec)
 {
-  char buf[256];
-  snprintf(buf, sizeof buf, "%s", spec);
-  char *dot = strchr(buf, '.');
-  if (!dot)
-    return NULL;
-  *dot = '\0';
-  char *metric = dot + 1, *subject = NULL, *segment = "all";
-  char *at = strchr(metric, '@');
-  if (at) {
-    *at = '\0';
-    segment = at + 1;
-  }
-  char *colon = strchr(metric, ':');
-  if (colon) {
-    *colon = '\0';
-    subject = colon + 1;
-  }
-  const char *req = NULL, *qn = NULL, *q = NULL;
-  if (subject && m && mj__model_requirement(m, subject)) {
-    req = subject;
-  } else if (subject) {
-    char *slash = strchr(subject, '/');
-    if (slash) {
-      *slash = '\0';
-      qn = subject;
-      q = slash + 1;
-    } else {
-      q = subject;
-    }
-  }
-  return mj__figset_find(fs, buf, metric, qn, q, req, segment);
+  mj_metric_ref ref;
+  return mj__metric_parse(spec, &ref) ? mj__metric_find(fs, m, &ref) : NULL;
 }
 
 static int compare(mj_cmp cmp, double x, double t)
@@ -109,11 +79,19 @@ int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
 **          questionnaire's questions tagged perceives = "R1", on the same
 **          scale) minus what customers say (csat mean of R1): > 0 means
 **          management overrates the service;
+**   gap 2: the requirement's target (the service specification) minus
+**          what staff believe customers expect of it (a staff
+**          questionnaire's questions tagged believes_expects = "R1", on
+**          the requirement's scale): < 0 means the specification asks
+**          less than management believes customers expect;
 **   gap 3: each standard's indicator minus its target (delivery against
 **          the specification), signed so that < 0 is short of it;
+**   gap 4: each promise's delivered indicator minus what was promised
+**          (`promise "PR1" { indicator =, promised = }`), signed the same
+**          way: < 0 means customers were promised more than they got;
 **   gap 5: SERVQUAL's overall P - E gap (scorer servqual, metric gap),
 **          copied when that scorer ran.
-** Gaps 2 and 4 need data the playbook does not declare yet.
+** A gap without its data is left out, never shown as 0.
 */
 static int gap_fig(mj_figset *figs, int64_t cycle, const char *metric,
                    const char *requirement, const char *question, uint64_t n,
@@ -161,6 +139,20 @@ int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
                      staff->value - cust->value);
     }
   }
+  for (size_t i = 0; rc == MJ_OK && m && i < m->n_questionnaires; i++) {
+    const mj_questionnaire *qn = &m->questionnaires[i];
+    for (size_t k = 0; rc == MJ_OK && k < qn->n_questions; k++) {
+      const char *id = tag_of(&qn->questions[k], "believes_expects");
+      const mj_requirement *req = id ? mj__model_requirement(m, id) : NULL;
+      if (!req || !req->has_target)
+        continue;
+      const mj_result_rec *staff = mj__figset_find(
+          figs, "csat", "mean", qn->id, qn->questions[k].id, NULL, "all");
+      if (staff && !isnan(staff->value))
+        rc = gap_fig(figs, cycle, "gap2", req->id, qn->questions[k].id,
+                     staff->n, req->target - staff->value);
+    }
+  }
   for (size_t i = 0; rc == MJ_OK && m && i < m->n_standards; i++) {
     const mj_standard *s = &m->standards[i];
     const mj_result_rec *r = indicator_find(figs, m, s->indicator);
@@ -170,6 +162,16 @@ int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
     if (s->cmp == MJ_CMP_LE || s->cmp == MJ_CMP_LT)
       d = -d; /* below a ceiling is ahead of it */
     rc = gap_fig(figs, cycle, "gap3", NULL, s->id, r->n, d);
+  }
+  for (size_t i = 0; rc == MJ_OK && m && i < m->n_promises; i++) {
+    const mj_promise *pr = &m->promises[i];
+    const mj_result_rec *r = indicator_find(figs, m, pr->indicator);
+    if (!r || isnan(r->value))
+      continue;
+    double d = r->value - pr->promised_value;
+    if (pr->cmp == MJ_CMP_LE || pr->cmp == MJ_CMP_LT)
+      d = -d; /* a promised ceiling ("within 48 h"): below it is kept */
+    rc = gap_fig(figs, cycle, "gap4", NULL, pr->id, r->n, d);
   }
   const mj_result_rec *g5 = NULL;
   for (size_t i = 0; i < figs->n && !g5; i++) {
@@ -184,9 +186,27 @@ int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
   return rc == MJ_OK ? MJ_OK : mj__seterr(e, rc, "out of memory");
 }
 
+/* "R1 via cree_informacion", "S1", "overall": what a gap is about. */
+static void gap_about(const mj_result_rec *r, char *about, size_t n)
+{
+  snprintf(about, n, "%s%s%s", r->requirement ? r->requirement : "",
+           r->requirement && r->question ? " via " : "",
+           r->question      ? r->question
+           : r->requirement ? ""
+                            : "overall");
+}
+
 static void gaps_section(FILE *f, const mj_figset *fs, int md)
 {
-  int any = 0;
+  int any = 0, width = 20;
+  char about[160];
+  /* Values line up however long the staff questions' ids are. */
+  for (size_t i = 0; i < fs->n; i++)
+    if (fs->items[i].scorer && strcmp(fs->items[i].scorer, "gaps") == 0) {
+      gap_about(&fs->items[i], about, sizeof about);
+      if ((int)strlen(about) > width)
+        width = (int)strlen(about);
+    }
   for (size_t i = 0; i < fs->n; i++) {
     const mj_result_rec *r = &fs->items[i];
     if (!r->scorer || strcmp(r->scorer, "gaps") != 0)
@@ -198,20 +218,18 @@ static void gaps_section(FILE *f, const mj_figset *fs, int md)
     any = 1;
     const char *what = strcmp(r->metric, "gap1") == 0
                            ? "staff belief - customers"
+                       : strcmp(r->metric, "gap2") == 0
+                           ? "specification - believed expectation"
                        : strcmp(r->metric, "gap3") == 0
                            ? "delivery - standard"
+                       : strcmp(r->metric, "gap4") == 0
+                           ? "delivery - promise"
                            : "perception - expectation (SERVQUAL)";
-    char about[160];
-    snprintf(about, sizeof about, "%s%s%s",
-             r->requirement ? r->requirement : "",
-             r->requirement && r->question ? " via " : "",
-             r->question      ? r->question
-             : r->requirement ? ""
-                              : "overall");
+    gap_about(r, about, sizeof about);
     if (md)
       fprintf(f, "| %s %s | %s | %+.2f |\n", r->metric, what, about, r->value);
     else
-      fprintf(f, "  %-5s %-38s %-20s %+.2f\n", r->metric, what, about,
+      fprintf(f, "  %-5s %-38s %-*s %+.2f\n", r->metric, what, width, about,
               r->value);
   }
 }

@@ -35,13 +35,19 @@ questionnaire "llamada" {
 }
 
 -- What the staff believe customers think (gap 1 of the 5-gap model: their
--- belief against what customers say about R1).
+-- belief against what customers say about R1) and what they believe
+-- customers expect (gap 2: that belief against R1's target, the spec).
 questionnaire "plantilla" {
   title = { es = "Lo que creemos", en = "What we believe" },
   question "cree_informacion" {
     type = "scale5", labels = "excellent-poor", tags = { perceives = "R1" },
     text = { es = "¿Cómo valoran los clientes la exactitud de nuestra información?",
              en = "How do customers rate the accuracy of our information?" },
+  },
+  question "cree_esperan_informacion" {
+    type = "scale5", labels = "excellent-poor", tags = { believes_expects = "R1" },
+    text = { es = "¿Qué exactitud esperan los clientes de nuestra información?",
+             en = "How accurate do customers expect our information to be?" },
   },
 }
 
@@ -90,6 +96,12 @@ standard "S3" {
   indicator = "complaints.fcr", target = 70,
 }
 
+-- What the advertising tells customers (gap 4: delivered against promised).
+promise "PR1" {
+  text = { es = "Le atendemos en menos de 20 segundos", en = "We answer within 20 seconds" },
+  indicator = "audit.compliance:answer_time", promised = 95,
+}
+
 use "notifier.log" { path = "notify.log" }
 
 -- Calls answered too slowly: more agents at peak hours. It works.
@@ -102,11 +114,13 @@ plan "P1-espera" {
 }
 
 -- Wrong information is the top complaint: a briefing. It does not work.
+-- A declarative trigger: five or more wrong-info complaints a month (the
+-- cycle "2026-11" is a month; see README, "Plan triggers").
 plan "P2-informacion" {
   owner = "formacion@callcenter.example", due = "30d",
   escalate_to = "direccion@callcenter.example",
   actions = { "Briefing on the new tariffs" },
-  when = function(r) return r.complaints("wrong-info") >= 5 end,
+  when = "complaints.count:wrong-info >= 5/month",
   verify = { metric = "csat.mean:R1", test = "welch", alpha = 0.05 },
 }
 

@@ -4,7 +4,7 @@
 # in December one is verified effective (closed, with its p-value) and the
 # other escalated. Figures checked against hand and scipy computations.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 27
+plan 31
 scratch
 cp -R "$top_srcdir/examples/call-center/playbook.lua" \
       "$top_srcdir/examples/call-center/data" "$tmp/"
@@ -46,9 +46,29 @@ print("%+.2f" % (st.mean(s) - st.mean(c)))')
 like "$out" "^  gap1 +staff belief - customers +R1 via cree_informacion +\\$gap1" \
   "gap 1 ($gap1): staff overrate the accuracy of information"
 like "$out" "^  gap3 +delivery - standard +S1 +-40.00" "gap 3 of S1: 50% against 90%"
+# Gap 2: R1's target (4.0, the specification) minus what the staff believe
+# customers expect of it.
+gap2=$("$PYTHON" -c '
+import csv, statistics as st
+s = [int(r["cree_esperan_informacion"]) for r in csv.DictReader(open("data/staff-2026-11.csv"))]
+print("%+.2f" % (4.0 - st.mean(s)))')
+like "$out" "^  gap2 +specification - believed expectation +R1 via cree_esperan_informacion +$gap2" \
+  "gap 2 ($gap2): the specification asks less than staff think customers expect"
+like "$out" "^  gap4 +delivery - promise +PR1 +-45.00" \
+  "gap 4 of PR1: 50% answered within 20 s against 95% promised"
+run "$MEJORA" report playbook.lua --format json
+gaps=$(printf '%s\n' "$out" | "$PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+print(" ".join(sorted({x["metric"] for x in r["figures"] if x["scorer"] == "gaps"})))')
+is "$gaps" "gap1 gap2 gap3 gap4" "the JSON report carries gaps 1 to 4 (no SERVQUAL data: no gap 5)"
 run "$MEJORA" plans playbook.lua list
 like "$out" "^P1-espera +open " "P1 opened by the standard S1 not met"
 like "$out" "^P2-informacion +open " "P2 opened by the wrong-info complaints"
+run "$MEJORA" plans playbook.lua show P2-informacion
+n=$(cut -d, -f5 data/complaints-2026-11.csv | grep -c '^wrong-info$')
+like "$out" "opened .*\"question\":\"wrong-info\".*\"value\":$n\\.0" \
+  "P2's declarative trigger recorded its evidence: $n wrong-info complaints"
 
 "$MEJORA" plans playbook.lua update P1-espera --action 1 --status done > /dev/null
 "$MEJORA" plans playbook.lua update P1-espera --action 2 --status done > /dev/null

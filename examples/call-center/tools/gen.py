@@ -108,11 +108,13 @@ with open("data/customers.csv", "a", newline="") as f:
 with open("data/staff-2026-11.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["response_id", "customer_id", "wave", "submitted_at",
-                "cree_informacion"])
+                "cree_informacion", "cree_esperan_informacion"])
     r = random.Random(11)
+    r2 = random.Random(12)  # gap 2: what staff think customers expect of R1
     for i in range(12):
         w.writerow([f"P2611-{i + 1:02d}", f"ST{i + 1:02d}", "2026-11",
-                    "2026-11-10T12:00:00Z", r.choice([4, 4, 5, 4, 5, 3])])
+                    "2026-11-10T12:00:00Z", r.choice([4, 4, 5, 4, 5, 3]),
+                    r2.choice([4, 5, 5, 4, 5])])
 survey("data/survey-2026-11.csv", "2026-11", "2026-11", 60)
 survey("data/survey-2026-12.csv", "2026-12", "2026-12", 60)
 calls("data/calls-2026-11.csv", "2026-11", 40, 0.5)
