@@ -4,12 +4,20 @@
 ** each answer validated as it is given. Progress is a draft file beside
 ** the playbook, written after every answer, so an interview cut off at
 ** any point resumes where it stopped. The terminal side is the command's.
+**
+** Options of a `randomize = true` question are shown in an order drawn
+** from the response id and the question id: the draft keeps the response
+** id, so a resumed interview shows each question's options as before, and
+** an option's number always means the option shown at that place. Only
+** codes are stored. Finishing marks the customer's newest open invitation
+** to the questionnaire answered.
 */
 #include "config.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +40,84 @@ struct mj_interview {
   /* The item handed out by mj_interview_next, and its arrays. */
   mj_interview_item item;
   const char **labels, **codes;
+  size_t *order; /* the current question's options as shown */
   char hint[200];
 };
+
+/* ---- texts and option order ---------------------------------------------- */
+
+const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
+                          const char *fallback)
+{
+  for (size_t i = 0; t && lang && i < t->n; i++)
+    if (t->items[i].lang && !strcmp(t->items[i].lang, lang))
+      return t->items[i].text;
+  for (size_t i = 0; t && fallback && i < t->n; i++)
+    if (t->items[i].lang && !strcmp(t->items[i].lang, fallback))
+      return t->items[i].text;
+  return mj__i18n_get(t, NULL);
+}
+
+static const char *pick(const mj_interview *iv, const mj_i18n *t)
+{
+  return mj__i18n_pick(t, iv->lang, iv->qn->lang);
+}
+
+/* FNV-1a over the response id and the question id: each question of each
+** interview gets its own order, and the same one every time. */
+static uint64_t order_seed(const char *response_id, const char *question)
+{
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const char *p = response_id; *p; p++)
+    h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+  h = (h ^ 0xffu) * 0x100000001b3u; /* a separator no id contains */
+  for (const char *p = question; *p; p++)
+    h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+  return h;
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+/* The options of q as shown: declared order, or a Fisher-Yates shuffle
+** of the options not anchored (unbiased: the short last block of the
+** 64-bit range is rejected); anchored ones ("none", "don't know") keep
+** their declared place. "other:TEXT" and NA are not options: the hint
+** offers them after the list, so they always come last. */
+static void option_order(const mj_interview *iv, const mj_question *q,
+                         size_t *order)
+{
+  size_t n_free = 0;
+  for (size_t i = 0; i < q->n_choices; i++) {
+    order[i] = i;
+    n_free += !q->choices[i].anchor;
+  }
+  if (!q->randomize || n_free < 2)
+    return;
+  uint64_t x = order_seed(iv->response_id, q->id);
+  /* Position i takes a uniform pick among the free positions up to it
+  ** (the k-th of them); options are a handful, so the scans are cheap. */
+  for (size_t i = q->n_choices; i-- > 0 && n_free > 1;) {
+    if (q->choices[i].anchor)
+      continue;
+    uint64_t n = n_free--, floor_ = (uint64_t)(-n) % n, r;
+    do
+      r = splitmix64(&x);
+    while (r < floor_);
+    size_t k = (size_t)(r % n), j = 0;
+    for (;; j++)
+      if (!q->choices[j].anchor && k-- == 0)
+        break;
+    size_t t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
 
 /* ---- the draft --------------------------------------------------------------
  */
@@ -148,8 +232,10 @@ int mj_interview_open(mj_engine *e, const char *questionnaire,
     iv->answers = calloc(n, sizeof *iv->answers);
     iv->labels = calloc(most, sizeof *iv->labels);
     iv->codes = calloc(most, sizeof *iv->codes);
+    iv->order = calloc(most, sizeof *iv->order);
   }
-  if (!iv || !iv->texts || !iv->answers || !iv->labels || !iv->codes) {
+  if (!iv || !iv->texts || !iv->answers || !iv->labels || !iv->codes ||
+      !iv->order) {
     mj_interview_free(iv);
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   }
@@ -197,6 +283,7 @@ void mj_interview_free(mj_interview *iv)
   free(iv->answers);
   free(iv->labels);
   free(iv->codes);
+  free(iv->order);
   free(iv->draft);
   free(iv);
 }
@@ -229,7 +316,7 @@ static void make_item(mj_interview *iv)
   memset(it, 0, sizeof *it);
   it->id = q->id;
   it->type = q->type;
-  it->text = q->text.n ? mj__i18n_get(&q->text, iv->lang) : q->id;
+  it->text = q->text.n ? pick(iv, &q->text) : q->id;
   it->section = q->section;
   it->number = iv->k + 1;
   it->count = iv->qn->n_questions;
@@ -247,18 +334,17 @@ static void make_item(mj_interview *iv)
     snprintf(range, sizeof range, "a number from %d to %d", q->min, q->max);
     how = range;
     for (int v = q->min; q->label_texts && v <= q->max; v++)
-      iv->labels[it->n_labels++] =
-          mj__i18n_get(&q->label_texts[v - q->min], iv->lang);
+      iv->labels[it->n_labels++] = pick(iv, &q->label_texts[v - q->min]);
     break;
   case MJ_Q_CHOICE:
   case MJ_Q_MULTI:
     how = q->kind == MJ_Q_CHOICE ? "the option's number or code"
                                  : "option numbers or codes separated by ';'";
+    option_order(iv, q, iv->order);
     for (size_t i = 0; i < q->n_choices; i++) {
-      iv->codes[it->n_labels] = q->choices[i].code;
-      iv->labels[it->n_labels++] =
-          q->choices[i].label.n ? mj__i18n_get(&q->choices[i].label, iv->lang)
-                                : q->choices[i].code;
+      const mj_choice *ch = &q->choices[iv->order[i]];
+      iv->codes[it->n_labels] = ch->code;
+      iv->labels[it->n_labels++] = ch->label.n ? pick(iv, &ch->label) : ch->code;
     }
     break;
   case MJ_Q_YESNO:
@@ -310,8 +396,9 @@ int mj_interview_next(mj_interview *iv, const mj_interview_item **item)
   return MJ_OK;
 }
 
-/* An option's number (1..n) stands for its code in choice questions. */
-static char *map_numbers(const mj_question *q, const char *text)
+/* An option's number (1..n, as shown: order) stands for its code. */
+static char *map_numbers(const mj_question *q, const size_t *order,
+                         const char *text)
 {
   /* At most len + 1 parts, each its own text or a code, plus ';'s. */
   size_t len = strlen(text), longest = 0;
@@ -340,7 +427,7 @@ static char *map_numbers(const mj_question *q, const char *text)
       is_code |=
           strlen(q->choices[i].code) == n && !strncmp(q->choices[i].code, p, n);
     if (!is_code && v >= 1 && (size_t)v <= q->n_choices) {
-      const char *c = q->choices[v - 1].code;
+      const char *c = q->choices[order[v - 1]].code;
       memcpy(w, c, strlen(c));
       w += strlen(c);
     } else {
@@ -396,9 +483,10 @@ int mj_interview_answer(mj_interview *iv, const char *text)
   if (iv->k >= iv->qn->n_questions)
     return mj__seterr(iv->e, MJ_EINVAL, "every question has been asked");
   const mj_question *q = &iv->qn->questions[iv->k];
-  char *copy = q->kind == MJ_Q_CHOICE || q->kind == MJ_Q_MULTI
-                   ? map_numbers(q, text)
-                   : strdup(text);
+  int choice = q->kind == MJ_Q_CHOICE || q->kind == MJ_Q_MULTI;
+  if (choice)
+    option_order(iv, q, iv->order);
+  char *copy = choice ? map_numbers(q, iv->order, text) : strdup(text);
   if (!copy)
     return mj__seterr(iv->e, MJ_ENOMEM, "out of memory");
   mj_answer_rec rec = {.question = q->id};
@@ -454,6 +542,73 @@ int mj_interview_save(mj_interview *iv)
   return iv ? save_draft(iv) : MJ_EINVAL;
 }
 
+/* ---- finishing ------------------------------------------------------------ */
+
+/* The newest open invitation of one customer to one questionnaire. */
+typedef struct open_inv {
+  const char *customer, *questionnaire;
+  mj_invitation_rec rec; /* copied strings in buf */
+  char buf[1024];
+  int found;
+} open_inv;
+
+static int on_invitation(void *ud, const mj_invitation_rec *inv)
+{
+  open_inv *o = ud;
+  if (inv->answered || strcmp(inv->customer, o->customer) ||
+      strcmp(inv->questionnaire, o->questionnaire) ||
+      (o->found && inv->created_at < o->rec.created_at))
+    return MJ_OK;
+  /* The scan's strings live only for the call: copy those put needs. */
+  const char *src[] = {inv->token, inv->sample, inv->channel, inv->lang};
+  const char **dst[] = {&o->rec.token, &o->rec.sample, &o->rec.channel,
+                        &o->rec.lang};
+  size_t w = 0;
+  for (size_t i = 0; i < 4; i++) {
+    size_t n = src[i] ? strlen(src[i]) + 1 : 0;
+    if (w + n > sizeof o->buf)
+      return MJ_OK; /* not a token this store wrote */
+    *dst[i] = src[i] ? memcpy(o->buf + w, src[i], n) : NULL;
+    w += n;
+  }
+  o->rec.customer = o->customer;
+  o->rec.questionnaire = o->questionnaire;
+  o->rec.created_at = inv->created_at;
+  o->found = 1;
+  return MJ_OK;
+}
+
+/* Mark the invitation this interview answers, if there is one. A store
+** without invitations has none to mark. */
+static int mark_invitation(mj_interview *iv)
+{
+  mj_engine *e = iv->e;
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (S->ops_size < offsetof(mj_storage_ops, scan_invitations) +
+                        sizeof S->scan_invitations ||
+      !S->put_invitation || !S->scan_invitations)
+    return MJ_OK;
+  open_inv o = {.customer = iv->cust->id, .questionnaire = iv->qn->id};
+  mj_error err = {0};
+  rc = S->scan_invitations(e->store->inst, NULL, on_invitation, &o, &err);
+  if (rc == MJ_OK && o.found) {
+    o.rec.answered = 1;
+    rc = S->put_invitation(e->store->inst, &o.rec, &err);
+  }
+  if (rc != MJ_OK) {
+    char ctx[200];
+    snprintf(ctx, sizeof ctx,
+             "response %s is stored, but its invitation could not be marked "
+             "answered (finish again to retry): ",
+             iv->response_id);
+    return mj__seterr_from(e, &err, MJ_ESTORE, ctx);
+  }
+  return MJ_OK;
+}
+
 int mj_interview_finish(mj_interview *iv, const char **response_id)
 {
   if (!iv)
@@ -491,8 +646,11 @@ int mj_interview_finish(mj_interview *iv, const char **response_id)
   free(qs);
   free(vs);
   /* Stored now or before (a finish repeated after a crash): either way
-  ** the draft has done its work. */
+  ** the draft has done its work once the invitation is marked. */
   if (rc == MJ_OK || rc == MJ_ECONFLICT) {
+    mj__clearerr(e);
+    if ((rc = mark_invitation(iv)) != MJ_OK)
+      return rc;
     remove(iv->draft);
     iv->done = 1;
     mj__clearerr(e);

@@ -602,3 +602,186 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
   free(w.strata);
   return rc;
 }
+
+/* ---- the stored invitations ----------------------------------------------- */
+
+typedef struct lister {
+  const mj_model *m;
+  const char *sample; /* asked for, or NULL */
+  int pending;        /* only those not answered */
+  json_t *rows;
+  size_t seen;        /* of the sample, answered or not */
+} lister;
+
+static int on_listed(void *ud, const mj_invitation_rec *inv)
+{
+  lister *l = ud;
+  l->seen++;
+  if (l->pending && inv->answered)
+    return MJ_OK;
+  /* Name and e-mail from the playbook's customers, for a mail merge. */
+  const mj_customer *c = mj__model_customer(l->m, inv->customer);
+  json_t *o = json_object();
+  if (!o || json_array_append_new(l->rows, o))
+    return MJ_ENOMEM;
+  json_object_set_new(o, "token", mj__json_str(inv->token));
+  json_object_set_new(o, "customer", mj__json_str(inv->customer));
+  json_object_set_new(o, "questionnaire", mj__json_str(inv->questionnaire));
+  json_object_set_new(o, "sample", mj__json_str(inv->sample));
+  json_object_set_new(o, "channel", mj__json_str(inv->channel));
+  json_object_set_new(o, "lang", mj__json_str(inv->lang));
+  json_object_set_new(o, "name", mj__json_str(c ? c->name : NULL));
+  json_object_set_new(o, "email", mj__json_str(c ? c->email : NULL));
+  json_object_set_new(o, "created_at", mj__json_time(inv->created_at));
+  json_object_set_new(o, "answered", json_boolean(inv->answered));
+  return MJ_OK;
+}
+
+static const char *const list_cols[] = {
+    "token", "customer", "questionnaire", "sample",     "channel",
+    "lang",  "name",     "email",         "created_at", "answered"};
+#define N_LIST_COLS (sizeof list_cols / sizeof *list_cols)
+
+static void list_csv_field(FILE *f, const char *s, int last)
+{
+  if (s[strcspn(s, ",\"\r\n")] == '\0') {
+    fputs(s, f);
+  } else {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"')
+        fputc('"', f);
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  }
+  fputs(last ? "\r\n" : ",", f);
+}
+
+/* A value as text: "" for null, 1/0 for answered. */
+static const char *list_value(json_t *v)
+{
+  if (json_is_string(v))
+    return json_string_value(v);
+  if (json_is_boolean(v))
+    return json_is_true(v) ? "1" : "0";
+  return "";
+}
+
+static void list_csv(FILE *f, json_t *rows)
+{
+  for (size_t c = 0; c < N_LIST_COLS; c++)
+    list_csv_field(f, list_cols[c], c + 1 == N_LIST_COLS);
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r)
+  {
+    for (size_t c = 0; c < N_LIST_COLS; c++)
+      list_csv_field(f, list_value(json_object_get(r, list_cols[c])),
+                     c + 1 == N_LIST_COLS);
+  }
+}
+
+static void list_text(FILE *f, json_t *rows, const lister *l)
+{
+  size_t i, answered = 0;
+  json_t *r;
+  if (json_array_size(rows))
+    fprintf(f, "%-32s %-12s %-12s %-10s %-8s %-4s %-20s %s\n", "token",
+            "customer", "questionnaire", "sample", "channel", "lang",
+            "created", "answered");
+  json_array_foreach(rows, i, r)
+  {
+    const char *v[8];
+    for (size_t c = 0; c < 6; c++)
+      v[c] = list_value(json_object_get(r, list_cols[c]));
+    v[6] = list_value(json_object_get(r, "created_at"));
+    int yes = json_is_true(json_object_get(r, "answered"));
+    answered += yes;
+    fprintf(f, "%-32s %-12s %-12s %-10s %-8s %-4s %-20s %s\n", v[0], v[1],
+            v[2], *v[3] ? v[3] : "-", *v[4] ? v[4] : "-", *v[5] ? v[5] : "-",
+            v[6], yes ? "yes" : "no");
+  }
+  if (l->pending)
+    fprintf(f, "%zu pending invitation(s)%s%s\n", json_array_size(rows),
+            l->sample ? " of sample " : "", l->sample ? l->sample : "");
+  else
+    fprintf(f, "%zu invitation(s)%s%s: %zu answered, %zu pending\n",
+            json_array_size(rows), l->sample ? " of sample " : "",
+            l->sample ? l->sample : "", answered,
+            json_array_size(rows) - answered);
+}
+
+int mj_invitations_list(mj_engine *e, const char *sample, const char *format,
+                        unsigned flags, char **out, size_t *len)
+{
+  if (!e || !out)
+    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
+  *out = NULL;
+  if (len)
+    *len = 0;
+  mj__clearerr(e);
+  if (!format)
+    format = "text";
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
+    return mj__seterr(e, MJ_EINVAL,
+                      "unknown format '%s' (use text, csv or json)", format);
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (S->ops_size < offsetof(mj_storage_ops, scan_invitations) +
+                        sizeof S->scan_invitations ||
+      !S->scan_invitations)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "the storage plugin '%s' cannot store invitations; "
+                      "update it or use the sqlite store",
+                      e->store->name ? e->store->name : "?");
+  lister l = {.m = e->model,
+              .sample = sample,
+              .pending = (flags & MJ_INVITATIONS_PENDING) != 0,
+              .rows = json_array()};
+  if (!l.rows)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  mj_error err = {0};
+  rc = S->scan_invitations(e->store->inst, sample, on_listed, &l, &err);
+  if (rc == MJ_ENOMEM)
+    rc = mj__seterr(e, rc, "out of memory");
+  else if (rc != MJ_OK)
+    rc = mj__seterr_from(e, &err, MJ_ESTORE, "storage: ");
+  int declared = 0;
+  for (size_t i = 0; sample && i < e->model->n_samples; i++)
+    declared |= !strcmp(e->model->samples[i].id, sample);
+  /* A sample dropped from the playbook keeps its invitations; a name
+  ** neither declared nor stored is a typo. */
+  if (rc == MJ_OK && sample && !declared && l.seen == 0)
+    rc = mj__seterr(e, MJ_ENOTFOUND,
+                    "%s: no sample '%s' is declared or has invitations; "
+                    "`mejora invitations PLAYBOOK` lists them all",
+                    e->model->file, sample);
+  if (rc == MJ_OK) {
+    if (!strcmp(format, "json")) {
+      *out = json_dumps(l.rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+      if (*out && len)
+        *len = strlen(*out);
+    } else {
+      size_t n = 0;
+      FILE *f = open_memstream(out, &n);
+      if (f) {
+        if (!strcmp(format, "csv"))
+          list_csv(f, l.rows);
+        else
+          list_text(f, l.rows, &l);
+        fclose(f);
+        if (len)
+          *len = n;
+      }
+    }
+    if (!*out)
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  json_decref(l.rows);
+  return rc;
+}

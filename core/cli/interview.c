@@ -1,6 +1,10 @@
 /*
 ** mejora interview: the terminal side of an interview. The library asks
 ** and validates (mj_interview_*); this file prints and reads lines.
+**
+** Commands start with ':' (":q" stops, ":b" goes back) so that no answer
+** is ever taken for one: a text answer "q" is an answer. An answer that
+** itself starts with ':' is typed with two (":: )" gives ": )").
 */
 #include <errno.h>
 #include <signal.h>
@@ -41,7 +45,7 @@ static void show(const mj_interview_item *it)
     else
       printf("   %d = %s\n", it->min + (int)i, it->labels[i]);
   }
-  printf("  (%s; < to go back, q to stop)\n", it->hint);
+  printf("  (%s; :b to go back, :q to stop)\n", it->hint);
 }
 
 int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
@@ -70,6 +74,8 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
          questionnaire, customer, mj_interview_lang(iv));
   if (n)
     printf("Resuming: %d answer(s) already given.\n", n);
+  printf("Type :q to stop (the answers are kept; the same command resumes), "
+         ":b to go back, :: to start an answer with ':'.\n");
   int x = 0;
   for (;;) {
     const mj_interview_item *it;
@@ -99,20 +105,36 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
       x = 1;
       break;
     }
-    if (!strcmp(line, "q") || !strcmp(line, "Q")) {
-      mj_interview_save(iv);
-      printf("Stopped: the answers so far are saved in %s.\nRun the same "
-             "command again to resume.\n",
-             mj_interview_draft(iv));
-      x = 1;
-      break;
-    }
-    if (!strcmp(line, "<")) {
-      mj_interview_back(iv);
+    const char *answer = line;
+    if (line[0] == ':' && line[1] == ':') {
+      answer = line + 1;
+    } else if (line[0] == ':') {
+      const char *cmd = line + 1;
+      if (!strcmp(cmd, "q") || !strcmp(cmd, "Q") || !strcmp(cmd, "quit")) {
+        mj_interview_save(iv);
+        printf("Stopped: the answers so far are saved in %s.\nRun the same "
+               "command again to resume.\n",
+               mj_interview_draft(iv));
+        x = 1;
+        break;
+      }
+      if (!strcmp(cmd, "b") || !strcmp(cmd, "B") || !strcmp(cmd, "back") ||
+          !strcmp(cmd, "<")) {
+        mj_interview_back(iv);
+        continue;
+      }
+      printf("  ! unknown command '%s': :q stops, :b goes back, :: starts "
+             "an answer with ':'.\n",
+             line);
       continue;
     }
-    if (mj_interview_answer(iv, line) != MJ_OK)
-      printf("  ! %s; please answer again.\n", mj_errmsg(e));
+    if (mj_interview_answer(iv, answer) != MJ_OK) {
+      /* Old habits: a bare q or < that is not a valid answer. */
+      int habit = !strcmp(line, "q") || !strcmp(line, "Q") ||
+                  !strcmp(line, "<");
+      printf("  ! %s; please answer again%s.\n", mj_errmsg(e),
+             habit ? " (to stop type :q, to go back :b)" : "");
+    }
   }
   fflush(stdout);
   sigaction(SIGINT, &old, NULL);

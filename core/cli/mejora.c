@@ -24,8 +24,9 @@ static const char usage_text[] =
     "  run PLAYBOOK [--cycle NAME]      one full cycle: measure, analyse,\n"
     "                                   improve, report, notify\n"
     "  check PLAYBOOK                   validate the playbook, touch nothing\n"
-    "  import PLAYBOOK QUESTIONNAIRE FILE.csv\n"
+    "  import PLAYBOOK QUESTIONNAIRE FILE.csv [--pilot]\n"
     "                                   validate and store responses\n"
+    "                                   (--pilot: as pilot responses)\n"
     "  report PLAYBOOK [--format text|json|md] [-o FILE] [--cycle ID]\n"
     "                                   the results of the last (or given) cycle\n"
     "  plans PLAYBOOK [list|show ID|update ID] [--format text|json]\n"
@@ -33,11 +34,13 @@ static const char usage_text[] =
     "                                   improvement plans and their history\n"
     "  sample PLAYBOOK NAME [--format text|json]\n"
     "                                   draw a sample: store its invitations\n"
+    "  invitations PLAYBOOK [--sample NAME] [--format text|csv|json] [--pending]\n"
+    "                                   the stored invitations and their tokens\n"
     "  export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [-o FILE]\n"
     "                                   the stored responses, codes or labels\n"
     "  interview PLAYBOOK QUESTIONNAIRE [--customer ID]\n"
     "                                   ask a questionnaire in the terminal;\n"
-    "                                   q or Ctrl-C stops, the same command\n"
+    "                                   :q or Ctrl-C stops, the same command\n"
     "                                   resumes\n"
     "  complaints PLAYBOOK import FILE.csv | report [--wave W]\n"
     "                                   complaints: ISO 10002 steps, Pareto\n"
@@ -171,13 +174,28 @@ static int cmd_check(cli *c, int argc, char **argv)
 
 static int cmd_import(cli *c, int argc, char **argv)
 {
-  if (argc != 3)
-    return usage_error("import takes PLAYBOOK QUESTIONNAIRE FILE%s", "");
+  /* --pilot anywhere after the command: the file's responses are pilot
+  ** (pre-test) ones, stored but left out of cycles. */
+  mj_import_opts opts = {.size = sizeof opts};
+  char *pos[3];
+  int npos = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--pilot") == 0)
+      opts.pilot = 1;
+    else if (argv[i][0] == '-' || npos == 3)
+      return usage_error("unexpected argument '%s'", argv[i]);
+    else
+      pos[npos++] = argv[i];
+  }
+  if (npos != 3)
+    return usage_error("import takes PLAYBOOK QUESTIONNAIRE FILE [--pilot]%s",
+                       "");
+  argv = pos;
   mj_engine *e = NULL;
   int x = with_playbook(c, argv[0], &e);
   if (!x) {
     mj_import_stats st;
-    int rc = mj_import(e, argv[1], argv[2], &st);
+    int rc = mj_import_ex(e, argv[1], argv[2], &opts, &st);
     if (rc != MJ_OK) {
       x = fail(e, rc);
     } else {
@@ -402,6 +420,40 @@ static int cmd_sample(cli *c, int argc, char **argv)
   return x;
 }
 
+/* invitations PLAYBOOK [--sample NAME] [--format text|csv|json]
+** [--pending] */
+static int cmd_invitations(cli *c, int argc, char **argv)
+{
+  const char *playbook = NULL, *format = "text", *sample = NULL;
+  unsigned flags = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+      format = argv[++i];
+    else if (strcmp(argv[i], "--sample") == 0 && i + 1 < argc)
+      sample = argv[++i];
+    else if (strcmp(argv[i], "--pending") == 0)
+      flags |= MJ_INVITATIONS_PENDING;
+    else if (argv[i][0] == '-')
+      return usage_error("unknown invitations option '%s'", argv[i]);
+    else if (!playbook)
+      playbook = argv[i];
+    else
+      return usage_error("invitations takes PLAYBOOK, not '%s'", argv[i]);
+  }
+  if (!playbook)
+    return usage_error("invitations takes PLAYBOOK%s", "");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, playbook, &e);
+  if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mj_invitations_list(e, sample, format, flags, &text, &len);
+    x = print_text(e, rc, text, len);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 /* plans PLAYBOOK [list | show ID | update ID [--action N] [--status S]
 ** [--owner WHO] [--note TEXT]] [--format text|json] */
 static int cmd_plans(cli *c, int argc, char **argv)
@@ -618,6 +670,8 @@ int main(int argc, char **argv)
     return cmd_service(&c, 1, rest, args);
   if (strcmp(cmd, "sample") == 0)
     return cmd_sample(&c, rest, args);
+  if (strcmp(cmd, "invitations") == 0)
+    return cmd_invitations(&c, rest, args);
   if (strcmp(cmd, "interview") == 0)
     return cmd_interview(&c, rest, args);
   if (strcmp(cmd, "export") == 0)

@@ -131,6 +131,44 @@ MJ_API int mj_import(mj_engine *e, const char *questionnaire,
                      const char *path, mj_import_stats *stats);
 
 /*
+** How mj_import_ex reads a file (issue 3). Zero it, then set size to
+** sizeof(mj_import_opts): fields are only ever appended.
+**   pilot    1: every response of the file is a pilot (pre-test) one:
+**            stored, but left out of cycles unless they include_pilot.
+**            0: a `pilot` column (1/true/yes, 0/false/no) decides per row.
+**   columns  n_columns renames {name, column}: our name ("nps", or one of
+**            response_id, customer_id, token, segment, submitted_at, wave,
+**            channel, pilot) and the file's header name (or JSON key) for
+**            it, e.g. {"nps", "Q1_NPS"}. Unmapped columns keep their names.
+** MJ_EINVAL for a name that is neither a question nor one of those;
+** MJ_EDATA for a column no header (or no JSON object) has.
+*/
+typedef struct mj_import_column {
+  const char *name;    /* ours: a question id or a fixed column */
+  const char *column;  /* the file's */
+} mj_import_column;
+
+typedef struct mj_import_opts {
+  size_t size;         /* sizeof(mj_import_opts) */
+  int pilot;
+  const mj_import_column *columns;
+  size_t n_columns;
+} mj_import_opts;
+
+/*
+** mj_import with options (opts NULL: as mj_import). Besides the question
+** columns a CSV may carry `token` (an invitation's: it names the customer,
+** stands for a missing response_id, and marks the invitation answered),
+** `channel` (else the customer's preferred one) and `pilot`. Each stored
+** response records its questionnaire's version: a questionnaire whose
+** question ids, types, ranges or options changed since the last import
+** gets the next version number.
+*/
+MJ_API int mj_import_ex(mj_engine *e, const char *questionnaire,
+                        const char *path, const mj_import_opts *opts,
+                        mj_import_stats *stats);
+
+/*
 ** Record one response from the host application: n question/value pairs
 ** as text, validated like an imported row. MJ_EVALIDATE says which value
 ** is wrong; MJ_ECONFLICT when the response id is already stored.
@@ -259,6 +297,25 @@ MJ_API void mj_free(void *p);
 MJ_API int mj_sample_draw(mj_engine *e, const char *name, const char *format,
                           char **out, size_t *len);
 
+/* Only the invitations not answered yet. */
+#define MJ_INVITATIONS_PENDING 0x1u
+
+/*
+** The stored invitations of one sample (sample NULL: of every sample),
+** oldest first, for a collector or a mail merge: token, customer,
+** questionnaire, sample, channel, lang, the customer's name and email
+** from the playbook (empty/null when unknown), created_at (ISO 8601 UTC)
+** and answered. Format "text" (a table and a count), "csv" (a header row,
+** then one row per invitation; answered as 1/0) or "json" (an array of
+** objects with those keys). An invitation is answered once a response
+** comes in for it (an interview of the customer, an import by token).
+** The caller frees *out with mj_free(). Errors: MJ_ENOTFOUND (a sample
+** neither declared nor with stored invitations), MJ_EINVAL, MJ_ESTORE.
+*/
+MJ_API int mj_invitations_list(mj_engine *e, const char *sample,
+                               const char *format, unsigned flags,
+                               char **out, size_t *len);
+
 /* ---------------------------------------------------------------------
 ** Interviews (issue 3): a questionnaire asked one question at a time by
 ** an interviewer (the mejora command's `interview`, or a host's own
@@ -273,14 +330,20 @@ typedef struct mj_interview mj_interview;
 typedef struct mj_interview_item {
   const char *id;            /* question id */
   const char *type;          /* as declared: "scale5", "nps", "choice"... */
-  const char *text;          /* in the interview's language (fallbacks) */
+  const char *text;          /* in the interview's language; a text it
+                                lacks falls back to the questionnaire's
+                                lang, then English or a plain string, then
+                                the first (labels alike) */
   const char *section;       /* or NULL */
   size_t number, count;      /* its position (from 1) among count */
   int min, max;              /* scales and NPS: the range */
   const char *const *labels; /* scales: the label of min..max (n_labels 0
                                 when the scale has no label set); choice,
                                 multi: each option's label */
-  const char *const *codes;  /* choice, multi: each option's code */
+  const char *const *codes;  /* choice, multi: each option's code, in the
+                                order shown: declared, or for randomize =
+                                true shuffled per interview (the same after
+                                a resume); number i means codes[i - 1] */
   size_t n_labels;
   int allow_na, required;
   const char *hint;          /* how to answer, e.g. "a number from 1 to 5,
@@ -320,9 +383,11 @@ MJ_API int mj_interview_back(mj_interview *iv);
 MJ_API int mj_interview_save(mj_interview *iv);
 /*
 ** Once mj_interview_next gives NULL: validate the whole response, store
-** it (id in *response_id, owned by the interview) and remove the draft.
-** MJ_EVALIDATE when a rule across answers fails: the interview goes back
-** to the question to blame; ask from there again.
+** it (id in *response_id, owned by the interview), mark the customer's
+** newest open invitation to the questionnaire answered (if any) and
+** remove the draft. MJ_EVALIDATE when a rule across answers fails: the
+** interview goes back to the question to blame; ask from there again.
+** MJ_ESTORE when the invitation could not be marked: finish again.
 */
 MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 

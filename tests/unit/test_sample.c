@@ -166,7 +166,7 @@ static void bad_playbook(const char *body, int code, const char *needle,
 
 int main(void)
 {
-  plan(55);
+  plan(55 + 7);
   dir = tap_tmpdir("sample");
 
   /* METHODS §7 table, z = 1.959964: (a) 277.74 -> 278, 222.61 -> 223,
@@ -296,6 +296,46 @@ int main(void)
   is_int(MJ_OK, mj_sample_draw(e1c, "all", "text", &text, NULL), "text format");
   contains(text, "without consent", "the text says who was left out");
   mj_free(text);
+
+  /* The stored invitations, as a collector or a mail merge reads them. */
+  text = NULL;
+  is_int(MJ_OK, mj_invitations_list(e1c, "all", "json", 0, &text, NULL),
+         "invitations: the draw of 'all' is listed");
+  json_t *inv = text ? json_loads(text, 0, NULL) : NULL;
+  mj_free(text);
+  size_t k, same = 0;
+  json_t *iv;
+  json_array_foreach(inv, k, iv)
+  {
+    const char *tok = json_string_value(json_object_get(iv, "token"));
+    same += !strcmp(json_string_value(json_object_get(iv, "sample")), "all") &&
+            json_is_false(json_object_get(iv, "answered")) && tok &&
+            strlen(tok) == 32 &&
+            json_is_string(json_object_get(iv, "email"));
+  }
+  ok(json_array_size(inv) > 0 && same == json_array_size(inv),
+     "each of sample 'all', with its token and e-mail, none answered (%zu)",
+     same);
+  text = NULL;
+  is_int(MJ_OK, mj_invitations_list(e1c, "all", "csv", MJ_INVITATIONS_PENDING,
+                                    &text, NULL),
+         "invitations as CSV");
+  contains(text ? text : "",
+           "token,customer,questionnaire,sample,channel,lang,name,email,"
+           "created_at,answered\r\n",
+           "with a header row");
+  size_t rows = 0;
+  for (const char *p = text ? text : ""; (p = strchr(p, '\n')); p++)
+    rows++;
+  is_int((long long)json_array_size(inv) + 1, (long long)rows,
+         "and a row per pending invitation");
+  mj_free(text);
+  json_decref(inv);
+  text = NULL;
+  is_int(MJ_ENOTFOUND, mj_invitations_list(e1c, "nope", "text", 0, &text, NULL),
+         "invitations of an unknown sample: not found");
+  is_int(MJ_EINVAL, mj_invitations_list(e1c, NULL, "xml", 0, &text, NULL),
+         "invitations in an unknown format: refused");
   mj_engine_free(e1c);
   json_decref(o1);
   json_decref(o2);
