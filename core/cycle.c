@@ -565,8 +565,15 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
         for (uint64_t j = 0; j < b->count[v]; j++)
           values[k++] = b->lo + v;
     }
-    mj_sample smp = {s->q->type, s->q->min, s->q->max, values, b->n,
-                     b->excluded};
+    mj_sample smp = {.qtype = s->q->type,
+                     .scale_min = s->q->min,
+                     .scale_max = s->q->max,
+                     .values = values,
+                     .n = b->n,
+                     .n_excluded = b->excluded,
+                     .counts = b->count,
+                     .counts_lo = b->lo,
+                     .counts_span = b->count ? (size_t)b->span : 0};
     emit_ctx x = subject_ctx(c, in, s, b);
     mj_figure_sink sink = {&x, on_figure};
     mj_error err = {0};
@@ -637,6 +644,8 @@ typedef struct matrix_job {
   cycle_run *c;
   mj_instance *in;
   const mj_questionnaire *qn;
+  const mj_qmatrix *table;
+  size_t n_cols;
 } matrix_job;
 
 static int score_segment(void *ud, const char *segment, const mj_matrix *m)
@@ -662,15 +671,88 @@ static int score_segment(void *ud, const char *segment, const mj_matrix *m)
   return MJ_OK;
 }
 
+/* The same for a scorer that streams: its state lives from open to
+** close, one segment at a time. */
+typedef struct stream_job {
+  matrix_job j;
+  const char *segment;
+  void *state;
+  mj_error err;
+} stream_job;
+
+static int stream_fail(stream_job *s, const char *segment)
+{
+  char ctx[300];
+  snprintf(ctx, sizeof ctx, "scorer %s on questionnaire %s, segment %s: ",
+           s->j.in->name, s->j.qn->id, segment);
+  return mj__seterr_from(s->j.c->e, &s->err, MJ_EPLUGIN, ctx);
+}
+
+static int stream_open(void *ud, const char *segment, size_t n_rows)
+{
+  stream_job *s = ud;
+  const mj_scorer_ops *ops = s->j.in->ops;
+  if ((int64_t)n_rows < s->j.c->decl->min_n) {
+    mj__log(s->j.c->e, MJ_LOG_INFO,
+            "scorer %s on %s, segment %s: %zu response(s), fewer than the "
+            "cycle's min_n %d: no figures",
+            s->j.in->name, s->j.qn->id, segment, n_rows,
+            s->j.c->decl->min_n);
+    return 1;
+  }
+  s->segment = segment;
+  s->state = NULL;
+  memset(&s->err, 0, sizeof s->err);
+  const mj_column *cols = mj__qmatrix_columns(s->j.table, &s->j.n_cols);
+  if (ops->stream_open(s->j.in->inst, cols, s->j.n_cols, &s->state,
+                       &s->err) != MJ_OK)
+    return stream_fail(s, segment);
+  return MJ_OK;
+}
+
+static int stream_rows(void *ud, const mj_matrix *chunk)
+{
+  stream_job *s = ud;
+  const mj_scorer_ops *ops = s->j.in->ops;
+  if (ops->stream_rows(s->j.in->inst, s->state, chunk, &s->err) != MJ_OK)
+    return stream_fail(s, s->segment);
+  return MJ_OK;
+}
+
+static int stream_close(void *ud, int rc)
+{
+  stream_job *s = ud;
+  const mj_scorer_ops *ops = s->j.in->ops;
+  emit_ctx x = {s->j.c, s->j.in, s->j.qn->id, NULL, NULL, s->segment, 0};
+  mj_figure_sink sink = {&x, on_figure};
+  mj_error err = {0};
+  int closed = ops->stream_close(s->j.in->inst, s->state,
+                                 rc == MJ_OK ? &sink : NULL, &err);
+  s->state = NULL;
+  if (rc == MJ_OK && closed != MJ_OK) {
+    s->err = err;
+    return stream_fail(s, s->segment);
+  }
+  return rc;
+}
+
 static int score_matrices(cycle_run *c, mj_instance *in, mj_qmatrix **tables,
                           size_t n)
 {
   const mj_scorer_ops *ops = in->ops;
-  if (!ops->score_matrix)
+  if (!ops->score_matrix && !ops->stream_open)
     return MJ_OK;
   for (size_t i = 0; i < n; i++) {
-    matrix_job j = {c, in, mj__qmatrix_questionnaire(tables[i])};
-    int rc = mj__qmatrix_each_segment(tables[i], score_segment, &j);
+    matrix_job j = {c, in, mj__qmatrix_questionnaire(tables[i]), tables[i],
+                    0};
+    int rc;
+    if (ops->stream_open) {
+      stream_job s = {.j = j};
+      mj_qmatrix_stream st = {&s, stream_open, stream_rows, stream_close};
+      rc = mj__qmatrix_stream(tables[i], &st);
+    } else {
+      rc = mj__qmatrix_each_segment(tables[i], score_segment, &j);
+    }
     if (rc == MJ_ENOMEM)
       return mj__seterr(c->e, rc, "out of memory");
     if (rc != MJ_OK)
@@ -1036,9 +1118,10 @@ static int analyse(cycle_run *c)
   /* Tables of whole responses cost memory: build them only for a
   ** scorer that reads them. */
   int want_tables = 0;
-  for (size_t i = 0; i < n_scorers; i++)
-    want_tables |= ((const mj_scorer_ops *)scorers[i]->ops)->score_matrix
-                   != NULL;
+  for (size_t i = 0; i < n_scorers; i++) {
+    const mj_scorer_ops *ops = scorers[i]->ops;
+    want_tables |= ops->score_matrix || ops->stream_open;
+  }
   mj_qmatrix **tables = calloc(m->n_questionnaires + 1, sizeof *tables);
   if (!tables) {
     free(scorers);

@@ -290,7 +290,19 @@ int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
 /* Call fn with the whole table as segment "all", then with each
 ** segment's rows. */
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
+/* The same in chunks of at most MJ_QMATRIX_CHUNK rows, for scorers that
+** stream: open (1: skip this segment), rows per chunk, then close with
+** the outcome so far, whose return is the segment's. */
+enum { MJ_QMATRIX_CHUNK = 4096 };
+typedef struct mj_qmatrix_stream {
+  void *ud;
+  int (*open)(void *ud, const char *segment, size_t n_rows);
+  int (*rows)(void *ud, const mj_matrix *chunk);
+  int (*close)(void *ud, int rc);
+} mj_qmatrix_stream;
+int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
+const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n);
 void mj__qmatrix_free(mj_qmatrix *m);
 
 /* ---- dates.c ----------------------------------------------------------- */

@@ -250,9 +250,10 @@ int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
   return set_cell(m, m->col_of[question], a);
 }
 
-/* Buffers for the doubles handed to scorers: sized once for every row,
-** reused for each segment (a fresh mapping each time was faulted in page
-** by page), with each column's 256 codes decoded once. */
+/* Buffers for the doubles handed to scorers: sized once for the largest
+** table handed over, reused for each segment (a fresh mapping each time
+** was faulted in page by page), with each column's 256 codes decoded
+** once. */
 typedef struct expand {
   double *v;
   unsigned char *s;
@@ -260,9 +261,9 @@ typedef struct expand {
   unsigned char *ds;
 } expand;
 
-static int expand_init(const mj_qmatrix *m, expand *x)
+static int expand_init(const mj_qmatrix *m, size_t rows, expand *x)
 {
-  size_t n = m->n_rows * m->n_cols;
+  size_t n = rows * m->n_cols;
   memset(x, 0, sizeof *x);
   x->v = malloc(n * sizeof *x->v);
   x->s = malloc(n);
@@ -290,56 +291,72 @@ static void expand_free(expand *x)
   free(x->ds);
 }
 
-/* fn on the n rows listed (rows NULL: every row) as doubles. */
-static int call_on(const mj_qmatrix *m, expand *x, const uint32_t *rows,
-                   size_t n, const char *name, mj_qmatrix_fn fn, void *ud)
+/* Rows first..first+n of a segment (rows NULL: of the whole table) as a
+** table of doubles, in x's buffers or, when they already are doubles in
+** one piece, in place. */
+static mj_matrix table_of(const mj_qmatrix *m, expand *x, const uint32_t *rows,
+                          size_t first, size_t n)
 {
   size_t nc = m->n_cols;
+  if (!m->code && !rows)
+    return (mj_matrix){m->cols, nc, n, m->values + first * nc,
+                       m->state + first * nc};
   for (size_t k = 0; k < n; k++) {
-    size_t r = rows ? rows[k] : k;
-    const unsigned char *in = m->code + r * nc;
+    size_t r = rows ? rows[first + k] : first + k;
     double *v = x->v + k * nc;
     unsigned char *s = x->s + k * nc;
+    if (!m->code) {
+      memcpy(v, m->values + r * nc, nc * sizeof *v);
+      memcpy(s, m->state + r * nc, nc);
+      continue;
+    }
+    const unsigned char *in = m->code + r * nc;
     for (size_t c = 0; c < nc; c++) {
       v[c] = x->dv[c * 256 + in[c]];
       s[c] = x->ds[c * 256 + in[c]];
     }
   }
-  mj_matrix seg = {m->cols, nc, n, x->v, x->s};
-  return fn(ud, name, &seg);
+  return (mj_matrix){m->cols, nc, n, x->v, x->s};
 }
 
-/* The same for a table of doubles: the rows copied. */
-static int call_on_wide(const mj_qmatrix *m, expand *x, const uint32_t *rows,
-                        size_t n, const char *name, mj_qmatrix_fn fn,
-                        void *ud)
+/* How a segment's rows reach the caller: the whole table at once
+** (chunk 0) or in chunks. */
+typedef struct visit {
+  size_t chunk;
+  mj_qmatrix_fn fn;
+  const mj_qmatrix_stream *st;
+  void *ud;
+} visit;
+
+static int visit_one(const mj_qmatrix *m, expand *x, const visit *v,
+                     const uint32_t *rows, size_t n, const char *name)
 {
-  size_t nc = m->n_cols;
-  if (!rows) {
-    mj_matrix all = {m->cols, nc, m->n_rows, m->values, m->state};
-    return fn(ud, name, &all);
+  if (!v->chunk) {
+    mj_matrix t = table_of(m, x, rows, 0, n);
+    return v->fn(v->ud, name, &t);
   }
-  for (size_t k = 0; k < n; k++) {
-    memcpy(x->v + k * nc, m->values + (size_t)rows[k] * nc, nc * sizeof *x->v);
-    memcpy(x->s + k * nc, m->state + (size_t)rows[k] * nc, nc);
+  int rc = v->st->open(v->st->ud, name, n);
+  if (rc == 1)
+    return MJ_OK; /* the caller skips this segment */
+  for (size_t first = 0; rc == MJ_OK && first < n; first += v->chunk) {
+    mj_matrix t = table_of(m, x, rows, first,
+                           n - first < v->chunk ? n - first : v->chunk);
+    rc = v->st->rows(v->st->ud, &t);
   }
-  mj_matrix seg = {m->cols, nc, n, x->v, x->s};
-  return fn(ud, name, &seg);
+  return v->st->close(v->st->ud, rc);
 }
 
-int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud)
+static int visit_segments(const mj_qmatrix *m, const visit *v)
 {
   if (m->n_rows == 0 || m->n_cols == 0)
     return MJ_OK;
-  int (*call)(const mj_qmatrix *, expand *, const uint32_t *, size_t,
-              const char *, mj_qmatrix_fn, void *) =
-      m->code ? call_on : call_on_wide;
   expand x;
   /* Rows grouped by segment once (a counting sort), so each segment's
   ** table is built from its own rows, not from a pass over all of them. */
   size_t *start = calloc(m->n_segs + 1, sizeof *start);
   uint32_t *rows = malloc(m->n_rows * sizeof *rows);
-  int rc = start && rows ? expand_init(m, &x) : MJ_ENOMEM;
+  int rc = start && rows ? expand_init(m, v->chunk ? v->chunk : m->n_rows, &x)
+                         : MJ_ENOMEM;
   if (rc == MJ_OK) {
     for (size_t r = 0; r < m->n_rows; r++)
       start[m->row_seg[r] + 1]++;
@@ -356,17 +373,17 @@ int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud)
     }
   }
   if (rc == MJ_OK)
-    rc = call(m, &x, NULL, m->n_rows, "all", fn, ud);
+    rc = visit_one(m, &x, v, NULL, m->n_rows, "all");
   if (rc == MJ_OK && m->n_segs == 1) {
     /* every row in one segment (or in none) */
     if (m->segs[0][0])
-      rc = call(m, &x, NULL, m->n_rows, m->segs[0], fn, ud);
+      rc = visit_one(m, &x, v, NULL, m->n_rows, m->segs[0]);
   } else {
     for (size_t g = 0; rc == MJ_OK && g < m->n_segs; g++) {
       if (!m->segs[g][0])
         continue; /* responses without a segment count in "all" only */
-      rc = call(m, &x, rows + start[g], start[g + 1] - start[g], m->segs[g],
-                fn, ud);
+      rc = visit_one(m, &x, v, rows + start[g], start[g + 1] - start[g],
+                     m->segs[g]);
     }
   }
   if (start && rows)
@@ -376,7 +393,25 @@ int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud)
   return rc;
 }
 
+int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud)
+{
+  visit v = {.chunk = 0, .fn = fn, .ud = ud};
+  return visit_segments(m, &v);
+}
+
+int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st)
+{
+  visit v = {.chunk = MJ_QMATRIX_CHUNK, .st = st};
+  return visit_segments(m, &v);
+}
+
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m)
 {
   return m->qn;
+}
+
+const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n)
+{
+  *n = m->n_cols;
+  return m->cols;
 }

@@ -297,10 +297,17 @@ static int check_ops(mj_engine *e, const char *where, const mj_plugin_desc *d)
     if (have >= need)
       missing = !o->create                     ? "create"
                 : !o->destroy                  ? "destroy"
-                : !o->score && !o->score_matrix && !o->score_customers
-                    ? "score, score_matrix or score_customers"
+                : !o->score && !o->score_matrix && !o->score_customers &&
+                          !o->stream_open
+                    ? "score, score_matrix, stream_open or score_customers"
                 : o->score && !o->qtypes       ? "qtypes"
-                                               : NULL;
+                : !o->stream_open && (o->stream_rows || o->stream_close)
+                    ? "stream_open (the three stream ops come together)"
+                : o->stream_open && !o->stream_rows
+                    ? "stream_rows (the three stream ops come together)"
+                : o->stream_open && !o->stream_close
+                    ? "stream_close (the three stream ops come together)"
+                    : NULL;
     break;
   }
   case MJ_KIND_NOTIFIER: {

@@ -6,6 +6,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SQRT1_2 0.70710678118654752440
 
@@ -25,6 +26,17 @@ void mj_stats_acc_add(mj_stats_acc *a, double x)
   a->mean += d / (double)a->n;
   /* d and (x - new mean) share a sign, so m2 never goes negative. */
   a->m2 += d * (x - a->mean);
+}
+
+void mj_stats_acc_add_n(mj_stats_acc *a, double x, uint64_t count)
+{
+  if (count == 0)
+    return;
+  /* Chan's merge of a group of count equal values (its m2 is 0). */
+  double d = x - a->mean, n = (double)(a->n + count), c = (double)count;
+  a->mean += d * c / n;
+  a->m2 += d * d * (double)a->n * c / n;
+  a->n += count;
 }
 
 double mj_stats_acc_mean(const mj_stats_acc *a)
@@ -965,66 +977,88 @@ static double alpha_of(double k, double sum_var, double var_total)
   return k / (k - 1.0) * (1.0 - sum_var / var_total);
 }
 
-double mj_stats_cronbach(const double *x, size_t n_rows, size_t ld,
-                         const size_t *cols, size_t k, size_t *n_used,
-                         double *item_total, double *alpha_drop)
+void mj_stats_cronbach_init(mj_stats_cronbach_acc *a, size_t k, double *work)
 {
-  /* Pass 1: the rows used and the moments of the total X. */
-  mj_stats_acc tot = MJ_STATS_ACC_INIT;
-  for (size_t r = 0; r < n_rows && k > 0; r++) {
-    const double *row = x + r * ld;
-    if (row_complete(row, cols, k))
-      mj_stats_acc_add(&tot, row_total(row, cols, k));
+  a->k = k;
+  a->n = 0;
+  a->mean_x = a->m2_x = 0.0;
+  a->mean = work;
+  a->m2 = work + k;
+  a->cx = work + 2 * k;
+  memset(work, 0, 3 * k * sizeof *work);
+}
+
+void mj_stats_cronbach_add(mj_stats_cronbach_acc *a, const double *row,
+                           const size_t *cols)
+{
+  size_t k = a->k;
+  if (!row_complete(row, cols, k))
+    return;
+  double x_total = row_total(row, cols, k);
+  double inv = 1.0 / (double)++a->n;
+  double dx = x_total - a->mean_x;
+  a->mean_x += dx * inv;
+  double rx = x_total - a->mean_x; /* against the new mean */
+  a->m2_x += dx * rx;
+  for (size_t i = 0; i < k; i++) {
+    double v = row[col_at(cols, i)];
+    double d = v - a->mean[i];
+    a->mean[i] += d * inv;
+    a->m2[i] += d * (v - a->mean[i]);
+    a->cx[i] += d * rx;
   }
-  if (n_used)
-    *n_used = (size_t)tot.n;
+}
+
+double mj_stats_cronbach_result(const mj_stats_cronbach_acc *a,
+                                double *item_total, double *alpha_drop)
+{
+  size_t k = a->k;
   for (size_t i = 0; i < k; i++) {
     if (item_total)
       item_total[i] = NAN;
     if (alpha_drop)
       alpha_drop[i] = NAN;
   }
-  if (k < 2 || tot.n < 2)
+  if (k < 2 || a->n < 2)
     return NAN;
-  double nm1 = (double)(tot.n - 1), var_x = mj_stats_acc_var(&tot);
-  double mean_x = tot.mean, fk = (double)k;
-
-  /* Pass 2 per item: s_i² (Welford) and cov(x_i, X) = Σ x_i·(X − X̄)/(n−1),
-  ** exact because Σ(X − X̄) = 0; x_i is centred on its first value to
-  ** keep the products small. Pass 3 uses both for every item. */
+  double nm1 = (double)(a->n - 1), var_x = a->m2_x / nm1, fk = (double)k;
   double sum_var = 0.0;
-  for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = 0; i < k; i++) {
-      mj_stats_acc it = MJ_STATS_ACC_INIT;
-      double cov = 0.0, shift = NAN;
-      for (size_t r = 0; r < n_rows; r++) {
-        const double *row = x + r * ld;
-        if (!row_complete(row, cols, k))
-          continue;
-        double v = row[col_at(cols, i)];
-        if (isnan(shift))
-          shift = v;
-        mj_stats_acc_add(&it, v);
-        cov += (v - shift) * (row_total(row, cols, k) - mean_x);
-      }
-      double var_i = mj_stats_acc_var(&it);
-      cov /= nm1;
-      if (pass == 0) {
-        sum_var += var_i;
-        continue;
-      }
-      /* The rest R = X − x_i: var(R) = s_X² − 2cov(x_i, X) + s_i². */
-      double var_rest = var_x - 2.0 * cov + var_i;
-      double cov_rest = cov - var_i;
-      if (item_total && var_i > 0.0 && var_rest > 0.0)
-        item_total[i] = cov_rest / sqrt(var_i * var_rest);
-      if (alpha_drop && k >= 3)
-        alpha_drop[i] = alpha_of(fk - 1.0, sum_var - var_i, var_rest);
-    }
-    if (pass == 0 && !(var_x > 0.0))
-      return NAN;
+  for (size_t i = 0; i < k; i++)
+    sum_var += a->m2[i] / nm1;
+  if (!(var_x > 0.0))
+    return NAN;
+  for (size_t i = 0; i < k; i++) {
+    double var_i = a->m2[i] / nm1, cov = a->cx[i] / nm1;
+    /* The rest R = X − x_i: var(R) = s_X² − 2cov(x_i, X) + s_i². */
+    double var_rest = var_x - 2.0 * cov + var_i;
+    double cov_rest = cov - var_i;
+    if (item_total && var_i > 0.0 && var_rest > 0.0)
+      item_total[i] = cov_rest / sqrt(var_i * var_rest);
+    if (alpha_drop && k >= 3)
+      alpha_drop[i] = alpha_of(fk - 1.0, sum_var - var_i, var_rest);
   }
   return alpha_of(fk, sum_var, var_x);
+}
+
+double mj_stats_cronbach(const double *x, size_t n_rows, size_t ld,
+                         const size_t *cols, size_t k, size_t *n_used,
+                         double *item_total, double *alpha_drop)
+{
+  double *work = malloc((3 * k + 1) * sizeof *work);
+  if (!work) {
+    if (n_used)
+      *n_used = 0;
+    return NAN;
+  }
+  mj_stats_cronbach_acc a;
+  mj_stats_cronbach_init(&a, k, work);
+  for (size_t r = 0; r < n_rows && k > 0; r++)
+    mj_stats_cronbach_add(&a, x + r * ld, cols);
+  if (n_used)
+    *n_used = (size_t)a.n;
+  double alpha = mj_stats_cronbach_result(&a, item_total, alpha_drop);
+  free(work);
+  return alpha;
 }
 
 mj_stats_ci mj_stats_feldt(double alpha, double n, double k, double level)

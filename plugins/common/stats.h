@@ -48,6 +48,8 @@ typedef struct mj_stats_acc {
 #define MJ_STATS_ACC_INIT {0, 0.0, 0.0}
 
 void mj_stats_acc_add(mj_stats_acc *a, double x);
+/* count values equal to x at once (the same as count calls, in O(1)). */
+void mj_stats_acc_add_n(mj_stats_acc *a, double x, uint64_t count);
 /* The mean; NAN when n == 0. */
 double mj_stats_acc_mean(const mj_stats_acc *a);
 /* Sample variance (n - 1 denominator); NAN when n < 2. */
@@ -302,12 +304,33 @@ double mj_stats_stratified_p(const double *Nh, const double *nh,
 **                  (psych's r.drop);
 **   alpha_drop[i]  α of the other k − 1 items.
 ** NAN (not an error) when k < 2, fewer than 2 rows are used, or s_X² = 0;
-** per item, when a variance involved is 0 or k − 1 < 2. Costs O(n·k²)
-** time and no memory.
+** per item, when a variance involved is 0 or k − 1 < 2; also when the
+** 3·k doubles of work space cannot be had. Costs O(n·k) time, one pass.
 */
 double mj_stats_cronbach(const double *x, size_t n_rows, size_t ld,
                          const size_t *cols, size_t k, size_t *n_used,
                          double *item_total, double *alpha_drop);
+
+/*
+** The same in one pass over rows that arrive in pieces: per item its mean,
+** Σ(x_i − x̄_i)² and Σ(x_i − x̄_i)(X − X̄), updated row by row (Welford's
+** co-moments, stable where raw sums of squares cancel). The caller gives
+** 3·k doubles of work space that live as long as the accumulator.
+*/
+typedef struct mj_stats_cronbach_acc {
+  size_t k;
+  uint64_t n;
+  double mean_x, m2_x; /* the row total X */
+  double *mean, *m2, *cx;
+} mj_stats_cronbach_acc;
+
+void mj_stats_cronbach_init(mj_stats_cronbach_acc *a, size_t k, double *work);
+/* One row (ld values; cols as above); left out when an item is NaN. */
+void mj_stats_cronbach_add(mj_stats_cronbach_acc *a, const double *row,
+                           const size_t *cols);
+/* α and the per-item figures of the rows added so far, as above. */
+double mj_stats_cronbach_result(const mj_stats_cronbach_acc *a,
+                                double *item_total, double *alpha_drop);
 
 /*
 ** Feldt's interval for α from n rows and k items (as in pingouin):

@@ -105,15 +105,20 @@ static int csat_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
   mj_stats_acc acc = MJ_STATS_ACC_INIT;
   double top = 0.0, bottom = 0.0;
   size_t bad = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    double v = s->values[i];
+  /* Counted answers are summed per scale point, exactly and at once. */
+  size_t n_in = s->counts ? s->counts_span : s->n;
+  for (size_t i = 0; i < n_in; i++) {
+    double v = s->counts ? s->counts_lo + (double)i : s->values[i];
+    uint64_t c = s->counts ? s->counts[i] : 1;
+    if (c == 0)
+      continue;
     if (!(v >= lo && v <= hi)) {
-      bad++;
+      bad += c;
       continue;
     }
-    mj_stats_acc_add(&acc, v);
-    top += v >= top_from;
-    bottom += v <= bottom_to;
+    mj_stats_acc_add_n(&acc, v, c);
+    top += v >= top_from ? (double)c : 0.0;
+    bottom += v <= bottom_to ? (double)c : 0.0;
   }
   if (bad)
     in->host->log(in->ctx, MJ_LOG_WARN,

@@ -97,18 +97,21 @@ static int nps_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
   nps_inst *in = inst;
   double pro = 0.0, pas = 0.0, det = 0.0;
   size_t bad = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    double v = s->values[i];
+  /* Counted answers are binned per scale point, at once. */
+  size_t n_in = s->counts ? s->counts_span : s->n;
+  for (size_t i = 0; i < n_in; i++) {
+    double v = s->counts ? s->counts_lo + (double)i : s->values[i];
+    double c = s->counts ? (double)s->counts[i] : 1.0;
     /* The host validates answers; anything else here is left out and said
     ** out loud rather than silently binned. */
     if (!(v >= 0.0 && v <= 10.0) || v != floor(v))
-      bad++;
+      bad += (size_t)c;
     else if (v >= 9.0)
-      pro++;
+      pro += c;
     else if (v >= 7.0)
-      pas++;
+      pas += c;
     else
-      det++;
+      det += c;
   }
   if (bad)
     in->host->log(in->ctx, MJ_LOG_WARN,

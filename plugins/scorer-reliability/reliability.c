@@ -100,36 +100,110 @@ static int emit(const rel_inst *in, const mj_figure_sink *out,
   return rc;
 }
 
-/* Score the group of the columns in idx[0..k). */
-static int score_group(const rel_inst *in, const mj_matrix *m,
-                       const char *group, const size_t *idx, size_t k,
-                       double *item_total, double *alpha_drop,
+/* The groups of one questionnaire's columns and an accumulator each,
+** fed chunk by chunk (stream_rows) so no table of all rows is needed. */
+typedef struct group {
+  const char *name;
+  size_t *idx; /* its k columns */
+  size_t k;
+  mj_stats_cronbach_acc acc;
+} group;
+
+typedef struct rel_state {
+  const mj_column *cols;
+  group *g;
+  size_t n_groups;
+  void *mem; /* one block: groups, then column indices, then work space */
+} rel_state;
+
+static int rel_open(void *inst, const mj_column *cols, size_t nc,
+                    void **state, mj_error *err)
+{
+  rel_inst *in = inst;
+  *state = NULL;
+  /* At most one group per column, each with its columns and 3 doubles of
+  ** work per column. */
+  size_t bytes = sizeof(rel_state) + nc * sizeof(group) +
+                 nc * sizeof(size_t) + 3 * nc * sizeof(double) + 1;
+  void *mem = in->host->alloc(bytes);
+  if (!mem)
+    return in->host->error(err, MJ_ENOMEM, "scorer reliability: out of "
+                                           "memory");
+  rel_state *st = mem;
+  st->cols = cols;
+  st->g = (group *)(void *)(st + 1);
+  st->n_groups = 0;
+  st->mem = mem;
+  double *work = (double *)(void *)(st->g + nc);
+  size_t *idx = (size_t *)(void *)(work + 3 * nc);
+  for (size_t c = 0; c < nc; c++) {
+    const mj_column *col = &cols[c];
+    if (!is_scale(col))
+      continue;
+    const char *name = group_of(col);
+    /* Groups in order of first appearance: skip one already made. */
+    int seen = 0;
+    for (size_t e = 0; e < c && !seen; e++)
+      seen = is_scale(&cols[e]) && strcmp(group_of(&cols[e]), name) == 0;
+    if (seen)
+      continue;
+    group *g = &st->g[st->n_groups++];
+    g->name = name;
+    g->idx = idx;
+    g->k = 0;
+    for (size_t e = c; e < nc; e++)
+      if (is_scale(&cols[e]) && strcmp(group_of(&cols[e]), name) == 0)
+        g->idx[g->k++] = e;
+    mj_stats_cronbach_init(&g->acc, g->k, work);
+    idx += g->k;
+    work += 3 * g->k;
+  }
+  *state = st;
+  return MJ_OK;
+}
+
+static int rel_rows(void *inst, void *state, const mj_matrix *m,
+                    mj_error *err)
+{
+  (void)inst;
+  (void)err;
+  rel_state *st = state;
+  for (size_t r = 0; r < m->n_rows; r++) {
+    const double *row = m->values + r * m->n_cols;
+    for (size_t i = 0; i < st->n_groups; i++)
+      mj_stats_cronbach_add(&st->g[i].acc, row, st->g[i].idx);
+  }
+  return MJ_OK;
+}
+
+/* Emit the figures of one group. */
+static int score_group(const rel_inst *in, const rel_state *st,
+                       const group *g, double *item_total, double *alpha_drop,
                        const mj_figure_sink *out, mj_error *err)
 {
-  size_t used = 0;
-  double a = mj_stats_cronbach(m->values, m->n_rows, m->n_cols, idx, k, &used,
-                               item_total, alpha_drop);
+  size_t used = (size_t)g->acc.n, k = g->k;
+  double a = mj_stats_cronbach_result(&g->acc, item_total, alpha_drop);
   mj_stats_ci ci = mj_stats_feldt(a, (double)used, (double)k, in->level);
   if (isnan(a))
     in->host->log(in->ctx, MJ_LOG_INFO,
                   "scorer reliability: dimension %s: no alpha (%zu item(s), "
                   "%zu complete row(s), or no variance in the totals)",
-                  group, k, used);
+                  g->name, k, used);
   else if (a < 0.0)
     in->host->log(in->ctx, MJ_LOG_WARN,
                   "scorer reliability: dimension %s: alpha %.3f is negative; "
                   "recode reverse-keyed items (x' = min + max - x)",
-                  group, a);
-  int rc = emit(in, out, "alpha", "dimension:", group, a, ci, used, err);
+                  g->name, a);
+  int rc = emit(in, out, "alpha", "dimension:", g->name, a, ci, used, err);
   mj_stats_ci none = {NAN, NAN};
   for (size_t i = 0; i < k && rc == MJ_OK; i++) {
-    const char *q = m->cols[idx[i]].question;
+    const char *q = st->cols[g->idx[i]].question;
     if (item_total[i] < 0.0)
       in->host->log(in->ctx, MJ_LOG_WARN,
                     "scorer reliability: question %s correlates negatively "
                     "(%.3f) with the rest of dimension %s: reverse-keyed or "
                     "off the construct?",
-                    q, item_total[i], group);
+                    q, item_total[i], g->name);
     rc = emit(in, out, "item_total", "question:", q, item_total[i], none, used,
               err);
     if (rc == MJ_OK)
@@ -139,41 +213,41 @@ static int score_group(const rel_inst *in, const mj_matrix *m,
   return rc;
 }
 
+static int rel_close(void *inst, void *state, const mj_figure_sink *out,
+                     mj_error *err)
+{
+  rel_inst *in = inst;
+  rel_state *st = state;
+  int rc = MJ_OK;
+  if (!st)
+    return MJ_OK;
+  size_t kmax = 0;
+  for (size_t i = 0; i < st->n_groups; i++)
+    kmax = st->g[i].k > kmax ? st->g[i].k : kmax;
+  double *res = out ? in->host->alloc(2 * kmax * sizeof *res + 1) : NULL;
+  if (out && !res)
+    rc = in->host->error(err, MJ_ENOMEM, "scorer reliability: out of "
+                                         "memory");
+  for (size_t i = 0; out && rc == MJ_OK && i < st->n_groups; i++)
+    rc = score_group(in, st, &st->g[i], res, res + kmax, out, err);
+  in->host->free(res);
+  in->host->free(st->mem);
+  return rc;
+}
+
+/* The whole table at once: the same three steps. */
 static int rel_matrix(void *inst, const mj_matrix *m, const mj_figure_sink *out,
                       mj_error *err)
 {
-  rel_inst *in = inst;
   if (m->n_cols == 0)
     return MJ_OK;
-  /* One block: column indices, then two per-item result arrays. */
-  size_t nc = m->n_cols;
-  void *mem = in->host->alloc(nc * (sizeof(size_t) + 2 * sizeof(double)));
-  if (!mem)
-    return in->host->error(err, MJ_ENOMEM,
-                           "scorer reliability: out of "
-                           "memory");
-  double *item_total = mem, *alpha_drop = item_total + nc;
-  size_t *idx = (size_t *)(void *)(alpha_drop + nc);
-  int rc = MJ_OK;
-  for (size_t c = 0; c < nc && rc == MJ_OK; c++) {
-    const mj_column *col = &m->cols[c];
-    if (!is_scale(col))
-      continue;
-    const char *g = group_of(col);
-    /* Groups in order of first appearance: skip one already scored. */
-    int seen = 0;
-    for (size_t e = 0; e < c && !seen; e++)
-      seen = is_scale(&m->cols[e]) && strcmp(group_of(&m->cols[e]), g) == 0;
-    if (seen)
-      continue;
-    size_t k = 0;
-    for (size_t e = c; e < nc; e++)
-      if (is_scale(&m->cols[e]) && strcmp(group_of(&m->cols[e]), g) == 0)
-        idx[k++] = e;
-    rc = score_group(in, m, g, idx, k, item_total, alpha_drop, out, err);
-  }
-  in->host->free(mem);
-  return rc;
+  void *st;
+  int rc = rel_open(inst, m->cols, m->n_cols, &st, err);
+  if (rc != MJ_OK)
+    return rc;
+  rc = rel_rows(inst, st, m, err);
+  int closed = rel_close(inst, st, rc == MJ_OK ? out : NULL, err);
+  return rc != MJ_OK ? rc : closed;
 }
 
 static const char *const rel_qtypes[] = {"scale*", NULL};
@@ -188,6 +262,9 @@ static const mj_scorer_ops rel_ops = {
     .destroy = rel_destroy,
     .score = NULL,
     .score_matrix = rel_matrix,
+    .stream_open = rel_open,
+    .stream_rows = rel_rows,
+    .stream_close = rel_close,
 };
 
 static const mj_option rel_options[] = {

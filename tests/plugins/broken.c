@@ -205,6 +205,45 @@ static const mj_plugin_desc desc = {
 };
 MJ_PLUGIN_DEFINE(badopts, desc)
 
+#elif defined(BROKEN_HALFSTREAM)
+/* Streams rows in but has nothing to close the stream with. */
+static int hs_open(void *inst, const mj_column *cols, size_t n_cols,
+                   void **state, mj_error *err)
+{
+  (void)inst, (void)cols, (void)n_cols, (void)err;
+  *state = NULL;
+  return MJ_OK;
+}
+static int hs_rows(void *inst, void *state, const mj_matrix *chunk,
+                   mj_error *err)
+{
+  (void)inst, (void)state, (void)chunk, (void)err;
+  return MJ_OK;
+}
+static const mj_scorer_ops half_ops = {
+    .ops_size = sizeof(mj_scorer_ops),
+    .qtypes = qtypes,
+    .create = sc_create,
+    .destroy = sc_destroy,
+    .score = sc_score,
+    .stream_open = hs_open,
+    .stream_rows = hs_rows,
+};
+static const mj_plugin_desc desc = {
+    MJ_PLUGIN_HEADER,
+    "halfstream",
+    "1.0",
+    "stream without close",
+    "MIT",
+    MJ_KIND_SCORER,
+    NULL,
+    NULL,
+    NULL,
+    &half_ops,
+    NULL,
+};
+MJ_PLUGIN_DEFINE(halfstream, desc)
+
 #else
 #error "define one BROKEN_* variant"
 #endif

@@ -3,6 +3,7 @@
 */
 #include "mock_host.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,4 +203,55 @@ const mj_figure *mock_fig(const mock_figs *x, const char *metric,
   if (!f)
     bail("no figure %s %s", metric, subject ? subject : "(overall)");
   return f;
+}
+
+static int close_to(double a, double b, double rel)
+{
+  if (isnan(a) || isnan(b))
+    return isnan(a) && isnan(b);
+  return fabs(a - b) <= rel * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+int mock_counts_agree(const mj_scorer_ops *ops, void *inst, const mj_sample *s,
+                      double rel)
+{
+  enum { SPAN = 64 };
+  if (s->n == 0 || s->counts)
+    return -1;
+  double lo = s->values[0], hi = lo;
+  for (size_t i = 0; i < s->n; i++) {
+    double v = s->values[i];
+    if (v != floor(v))
+      return -1;
+    lo = fmin(lo, v);
+    hi = fmax(hi, v);
+  }
+  if (hi - lo >= SPAN)
+    return -1;
+  uint64_t counts[SPAN] = {0};
+  for (size_t i = 0; i < s->n; i++)
+    counts[(size_t)(s->values[i] - lo)]++;
+  mj_sample twin = *s;
+  twin.counts = counts;
+  twin.counts_lo = (int)lo;
+  twin.counts_span = (size_t)(hi - lo) + 1;
+  static mock_figs a, b; /* too big for the stack of a test */
+  a.n = b.n = 0;
+  mj_error err = {0};
+  mj_sample plain = *s;
+  if (ops->score(inst, &plain, &(mj_figure_sink){&a, mock_collect}, &err) !=
+          MJ_OK ||
+      ops->score(inst, &twin, &(mj_figure_sink){&b, mock_collect}, &err) !=
+          MJ_OK ||
+      a.n != b.n)
+    return 0;
+  for (size_t i = 0; i < a.n; i++) {
+    const mj_figure *x = &a.f[i], *y = &b.f[i];
+    if (strcmp(x->metric, y->metric) != 0 || x->n != y->n ||
+        !close_to(x->value, y->value, rel) ||
+        !close_to(x->ci_low, y->ci_low, rel) ||
+        !close_to(x->ci_high, y->ci_high, rel) || !close_to(x->sd, y->sd, rel))
+      return 0;
+  }
+  return 1;
 }

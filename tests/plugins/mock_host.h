@@ -41,6 +41,13 @@ const mj_figure *mock_fig_find(const mock_figs *x, const char *metric,
 const mj_figure *mock_fig(const mock_figs *x, const char *metric,
                           const char *subject);
 
+/* Score s with a scorer's score op twice: as values, then as the counts
+** of those values (mj_sample.counts). 1 when both emit the same figures
+** (metric and n equal; value, interval and sd within rel), 0 when not,
+** -1 when s has no integer values over at most 64 points to count. */
+int mock_counts_agree(const mj_scorer_ops *ops, void *inst, const mj_sample *s,
+                      double rel);
+
 /* Find an exported function by name (NULL if absent). */
 mj_cfunc mock_export(const mj_plugin_desc *d, const char *name);
 

@@ -39,6 +39,9 @@ static const mj_figure *fig(const figs *x, const char *metric)
 }
 
 /* Score values on 1..7 with the scorer ops and options kv. */
+/* Every sample is also scored from its counts: how many, how many agreed. */
+static int twins, twins_agree;
+
 static int run(const mj_scorer_ops *ops, const char *const *kv, const double *v,
                size_t n, figs *out, mj_error *err)
 {
@@ -52,6 +55,9 @@ static int run(const mj_scorer_ops *ops, const char *const *kv, const double *v,
   mj_figure_sink sink = {out, collect};
   out->n = 0;
   rc = ops->score(inst, &s, &sink, err);
+  int agree = mock_counts_agree(ops, inst, &s, 1e-12);
+  twins += agree >= 0;
+  twins_agree += agree == 1;
   ops->destroy(inst);
   return rc;
 }
@@ -67,7 +73,7 @@ static size_t from_counts(double *v, const int *counts, int k)
 
 int main(void)
 {
-  plan(33);
+  plan(34);
   const mj_plugin_desc *d = mj_plugin_ces_entry();
   const mj_scorer_ops *ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("ces", d->name, "plugin name");
@@ -162,5 +168,9 @@ int main(void)
   }
   is_double(1.396332, fig(&x, "mean")->sd, 5e-7, "csat mean sd 1.396332");
   ok(fig(&x, "t2b")->sd == 0, "csat shares carry no sd");
+  ok(twins >= 3 && twins_agree == twins,
+     "each of the %d countable samples scores the same from its counts "
+     "(%d agree)",
+     twins, twins_agree);
   return tap_done();
 }

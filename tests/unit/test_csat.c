@@ -37,6 +37,8 @@ static const mj_figure *fig(const figs *x, const char *metric)
 }
 
 static const mj_scorer_ops *ops;
+/* Every sample is also scored from its counts: how many, how many agreed. */
+static int twins, twins_agree;
 
 static int make(const char *const *kv, void **inst, mj_error *err)
 {
@@ -60,6 +62,9 @@ static void run(const char *const *kv, int lo, int hi, const double *v,
   out->n = 0;
   if (ops->score(inst, &s, &sink, &err) != MJ_OK)
     bail("score: %s", err.msg);
+  int agree = mock_counts_agree(ops, inst, &s, 1e-12);
+  twins += agree >= 0;
+  twins_agree += agree == 1;
   ops->destroy(inst);
 }
 
@@ -75,7 +80,7 @@ static size_t from_counts(double *v, const int *counts, int k)
 
 int main(void)
 {
-  plan(61);
+  plan(62);
   const mj_plugin_desc *d = mj_plugin_csat_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("csat", d->name, "plugin name");
@@ -228,5 +233,9 @@ int main(void)
   ok(isnan(lo(0, 0, 1.96)) && isnan(hi(0, 0, 1.96)), "n 0 gives NaN");
   ok(mock_export(d, "wilson") == NULL, "no such export");
 
+  ok(twins >= 5 && twins_agree == twins,
+     "each of the %d countable samples scores the same from its counts "
+     "(%d agree)",
+     twins, twins_agree);
   return tap_done();
 }

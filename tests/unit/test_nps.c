@@ -39,6 +39,8 @@ static const mj_figure *fig(const figs *x, const char *metric)
 }
 
 static const mj_scorer_ops *ops;
+/* Every sample is also scored from its counts: how many, how many agreed. */
+static int twins, twins_agree;
 
 static void *make(const char *const *kv)
 {
@@ -60,7 +62,11 @@ static int run_on(void *inst, const double *v, size_t n, uint64_t excluded,
   mj_error err = {0};
   memset(out->f, 0, sizeof out->f);
   out->n = 0;
-  return ops->score(inst, &s, &sink, &err);
+  int rc = ops->score(inst, &s, &sink, &err);
+  int agree = mock_counts_agree(ops, inst, &s, 1e-12);
+  twins += agree >= 0;
+  twins_agree += agree == 1;
+  return rc;
 }
 
 static void run(const double *v, size_t n, figs *out)
@@ -96,7 +102,7 @@ static void vector(const double *v, size_t n, double nps, double se, double tol,
 
 int main(void)
 {
-  plan(66);
+  plan(67);
   const mj_plugin_desc *d = mj_plugin_nps_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("nps", d->name, "plugin name");
@@ -237,5 +243,9 @@ int main(void)
   ok(isnan(nps_fn(0, 0, 0)), "nps_score of nothing is NaN");
   ok(isnan(nps_fn(-1, 2, 0)), "nps_score with a negative count is NaN");
 
+  ok(twins >= 5 && twins_agree == twins,
+     "each of the %d countable samples scores the same from its counts "
+     "(%d agree)",
+     twins, twins_agree);
   return tap_done();
 }

@@ -116,7 +116,7 @@ static int collect_info(void *ud, const mj_plugin_info *info)
 
 int main(void)
 {
-  plan(60);
+  plan(62);
   const char *dir = getenv("MEJORA_TEST_PLUGINS");
   if (!dir || !*dir)
     dir = MJ_TEST_PLUGINDIR;
@@ -163,6 +163,14 @@ int main(void)
   is_string(want, mj_errmsg(e), "init failure: the plugin's message");
   is_int(MJ_EPLUGIN, rc, "init failure: EPLUGIN");
 
+  rc = find_scorer(e, "halfstream", &p);
+  snprintf(want, sizeof want,
+           "%s/scorer_halfstream.so: scorer plugin has no stream_close "
+           "(the three stream ops come together) operation",
+           dir);
+  is_string(want, mj_errmsg(e), "half a stream: message");
+  is_int(MJ_EPLUGIN, rc, "half a stream: EPLUGIN");
+
   rc = find_scorer(e, "badsig", &p);
   snprintf(want, sizeof want,
            "%s/scorer_badsig.so: export 'flip' has signature 'struct "
@@ -192,8 +200,8 @@ int main(void)
   ok(strncmp(mj_errmsg(e), want, strlen(want)) == 0,
      "missing: says what was searched (%s)", mj_errmsg(e));
   contains(mj_errmsg(e),
-           "found: abi2, badmagic, badopts, badsig, ffitest, initfail, "
-           "misnamed, noentry, tally, wrongkind)",
+           "found: abi2, badmagic, badopts, badsig, ffitest, halfstream, "
+           "initfail, misnamed, noentry, streamtally, tally, wrongkind)",
            "missing: lists the scorers there, in name order");
 
   mj__clearerr(e);

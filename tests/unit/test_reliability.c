@@ -106,6 +106,9 @@ static void read_table(const char *name, size_t skip, table *t)
 }
 
 static const mj_scorer_ops *ops;
+/* 0: score_matrix on the whole table; else stream ops, this many rows a
+** chunk. */
+static size_t chunk_rows;
 
 /* Score a table with the given column types and dimensions. */
 static int run(const char *const *kv, const table *t, const char *const *qtype,
@@ -137,18 +140,35 @@ static int run(const char *const *kv, const table *t, const char *const *qtype,
     return rc;
   mj_figure_sink sink = {out, collect};
   out->n = 0;
-  rc = ops->score_matrix(inst, &m, &sink, err);
+  if (!chunk_rows) {
+    rc = ops->score_matrix(inst, &m, &sink, err);
+  } else {
+    void *state = NULL;
+    rc = ops->stream_open(inst, cols, t->cols, &state, err);
+    for (size_t r = 0; rc == MJ_OK && r < t->rows; r += chunk_rows) {
+      size_t n = t->rows - r < chunk_rows ? t->rows - r : chunk_rows;
+      mj_matrix part = {cols, t->cols, n, v + r * t->cols, st + r * t->cols};
+      rc = ops->stream_rows(inst, state, &part, err);
+    }
+    if (state) {
+      int closed = ops->stream_close(inst, state, rc == MJ_OK ? &sink : NULL,
+                                     err);
+      rc = rc == MJ_OK ? closed : rc;
+    }
+  }
   ops->destroy(inst);
   return rc;
 }
 
 int main(void)
 {
-  plan(45);
+  plan(50);
   const mj_plugin_desc *d = mj_plugin_reliability_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("reliability", d->name, "plugin name");
   ok(ops->score == NULL && ops->score_matrix != NULL, "a matrix scorer");
+  ok(ops->stream_open && ops->stream_rows && ops->stream_close,
+     "that also streams");
   is_string("scale*", ops->qtypes[0], "scale questions");
 
   static figs x;
@@ -191,6 +211,38 @@ int main(void)
            "negative r.drop of Q5 is flagged");
   contains(mock_log_text(), "question Q6 correlates negatively",
            "negative r.drop of Q6 is flagged");
+
+  /* The same rows streamed 4 at a time: the same figures, bit for bit
+  ** (one accumulator, rows in the same order). */
+  static figs y;
+  chunk_rows = 4;
+  is_int(MJ_OK, run(NULL, &t, NULL, NULL, &y, &err),
+         "streams pingouin wide in chunks of 4 rows");
+  chunk_rows = 0;
+  int same = y.n == x.n;
+  for (size_t i = 0; same && i < x.n; i++)
+    same = strcmp(x.f[i].metric, y.f[i].metric) == 0 &&
+           strcmp(x.f[i].subject, y.f[i].subject) == 0 &&
+           x.f[i].n == y.f[i].n &&
+           (x.f[i].value == y.f[i].value ||
+            (isnan(x.f[i].value) && isnan(y.f[i].value)));
+  ok(same, "streamed: the same %zu figures as the whole table", x.n);
+  is_rel(0.5917188485995826, fig(&y, "alpha", "dimension:all")->value, 1e-12,
+         "streamed: alpha 0.5917188 (pingouin)");
+  {
+    /* Closed after an error (out NULL): freed, nothing emitted. */
+    void *inst = NULL, *state = NULL;
+    mj_config *cfg = mock_config(NULL, NULL);
+    ops->create(mock_host(), NULL, cfg, &inst, &err);
+    mock_config_free(cfg);
+    mj_column c2[2] = {{.question = "a", .qtype = "scale5"},
+                       {.question = "b", .qtype = "scale5"}};
+    int rc = ops->stream_open(inst, c2, 2, &state, &err);
+    ok(rc == MJ_OK && state != NULL &&
+           ops->stream_close(inst, state, NULL, &err) == MJ_OK,
+       "a stream closed without a sink frees its state");
+    ops->destroy(inst);
+  }
 
   /* Option level changes the Feldt interval only. */
   is_int(MJ_OK,

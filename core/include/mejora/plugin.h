@@ -424,6 +424,13 @@ typedef struct mj_sample {
   const double *values;    /* valid numeric answers only */
   size_t n;
   uint64_t n_excluded;     /* N/A, skipped and invalid answers */
+  /* When every value is an integer in counts_lo..counts_lo+counts_span-1
+  ** (scales, NPS, yes/no): counts[v - counts_lo] answers were v, and
+  ** values holds the same answers in ascending order. NULL otherwise.
+  ** Summing counts is exact and n times cheaper than reading values. */
+  const uint64_t *counts;
+  int counts_lo;
+  size_t counts_span;
 } mj_sample;
 
 /* One figure a scorer computes; NAN where a bound is not defined. */
@@ -509,6 +516,19 @@ typedef struct mj_scorer_ops {
   ** (retention, churn), once for "all" and once per segment. */
   int (*score_customers)(void *inst, const mj_customer_set *c,
                          const mj_figure_sink *out, mj_error *err);
+  /* Optional, all three or none: score_matrix's figures from the rows in
+  ** chunks, so a million responses never become one table of doubles.
+  ** Per questionnaire and segment the host calls stream_open with the
+  ** columns, stream_rows with each chunk (same columns, rows in response
+  ** order), then stream_close, which emits the figures and frees the
+  ** state; after an error stream_close gets out NULL and only frees.
+  ** When present the host uses these instead of score_matrix. */
+  int (*stream_open)(void *inst, const mj_column *cols, size_t n_cols,
+                     void **state, mj_error *err);
+  int (*stream_rows)(void *inst, void *state, const mj_matrix *chunk,
+                     mj_error *err);
+  int (*stream_close)(void *inst, void *state, const mj_figure_sink *out,
+                      mj_error *err);
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {

@@ -1,0 +1,132 @@
+/*
+** A streaming matrix scorer for the tests: it counts the rows and chunks
+** the host streams to it and sums each column, so the cycle's chunking
+** (chunk sizes, each row once, rows of the right segment) can be checked
+** from the outside against sums the test computes itself.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mejora/plugin.h"
+
+enum { MAX_COLS = 16 };
+
+typedef struct st_inst {
+  const mj_host_api *host;
+  char subject[MAX_COLS][80]; /* subject strings live until the next call */
+} st_inst;
+
+typedef struct st_state {
+  const mj_column *cols;
+  size_t n_cols;
+  double rows, chunks, biggest;
+  double sum[MAX_COLS], n[MAX_COLS];
+} st_state;
+
+static int t_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
+                    void **inst, mj_error *err)
+{
+  (void)ctx;
+  (void)cfg;
+  st_inst *t = host->alloc(sizeof *t);
+  if (!t)
+    return host->error(err, MJ_ENOMEM, "streamtally: out of memory");
+  t->host = host;
+  *inst = t;
+  return MJ_OK;
+}
+
+static void t_destroy(void *inst)
+{
+  st_inst *t = inst;
+  t->host->free(t);
+}
+
+static int t_open(void *inst, const mj_column *cols, size_t n_cols,
+                  void **state, mj_error *err)
+{
+  st_inst *t = inst;
+  st_state *s = t->host->alloc(sizeof *s);
+  if (!s)
+    return t->host->error(err, MJ_ENOMEM, "streamtally: out of memory");
+  memset(s, 0, sizeof *s);
+  s->cols = cols;
+  s->n_cols = n_cols < MAX_COLS ? n_cols : MAX_COLS;
+  *state = s;
+  return MJ_OK;
+}
+
+static int t_rows(void *inst, void *state, const mj_matrix *m, mj_error *err)
+{
+  st_inst *t = inst;
+  st_state *s = state;
+  if (m->n_cols < s->n_cols)
+    return t->host->error(err, MJ_EINVAL, "streamtally: a chunk lost columns");
+  s->rows += (double)m->n_rows;
+  s->chunks++;
+  if ((double)m->n_rows > s->biggest)
+    s->biggest = (double)m->n_rows;
+  for (size_t r = 0; r < m->n_rows; r++)
+    for (size_t c = 0; c < s->n_cols; c++) {
+      double v = m->values[r * m->n_cols + c];
+      if (!isnan(v)) {
+        s->sum[c] += v;
+        s->n[c]++;
+      }
+    }
+  return MJ_OK;
+}
+
+static int put(const mj_figure_sink *out, const char *metric, double v,
+               const char *subject, double n, mj_error *err)
+{
+  mj_figure f = {.metric = metric, .value = v, .ci_low = NAN,
+                 .ci_high = NAN, .n = (uint64_t)n, .subject = subject};
+  return out->emit(out->ud, &f, err);
+}
+
+/* rows, chunks, biggest (rows in the largest chunk); per column "values"
+** (the sum, n = values). */
+static int t_close(void *inst, void *state, const mj_figure_sink *out,
+                   mj_error *err)
+{
+  st_inst *t = inst;
+  st_state *s = state;
+  int rc = MJ_OK;
+  if (out) {
+    rc = put(out, "rows", s->rows, NULL, s->rows, err);
+    if (rc == MJ_OK)
+      rc = put(out, "chunks", s->chunks, NULL, s->rows, err);
+    if (rc == MJ_OK)
+      rc = put(out, "biggest", s->biggest, NULL, s->rows, err);
+    for (size_t c = 0; rc == MJ_OK && c < s->n_cols; c++) {
+      snprintf(t->subject[c], sizeof t->subject[c], "question:%s",
+               s->cols[c].question);
+      rc = put(out, "values", s->sum[c], t->subject[c], s->n[c], err);
+    }
+  }
+  t->host->free(s);
+  return rc;
+}
+
+static const char *const metrics[] = {"rows", "chunks", "biggest", "values",
+                                      NULL};
+
+static const mj_scorer_ops ops = {
+    .ops_size = sizeof(mj_scorer_ops),
+    .metrics = metrics,
+    .create = t_create,
+    .destroy = t_destroy,
+    .stream_open = t_open,
+    .stream_rows = t_rows,
+    .stream_close = t_close,
+};
+
+static const mj_plugin_desc desc = {
+    MJ_PLUGIN_HEADER, "streamtally", "1.0.0",
+    "test: what a streaming matrix scorer is given",
+    "MIT", MJ_KIND_SCORER, NULL, NULL, NULL, &ops, NULL,
+};
+
+MJ_PLUGIN_DEFINE(streamtally, desc)
