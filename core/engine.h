@@ -273,6 +273,16 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 
 /* ---- matrix.c ---------------------------------------------------------- */
 
+/* A thread that stores responses while the importer reads the next ones
+** (writer.c). Start it inside the open transaction; put copies r; finish
+** waits for every batch, returns the first store error and the counts,
+** and must be called before the commit or rollback. */
+typedef struct mj_writer mj_writer;
+int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out);
+int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
+int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
+                      mj_error *err);
+
 /* One questionnaire's answers as a response x question table (numeric
 ** questions only), for scorers with score_matrix. */
 typedef struct mj_qmatrix mj_qmatrix;

@@ -368,6 +368,8 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 typedef struct itoken {
   char *token, *customer;
   int answered;
+  int used;        /* a row of this import answered it */
+  int64_t used_at; /* that row's submitted_at */
 } itoken;
 
 typedef struct itokens {
@@ -393,6 +395,8 @@ static int on_itoken(void *ud, const mj_invitation_rec *inv)
   k->token = strdup(inv->token);
   k->customer = strdup(inv->customer);
   k->answered = inv->answered;
+  k->used = 0;
+  k->used_at = 0;
   if (!k->token || !k->customer) {
     free(k->token);
     free(k->customer);
@@ -455,6 +459,7 @@ typedef struct importer {
   nameindex customers, segments;
   FILE *rejects;
   int wrote_rejects; /* this import created the rejects file */
+  mj_writer *writer;  /* the store's thread while the transaction is open */
   char rejects_path[512];
 } importer;
 
@@ -632,6 +637,9 @@ static int on_header(void *ud, const char *const *names, size_t n,
   if (im->S->begin(im->store, err) != MJ_OK)
     return err->code ? err->code : MJ_ESTORE;
   im->in_tx = 1;
+  if (mj__writer_start(im->S, im->store, &im->writer) != MJ_OK)
+    return data_err(err, MJ_ENOMEM, NULL, 0, 0,
+                    "cannot start the store's thread: out of memory");
   return MJ_OK;
 }
 
@@ -760,24 +768,12 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
       .pilot = pilot,
       .channel = channel,
   };
-  int inserted = 0;
-  int rc = im->S->put_response(im->store, &r, &inserted, err);
-  if (rc == MJ_OK && tok && !tok->answered) {
-    mj_invitation_rec inv = {.token = tok->token,
-                             .customer = tok->customer,
-                             .questionnaire = im->qn->id,
-                             .created_at = at,
-                             .answered = 1};
-    rc = im->S->put_invitation(im->store, &inv, err);
-    tok->answered = 1;
+  if (tok && !tok->answered && !tok->used) {
+    tok->used = 1; /* marked answered once every response is stored */
+    tok->used_at = at;
   }
-  if (rc != MJ_OK)
-    return rc;
-  if (inserted)
-    im->stats->accepted++;
-  else
-    im->stats->duplicates++;
-  return MJ_OK;
+  /* Stored by the writer's thread; counted when it is done. */
+  return mj__writer_put(im->writer, &r, err);
 }
 
 static void importer_free(importer *im)
@@ -874,6 +870,28 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
   mj_sink sink = {&im, on_header, on_row};
   rc = mj__collect(e, "csv", path, &sink);
   mj_error err = {0};
+  if (im.writer) {
+    /* Every batch written (or the first store error) before the commit. */
+    int wrc = mj__writer_finish(im.writer, &stats->accepted,
+                                &stats->duplicates, &err);
+    im.writer = NULL;
+    if (wrc != MJ_OK && rc == MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  }
+  /* The invitations answered, in the same transaction as their answers. */
+  for (size_t i = 0; rc == MJ_OK && im.in_tx && i < im.tokens.n; i++) {
+    itoken *tok = &im.tokens.v[i];
+    if (!tok->used)
+      continue;
+    mj_invitation_rec inv = {.token = tok->token,
+                             .customer = tok->customer,
+                             .questionnaire = im.qn->id,
+                             .created_at = tok->used_at,
+                             .answered = 1};
+    if (im.S->put_invitation(im.store, &inv, &err) != MJ_OK)
+      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+    tok->answered = 1;
+  }
   if (rc == MJ_OK && im.in_tx) {
     rc = im.S->commit(im.store, &err);
     if (rc == MJ_OK)
