@@ -51,7 +51,8 @@ static int run(const mj_scorer_ops *ops, const char *const *kv, const double *v,
   mock_config_free(cfg);
   if (rc != MJ_OK)
     return rc;
-  mj_sample s = {"scale7", 1, 7, v, n, 0};
+  mj_sample s = {.qtype = "scale7", .scale_min = 1, .scale_max = 7,
+                 .values = v, .n = n, .n_excluded = 0};
   mj_figure_sink sink = {out, collect};
   out->n = 0;
   rc = ops->score(inst, &s, &sink, err);
@@ -160,7 +161,8 @@ int main(void)
     if (csat->create(mock_host(), NULL, cfg, &inst, &err) != MJ_OK)
       bail("csat create: %s", err.msg);
     mock_config_free(cfg);
-    mj_sample s = {"scale5", 1, 5, v, n, 0};
+    mj_sample s = {.qtype = "scale5", .scale_min = 1, .scale_max = 5,
+                   .values = v, .n = n, .n_excluded = 0};
     mj_figure_sink sink = {&x, collect};
     x.n = 0;
     csat->score(inst, &s, &sink, &err);

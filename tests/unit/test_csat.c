@@ -57,7 +57,8 @@ static void run(const char *const *kv, int lo, int hi, const double *v,
   mj_error err = {0};
   if (make(kv, &inst, &err) != MJ_OK)
     bail("create: %s", err.msg);
-  mj_sample s = {"scale", lo, hi, v, n, excluded};
+  mj_sample s = {.qtype = "scale", .scale_min = lo, .scale_max = hi,
+                 .values = v, .n = n, .n_excluded = excluded};
   mj_figure_sink sink = {out, collect};
   out->n = 0;
   if (ops->score(inst, &s, &sink, &err) != MJ_OK)

@@ -57,7 +57,8 @@ static void *make(const char *const *kv)
 static int run_on(void *inst, const double *v, size_t n, uint64_t excluded,
                   figs *out)
 {
-  mj_sample s = {"nps", 0, 10, v, n, excluded};
+  mj_sample s = {.qtype = "nps", .scale_min = 0, .scale_max = 10,
+                 .values = v, .n = n, .n_excluded = excluded};
   mj_figure_sink sink = {out, collect};
   mj_error err = {0};
   memset(out->f, 0, sizeof out->f);
@@ -223,7 +224,8 @@ int main(void)
   {
     void *inst = make(NULL);
     figs y = {.fail_at = 3};
-    mj_sample s = {"nps", 0, 10, v1, 6, 0};
+    mj_sample s = {.qtype = "nps", .scale_min = 0, .scale_max = 10,
+                   .values = v1, .n = 6, .n_excluded = 0};
     mj_figure_sink sink = {&y, collect};
     mj_error err = {0};
     is_int(MJ_ENOMEM, ops->score(inst, &s, &sink, &err), "sink error returned");

@@ -68,7 +68,8 @@ static void score(mj_instance *in, figs *out)
 {
   memset(out, 0, sizeof *out);
   mj_figure_sink sink = {out, emit};
-  mj_sample s = {"scale5", 1, 5, NULL, 0, 0};
+  mj_sample s = {.qtype = "scale5", .scale_min = 1, .scale_max = 5,
+                 .values = NULL, .n = 0, .n_excluded = 0};
   mj_error err = {0};
   ((const mj_scorer_ops *)in->ops)->score(in->inst, &s, &sink, &err);
 }
