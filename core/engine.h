@@ -273,6 +273,10 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 
 /* ---- matrix.c ---------------------------------------------------------- */
 
+/* One CSV field (RFC 4180: quoted when it must be), then "," or, for the
+** last, CRLF (csv_out.c). */
+void mj__csv_field(FILE *f, const char *s, int last);
+
 /* A thread that stores responses while the importer reads the next ones
 ** (writer.c). Start it inside the open transaction; put copies r; finish
 ** waits for every batch, returns the first store error and the counts,

@@ -169,35 +169,19 @@ static int on_response(void *ud, const mj_response_rec *r)
   return MJ_OK;
 }
 
-static void csv_field(FILE *f, const char *s, int last)
-{
-  if (s[strcspn(s, ",\"\r\n")] == '\0') {
-    fputs(s, f);
-  } else {
-    fputc('"', f);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', f);
-      fputc(*s, f);
-    }
-    fputc('"', f);
-  }
-  fputs(last ? "\r\n" : ",", f);
-}
-
 static void csv_value(FILE *f, json_t *v, int last)
 {
   char buf[64];
   if (json_is_string(v))
-    csv_field(f, json_string_value(v), last);
+    mj__csv_field(f, json_string_value(v), last);
   else if (json_is_integer(v)) {
     snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-    csv_field(f, buf, last);
+    mj__csv_field(f, buf, last);
   } else if (json_is_real(v)) {
     snprintf(buf, sizeof buf, "%.15g", json_real_value(v));
-    csv_field(f, buf, last);
+    mj__csv_field(f, buf, last);
   } else
-    csv_field(f, "", last);
+    mj__csv_field(f, "", last);
 }
 
 static void write_csv(FILE *f, const exporter *x)
@@ -205,15 +189,15 @@ static void write_csv(FILE *f, const exporter *x)
   static const char *const fixed[] = {"response_id", "customer_id", "segment",
                                       "wave", "submitted_at"};
   for (size_t i = 0; i < 5; i++)
-    csv_field(f, fixed[i], 0);
+    mj__csv_field(f, fixed[i], 0);
   /* channel and pilot (issue 3) come last, so the columns before keep
   ** their places; both re-import. */
   int ext = x->ext;
   for (size_t k = 0; k < x->qn->n_questions; k++)
-    csv_field(f, x->qn->questions[k].id, !ext && k + 1 == x->qn->n_questions);
+    mj__csv_field(f, x->qn->questions[k].id, !ext && k + 1 == x->qn->n_questions);
   if (ext) {
-    csv_field(f, "channel", 0);
-    csv_field(f, "pilot", 1);
+    mj__csv_field(f, "channel", 0);
+    mj__csv_field(f, "pilot", 1);
   } else if (x->qn->n_questions == 0)
     fputs("\r\n", f);
   size_t i;
@@ -228,7 +212,7 @@ static void write_csv(FILE *f, const exporter *x)
                 !ext && k + 1 == x->qn->n_questions);
     if (ext) {
       csv_value(f, json_object_get(r, "channel"), 0);
-      csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
+      mj__csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
     } else if (x->qn->n_questions == 0)
       fputs("\r\n", f);
   }

@@ -86,7 +86,6 @@ static int find_questionnaire(mj_engine *e, const char *id,
                     e->model->file, id, names[0] ? names : "none");
 }
 
-
 /* ---- response ids seen in one file ----------------------------------------
 **
 ** A million ids must fit well under the import's memory budget and be
@@ -463,24 +462,6 @@ typedef struct importer {
   char rejects_path[512];
 } importer;
 
-/* Append one CSV field, quoted when it must be (RFC 4180). */
-static void put_field(FILE *f, const char *s, int last)
-{
-  if (s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
-      (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
-    fputs(s, f);
-  } else {
-    fputc('"', f);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', f);
-      fputc(*s, f);
-    }
-    fputc('"', f);
-  }
-  fputs(last ? "\r\n" : ",", f);
-}
-
 /* PATH.rejects.csv beside the input (mejora.h), so it sorts next to it. */
 static int rejects_name(const char *path, char *out, size_t n)
 {
@@ -508,7 +489,7 @@ static int reject(importer *im, uint64_t row, const char *const *cells,
                       "imported",
                       im->rejects_path, strerror(errno));
     for (size_t i = 0; i < im->ncols; i++)
-      put_field(im->rejects, im->names[i], 0);
+      mj__csv_field(im->rejects, im->names[i], 0);
     fputs("row,column,reason\r\n", im->rejects);
   }
   char what[400], reason[600], num[24];
@@ -524,12 +505,12 @@ static int reject(importer *im, uint64_t row, const char *const *cells,
     snprintf(reason, sizeof reason, "row %llu: %s", (unsigned long long)row,
              what);
   for (size_t i = 0; i < n; i++)
-    put_field(im->rejects, cells[i], 0);
+    mj__csv_field(im->rejects, cells[i], 0);
   snprintf(num, sizeof num, "%llu", (unsigned long long)row);
-  put_field(im->rejects, num, 0);
+  mj__csv_field(im->rejects, num, 0);
   snprintf(num, sizeof num, "%d", col);
-  put_field(im->rejects, col > 0 ? num : "", 0);
-  put_field(im->rejects, reason, 1);
+  mj__csv_field(im->rejects, col > 0 ? num : "", 0);
+  mj__csv_field(im->rejects, reason, 1);
   im->stats->rejected++;
   return MJ_OK;
 }

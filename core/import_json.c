@@ -41,24 +41,7 @@ typedef struct jimport {
 static const char *const fixed_keys[] = {
     "response_id", "customer_id",  "token",   "segment",
     "wave",        "submitted_at", "answers", "channel",
-    "pilot",       "version",      NULL}; /* version: as exported, ignored */
-
-static void csv_field(FILE *f, const char *s, int last)
-{
-  if (s[strcspn(s, ",\"\r\n")] == '\0') {
-    fputs(s, f);
-  } else {
-    fputc('"', f);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', f);
-      fputc(*s, f);
-    }
-    fputc('"', f);
-  }
-  fputs(last ? "\r\n" : ",", f);
-}
-
+    "pilot",       "version",      NULL}; 
 /* One rejected object: its index, the key to blame ("" for the whole
 ** object), the reason, and the object itself as compact JSON. */
 static int reject(jimport *im, size_t index, const char *key, json_t *obj,
@@ -89,13 +72,13 @@ static int reject(jimport *im, size_t index, const char *key, json_t *obj,
   else
     snprintf(reason, sizeof reason, "item %zu: %s", index, why);
   snprintf(num, sizeof num, "%zu", index);
-  csv_field(im->rejects, num, 0);
-  csv_field(im->rejects, key, 0);
-  csv_field(im->rejects, reason, 0);
+  mj__csv_field(im->rejects, num, 0);
+  mj__csv_field(im->rejects, key, 0);
+  mj__csv_field(im->rejects, reason, 0);
   char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                          JSON_ENCODE_ANY)
                    : NULL;
-  csv_field(im->rejects, text ? text : "", 1);
+  mj__csv_field(im->rejects, text ? text : "", 1);
   free(text);
   return MJ_OK;
 }

@@ -642,22 +642,6 @@ static const char *const list_cols[] = {
     "lang",  "name",     "email",         "created_at", "answered"};
 #define N_LIST_COLS (sizeof list_cols / sizeof *list_cols)
 
-static void list_csv_field(FILE *f, const char *s, int last)
-{
-  if (s[strcspn(s, ",\"\r\n")] == '\0') {
-    fputs(s, f);
-  } else {
-    fputc('"', f);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', f);
-      fputc(*s, f);
-    }
-    fputc('"', f);
-  }
-  fputs(last ? "\r\n" : ",", f);
-}
-
 /* A value as text: "" for null, 1/0 for answered. */
 static const char *list_value(json_t *v)
 {
@@ -671,13 +655,13 @@ static const char *list_value(json_t *v)
 static void list_csv(FILE *f, json_t *rows)
 {
   for (size_t c = 0; c < N_LIST_COLS; c++)
-    list_csv_field(f, list_cols[c], c + 1 == N_LIST_COLS);
+    mj__csv_field(f, list_cols[c], c + 1 == N_LIST_COLS);
   size_t i;
   json_t *r;
   json_array_foreach(rows, i, r)
   {
     for (size_t c = 0; c < N_LIST_COLS; c++)
-      list_csv_field(f, list_value(json_object_get(r, list_cols[c])),
+      mj__csv_field(f, list_value(json_object_get(r, list_cols[c])),
                      c + 1 == N_LIST_COLS);
   }
 }
