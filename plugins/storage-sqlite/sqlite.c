@@ -146,6 +146,14 @@ static const char *const migrations[] = {
     " UNIQUE(questionnaire, fingerprint));"
     "ALTER TABLE responses ADD COLUMN pilot INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE responses ADD COLUMN channel TEXT;",
+    /* Where responses came from, once per file: the path on every row was
+    ** a third of a big import's bytes. The text column stays, empty. */
+    "CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "ALTER TABLE responses ADD COLUMN source_id INTEGER;"
+    "INSERT INTO sources(name) SELECT DISTINCT source FROM responses"
+    " WHERE source IS NOT NULL;"
+    "UPDATE responses SET source_id = (SELECT id FROM sources"
+    " WHERE name = responses.source), source = NULL WHERE source IS NOT NULL;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
@@ -172,7 +180,7 @@ static const char *const migrations[] = {
     " OR consent IS NOT ?7")                                                 \
   X(PUT_RESPONSE,                                                            \
     "INSERT INTO responses(id, questionnaire, version, customer, segment,"   \
-    " wave, submitted_at, source, layout, answers, pilot, channel)"         \
+    " wave, submitted_at, source_id, layout, answers, pilot, channel)"      \
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"             \
     " ON CONFLICT(id) DO NOTHING")                                           \
   X(LAYOUT_PUT,                                                              \
@@ -180,11 +188,15 @@ static const char *const migrations[] = {
     " ON CONFLICT(questions) DO NOTHING")                                    \
   X(LAYOUT_ID, "SELECT id FROM layouts WHERE questions = ?1")                \
   X(LAYOUT_GET, "SELECT questions FROM layouts WHERE id = ?1")               \
+  X(SOURCE_PUT,                                                              \
+    "INSERT INTO sources(name) VALUES(?1) ON CONFLICT(name) DO NOTHING")     \
+  X(SOURCE_ID, "SELECT id FROM sources WHERE name = ?1")                     \
   X(COUNT_RESPONSES,                                                         \
     "SELECT count(*) FROM responses WHERE ?1 IS NULL OR questionnaire = ?1") \
   X(SCAN_ANSWERS,                                                            \
     "SELECT id, customer, segment, wave, submitted_at, layout, answers,"    \
-    " questionnaire, version, source, pilot, channel FROM responses"        \
+    " questionnaire, version, coalesce(source, (SELECT name FROM sources"   \
+    " WHERE id = source_id)), pilot, channel FROM responses"                \
     " WHERE questionnaire = ?1 ORDER BY seq")                                \
   X(CYCLE_OPEN,                                                              \
     "INSERT INTO cycles(name, started_at, finished_at, status)"             \
@@ -303,6 +315,9 @@ typedef struct store {
   char *key, *last_key;
   size_t key_cap, last_key_cap, last_key_len;
   sqlite3_int64 last_layout;
+  char *last_source; /* the source the last put used, and its id */
+  size_t last_source_cap;
+  sqlite3_int64 last_source_id;
   struct layout *layouts;
   size_t n_layouts;
   mj_answer_rec *scan_ans;
@@ -452,7 +467,7 @@ static void *grow_buf(const mj_host_api *h, void *buf, size_t *cap,
   return p;
 }
 
-/* What a scan or a put remembered about layouts. Called on every
+/* What a scan or a put remembered about layouts and sources. Called on every
 ** rollback: a layout row inserted in the undone transaction is gone, and
 ** its id may be given to another layout later. */
 static void layouts_free(store *s)
@@ -465,6 +480,7 @@ static void layouts_free(store *s)
   s->layouts = NULL;
   s->n_layouts = 0;
   s->last_layout = 0;
+  s->last_source_id = 0; /* a source row can be undone the same way */
 }
 
 /* One answer's bytes at out, which has room for 10 + tlen bytes;
@@ -663,6 +679,44 @@ static int layout_for(store *s, const mj_response_rec *r, sqlite3_int64 *id,
     memcpy(last, key, k + 1);
     s->last_key_len = k;
     s->last_layout = *id;
+  }
+  return MJ_OK;
+}
+
+/* The id of a source (a file's path, "api"), added when new; the last
+** one is kept, as every row of an import shares it. 0 for none. */
+static int source_for(store *s, const char *source, sqlite3_int64 *id,
+                      mj_error *err)
+{
+  *id = 0;
+  if (!source)
+    return MJ_OK;
+  if (s->last_source_id && strcmp(source, s->last_source) == 0) {
+    *id = s->last_source_id;
+    return MJ_OK;
+  }
+  sqlite3_stmt *put = stmt(s, ST_SOURCE_PUT, err);
+  sqlite3_stmt *get = put ? stmt(s, ST_SOURCE_ID, err) : NULL;
+  if (!get)
+    return MJ_ESTORE;
+  sqlite3_bind_text(put, 1, source, -1, SQLITE_STATIC);
+  if (exec_stmt(s, put, "store a response's source in", err) != MJ_OK)
+    return MJ_ESTORE;
+  sqlite3_bind_text(get, 1, source, -1, SQLITE_STATIC);
+  int step = sqlite3_step(get);
+  if (step == SQLITE_ROW)
+    *id = sqlite3_column_int64(get, 0);
+  else
+    fail(s, "read the sources in", err);
+  done(get);
+  if (step != SQLITE_ROW)
+    return MJ_ESTORE;
+  size_t n = strlen(source);
+  char *last = grow_buf(s->host, s->last_source, &s->last_source_cap, n + 1);
+  if (last) { /* without it, the next put only looks the source up again */
+    s->last_source = last;
+    memcpy(last, source, n + 1);
+    s->last_source_id = *id;
   }
   return MJ_OK;
 }
@@ -950,6 +1004,7 @@ static void store_close(void *inst)
   s->host->free(s->pack);
   s->host->free(s->key);
   s->host->free(s->last_key);
+  s->host->free(s->last_source);
   s->host->free(s->scan_ans);
   s->host->free(s->path);
   s->host->free(s);
@@ -1082,9 +1137,11 @@ static int store_put_response(void *inst, const mj_response_rec *r,
                           "sqlite: response '%s' has %zu answers but no "
                           "array of them",
                           r->id, r->n_answers);
-  sqlite3_int64 lay = 0;
+  sqlite3_int64 lay = 0, src = 0;
   size_t len = 0;
   int rc = layout_for(s, r, &lay, err);
+  if (rc == MJ_OK)
+    rc = source_for(s, r->source, &src, err);
   if (rc == MJ_OK)
     rc = pack_answers(s, r, &len, err);
   if (rc != MJ_OK)
@@ -1099,7 +1156,10 @@ static int store_put_response(void *inst, const mj_response_rec *r,
   bind_text(st, 5, r->segment);
   bind_text(st, 6, r->wave);
   sqlite3_bind_int64(st, 7, r->submitted_at);
-  bind_text(st, 8, r->source);
+  if (src)
+    sqlite3_bind_int64(st, 8, src);
+  else
+    sqlite3_bind_null(st, 8);
   sqlite3_bind_int64(st, 9, lay);
   if (len)
     sqlite3_bind_blob(st, 10, s->pack, (int)len, SQLITE_STATIC);

@@ -155,8 +155,9 @@ static int on_resp(void *ud, const mj_response_rec *r)
 {
   rlist *v = ud;
   size_t n = strlen(v->text);
-  snprintf(v->text + n, sizeof v->text - n, "%s v%d pilot %d %s\n", r->id,
-           r->version, r->pilot, r->channel ? r->channel : "-");
+  snprintf(v->text + n, sizeof v->text - n, "%s v%d pilot %d %s %s\n",
+           r->id, r->version, r->pilot, r->channel ? r->channel : "-",
+           r->source ? r->source : "-");
   return MJ_OK;
 }
 
@@ -179,7 +180,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(70);
+  plan(74);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -452,12 +453,9 @@ int main(void)
            " (1, 1, 'speed', 1, NULL, NULL), (2, 1, 'speed', 2, NULL, NULL),"
            " (2, 0, 'staff', 0, 2.5, NULL);"
            "COMMIT;");
-  /* The version before the packing step: the newest stores' less the
-  ** steps after it (one: questionnaire versions, pilot and channel). */
-  char pragma[64];
-  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
-           version - 2);
-  sql_exec(old, pragma);
+  /* The version before the packing step, which is step 6 for good:
+  ** migrations only ever append. */
+  sql_exec(old, "PRAGMA user_version = 5");
   st = open_store(old);
   answers_seen oa = {{0}, 0, 0};
   is_int(MJ_OK, S->scan_answers(st, "post-visit", on_answer, &oa, &err),
@@ -480,6 +478,10 @@ int main(void)
          "old responses keep version 1, are not pilot and have no channel");
   is_int(0, sql_int(old, "SELECT count(*) FROM questionnaire_versions"),
          "and no structure is made up for them");
+  is_int(3, sql_int(old, "SELECT count(*) FROM responses AS r JOIN sources"
+                         " AS s ON s.id = r.source_id WHERE s.name = 'f'"
+                         " AND r.source IS NULL"),
+         "their source moves to the sources table");
 
   /* ---- questionnaire versions, pilot and channel ---- */
   char ver[512];
@@ -517,8 +519,25 @@ int main(void)
   rlist rl = {{0}};
   is_int(MJ_OK, S->scan_responses(st, pr.questionnaire, on_resp, &rl, &err),
          "responses scan");
-  is_string("p1 v2 pilot 1 phone\np2 v1 pilot 0 -\n", rl.text,
-            "version, pilot flag and channel come back");
+  is_string("p1 v2 pilot 1 phone test\np2 v1 pilot 0 - test\n", rl.text,
+            "version, pilot flag, channel and source come back");
+  is_int(1, sql_int(ver, "SELECT count(*) FROM sources"),
+         "a source is stored once for all its responses");
+  /* A source first met in a transaction that is rolled back is gone with
+  ** it; the next response from it must store it again, not point at it. */
+  mj_response_rec rb = response("p3", pa, 1);
+  rb.source = "undone.csv";
+  S->begin(st, &err);
+  S->put_response(st, &rb, &ins, &err);
+  S->rollback(st, &err);
+  rb.id = "p4";
+  is_int(MJ_OK, S->put_response(st, &rb, &ins, &err),
+         "a response after the rollback is stored: %s", err.msg);
+  rl.text[0] = '\0';
+  S->scan_responses(st, pr.questionnaire, on_resp, &rl, &err);
+  is_string("p1 v2 pilot 1 phone test\np2 v1 pilot 0 - test\n"
+            "p4 v1 pilot 0 - undone.csv\n",
+            rl.text, "and its source is the one stored again");
   S->close(st);
 
   /* ---- refusals ---- */
