@@ -163,9 +163,57 @@ static void declarative(const char *dir)
   mj_engine_free(e);
 }
 
+/* Gap 5 is SERVQUAL's overall P - E gap: two respondents, one dimension
+** of two items; item gaps (-1, 0) and (-2, -1) give respondent means
+** -0.5 and -1.5, so the overall gap is -1 (METHODS §3). */
+static const char servqual_pb[] =
+    "segment \"s\" {}\n"
+    "customer \"c1\" { segment = \"s\" }\n"
+    "customer \"c2\" { segment = \"s\" }\n"
+    "questionnaire \"sq\" {\n"
+    "  question \"e1\" { type = \"scale5\", tags = { servqual = \"T1\","
+    " role = \"expectation\", dimension = \"reliability\" } },\n"
+    "  question \"p1\" { type = \"scale5\", tags = { servqual = \"T1\","
+    " role = \"perception\", dimension = \"reliability\" } },\n"
+    "  question \"e2\" { type = \"scale5\", tags = { servqual = \"T2\","
+    " role = \"expectation\", dimension = \"reliability\" } },\n"
+    "  question \"p2\" { type = \"scale5\", tags = { servqual = \"T2\","
+    " role = \"perception\", dimension = \"reliability\" } },\n"
+    "}\n"
+    "cycle \"w\" { scorers = { \"servqual\" }, min_n = 1 }\n";
+
+static void gap5(const char *dir)
+{
+  snprintf(store, sizeof store, "sqlite:%s/gap5.db", dir);
+  mj_opts o;
+  mj_opts_init(&o);
+  o.store = store;
+  o.plugin_path = getenv("MEJORA_PLUGIN_PATH");
+  mj_engine *e;
+  if (mj_engine_new(&e, &o) != MJ_OK ||
+      mj_playbook_load_buffer(e, pb, servqual_pb, strlen(servqual_pb)) !=
+          MJ_OK)
+    bail("engine: %s", e ? mj_errmsg(e) : "");
+  const char *q[] = {"e1", "p1", "e2", "p2"};
+  const char *v1[] = {"5", "4", "4", "4"}, *v2[] = {"5", "3", "5", "4"};
+  mj_response_add(e, "sq", "r1", "c1", q, v1, 4);
+  mj_response_add(e, "sq", "r2", "c2", q, v2, 4);
+  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "gap 5: the cycle runs: %s",
+         mj_errmsg(e));
+  char *text = NULL;
+  ok(mj_report(e, "text", 0, &text, NULL) == MJ_OK && text &&
+         has_line(text, "gap5  perception - expectation", "overall",
+                  "-1.00"),
+     "gap 5: the report shows SERVQUAL's overall gap -1.00");
+  if (!text || !strstr(text, "gap5"))
+    diag("%s", text ? text : mj_errmsg(e));
+  mj_free(text);
+  mj_engine_free(e);
+}
+
 int main(void)
 {
-  plan(16 + 8);
+  plan(16 + 8 + 2);
   char *dir = tap_tmpdir("plans");
   snprintf(store, sizeof store, "sqlite:%s/p.db", dir);
   snprintf(pb, sizeof pb, "%s/playbook.lua", dir);
@@ -220,6 +268,7 @@ int main(void)
   mj_free(text);
   mj_engine_free(e);
   declarative(dir);
+  gap5(dir);
   tap_rmtree(dir);
   free(dir);
   return tap_done();
