@@ -416,6 +416,8 @@ static int on_response(void *ud, const mj_response_rec *r)
   if (oom)
     return MJ_ENOMEM;
   size_t ch = SIZE_MAX;
+  char key[160];
+  const char *chan = NULL; /* "channel:NAME" when by channel */
   if (c->decl->by_channel) {
     const char *name = sc->ext ? r->channel : NULL;
     if (!name && r->customer) { /* stored before channels were */
@@ -423,10 +425,10 @@ static int on_response(void *ud, const mj_response_rec *r)
       name = u ? u->channel : NULL;
     }
     if (name && *name) {
-      char key[160];
       snprintf(key, sizeof key, "channel:%s", name);
       if ((ch = segtab_slot(c, key)) == SIZE_MAX)
         return MJ_ENOMEM;
+      chan = key;
     }
   }
   for (size_t k = 0; k < r->n_answers; k++) {
@@ -442,7 +444,9 @@ static int on_response(void *ud, const mj_response_rec *r)
     }
     const mj_question *q = &qn->questions[i];
     if (sc->matrix &&
-        mj__qmatrix_add_answer(sc->matrix, i, a, r->segment, &started) !=
+        mj__qmatrix_add_answer(sc->matrix, i, a,
+                               c->decl->by_segment ? r->segment : NULL, chan,
+                               &started) !=
             MJ_OK)
       return MJ_ENOMEM;
     if (subject_push_at(c, &sc->first[i], seg, ch, a) != MJ_OK)

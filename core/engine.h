@@ -297,12 +297,13 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out);
 ** order (a new response id starts a new row). */
 int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
 /* The same from a whole response: *started is 0 before its first answer
-** (which starts its row, in that segment) and set by the call. */
+** (which starts its row, in that segment and that "channel:NAME" group,
+** either NULL for none) and set by the call. */
 int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
                            const mj_answer_rec *a, const char *segment,
-                           int *started);
+                           const char *channel, int *started);
 /* Call fn with the whole table as segment "all", then with each
-** segment's rows. */
+** segment's rows, then with each channel group's. */
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
 /* The same in chunks of at most MJ_QMATRIX_CHUNK rows, for scorers that
 ** stream: open (1: skip this segment), rows per chunk, then close with

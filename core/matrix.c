@@ -18,6 +18,7 @@
 #include "engine.h"
 
 enum { CODE_SKIPPED = 0, CODE_NA = 1, CODE_VALUE = 2 };
+#define NO_CHAN UINT32_MAX
 
 struct mj_qmatrix {
   const mj_questionnaire *qn;
@@ -32,6 +33,10 @@ struct mj_qmatrix {
   size_t n_rows, cap;
   char **segs;              /* distinct segment ids, "" for none */
   size_t n_segs;
+  /* row -> index into chans, NO_CHAN for none; NULL until a row has one */
+  uint32_t *row_chan;
+  char **chans;             /* distinct "channel:NAME" groups */
+  size_t n_chans;
   char *last;               /* the response id of the last row */
 };
 
@@ -49,6 +54,10 @@ void mj__qmatrix_free(mj_qmatrix *m)
   for (size_t i = 0; i < m->n_segs; i++)
     free(m->segs[i]);
   free(m->segs);
+  for (size_t i = 0; i < m->n_chans; i++)
+    free(m->chans[i]);
+  free(m->chans);
+  free(m->row_chan);
   free(m->last);
   free(m);
 }
@@ -95,24 +104,24 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out)
   return MJ_OK;
 }
 
-static int segment_index(mj_qmatrix *m, const char *seg, size_t *out)
+/* The index of name in a table of distinct names, added when new. */
+static int name_index(char ***names, size_t *n, const char *name,
+                      size_t *out)
 {
-  if (!seg)
-    seg = "";
-  for (size_t i = m->n_segs; i-- > 0;)
-    if (strcmp(m->segs[i], seg) == 0) {
+  for (size_t i = *n; i-- > 0;)
+    if (strcmp((*names)[i], name) == 0) {
       *out = i;
       return MJ_OK;
     }
-  if (m->n_segs >= UINT32_MAX)
+  if (*n >= UINT32_MAX - 1)
     return MJ_ENOMEM;
-  char **v = realloc(m->segs, (m->n_segs + 1) * sizeof *v);
+  char **v = realloc(*names, (*n + 1) * sizeof *v);
   if (!v)
     return MJ_ENOMEM;
-  m->segs = v;
-  if (!(v[m->n_segs] = strdup(seg)))
+  *names = v;
+  if (!(v[*n] = strdup(name)))
     return MJ_ENOMEM;
-  *out = m->n_segs++;
+  *out = (*n)++;
   return MJ_OK;
 }
 
@@ -152,7 +161,7 @@ static int widen(mj_qmatrix *m)
   return MJ_OK;
 }
 
-static int new_row(mj_qmatrix *m, const char *segment)
+static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
 {
   if (m->n_rows >= UINT32_MAX) /* rows are numbered in 32 bits */
     return MJ_ENOMEM;
@@ -177,6 +186,12 @@ static int new_row(mj_qmatrix *m, const char *segment)
     if (!g)
       return MJ_ENOMEM;
     m->row_seg = g;
+    if (m->row_chan) {
+      uint32_t *h = realloc(m->row_chan, cap * sizeof *h);
+      if (!h)
+        return MJ_ENOMEM;
+      m->row_chan = h;
+    }
     m->cap = cap;
   }
   size_t r = m->n_rows;
@@ -189,9 +204,21 @@ static int new_row(mj_qmatrix *m, const char *segment)
     }
   }
   size_t g;
-  if (segment_index(m, segment, &g) != MJ_OK)
+  if (name_index(&m->segs, &m->n_segs, segment ? segment : "", &g) != MJ_OK)
     return MJ_ENOMEM;
   m->row_seg[r] = (uint32_t)g;
+  if (channel && !m->row_chan) { /* the first row with a channel */
+    if (!(m->row_chan = malloc(m->cap * sizeof *m->row_chan)))
+      return MJ_ENOMEM;
+    for (size_t k = 0; k < r; k++)
+      m->row_chan[k] = NO_CHAN;
+  }
+  if (m->row_chan) {
+    size_t h = NO_CHAN;
+    if (channel && name_index(&m->chans, &m->n_chans, channel, &h) != MJ_OK)
+      return MJ_ENOMEM;
+    m->row_chan[r] = (uint32_t)h;
+  }
   m->n_rows++;
   return MJ_OK;
 }
@@ -227,7 +254,7 @@ int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row)
   if (m->n_cols == 0 || m->col_of[question] == SIZE_MAX)
     return MJ_OK;
   if (!m->last || strcmp(m->last, row->response ? row->response : "") != 0) {
-    if (new_row(m, row->segment) != MJ_OK)
+    if (new_row(m, row->segment, NULL) != MJ_OK)
       return MJ_ENOMEM;
     free(m->last);
     if (!(m->last = strdup(row->response ? row->response : "")))
@@ -238,12 +265,12 @@ int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row)
 
 int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
                            const mj_answer_rec *a, const char *segment,
-                           int *started)
+                           const char *channel, int *started)
 {
   if (m->n_cols == 0 || m->col_of[question] == SIZE_MAX)
     return MJ_OK;
   if (!*started) {
-    if (new_row(m, segment) != MJ_OK)
+    if (new_row(m, segment, channel) != MJ_OK)
       return MJ_ENOMEM;
     *started = 1;
   }
@@ -346,39 +373,47 @@ static int visit_one(const mj_qmatrix *m, expand *x, const visit *v,
   return v->st->close(v->st->ud, rc);
 }
 
+/* Rows grouped by their group in of (row -> group, skip for none; a
+** counting sort), so each group's table is built from its own rows, not
+** from a pass over all of them: rows[start[g] .. start[g + 1]). */
+static int group_rows(const mj_qmatrix *m, const uint32_t *of, size_t n_groups,
+                      uint32_t skip, size_t *start, uint32_t *rows)
+{
+  memset(start, 0, (n_groups + 1) * sizeof *start);
+  for (size_t r = 0; r < m->n_rows; r++)
+    if (of[r] != skip)
+      start[of[r] + 1]++;
+  for (size_t g = 0; g < n_groups; g++)
+    start[g + 1] += start[g];
+  size_t *at = malloc((n_groups ? n_groups : 1) * sizeof *at);
+  if (!at)
+    return MJ_ENOMEM;
+  memcpy(at, start, n_groups * sizeof *at);
+  for (size_t r = 0; r < m->n_rows; r++)
+    if (of[r] != skip)
+      rows[at[of[r]]++] = (uint32_t)r;
+  free(at);
+  return MJ_OK;
+}
+
 static int visit_segments(const mj_qmatrix *m, const visit *v)
 {
   if (m->n_rows == 0 || m->n_cols == 0)
     return MJ_OK;
   expand x;
-  /* Rows grouped by segment once (a counting sort), so each segment's
-  ** table is built from its own rows, not from a pass over all of them. */
-  size_t *start = calloc(m->n_segs + 1, sizeof *start);
+  size_t groups = m->n_segs > m->n_chans ? m->n_segs : m->n_chans;
+  size_t *start = malloc((groups + 1) * sizeof *start);
   uint32_t *rows = malloc(m->n_rows * sizeof *rows);
   int rc = start && rows ? expand_init(m, v->chunk ? v->chunk : m->n_rows, &x)
                          : MJ_ENOMEM;
-  if (rc == MJ_OK) {
-    for (size_t r = 0; r < m->n_rows; r++)
-      start[m->row_seg[r] + 1]++;
-    for (size_t g = 0; g < m->n_segs; g++)
-      start[g + 1] += start[g];
-    size_t *at = malloc((m->n_segs ? m->n_segs : 1) * sizeof *at);
-    if (!at) {
-      rc = MJ_ENOMEM;
-    } else {
-      memcpy(at, start, m->n_segs * sizeof *at);
-      for (size_t r = 0; r < m->n_rows; r++)
-        rows[at[m->row_seg[r]]++] = (uint32_t)r;
-      free(at);
-    }
-  }
   if (rc == MJ_OK)
     rc = visit_one(m, &x, v, NULL, m->n_rows, "all");
   if (rc == MJ_OK && m->n_segs == 1) {
     /* every row in one segment (or in none) */
     if (m->segs[0][0])
       rc = visit_one(m, &x, v, NULL, m->n_rows, m->segs[0]);
-  } else {
+  } else if (rc == MJ_OK) {
+    rc = group_rows(m, m->row_seg, m->n_segs, NO_CHAN, start, rows);
     for (size_t g = 0; rc == MJ_OK && g < m->n_segs; g++) {
       if (!m->segs[g][0])
         continue; /* responses without a segment count in "all" only */
@@ -386,6 +421,12 @@ static int visit_segments(const mj_qmatrix *m, const visit *v)
                      m->segs[g]);
     }
   }
+  /* Then each channel's rows ("channel:NAME"), when the cycle asks. */
+  if (rc == MJ_OK && m->row_chan)
+    rc = group_rows(m, m->row_chan, m->n_chans, NO_CHAN, start, rows);
+  for (size_t g = 0; rc == MJ_OK && m->row_chan && g < m->n_chans; g++)
+    rc = visit_one(m, &x, v, rows + start[g], start[g + 1] - start[g],
+                   m->chans[g]);
   if (start && rows)
     expand_free(&x);
   free(start);

@@ -26,7 +26,9 @@ static const char playbook[] =
     "}\n"
     "use \"scorer.streamtally\" {}\n"
     "cycle \"w\" { scorers = { \"streamtally\" }, min_n = 1 }\n"
-    "cycle \"big\" { scorers = { \"streamtally\" }, min_n = 5000 }\n";
+    "cycle \"big\" { scorers = { \"streamtally\" }, min_n = 5000 }\n"
+    "cycle \"ch\" { scorers = { \"streamtally\" }, min_n = 1,\n"
+    "               by = { \"segment\", \"channel\" } }\n";
 
 static const json_t *fig(const json_t *r, const char *metric,
                          const char *subject, const char *segment)
@@ -64,27 +66,31 @@ static json_t *report(mj_engine *e)
 
 int main(void)
 {
-  plan(17);
+  plan(22);
   char *dir = tap_tmpdir("stream");
   char store[512], pb[512], csv[512];
   snprintf(store, sizeof store, "sqlite:%s/s.db", dir);
   snprintf(pb, sizeof pb, "%s/playbook.lua", dir);
   snprintf(csv, sizeof csv, "%s/answers.csv", dir);
 
-  /* Segment a: every third row; x is N/A every eleventh row. */
+  /* Segment a: every third row; x is N/A every eleventh row; odd rows
+  ** came by web, even ones by phone. */
   double sum_x[2] = {0, 0}, n_x[2] = {0, 0}, sum_y[2] = {0, 0};
+  double web_x = 0;
   FILE *f = fopen(csv, "w");
   if (!f)
     bail("cannot write %s", csv);
-  fprintf(f, "response_id,customer_id,x,y\n");
+  fprintf(f, "response_id,customer_id,x,y,channel\n");
   for (int i = 0; i < N; i++) {
     int seg = i % 3 == 0 ? 0 : 1, x = 1 + i % 5, y = i % 11;
+    const char *ch = i % 2 ? "web" : "phone";
     if (i % 11 == 0) {
-      fprintf(f, "r%d,c%d,NA,%d\n", i, seg + 1, y);
+      fprintf(f, "r%d,c%d,NA,%d,%s\n", i, seg + 1, y, ch);
     } else {
-      fprintf(f, "r%d,c%d,%d,%d\n", i, seg + 1, x, y);
+      fprintf(f, "r%d,c%d,%d,%d,%s\n", i, seg + 1, x, y, ch);
       sum_x[seg] += x;
       n_x[seg]++;
+      web_x += i % 2 ? x : 0;
     }
     sum_y[seg] += y;
   }
@@ -136,6 +142,20 @@ int main(void)
   ok(fig(r, "rows", NULL, "a") == NULL &&
          num(fig(r, "rows", NULL, "b"), "value") == rows_b,
      "under min_n a segment is not streamed, the others are");
+  json_decref(r);
+
+  /* By segment and channel: the channels' rows stream too, on their own. */
+  is_int(MJ_OK, mj_cycle_run(e, "ch", NULL), "cycle by channel ran: %s",
+         mj_errmsg(e));
+  r = report(e);
+  is_double(N / 2, num(fig(r, "rows", NULL, "channel:web"), "value"), 0,
+            "channel:web streams its 5000 rows");
+  is_double(2, num(fig(r, "chunks", NULL, "channel:phone"), "value"), 0,
+            "channel:phone in two chunks");
+  is_double(web_x, num(fig(r, "values", "question:x", "channel:web"), "value"),
+            0, "channel:web: the sum of its x");
+  is_double(rows_a, num(fig(r, "rows", NULL, "a"), "value"), 0,
+            "and segment a is still there");
   json_decref(r);
 
   mj_engine_free(e);
