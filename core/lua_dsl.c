@@ -1349,6 +1349,20 @@ static int get_num(lua_State *L, int t, const char *k, double *out)
   return have;
 }
 
+/* A number to compare against (key) with its `compare` (">=" when not
+** given), as text like ">= 90" and parsed: a standard's target, a
+** promise's promised value. */
+static const char *get_threshold(lua_State *L, mj_dsl_ctx *c, int t,
+                                 const char *key, mj_cmp *cmp, double *v)
+{
+  get_num(L, t, key, v);
+  const char *op = get_str(L, c, t, "compare");
+  char buf[80];
+  snprintf(buf, sizeof buf, "%s %.15g", op ? op : ">=", *v);
+  parse_cmp(buf, cmp, v);
+  return astr(L, c, buf);
+}
+
 static int get_bool(lua_State *L, int t, const char *k, int def)
 {
   lua_getfield(L, t, k);
@@ -1695,12 +1709,7 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
     d->id = astr(L, c, v->id);
     get_i18n(L, c, t, "text", &d->text);
     d->indicator = get_str(L, c, t, "indicator");
-    get_num(L, t, "target", &d->target_value);
-    const char *cmp = get_str(L, c, t, "compare");
-    char buf[80];
-    snprintf(buf, sizeof buf, "%s %.15g", cmp ? cmp : ">=", d->target_value);
-    d->target = astr(L, c, buf);
-    parse_cmp(buf, &d->cmp, &d->target_value);
+    d->target = get_threshold(L, c, t, "target", &d->cmp, &d->target_value);
     d->pos = pos;
     break;
   }
@@ -1709,12 +1718,8 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
     d->id = astr(L, c, v->id);
     get_i18n(L, c, t, "text", &d->text);
     d->indicator = get_str(L, c, t, "indicator");
-    get_num(L, t, "promised", &d->promised_value);
-    const char *cmp = get_str(L, c, t, "compare");
-    char buf[80];
-    snprintf(buf, sizeof buf, "%s %.15g", cmp ? cmp : ">=", d->promised_value);
-    d->promised = astr(L, c, buf);
-    parse_cmp(buf, &d->cmp, &d->promised_value);
+    d->promised =
+        get_threshold(L, c, t, "promised", &d->cmp, &d->promised_value);
     d->pos = pos;
     break;
   }
