@@ -12,6 +12,8 @@
 
 #include "mejora/plugin.h"
 
+#include "block.h"
+
 /*
 ** Schema migrations. Step i takes a store from version i to i + 1; the
 ** store's version lives in PRAGMA user_version. Steps only ever append:
@@ -154,7 +156,20 @@ static const char *const migrations[] = {
     " WHERE source IS NOT NULL;"
     "UPDATE responses SET source_id = (SELECT id FROM sources"
     " WHERE name = responses.source), source = NULL WHERE source IS NOT NULL;",
+    /* Responses in blocks of many per row (block.h): a row, a unique id
+    ** and a questionnaire index per response were two thirds of an import
+    ** and most of a scan. The rows move into blocks in C (rows_to_blocks)
+    ** before `responses` is dropped; ids stay unique through the id table
+    ** the plugin keeps in memory from each block's hashes. */
+    "CREATE TABLE response_blocks(seq INTEGER PRIMARY KEY,"
+    " questionnaire TEXT NOT NULL, n INTEGER NOT NULL, ids BLOB NOT NULL,"
+    " dict BLOB NOT NULL, data BLOB NOT NULL);"
+    "CREATE INDEX response_blocks_by_questionnaire"
+    " ON response_blocks(questionnaire, seq);",
 };
+
+/* The version whose step moves `responses` rows into blocks. */
+#define BLOCKS_VERSION 9
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
@@ -186,11 +201,6 @@ static const char *const migrations[] = {
     " consent = ?7 WHERE segment IS NOT ?2 OR name IS NOT ?3"                \
     " OR lang IS NOT ?4 OR channel IS NOT ?5 OR email IS NOT ?6"             \
     " OR consent IS NOT ?7")                                                 \
-  X(PUT_RESPONSE,                                                            \
-    "INSERT INTO responses(id, questionnaire, version, customer, segment,"   \
-    " wave, submitted_at, source_id, layout, answers, pilot, channel)"      \
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"             \
-    " ON CONFLICT(id) DO NOTHING")                                           \
   X(LAYOUT_PUT,                                                              \
     "INSERT INTO layouts(questions) VALUES(?1)"                              \
     " ON CONFLICT(questions) DO NOTHING")                                    \
@@ -199,13 +209,20 @@ static const char *const migrations[] = {
   X(SOURCE_PUT,                                                              \
     "INSERT INTO sources(name) VALUES(?1) ON CONFLICT(name) DO NOTHING")     \
   X(SOURCE_ID, "SELECT id FROM sources WHERE name = ?1")                     \
+  X(SOURCE_NAME, "SELECT name FROM sources WHERE id = ?1")                  \
   X(COUNT_RESPONSES,                                                         \
-    "SELECT count(*) FROM responses WHERE ?1 IS NULL OR questionnaire = ?1") \
-  X(SCAN_ANSWERS,                                                            \
-    "SELECT id, customer, segment, wave, submitted_at, layout, answers,"    \
-    " questionnaire, version, coalesce(source, (SELECT name FROM sources"   \
-    " WHERE id = source_id)), pilot, channel FROM responses"                \
+    "SELECT coalesce(sum(n), 0) FROM response_blocks"                        \
+    " WHERE ?1 IS NULL OR questionnaire = ?1")                               \
+  X(BLOCK_PUT,                                                               \
+    "INSERT INTO response_blocks(questionnaire, n, ids, dict, data)"         \
+    " VALUES(?1, ?2, ?3, ?4, ?5)")                                           \
+  X(BLOCK_IDS,                                                               \
+    "SELECT seq, n, ids FROM response_blocks WHERE seq > ?1 ORDER BY seq")   \
+  X(BLOCK_GET, "SELECT dict, data FROM response_blocks WHERE seq = ?1")      \
+  X(BLOCK_SCAN,                                                              \
+    "SELECT seq, dict, data, questionnaire FROM response_blocks"             \
     " WHERE questionnaire = ?1 ORDER BY seq")                                \
+  X(DATA_VERSION, "PRAGMA data_version")                                     \
   X(CYCLE_OPEN,                                                              \
     "INSERT INTO cycles(name, started_at, finished_at, status)"             \
     " VALUES(?1, ?2, 0, 'running')")                                         \
@@ -330,9 +347,40 @@ typedef struct store {
   size_t n_layouts;
   mj_answer_rec *scan_ans;
   size_t scan_cap;
+  /* Response blocks (see "response blocks"): the one being filled and
+  ** its questionnaire; the id table with the blocks it has read, in seq
+  ** order with their first ordinal; the block last read to compare an id;
+  ** source names met by scans. */
+  mj_blk_writer blk;
+  char *blk_q;
+  size_t blk_q_cap;
+  mj_idtab ids;
+  int ids_loaded, ids_checked;
+  sqlite3_int64 ids_dv;
+  uint64_t n_known; /* responses in the blocks read; the next ordinal */
+  struct blk_ref {
+    sqlite3_int64 seq;
+    uint64_t first;
+  } *blks;
+  size_t n_blks, blks_cap;
+  sqlite3_int64 cmp_seq;
+  mj_bbuf cmp_dict, cmp_data;
+  const char **cmp_id;
+  size_t cmp_n, cmp_cap;
+  struct src_name {
+    sqlite3_int64 id;
+    char *name;
+  } *srcs;
+  size_t n_srcs;
+  mj_blk_reader rd;
 } store;
 
 static void layouts_free(store *s);
+static void sources_free(store *s);
+static void blocks_forget(store *s);
+static int blk_flush(store *s, mj_error *err);
+static int blk_append(store *s, const char *q, const struct mj_blk_rec *r,
+                      mj_error *err);
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -933,6 +981,56 @@ static int read_version(store *s, int *version, mj_error *err)
 }
 
 /*
+** The step to BLOCKS_VERSION: every `responses` row into blocks, in
+** questionnaire and then arrival order (the order scans give), then the
+** table goes. Ids were unique there already.
+*/
+static int rows_to_blocks(store *s, mj_error *err)
+{
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id, questionnaire, version, customer,"
+                         " segment, wave, submitted_at, source_id, layout,"
+                         " answers, pilot, channel FROM responses"
+                         " ORDER BY questionnaire, seq",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(s, "read the responses of", err);
+  int rc = MJ_OK, step;
+  while (rc == MJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *q = col_text(st, 1);
+    mj_blk_rec b = {
+        .id = col_text(st, 0),
+        .customer = col_text(st, 3),
+        .segment = col_text(st, 4),
+        .wave = col_text(st, 5),
+        .channel = col_text(st, 11),
+        .version = sqlite3_column_int(st, 2),
+        .pilot = sqlite3_column_int(st, 10) != 0,
+        .submitted_at = sqlite3_column_int64(st, 6),
+        .source = sqlite3_column_int64(st, 7),
+        .layout = sqlite3_column_int64(st, 8),
+        .answers = sqlite3_column_blob(st, 9),
+        .answers_len = (size_t)sqlite3_column_bytes(st, 9),
+    };
+    if (!b.id || !q)
+      rc = s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+    else
+      rc = blk_append(s, q, &b, err);
+  }
+  if (rc == MJ_OK && step != SQLITE_DONE)
+    rc = fail(s, "read the responses of", err);
+  sqlite3_finalize(st);
+  if (rc == MJ_OK)
+    rc = blk_flush(s, err);
+  if (rc == MJ_OK &&
+      sqlite3_exec(s->db, "DROP TABLE responses", NULL, NULL, NULL) !=
+          SQLITE_OK)
+    rc = fail(s, "drop the old responses table of", err);
+  blocks_forget(s); /* the id table is read from the blocks when needed */
+  return rc;
+}
+
+/*
 ** Bring the schema to SCHEMA_VERSION in one transaction. A store already
 ** current is only read: taking the write lock on every open would make a
 ** report wait for (and time out behind) a long import, which WAL is here
@@ -963,6 +1061,8 @@ static int migrate(store *s, mj_error *err)
                           "sqlite: cannot migrate '%s' to schema version %d: "
                           "%s",
                           s->path, v + 1, sqlite3_errmsg(s->db));
+    else if (v + 1 == BLOCKS_VERSION)
+      rc = rows_to_blocks(s, err); /* its errors name the store */
   }
   if (rc == MJ_OK)
     return run(s, ST_COMMIT, "commit the schema of", err);
@@ -1009,6 +1109,15 @@ static void store_close(void *inst)
   /* An explicit transaction still open is rolled back by the close. */
   sqlite3_close_v2(s->db);
   layouts_free(s);
+  sources_free(s);
+  mj__blk_writer_free(&s->blk);
+  mj__idtab_free(&s->ids, s->host);
+  mj__blk_reader_free(&s->rd, s->host);
+  s->host->free(s->blk_q);
+  s->host->free(s->blks);
+  s->host->free(s->cmp_dict.p);
+  s->host->free(s->cmp_data.p);
+  s->host->free((void *)s->cmp_id);
   s->host->free(s->pack);
   s->host->free(s->key);
   s->host->free(s->last_key);
@@ -1030,6 +1139,7 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
     return host->error(err, MJ_ENOMEM, "sqlite: out of memory");
   memset(s, 0, sizeof *s);
   s->host = host;
+  mj__blk_writer_init(&s->blk, host);
   s->ctx = ctx;
   s->path = host->strdup(uri);
   if (!s->path) {
@@ -1086,6 +1196,7 @@ static int store_begin(void *inst, mj_error *err)
     return s->host->error(err, MJ_EINVAL,
                           "sqlite: a transaction is already open on '%s'",
                           s->path);
+  s->ids_checked = 0;
   return run(s, ST_BEGIN, "begin a transaction on", err);
 }
 
@@ -1095,14 +1206,21 @@ static int store_commit(void *inst, mj_error *err)
   if (sqlite3_get_autocommit(s->db))
     return s->host->error(err, MJ_EINVAL,
                           "sqlite: commit without begin on '%s'", s->path);
-  return run(s, ST_COMMIT, "commit to", err);
+  int rc = blk_flush(s, err);
+  if (rc == MJ_OK)
+    rc = run(s, ST_COMMIT, "commit to", err);
+  s->ids_checked = 0;
+  return rc;
 }
 
 static int store_rollback(void *inst, mj_error *err)
 {
   store *s = inst;
-  /* Layout rows added in the transaction are undone with it. */
+  /* Layout, source and block rows added in the transaction are undone
+  ** with it, and their ids may be given out again. */
   layouts_free(s);
+  sources_free(s);
+  blocks_forget(s);
   if (sqlite3_get_autocommit(s->db))
     return MJ_OK; /* nothing to undo: already rolled back by an error */
   return run(s, ST_ROLLBACK, "roll back", err);
@@ -1131,6 +1249,319 @@ static int store_put_customer(void *inst, const mj_customer_rec *c,
   return exec_stmt(s, st, "store a customer in", err);
 }
 
+/* ---- response blocks ----------------------------------------------------------
+**
+** Responses are written BLK_ROWS to a row of response_blocks (block.h):
+** a put appends to the block being filled, which is written when full, on
+** commit, and before anything reads responses. Ids stay unique without an
+** index in the file: the plugin keeps a table of their hashes (block.h,
+** mj_idtab), read from the blocks' `ids` on the first put and topped up
+** when another connection has added blocks since (PRAGMA data_version).
+** A hash match is checked against the id itself, in the block being
+** filled or in a stored block read for it (the last one is kept, as a
+** re-import meets its duplicates in order).
+*/
+
+/* Forget what the blocks and ids looked like: after a rollback, whose
+** undone blocks and ordinals may be reused. */
+static void blocks_forget(store *s)
+{
+  mj__blk_writer_reset(&s->blk);
+  mj__idtab_free(&s->ids, s->host);
+  s->ids_loaded = s->ids_checked = 0;
+  s->n_known = 0;
+  s->n_blks = 0;
+  s->cmp_seq = 0;
+}
+
+static int blks_push(store *s, sqlite3_int64 seq, uint64_t first)
+{
+  if (s->n_blks == s->blks_cap) {
+    size_t cap = s->blks_cap ? 2 * s->blks_cap : 256;
+    struct blk_ref *v = s->host->realloc(s->blks, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    s->blks = v;
+    s->blks_cap = cap;
+  }
+  s->blks[s->n_blks].seq = seq;
+  s->blks[s->n_blks++].first = first;
+  return MJ_OK;
+}
+
+static int data_version(store *s, sqlite3_int64 *dv, mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, ST_DATA_VERSION, err);
+  if (!st)
+    return MJ_ESTORE;
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *dv = sqlite3_column_int64(st, 0);
+  else
+    fail(s, "read the data version of", err);
+  done(st);
+  return step == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
+}
+
+/* Add the ids of the blocks after the last one read. */
+static int ids_read_blocks(store *s, mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_IDS, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, s->n_blks ? s->blks[s->n_blks - 1].seq : 0);
+  int rc = MJ_OK, step;
+  while (rc == MJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+    sqlite3_int64 n = sqlite3_column_int64(st, 1);
+    const unsigned char *h = sqlite3_column_blob(st, 2);
+    if (n < 0 || sqlite3_column_bytes(st, 2) != 4 * n || (n && !h)) {
+      rc = s->host->error(err, MJ_ESTORE,
+                          "sqlite: block %lld of '%s' is damaged (%lld "
+                          "responses, %d bytes of ids); restore the store "
+                          "from a backup",
+                          (long long)seq, s->path, (long long)n,
+                          sqlite3_column_bytes(st, 2));
+      break;
+    }
+    if (blks_push(s, seq, s->n_known) != MJ_OK)
+      rc = MJ_ENOMEM;
+    for (sqlite3_int64 i = 0; rc == MJ_OK && i < n; i++) {
+      const unsigned char *p = h + 4 * i;
+      uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                   (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+      rc = mj__idtab_add(&s->ids, s->host, v, s->n_known++);
+    }
+  }
+  if (rc == MJ_OK && step != SQLITE_DONE)
+    rc = fail(s, "read the response ids in", err);
+  done(st);
+  if (rc == MJ_ENOMEM)
+    s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  return rc;
+}
+
+/* The id table, current with what other connections committed. Once per
+** transaction: within ours, nobody else writes. */
+static int ids_ready(store *s, mj_error *err)
+{
+  if (s->ids_loaded && s->ids_checked)
+    return MJ_OK;
+  sqlite3_int64 dv;
+  int rc = data_version(s, &dv, err);
+  if (rc == MJ_OK && (!s->ids_loaded || dv != s->ids_dv)) {
+    if (s->blk.n) /* not possible: others cannot write inside our block */
+      return s->host->error(err, MJ_ESTORE,
+                            "sqlite: '%s' changed under an open write",
+                            s->path);
+    rc = ids_read_blocks(s, err);
+  }
+  if (rc != MJ_OK) {
+    blocks_forget(s);
+    return rc;
+  }
+  s->ids_loaded = 1;
+  s->ids_checked = !sqlite3_get_autocommit(s->db);
+  s->ids_dv = dv;
+  return MJ_OK;
+}
+
+/* Read stored block seq's ids into s->cmp_id (kept for the next). */
+static int cmp_load(store *s, sqlite3_int64 seq, mj_error *err)
+{
+  if (s->cmp_seq == seq)
+    return MJ_OK;
+  s->cmp_seq = 0;
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_GET, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, seq);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    done(st);
+    return fail(s, "read a block of", err);
+  }
+  size_t dl = (size_t)sqlite3_column_bytes(st, 0);
+  size_t n = (size_t)sqlite3_column_bytes(st, 1);
+  const void *d = sqlite3_column_blob(st, 0), *p = sqlite3_column_blob(st, 1);
+  unsigned char *dc = grow_buf(s->host, s->cmp_dict.p, &s->cmp_dict.cap,
+                               dl + 1);
+  if (dc)
+    s->cmp_dict.p = dc;
+  unsigned char *pc = dc ? grow_buf(s->host, s->cmp_data.p, &s->cmp_data.cap,
+                                    n + 1)
+                         : NULL;
+  if (pc)
+    s->cmp_data.p = pc;
+  if (!pc) {
+    done(st);
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  }
+  if (dl)
+    memcpy(dc, d, dl);
+  if (n)
+    memcpy(pc, p, n);
+  done(st);
+  mj_blk_reader rd = {0};
+  int opened = mj__blk_reader_open(&rd, s->host, dc, dl, pc, n), ok = opened;
+  mj_blk_rec r;
+  s->cmp_n = 0;
+  while (ok > 0 && (ok = mj__blk_reader_next(&rd, &r)) > 0) {
+    const char **v = grow_buf(s->host, s->cmp_id, &s->cmp_cap,
+                              (s->cmp_n + 1) * sizeof *v);
+    if (!v) {
+      ok = -2;
+      break;
+    }
+    s->cmp_id = v;
+    s->cmp_id[s->cmp_n++] = r.id;
+  }
+  mj__blk_reader_free(&rd, s->host);
+  if (opened < 0 || ok == -2)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  if (opened == 0 || ok < 0)
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: block %lld of '%s' is damaged; restore "
+                          "the store from a backup",
+                          (long long)seq, s->path);
+  s->cmp_seq = seq;
+  return MJ_OK;
+}
+
+/* The id of the response with that ordinal. */
+static int id_at(store *s, uint64_t ord, const char **id, mj_error *err)
+{
+  if (ord >= s->n_known) {
+    if (ord - s->n_known >= s->blk.n)
+      return s->host->error(err, MJ_ESTORE,
+                            "sqlite: the id table of '%s' is inconsistent",
+                            s->path);
+    *id = mj__blk_writer_id(&s->blk, (size_t)(ord - s->n_known));
+    return MJ_OK;
+  }
+  size_t lo = 0, hi = s->n_blks; /* the last block starting at or before */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->blks[mid].first <= ord)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  int rc = cmp_load(s, s->blks[lo].seq, err);
+  if (rc != MJ_OK)
+    return rc;
+  uint64_t k = ord - s->blks[lo].first;
+  if (k >= s->cmp_n)
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: block %lld of '%s' has fewer responses "
+                          "than its ids; restore the store from a backup",
+                          (long long)s->blks[lo].seq, s->path);
+  *id = s->cmp_id[k];
+  return MJ_OK;
+}
+
+/* Write the block being filled, if any. */
+static int blk_flush(store *s, mj_error *err)
+{
+  mj_blk_writer *w = &s->blk;
+  if (!w->n)
+    return MJ_OK;
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_PUT, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, s->blk_q);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)w->n);
+  sqlite3_bind_blob(st, 3, w->ids.p, (int)w->ids.len, SQLITE_STATIC);
+  if (w->dict.len)
+    sqlite3_bind_blob(st, 4, w->dict.p, (int)w->dict.len, SQLITE_STATIC);
+  else
+    sqlite3_bind_zeroblob(st, 4, 0);
+  sqlite3_bind_blob(st, 5, w->data.p, (int)w->data.len, SQLITE_STATIC);
+  int rc = exec_stmt(s, st, "store responses in", err);
+  if (rc == MJ_OK && s->ids_loaded) {
+    if (blks_push(s, sqlite3_last_insert_rowid(s->db), s->n_known) !=
+        MJ_OK) {
+      blocks_forget(s); /* read again on the next put */
+    } else
+      s->n_known += w->n;
+  }
+  mj__blk_writer_reset(w);
+  return rc;
+}
+
+/* Append one response to the block being filled (of questionnaire q),
+** writing that block first when r does not fit in it. */
+static int blk_append(store *s, const char *q, const mj_blk_rec *r,
+                      mj_error *err)
+{
+  mj_blk_writer *w = &s->blk;
+  if (w->n && (strcmp(q, s->blk_q) != 0 || !mj__blk_writer_fits(w, r))) {
+    int rc = blk_flush(s, err);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  if (!w->n) {
+    size_t n = strlen(q);
+    char *copy = grow_buf(s->host, s->blk_q, &s->blk_q_cap, n + 1);
+    if (!copy)
+      return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+    s->blk_q = copy;
+    memcpy(copy, q, n + 1);
+  }
+  if (mj__blk_writer_add(w, r) != MJ_OK)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  return MJ_OK;
+}
+
+/* put_response inside a transaction. */
+static int put_one(store *s, const mj_response_rec *r, int *inserted,
+                   mj_error *err)
+{
+  sqlite3_int64 lay = 0, src = 0;
+  size_t len = 0;
+  int rc = layout_for(s, r, &lay, err);
+  if (rc == MJ_OK)
+    rc = source_for(s, r->source, &src, err);
+  if (rc == MJ_OK)
+    rc = pack_answers(s, r, &len, err);
+  if (rc == MJ_OK)
+    rc = ids_ready(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  size_t idn = strlen(r->id);
+  uint32_t h = mj__blk_hash(r->id, idn);
+  size_t pos = 0;
+  for (int64_t ord; (ord = mj__idtab_next(&s->ids, h, &pos)) >= 0;) {
+    const char *other = NULL;
+    if ((rc = id_at(s, (uint64_t)ord, &other, err)) != MJ_OK)
+      return rc;
+    if (strcmp(other, r->id) == 0)
+      return MJ_OK; /* stored already: a re-import adds nothing */
+  }
+  mj_blk_rec b = {
+      .id = r->id,
+      .customer = r->customer,
+      .segment = r->segment,
+      .wave = r->wave,
+      .channel = r->channel,
+      .version = r->version,
+      .pilot = r->pilot != 0,
+      .submitted_at = r->submitted_at,
+      .source = src,
+      .layout = lay,
+      .answers = s->pack,
+      .answers_len = len,
+  };
+  if ((rc = blk_append(s, r->questionnaire, &b, err)) != MJ_OK)
+    return rc;
+  if (mj__idtab_add(&s->ids, s->host, h, s->n_known + s->blk.n - 1) !=
+      MJ_OK) {
+    blocks_forget(s); /* the block lost its place: the put fails */
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  }
+  *inserted = 1;
+  return MJ_OK;
+}
+
 static int store_put_response(void *inst, const mj_response_rec *r,
                               int *inserted, mj_error *err)
 {
@@ -1145,43 +1576,26 @@ static int store_put_response(void *inst, const mj_response_rec *r,
                           "sqlite: response '%s' has %zu answers but no "
                           "array of them",
                           r->id, r->n_answers);
-  sqlite3_int64 lay = 0, src = 0;
-  size_t len = 0;
-  int rc = layout_for(s, r, &lay, err);
+  if (!sqlite3_get_autocommit(s->db))
+    return put_one(s, r, inserted, err);
+  /* Outside a transaction a put is durable on return: a block of one. */
+  int rc = run(s, ST_BEGIN, "begin a write to", err);
   if (rc == MJ_OK)
-    rc = source_for(s, r->source, &src, err);
+    rc = put_one(s, r, inserted, err);
   if (rc == MJ_OK)
-    rc = pack_answers(s, r, &len, err);
-  if (rc != MJ_OK)
-    return rc;
-  sqlite3_stmt *st = stmt(s, ST_PUT_RESPONSE, err);
-  if (!st)
-    return MJ_ESTORE;
-  bind_text(st, 1, r->id);
-  bind_text(st, 2, r->questionnaire);
-  sqlite3_bind_int(st, 3, r->version);
-  bind_text(st, 4, r->customer);
-  bind_text(st, 5, r->segment);
-  bind_text(st, 6, r->wave);
-  sqlite3_bind_int64(st, 7, r->submitted_at);
-  if (src)
-    sqlite3_bind_int64(st, 8, src);
-  else
-    sqlite3_bind_null(st, 8);
-  sqlite3_bind_int64(st, 9, lay);
-  if (len)
-    sqlite3_bind_blob(st, 10, s->pack, (int)len, SQLITE_STATIC);
-  else
-    sqlite3_bind_zeroblob(st, 10, 0);
-  sqlite3_bind_int(st, 11, r->pilot != 0);
-  bind_text(st, 12, r->channel);
-  /* One statement, atomic by itself: no savepoint around it (two more
-  ** statements per response were a third of an import). A new layout
-  ** left behind by a failed insert is harmless. */
-  rc = exec_stmt(s, st, "store a response in", err);
-  /* ON CONFLICT DO NOTHING: no change means the id was already there. */
+    rc = blk_flush(s, err);
   if (rc == MJ_OK)
-    *inserted = sqlite3_changes(s->db) > 0;
+    rc = run(s, ST_COMMIT, "commit to", err);
+  s->ids_checked = 0; /* the next put looks for others' writes again */
+  if (rc != MJ_OK) {
+    layouts_free(s);
+    blocks_forget(s);
+    *inserted = 0;
+    if (!sqlite3_get_autocommit(s->db)) {
+      mj_error scratch;
+      run(s, ST_ROLLBACK, "roll back", &scratch);
+    }
+  }
   return rc;
 }
 
@@ -1189,11 +1603,14 @@ static int store_count_responses(void *inst, const char *questionnaire,
                                  int64_t *n, mj_error *err)
 {
   store *s = inst;
+  int rc = blk_flush(s, err);
+  if (rc != MJ_OK)
+    return rc;
   sqlite3_stmt *st = stmt(s, ST_COUNT_RESPONSES, err);
   if (!st)
     return MJ_ESTORE;
   bind_text(st, 1, questionnaire);
-  int rc = sqlite3_step(st);
+  rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     *n = sqlite3_column_int64(st, 0);
   else
@@ -1221,7 +1638,54 @@ static int scan(store *s, sqlite3_stmt *st, row_fn each, void *cb, void *ud,
   return rc;
 }
 
-/* One response row of a scan, handed over whole or answer by answer. */
+/* The name of source id, read once per store and kept; NULL for none. */
+static int source_name(store *s, sqlite3_int64 id, const char **name,
+                       mj_error *err)
+{
+  *name = NULL;
+  if (!id)
+    return MJ_OK;
+  for (size_t i = s->n_srcs; i-- > 0;)
+    if (s->srcs[i].id == id) {
+      *name = s->srcs[i].name;
+      return MJ_OK;
+    }
+  sqlite3_stmt *st = stmt(s, ST_SOURCE_NAME, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  int step = sqlite3_step(st);
+  const char *text = step == SQLITE_ROW ? col_text(st, 0) : NULL;
+  char *copy = text ? s->host->strdup(text) : NULL;
+  done(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return fail(s, "read the sources in", err);
+  if (!text)
+    return MJ_OK; /* a source row that is gone: the response keeps none */
+  struct src_name *v =
+      copy ? s->host->realloc(s->srcs, (s->n_srcs + 1) * sizeof *v) : NULL;
+  if (!v) {
+    s->host->free(copy);
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  }
+  s->srcs = v;
+  s->srcs[s->n_srcs].id = id;
+  s->srcs[s->n_srcs].name = copy;
+  *name = s->srcs[s->n_srcs++].name;
+  return MJ_OK;
+}
+
+static void sources_free(store *s)
+{
+  for (size_t i = 0; i < s->n_srcs; i++)
+    s->host->free(s->srcs[i].name);
+  s->host->free(s->srcs);
+  s->srcs = NULL;
+  s->n_srcs = 0;
+}
+
+/* One block of a scan, handed over response by response, whole or answer
+** by answer. */
 typedef struct scan_ud {
   store *s;
   mj_answer_cb each_answer;
@@ -1230,84 +1694,111 @@ typedef struct scan_ud {
   mj_error *err;
 } scan_ud;
 
-static int response_row(sqlite3_stmt *st, void *cb, void *ud)
+static int damaged(store *s, sqlite3_int64 seq, const char *id, mj_error *err)
+{
+  return s->host->error(err, MJ_ESTORE,
+                        "sqlite: block %lld of '%s' is damaged (at response "
+                        "'%s'); restore the store from a backup",
+                        (long long)seq, s->path, id ? id : "?");
+}
+
+static int block_row(sqlite3_stmt *st, void *cb, void *ud)
 {
   scan_ud *x = ud;
   store *s = x->s;
   (void)cb;
-  const char *id = col_text(st, 0);
-  const layout *lay = layout_get(s, sqlite3_column_int64(st, 5), x->err);
-  if (!lay)
-    return MJ_ESTORE;
-  const unsigned char *b = sqlite3_column_blob(st, 6);
-  size_t len = (size_t)sqlite3_column_bytes(st, 6);
-  int ok = unpack(s, b ? b : (const unsigned char *)"", b ? len : 0, lay);
+  sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+  const unsigned char *dict = sqlite3_column_blob(st, 1);
+  size_t dl = (size_t)sqlite3_column_bytes(st, 1);
+  const unsigned char *data = sqlite3_column_blob(st, 2);
+  size_t n = (size_t)sqlite3_column_bytes(st, 2);
+  const char *q = col_text(st, 3);
+  int ok = mj__blk_reader_open(&s->rd, s->host, dict ? dict : (const void *)"",
+                               dl, data ? data : (const void *)"", n);
   if (ok < 0)
     return s->host->error(x->err, MJ_ENOMEM, "sqlite: out of memory");
   if (!ok)
-    return s->host->error(x->err, MJ_ESTORE,
-                          "sqlite: the answers of response '%s' in '%s' are "
-                          "damaged (%zu bytes do not hold %zu answers); "
-                          "restore the store from a backup",
-                          id ? id : "?", s->path, len, lay->n);
-  if (x->each_response) {
-    mj_response_rec r = {
-        .id = id,
-        .questionnaire = col_text(st, 7),
-        .version = sqlite3_column_int(st, 8),
-        .customer = col_text(st, 1),
-        .segment = col_text(st, 2),
-        .wave = col_text(st, 3),
-        .submitted_at = sqlite3_column_int64(st, 4),
-        .source = col_text(st, 9),
-        .answers = s->scan_ans,
-        .n_answers = lay->n,
-        .pilot = sqlite3_column_int(st, 10),
-        .channel = col_text(st, 11),
-    };
-    return x->each_response(x->ud, &r);
-  }
-  mj_answer_row row;
-  row.response = id;
-  row.customer = col_text(st, 1);
-  row.segment = col_text(st, 2);
-  row.wave = col_text(st, 3);
-  row.submitted_at = sqlite3_column_int64(st, 4);
-  for (size_t i = 0; i < lay->n; i++) {
-    row.answer = s->scan_ans[i];
-    int rc = x->each_answer(x->ud, &row);
+    return damaged(s, seq, NULL, x->err);
+  mj_blk_rec b = {.id = NULL};
+  /* b.id is set as soon as a record's id is read: errors name it. */
+  while ((ok = mj__blk_reader_next(&s->rd, &b)) > 0) {
+    const layout *lay = layout_get(s, b.layout, x->err);
+    if (!lay)
+      return MJ_ESTORE;
+    int u = unpack(s, b.answers_len ? b.answers : (const unsigned char *)"",
+                   b.answers_len, lay);
+    if (u < 0)
+      return s->host->error(x->err, MJ_ENOMEM, "sqlite: out of memory");
+    if (!u)
+      return damaged(s, seq, b.id, x->err);
+    const char *source;
+    int rc = source_name(s, b.source, &source, x->err);
     if (rc != MJ_OK)
       return rc;
+    if (x->each_response) {
+      mj_response_rec r = {
+          .id = b.id,
+          .questionnaire = q,
+          .version = b.version,
+          .customer = b.customer,
+          .segment = b.segment,
+          .wave = b.wave,
+          .submitted_at = b.submitted_at,
+          .source = source,
+          .answers = s->scan_ans,
+          .n_answers = lay->n,
+          .pilot = b.pilot,
+          .channel = b.channel,
+      };
+      if ((rc = x->each_response(x->ud, &r)) != MJ_OK)
+        return rc;
+      continue;
+    }
+    mj_answer_row row = {
+        .response = b.id,
+        .customer = b.customer,
+        .segment = b.segment,
+        .wave = b.wave,
+        .submitted_at = b.submitted_at,
+    };
+    for (size_t i = 0; i < lay->n; i++) {
+      row.answer = s->scan_ans[i];
+      if ((rc = x->each_answer(x->ud, &row)) != MJ_OK)
+        return rc;
+    }
   }
-  return MJ_OK;
+  return ok < 0 ? damaged(s, seq, b.id, x->err) : MJ_OK;
+}
+
+static int scan_blocks(store *s, const char *questionnaire, scan_ud *x,
+                       mj_error *err)
+{
+  int rc = blk_flush(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_SCAN, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, questionnaire);
+  mj_error scratch;
+  run(s, ST_CACHE_SCAN, "size the cache of", &scratch); /* speed only */
+  rc = scan(s, st, block_row, NULL, x, "read the responses in", err);
+  run(s, ST_CACHE_BIG, "size the cache of", &scratch);
+  return rc;
 }
 
 static int store_scan_answers(void *inst, const char *questionnaire,
                               mj_answer_cb cb, void *ud, mj_error *err)
 {
-  store *s = inst;
-  sqlite3_stmt *st = stmt(s, ST_SCAN_ANSWERS, err);
-  if (!st)
-    return MJ_ESTORE;
-  bind_text(st, 1, questionnaire);
-  scan_ud x = {s, cb, NULL, ud, err};
-  return scan(s, st, response_row, NULL, &x, "read the answers in", err);
+  scan_ud x = {inst, cb, NULL, ud, err};
+  return scan_blocks(inst, questionnaire, &x, err);
 }
 
 static int store_scan_responses(void *inst, const char *questionnaire,
                                 mj_response_cb cb, void *ud, mj_error *err)
 {
-  store *s = inst;
-  sqlite3_stmt *st = stmt(s, ST_SCAN_ANSWERS, err);
-  if (!st)
-    return MJ_ESTORE;
-  bind_text(st, 1, questionnaire);
-  scan_ud x = {s, NULL, cb, ud, err};
-  mj_error scratch;
-  run(s, ST_CACHE_SCAN, "size the cache of", &scratch); /* speed only */
-  int rc = scan(s, st, response_row, NULL, &x, "read the answers in", err);
-  run(s, ST_CACHE_BIG, "size the cache of", &scratch);
-  return rc;
+  scan_ud x = {inst, NULL, cb, ud, err};
+  return scan_blocks(inst, questionnaire, &x, err);
 }
 
 /* ---- cycles and results ------------------------------------------------------ */

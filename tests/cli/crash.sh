@@ -86,7 +86,7 @@ cycle "2027-01" {
   scorers = { "nps", "csat" }, min_n = 10,
 }
 LUA
-before=$(q "select count(*) from responses")
+before=$(q "select coalesce(sum(n), 0) from response_blocks")
 "$MEJORA" -q run playbook.lua --cycle 2027-01 > /dev/null 2>&1 &
 pid=$!
 wait_for "select count(*) from cycles where name = '2027-01'"
@@ -94,7 +94,7 @@ sleep 0.3
 kill -9 $pid; ok $? "killed while the cycle imports"
 wait $pid 2>/dev/null
 is "$(q 'pragma integrity_check')" "ok" "intact after a kill during an import"
-after=$(q "select count(*) from responses")
+after=$(q "select coalesce(sum(n), 0) from response_blocks")
 ok "$(test "$after" = "$before" || test "$after" = $((before + 300000)); echo $?)" \
   "the import is all or nothing ($before -> $after)"
 is "$(q "select count(*) from results r join cycles c on c.id = r.cycle where c.name = '2027-01'")" "0" \

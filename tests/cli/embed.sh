@@ -19,7 +19,7 @@ run env LD_LIBRARY_PATH="$top_builddir/core/.libs" \
 is "$rc" 0 "the CRM host runs a cycle"
 like "$out" '"format": *"mejora-results/1"' "and prints the results as JSON"
 like "$out" '"segment": *"mostrador"' "with figures per segment"
-count=$(sqlite3 "$tmp/crm.db" "select count(*) from responses where id = 'crm-000123'" 2>&1)
+count=$("$MEJORA" --db "sqlite:$tmp/crm.db" export "$tmp/shop/playbook.lua" visita 2>&1 | grep -c '^crm-000123,')
 is "$count" 1 "the answer it recorded is in its store"
 
 cp -R "$top_srcdir/examples/plugin-skeleton" "$tmp/skel"

@@ -41,7 +41,7 @@ check_bad sandbox.lua "sandbox.lua:3: .*os" "the sandbox refuses os.execute"
 
 # Nothing was written by any of the failed loads, and a run refuses too.
 run "$MEJORA" run typo.lua
-ok "$(test ! -e mejora.db || test "$(sqlite3 mejora.db 'select count(*) from responses' 2>/dev/null || echo 0)" = 0; echo $?)" \
+ok "$(test ! -e mejora.db || test "$(sqlite3 mejora.db 'select coalesce(sum(n), 0) from response_blocks' 2>/dev/null || echo 0)" = 0; echo $?)" \
   "a failed run stores no response"
 ok "$(test ! -e pwned; echo $?)" "the refused command never ran"
 done_testing

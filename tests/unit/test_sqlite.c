@@ -161,6 +161,30 @@ static int on_resp(void *ud, const mj_response_rec *r)
   return MJ_OK;
 }
 
+/* Responses scanned in order: ids increasing, segments as put. */
+typedef struct order_seen {
+  int n, in_order, segments_ok;
+  char last[32];
+} order_seen;
+
+static int on_ordered(void *ud, const mj_response_rec *r)
+{
+  order_seen *o = ud;
+  if (o->n && strcmp(o->last, r->id) >= 0)
+    o->in_order = 0;
+  int i = atoi(r->id + 1);
+  const char *want = i >= 3000 ? "retail" : i % 2 ? "a" : "b";
+  if (!r->segment || strcmp(r->segment, want) != 0 || r->n_answers != 1 ||
+      r->answers[0].num != i % 5)
+    o->segments_ok = 0;
+  snprintf(o->last, sizeof o->last, "%s", r->id);
+  o->n++;
+  return MJ_OK;
+}
+
+/* How many responses the store's blocks hold, by SQL. */
+#define STORED "SELECT coalesce(sum(n), 0) FROM response_blocks"
+
 static mj_response_rec response(const char *id, const mj_answer_rec *a,
                                 size_t n)
 {
@@ -180,7 +204,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(74);
+  plan(82);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -205,7 +229,7 @@ int main(void)
   is_int(version, again, "reopening migrates nothing more");
   is_int(1,
          sql_int(path, "SELECT count(*) FROM sqlite_master WHERE "
-                       "name = 'responses'"),
+                       "name = 'response_blocks'"),
          "tables created once");
 
   /* A writer holding the lock does not keep a reader from opening. */
@@ -283,7 +307,7 @@ int main(void)
   is_int(MJ_EINVAL, S->put_response(st, &r3, &ins, &err),
          "an answer without a question is refused");
   S->count_responses(st, NULL, &n, &err);
-  ok(n == 2 && sql_int(path, "SELECT count(*) FROM responses") == 2,
+  ok(n == 2 && sql_int(path, STORED) == 2,
      "the refused response left no row behind");
 
   /* ---- transactions ---- */
@@ -296,7 +320,7 @@ int main(void)
   is_int(MJ_OK, S->rollback(st, &err), "rollback");
   S->count_responses(st, NULL, &n, &err);
   ok(n == 2 && sql_int(path, "SELECT count(*) FROM customers") == 1 &&
-         sql_int(path, "SELECT count(*) FROM responses") == 2,
+         sql_int(path, STORED) == 2,
      "rollback leaves nothing");
   is_int(MJ_EINVAL, S->commit(st, &err), "commit without begin is refused");
   S->begin(st, &err);
@@ -419,12 +443,15 @@ int main(void)
                             " char(31) || 'd' || char(31) || 'e'"),
          "the question ids are stored once, as a layout");
   S->close(st);
-  sql_exec(packed, "UPDATE responses SET answers = x'07' WHERE id = 'o1'");
+  /* o2 was put alone (no transaction), so it is its block's last byte. */
+  sql_exec(packed, "UPDATE response_blocks SET data = substr(data, 1,"
+                   " length(data) - 1) WHERE seq = (SELECT max(seq) FROM"
+                   " response_blocks)");
   st = open_store(packed);
   answers_seen dmg = {{0}, 0, 0};
   ok(S->scan_answers(st, "odd", on_answer, &dmg, &err) == MJ_ESTORE &&
-         strstr(err.msg, "'o1'") && strstr(err.msg, "damaged"),
-     "a damaged blob is reported, naming the response: %s", err.msg);
+         strstr(err.msg, "'o2'") && strstr(err.msg, "damaged"),
+     "a damaged block is reported, naming the response: %s", err.msg);
   S->close(st);
 
   /* ---- an old store, one row per answer, is packed on open ----
@@ -468,20 +495,22 @@ int main(void)
             "r2 - - speed 2 nan -\n",
             oa.text, "every answer kept, in question order");
   S->close(st);
-  ok(sql_int(old, "SELECT count(*) FROM sqlite_master WHERE name ="
-                  " 'answers'") == 0 &&
-         sql_int(old, "SELECT count(*) FROM responses WHERE layout IS NULL"
-                      " OR answers IS NULL") == 0,
-     "the answers table is gone and every response has its layout");
-  is_int(3, sql_int(old, "SELECT count(*) FROM responses WHERE version = 1"
-                         " AND pilot = 0 AND channel IS NULL"),
-         "old responses keep version 1, are not pilot and have no channel");
+  ok(sql_int(old, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                  " ('answers', 'responses')") == 0 &&
+         sql_int(old, STORED) == 3,
+     "the answers and responses tables are gone, the three are in blocks");
+  st = open_store(old);
+  rlist ol = {{0}};
+  S->scan_responses(st, "post-visit", on_resp, &ol, &err);
+  S->close(st);
+  is_string("r1 v1 pilot 0 - f\nr2 v1 pilot 0 - f\nr3 v1 pilot 0 - f\n",
+            ol.text,
+            "old responses keep version 1 and their source, are not pilot "
+            "and have no channel");
   is_int(0, sql_int(old, "SELECT count(*) FROM questionnaire_versions"),
          "and no structure is made up for them");
-  is_int(3, sql_int(old, "SELECT count(*) FROM responses AS r JOIN sources"
-                         " AS s ON s.id = r.source_id WHERE s.name = 'f'"
-                         " AND r.source IS NULL"),
-         "their source moves to the sources table");
+  is_int(1, sql_int(old, "SELECT count(*) FROM sources WHERE name = 'f'"),
+         "their source is stored once, in the sources table");
 
   /* ---- questionnaire versions, pilot and channel ---- */
   char ver[512];
@@ -538,6 +567,67 @@ int main(void)
   is_string("p1 v2 pilot 1 phone test\np2 v1 pilot 0 - test\n"
             "p4 v1 pilot 0 - undone.csv\n",
             rl.text, "and its source is the one stored again");
+  S->close(st);
+
+  /* ---- many responses: blocks, and ids unique across them ---- */
+  char many[512];
+  snprintf(many, sizeof many, "%s/many.db", dir);
+  st = open_store(many);
+  int stored = 0;
+  char mid[32];
+  mj_answer_rec ma[1] = {{"staff", MJ_ANSWER_VALUE, 0, NULL}};
+  S->begin(st, &err);
+  for (int i = 0; i < 3000; i++) {
+    snprintf(mid, sizeof mid, "m%04d", i);
+    ma[0].num = i % 5;
+    mj_response_rec r = response(mid, ma, 1);
+    r.segment = i % 2 ? "a" : "b";
+    ins = 0;
+    S->put_response(st, &r, &ins, &err);
+    stored += ins;
+  }
+  mj_response_rec dup = response("m0005", ma, 1);
+  int dup_written = -1, dup_open = -1;
+  S->put_response(st, &dup, &dup_written, &err);
+  dup.id = "m2999";
+  S->put_response(st, &dup, &dup_open, &err);
+  is_int(MJ_OK, S->commit(st, &err), "3000 responses committed");
+  ok(stored == 3000 && dup_written == 0 && dup_open == 0,
+     "a duplicate is found in a written block and in the one being filled");
+  ok(sql_int(many, "SELECT count(*) FROM response_blocks") == 3 &&
+         sql_int(many, STORED) == 3000,
+     "they are three blocks of one row each, not 3000 rows");
+  S->close(st);
+  st = open_store(many);
+  dup.id = "m1500";
+  S->put_response(st, &dup, &ins, &err);
+  is_int(0, ins, "after a reopen, ids are read back from the blocks");
+  void *other_conn = open_store(many);
+  dup.id = "m3001";
+  ma[0].num = 3001 % 5;
+  S->put_response(other_conn, &dup, &ins, &err);
+  S->close(other_conn);
+  int seen_other = -1;
+  S->put_response(st, &dup, &seen_other, &err);
+  is_int(0, seen_other, "an id another connection stored since is found");
+  S->begin(st, &err);
+  for (int i = 4000; i < 6000; i++) {
+    snprintf(mid, sizeof mid, "m%04d", i);
+    mj_response_rec r = response(mid, ma, 1);
+    S->put_response(st, &r, &ins, &err);
+  }
+  S->rollback(st, &err);
+  ma[0].num = 4000 % 5;
+  dup.id = "m4000";
+  int again_ok = -1;
+  S->put_response(st, &dup, &again_ok, &err);
+  is_int(1, again_ok, "an id of a rolled-back write can be stored again");
+  order_seen os = {0, 1, 1, ""};
+  is_int(MJ_OK, S->scan_responses(st, "post-visit", on_ordered, &os, &err),
+         "the blocks scan");
+  ok(os.n == 3002 && os.in_order && os.segments_ok,
+     "every response once, in the order put, with its segment and answer "
+     "(%d seen)", os.n);
   S->close(st);
 
   /* ---- refusals ---- */

@@ -1,0 +1,347 @@
+/*
+** Response blocks (block.h): the bytes of many responses in one row, and
+** the table of ids that makes a unique index in the file unnecessary.
+*/
+#include <string.h>
+
+#include "block.h"
+
+uint32_t mj__blk_hash(const char *id, size_t len)
+{
+  uint64_t h = 1469598103934665603u; /* FNV-1a, folded: a stored format */
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)id[i]) * 1099511628211u;
+  return (uint32_t)(h ^ (h >> 32));
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int bb_room(const mj_host_api *h, mj_bbuf *b, size_t more)
+{
+  if (b->len + more <= b->cap)
+    return 1;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap < b->len + more)
+    cap *= 2;
+  unsigned char *p = h->realloc(b->p, cap);
+  if (!p)
+    return 0;
+  b->p = p;
+  b->cap = cap;
+  return 1;
+}
+
+/* Callers made room: at most 10 bytes. */
+static void put_varint(mj_bbuf *b, uint64_t v)
+{
+  while (v >= 0x80) {
+    b->p[b->len++] = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  b->p[b->len++] = (unsigned char)v;
+}
+
+static void put_str(mj_bbuf *b, const char *s, size_t n)
+{
+  if (!s) {
+    put_varint(b, 0);
+    return;
+  }
+  put_varint(b, (uint64_t)n + 1);
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len++] = '\0';
+}
+
+void mj__blk_writer_init(mj_blk_writer *w, const mj_host_api *host)
+{
+  memset(w, 0, sizeof *w);
+  w->host = host;
+}
+
+void mj__blk_writer_reset(mj_blk_writer *w)
+{
+  w->dict.len = w->data.len = w->ids.len = 0;
+  w->n = w->n_dict = 0;
+  memset(w->dict_slot, 0, sizeof w->dict_slot);
+}
+
+void mj__blk_writer_free(mj_blk_writer *w)
+{
+  w->host->free(w->dict.p);
+  w->host->free(w->data.p);
+  w->host->free(w->ids.p);
+  w->host->free(w->off);
+  mj__blk_writer_init(w, w->host);
+}
+
+/* The dict slot of s: its entry (index + 1 in dict_slot) or the empty
+** slot where it would go. */
+static size_t dict_find(const mj_blk_writer *w, const char *s, size_t n)
+{
+  size_t j = mj__blk_hash(s, n) & 511u;
+  for (; w->dict_slot[j]; j = (j + 1) & 511u) {
+    size_t k = w->dict_slot[j] - 1u;
+    if (w->dict_len[k] == n &&
+        memcmp(w->dict.p + w->dict_off[k], s, n) == 0)
+      break;
+  }
+  return j;
+}
+
+static size_t dict_new(const mj_blk_writer *w, const char *s)
+{
+  return s && !w->dict_slot[dict_find(w, s, strlen(s))];
+}
+
+int mj__blk_writer_fits(const mj_blk_writer *w, const mj_blk_rec *r)
+{
+  if (w->n == 0)
+    return 1;
+  if (w->n >= BLK_ROWS || w->data.len >= BLK_MAX_BYTES)
+    return 0;
+  size_t fresh = dict_new(w, r->segment) + dict_new(w, r->wave) +
+                 dict_new(w, r->channel);
+  return w->n_dict + fresh <= BLK_MAX_DICT;
+}
+
+/* The reference to s: 0 for NULL, else its dict index + 1 (added). */
+static int dict_ref(mj_blk_writer *w, const char *s, uint64_t *ref)
+{
+  *ref = 0;
+  if (!s)
+    return MJ_OK;
+  size_t n = strlen(s);
+  size_t j = dict_find(w, s, n);
+  if (!w->dict_slot[j]) {
+    if (w->n_dict == BLK_MAX_DICT || n > UINT32_MAX ||
+        !bb_room(w->host, &w->dict, n + 12) || w->dict.len > UINT32_MAX)
+      return MJ_ENOMEM; /* fits() keeps the first from happening */
+    put_varint(&w->dict, (uint64_t)n + 1);
+    w->dict_off[w->n_dict] = (uint32_t)w->dict.len;
+    w->dict_len[w->n_dict] = (uint32_t)n;
+    memcpy(w->dict.p + w->dict.len, s, n);
+    w->dict.len += n;
+    w->dict.p[w->dict.len++] = '\0';
+    w->dict_slot[j] = (uint16_t)++w->n_dict;
+  }
+  *ref = w->dict_slot[j];
+  return MJ_OK;
+}
+
+int mj__blk_writer_add(mj_blk_writer *w, const mj_blk_rec *r)
+{
+  uint64_t seg, wave, chan;
+  if (dict_ref(w, r->segment, &seg) != MJ_OK ||
+      dict_ref(w, r->wave, &wave) != MJ_OK ||
+      dict_ref(w, r->channel, &chan) != MJ_OK)
+    return MJ_ENOMEM;
+  size_t idn = strlen(r->id);
+  size_t cn = r->customer ? strlen(r->customer) : 0;
+  size_t need = idn + cn + r->answers_len + 12 * 10;
+  if (w->data.len + need > UINT32_MAX ||
+      !bb_room(w->host, &w->data, need) || !bb_room(w->host, &w->ids, 4))
+    return MJ_ENOMEM;
+  if (w->n % BLK_ROWS == 0) {
+    uint32_t *off = w->host->realloc(w->off, (w->n + BLK_ROWS) * sizeof *off);
+    if (!off)
+      return MJ_ENOMEM;
+    w->off = off;
+  }
+  w->off[w->n] = (uint32_t)w->data.len;
+  mj_bbuf *b = &w->data;
+  put_str(b, r->id, idn);
+  put_str(b, r->customer, cn);
+  put_varint(b, seg);
+  put_varint(b, wave);
+  put_varint(b, chan);
+  put_varint(b, (uint64_t)(r->version < 0 ? 0 : r->version));
+  uint64_t at = (uint64_t)r->submitted_at;
+  put_varint(b, (at << 1) ^ (uint64_t)(r->submitted_at < 0 ? -1 : 0));
+  put_varint(b, (uint64_t)(r->source < 0 ? 0 : r->source));
+  put_varint(b, (uint64_t)(r->layout < 0 ? 0 : r->layout));
+  b->p[b->len++] = (unsigned char)(r->pilot != 0);
+  put_varint(b, r->answers_len);
+  if (r->answers_len)
+    memcpy(b->p + b->len, r->answers, r->answers_len);
+  b->len += r->answers_len;
+  uint32_t h = mj__blk_hash(r->id, idn);
+  for (int i = 0; i < 4; i++)
+    w->ids.p[w->ids.len++] = (unsigned char)(h >> (8 * i));
+  w->n++;
+  return MJ_OK;
+}
+
+const char *mj__blk_writer_id(const mj_blk_writer *w, size_t k)
+{
+  const unsigned char *p = w->data.p + w->off[k];
+  while (*p++ & 0x80) /* the id's length: a str is never NULL here */
+    ;
+  return (const char *)p;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* 0 when the bytes end first or the number is too long. */
+static int get_varint(const unsigned char *p, size_t len, size_t *at,
+                      uint64_t *v)
+{
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64 && *at < len; shift += 7) {
+    unsigned char c = p[(*at)++];
+    x |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) {
+      *v = x;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int get_str(const unsigned char *p, size_t len, size_t *at,
+                   const char **s)
+{
+  uint64_t n;
+  if (!get_varint(p, len, at, &n))
+    return 0;
+  if (n == 0) {
+    *s = NULL;
+    return 1;
+  }
+  if (n - 1 >= len - *at || p[*at + n - 1] != '\0')
+    return 0;
+  *s = (const char *)p + *at;
+  *at += n;
+  return 1;
+}
+
+int mj__blk_reader_open(mj_blk_reader *rd, const mj_host_api *host,
+                        const unsigned char *dict, size_t dict_len,
+                        const unsigned char *data, size_t data_len)
+{
+  rd->data = data;
+  rd->len = data_len;
+  rd->at = 0;
+  rd->n_dict = 0;
+  for (size_t at = 0; at < dict_len;) {
+    const char *s;
+    if (!get_str(dict, dict_len, &at, &s) || !s)
+      return 0;
+    if (rd->n_dict == rd->dict_cap) {
+      size_t cap = rd->dict_cap ? 2 * rd->dict_cap : 32;
+      const char **v = host->realloc(rd->dict, cap * sizeof *v);
+      if (!v)
+        return -1;
+      rd->dict = v;
+      rd->dict_cap = cap;
+    }
+    rd->dict[rd->n_dict++] = s;
+  }
+  return 1;
+}
+
+static int get_ref(const mj_blk_reader *rd, size_t *at, const char **s)
+{
+  uint64_t ref;
+  if (!get_varint(rd->data, rd->len, at, &ref) || ref > rd->n_dict)
+    return 0;
+  *s = ref ? rd->dict[ref - 1] : NULL;
+  return 1;
+}
+
+int mj__blk_reader_next(mj_blk_reader *rd, mj_blk_rec *r)
+{
+  if (rd->at == rd->len)
+    return 0;
+  r->id = NULL; /* set first, so a damaged record can still be named */
+  const unsigned char *p = rd->data;
+  size_t len = rd->len, at = rd->at;
+  uint64_t version, at_z, source, layout, alen;
+  if (!get_str(p, len, &at, &r->id) || !r->id ||
+      !get_str(p, len, &at, &r->customer) || !get_ref(rd, &at, &r->segment) ||
+      !get_ref(rd, &at, &r->wave) || !get_ref(rd, &at, &r->channel) ||
+      !get_varint(p, len, &at, &version) || version > INT32_MAX ||
+      !get_varint(p, len, &at, &at_z) || !get_varint(p, len, &at, &source) ||
+      !get_varint(p, len, &at, &layout) || at >= len || p[at] > 1)
+    return -1;
+  r->pilot = p[at++];
+  if (!get_varint(p, len, &at, &alen) || alen > len - at)
+    return -1;
+  r->version = (int)version;
+  r->submitted_at = (int64_t)(at_z >> 1) ^ -(int64_t)(at_z & 1);
+  r->source = (int64_t)source;
+  r->layout = (int64_t)layout;
+  r->answers = p + at;
+  r->answers_len = (size_t)alen;
+  rd->at = at + (size_t)alen;
+  return 1;
+}
+
+void mj__blk_reader_free(mj_blk_reader *rd, const mj_host_api *host)
+{
+  host->free(rd->dict);
+  rd->dict = NULL;
+  rd->n_dict = rd->dict_cap = 0;
+}
+
+/* ---- the id table -------------------------------------------------------- */
+
+/* Where h's probe starts: the hash's top bits after a multiply, since the
+** low bits of FNV over ids like R0000001, R0000002 cluster. */
+static size_t home(uint32_t h, size_t mask)
+{
+  return (size_t)(((uint64_t)h * 0x9e3779b97f4a7c15u) >> 32) & mask;
+}
+
+int64_t mj__idtab_next(const mj_idtab *t, uint32_t h, size_t *pos)
+{
+  if (!t->cap)
+    return -1;
+  size_t mask = t->cap - 1;
+  for (size_t j = (home(h, mask) + *pos) & mask; t->slot[j];
+       j = (j + 1) & mask) {
+    ++*pos;
+    if ((uint32_t)(t->slot[j] >> 32) == h)
+      return (int64_t)(t->slot[j] & 0xffffffffu) - 1;
+  }
+  return -1;
+}
+
+static void place(uint64_t *slot, size_t mask, uint64_t v)
+{
+  size_t j = home((uint32_t)(v >> 32), mask);
+  while (slot[j])
+    j = (j + 1) & mask;
+  slot[j] = v;
+}
+
+int mj__idtab_add(mj_idtab *t, const mj_host_api *host, uint32_t h,
+                  uint64_t ordinal)
+{
+  if (ordinal >= UINT32_MAX)
+    return MJ_ENOMEM; /* four billion responses: beyond one store */
+  /* A load of up to 3/4: 8 bytes a slot, 11 to 21 bytes an id. */
+  if (4 * (t->n + 1) > 3 * t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 4096;
+    uint64_t *v = host->alloc(cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    memset(v, 0, cap * sizeof *v);
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->slot[i])
+        place(v, cap - 1, t->slot[i]);
+    host->free(t->slot);
+    t->slot = v;
+    t->cap = cap;
+  }
+  place(t->slot, t->cap - 1, (uint64_t)h << 32 | (ordinal + 1));
+  t->n++;
+  return MJ_OK;
+}
+
+void mj__idtab_free(mj_idtab *t, const mj_host_api *host)
+{
+  host->free(t->slot);
+  t->slot = NULL;
+  t->n = t->cap = 0;
+}
