@@ -16,14 +16,15 @@ struct mj_arena_block {
 
 enum { BLOCK_MIN = 16 * 1024 };
 
-void *mj__arena_alloc(mj_arena *a, size_t n)
+/* n bytes at the given alignment (a power of two), not zeroed. Strings ask
+** for alignment 1: 100k short ids would otherwise round up to 16 each. */
+static void *take(mj_arena *a, size_t n, size_t align)
 {
-  size_t align = alignof(max_align_t);
-  n = (n + align - 1) & ~(align - 1);
   if (n == 0)
-    n = align;
+    n = 1;
   mj_arena_block *b = a->head;
-  if (!b || b->cap - b->used < n) {
+  size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+  if (!b || at > b->cap || b->cap - at < n) {
     size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
     b = malloc(sizeof *b + cap);
     if (!b)
@@ -39,18 +40,51 @@ void *mj__arena_alloc(mj_arena *a, size_t n)
       b->next = a->head;
       a->head = b;
     }
+    at = 0;
   }
-  void *p = b->data + b->used;
-  b->used += n;
-  memset(p, 0, n);
+  b->used = at + n;
+  return b->data + at;
+}
+
+void *mj__arena_alloc(mj_arena *a, size_t n)
+{
+  void *p = take(a, n, alignof(max_align_t));
+  if (p)
+    memset(p, 0, n);
   return p;
+}
+
+void *mj__arena_regrow(mj_arena *a, void *p, size_t n)
+{
+  mj_arena_block *old = NULL, **link = &a->head;
+  if (p) {
+    old =
+        (mj_arena_block *)((unsigned char *)p - offsetof(mj_arena_block, data));
+    while (*link != old)
+      link = &(*link)->next;
+  }
+  mj_arena_block *b = realloc(old, sizeof *b + (n ? n : 1));
+  if (!b)
+    return NULL;
+  /* Full, so that mj__arena_alloc never carves from it. */
+  b->used = b->cap = n ? n : 1;
+  if (old) {
+    *link = b;
+  } else if (a->head) { /* behind the current block, as large ones go */
+    b->next = a->head->next;
+    a->head->next = b;
+  } else {
+    b->next = NULL;
+    a->head = b;
+  }
+  return b->data;
 }
 
 char *mj__arena_strndup(mj_arena *a, const char *s, size_t n)
 {
   if (!s)
     return NULL;
-  char *p = mj__arena_alloc(a, n + 1);
+  char *p = take(a, n + 1, 1);
   if (p) {
     memcpy(p, s, n);
     p[n] = '\0';

@@ -2145,15 +2145,45 @@ static const char *const ccols[] = {"id",      "segment", "name",
                                     "consent", "since",   "until"};
 enum { NCOLS = 9 };
 
+/* Segment, lang and channel take a few values among many customers: each
+** distinct one is stored once (up to NSHARED / 2 of them, then copies). */
+enum { NSHARED = 512 };
+
 typedef struct csv_ctx {
   mj_dsl_ctx *c;
   const char *shown;   /* the path as messages show it */
   const char *posfile; /* arena copy, for customers' pos */
   int col[NCOLS];      /* cell index of each column, -1 if absent */
-  mj_customer *v;
+  mj_customer *v;      /* the model's customers so far, then this file's */
   size_t n, cap;
+  struct {
+    const char *s;
+    size_t len;
+  } shared[NSHARED]; /* open addressing by hash */
+  size_t n_shared;
   mj_error err;
 } csv_ctx;
+
+/* The arena copy of s[0..len), shared with an equal earlier one. */
+static const char *shared_str(csv_ctx *x, const char *s, size_t len)
+{
+  uint64_t h = 14695981039346656037u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  size_t k = (size_t)h & (NSHARED - 1);
+  while (x->shared[k].s) {
+    if (x->shared[k].len == len && !memcmp(x->shared[k].s, s, len))
+      return x->shared[k].s;
+    k = (k + 1) & (NSHARED - 1);
+  }
+  char *p = mj__arena_strndup(&x->c->m->arena, s, len);
+  if (p && x->n_shared < NSHARED / 2) {
+    x->shared[k].s = p;
+    x->shared[k].len = len;
+    x->n_shared++;
+  }
+  return p;
+}
 
 static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
                     const char *fmt, ...) MJ__PRINTF(5, 6);
@@ -2227,8 +2257,8 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
                       "consent '%s' is not yes/no, true/false or 1/0", s);
   }
   if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 64;
-    mj_customer *v = realloc(x->v, cap * sizeof *v);
+    size_t cap = x->cap * 2;
+    mj_customer *v = mj__arena_regrow(&x->c->m->arena, x->v, cap * sizeof *v);
     if (!v)
       return mj__error(err, MJ_ENOMEM, "out of memory");
     x->v = v;
@@ -2246,9 +2276,15 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   u->until = span[1];
   const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
                              &u->channel, &u->email,   NULL};
-  for (size_t k = 0; k < 6; k++)
-    if (val[k] && !(*dst[k] = mj__arena_strdup(a, val[k])))
+  for (size_t k = 0; k < 6; k++) {
+    if (!val[k])
+      continue;
+    size_t len = lens[x->col[k]];
+    *dst[k] = k == 1 || k == 3 || k == 4 ? shared_str(x, val[k], len)
+                                         : mj__arena_strndup(a, val[k], len);
+    if (!*dst[k])
       return mj__error(err, MJ_ENOMEM, "out of memory");
+  }
   u->consent = consent;
   u->pos.file = x->posfile;
   u->pos.line = (int)row;
@@ -2266,19 +2302,23 @@ static int read_customers(mj_dsl_ctx *c, const cfile *f)
                          "customers \"%s\": %s", f->path, why);
   char *shown = mj__path_join(c->m->dir, f->path);
   csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
+  /* The rows append to the customers declared so far, in place: the array
+  ** is the model's when done (arena memory, no copy). */
+  x.cap = c->m->n_customers + 64;
+  x.v = mj__arena_regrow(&c->m->arena, NULL, x.cap * sizeof *x.v);
+  if (x.v && c->m->n_customers) {
+    memcpy(x.v, c->m->customers, c->m->n_customers * sizeof *x.v);
+    x.n = c->m->n_customers;
+  }
   x.posfile = mj__arena_strdup(&c->m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
-  int rc = x.posfile ? mj__collect(e, "csv", real, &sink) : MJ_ENOMEM;
+  int rc = x.v && x.posfile ? mj__collect(e, "csv", real, &sink) : MJ_ENOMEM;
   if (rc == MJ_OK) {
-    size_t n = c->m->n_customers + x.n;
-    mj_customer *all = mj__arena_alloc(&c->m->arena, (n ? n : 1) * sizeof *all);
-    if (all) {
-      memcpy(all, c->m->customers, c->m->n_customers * sizeof *all);
-      memcpy(all + c->m->n_customers, x.v, x.n * sizeof *all);
-      c->m->customers = all;
-      c->m->n_customers = n;
-    } else
-      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+    /* Give back the doubling's spare room (no copy either). */
+    mj_customer *fit =
+        mj__arena_regrow(&c->m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
+    c->m->customers = fit ? fit : x.v;
+    c->m->n_customers = x.n;
   } else if (rc == MJ_ENOMEM && !x.err.code) {
     mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
   } else if (x.err.code) {
@@ -2295,7 +2335,6 @@ static int read_customers(mj_dsl_ctx *c, const cfile *f)
              f->pos.line, f->path);
     mj__seterr_from(e, &inner, rc, ctx);
   }
-  free(x.v);
   free(shown);
   free(real);
   return rc;
@@ -2303,52 +2342,53 @@ static int read_customers(mj_dsl_ctx *c, const cfile *f)
 
 /* ---- link: duplicates and references ------------------------------------- */
 
-typedef struct idref {
-  const char *id;
-  const mj_pos *pos;
-  size_t i;
-} idref;
-
-static int cmp_idref(const void *a, const void *b)
+static const char *id_at(const void *base, size_t i, size_t stride,
+                         size_t id_off)
 {
-  const idref *x = a, *y = b;
-  int d = strcmp(x->id, y->id);
-  return d ? d : (x->i > y->i) - (x->i < y->i);
+  return *(const char *const *)((const char *)base + i * stride + id_off);
 }
 
 /* ids[i] at stride apart, positions likewise: the first duplicate (in
-** declaration order) as an error naming both places. */
+** declaration order) as an error naming both places. A hash table of
+** indices, not a sorted copy: 100k customers cost 1 MiB, in one pass. */
 static int check_dups(mj_engine *e, const char *what, const void *base,
                       size_t n, size_t stride, size_t id_off, size_t pos_off)
 {
   if (n < 2)
     return MJ_OK;
-  idref *v = malloc(n * sizeof *v);
-  if (!v)
+  size_t size = 4;
+  while (size < 2 * n)
+    size *= 2;
+  /* index + 1, 0 free; 4G declarations would not fit in memory anyway */
+  uint32_t *slot = n < UINT32_MAX ? calloc(size, sizeof *slot) : NULL;
+  if (!slot)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    const char *rec = (const char *)base + i * stride;
-    v[i].id = *(const char *const *)(rec + id_off);
-    v[i].pos = (const mj_pos *)(rec + pos_off);
-    v[i].i = i;
+  size_t first = 0, second = 0;
+  for (size_t i = 0; i < n && !second; i++) {
+    const char *id = id_at(base, i, stride, id_off);
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (const char *p = id; *p; p++)
+      h = (h ^ (unsigned char)*p) * 1099511628211u;
+    size_t k = (size_t)h & (size - 1);
+    while (slot[k] && strcmp(id_at(base, slot[k] - 1, stride, id_off), id))
+      k = (k + 1) & (size - 1);
+    if (slot[k]) {
+      first = slot[k];
+      second = i + 1;
+    } else
+      slot[k] = (uint32_t)(i + 1);
   }
-  qsort(v, n, sizeof *v, cmp_idref);
-  const idref *first = NULL, *second = NULL;
-  for (size_t i = 1; i < n; i++)
-    if (strcmp(v[i].id, v[i - 1].id) == 0 && (!second || v[i].i < second->i)) {
-      size_t k = i - 1;
-      while (k > 0 && strcmp(v[k - 1].id, v[i].id) == 0)
-        k--;
-      first = &v[k];
-      second = &v[i];
-    }
-  int rc = MJ_OK;
-  if (second)
-    rc = mj__seterr_at(e, MJ_EVALIDATE, second->pos->file, second->pos->line, 0,
+  free(slot);
+  if (!second)
+    return MJ_OK;
+  const char *rec1 = (const char *)base + (first - 1) * stride;
+  const char *rec2 = (const char *)base + (second - 1) * stride;
+  const mj_pos *p1 = (const mj_pos *)(rec1 + pos_off);
+  const mj_pos *p2 = (const mj_pos *)(rec2 + pos_off);
+  return mj__seterr_at(e, MJ_EVALIDATE, p2->file, p2->line, 0,
                        "duplicate %s '%s' (first declared at %s:%d)", what,
-                       second->id, first->pos->file, first->pos->line);
-  free(v);
-  return rc;
+                       id_at(base, second - 1, stride, id_off), p1->file,
+                       p1->line);
 }
 
 #define DUPS(what, arr, n, type)                                               \

@@ -306,6 +306,65 @@ static void paths(void)
   free(dir);
 }
 
+/* Many customers from two files after one declared in Lua: order, rows,
+** fields and lookups survive the array's growth; the first duplicate in
+** file order is the one named. */
+static void many_customers(void)
+{
+  char *dir = tap_tmpdir("dslmany");
+  char pb[1200], big[1200], small[1200], dups[1200], want[4096];
+  snprintf(pb, sizeof pb, "%s/pb.lua", dir);
+  snprintf(big, sizeof big, "%s/big.csv", dir);
+  snprintf(small, sizeof small, "%s/small.csv", dir);
+  snprintf(dups, sizeof dups, "%s/dups.csv", dir);
+  enum { N = 5000 };
+  char *text = malloc(N * 64 + 64);
+  if (!text)
+    bail("out of memory");
+  size_t k = (size_t)sprintf(text, "id,segment,name,lang,channel\n");
+  for (int i = 0; i < N; i++)
+    k += (size_t)sprintf(text + k, "C%04d,%s,Name %d,%s,shop\n", i,
+                         i % 2 ? "b" : "a", i, i % 3 ? "en" : "es");
+  tap_write(big, text);
+  free(text);
+  tap_write(small, "id,segment,lang\nS1,b,ca\n");
+  tap_write(pb, "segment \"a\" {}\nsegment \"b\" {}\n"
+                "customer \"L1\" { segment = \"a\" }\n"
+                "customers \"big.csv\"\ncustomers \"small.csv\"\n");
+  mj_engine *e = engine(0);
+  is_int(MJ_OK, mj_playbook_load(e, pb), "5000 customers load (%s)",
+         mj_errmsg(e));
+  const mj_model *m = e->model;
+  if (!m)
+    bail("no model");
+  is_int(N + 2, (long long)m->n_customers, "declared + both files");
+  ok(!strcmp(m->customers[0].id, "L1") &&
+         !strcmp(m->customers[1].id, "C0000") &&
+         !strcmp(m->customers[N].id, "C4999") &&
+         !strcmp(m->customers[N + 1].id, "S1"),
+     "declaration order kept");
+  is_int(N + 1, m->customers[N].pos.line, "last big row at its line");
+  const mj_customer *u = mj__model_customer(m, "C2501");
+  ok(u && !strcmp(u->name, "Name 2501") && !strcmp(u->segment, "b") &&
+         !strcmp(u->lang, "en") && !strcmp(u->channel, "shop") && !u->email,
+     "a row's fields");
+  u = mj__model_customer(m, "S1");
+  ok(u && !strcmp(u->segment, "b") && !strcmp(u->lang, "ca") && !u->name,
+     "the second file's row");
+  mj_engine_free(e);
+
+  tap_write(dups, "id,segment\nA,a\nB,a\nB,a\nA,a\n");
+  tap_write(pb, "segment \"a\" {}\ncustomers \"dups.csv\"\n");
+  e = engine(0);
+  is_int(MJ_EVALIDATE, mj_playbook_load(e, pb), "duplicates refused");
+  snprintf(want, sizeof want,
+           "%s:4: duplicate customer 'B' (first declared at %s:3)", dups, dups);
+  is_string(want, mj_errmsg(e), "the first repeated id, both rows");
+  mj_engine_free(e);
+  tap_rmtree(dir);
+  free(dir);
+}
+
 int main(void)
 {
   const char *top = getenv("top_srcdir");
@@ -318,11 +377,12 @@ int main(void)
     snprintf(fixdir, sizeof fixdir, "%s", real);
     free(real);
   }
-  plan(103);
+  plan(111);
   good_model();
   bad_playbooks();
   references();
   keeps_previous_model();
   paths();
+  many_customers();
   return tap_done();
 }
