@@ -204,7 +204,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(82);
+  plan(86);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -628,6 +628,39 @@ int main(void)
   ok(os.n == 3002 && os.in_order && os.segments_ok,
      "every response once, in the order put, with its segment and answer "
      "(%d seen)", os.n);
+  S->close(st);
+
+  /* ---- customers: an unchanged one is not written again ---- */
+  char cs[512];
+  snprintf(cs, sizeof cs, "%s/customers.db", dir);
+  st = open_store(cs);
+  mj_customer_rec k1 = {"k1", "retail", "Ana", "es", "web", NULL, 1};
+  S->put_customer(st, &k1, &err);
+  sql_exec(cs, "CREATE TABLE tries(n INTEGER);"
+               "CREATE TRIGGER try BEFORE INSERT ON customers"
+               " BEGIN INSERT INTO tries VALUES(1); END");
+  S->put_customer(st, &k1, &err);
+  is_int(0, sql_int(cs, "SELECT count(*) FROM tries"),
+         "a customer as stored costs no statement");
+  k1.email = "ana@example.com";
+  S->put_customer(st, &k1, &err);
+  is_string("ana@example.com", sql_text(cs, "SELECT email FROM customers"),
+            "a changed field is written");
+  void *other_cs = open_store(cs);
+  mj_customer_rec k1b = k1;
+  k1b.segment = "wholesale";
+  S->put_customer(other_cs, &k1b, &err);
+  S->close(other_cs);
+  S->put_customer(st, &k1, &err);
+  is_string("retail", sql_text(cs, "SELECT segment FROM customers"),
+            "after another connection changed it, it is written back");
+  mj_customer_rec k2 = {"k2", NULL, NULL, NULL, NULL, NULL, 0};
+  S->begin(st, &err);
+  S->put_customer(st, &k2, &err);
+  S->rollback(st, &err);
+  S->put_customer(st, &k2, &err);
+  is_int(1, sql_int(cs, "SELECT count(*) FROM customers WHERE id = 'k2'"),
+         "a customer whose first write was rolled back is written again");
   S->close(st);
 
   /* ---- refusals ---- */
