@@ -24,11 +24,10 @@ static int lower(int c)
   return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* Case-insensitive comparison of s[0..n) with a lowercase literal. */
-static int equals_ci(const char *s, size_t n, const char *lit)
+/* Case-insensitive comparison of s[0..n) with a lowercase literal of
+** that length. */
+static int equals_ci(const char *s, const char *lit, size_t n)
 {
-  if (strlen(lit) != n)
-    return 0;
   for (size_t i = 0; i < n; i++)
     if (lower((unsigned char)s[i]) != lit[i])
       return 0;
@@ -38,13 +37,19 @@ static int equals_ci(const char *s, size_t n, const char *lit)
 /*
 ** The spellings of "no experience" people write in a survey file; the
 ** Spanish one is what the paper forms in use print beside the scale.
+** Every answer of an import is checked against them: the lengths are
+** known here so that most answers are turned away by length alone.
 */
 static int is_na(const char *s, size_t n)
 {
-  static const char *const words[] = {"na", "n/a", "no experience",
-                                      "sin experiencia", NULL};
-  for (size_t i = 0; words[i]; i++)
-    if (equals_ci(s, n, words[i]))
+#define W(lit) {lit, sizeof lit - 1}
+  static const struct {
+    const char *text;
+    size_t n;
+  } words[] = {W("na"), W("n/a"), W("no experience"), W("sin experiencia")};
+#undef W
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (n == words[i].n && equals_ci(s, words[i].text, n))
       return 1;
   return 0;
 }
@@ -420,25 +425,32 @@ static int parse_numeric(const mj_question *q, const char *s, size_t n,
   return MJ_OK;
 }
 
-/* constraint = { min =, max = } on any numeric value. */
-static int check_constraint_range(const mj_question *q, double v, char *why,
-                                  size_t whylen)
+/* Why v breaks q's constraint range. */
+static int constraint_range_failed(const mj_question *q, double v, char *why,
+                                   size_t whylen)
+{
+  char dflt[120];
+  if (q->has_cons_min && q->has_cons_max)
+    snprintf(dflt, sizeof dflt, "%g is outside %g..%g (the constraint)", v,
+             q->cons_min, q->cons_max);
+  else if (q->has_cons_min)
+    snprintf(dflt, sizeof dflt, "%g is less than %g (the constraint)", v,
+             q->cons_min);
+  else
+    snprintf(dflt, sizeof dflt, "%g is more than %g (the constraint)", v,
+             q->cons_max);
+  constraint_failed(q, why, whylen, dflt);
+  return MJ_EVALIDATE;
+}
+
+/* constraint = { min =, max = } on any numeric value. The test is kept
+** apart from the message so that it is inlined in every answer's parse. */
+static inline int check_constraint_range(const mj_question *q, double v,
+                                         char *why, size_t whylen)
 {
   if ((q->has_cons_min && v < q->cons_min) ||
-      (q->has_cons_max && v > q->cons_max)) {
-    char dflt[120];
-    if (q->has_cons_min && q->has_cons_max)
-      snprintf(dflt, sizeof dflt, "%g is outside %g..%g (the constraint)", v,
-               q->cons_min, q->cons_max);
-    else if (q->has_cons_min)
-      snprintf(dflt, sizeof dflt, "%g is less than %g (the constraint)", v,
-               q->cons_min);
-    else
-      snprintf(dflt, sizeof dflt, "%g is more than %g (the constraint)", v,
-               q->cons_max);
-    constraint_failed(q, why, whylen, dflt);
-    return MJ_EVALIDATE;
-  }
+      (q->has_cons_max && v > q->cons_max))
+    return constraint_range_failed(q, v, why, whylen);
   return MJ_OK;
 }
 

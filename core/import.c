@@ -89,22 +89,33 @@ static int find_questionnaire(mj_engine *e, const char *id,
 /* ---- response ids seen in one file ----------------------------------------
 **
 ** A million ids must fit well under the import's memory budget and be
-** found without a cache miss per probe: the ids live back to back in one
-** arena, each after the row it was first seen on, and the table holds 8
-** bytes a slot (the arena offset and 32 bits of the hash, compared before
-** the id is touched).
+** found without a cache miss per probe. Each id is kept once, after the
+** row it was first seen on, in pages that never move (so growing copies
+** nothing); the table holds 8 bytes a slot, the id's offset and 32 bits
+** of its hash, compared before the id is touched. The table is filled to
+** 7/8 and grows by half, so it may have any size: the hash is scaled to it
+** (h * cap >> 32) instead of masked.
 */
 
+enum { IDPAGE_BITS = 20, IDPAGE = 1 << IDPAGE_BITS };
+
 typedef struct idslot {
-  uint32_t off; /* into arena; 0: empty (the arena starts with a pad byte) */
-  uint32_t h;   /* the id's hash, folded: growing never reads the ids */
+  uint32_t off; /* of the entry; 0: empty (the first page starts with a pad) */
+  uint32_t h;   /* the id's hash32: growing never reads the ids */
 } idslot;
 
+/*
+** An entry is the row as 4 bytes, then the id and its NUL. A row past
+** UINT32_MAX (a file of billions of lines) is written as UINT32_MAX and 8
+** bytes after it: rows cost 4 bytes, not 8, and stay exact.
+*/
 typedef struct idset {
   idslot *slot;
-  size_t n, cap; /* cap is a power of two, or 0 */
-  char *arena;
-  size_t used, size;
+  size_t n, cap;
+  char **page;       /* entry at off: page[off >> IDPAGE_BITS] + the rest */
+  size_t npages;     /* pages in use: offsets below npages * IDPAGE */
+  size_t cap_pages;
+  uint64_t used;     /* next free offset in the last page */
 } idset;
 
 static uint64_t hash(const char *s)
@@ -123,16 +134,74 @@ static uint64_t hash_n(const char *s, size_t n)
   return h;
 }
 
-/* Slot of an id in a table of cap slots (probing from its hash). */
-static size_t idset_probe(const idslot *slot, size_t cap, const char *arena,
-                          uint32_t h, const char *id, size_t len)
+/*
+** 32 bits of hash for a table that scales it to its size (home_slot).
+** FNV's high bits hardly change with an id's last characters (R001, R002),
+** and scaling uses the high bits: they are mixed first.
+*/
+static uint32_t hash32(const char *s, size_t n)
 {
-  size_t j = h & (cap - 1);
-  for (; slot[j].off; j = (j + 1) & (cap - 1))
-    if (slot[j].h == h &&
-        memcmp(arena + slot[j].off + sizeof(uint64_t), id, len + 1) == 0)
-      break;
-  return j;
+  uint64_t h = hash_n(s, n);
+  return (uint32_t)(((h ^ (h >> 32)) * 0x9e3779b97f4a7c15u) >> 32);
+}
+
+/* The first slot for hash h in a table of cap slots, of any size. */
+static size_t home_slot(uint32_t h, size_t cap)
+{
+  return (size_t)(((uint64_t)h * cap) >> 32);
+}
+
+/* The id of the entry at off, with the row it was first seen on. */
+static const char *idset_entry(const idset *set, uint32_t off, uint64_t *row)
+{
+  const char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
+  uint32_t r;
+  memcpy(&r, p, sizeof r); /* unaligned: copied, never dereferenced */
+  p += sizeof r;
+  *row = r;
+  if (r == UINT32_MAX) {
+    memcpy(row, p, sizeof *row);
+    p += sizeof *row;
+  }
+  return p;
+}
+
+/* Room for need bytes of a new entry: its offset, or 0 when out of memory
+** (or past the 4 GiB of ids that 32-bit offsets reach, far beyond any one
+** file). An entry never straddles pages; a long id gets pages of its own. */
+static uint32_t idset_room(idset *set, size_t need)
+{
+  if (set->npages && set->used + need <= set->npages * (uint64_t)IDPAGE) {
+    uint32_t off = (uint32_t)set->used;
+    set->used += need;
+    return off;
+  }
+  uint64_t base = set->npages * (uint64_t)IDPAGE;
+  size_t pad = base == 0; /* offset 0 means an empty slot */
+  size_t k = (need + pad) / IDPAGE + 1; /* pages the entry starts and spans */
+  if (base + k * (uint64_t)IDPAGE > (uint64_t)UINT32_MAX + 1)
+    return 0;
+  if (set->npages + k > set->cap_pages) {
+    size_t cap = set->cap_pages ? 2 * set->cap_pages : 16;
+    while (cap < set->npages + k)
+      cap *= 2;
+    char **v = realloc(set->page, cap * sizeof *v);
+    if (!v)
+      return 0;
+    set->page = v;
+    set->cap_pages = cap;
+  }
+  char *p = malloc(k == 1 ? IDPAGE : pad + need);
+  if (!p)
+    return 0;
+  /* Only the first page of a long entry is ever looked up; the next entry
+  ** starts on a fresh page. */
+  set->page[set->npages] = p;
+  for (size_t i = 1; i < k; i++)
+    set->page[set->npages + i] = NULL;
+  set->npages += k;
+  set->used = k == 1 ? base + pad + need : set->npages * (uint64_t)IDPAGE;
+  return (uint32_t)(base + pad);
 }
 
 /* The row id was first seen on, or 0 when new (and then remember it). */
@@ -140,49 +209,44 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
                      uint64_t *first)
 {
   *first = 0;
-  if (10 * (set->n + 1) > 7 * set->cap) {
-    size_t cap = set->cap ? set->cap * 2 : 1024;
+  if (8 * (set->n + 1) > 7 * set->cap) {
+    size_t cap = set->cap ? set->cap + set->cap / 2 : 1024;
+    if (cap > UINT32_MAX)
+      return MJ_ENOMEM; /* home_slot's bound; the offsets run out first */
     idslot *v = calloc(cap, sizeof *v);
     if (!v)
       return MJ_ENOMEM;
     for (size_t i = 0; i < set->cap; i++)
       if (set->slot[i].off) { /* distinct ids: the first free slot */
-        size_t j = set->slot[i].h & (cap - 1);
+        size_t j = home_slot(set->slot[i].h, cap);
         while (v[j].off)
-          j = (j + 1) & (cap - 1);
+          j = j + 1 < cap ? j + 1 : 0;
         v[j] = set->slot[i];
       }
     free(set->slot);
     set->slot = v;
     set->cap = cap;
   }
-  uint64_t h64 = hash_n(id, len);
-  uint32_t h = (uint32_t)(h64 ^ (h64 >> 32));
-  size_t j = idset_probe(set->slot, set->cap, set->arena, h, id, len);
-  if (set->slot[j].off) {
-    memcpy(first, set->arena + set->slot[j].off, sizeof *first);
-    return MJ_OK;
+  uint32_t h = hash32(id, len);
+  size_t j = home_slot(h, set->cap);
+  for (; set->slot[j].off; j = j + 1 < set->cap ? j + 1 : 0) {
+    uint64_t at;
+    if (set->slot[j].h == h &&
+        strcmp(idset_entry(set, set->slot[j].off, &at), id) == 0) {
+      *first = at;
+      return MJ_OK;
+    }
   }
-  size_t need = sizeof row + len + 1;
-  if (set->used + need > set->size) {
-    size_t size = set->size ? set->size : 1u << 16;
-    while (set->used + need > size)
-      size *= 2;
-    if (size > UINT32_MAX)
-      return MJ_ENOMEM; /* 4 GiB of ids: far beyond any one file */
-    char *a = realloc(set->arena, size);
-    if (!a)
-      return MJ_ENOMEM;
-    set->arena = a;
-    set->size = size;
-    if (set->used == 0)
-      set->used = 1; /* offset 0 means an empty slot */
-  }
-  uint32_t off = (uint32_t)set->used;
-  /* rows are 8-byte unaligned here: copied, never dereferenced. */
-  memcpy(set->arena + off, &row, sizeof row);
-  memcpy(set->arena + off + sizeof row, id, len + 1);
-  set->used += need;
+  uint32_t r = row < UINT32_MAX ? (uint32_t)row : UINT32_MAX;
+  size_t head = sizeof r + (r == UINT32_MAX ? sizeof row : 0);
+  uint32_t off = idset_room(set, head + len + 1);
+  if (!off)
+    return MJ_ENOMEM;
+  char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
+  memcpy(p, &r, sizeof r);
+  if (r == UINT32_MAX)
+    memcpy(p + sizeof r, &row, sizeof row);
+  memcpy(p + head, id, len + 1);
   set->slot[j].off = off;
   set->slot[j].h = h;
   set->n++;
@@ -192,7 +256,9 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
 static void idset_free(idset *set)
 {
   free(set->slot);
-  free(set->arena);
+  for (size_t i = 0; i < set->npages; i++)
+    free(set->page[i]);
+  free(set->page);
 }
 
 /* ---- the playbook's customers and segments by id ---------------------------
@@ -249,6 +315,84 @@ static const void *nameindex_find(const nameindex *x, const char *id,
   for (size_t j = (size_t)h & x->mask; x->slot[j].id; j = (j + 1) & x->mask)
     if (x->slot[j].h == h && strcmp(x->slot[j].id, id) == 0)
       return x->slot[j].item;
+  return NULL;
+}
+
+/*
+** The customers of a large file are looked up at random, and each pointer
+** a lookup follows misses the cache. So the customers get their own index,
+** sized to be 3/4 full and addressed by scaling the hash, whose slots hold
+** all a row needs: the id when short (as ids are), its hash, and the
+** segment and channel, which the model shares among customers. A row then
+** touches one slot, and strings already in the cache.
+*/
+
+typedef struct custslot {
+  char key[16]; /* the id when shorter than this; else its last byte is 1 */
+  const char *segment, *channel;
+  uint32_t h;
+  uint32_t n; /* the customer's index + 1; 0: empty */
+} custslot;
+
+typedef struct custindex {
+  custslot *slot;
+  size_t cap;
+  const mj_customer *customers;
+} custindex;
+
+/* Whether slot s holds the id id[0..len) of hash h. */
+static int cust_match(const custindex *x, const custslot *s, uint32_t h,
+                      const char *id, size_t len)
+{
+  if (s->h != h)
+    return 0;
+  int inline_key = s->key[sizeof s->key - 1] == 0;
+  if (len < sizeof s->key)
+    return inline_key && memcmp(s->key, id, len + 1) == 0;
+  return !inline_key && strcmp(x->customers[s->n - 1].id, id) == 0;
+}
+
+static int custindex_build(custindex *x, const mj_customer *v, size_t n)
+{
+  x->cap = n + n / 3 + 1;
+  x->customers = v;
+  x->slot = n < UINT32_MAX ? calloc(x->cap, sizeof *x->slot) : NULL;
+  if (!x->slot)
+    return MJ_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *id = v[i].id;
+    if (!id)
+      continue;
+    size_t len = strlen(id);
+    uint32_t h = hash32(id, len);
+    size_t j = home_slot(h, x->cap);
+    /* A repeated id (the linker refuses those): the first one wins, as
+    ** with the model's own lookup. */
+    while (x->slot[j].n && !cust_match(x, &x->slot[j], h, id, len))
+      j = j + 1 < x->cap ? j + 1 : 0;
+    custslot *s = &x->slot[j];
+    if (s->n)
+      continue;
+    s->n = (uint32_t)i + 1;
+    s->h = h;
+    s->segment = v[i].segment;
+    s->channel = v[i].channel;
+    if (len < sizeof s->key)
+      memcpy(s->key, id, len + 1);
+    else
+      s->key[sizeof s->key - 1] = 1;
+  }
+  return MJ_OK;
+}
+
+static const custslot *custindex_find(const custindex *x, const char *id,
+                                      size_t len)
+{
+  uint32_t h = hash32(id, len);
+  for (size_t j = home_slot(h, x->cap); x->slot[j].n;
+       j = j + 1 < x->cap ? j + 1 : 0)
+    if (cust_match(x, &x->slot[j], h, id, len))
+      return &x->slot[j];
   return NULL;
 }
 
@@ -455,7 +599,8 @@ typedef struct importer {
   itokens tokens;             /* sorted by token when a token column */
 
   idset seen;
-  nameindex customers, segments;
+  custindex customers;
+  nameindex segments;
   FILE *rejects;
   int wrote_rejects; /* this import created the rejects file */
   mj_writer *writer;  /* the store's thread while the transaction is open */
@@ -678,8 +823,8 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   "customer '%s' does not match the token's invitation "
                   "(sent to '%s')",
                   cust_id, tok->customer);
-  const mj_customer *cust =
-      nameindex_find(&im->customers, cust_id, strlen(cust_id));
+  const custslot *cust =
+      custindex_find(&im->customers, cust_id, strlen(cust_id));
   if (!cust)
     return reject(im, row, cells, n, custcol + 1, err,
                   "unknown customer '%s' (not among the playbook's customers)",
@@ -739,7 +884,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
       .id = id,
       .questionnaire = im->qn->id,
       .version = im->version,
-      .customer = cust->id,
+      .customer = cust_id, /* the customer's id: its slot matched it */
       .segment = segment,
       .wave = cw >= 0 && !is_blank_text(cells[cw]) ? cells[cw] : NULL,
       .submitted_at = at,
@@ -757,6 +902,17 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   return mj__writer_put(im->writer, &r, err);
 }
 
+/* The tables for checking rows, a large part of a large import's memory. */
+static void importer_free_tables(importer *im)
+{
+  free(im->customers.slot);
+  free(im->segments.slot);
+  idset_free(&im->seen);
+  memset(&im->customers, 0, sizeof im->customers);
+  memset(&im->segments, 0, sizeof im->segments);
+  memset(&im->seen, 0, sizeof im->seen);
+}
+
 static void importer_free(importer *im)
 {
   for (size_t i = 0; im->names && i < im->ncols; i++)
@@ -764,9 +920,7 @@ static void importer_free(importer *im)
   free(im->names);
   free(im->qcol);
   free(im->answers);
-  free(im->customers.slot);
-  free(im->segments.slot);
-  idset_free(&im->seen);
+  importer_free_tables(im);
   itokens_free(&im->tokens);
 }
 
@@ -839,9 +993,7 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
   im.S = MJ_STORE_OPS(e);
   im.store = e->store->inst;
   const mj_model *m = e->model;
-  if (nameindex_build(&im.customers, m->n_customers, m->customers,
-                      sizeof *m->customers, offsetof(mj_customer, id)) !=
-          MJ_OK ||
+  if (custindex_build(&im.customers, m->customers, m->n_customers) != MJ_OK ||
       nameindex_build(&im.segments, m->n_segments, m->segments,
                       sizeof *m->segments, offsetof(mj_segment, id)) != MJ_OK) {
     importer_free(&im);
@@ -850,6 +1002,9 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
 
   mj_sink sink = {&im, on_header, on_row};
   rc = mj__collect(e, "csv", path, &sink);
+  /* Every row is read: the tables go before the last batches and the
+  ** commit, when the store's memory peaks. */
+  importer_free_tables(&im);
   mj_error err = {0};
   if (im.writer) {
     /* Every batch written (or the first store error) before the commit. */

@@ -128,12 +128,20 @@ static int hand_over(mj_writer *w, mj_error *err)
   return rc;
 }
 
-static const char *keep(mj_arena *a, const char *s, int *oom)
+/* Bytes a string takes with its NUL; nothing for NULL. */
+static size_t size_of(const char *s)
+{
+  return s ? strlen(s) + 1 : 0;
+}
+
+/* Copy s to *at and move *at past it; NULL stays NULL. */
+static const char *keep(char **at, const char *s)
 {
   if (!s)
     return NULL;
-  const char *c = mj__arena_strdup(a, s);
-  *oom |= !c;
+  size_t n = strlen(s) + 1;
+  char *c = memcpy(*at, s, n);
+  *at += n;
   return c;
 }
 
@@ -146,28 +154,34 @@ _Static_assert(offsetof(mj_response_rec, channel) + sizeof(const char *) ==
 int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err)
 {
   batch *b = w->filling;
-  mj_arena *a = &b->arena;
   mj_response_rec *c = &b->rec[b->n];
-  int oom = 0;
+  /* The answers and every string in one piece of the arena: one
+  ** allocation a row, not one a string. */
+  size_t n_ans = r->n_answers ? r->n_answers : 1;
+  size_t need = n_ans * sizeof(mj_answer_rec) + size_of(r->id) +
+                size_of(r->questionnaire) + size_of(r->customer) +
+                size_of(r->segment) + size_of(r->wave) + size_of(r->source) +
+                size_of(r->channel);
+  for (size_t i = 0; i < r->n_answers; i++)
+    need += size_of(r->answers[i].text);
+  mj_answer_rec *ans = mj__arena_alloc(&b->arena, need);
+  if (!ans)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  char *at = (char *)(ans + n_ans);
   *c = *r;
-  c->id = keep(a, r->id, &oom);
-  c->questionnaire = keep(a, r->questionnaire, &oom);
-  c->customer = keep(a, r->customer, &oom);
-  c->segment = keep(a, r->segment, &oom);
-  c->wave = keep(a, r->wave, &oom);
-  c->source = keep(a, r->source, &oom);
-  c->channel = keep(a, r->channel, &oom);
-  mj_answer_rec *ans =
-      mj__arena_alloc(a, (r->n_answers ? r->n_answers : 1) * sizeof *ans);
-  oom |= !ans;
-  for (size_t i = 0; ans && i < r->n_answers; i++) {
+  c->id = keep(&at, r->id);
+  c->questionnaire = keep(&at, r->questionnaire);
+  c->customer = keep(&at, r->customer);
+  c->segment = keep(&at, r->segment);
+  c->wave = keep(&at, r->wave);
+  c->source = keep(&at, r->source);
+  c->channel = keep(&at, r->channel);
+  for (size_t i = 0; i < r->n_answers; i++) {
     ans[i] = r->answers[i];
     /* question ids are the model's: they outlive the import */
-    ans[i].text = keep(a, r->answers[i].text, &oom);
+    ans[i].text = keep(&at, r->answers[i].text);
   }
   c->answers = ans;
-  if (oom)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
   if (++b->n == BATCH)
     return hand_over(w, err);
   return MJ_OK;

@@ -66,6 +66,36 @@ static int on_answer(void *ud, const mj_answer_row *r)
   return MJ_OK;
 }
 
+/* A stored response of "visit", as "customer=C1 version=1 pilot=0
+** channel=phone"; "" when no response has that id. */
+typedef struct found {
+  const char *id;
+  char line[256];
+} found;
+
+static int on_found(void *ud, const mj_response_rec *r)
+{
+  found *f = ud;
+  if (strcmp(r->id, f->id) == 0)
+    snprintf(f->line, sizeof f->line,
+             "customer=%s version=%d pilot=%d channel=%s",
+             r->customer ? r->customer : "-", r->version, r->pilot,
+             r->channel ? r->channel : "-");
+  return MJ_OK;
+}
+
+static const char *stored(mj_engine *e, const char *id)
+{
+  static found f; /* one line at a time is all a test reads */
+  f.id = id;
+  f.line[0] = '\0';
+  mj_error err;
+  if (MJ_STORE_OPS(e)->scan_responses(e->store->inst, "visit", on_found, &f,
+                                      &err) != MJ_OK)
+    bail("cannot scan responses: %s", err.msg);
+  return f.line;
+}
+
 static int has_line(const char *text, const char *line)
 {
   return strstr(text, line) != NULL;
@@ -97,7 +127,7 @@ static long long sql_int(const char *db_path, const char *stmt)
 
 int main(void)
 {
-  plan(73);
+  plan(77);
   dir = tap_tmpdir("import");
   fixture("import.lua");
   fixture("good.csv");
@@ -254,7 +284,8 @@ int main(void)
 
   tap_write(in_dir("s.csv"), "response_id,customer_id,nps\nS1,C1,9\nS2,C2,8\n"
                              "S3,C3,7\nS4,C3,1,\n");
-  sql(db, "CREATE TRIGGER boom BEFORE INSERT ON responses WHEN NEW.id = 'S3'"
+  sql(db, "CREATE TRIGGER boom BEFORE INSERT ON response_blocks"
+          " WHEN instr(NEW.data, CAST('S3' AS BLOB)) > 0"
           " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   rc = mj_import(e, "visit", in_dir("s.csv"), &st);
   is_int(MJ_ESTORE, rc, "a store error fails the import");
@@ -315,12 +346,10 @@ int main(void)
   contains(mrej ? mrej : "", "column 5 (piloto): pilot must be 1, true or yes",
            "a bad pilot flag is rejected under the file's column name");
   free(mrej);
-  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id = 'M1' AND"
-                        " pilot = 0 AND channel = 'phone' AND version = 1"),
-         "the channel column is stored");
-  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id = 'M2' AND"
-                        " pilot = 1 AND channel IS NULL"),
-         "pilot = true marks a pilot response");
+  is_string("customer=C1 version=1 pilot=0 channel=phone", stored(e, "M1"),
+            "the channel column is stored");
+  contains(stored(e, "M2"), "pilot=1 channel=-",
+           "pilot = true marks a pilot response");
   mj_import_column wrong[] = {{"nsp", "Q_NPS"}};
   io.columns = wrong;
   io.n_columns = 1;
@@ -339,7 +368,7 @@ int main(void)
   mj_import_opts po = {.size = sizeof po, .pilot = 1};
   rc = mj_import_ex(e, "visit", in_dir("p.csv"), &po, &st);
   ok(rc == MJ_OK && st.accepted == 1 &&
-         sql_int(db, "SELECT pilot FROM responses WHERE id = 'P1'") == 1,
+         strstr(stored(e, "P1"), "pilot=1"),
      "the pilot option marks every row");
   mj_import_opts small = {.size = 1};
   is_int(MJ_EINVAL, mj_import_ex(e, "visit", in_dir("p.csv"), &small, &st),
@@ -360,10 +389,8 @@ int main(void)
   rc = mj_import(e, "visit", in_dir("t.csv"), &st);
   ok(rc == MJ_OK && st.accepted == 1 && st.rejected == 1,
      "a token column resolves the customer, an unknown token is rejected");
-  is_int(1, sql_int(db, "SELECT count(*) FROM responses WHERE id ="
-                        " '0123456789abcdef0123456789abcdef' AND customer ="
-                        " 'C3'"),
-         "the token is the response id, the customer its invitation's");
+  contains(stored(e, "0123456789abcdef0123456789abcdef"), "customer=C3",
+           "the token is the response id, the customer its invitation's");
   is_int(1, sql_int(db, "SELECT answered FROM invitations WHERE token ="
                         " '0123456789abcdef0123456789abcdef'"),
          "the invitation is marked answered");
@@ -382,9 +409,8 @@ int main(void)
   io.n_columns = 3;
   rc = mj_import_ex(e, "visit", in_dir("j.json"), &io, &st);
   ok(rc == MJ_OK && st.accepted == 1 &&
-         sql_int(db, "SELECT count(*) FROM responses WHERE id = 'J1' AND"
-                     " pilot = 1 AND channel = 'web' AND customer = 'C1'") ==
-             1,
+         strcmp(stored(e, "J1"), "customer=C1 version=1 pilot=1 channel=web") ==
+             0,
      "a mapped JSON file imports with its pilot flag and channel (%s)",
      mj_errmsg(e));
   io.columns = missing;
@@ -413,9 +439,47 @@ int main(void)
   tap_write(in_dir("v2.csv"), "response_id,customer_id,nps\r\nV2,C1,4\r\n");
   rc = mj_import(e, "visit", in_dir("v2.csv"), &st);
   ok(rc == MJ_OK && st.accepted == 1 &&
-         sql_int(db, "SELECT version FROM responses WHERE id = 'V2'") == 2 &&
-         sql_int(db, "SELECT version FROM responses WHERE id = 'G1'") == 1,
+         strstr(stored(e, "V2"), "version=2") &&
+         strstr(stored(e, "G1"), "version=1"),
      "after a change of type new responses are version 2, old ones keep 1");
+
+  /* Duplicate ids are found however many came before (the id table grows
+  ** several times over 5000 ids) and however long the id (one longer than
+  ** a page of ids gets pages of its own, and the next starts a fresh one). */
+  size_t long_id = (1u << 20) + 100, cap = 5000 * 16 + 2 * long_id + 256;
+  char *big = malloc(cap);
+  if (!big)
+    bail("out of memory");
+  size_t used = (size_t)snprintf(big, cap, "response_id,customer_id,nps\r\n");
+  for (int i = 1; i <= 5000; i++) /* row i + 1 */
+    used += (size_t)snprintf(big + used, cap - used, "D%05d,C1,5\r\n", i);
+  used += (size_t)snprintf(big + used, cap - used, "D00002,C1,5\r\n");
+  for (int k = 0; k < 2; k++) { /* rows 5003 and 5004 */
+    memset(big + used, 'L', long_id);
+    used += long_id;
+    used += (size_t)snprintf(big + used, cap - used, ",C1,5\r\n");
+  }
+  snprintf(big + used, cap - used,
+           "E1,C1,5\r\nD04999,C1,5\r\nE1,C1,5\r\n"); /* 5005-5007 */
+  tap_write(in_dir("many.csv"), big);
+  free(big);
+  rc = mj_import(e, "visit", in_dir("many.csv"), &st);
+  ok(rc == MJ_OK && st.rows == 5006 && st.accepted == 5002 &&
+         st.rejected == 4,
+     "5006 rows: 5002 stored, 4 repeated ids rejected (%llu/%llu/%llu)",
+     (unsigned long long)st.rows, (unsigned long long)st.accepted,
+     (unsigned long long)st.rejected);
+  char *mrej2 = tap_slurp(in_dir("many.csv.rejects.csv"), NULL);
+  contains(mrej2 ? mrej2 : "",
+           "duplicate response id 'D00002' (first used on row 3)",
+           "an id seen 5000 rows earlier is found");
+  contains(mrej2 ? mrej2 : "",
+           "duplicate response id 'D04999' (first used on row 5000)",
+           "ids before a long one are still found");
+  contains(mrej2 ? mrej2 : "",
+           "duplicate response id 'E1' (first used on row 5005)",
+           "an id after a long one is found");
+  free(mrej2);
 
   free(ans);
   mj_engine_free(e);
