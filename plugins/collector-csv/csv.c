@@ -134,25 +134,70 @@ static int no_space(unsigned char c)
 }
 
 /*
+** A whole physical line without quotes, met between records: its fields
+** are the bytes between delimiters, exactly what libcsv (strict, no space
+** trimming) gives, without its per-byte callbacks and copies, which were
+** most of an import's parsing. Lines with a quote go through libcsv.
+** line holds n bytes and its terminator is not among them.
+*/
+static void plain_line(reader *r, unsigned char delim, const char *line,
+                       size_t n)
+{
+  if (n == 0)
+    return; /* an empty line is no record, as in libcsv */
+  char *nb = grow(r, r->buf, &r->cap, n + 1, 1);
+  if (!nb) {
+    r->rc = oom(r);
+    return;
+  }
+  r->buf = nb;
+  memcpy(nb, line, n);
+  nb[n] = '\0';
+  r->used = 0;
+  r->ncells = 0;
+  for (size_t at = 0;;) {
+    const char *d = memchr(nb + at, delim, n - at);
+    size_t end = d ? (size_t)(d - nb) : n;
+    size_t *no = grow(r, r->offs, &r->capcells, r->ncells + 1, sizeof *r->offs);
+    if (!no) {
+      r->rc = oom(r);
+      return;
+    }
+    r->offs = no;
+    r->offs[r->ncells++] = at;
+    nb[end] = '\0';
+    if (!d)
+      break;
+    at = end + 1;
+  }
+  r->used = n + 1;
+  on_record(0, r);
+}
+
+/*
 ** Feed one chunk a physical line at a time, so the reader always knows
 ** which line a record started on: libcsv reports fields only when they
 ** end, which for a quoted field with newlines is lines later. A line ends
 ** at LF, CRLF or a lone CR (old Mac files); a CRLF split across two reads
 ** counts once.
 */
-static int feed(reader *r, struct csv_parser *p, int idle, const char *s,
-                size_t n)
+static int feed(reader *r, struct csv_parser *p, int idle,
+                unsigned char delim, const char *s, size_t n)
 {
   while (n && r->rc == MJ_OK) {
     size_t k = 0;
+    int quoted = 0;
     while (k < n && s[k] != '\n' && s[k] != '\r')
-      k++;
+      quoted |= s[k++] == '"';
     int eol = k < n;
     if (eol)
       k++;
     if (p->pstate == idle)
       r->start = r->line;
-    if (csv_parse(p, s, k, on_field, on_record, r) != k && r->rc == MJ_OK)
+    if (eol && !quoted && p->pstate == idle)
+      plain_line(r, delim, s, k - 1);
+    else if (csv_parse(p, s, k, on_field, on_record, r) != k &&
+             r->rc == MJ_OK)
       return r->rc = r->host->error_at(
                  r->err, MJ_EDATA, r->source, (int)r->line, (int)r->ncells + 1,
                  "malformed CSV: %s (a quote inside an unquoted field, or text "
@@ -215,7 +260,7 @@ static int csv_collect(void *inst, const char *source, const mj_sink *sink,
     if (first && got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
       s += 3, got -= 3;
     first = 0;
-    feed(&r, &p, idle, s, got);
+    feed(&r, &p, idle, c->delim, s, got);
   }
   if (r.rc == MJ_OK && ferror(f))
     r.rc = host->error(err, MJ_EIO, "csv: read error in '%s': %s", source,
