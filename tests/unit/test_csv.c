@@ -58,6 +58,39 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
+/* The big mixed file's rows, checked as they come: every field and the
+** physical line each record starts on. Record i is "r<i>,<i>,,end", or
+** when i % 7 == 0 "r<i>,\"x,<LF> y\"", which spans two lines. */
+typedef struct mixed {
+  uint64_t rows, bad;
+} mixed;
+
+static int on_mixed_header(void *ud, const char *const *names, size_t n,
+                           mj_error *err)
+{
+  (void)ud, (void)names, (void)n, (void)err;
+  return MJ_OK;
+}
+
+static int on_mixed_row(void *ud, uint64_t row, const char *const *cells,
+                        const size_t *lens, size_t n, mj_error *err)
+{
+  mixed *m = ud;
+  (void)err;
+  int i = atoi(cells[0] + 1);
+  char num[16];
+  snprintf(num, sizeof num, "%d", i);
+  int good = (uint64_t)i == m->rows &&
+             row == (uint64_t)(2 + i + (i + 6) / 7) &&
+             (i % 7 == 0 ? n == 2 && strcmp(cells[1], "x,\n y") == 0
+                         : n == 4 && strcmp(cells[1], num) == 0 &&
+                               lens[2] == 0 && cells[2][0] == '\0' &&
+                               strcmp(cells[3], "end") == 0 && lens[3] == 3);
+  m->bad += !good;
+  m->rows++;
+  return MJ_OK;
+}
+
 static const mj_collector_ops *ops;
 static void *inst;
 static char *dir;
@@ -75,7 +108,7 @@ static int collect(const char *name, const char *text, seen *s, mj_error *err)
 
 int main(void)
 {
-  plan(34);
+  plan(35);
   const mj_plugin_desc *d = mj_plugin_csv_entry();
   ops = mock_ops(d, MJ_KIND_COLLECTOR);
   is_string("csv", d->name, "the plugin is called csv");
@@ -186,6 +219,30 @@ int main(void)
   is_int(4, (long long)s.last_len, "last record seen whole");
   is_int(rows + 703, (long long)s.last_row,
          "line numbers run on across reads and embedded newlines");
+
+  /* Quoted and unquoted lines mixed over many reads (a read is 64 KiB):
+  ** unquoted lines are split apart from libcsv, and a record must come out
+  ** the same whichever way it went, on the right line. */
+  size_t cap = 20000 * 24 + 64, used = 0;
+  char *mixed_text = malloc(cap);
+  if (!mixed_text)
+    bail("out of memory");
+  used += (size_t)snprintf(mixed_text, cap, "id,a,b,c\n");
+  for (int i = 0; i < 20000; i++)
+    used += (size_t)snprintf(mixed_text + used, cap - used,
+                             i % 7 == 0 ? "r%d,\"x,\n y\"\n" : "r%d,%d,,end\n",
+                             i, i);
+  mixed mx = {0, 0};
+  char mpath[512];
+  snprintf(mpath, sizeof mpath, "%s/mixed.csv", dir);
+  tap_write(mpath, mixed_text);
+  free(mixed_text);
+  mj_sink msink = {&mx, on_mixed_header, on_mixed_row};
+  rc = ops->collect(inst, mpath, &msink, &err);
+  ok(rc == MJ_OK && mx.rows == 20000 && mx.bad == 0,
+     "20000 records over many reads, quoted and not: every field and line "
+     "right (%llu rows, %llu wrong)",
+     (unsigned long long)mx.rows, (unsigned long long)mx.bad);
 
   /* Delimiter option, as European spreadsheets export. */
   ops->destroy(inst);
