@@ -20,13 +20,16 @@
 ** Scale, NPS and yes/no answers are small integers: while every value is
 ** one of lo..lo+span-1 they are only counted (a million answers in 88
 ** bytes, not 8 MB) and expanded into values when scored; the first other
-** value turns the counts into values for good.
+** value turns the counts into values for good. While scanning, a counting
+** bucket tallies only count[]: count[span] is the answers left out, and
+** n and excluded are brought up to date by bucket_settle, so that an
+** answer costs one increment and no guess at which way it goes.
 */
 typedef struct bucket {
   const char *segment;   /* "all" or a segment id (arena) */
   double *v;             /* the values, when not counted */
-  size_t n, cap;         /* n counts the values either way */
-  uint64_t *count;       /* span counts, or NULL */
+  size_t n, cap;         /* n counts the values either way (settled) */
+  uint64_t *count;       /* span + 1 counts (see above), or NULL */
   int lo, span;
   uint64_t excluded;
 } bucket;
@@ -193,8 +196,9 @@ static void segtab_free(segtab *t)
 }
 
 /* The subject's bucket of segment slot k, made when new (in the order
-** segments first reach this subject, as figures are listed). */
-static bucket *bucket_at(cycle_run *c, subj *s, size_t k)
+** segments first reach this subject, as figures are listed). Making one
+** may move the others: callers hold indices, not pointers, across it. */
+static bucket *bucket_make(cycle_run *c, subj *s, size_t k)
 {
   if (k >= s->n_local) {
     size_t n = c->segs.cap > k ? c->segs.cap : k + 1;
@@ -222,12 +226,29 @@ static bucket *bucket_at(cycle_run *c, subj *s, size_t k)
     if (hi >= lo && hi - lo < 1024) {
       b->lo = lo;
       b->span = hi - lo + 1;
-      if (!(b->count = calloc((size_t)b->span, sizeof *b->count)))
+      if (!(b->count = calloc((size_t)b->span + 1, sizeof *b->count)))
         return NULL;
     }
   }
   s->local[k] = ++s->nb;
   return b;
+}
+
+/* The index into s->b of slot k's bucket, made when new; SIZE_MAX when
+** out of memory. The test before the call is the whole cost once every
+** segment has met the subject. */
+static size_t bucket_index(cycle_run *c, subj *s, size_t k)
+{
+  if (k < s->n_local && s->local[k])
+    return s->local[k] - 1;
+  bucket *b = bucket_make(c, s, k);
+  return b ? (size_t)(b - s->b) : SIZE_MAX;
+}
+
+static bucket *bucket_at(cycle_run *c, subj *s, size_t k)
+{
+  size_t i = bucket_index(c, s, k);
+  return i == SIZE_MAX ? NULL : &s->b[i];
 }
 
 static bucket *bucket_for(cycle_run *c, subj *s, const char *segment)
@@ -236,9 +257,22 @@ static bucket *bucket_for(cycle_run *c, subj *s, const char *segment)
   return k == SIZE_MAX ? NULL : bucket_at(c, s, k);
 }
 
+/* n and excluded of a counting bucket from its tallies. */
+static void bucket_settle(bucket *b)
+{
+  if (!b->count)
+    return;
+  b->excluded += b->count[b->span];
+  b->count[b->span] = 0;
+  b->n = 0;
+  for (int i = 0; i < b->span; i++)
+    b->n += b->count[i];
+}
+
 /* Counts to values, for good (a value that is not one of the counted). */
 static int bucket_uncount(bucket *b)
 {
+  bucket_settle(b);
   size_t cap = b->n + 64;
   double *v = malloc(cap * sizeof *v);
   if (!v)
@@ -264,7 +298,6 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
     double d = a->num - b->lo;
     if (d >= 0 && d < b->span && d == (double)(int)d) {
       b->count[(int)d]++;
-      b->n++;
       return MJ_OK;
     }
     if (bucket_uncount(b) != MJ_OK)
@@ -282,24 +315,41 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
   return MJ_OK;
 }
 
+/* Count an answer whose count is k (see subject_push_at). */
+static int bucket_add(bucket *b, int k, const mj_answer_rec *a)
+{
+  if (k >= 0 && b->count) {
+    b->count[k]++;
+    return MJ_OK;
+  }
+  return bucket_push(b, a);
+}
+
 /* Push an answer into its subject's "all" bucket (slot 0), its
 ** segment's (slot seg) and its channel's (slot ch; SIZE_MAX for none). */
 static int subject_push_at(cycle_run *c, subj *s, size_t seg, size_t ch,
                            const mj_answer_rec *a)
 {
-  bucket *all = bucket_at(c, s, 0);
-  if (!all || bucket_push(all, a) != MJ_OK)
+  /* Indices first: making a bucket may move the others. */
+  size_t all = bucket_index(c, s, 0);
+  size_t in_seg = seg != SIZE_MAX ? bucket_index(c, s, seg) : 0;
+  size_t in_ch = ch != SIZE_MAX ? bucket_index(c, s, ch) : 0;
+  if (all == SIZE_MAX || in_seg == SIZE_MAX || in_ch == SIZE_MAX)
     return MJ_ENOMEM;
-  if (seg != SIZE_MAX) {
-    bucket *b = bucket_at(c, s, seg);
-    if (!b || bucket_push(b, a) != MJ_OK)
-      return MJ_ENOMEM;
-  }
-  if (ch != SIZE_MAX) {
-    bucket *b = bucket_at(c, s, ch);
-    if (!b || bucket_push(b, a) != MJ_OK)
-      return MJ_ENOMEM;
-  }
+  /* The answer is looked at once for all its buckets, which share the
+  ** subject's scale: k is its count (span: left out), -1 when it is a
+  ** value that cannot be counted (bucket_push then makes values). */
+  const bucket *first = &s->b[all];
+  double d = a->num - first->lo;
+  int k = -1;
+  if (a->state != MJ_ANSWER_VALUE || isnan(a->num))
+    k = first->span;
+  else if (d >= 0 && d < first->span && d == (double)(int)d)
+    k = (int)d;
+  if (bucket_add(&s->b[all], k, a) != MJ_OK ||
+      (seg != SIZE_MAX && bucket_add(&s->b[in_seg], k, a) != MJ_OK) ||
+      (ch != SIZE_MAX && bucket_add(&s->b[in_ch], k, a) != MJ_OK))
+    return MJ_ENOMEM;
   return MJ_OK;
 }
 
@@ -325,6 +375,16 @@ static int subject_push(cycle_run *c, subj *s, const mj_answer_row *row)
   return subject_push_at(c, s, seg, SIZE_MAX, &row->answer);
 }
 
+/* Slots of scan_ctx.segc: room for a few dozen segments' strings. */
+#define SEGC 128
+
+/* An address spread over the bits a table index takes (Fibonacci
+** hashing): strings of one block or arena sit a few bytes apart. */
+static size_t addr_hash(const void *p)
+{
+  return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u) >> 32);
+}
+
 typedef struct scan_ctx {
   cycle_run *c;
   const mj_questionnaire *qn;
@@ -335,6 +395,16 @@ typedef struct scan_ctx {
   ** store keeps those strings for the scan: plugin.h, scan_responses). */
   const char *qptr[64];
   size_t qidx[64];
+  /* Per question, worked out once rather than per answer: its subject
+  ** (NULL when it is not scored) and its requirement's (or NULL). */
+  subj **qsubj;
+  subj **qreq;
+  /* The store's segment strings -> segment slot, as last seen at that
+  ** address (checked by content: a store may reuse a buffer). */
+  struct {
+    const char *p;
+    size_t slot;
+  } segc[SEGC];
   /* Questionnaire versions (issue 3): vskip[v][i] set when question i's
   ** answers of version v are left out (its type changed since); the
   ** responses' pilot and channel fields are read only when the store
@@ -393,13 +463,32 @@ static size_t question_of(scan_ctx *sc, size_t k, const char *id)
   return i;
 }
 
+/* segment_slot through scan_ctx.segc: the store hands out the same
+** string for a block of responses, so a hit costs one short strcmp. */
+static size_t segment_slot_seen(scan_ctx *sc, const char *segment, int *oom)
+{
+  cycle_run *c = sc->c;
+  *oom = 0;
+  if (!segment)
+    return SIZE_MAX;
+  size_t h = addr_hash(segment) % SEGC;
+  if (sc->segc[h].p == segment &&
+      strcmp(c->segs.name[sc->segc[h].slot], segment) == 0)
+    return sc->segc[h].slot;
+  size_t k = segment_slot(c, segment, oom);
+  if (k != SIZE_MAX) {
+    sc->segc[h].p = segment;
+    sc->segc[h].slot = k;
+  }
+  return k;
+}
+
 /* scan_responses: one response at a time, so its wave and segment are
 ** looked at once, not once per answer. */
 static int on_response(void *ud, const mj_response_rec *r)
 {
   scan_ctx *sc = ud;
   cycle_run *c = sc->c;
-  const mj_questionnaire *qn = sc->qn;
   if (r->wave && *r->wave && strcmp(r->wave, c->decl->id) != 0)
     return MJ_OK;
   if (sc->ext && r->pilot && !c->decl->include_pilot) {
@@ -410,11 +499,16 @@ static int on_response(void *ud, const mj_response_rec *r)
       r->version > 0 && (size_t)r->version < sc->n_vskip
           ? sc->vskip[r->version]
           : NULL;
-  int oom, started = 0;
-  size_t seg = c->decl->by_segment ? segment_slot(c, r->segment, &oom)
-                                   : (oom = 0, SIZE_MAX);
+  int oom = 0, started = 0;
+  size_t seg = c->decl->by_segment ? segment_slot_seen(sc, r->segment, &oom)
+                                   : SIZE_MAX;
   if (oom)
     return MJ_ENOMEM;
+  /* The table gets the segtab's copies of the names: one address per
+  ** name lets it find the row's group by address, not by a search. */
+  const char *mseg = !c->decl->by_segment ? NULL
+                     : seg != SIZE_MAX    ? c->segs.name[seg]
+                                          : r->segment;
   size_t ch = SIZE_MAX;
   char key[160];
   const char *chan = NULL; /* "channel:NAME" when by channel */
@@ -428,7 +522,7 @@ static int on_response(void *ud, const mj_response_rec *r)
       snprintf(key, sizeof key, "channel:%s", name);
       if ((ch = segtab_slot(c, key)) == SIZE_MAX)
         return MJ_ENOMEM;
-      chan = key;
+      chan = c->segs.name[ch];
     }
   }
   for (size_t k = 0; k < r->n_answers; k++) {
@@ -436,26 +530,41 @@ static int on_response(void *ud, const mj_response_rec *r)
     if (!a->question)
       continue;
     size_t i = question_of(sc, k, a->question);
-    if (i == SIZE_MAX || !mj__question_scored(&qn->questions[i]))
+    if (i == SIZE_MAX || !sc->qsubj[i])
       continue;
     if (skip && skip[i]) {
       sc->vleft[i] += a->state == MJ_ANSWER_VALUE;
       continue;
     }
-    const mj_question *q = &qn->questions[i];
     if (sc->matrix &&
-        mj__qmatrix_add_answer(sc->matrix, i, a,
-                               c->decl->by_segment ? r->segment : NULL, chan,
-                               &started) !=
+        mj__qmatrix_add_answer(sc->matrix, i, a, mseg, chan, &started) !=
             MJ_OK)
       return MJ_ENOMEM;
-    if (subject_push_at(c, &sc->first[i], seg, ch, a) != MJ_OK)
+    if (subject_push_at(c, sc->qsubj[i], seg, ch, a) != MJ_OK)
       return MJ_ENOMEM;
-    if (q->requirement) {
-      size_t j = (size_t)(q->requirement - c->e->model->requirements);
-      if (subject_push_at(c, &sc->reqs[j], seg, ch, a) != MJ_OK)
-        return MJ_ENOMEM;
-    }
+    if (sc->qreq[i] && subject_push_at(c, sc->qreq[i], seg, ch, a) != MJ_OK)
+      return MJ_ENOMEM;
+  }
+  return MJ_OK;
+}
+
+/* The per-question tables of a scan (scan_ctx.qsubj, qreq). */
+static int scan_tables(scan_ctx *sc)
+{
+  const mj_questionnaire *qn = sc->qn;
+  size_t n = qn->n_questions ? qn->n_questions : 1;
+  sc->qsubj = calloc(n, sizeof *sc->qsubj);
+  sc->qreq = calloc(n, sizeof *sc->qreq);
+  if (!sc->qsubj || !sc->qreq)
+    return MJ_ENOMEM;
+  for (size_t i = 0; i < qn->n_questions; i++) {
+    const mj_question *q = &qn->questions[i];
+    if (!mj__question_scored(q))
+      continue;
+    sc->qsubj[i] = &sc->first[i];
+    if (q->requirement)
+      sc->qreq[i] =
+          &sc->reqs[q->requirement - sc->c->e->model->requirements];
   }
   return MJ_OK;
 }
@@ -1144,9 +1253,17 @@ static int analyse(cycle_run *c)
       break;
     }
     sc.matrix = tables[i];
+    if (scan_tables(&sc) != MJ_OK) {
+      free(sc.qsubj);
+      free(sc.qreq);
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+      break;
+    }
     vload vl = {0};
     if ((rc = versions_load(&sc, &vl)) != MJ_OK) {
       versions_done(&sc, &vl, rc);
+      free(sc.qsubj);
+      free(sc.qreq);
       break;
     }
     mj_error err = {0};
@@ -1162,8 +1279,13 @@ static int analyse(cycle_run *c)
     else if (rc != MJ_OK)
       rc = mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
     rc = versions_done(&sc, &vl, rc);
+    free(sc.qsubj);
+    free(sc.qreq);
     qs += sc.qn->n_questions;
   }
+  for (size_t j = 0; j < c->n_subjects; j++)
+    for (size_t k = 0; k < c->subjects[j].nb; k++)
+      bucket_settle(&c->subjects[j].b[k]);
   for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++) {
     for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
       rc = score_subject(c, scorers[i], &c->subjects[j]);

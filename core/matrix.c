@@ -19,6 +19,8 @@
 
 enum { CODE_SKIPPED = 0, CODE_NA = 1, CODE_VALUE = 2 };
 #define NO_CHAN UINT32_MAX
+#define SEEN 128 /* names remembered by address (struct mj_qmatrix) */
+#define PREFETCH 16 /* rows ahead (table_of) */
 
 struct mj_qmatrix {
   const mj_questionnaire *qn;
@@ -38,6 +40,12 @@ struct mj_qmatrix {
   char **chans;             /* distinct "channel:NAME" groups */
   size_t n_chans;
   char *last;               /* the response id of the last row */
+  /* The callers' name strings -> index into segs (chans), as last seen
+  ** at that address; checked by content, so any string may come. */
+  struct name_seen {
+    const char *p;
+    size_t i;
+  } seg_seen[SEEN], chan_seen[SEEN];
 };
 
 void mj__qmatrix_free(mj_qmatrix *m)
@@ -125,6 +133,26 @@ static int name_index(char ***names, size_t *n, const char *name,
   return MJ_OK;
 }
 
+/* name_index through a cache of the addresses last seen: cycle.c hands
+** one address per segment, so a row's group costs one short strcmp, not
+** one per group (a million rows, twenty segments). */
+static int name_index_seen(struct name_seen *seen, char ***names, size_t *n,
+                           const char *name, size_t *out)
+{
+  /* Fibonacci hashing: the names sit a few bytes apart in an arena. */
+  struct name_seen *c =
+      &seen[((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u >> 32) % SEEN];
+  if (c->p == name && strcmp((*names)[c->i], name) == 0) {
+    *out = c->i;
+    return MJ_OK;
+  }
+  if (name_index(names, n, name, out) != MJ_OK)
+    return MJ_ENOMEM;
+  c->p = name;
+  c->i = *out;
+  return MJ_OK;
+}
+
 /* Cell i as a value and a state. */
 static void cell_decode(const mj_qmatrix *m, size_t i, double *v,
                         unsigned char *st)
@@ -195,16 +223,17 @@ static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
     m->cap = cap;
   }
   size_t r = m->n_rows;
-  for (size_t c = 0; c < m->n_cols; c++) {
-    if (m->code) {
-      m->code[r * m->n_cols + c] = CODE_SKIPPED;
-    } else {
+  if (m->code) {
+    memset(m->code + r * m->n_cols, CODE_SKIPPED, m->n_cols);
+  } else {
+    for (size_t c = 0; c < m->n_cols; c++) {
       m->values[r * m->n_cols + c] = NAN;
       m->state[r * m->n_cols + c] = MJ_ANSWER_SKIPPED;
     }
   }
   size_t g;
-  if (name_index(&m->segs, &m->n_segs, segment ? segment : "", &g) != MJ_OK)
+  if (name_index_seen(m->seg_seen, &m->segs, &m->n_segs,
+                      segment ? segment : "", &g) != MJ_OK)
     return MJ_ENOMEM;
   m->row_seg[r] = (uint32_t)g;
   if (channel && !m->row_chan) { /* the first row with a channel */
@@ -215,7 +244,8 @@ static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
   }
   if (m->row_chan) {
     size_t h = NO_CHAN;
-    if (channel && name_index(&m->chans, &m->n_chans, channel, &h) != MJ_OK)
+    if (channel && name_index_seen(m->chan_seen, &m->chans, &m->n_chans,
+                                   channel, &h) != MJ_OK)
       return MJ_ENOMEM;
     m->row_chan[r] = (uint32_t)h;
   }
@@ -338,9 +368,18 @@ static mj_matrix table_of(const mj_qmatrix *m, expand *x, const uint32_t *rows,
       continue;
     }
     const unsigned char *in = m->code + r * nc;
+#ifdef __GNUC__
+    /* A segment's rows lie scattered over a table larger than the
+    ** caches, and waiting for each was most of the time spent here: ask
+    ** for a row some way ahead while this one is decoded. */
+    if (rows && k + PREFETCH < n)
+      __builtin_prefetch(m->code + (size_t)rows[first + k + PREFETCH] * nc);
+#endif
+    const double *dv = x->dv;
+    const unsigned char *ds = x->ds;
     for (size_t c = 0; c < nc; c++) {
-      v[c] = x->dv[c * 256 + in[c]];
-      s[c] = x->ds[c * 256 + in[c]];
+      v[c] = dv[c * 256 + in[c]];
+      s[c] = ds[c * 256 + in[c]];
     }
   }
   return (mj_matrix){m->cols, nc, n, x->v, x->s};

@@ -70,7 +70,7 @@ static const json_t *figure(const json_t *r, const char *scorer,
 
 int main(void)
 {
-  plan(27);
+  plan(31);
   char *dir = tap_tmpdir("engine");
   char store[256], pb[300];
   snprintf(store, sizeof store, "sqlite:%s/store.db", dir);
@@ -133,6 +133,17 @@ int main(void)
             "mean attention over the 7 answers that are not N/A");
   is_int(1, (int)json_integer_value(json_object_get(f, "n_excluded")),
          "the N/A answer is excluded and counted");
+  /* Per segment too: the scan tallies each segment's answers apart. */
+  f = figure(r, "csat", "mean", "att", "a");
+  is_double(16.0 / 5, json_real_value(json_object_get(f, "value")), 1e-9,
+            "segment a: mean attention over its 5 answers that are not N/A");
+  is_int(1, (int)json_integer_value(json_object_get(f, "n_excluded")),
+         "segment a: its N/A answer is excluded and counted");
+  f = figure(r, "csat", "mean", "att", "b");
+  is_int(2, (int)json_integer_value(json_object_get(f, "n")),
+         "segment b: 2 answers");
+  is_int(0, (int)json_integer_value(json_object_get(f, "n_excluded")),
+         "segment b: none excluded");
   const json_t *p = json_array_get(json_object_get(r, "plans"), 0);
   is_string("open", json_string_value(json_object_get(p, "status")),
             "R1 is below target: plan P1 opened");
