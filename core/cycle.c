@@ -73,27 +73,44 @@ typedef struct cycle_run {
 
 /* ---- measure ------------------------------------------------------------ */
 
+static void customer_at(void *ud, size_t i, mj_customer_rec *r)
+{
+  const mj_customer *m = &((const mj_model *)ud)->customers[i];
+  *r = (mj_customer_rec){m->id,      m->segment, m->name, m->lang,
+                         m->channel, m->email,   m->consent};
+}
+
+/* The playbook's customers into the store: all at once where the store
+** can (and then skips them when unchanged), else one by one. */
 static int put_customers(cycle_run *c)
 {
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
+  const mj_model *m = e->model;
   mj_error err = {0};
-  if (e->model->n_customers == 0)
+  if (m->n_customers == 0)
     return MJ_OK;
+  int bulk = S->ops_size >= offsetof(mj_storage_ops, put_customers) +
+                                sizeof S->put_customers &&
+             S->put_customers;
   if (S->begin(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
-  for (size_t i = 0; i < e->model->n_customers; i++) {
-    const mj_customer *m = &e->model->customers[i];
-    mj_customer_rec r = {m->id,   m->segment, m->name, m->lang,
-                         m->channel, m->email, m->consent};
-    if (S->put_customer(e->store->inst, &r, &err) != MJ_OK) {
-      mj_error ignored;
-      S->rollback(e->store->inst, &ignored);
-      return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
-    }
+  int rc = MJ_OK;
+  if (bulk)
+    rc = S->put_customers(e->store->inst, m->n_customers, customer_at,
+                          (void *)m, &err);
+  for (size_t i = 0; !bulk && rc == MJ_OK && i < m->n_customers; i++) {
+    mj_customer_rec r;
+    customer_at((void *)m, i, &r);
+    rc = S->put_customer(e->store->inst, &r, &err);
   }
-  if (S->commit(e->store->inst, &err) != MJ_OK)
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &err);
+  if (rc != MJ_OK) {
+    mj_error ignored;
+    S->rollback(e->store->inst, &ignored);
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
+  }
   return MJ_OK;
 }
 

@@ -165,7 +165,10 @@ static const char *const migrations[] = {
     " questionnaire TEXT NOT NULL, n INTEGER NOT NULL, ids BLOB NOT NULL,"
     " dict BLOB NOT NULL, data BLOB NOT NULL);"
     "CREATE INDEX response_blocks_by_questionnaire"
-    " ON response_blocks(questionnaire, seq);",
+    " ON response_blocks(questionnaire, seq);"
+    /* What the plugin remembers between runs: the digest of the
+    ** customers a cycle last put (put_customers). */
+    "CREATE TABLE store_meta(key TEXT PRIMARY KEY, value BLOB);",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -194,6 +197,11 @@ static const char *const migrations[] = {
   X(CUSTOMERS,                                                               \
     "SELECT id, segment, name, lang, channel, email, consent"                \
     " FROM customers")                                                       \
+  X(META_GET, "SELECT value FROM store_meta WHERE key = ?1")                 \
+  X(META_PUT,                                                                \
+    "INSERT INTO store_meta(key, value) VALUES(?1, ?2)"                      \
+    " ON CONFLICT(key) DO UPDATE SET value = ?2")                            \
+  X(META_DEL, "DELETE FROM store_meta WHERE key = ?1")                       \
   X(PUT_CUSTOMER,                                                            \
     "INSERT INTO customers(id, segment, name, lang, channel, email, consent)" \
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"      \
@@ -1385,10 +1393,9 @@ static int customers_ready(store *s)
   return 1;
 }
 
-static int store_put_customer(void *inst, const mj_customer_rec *c,
-                              mj_error *err)
+/* put_customer without touching the digest of put_customers. */
+static int put_customer_one(store *s, const mj_customer_rec *c, mj_error *err)
 {
-  store *s = inst;
   if (!c || !c->id)
     return s->host->error(err, MJ_EINVAL, "sqlite: a customer needs an id");
   const char *f[5] = {c->segment, c->name, c->lang, c->channel, c->email};
@@ -1414,6 +1421,79 @@ static int store_put_customer(void *inst, const mj_customer_rec *c,
   if (rc == MJ_OK && known && !cust_put(s, c->id, fp))
     customers_forget(s); /* out of memory: read again next time */
   return rc;
+}
+
+#define CUSTOMERS_DIGEST "customers"
+
+/* The stored digest of the customers put_customers last stored. */
+static int meta_digest(store *s, char *out, size_t size, mj_error *err)
+{
+  out[0] = '\0';
+  sqlite3_stmt *st = stmt(s, ST_META_GET, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, CUSTOMERS_DIGEST);
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW && col_text(st, 0))
+    snprintf(out, size, "%s", col_text(st, 0));
+  done(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? MJ_OK
+             : fail(s, "read the customers' digest in", err);
+}
+
+static int meta_set(store *s, const char *digest, mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, digest ? ST_META_PUT : ST_META_DEL, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, CUSTOMERS_DIGEST);
+  if (digest)
+    bind_text(st, 2, digest);
+  return exec_stmt(s, st, "store the customers' digest in", err);
+}
+
+static int store_put_customer(void *inst, const mj_customer_rec *c,
+                              mj_error *err)
+{
+  store *s = inst;
+  int rc = put_customer_one(s, c, err);
+  /* The set put_customers stored is no longer the one it would compare. */
+  return rc == MJ_OK ? meta_set(s, NULL, err) : rc;
+}
+
+/*
+** A cycle's customers: when their digest is the one stored with the last
+** such put, nothing is read or written (10^5 customers cost a hash
+** each); else each is put, and the digest kept with them.
+*/
+static int store_put_customers(void *inst, size_t n,
+                               void (*at)(void *ud, size_t i,
+                                          mj_customer_rec *rec),
+                               void *ud, mj_error *err)
+{
+  store *s = inst;
+  if (!at)
+    return s->host->error(err, MJ_EINVAL, "sqlite: no customers given");
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) {
+    mj_customer_rec c = {0};
+    at(ud, i, &c);
+    const char *f[5] = {c.segment, c.name, c.lang, c.channel, c.email};
+    h = fnv(h, c.id);
+    h = (h ^ customer_fp(f, c.consent)) * 1099511628211u;
+  }
+  char digest[48], stored[48];
+  snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)h);
+  int rc = meta_digest(s, stored, sizeof stored, err);
+  if (rc != MJ_OK || strcmp(digest, stored) == 0)
+    return rc;
+  for (size_t i = 0; rc == MJ_OK && i < n; i++) {
+    mj_customer_rec c = {0};
+    at(ud, i, &c);
+    rc = put_customer_one(s, &c, err);
+  }
+  return rc == MJ_OK ? meta_set(s, digest, err) : rc;
 }
 
 /* ---- response blocks ----------------------------------------------------------
@@ -2528,6 +2608,7 @@ static const mj_storage_ops sqlite_ops = {
     .scan_responses = store_scan_responses,
     .put_questionnaire_version = store_put_questionnaire_version,
     .scan_questionnaire_versions = store_scan_questionnaire_versions,
+    .put_customers = store_put_customers,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -414,6 +414,14 @@ typedef struct mj_storage_ops {
       int (*cb)(void *ud, int version, const char *fingerprint,
                 const char *structure, int64_t created_at),
       void *ud, mj_error *err);
+  /* Optional (NULL: the host calls put_customer for each): all n customers
+  ** of a playbook, customer i filled in by at(ud, i, &rec) (its strings
+  ** borrowed until the next call), inside a transaction the host opened.
+  ** The effect is put_customer on each; a store may skip the work when
+  ** they are as it stored them last time, as they nearly always are. */
+  int (*put_customers)(void *inst, size_t n,
+                       void (*at)(void *ud, size_t i, mj_customer_rec *rec),
+                       void *ud, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
