@@ -45,6 +45,83 @@ static int same_key(const char *a, const char *b)
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/*
+** The figures of a figset by group (questionnaire, question, requirement,
+** segment): comparing two cycles looks up each figure's sibling and each
+** mean's distribution, and a scan of the whole figset for each was
+** quadratic in the figures (thousands with segments). Without an index
+** (ix NULL) lookups scan, as plans do for their few figures.
+*/
+typedef struct fig_index {
+  uint32_t *head; /* per hash bucket: first item + 1, 0 none */
+  uint32_t *next; /* per item: next item of its bucket + 1 */
+  size_t mask;
+} fig_index;
+
+static uint64_t mix(uint64_t h, const char *s)
+{
+  for (; s && *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return (h ^ 0xff) * 1099511628211u;
+}
+
+static size_t group_of(const fig_index *ix, const mj_result_rec *r)
+{
+  uint64_t h = 1469598103934665603u;
+  h = mix(mix(mix(mix(h, r->questionnaire), r->question), r->requirement),
+          r->segment);
+  return (size_t)(h ^ (h >> 29)) & ix->mask;
+}
+
+/* 0 when out of memory (then lookups scan). */
+static int index_build(fig_index *ix, const mj_figset *fs)
+{
+  size_t n = 64;
+  while (n < 2 * fs->n)
+    n *= 2;
+  ix->mask = n - 1;
+  ix->head = fs->n < UINT32_MAX ? calloc(n, sizeof *ix->head) : NULL;
+  ix->next = ix->head ? calloc(fs->n + 1, sizeof *ix->next) : NULL;
+  if (!ix->next) {
+    free(ix->head);
+    ix->head = NULL;
+    return 0;
+  }
+  for (size_t i = fs->n; i-- > 0;) { /* each bucket in figure order */
+    size_t g = group_of(ix, &fs->items[i]);
+    ix->next[i] = ix->head[g];
+    ix->head[g] = (uint32_t)(i + 1);
+  }
+  return 1;
+}
+
+static void index_free(fig_index *ix)
+{
+  free(ix->head);
+  free(ix->next);
+}
+
+/* The items that may share r's group, in order: start at first(), move on
+** with following(); SIZE_MAX ends. Every item when there is no index. */
+static size_t first(const fig_index *ix, const mj_figset *fs,
+                    const mj_result_rec *r)
+{
+  if (!ix)
+    return fs->n ? 0 : SIZE_MAX;
+  uint32_t k = ix->head[group_of(ix, r)];
+  return k ? k - 1 : SIZE_MAX;
+}
+
+static size_t following(const fig_index *ix, const mj_figset *fs, size_t i)
+{
+  if (!ix)
+    return i + 1 < fs->n ? i + 1 : SIZE_MAX;
+  return ix->next[i] ? ix->next[i] - 1 : SIZE_MAX;
+}
+
+#define EACH_OF_GROUP(ix, fs, r, i)                                           \
+  for (size_t i = first(ix, fs, r); i != SIZE_MAX; i = following(ix, fs, i))
+
 /* Scale values one distribution may span (a bucket counts at most 1024). */
 #define DIST_SPAN 1024
 
@@ -70,11 +147,11 @@ static int dist_value(const mj_result_rec *x, long *v)
 
 /* Lowest and highest value of r's distribution in fs; 0 when it has none
 ** (or a label is not a value). */
-static int dist_range(const mj_figset *fs, const mj_result_rec *r, long *lo,
-                      long *hi)
+static int dist_range(const mj_figset *fs, const fig_index *ix,
+                      const mj_result_rec *r, long *lo, long *hi)
 {
   int found = 0;
-  for (size_t i = 0; i < fs->n; i++) {
+  EACH_OF_GROUP(ix, fs, r, i) {
     long v;
     if (!dist_of(&fs->items[i], r))
       continue;
@@ -88,11 +165,11 @@ static int dist_range(const mj_figset *fs, const mj_result_rec *r, long *lo,
 }
 
 /* cnt[v - lo] = the count of value v; returns the total. */
-static double dist_fill(const mj_figset *fs, const mj_result_rec *r, long lo,
-                        double *cnt)
+static double dist_fill(const mj_figset *fs, const fig_index *ix,
+                        const mj_result_rec *r, long lo, double *cnt)
 {
   double total = 0.0;
-  for (size_t i = 0; i < fs->n; i++) {
+  EACH_OF_GROUP(ix, fs, r, i) {
     long v;
     const mj_result_rec *x = &fs->items[i];
     if (dist_of(x, r) && dist_value(x, &v) && !isnan(x->value)) {
@@ -106,20 +183,22 @@ static double dist_fill(const mj_figset *fs, const mj_result_rec *r, long lo,
 /* Mann-Whitney U of the two cycles' answer distributions behind a mean;
 ** NAN when a cycle has none or its counts do not add up to the mean's n
 ** (the figures would not describe the same answers). */
-static double mwu_p(const mj_figset *fs_before, const mj_result_rec *before,
-                    const mj_figset *fs_after, const mj_result_rec *after)
+static double mwu_p(const mj_figset *fs_before, const fig_index *ix_before,
+                    const mj_result_rec *before, const mj_figset *fs_after,
+                    const fig_index *ix_after, const mj_result_rec *after)
 {
   long lo1, hi1, lo2, hi2;
-  if (!fs_before || !fs_after || !dist_range(fs_before, before, &lo1, &hi1) ||
-      !dist_range(fs_after, after, &lo2, &hi2))
+  if (!fs_before || !fs_after ||
+      !dist_range(fs_before, ix_before, before, &lo1, &hi1) ||
+      !dist_range(fs_after, ix_after, after, &lo2, &hi2))
     return NAN;
   long lo = lo1 < lo2 ? lo1 : lo2, hi = hi1 > hi2 ? hi1 : hi2;
   if (hi - lo >= DIST_SPAN)
     return NAN;
   size_t k = (size_t)(hi - lo + 1);
   double c1[DIST_SPAN] = {0}, c2[DIST_SPAN] = {0};
-  if (dist_fill(fs_before, before, lo, c1) != (double)before->n ||
-      dist_fill(fs_after, after, lo, c2) != (double)after->n)
+  if (dist_fill(fs_before, ix_before, before, lo, c1) != (double)before->n ||
+      dist_fill(fs_after, ix_after, after, lo, c2) != (double)after->n)
     return NAN;
   /* scipy's default ("auto"): the tie-corrected normal approximation with
   ** continuity correction, exact only for small samples without ties. */
@@ -128,19 +207,20 @@ static double mwu_p(const mj_figset *fs_before, const mj_result_rec *before,
 
 /* The count of r's distribution in fs with r's value (label). */
 static const mj_result_rec *dist_sibling(const mj_figset *fs,
+                                         const fig_index *ix,
                                          const mj_result_rec *r)
 {
-  for (size_t i = 0; i < fs->n; i++)
+  EACH_OF_GROUP(ix, fs, r, i)
     if (dist_of(&fs->items[i], r) && strcmp(fs->items[i].label, r->label) == 0)
       return &fs->items[i];
   return NULL;
 }
 
 /* The figure of metric in fs with the other keys of r. */
-static const mj_result_rec *sibling(const mj_figset *fs, const mj_result_rec *r,
-                                    const char *metric)
+static const mj_result_rec *sibling(const mj_figset *fs, const fig_index *ix,
+                                    const mj_result_rec *r, const char *metric)
 {
-  for (size_t i = 0; i < fs->n; i++) {
+  EACH_OF_GROUP(ix, fs, r, i) {
     const mj_result_rec *x = &fs->items[i];
     if (strcmp(x->metric, metric) == 0 && same_key(x->scorer, r->scorer) &&
         same_key(x->questionnaire, r->questionnaire) &&
@@ -152,10 +232,12 @@ static const mj_result_rec *sibling(const mj_figset *fs, const mj_result_rec *r,
   return NULL;
 }
 
-int mj__change_test(const char *test, const mj_figset *fs_before,
-                    const mj_result_rec *before, const mj_figset *fs_after,
-                    const mj_result_rec *after, double *p,
-                    const char **test_used)
+/* mj__change_test with the figsets' indexes, or NULL to scan them. */
+static int change_test(const char *test, const mj_figset *fs_before,
+                       const fig_index *ix_before, const mj_result_rec *before,
+                       const mj_figset *fs_after, const fig_index *ix_after,
+                       const mj_result_rec *after, double *p,
+                       const char **test_used)
 {
   *p = NAN;
   *test_used = NULL;
@@ -168,7 +250,7 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
   /* A mean of a scale is ordinal: Mann-Whitney when both cycles stored
   ** its distribution, else (older stores) Welch as before. */
   if (automatic && strcmp(test, "welch-t") == 0) {
-    *p = mwu_p(fs_before, before, fs_after, after);
+    *p = mwu_p(fs_before, ix_before, before, fs_after, ix_after, after);
     if (!isnan(*p)) {
       *test_used = "mann-whitney-u";
       return MJ_OK;
@@ -176,7 +258,7 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
   }
   if (strcmp(test, "mann-whitney-u") == 0 ||
       strcmp(test, "mann-whitney") == 0) {
-    *p = mwu_p(fs_before, before, fs_after, after);
+    *p = mwu_p(fs_before, ix_before, before, fs_after, ix_after, after);
     *test_used = "mann-whitney-u";
   } else if (strcmp(test, "welch-t") == 0 || strcmp(test, "welch") == 0) {
     if (n1 < 2 || n2 < 2 || before->sd <= 0 || after->sd <= 0)
@@ -194,10 +276,12 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
     *p = t.p;
     *test_used = "two-proportion-z";
   } else if (strcmp(test, "nps-wald-z") == 0 || strcmp(test, "nps") == 0) {
-    const mj_result_rec *pb = sibling(fs_before, before, "promoters");
-    const mj_result_rec *db = sibling(fs_before, before, "detractors");
-    const mj_result_rec *pa = sibling(fs_after, after, "promoters");
-    const mj_result_rec *da = sibling(fs_after, after, "detractors");
+    const mj_result_rec *pb = sibling(fs_before, ix_before, before,
+                                      "promoters");
+    const mj_result_rec *db = sibling(fs_before, ix_before, before,
+                                      "detractors");
+    const mj_result_rec *pa = sibling(fs_after, ix_after, after, "promoters");
+    const mj_result_rec *da = sibling(fs_after, ix_after, after, "detractors");
     if (!pb || !db || !pa || !da || n1 < 1 || n2 < 1)
       return MJ_ENOTFOUND;
     mj_stats_test t =
@@ -211,21 +295,41 @@ int mj__change_test(const char *test, const mj_figset *fs_before,
   return isnan(*p) ? MJ_ENOTFOUND : MJ_OK;
 }
 
+int mj__change_test(const char *test, const mj_figset *fs_before,
+                    const mj_result_rec *before, const mj_figset *fs_after,
+                    const mj_result_rec *after, double *p,
+                    const char **test_used)
+{
+  return change_test(test, fs_before, NULL, before, fs_after, NULL, after, p,
+                     test_used);
+}
+
 void mj__figset_compare(mj_figset *now, const mj_figset *before)
 {
+  fig_index ixn, ixb;
+  int indexed = index_build(&ixn, now);
+  if (indexed && !index_build(&ixb, before)) {
+    index_free(&ixn);
+    indexed = 0;
+  }
+  const fig_index *in = indexed ? &ixn : NULL, *ib = indexed ? &ixb : NULL;
   for (size_t i = 0; i < now->n; i++) {
     mj_result_rec *r = &now->items[i];
     /* Counts of one distribution differ only by their value (label). */
-    const mj_result_rec *b =
-        dist_of(r, r) ? dist_sibling(before, r) : sibling(before, r, r->metric);
+    const mj_result_rec *b = dist_of(r, r) ? dist_sibling(before, ib, r)
+                                           : sibling(before, ib, r, r->metric);
     if (!b || isnan(b->value) || isnan(r->value))
       continue;
     r->delta = r->value - b->value;
     double p;
     const char *used;
-    if (mj__change_test(NULL, before, b, now, r, &p, &used) == MJ_OK) {
+    if (change_test(NULL, before, ib, b, now, in, r, &p, &used) == MJ_OK) {
       r->p_change = p;
       r->test = used; /* a static string: outlives the figset */
     }
+  }
+  if (indexed) {
+    index_free(&ixn);
+    index_free(&ixb);
   }
 }
