@@ -96,6 +96,13 @@ static int find_questionnaire(mj_engine *e, const char *id,
 ** of its hash, compared before the id is touched. The table is filled to
 ** 7/8 and grows by half, so it may have any size: the hash is scaled to it
 ** (h * cap >> 32) instead of masked.
+**
+** Most files list their ids in increasing order (exports sort by id or
+** time). While they do, no table is needed: the entries, in file order,
+** are a sorted run, a new id greater than the last is new for certain,
+** and any other is looked up by bisection. The first id out of order
+** builds the table from the run, once; a hash probe is a cache miss per
+** row in a table of millions, an append to the run is not.
 */
 
 enum { IDPAGE_BITS = 20, IDPAGE = 1 << IDPAGE_BITS };
@@ -111,6 +118,10 @@ typedef struct idslot {
 ** bytes after it: rows cost 4 bytes, not 8, and stay exact.
 */
 typedef struct idset {
+  int hashed;     /* 0: the ids so far increase, run[] holds them in order */
+  uint32_t *run;  /* entry offsets in file order while not hashed */
+  size_t run_cap;
+  uint64_t expect; /* ids the file is expected to hold, 0 unknown */
   idslot *slot;
   size_t n, cap;
   char **page;       /* entry at off: page[off >> IDPAGE_BITS] + the rest */
@@ -231,9 +242,90 @@ static int idset_resize(idset *set, size_t cap)
 ** took 20 MB of slots where 9 do). Speed and memory only. */
 static void idset_expect(idset *set, uint64_t n)
 {
+  set->expect = n;
   uint64_t cap = n + n / 7 + 1;
-  if (cap > set->cap && cap <= UINT32_MAX)
+  if (set->hashed && cap > set->cap && cap <= UINT32_MAX)
     idset_resize(set, (size_t)cap); /* when refused, growth goes on */
+}
+
+/* A new entry for id first seen on row: its offset, 0 when out of memory. */
+static uint32_t idset_put(idset *set, const char *id, size_t len,
+                          uint64_t row)
+{
+  uint32_t r = row < UINT32_MAX ? (uint32_t)row : UINT32_MAX;
+  size_t head = sizeof r + (r == UINT32_MAX ? sizeof row : 0);
+  uint32_t off = idset_room(set, head + len + 1);
+  if (!off)
+    return 0;
+  char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
+  memcpy(p, &r, sizeof r);
+  if (r == UINT32_MAX)
+    memcpy(p + sizeof r, &row, sizeof row);
+  memcpy(p + head, id, len + 1);
+  return off;
+}
+
+/* From the sorted run to the table, when an id comes out of order. */
+static int idset_hash_run(idset *set)
+{
+  uint64_t want = set->expect > set->n ? set->expect : set->n;
+  uint64_t cap = want + want / 7 + 1024;
+  if (cap > UINT32_MAX || idset_resize(set, (size_t)cap) != MJ_OK)
+    return MJ_ENOMEM;
+  for (size_t i = 0; i < set->n; i++) {
+    uint64_t at;
+    const char *id = idset_entry(set, set->run[i], &at);
+    uint32_t h = hash32(id, strlen(id));
+    size_t j = home_slot(h, set->cap);
+    while (set->slot[j].off) /* distinct ids: the first free slot */
+      j = j + 1 < set->cap ? j + 1 : 0;
+    set->slot[j].off = set->run[i];
+    set->slot[j].h = h;
+  }
+  free(set->run);
+  set->run = NULL;
+  set->hashed = 1;
+  return MJ_OK;
+}
+
+/* While the ids increase: 1 when id was seen (its row in *first), 0 when
+** it is new and appended, -1 when it is out of order (nothing done). */
+static int idset_run_add(idset *set, const char *id, size_t len, uint64_t row,
+                         uint64_t *first, int *oom)
+{
+  uint64_t at;
+  if (set->n && strcmp(id, idset_entry(set, set->run[set->n - 1], &at)) <= 0) {
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      int c = strcmp(id, idset_entry(set, set->run[mid], &at));
+      if (c == 0) {
+        *first = at;
+        return 1;
+      }
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    return -1;
+  }
+  if (set->n == set->run_cap) {
+    size_t cap = set->run_cap ? 2 * set->run_cap : 1024;
+    if (set->expect > cap && set->expect < UINT32_MAX)
+      cap = (size_t)set->expect;
+    uint32_t *v = realloc(set->run, cap * sizeof *v);
+    *oom = !v;
+    if (!v)
+      return 0;
+    set->run = v;
+    set->run_cap = cap;
+  }
+  uint32_t off = idset_put(set, id, len, row);
+  *oom = !off;
+  if (off)
+    set->run[set->n++] = off;
+  return 0;
 }
 
 /* The row id was first seen on, or 0 when new (and then remember it). */
@@ -241,6 +333,15 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
                      uint64_t *first)
 {
   *first = 0;
+  if (!set->hashed) {
+    int oom = 0, seen = idset_run_add(set, id, len, row, first, &oom);
+    if (oom)
+      return MJ_ENOMEM;
+    if (seen >= 0)
+      return MJ_OK;
+    if (idset_hash_run(set) != MJ_OK)
+      return MJ_ENOMEM;
+  }
   if (8 * (set->n + 1) > 7 * set->cap &&
       idset_resize(set, set->cap ? set->cap + set->cap / 2 : 1024) != MJ_OK)
     return MJ_ENOMEM;
@@ -254,16 +355,9 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
       return MJ_OK;
     }
   }
-  uint32_t r = row < UINT32_MAX ? (uint32_t)row : UINT32_MAX;
-  size_t head = sizeof r + (r == UINT32_MAX ? sizeof row : 0);
-  uint32_t off = idset_room(set, head + len + 1);
+  uint32_t off = idset_put(set, id, len, row);
   if (!off)
     return MJ_ENOMEM;
-  char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
-  memcpy(p, &r, sizeof r);
-  if (r == UINT32_MAX)
-    memcpy(p + sizeof r, &row, sizeof row);
-  memcpy(p + head, id, len + 1);
   set->slot[j].off = off;
   set->slot[j].h = h;
   set->n++;
@@ -272,6 +366,7 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
 
 static void idset_free(idset *set)
 {
+  free(set->run);
   free(set->slot);
   for (size_t i = 0; i < set->npages; i++)
     free(set->page[i]);
