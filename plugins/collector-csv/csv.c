@@ -134,44 +134,63 @@ static int no_space(unsigned char c)
 }
 
 /*
-** A whole physical line without quotes, met between records: its fields
-** are the bytes between delimiters, exactly what libcsv (strict, no space
-** trimming) gives, without its per-byte callbacks and copies, which were
-** most of an import's parsing. Lines with a quote go through libcsv.
-** line holds n bytes and its terminator is not among them.
+** A whole physical line met between records, split here when it is
+** simple: every field either without quotes or wholly quoted with no quote
+** inside ("a, b"). That is exactly what libcsv gives in strict mode with
+** no space trimming, without its per-byte callbacks and copies, which
+** were most of an import's parsing. Anything else (a doubled quote, a
+** quoted newline, a stray quote: libcsv's errors) returns 0, untouched,
+** for libcsv. line holds n bytes; its terminator is not among them.
 */
-static void plain_line(reader *r, unsigned char delim, const char *line,
-                       size_t n)
+static int simple_line(reader *r, unsigned char delim, const char *line,
+                       size_t n, int quoted)
 {
   if (n == 0)
-    return; /* an empty line is no record, as in libcsv */
+    return 1; /* an empty line is no record, as in libcsv */
   char *nb = grow(r, r->buf, &r->cap, n + 1, 1);
   if (!nb) {
     r->rc = oom(r);
-    return;
+    return 1;
   }
   r->buf = nb;
   memcpy(nb, line, n);
   nb[n] = '\0';
-  r->used = 0;
-  r->ncells = 0;
-  for (size_t at = 0;;) {
-    const char *d = memchr(nb + at, delim, n - at);
-    size_t end = d ? (size_t)(d - nb) : n;
-    size_t *no = grow(r, r->offs, &r->capcells, r->ncells + 1, sizeof *r->offs);
+  size_t at = 0, out = 0, cells = 0; /* out <= at: fields move left */
+  for (;;) {
+    size_t start = out, end;
+    if (quoted && at < n && nb[at] == '"') {
+      const char *close = memchr(nb + at + 1, '"', n - at - 1);
+      end = close ? (size_t)(close - nb) : n;
+      if (!close || (end + 1 < n && (unsigned char)nb[end + 1] != delim))
+        return 0;
+      memmove(nb + out, nb + at + 1, end - at - 1);
+      out += end - at - 1;
+      at = end + 1;
+    } else {
+      const char *d = memchr(nb + at, delim, n - at);
+      end = d ? (size_t)(d - nb) : n;
+      if (quoted && memchr(nb + at, '"', end - at))
+        return 0;
+      memmove(nb + out, nb + at, end - at);
+      out += end - at;
+      at = end;
+    }
+    size_t *no = grow(r, r->offs, &r->capcells, cells + 1, sizeof *r->offs);
     if (!no) {
       r->rc = oom(r);
-      return;
+      return 1;
     }
     r->offs = no;
-    r->offs[r->ncells++] = at;
-    nb[end] = '\0';
-    if (!d)
+    r->offs[cells++] = start;
+    nb[out++] = '\0';
+    if (at == n)
       break;
-    at = end + 1;
+    at++; /* the delimiter */
   }
-  r->used = n + 1;
+  r->ncells = cells;
+  r->used = out;
   on_record(0, r);
+  return 1;
 }
 
 /*
@@ -185,17 +204,20 @@ static int feed(reader *r, struct csv_parser *p, int idle,
                 unsigned char delim, const char *s, size_t n)
 {
   while (n && r->rc == MJ_OK) {
-    size_t k = 0;
-    int quoted = 0;
-    while (k < n && s[k] != '\n' && s[k] != '\r')
-      quoted |= s[k++] == '"';
+    /* The line ends at its first LF or CR; memchr finds each fast. */
+    const char *lf = memchr(s, '\n', n);
+    size_t k = lf ? (size_t)(lf - s) : n;
+    const char *cr = memchr(s, '\r', k);
+    if (cr)
+      k = (size_t)(cr - s);
+    int quoted = memchr(s, '"', k) != NULL;
     int eol = k < n;
     if (eol)
       k++;
     if (p->pstate == idle)
       r->start = r->line;
-    if (eol && !quoted && p->pstate == idle)
-      plain_line(r, delim, s, k - 1);
+    if (eol && p->pstate == idle && simple_line(r, delim, s, k - 1, quoted))
+      ; /* split without libcsv */
     else if (csv_parse(p, s, k, on_field, on_record, r) != k &&
              r->rc == MJ_OK)
       return r->rc = r->host->error_at(

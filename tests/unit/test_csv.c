@@ -108,7 +108,7 @@ static int collect(const char *name, const char *text, seen *s, mj_error *err)
 
 int main(void)
 {
-  plan(35);
+  plan(37);
   const mj_plugin_desc *d = mj_plugin_csv_entry();
   ops = mock_ops(d, MJ_KIND_COLLECTOR);
   is_string("csv", d->name, "the plugin is called csv");
@@ -131,6 +131,20 @@ int main(void)
   is_int(MJ_OK, rc, "quoted fields read");
   is_string("H:id|why\n2:r1|slow, and rude\n3:r2|said \"hi\"\n", s.text,
             "embedded comma and doubled quote");
+
+  /* Quoted fields anywhere in a line, empty ones, and lines the collector
+  ** splits itself next to lines it leaves to libcsv. */
+  memset(&s, 0, sizeof s);
+  rc = collect("mixq.csv",
+               "\"id\",a,b,c\n\"r1\",\"x, y\",,\"\"\n"
+               "r2,\"\",\"z\"\"\",\",\"\nr3,1,\"2\",3\n",
+               &s, &err);
+  is_string("H:id|a|b|c\n2:r1|x, y||\n3:r2||z\"|,\n4:r3|1|2|3\n", s.text,
+            "quoted first, middle, empty and last fields; a doubled quote");
+  rc = collect("junk.csv", "id,a\nr1,\"x\"y\nr2,1\n", &s, &err);
+  ok(rc == MJ_EDATA && strstr(err.msg, ":2:") != NULL,
+     "text after a closing quote is still refused, on its line: %s",
+     err.msg);
 
   memset(&s, 0, sizeof s);
   rc = collect("newline.csv",
