@@ -1269,6 +1269,13 @@ static int analyse(cycle_run *c)
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
       break;
     }
+    int64_t stored = 0;
+    mj_error ignored;
+    if (tables[i] && MJ_STORE_OPS(e)->count_responses(
+                         e->store->inst, sc.qn->id, &stored, &ignored) ==
+                         MJ_OK &&
+        stored > 0)
+      mj__qmatrix_expect(tables[i], (size_t)stored);
     sc.matrix = tables[i];
     if (scan_tables(&sc) != MJ_OK) {
       free(sc.qsubj);

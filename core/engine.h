@@ -293,6 +293,8 @@ typedef struct mj_qmatrix mj_qmatrix;
 typedef int (*mj_qmatrix_fn)(void *ud, const char *segment,
                              const mj_matrix *m);
 int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out);
+/* Room for about rows rows at once (speed only: the table still grows). */
+void mj__qmatrix_expect(mj_qmatrix *m, size_t rows);
 /* Add one answer of question index `question`; rows must come in response
 ** order (a new response id starts a new row). */
 int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);

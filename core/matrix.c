@@ -189,6 +189,25 @@ static int widen(mj_qmatrix *m)
   return MJ_OK;
 }
 
+/* Growing by doubling copied the table eight times on the way to a
+** million rows; sized from the store's count, it is allocated once. The
+** pages not written are never touched, so an overestimate costs nothing. */
+void mj__qmatrix_expect(mj_qmatrix *m, size_t rows)
+{
+  if (m->cap || m->values || !m->n_cols || rows <= 256 ||
+      rows > UINT32_MAX / m->n_cols)
+    return;
+  unsigned char *k = malloc(rows * m->n_cols);
+  uint32_t *g = k ? malloc(rows * sizeof *g) : NULL;
+  if (!g) {
+    free(k);
+    return;
+  }
+  m->code = k;
+  m->row_seg = g;
+  m->cap = rows;
+}
+
 static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
 {
   if (m->n_rows >= UINT32_MAX) /* rows are numbered in 32 bits */
