@@ -311,6 +311,22 @@ static int same_group(const mj_result_rec *a, const mj_result_rec *b)
          (!is_matrix(a) || same(a->segment, b->segment));
 }
 
+/* A hash of what every figure of one group shares (scorer, questionnaire,
+** question, requirement): figures whose hashes differ are in different
+** groups, so same_group runs only where they match. */
+static uint64_t group_hash(const mj_result_rec *r)
+{
+  const char *key[4] = {r->scorer, r->questionnaire, r->question,
+                        r->requirement};
+  uint64_t h = 1469598103934665603u;
+  for (int i = 0; i < 4; i++) {
+    for (const char *c = key[i]; c && *c; c++)
+      h = (h ^ (unsigned char)*c) * 1099511628211u;
+    h = (h ^ (key[i] ? 0xfeu : 0xffu)) * 1099511628211u; /* NULL is not "" */
+  }
+  return h;
+}
+
 static const mj_result_rec *find_subject(const mj_figset *fs, size_t first,
                                          const mj_result_rec *g,
                                          const char *metric,
@@ -623,9 +639,18 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
           (long long)d.cycle.id, d.cycle.name, when);
   if (md)
     fprintf(f, "\n## Figures\n");
+  /* Each group is printed at its first figure: with thousands of figures
+  ** the search for an earlier one compares hashes first. */
+  uint64_t *gh = malloc((d.figs.n ? d.figs.n : 1) * sizeof *gh);
+  if (!gh)
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  for (size_t i = 0; gh && i < d.figs.n; i++)
+    gh[i] = group_hash(&d.figs.items[i]);
   for (size_t i = 0; rc == MJ_OK && i < d.figs.n; i++) {
     size_t j;
-    for (j = 0; j < i && !same_group(&d.figs.items[j], &d.figs.items[i]); j++)
+    for (j = 0; j < i && !(gh[j] == gh[i] &&
+                           same_group(&d.figs.items[j], &d.figs.items[i]));
+         j++)
       ;
     if (j == i && (mj__service_scorer(d.figs.items[i].scorer) ||
                    strcmp(d.figs.items[i].scorer, "cycle") == 0))
@@ -637,6 +662,7 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
                ? print_matrix_group(f, &d.figs, i, md)
                : print_group(f, &d.figs, i, e->model, md);
   }
+  free(gh);
   if (d.figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");
   /* What the cycle left out (questionnaire versions, pilot responses). */
