@@ -2,6 +2,9 @@
 ** Export: every stored response of a questionnaire as CSV (one row per
 ** response, one column per question, re-importable) or JSON, with the
 ** stored codes or with their labels in the respondent's language.
+**
+** Each response is written as soon as it is read: a tree of all of them
+** took 4 KiB a response (427 MiB for 100k), so a million did not fit.
 */
 #include <jansson.h>
 #include <math.h>
@@ -15,12 +18,16 @@ typedef struct exporter {
   mj_engine *e;
   const mj_questionnaire *qn;
   int labels;
-  json_t *rows; /* one object per response */
-  json_t *cur;  /* the response being filled */
+  FILE *f;
+  int json;       /* else CSV */
+  size_t written; /* responses written */
+  json_t *cur;    /* the response being filled, not yet written */
   json_t *answers;
   char last[256]; /* its id */
   int ext;        /* whole responses with channel, pilot and version */
 } exporter;
+
+static void write_row(exporter *x, json_t *r);
 
 /* "2024-05-31" from days since 1970-01-01 (civil_from_days, H. Hinnant). */
 static void date_text(double days, char *buf, size_t n)
@@ -110,14 +117,28 @@ static json_t *value(const exporter *x, const mj_question *q,
   return json_real(a->num);
 }
 
+/* Write the response being filled, if any, and let it go. */
+static void flush(exporter *x)
+{
+  if (!x->cur)
+    return;
+  write_row(x, x->cur);
+  json_decref(x->cur);
+  x->cur = NULL;
+  x->written++;
+}
+
 static int on_answer(void *ud, const mj_answer_row *row)
 {
   exporter *x = ud;
   if (!x->cur || strcmp(x->last, row->response) != 0) {
+    flush(x);
     x->cur = json_object();
     x->answers = json_object();
-    if (!x->cur || !x->answers || json_array_append_new(x->rows, x->cur))
+    if (!x->cur || !x->answers) {
+      json_decref(x->answers);
       return MJ_ENOMEM;
+    }
     snprintf(x->last, sizeof x->last, "%s", row->response);
     json_object_set_new(x->cur, "response_id", json_string(row->response));
     json_object_set_new(x->cur, "customer_id", mj__json_str(row->customer));
@@ -145,7 +166,7 @@ static int on_answer(void *ud, const mj_answer_row *row)
 static int on_response(void *ud, const mj_response_rec *r)
 {
   exporter *x = ud;
-  x->cur = NULL;
+  flush(x);
   for (size_t k = 0; k < r->n_answers; k++) {
     mj_answer_row row = {r->id, r->customer, r->segment, r->wave,
                          r->submitted_at, r->answers[k]};
@@ -165,7 +186,7 @@ static int on_response(void *ud, const mj_response_rec *r)
   json_object_set_new(x->cur, "channel", mj__json_str(r->channel));
   json_object_set_new(x->cur, "pilot", json_boolean(r->pilot));
   json_object_set_new(x->cur, "version", json_integer(r->version));
-  x->cur = NULL; /* the next response starts afresh, even with this id */
+  flush(x); /* the next response starts afresh, even with this id */
   return MJ_OK;
 }
 
@@ -184,10 +205,14 @@ static void csv_value(FILE *f, json_t *v, int last)
     mj__csv_field(f, "", last);
 }
 
-static void write_csv(FILE *f, const exporter *x)
+static const char *const fixed[] = {"response_id", "customer_id", "segment",
+                                    "wave", "submitted_at"};
+
+static void write_header(const exporter *x)
 {
-  static const char *const fixed[] = {"response_id", "customer_id", "segment",
-                                      "wave", "submitted_at"};
+  FILE *f = x->f;
+  if (x->json)
+    return;
   for (size_t i = 0; i < 5; i++)
     mj__csv_field(f, fixed[i], 0);
   /* channel and pilot (issue 3) come last, so the columns before keep
@@ -200,22 +225,84 @@ static void write_csv(FILE *f, const exporter *x)
     mj__csv_field(f, "pilot", 1);
   } else if (x->qn->n_questions == 0)
     fputs("\r\n", f);
-  size_t i;
-  json_t *r;
-  json_array_foreach(x->rows, i, r)
-  {
-    for (size_t c = 0; c < 5; c++)
-      csv_value(f, json_object_get(r, fixed[c]), 0);
-    json_t *a = json_object_get(r, "answers");
-    for (size_t k = 0; k < x->qn->n_questions; k++)
-      csv_value(f, json_object_get(a, x->qn->questions[k].id),
-                !ext && k + 1 == x->qn->n_questions);
-    if (ext) {
-      csv_value(f, json_object_get(r, "channel"), 0);
-      mj__csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
-    } else if (x->qn->n_questions == 0)
-      fputs("\r\n", f);
+}
+
+/* One response: a CSV row, or an element of the JSON array laid out as
+** jansson lays out the whole array with an indent of 2. */
+static void write_row(exporter *x, json_t *r)
+{
+  FILE *f = x->f;
+  if (x->json) {
+    char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputs(x->written ? ",\n  " : "[\n  ", f);
+    for (const char *p = s ? s : "null"; *p; p++) {
+      fputc(*p, f);
+      if (*p == '\n')
+        fputs("  ", f);
+    }
+    free(s);
+    return;
   }
+  int ext = x->ext;
+  for (size_t c = 0; c < 5; c++)
+    csv_value(f, json_object_get(r, fixed[c]), 0);
+  json_t *a = json_object_get(r, "answers");
+  for (size_t k = 0; k < x->qn->n_questions; k++)
+    csv_value(f, json_object_get(a, x->qn->questions[k].id),
+              !ext && k + 1 == x->qn->n_questions);
+  if (ext) {
+    csv_value(f, json_object_get(r, "channel"), 0);
+    mj__csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
+  } else if (x->qn->n_questions == 0)
+    fputs("\r\n", f);
+}
+
+int mj_responses_export_file(mj_engine *e, const char *questionnaire,
+                             const char *format, unsigned flags, FILE *f)
+{
+  if (!e || !f)
+    return e ? mj__seterr(e, MJ_EINVAL, "no file to write to") : MJ_EINVAL;
+  mj__clearerr(e);
+  if (!format)
+    format = "csv";
+  if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use csv or json)",
+                      format);
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0, .f = f,
+                .json = strcmp(format, "json") == 0};
+  x.qn =
+      questionnaire ? mj__model_questionnaire(e->model, questionnaire) : NULL;
+  if (!x.qn)
+    return mj__seterr(e, MJ_ENOTFOUND, "%s: no questionnaire '%s' to export",
+                      e->model->file, questionnaire ? questionnaire : "");
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  mj_error err = {0};
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  x.ext = S->ops_size >= offsetof(mj_storage_ops,
+                                  scan_questionnaire_versions) +
+                             sizeof S->scan_questionnaire_versions &&
+          S->scan_responses;
+  write_header(&x);
+  if (x.ext)
+    rc = S->scan_responses(e->store->inst, x.qn->id, on_response, &x, &err);
+  else
+    rc = S->scan_answers(e->store->inst, x.qn->id, on_answer, &x, &err);
+  if (rc == MJ_OK)
+    flush(&x);
+  json_decref(x.cur);
+  if (rc == MJ_OK && x.json)
+    fputs(x.written ? "\n]" : "[]", f);
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "export: ");
+  if (ferror(f))
+    return mj__seterr(e, MJ_EIO, "export: cannot write the output");
+  return MJ_OK;
 }
 
 int mj_responses_export(mj_engine *e, const char *questionnaire,
@@ -227,57 +314,19 @@ int mj_responses_export(mj_engine *e, const char *questionnaire,
   *out = NULL;
   if (len)
     *len = 0;
-  mj__clearerr(e);
-  if (!format)
-    format = "csv";
-  if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use csv or json)",
-                      format);
-  if (!e->model)
-    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
-  exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0};
-  x.qn =
-      questionnaire ? mj__model_questionnaire(e->model, questionnaire) : NULL;
-  if (!x.qn)
-    return mj__seterr(e, MJ_ENOTFOUND, "%s: no questionnaire '%s' to export",
-                      e->model->file, questionnaire ? questionnaire : "");
-  int rc = mj__store_ensure(e);
-  if (rc != MJ_OK)
-    return rc;
-  if (!(x.rows = json_array()))
+  size_t n = 0;
+  FILE *f = open_memstream(out, &n);
+  if (!f)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  mj_error err = {0};
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  x.ext = S->ops_size >= offsetof(mj_storage_ops,
-                                  scan_questionnaire_versions) +
-                             sizeof S->scan_questionnaire_versions &&
-          S->scan_responses;
-  if (x.ext)
-    rc = S->scan_responses(e->store->inst, x.qn->id, on_response, &x, &err);
-  else
-    rc = S->scan_answers(e->store->inst, x.qn->id, on_answer, &x, &err);
-  if (rc == MJ_ENOMEM)
-    rc = mj__seterr(e, rc, "out of memory");
-  else if (rc != MJ_OK)
-    rc = mj__seterr_from(e, &err, MJ_ESTORE, "export: ");
-  if (rc == MJ_OK) {
-    if (!strcmp(format, "json")) {
-      *out = json_dumps(x.rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-      if (*out && len)
-        *len = strlen(*out);
-    } else {
-      size_t n = 0;
-      FILE *f = open_memstream(out, &n);
-      if (f) {
-        write_csv(f, &x);
-        fclose(f);
-        if (len)
-          *len = n;
-      }
-    }
-    if (!*out)
-      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  int rc = mj_responses_export_file(e, questionnaire, format, flags, f);
+  if (fclose(f) != 0 && rc == MJ_OK)
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  if (rc != MJ_OK) {
+    free(*out);
+    *out = NULL;
+    return rc;
   }
-  json_decref(x.rows);
-  return rc;
+  if (len)
+    *len = n;
+  return MJ_OK;
 }

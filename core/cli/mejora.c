@@ -337,24 +337,28 @@ static int cmd_export(cli *c, int argc, char **argv)
     return usage_error("export takes PLAYBOOK QUESTIONNAIRE%s", "");
   mj_engine *e = NULL;
   int x = with_playbook(c, pos[0], &e);
-  if (!x) {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = mj_responses_export(e, pos[1], format, flags, &text, &len);
+  if (!x && !path) {
+    int rc = mj_responses_export_file(e, pos[1], format, flags, stdout);
+    x = rc != MJ_OK ? fail(e, rc) : fflush(stdout) == 0 ? 0 : EXIT_ENV;
+  } else if (!x) {
+    /* Into PATH.part, renamed when whole: a failed export leaves no file
+    ** that looks complete. */
+    char part[4096];
+    snprintf(part, sizeof part, "%s.part", path);
+    FILE *f = fopen(part, "wb");
+    int rc = f ? mj_responses_export_file(e, pos[1], format, flags, f)
+               : MJ_OK;
+    int written = f != NULL;
+    if (f && fclose(f) != 0)
+      written = 0;
     if (rc != MJ_OK) {
       x = fail(e, rc);
-    } else if (path) {
-      FILE *f = fopen(path, "wb");
-      if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "mejora: cannot write %s: %s\n", path,
-                strerror(errno));
-        x = EXIT_ENV;
-      }
-      mj_free(text);
-    } else {
-      fwrite(text, 1, len, stdout);
-      mj_free(text);
-      x = fflush(stdout) == 0 ? 0 : EXIT_ENV;
+      remove(part);
+    } else if (!written || rename(part, path) != 0) {
+      fprintf(stderr, "mejora: cannot write %s: %s\n", path,
+              strerror(errno));
+      remove(part);
+      x = EXIT_ENV;
     }
   }
   mj_engine_free(e);

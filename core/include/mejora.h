@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mejora/status.h"
 #include "mejora/version.h"
@@ -410,6 +411,13 @@ MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 MJ_API int mj_responses_export(mj_engine *e, const char *questionnaire,
                                const char *format, unsigned flags,
                                char **out, size_t *len);
+/* The same, written to f as each response is read: memory stays flat
+** however many responses there are. On an error f may hold part of the
+** export (write to a temporary file and rename it to keep whole ones).
+** Errors as above, and MJ_EIO when f cannot be written. */
+MJ_API int mj_responses_export_file(mj_engine *e, const char *questionnaire,
+                                    const char *format, unsigned flags,
+                                    FILE *f);
 
 /* ---------------------------------------------------------------------
 ** Plugins.

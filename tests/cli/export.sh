@@ -4,7 +4,7 @@
 # objects is rejected item by item with the key and reason while the good
 # ones land; an invitation's token stands for its customer.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 22
+plan 24
 scratch; example_copy
 cd "$tmp/shop"
 M="$MEJORA"
@@ -88,4 +88,13 @@ sed 's/^questionnaire "visita" {/questionnaire "visita" { lang = "es",/' \
 run "$M" --db "sqlite:$tmp/a.db" export fr.lua visita --labels --format json
 fr=$(printf '%s\n' "$out" | $PYTHON -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["customer_id"], r["answers"]["atencion"])')
 is "$fr" "C009 Buena" "a French reader gets the questionnaire's Spanish labels"
+
+# -o writes PATH.part and renames it when whole: a failed export leaves no
+# file, not even a part; a whole one leaves no .part behind.
+run "$M" --db "sqlite:$tmp/a.db" export playbook.lua nada -o "$tmp/nada.csv"
+ok "$(test "$rc" -ne 0 && test ! -e "$tmp/nada.csv" && test ! -e "$tmp/nada.csv.part"; echo $?)" \
+  "a failed export to a file leaves nothing"
+run "$M" --db "sqlite:$tmp/a.db" export playbook.lua visita -o "$tmp/whole.csv"
+ok "$(test "$rc" -eq 0 && test -s "$tmp/whole.csv" && test ! -e "$tmp/whole.csv.part"; echo $?)" \
+  "a whole export is renamed into place"
 done_testing
