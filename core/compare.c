@@ -58,18 +58,13 @@ typedef struct fig_index {
   size_t mask;
 } fig_index;
 
-static uint64_t mix(uint64_t h, const char *s)
-{
-  for (; s && *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return (h ^ 0xff) * 1099511628211u;
-}
-
 static size_t group_of(const fig_index *ix, const mj_result_rec *r)
 {
-  uint64_t h = 1469598103934665603u;
-  h = mix(mix(mix(mix(h, r->questionnaire), r->question), r->requirement),
-          r->segment);
+  uint64_t h = MJ__HASH_START;
+  h = mj__hash_field(h, r->questionnaire);
+  h = mj__hash_field(h, r->question);
+  h = mj__hash_field(h, r->requirement);
+  h = mj__hash_field(h, r->segment);
   return (size_t)(h ^ (h >> 29)) & ix->mask;
 }
 

@@ -152,10 +152,7 @@ static int measure(cycle_run *c)
 
 static uint64_t seg_hash(const char *s)
 {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
+  return mj__hash_bytes(MJ__HASH_START, s, strlen(s));
 }
 
 /* The slot of a segment name, numbered as first met; SIZE_MAX when out of

@@ -18,6 +18,28 @@
 #include "mejora/plugin.h"
 #include "model.h"
 
+/*
+** FNV-1a, for the core's hash tables, and for the questionnaire
+** fingerprints import.c stores: its start and its steps never change.
+*/
+#define MJ__HASH_START 1469598103934665603u
+
+static inline uint64_t mj__hash_bytes(uint64_t h, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* s, then a mark that ends it, so fields chain ("ab","c" is not "a","bc");
+** NULL hashes apart from "". */
+static inline uint64_t mj__hash_field(uint64_t h, const char *s)
+{
+  for (; s && *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return (h ^ (s ? 0xfeu : 0xffu)) * 1099511628211u;
+}
+
 typedef struct lua_State lua_State;
 typedef struct mj_plugin mj_plugin;       /* a checked descriptor */
 typedef struct mj_registry mj_registry;   /* plugin_host.c */

@@ -132,18 +132,12 @@ typedef struct idset {
 
 static uint64_t hash(const char *s)
 {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
+  return mj__hash_bytes(MJ__HASH_START, s, strlen(s));
 }
 
 static uint64_t hash_n(const char *s, size_t n)
 {
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-  return h;
+  return mj__hash_bytes(MJ__HASH_START, s, n);
 }
 
 /*

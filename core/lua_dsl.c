@@ -2167,9 +2167,7 @@ typedef struct csv_ctx {
 /* The arena copy of s[0..len), shared with an equal earlier one. */
 static const char *shared_str(csv_ctx *x, const char *s, size_t len)
 {
-  uint64_t h = 14695981039346656037u; /* FNV-1a */
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
   size_t k = (size_t)h & (NSHARED - 1);
   while (x->shared[k].s) {
     if (x->shared[k].len == len && !memcmp(x->shared[k].s, s, len))
@@ -2366,9 +2364,7 @@ static int check_dups(mj_engine *e, const char *what, const void *base,
   size_t first = 0, second = 0;
   for (size_t i = 0; i < n && !second; i++) {
     const char *id = id_at(base, i, stride, id_off);
-    uint64_t h = 14695981039346656037u; /* FNV-1a */
-    for (const char *p = id; *p; p++)
-      h = (h ^ (unsigned char)*p) * 1099511628211u;
+    uint64_t h = mj__hash_bytes(MJ__HASH_START, id, strlen(id));
     size_t k = (size_t)h & (size - 1);
     while (slot[k] && strcmp(id_at(base, slot[k] - 1, stride, id_off), id))
       k = (k + 1) & (size - 1);

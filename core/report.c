@@ -316,15 +316,10 @@ static int same_group(const mj_result_rec *a, const mj_result_rec *b)
 ** groups, so same_group runs only where they match. */
 static uint64_t group_hash(const mj_result_rec *r)
 {
-  const char *key[4] = {r->scorer, r->questionnaire, r->question,
-                        r->requirement};
-  uint64_t h = 1469598103934665603u;
-  for (int i = 0; i < 4; i++) {
-    for (const char *c = key[i]; c && *c; c++)
-      h = (h ^ (unsigned char)*c) * 1099511628211u;
-    h = (h ^ (key[i] ? 0xfeu : 0xffu)) * 1099511628211u; /* NULL is not "" */
-  }
-  return h;
+  uint64_t h = mj__hash_field(MJ__HASH_START, r->scorer);
+  h = mj__hash_field(h, r->questionnaire);
+  h = mj__hash_field(h, r->question);
+  return mj__hash_field(h, r->requirement);
 }
 
 static const mj_result_rec *find_subject(const mj_figset *fs, size_t first,
