@@ -11,18 +11,24 @@
 ** flight: one being filled, one being written.
 */
 #include <pthread.h>
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 
-enum { BATCH = 512 };
+/* A batch's rows and the bytes their answers and strings take: both reused,
+** so the importer's copies land in memory already mapped and cached.
+** Fewer, larger batches wake the thread less often. */
+enum { BATCH = 1024, BATCH_BYTES = 1024 * 1024 };
 
 typedef struct batch {
   mj_response_rec rec[BATCH];
   size_t n;
-  mj_arena arena; /* the records' strings and answers */
+  unsigned char *mem; /* BATCH_BYTES for the records' answers and strings */
+  size_t used;
+  mj_arena big; /* a row too large for mem on its own */
 } batch;
 
 struct mj_writer {
@@ -39,6 +45,8 @@ struct mj_writer {
   int rc;           /* the first store error, MJ_OK until then */
   mj_error err;
   uint64_t inserted, duplicates;
+  size_t *tlen; /* the lengths of a row's answer texts */
+  size_t cap_tlen;
 };
 
 static void *run(void *arg)
@@ -65,8 +73,9 @@ static void *run(void *arg)
       ins += rc == MJ_OK && inserted;
       dup += rc == MJ_OK && !inserted;
     }
-    mj__arena_free(&b->arena);
+    mj__arena_free(&b->big);
     b->n = 0;
+    b->used = 0;
 
     pthread_mutex_lock(&w->mu);
     w->inserted += ins;
@@ -82,6 +91,17 @@ static void *run(void *arg)
   return NULL;
 }
 
+/* The batches' memory and the writer itself. */
+static void free_batches(mj_writer *w)
+{
+  for (int i = 0; i < 2; i++) {
+    mj__arena_free(&w->b[i].big);
+    free(w->b[i].mem);
+  }
+  free(w->tlen);
+  free(w);
+}
+
 int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out)
 {
   *out = NULL;
@@ -91,19 +111,23 @@ int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out)
   w->S = S;
   w->store = store;
   w->filling = &w->b[0];
-  if (pthread_mutex_init(&w->mu, NULL) != 0) {
+  w->b[0].mem = malloc(BATCH_BYTES);
+  w->b[1].mem = malloc(BATCH_BYTES);
+  if (!w->b[0].mem || !w->b[1].mem || pthread_mutex_init(&w->mu, NULL) != 0) {
+    free(w->b[0].mem);
+    free(w->b[1].mem);
     free(w);
     return MJ_ENOMEM;
   }
   if (pthread_cond_init(&w->cv, NULL) != 0) {
     pthread_mutex_destroy(&w->mu);
-    free(w);
+    free_batches(w);
     return MJ_ENOMEM;
   }
   if (pthread_create(&w->thread, NULL, run, w) != 0) {
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
-    free(w);
+    free_batches(w);
     return MJ_ENOMEM;
   }
   *out = w;
@@ -129,58 +153,89 @@ static int hand_over(mj_writer *w, mj_error *err)
   return rc;
 }
 
-/* Bytes a string takes with its NUL; nothing for NULL. */
-static size_t size_of(const char *s)
-{
-  return s ? strlen(s) + 1 : 0;
-}
-
-/* Copy s to *at and move *at past it; NULL stays NULL. */
-static const char *keep(char **at, const char *s)
+/* Copy s of n bytes and its NUL to *at and move *at past it; NULL stays
+** NULL. */
+static const char *keep(char **at, const char *s, size_t n)
 {
   if (!s)
     return NULL;
-  size_t n = strlen(s) + 1;
-  char *c = memcpy(*at, s, n);
-  *at += n;
+  char *c = memcpy(*at, s, n + 1);
+  *at += n + 1;
   return c;
 }
 
-/* Every string of a record is the caller's, borrowed: each is copied
-** below. A field appended to mj_response_rec trips this until it is. */
+/* Where a row of need bytes goes: the filling batch's memory, handing the
+** batch over first when it is too full; a row larger than all of it gets
+** its own allocation. NULL with *rc set on failure. */
+static void *room(mj_writer *w, size_t need, int *rc, mj_error *err)
+{
+  batch *b = w->filling;
+  if (need > BATCH_BYTES - b->used && b->n) {
+    if ((*rc = hand_over(w, err)) != MJ_OK)
+      return NULL;
+    b = w->filling;
+  }
+  if (need > BATCH_BYTES - b->used) {
+    void *p = mj__arena_alloc(&b->big, need);
+    if (!p)
+      *rc = mj__error(err, MJ_ENOMEM, "out of memory");
+    return p;
+  }
+  void *p = b->mem + b->used;
+  /* the next row's answers start aligned */
+  b->used += (need + alignof(mj_answer_rec) - 1) & ~(alignof(mj_answer_rec) - 1);
+  if (b->used > BATCH_BYTES)
+    b->used = BATCH_BYTES;
+  return p;
+}
+
+/* The record's own strings are copied: id, customer, segment, wave, channel
+** and the answers' texts. The questionnaire, the source and the answers'
+** question ids are the import's and outlive the writer. A field appended to
+** mj_response_rec trips this until it is looked at here. */
 _Static_assert(offsetof(mj_response_rec, channel) + sizeof(const char *) ==
                    sizeof(mj_response_rec),
                "a new mj_response_rec field: copy it in mj__writer_put");
 
 int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err)
 {
-  batch *b = w->filling;
-  mj_response_rec *c = &b->rec[b->n];
-  /* The answers and every string in one piece of the arena: one
-  ** allocation a row, not one a string. */
-  size_t n_ans = r->n_answers ? r->n_answers : 1;
-  size_t need = n_ans * sizeof(mj_answer_rec) + size_of(r->id) +
-                size_of(r->questionnaire) + size_of(r->customer) +
-                size_of(r->segment) + size_of(r->wave) + size_of(r->source) +
-                size_of(r->channel);
-  for (size_t i = 0; i < r->n_answers; i++)
-    need += size_of(r->answers[i].text);
-  mj_answer_rec *ans = mj__arena_alloc(&b->arena, need);
+  if (r->n_answers > w->cap_tlen) {
+    size_t *t = realloc(w->tlen, r->n_answers * sizeof *t);
+    if (!t)
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+    w->tlen = t;
+    w->cap_tlen = r->n_answers;
+  }
+  enum { ID, CUSTOMER, SEGMENT, WAVE, CHANNEL, N_STR };
+  const char *str[N_STR] = {r->id, r->customer, r->segment, r->wave,
+                            r->channel};
+  size_t len[N_STR];
+  size_t need = r->n_answers * sizeof(mj_answer_rec);
+  for (int i = 0; i < N_STR; i++) {
+    len[i] = str[i] ? strlen(str[i]) : 0;
+    need += str[i] ? len[i] + 1 : 0;
+  }
+  for (size_t i = 0; i < r->n_answers; i++) {
+    const char *t = r->answers[i].text;
+    w->tlen[i] = t ? strlen(t) : 0;
+    need += t ? w->tlen[i] + 1 : 0;
+  }
+  int rc = MJ_OK;
+  mj_answer_rec *ans = room(w, need ? need : 1, &rc, err);
   if (!ans)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
-  char *at = (char *)(ans + n_ans);
+    return rc;
+  batch *b = w->filling;
+  char *at = (char *)(ans + r->n_answers);
+  mj_response_rec *c = &b->rec[b->n];
   *c = *r;
-  c->id = keep(&at, r->id);
-  c->questionnaire = keep(&at, r->questionnaire);
-  c->customer = keep(&at, r->customer);
-  c->segment = keep(&at, r->segment);
-  c->wave = keep(&at, r->wave);
-  c->source = keep(&at, r->source);
-  c->channel = keep(&at, r->channel);
+  c->id = keep(&at, r->id, len[ID]);
+  c->customer = keep(&at, r->customer, len[CUSTOMER]);
+  c->segment = keep(&at, r->segment, len[SEGMENT]);
+  c->wave = keep(&at, r->wave, len[WAVE]);
+  c->channel = keep(&at, r->channel, len[CHANNEL]);
   for (size_t i = 0; i < r->n_answers; i++) {
     ans[i] = r->answers[i];
-    /* question ids are the model's: they outlive the import */
-    ans[i].text = keep(&at, r->answers[i].text);
+    ans[i].text = keep(&at, r->answers[i].text, w->tlen[i]);
   }
   c->answers = ans;
   if (++b->n == BATCH)
@@ -203,10 +258,8 @@ int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
   }
   *inserted = w->inserted;
   *duplicates = w->duplicates;
-  for (int i = 0; i < 2; i++)
-    mj__arena_free(&w->b[i].arena);
   pthread_cond_destroy(&w->cv);
   pthread_mutex_destroy(&w->mu);
-  free(w);
+  free_batches(w);
   return rc;
 }
