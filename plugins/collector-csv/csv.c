@@ -93,6 +93,18 @@ static void on_field(void *field, size_t len, void *ud)
   r->used += len + 1;
 }
 
+/* Hand the record in r->cells and r->lens to the sink: the first is the
+** header. */
+static void emit(reader *r, size_t n)
+{
+  if (r->records++ == 0)
+    r->rc = r->sink->header(r->sink->ud, r->cells, n, r->err);
+  else
+    r->rc = r->sink->row(r->sink->ud, r->start, r->cells, r->lens, n, r->err);
+  r->used = 0;
+  r->ncells = 0;
+}
+
 /* libcsv: a record ended. The first one is the header. */
 static void on_record(int term, void *ud)
 {
@@ -118,12 +130,7 @@ static void on_record(int term, void *ud)
     r->lens[i] = end - r->offs[i] - 1;
   }
   r->cells[n] = NULL;
-  if (r->records++ == 0)
-    r->rc = r->sink->header(r->sink->ud, r->cells, n, r->err);
-  else
-    r->rc = r->sink->row(r->sink->ud, r->start, r->cells, r->lens, n, r->err);
-  r->used = 0;
-  r->ncells = 0;
+  emit(r, n);
 }
 
 /* Keep fields verbatim (RFC 4180): spaces are data, not padding. */
@@ -194,6 +201,44 @@ static int simple_line(reader *r, unsigned char delim, const char *line,
 }
 
 /*
+** A whole line without a quote, most lines of most files: split where it
+** lies, each delimiter and the line's end overwritten with a NUL, so that
+** nothing is copied. line holds n bytes and then its terminator.
+*/
+static void plain_line(reader *r, unsigned char delim, char *line, size_t n)
+{
+  if (n == 0)
+    return; /* an empty line is no record, as in libcsv */
+  char *start = line, *end = line + n;
+  size_t c = 0;
+  for (;;) {
+    char *d = memchr(start, delim, (size_t)(end - start));
+    char *stop = d ? d : end;
+    if (c + 1 >= r->capptrs || c + 1 >= r->caplens) {
+      const char **nc = grow(r, r->cells, &r->capptrs, c + 2, sizeof *nc);
+      if (nc)
+        r->cells = nc;
+      size_t *nl = nc ? grow(r, r->lens, &r->caplens, c + 2, sizeof *nl)
+                      : NULL;
+      if (nl)
+        r->lens = nl;
+      if (!nc || !nl) {
+        r->rc = oom(r);
+        return;
+      }
+    }
+    r->cells[c] = start;
+    r->lens[c++] = (size_t)(stop - start);
+    *stop = '\0';
+    if (!d)
+      break;
+    start = d + 1;
+  }
+  r->cells[c] = NULL;
+  emit(r, c);
+}
+
+/*
 ** Feed one chunk a physical line at a time, so the reader always knows
 ** which line a record started on: libcsv reports fields only when they
 ** end, which for a quoted field with newlines is lines later. A line ends
@@ -201,7 +246,7 @@ static int simple_line(reader *r, unsigned char delim, const char *line,
 ** counts once.
 */
 static int feed(reader *r, struct csv_parser *p, int idle,
-                unsigned char delim, const char *s, size_t n)
+                unsigned char delim, char *s, size_t n)
 {
   while (n && r->rc == MJ_OK) {
     /* The line ends at its first LF or CR; memchr finds each fast. */
@@ -214,9 +259,13 @@ static int feed(reader *r, struct csv_parser *p, int idle,
     int eol = k < n;
     if (eol)
       k++;
+    char end = eol ? s[k - 1] : 0; /* plain_line overwrites it */
     if (p->pstate == idle)
       r->start = r->line;
-    if (eol && p->pstate == idle && simple_line(r, delim, s, k - 1, quoted))
+    if (eol && p->pstate == idle && !quoted)
+      plain_line(r, delim, s, k - 1);
+    else if (eol && p->pstate == idle &&
+             simple_line(r, delim, s, k - 1, quoted))
       ; /* split without libcsv */
     else if (csv_parse(p, s, k, on_field, on_record, r) != k &&
              r->rc == MJ_OK)
@@ -226,10 +275,9 @@ static int feed(reader *r, struct csv_parser *p, int idle,
                  "after a closing quote; double a quote inside quotes: \"\")",
                  csv_strerror(csv_error(p)));
     if (eol) {
-      char c = s[k - 1];
-      if (c == '\r' || !r->after_cr)
+      if (end == '\r' || !r->after_cr)
         r->line++;
-      r->after_cr = c == '\r';
+      r->after_cr = end == '\r';
     } else if (k) {
       r->after_cr = 0;
     }
@@ -277,7 +325,7 @@ static int csv_collect(void *inst, const char *source, const mj_sink *sink,
   size_t got;
   int first = 1;
   while (r.rc == MJ_OK && (got = fread(chunk, 1, READ_SIZE, f)) > 0) {
-    const char *s = chunk;
+    char *s = chunk;
     /* A UTF-8 byte order mark (Excel's "CSV UTF-8") is not data. */
     if (first && got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
       s += 3, got -= 3;
