@@ -90,9 +90,7 @@ static int put_customers(cycle_run *c)
   mj_error err = {0};
   if (m->n_customers == 0)
     return MJ_OK;
-  int bulk = S->ops_size >= offsetof(mj_storage_ops, put_customers) +
-                                sizeof S->put_customers &&
-             S->put_customers;
+  int bulk = MJ__HAS_OP(S, put_customers);
   if (S->begin(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
   int rc = MJ_OK;
@@ -1157,10 +1155,7 @@ static int versions_load(scan_ctx *sc, vload *x)
 {
   mj_engine *e = sc->c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  sc->ext = S->ops_size >= offsetof(mj_storage_ops,
-                                    scan_questionnaire_versions) +
-                               sizeof S->scan_questionnaire_versions &&
-            S->scan_questionnaire_versions;
+  sc->ext = MJ__HAS_OP(S, scan_questionnaire_versions);
   if (!sc->ext)
     return MJ_OK;
   char fp[17];
@@ -1288,9 +1283,7 @@ static int analyse(cycle_run *c)
       break;
     }
     mj_error err = {0};
-    if (S->ops_size >= offsetof(mj_storage_ops, scan_responses) +
-                           sizeof S->scan_responses &&
-        S->scan_responses)
+    if (MJ__HAS_OP(S, scan_responses))
       rc = S->scan_responses(e->store->inst, sc.qn->id, on_response, &sc,
                              &err);
     else

@@ -299,6 +299,18 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 ** last, CRLF (csv_out.c). */
 void mj__csv_field(FILE *f, const char *s, int last);
 
+/* Whether the storage ops S, built with some version of mj_storage_ops,
+** have the optional operation op. */
+#define MJ__HAS_OP(S, op)                                                    \
+  ((S)->ops_size >= offsetof(mj_storage_ops, op) + sizeof (S)->op &&         \
+   (S)->op != NULL)
+
+/* Begin a transaction that adds many responses: the store's begin_bulk,
+** else its begin. */
+#define MJ__BEGIN_BULK(S, inst, err)                                         \
+  (MJ__HAS_OP(S, begin_bulk) ? (S)->begin_bulk(inst, err)                    \
+                             : (S)->begin(inst, err))
+
 /* A thread that stores responses while the importer reads the next ones
 ** (writer.c). Start it inside the open transaction; put copies r; finish
 ** waits for every batch, returns the first store error and the counts,

@@ -282,10 +282,7 @@ int mj_responses_export_file(mj_engine *e, const char *questionnaire,
     return rc;
   mj_error err = {0};
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  x.ext = S->ops_size >= offsetof(mj_storage_ops,
-                                  scan_questionnaire_versions) +
-                             sizeof S->scan_questionnaire_versions &&
-          S->scan_responses;
+  x.ext = MJ__HAS_OP(S, scan_questionnaire_versions) && S->scan_responses;
   write_header(&x);
   if (x.ext)
     rc = S->scan_responses(e->store->inst, x.qn->id, on_response, &x, &err);

@@ -498,9 +498,7 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
   mj_error err = {0};
   if (!im.answers || !im.texts || !im.seen)
     rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
-  int tokens_ok = im.S->ops_size >= offsetof(mj_storage_ops, scan_invitations) +
-                                        sizeof im.S->scan_invitations &&
-                  im.S->scan_invitations;
+  int tokens_ok = MJ__HAS_OP(im.S, scan_invitations);
   if (rc == MJ_OK && tokens_ok) {
     rc = im.S->scan_invitations(im.store, NULL, on_token, &im, &err);
     if (rc == MJ_ENOMEM)
@@ -512,7 +510,7 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
   }
   int in_tx = 0;
   if (rc == MJ_OK) {
-    rc = im.S->begin(im.store, &err);
+    rc = MJ__BEGIN_BULK(im.S, im.store, &err);
     if (rc != MJ_OK)
       rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
     in_tx = rc == MJ_OK;

@@ -587,9 +587,7 @@ static int mark_invitation(mj_interview *iv)
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  if (S->ops_size < offsetof(mj_storage_ops, scan_invitations) +
-                        sizeof S->scan_invitations ||
-      !S->put_invitation || !S->scan_invitations)
+  if (!MJ__HAS_OP(S, scan_invitations) || !S->put_invitation)
     return MJ_OK;
   open_inv o = {.customer = iv->cust->id, .questionnaire = iv->qn->id};
   mj_error err = {0};

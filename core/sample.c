@@ -535,9 +535,7 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  if (S->ops_size < offsetof(mj_storage_ops, scan_invitations) +
-                        sizeof S->scan_invitations ||
-      !S->put_invitation || !S->scan_invitations)
+  if (!MJ__HAS_OP(S, scan_invitations) || !S->put_invitation)
     return mj__seterr(e, MJ_EPLUGIN,
                       "the storage plugin '%s' cannot store invitations; "
                       "update it or use the sqlite store",
@@ -716,9 +714,7 @@ int mj_invitations_list(mj_engine *e, const char *sample, const char *format,
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  if (S->ops_size < offsetof(mj_storage_ops, scan_invitations) +
-                        sizeof S->scan_invitations ||
-      !S->scan_invitations)
+  if (!MJ__HAS_OP(S, scan_invitations))
     return mj__seterr(e, MJ_EPLUGIN,
                       "the storage plugin '%s' cannot store invitations; "
                       "update it or use the sqlite store",

@@ -310,6 +310,17 @@ int64_t mj__idtab_next(const mj_idtab *t, uint32_t h, size_t *pos)
   return -1;
 }
 
+void mj__idtab_prefetch(const mj_idtab *t, uint32_t h)
+{
+#if defined(__GNUC__)
+  if (t->cap)
+    __builtin_prefetch(&t->slot[home(h, t->cap)]);
+#else
+  (void)t;
+  (void)h;
+#endif
+}
+
 static void place(uint64_t *slot, size_t cap, uint64_t v)
 {
   size_t j = home((uint32_t)(v >> 32), cap);

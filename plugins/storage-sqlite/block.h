@@ -100,6 +100,9 @@ typedef struct mj_idtab {
 /* The first candidate at or after *pos (start at 0) with hash h: its
 ** ordinal, or -1 when there are no more. */
 int64_t mj__idtab_next(const mj_idtab *t, uint32_t h, size_t *pos);
+/* Start loading the slots where h's probe begins: in a table of millions
+** they are not in the cache, and the caller has other work meanwhile. */
+void mj__idtab_prefetch(const mj_idtab *t, uint32_t h);
 int mj__idtab_add(mj_idtab *t, const mj_host_api *host, uint32_t h,
                   uint64_t ordinal);
 void mj__idtab_free(mj_idtab *t, const mj_host_api *host);

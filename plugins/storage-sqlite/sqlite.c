@@ -187,6 +187,8 @@ static const char *const migrations[] = {
 
 #define STATEMENTS(X)                                                        \
   X(BEGIN, "BEGIN IMMEDIATE")                                                \
+  X(BEGIN_EXCL, "BEGIN EXCLUSIVE")                                           \
+  X(BULK_ON, "PRAGMA journal_mode = DELETE")                                 \
   X(COMMIT, "COMMIT")                                                        \
   X(ROLLBACK, "ROLLBACK")                                                    \
   X(SAVEPOINT, "SAVEPOINT mj_op")                                            \
@@ -364,6 +366,7 @@ typedef struct store {
   size_t blk_q_cap;
   mj_idtab ids;
   int ids_loaded, ids_checked;
+  int bulk; /* a bulk write in rollback-journal mode is open (begin_bulk) */
   sqlite3_int64 ids_dv;
   uint64_t n_known; /* responses in the blocks read; the next ordinal */
   struct blk_ref {
@@ -702,9 +705,35 @@ static const layout *layout_get(store *s, sqlite3_int64 id, mj_error *err)
 
 /* The id of the layout of r's questions, added when new. Consecutive
 ** responses nearly always share one, so the last is kept. */
+/* Whether r's questions are, in order, those of the last layout: the key
+** compared in place, as building it for every put cost more than the rest
+** of the check. */
+static int same_as_last(const store *s, const mj_response_rec *r)
+{
+  if (!s->last_layout)
+    return 0;
+  const char *k = s->last_key, *end = k + s->last_key_len;
+  for (size_t i = 0; i < r->n_answers; i++) {
+    const char *q = r->answers[i].question;
+    if (!q || !*q)
+      return 0;
+    if (i && (k == end || *k++ != LAYOUT_SEP))
+      return 0;
+    while (*q && *q != LAYOUT_SEP && k < end && *k == *q)
+      k++, q++;
+    if (*q || (k < end && *k != LAYOUT_SEP))
+      return 0;
+  }
+  return k == end;
+}
+
 static int layout_for(store *s, const mj_response_rec *r, sqlite3_int64 *id,
                       mj_error *err)
 {
+  if (same_as_last(s, r)) {
+    *id = s->last_layout;
+    return MJ_OK;
+  }
   size_t len = 0;
   for (size_t i = 0; i < r->n_answers; i++) {
     const char *q = r->answers[i].question;
@@ -1222,6 +1251,64 @@ static int store_begin(void *inst, mj_error *err)
   return run(s, ST_BEGIN, "begin a transaction on", err);
 }
 
+/*
+** A bulk write (an import). When no other connection has the file open,
+** its transaction runs in rollback-journal mode under an exclusive lock:
+** the new pages are written once, in place, instead of to the WAL and
+** again into the file by the checkpoint after the commit. For a million
+** responses that copy and its two fsyncs were a quarter of the import.
+** synchronous=FULL keeps the commit durable in that mode. A reader that
+** opens the store meanwhile waits for the commit (its busy timeout); when
+** another connection already has the store open, the write goes through
+** the WAL as any other. WAL mode comes back when the transaction ends.
+*/
+/* Back to WAL after a bulk write. Should that fail (another connection
+** got in first), the next open switches again. */
+static void bulk_off(store *s)
+{
+  if (!s->bulk)
+    return;
+  s->bulk = 0;
+  sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  sqlite3_stmt *st = stmt(s, ST_WAL, NULL);
+  if (st) {
+    sqlite3_step(st);
+    done(st);
+  }
+}
+
+static void bulk_on(store *s)
+{
+  sqlite3_stmt *st = stmt(s, ST_BULK_ON, NULL);
+  if (!st)
+    return;
+  const char *mode =
+      sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : NULL;
+  s->bulk = mode && strcmp(mode, "delete") == 0;
+  done(st);
+  if (s->bulk &&
+      sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
+          SQLITE_OK)
+    bulk_off(s);
+}
+
+static int store_begin_bulk(void *inst, mj_error *err)
+{
+  store *s = inst;
+  if (!sqlite3_get_autocommit(s->db))
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a transaction is already open on '%s'",
+                          s->path);
+  s->ids_checked = s->cust_checked = 0;
+  bulk_on(s);
+  if (!s->bulk)
+    return run(s, ST_BEGIN, "begin a transaction on", err);
+  int rc = run(s, ST_BEGIN_EXCL, "begin a bulk write to", err);
+  if (rc != MJ_OK)
+    bulk_off(s);
+  return rc;
+}
+
 static int store_commit(void *inst, mj_error *err)
 {
   store *s = inst;
@@ -1231,6 +1318,8 @@ static int store_commit(void *inst, mj_error *err)
   int rc = blk_flush(s, err);
   if (rc == MJ_OK)
     rc = run(s, ST_COMMIT, "commit to", err);
+  if (sqlite3_get_autocommit(s->db))
+    bulk_off(s);
   s->ids_checked = s->cust_checked = 0;
   return rc;
 }
@@ -1244,9 +1333,11 @@ static int store_rollback(void *inst, mj_error *err)
   sources_free(s);
   blocks_forget(s);
   customers_forget(s);
-  if (sqlite3_get_autocommit(s->db))
-    return MJ_OK; /* nothing to undo: already rolled back by an error */
-  return run(s, ST_ROLLBACK, "roll back", err);
+  int rc = MJ_OK; /* nothing to undo when already rolled back by an error */
+  if (!sqlite3_get_autocommit(s->db))
+    rc = run(s, ST_ROLLBACK, "roll back", err);
+  bulk_off(s);
+  return rc;
 }
 
 /* ---- customers ---------------------------------------------------------------
@@ -1751,17 +1842,19 @@ static int put_one(store *s, const mj_response_rec *r, int *inserted,
 {
   sqlite3_int64 lay = 0, src = 0;
   size_t len = 0;
-  int rc = layout_for(s, r, &lay, err);
+  int rc = ids_ready(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  /* The id's slot is fetched while the answers are packed. */
+  uint32_t h = mj__blk_hash(r->id, strlen(r->id));
+  mj__idtab_prefetch(&s->ids, h);
+  rc = layout_for(s, r, &lay, err);
   if (rc == MJ_OK)
     rc = source_for(s, r->source, &src, err);
   if (rc == MJ_OK)
     rc = pack_answers(s, r, &len, err);
-  if (rc == MJ_OK)
-    rc = ids_ready(s, err);
   if (rc != MJ_OK)
     return rc;
-  size_t idn = strlen(r->id);
-  uint32_t h = mj__blk_hash(r->id, idn);
   size_t pos = 0;
   for (int64_t ord; (ord = mj__idtab_next(&s->ids, h, &pos)) >= 0;) {
     const char *other = NULL;
@@ -2609,6 +2702,7 @@ static const mj_storage_ops sqlite_ops = {
     .put_questionnaire_version = store_put_questionnaire_version,
     .scan_questionnaire_versions = store_scan_questionnaire_versions,
     .put_customers = store_put_customers,
+    .begin_bulk = store_begin_bulk,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -127,7 +127,7 @@ static long long sql_int(const char *db_path, const char *stmt)
 
 int main(void)
 {
-  plan(77);
+  plan(79);
   dir = tap_tmpdir("import");
   fixture("import.lua");
   fixture("good.csv");
@@ -480,6 +480,32 @@ int main(void)
            "duplicate response id 'E1' (first used on row 5005)",
            "an id after a long one is found");
   free(mrej2);
+
+  /* Rows of 2 KB ids: the store's thread takes a batch when its memory is
+  ** full (1 MiB), before it holds its count of rows; none is lost. */
+  size_t wcap = 1500 * 2100 + 64, wused = 0;
+  char *wide = malloc(wcap);
+  if (!wide)
+    bail("out of memory");
+  wused += (size_t)snprintf(wide, wcap, "response_id,customer_id,nps\r\n");
+  for (int i = 0; i < 1500; i++) {
+    memset(wide + wused, 'W', 1990);
+    wused += 1990;
+    wused += (size_t)snprintf(wide + wused, wcap - wused, "%05d,C2,%d\r\n", i,
+                              1 + i % 10);
+  }
+  tap_write(in_dir("wide.csv"), wide);
+  free(wide);
+  int64_t before_wide = count(e);
+  rc = mj_import(e, "visit", in_dir("wide.csv"), &st);
+  ok(rc == MJ_OK && st.accepted == 1500 && count(e) == before_wide + 1500,
+     "1500 rows of 2 KB ids: all stored (%llu of %llu, %llu rejected)",
+     (unsigned long long)st.accepted, (unsigned long long)st.rows,
+     (unsigned long long)st.rejected);
+  rc = mj_import(e, "visit", in_dir("wide.csv"), &st);
+  ok(rc == MJ_OK && st.accepted == 0 && st.duplicates == 1500,
+     "and each is known when the file comes again (%llu duplicates)",
+     (unsigned long long)st.duplicates);
 
   free(ans);
   mj_engine_free(e);

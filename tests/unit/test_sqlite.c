@@ -210,7 +210,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(90);
+  plan(100);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -695,6 +695,44 @@ int main(void)
   is_string("Eva María",
             sql_text(cs, "SELECT name FROM customers WHERE id = 'k3'"),
             "and a changed customer is written when it is put again");
+  S->close(st);
+
+  /* ---- a bulk write: pages written once, WAL mode back at its end ---- */
+  char bk[512];
+  snprintf(bk, sizeof bk, "%s/bulk.db", dir);
+  st = open_store(bk);
+  ok(S->begin_bulk != NULL, "the store offers bulk writes");
+  is_int(MJ_OK, S->begin_bulk(st, &err), "a bulk write begins (%s)", err.msg);
+  for (int i = 0; i < 2000; i++) {
+    snprintf(mid, sizeof mid, "b%04d", i);
+    ma[0].num = i % 5;
+    mj_response_rec r = response(mid, ma, 1);
+    S->put_response(st, &r, &ins, &err);
+  }
+  is_int(-1, sql_int(bk, STORED),
+         "another connection waits for it rather than read a half-write");
+  is_int(MJ_OK, S->commit(st, &err), "the bulk write commits");
+  is_int(2000, sql_int(bk, STORED), "every response is stored");
+  is_string("wal", sql_text(bk, "PRAGMA journal_mode"),
+            "and the store is in WAL mode again");
+  S->begin_bulk(st, &err);
+  snprintf(mid, sizeof mid, "b9999");
+  mj_response_rec gone = response(mid, ma, 1);
+  S->put_response(st, &gone, &ins, &err);
+  S->rollback(st, &err);
+  ok(sql_int(bk, STORED) == 2000 &&
+         strcmp(sql_text(bk, "PRAGMA journal_mode"), "wal") == 0,
+     "a rolled-back bulk write leaves nothing, and WAL mode");
+  void *beside = open_store(bk);
+  is_int(MJ_OK, S->begin_bulk(st, &err),
+         "with another connection open, a bulk write still begins");
+  int64_t seen_beside = -1;
+  S->count_responses(beside, NULL, &seen_beside, &err);
+  is_int(2000, seen_beside, "and, through the WAL, the other still reads");
+  S->put_response(st, &gone, &ins, &err);
+  S->commit(st, &err);
+  S->close(beside);
+  is_int(2001, sql_int(bk, STORED), "that write is stored too");
   S->close(st);
 
   /* ---- refusals ---- */

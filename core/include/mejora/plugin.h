@@ -422,6 +422,11 @@ typedef struct mj_storage_ops {
   int (*put_customers)(void *inst, size_t n,
                        void (*at)(void *ud, size_t i, mj_customer_rec *rec),
                        void *ud, mj_error *err);
+  /* Optional (NULL: the host calls begin): begin a transaction that will
+  ** add many responses, as an import does; commit or rollback ends it. A
+  ** store may make it cheaper at the expense of others: a reader may have
+  ** to wait for its end rather than read beside it. */
+  int (*begin_bulk)(void *inst, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
