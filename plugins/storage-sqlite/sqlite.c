@@ -411,8 +411,12 @@ static int blk_append(store *s, const char *q, const struct mj_blk_rec *r,
 /* "sqlite: cannot WHAT 'PATH': sqlite's message" */
 static int fail(store *s, const char *what, mj_error *err)
 {
-  return s->host->error(err, MJ_ESTORE, "sqlite: cannot %s '%s': %s", what,
-                        s->path, sqlite3_errmsg(s->db));
+  int busy = (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
+  return s->host->error(err, MJ_ESTORE, "sqlite: cannot %s '%s': %s%s", what,
+                        s->path, sqlite3_errmsg(s->db),
+                        busy ? " (another process is writing to it, an "
+                               "import perhaps: try again when it ends)"
+                             : "");
 }
 
 /* ---- statements ----------------------------------------------------------- */

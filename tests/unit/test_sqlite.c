@@ -210,7 +210,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(100);
+  plan(102);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -711,6 +711,12 @@ int main(void)
   }
   is_int(-1, sql_int(bk, STORED),
          "another connection waits for it rather than read a half-write");
+  void *late = NULL;
+  mj_error late_err = {0};
+  is_int(MJ_ESTORE, S->open(mock_host(), NULL, bk, &late, &late_err),
+         "a store opened during it gives up after its busy timeout");
+  contains(late_err.msg, "another process is writing to it",
+           "and says why: %s", late_err.msg);
   is_int(MJ_OK, S->commit(st, &err), "the bulk write commits");
   is_int(2000, sql_int(bk, STORED), "every response is stored");
   is_string("wal", sql_text(bk, "PRAGMA journal_mode"),
