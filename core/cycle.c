@@ -45,6 +45,11 @@ typedef struct subj {
   ** response finds its buckets without comparing names. */
   size_t *local;
   size_t n_local;
+  /* Slot -> its bucket's counts while it counts, else NULL (parallel to
+  ** local), with the scale every bucket of the subject shares: an answer
+  ** then costs an increment per bucket (subject_count). */
+  uint64_t **cnt;
+  int lo, span;
 } subj;
 
 /* The distinct segments met while scanning, numbered from 0 ("all"). */
@@ -219,6 +224,11 @@ static bucket *bucket_make(cycle_run *c, subj *s, size_t k)
       return NULL;
     memset(v + s->n_local, 0, (n - s->n_local) * sizeof *v);
     s->local = v;
+    uint64_t **w = realloc(s->cnt, n * sizeof *w);
+    if (!w)
+      return NULL;
+    memset(w + s->n_local, 0, (n - s->n_local) * sizeof *w);
+    s->cnt = w;
     s->n_local = n;
   }
   if (s->local[k])
@@ -243,6 +253,9 @@ static bucket *bucket_make(cycle_run *c, subj *s, size_t k)
     }
   }
   s->local[k] = ++s->nb;
+  s->cnt[k] = b->count;
+  s->lo = b->lo;
+  s->span = b->span;
   return b;
 }
 
@@ -362,7 +375,39 @@ static int subject_push_at(cycle_run *c, subj *s, size_t seg, size_t ch,
       (seg != SIZE_MAX && bucket_add(&s->b[in_seg], k, a) != MJ_OK) ||
       (ch != SIZE_MAX && bucket_add(&s->b[in_ch], k, a) != MJ_OK))
     return MJ_ENOMEM;
+  /* A value that could not be counted turned those buckets to values. */
+  s->cnt[0] = s->b[all].count;
+  if (seg != SIZE_MAX)
+    s->cnt[seg] = s->b[in_seg].count;
+  if (ch != SIZE_MAX)
+    s->cnt[ch] = s->b[in_ch].count;
   return MJ_OK;
+}
+
+/* subject_push_at's common case, without its lookups: every bucket the
+** answer goes to exists and counts, and the answer is one of the values
+** counted or left out. 0 when it is not that case (nothing done). */
+static int subject_count(const subj *s, size_t seg, size_t ch,
+                         const mj_answer_rec *a)
+{
+  uint64_t *all = s->n_local ? s->cnt[0] : NULL;
+  uint64_t *in_seg = seg < s->n_local ? s->cnt[seg] : NULL;
+  uint64_t *in_ch = ch < s->n_local ? s->cnt[ch] : NULL;
+  if (!all || (seg != SIZE_MAX && !in_seg) || (ch != SIZE_MAX && !in_ch))
+    return 0;
+  int k = s->span;
+  if (a->state == MJ_ANSWER_VALUE && !isnan(a->num)) {
+    double d = a->num - s->lo;
+    if (!(d >= 0 && d < s->span && d == (double)(int)d))
+      return 0;
+    k = (int)d;
+  }
+  all[k]++;
+  if (in_seg)
+    in_seg[k]++;
+  if (in_ch)
+    in_ch[k]++;
+  return 1;
 }
 
 /* A response's segment slot: SIZE_MAX for none (it counts in "all" only),
@@ -537,24 +582,35 @@ static int on_response(void *ud, const mj_response_rec *r)
       chan = c->segs.name[ch];
     }
   }
-  for (size_t k = 0; k < r->n_answers; k++) {
-    const mj_answer_rec *a = &r->answers[k];
-    if (!a->question)
-      continue;
-    size_t i = question_of(sc, k, a->question);
-    if (i == SIZE_MAX || !sc->qsubj[i])
-      continue;
-    if (skip && skip[i]) {
-      sc->vleft[i] += a->state == MJ_ANSWER_VALUE;
-      continue;
+  /* The answers in runs of up to 64: each counted in its subjects, then
+  ** the run into the table in one call. */
+  size_t qi[64];
+  for (size_t k0 = 0; k0 < r->n_answers; k0 += 64) {
+    size_t n = r->n_answers - k0 < 64 ? r->n_answers - k0 : 64;
+    for (size_t j = 0; j < n; j++) {
+      size_t k = k0 + j;
+      const mj_answer_rec *a = &r->answers[k];
+      qi[j] = SIZE_MAX;
+      if (!a->question)
+        continue;
+      size_t i = question_of(sc, k, a->question);
+      if (i == SIZE_MAX || !sc->qsubj[i])
+        continue;
+      if (skip && skip[i]) {
+        sc->vleft[i] += a->state == MJ_ANSWER_VALUE;
+        continue;
+      }
+      qi[j] = i;
+      if (!subject_count(sc->qsubj[i], seg, ch, a) &&
+          subject_push_at(c, sc->qsubj[i], seg, ch, a) != MJ_OK)
+        return MJ_ENOMEM;
+      if (sc->qreq[i] && !subject_count(sc->qreq[i], seg, ch, a) &&
+          subject_push_at(c, sc->qreq[i], seg, ch, a) != MJ_OK)
+        return MJ_ENOMEM;
     }
     if (sc->matrix &&
-        mj__qmatrix_add_answer(sc->matrix, i, a, mseg, chan, &started) !=
-            MJ_OK)
-      return MJ_ENOMEM;
-    if (subject_push_at(c, sc->qsubj[i], seg, ch, a) != MJ_OK)
-      return MJ_ENOMEM;
-    if (sc->qreq[i] && subject_push_at(c, sc->qreq[i], seg, ch, a) != MJ_OK)
+        mj__qmatrix_add_answers(sc->matrix, r->answers + k0, qi, n, mseg,
+                                chan, &started) != MJ_OK)
       return MJ_ENOMEM;
   }
   return MJ_OK;
@@ -1598,6 +1654,7 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
     }
     free(c.subjects[i].b);
     free(c.subjects[i].local);
+    free(c.subjects[i].cnt);
   }
   free(c.subjects);
   segtab_free(&c.segs);

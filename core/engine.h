@@ -332,12 +332,15 @@ void mj__qmatrix_expect(mj_qmatrix *m, size_t rows);
 /* Add one answer of question index `question`; rows must come in response
 ** order (a new response id starts a new row). */
 int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
-/* The same from a whole response: *started is 0 before its first answer
-** (which starts its row, in that segment and that "channel:NAME" group,
-** either NULL for none) and set by the call. */
-int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
-                           const mj_answer_rec *a, const char *segment,
-                           const char *channel, int *started);
+/* The same from a whole response, n of its answers at a time: answer k
+** is of question index question[k] (SIZE_MAX: leave it out). *started is
+** 0 before the response's first answer (which starts its row, in that
+** segment and that "channel:NAME" group, either NULL for none) and set by
+** the call. */
+int mj__qmatrix_add_answers(mj_qmatrix *m, const mj_answer_rec *a,
+                            const size_t *question, size_t n,
+                            const char *segment, const char *channel,
+                            int *started);
 /* Call fn with the whole table as segment "all", then with each
 ** segment's rows, then with each channel group's. */
 int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);

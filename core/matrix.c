@@ -312,18 +312,24 @@ int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row)
   return set_cell(m, m->col_of[question], &row->answer);
 }
 
-int mj__qmatrix_add_answer(mj_qmatrix *m, size_t question,
-                           const mj_answer_rec *a, const char *segment,
-                           const char *channel, int *started)
+int mj__qmatrix_add_answers(mj_qmatrix *m, const mj_answer_rec *a,
+                            const size_t *question, size_t n,
+                            const char *segment, const char *channel,
+                            int *started)
 {
-  if (m->n_cols == 0 || m->col_of[question] == SIZE_MAX)
-    return MJ_OK;
-  if (!*started) {
-    if (new_row(m, segment, channel) != MJ_OK)
+  for (size_t k = 0; k < n && m->n_cols; k++) {
+    size_t col = question[k] == SIZE_MAX ? SIZE_MAX : m->col_of[question[k]];
+    if (col == SIZE_MAX)
+      continue;
+    if (!*started) {
+      if (new_row(m, segment, channel) != MJ_OK)
+        return MJ_ENOMEM;
+      *started = 1;
+    }
+    if (set_cell(m, col, &a[k]) != MJ_OK)
       return MJ_ENOMEM;
-    *started = 1;
   }
-  return set_cell(m, m->col_of[question], a);
+  return MJ_OK;
 }
 
 /* Buffers for the doubles handed to scorers: sized once for the largest
