@@ -738,6 +738,7 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
         c->scratch_cap = 0;
         if (!(c->scratch = malloc(b->n * sizeof *c->scratch)))
           return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+        mj__huge_pages(c->scratch, b->n * sizeof *c->scratch);
         c->scratch_cap = b->n;
       }
       values = c->scratch;

@@ -293,6 +293,12 @@ char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
 int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
                               int *version);
 
+/* ---- hugepages.c ------------------------------------------------------- */
+
+/* Ask that the n bytes at p (a large array, filled soon) be backed by huge
+** pages where the system has them; a hint, nothing to undo. */
+void mj__huge_pages(void *p, size_t n);
+
 /* ---- matrix.c ---------------------------------------------------------- */
 
 /* One CSV field (RFC 4180: quoted when it must be), then "," or, for the

@@ -2259,6 +2259,7 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
     mj_customer *v = mj__arena_regrow(&x->c->m->arena, x->v, cap * sizeof *v);
     if (!v)
       return mj__error(err, MJ_ENOMEM, "out of memory");
+    mj__huge_pages(v, cap * sizeof *v);
     x->v = v;
     x->cap = cap;
   }

@@ -206,6 +206,8 @@ void mj__qmatrix_expect(mj_qmatrix *m, size_t rows)
   m->code = k;
   m->row_seg = g;
   m->cap = rows;
+  mj__huge_pages(k, rows * m->n_cols);
+  mj__huge_pages(g, rows * sizeof *g);
 }
 
 static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
@@ -219,6 +221,7 @@ static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
       if (!k)
         return MJ_ENOMEM;
       m->code = k;
+      mj__huge_pages(k, cap * m->n_cols);
     } else {
       double *v = realloc(m->values, cap * m->n_cols * sizeof *v);
       if (!v)
@@ -233,6 +236,7 @@ static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
     if (!g)
       return MJ_ENOMEM;
     m->row_seg = g;
+    mj__huge_pages(g, cap * sizeof *g);
     if (m->row_chan) {
       uint32_t *h = realloc(m->row_chan, cap * sizeof *h);
       if (!h)
@@ -468,6 +472,7 @@ static int visit_segments(const mj_qmatrix *m, const visit *v)
   size_t groups = m->n_segs > m->n_chans ? m->n_segs : m->n_chans;
   size_t *start = malloc((groups + 1) * sizeof *start);
   uint32_t *rows = malloc(m->n_rows * sizeof *rows);
+  mj__huge_pages(rows, m->n_rows * sizeof *rows);
   int rc = start && rows ? expand_init(m, v->chunk ? v->chunk : m->n_rows, &x)
                          : MJ_ENOMEM;
   if (rc == MJ_OK)
