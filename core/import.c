@@ -956,6 +956,19 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   "customer '%s' does not match the token's invitation "
                   "(sent to '%s')",
                   cust_id, tok->customer);
+  /* The answers are read before the customer is looked up, so that its
+  ** slot has arrived by then; a bad one is reported where it was, after
+  ** the checks before it. */
+  int bad_col = -1;
+  char why[300];
+  for (size_t q = 0; q < im->qn->n_questions && bad_col < 0; q++) {
+    const mj_question *qq = &im->qn->questions[q];
+    int c = im->qcol[q];
+    if (mj__answer_parse(qq, c < 0 ? "" : cells[c], c < 0 ? 0 : lens[c],
+                         &im->answers[q], why, sizeof why) != MJ_OK &&
+        c >= 0)
+      bad_col = c;
+  }
   int from_cell = ccu >= 0 && cust_id == cells[ccu];
   size_t cust_len = from_cell ? cell_len : strlen(cust_id);
   const custslot *cust =
@@ -995,21 +1008,10 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   "2024-05-31 or 2024-05-31T14:05:00Z)",
                   cells[ct]);
 
-  for (size_t q = 0; q < im->qn->n_questions; q++) {
-    const mj_question *qq = &im->qn->questions[q];
-    int c = im->qcol[q];
-    char why[300];
-    if (c < 0) {
-      mj__answer_parse(qq, "", 0, &im->answers[q], why, sizeof why);
-      continue;
-    }
-    if (mj__answer_parse(qq, cells[c], lens[c], &im->answers[q], why,
-                         sizeof why) != MJ_OK)
-      return reject(im, row, cells, n, c + 1, err, "%s", why);
-  }
+  if (bad_col >= 0)
+    return reject(im, row, cells, n, bad_col + 1, err, "%s", why);
   /* Rules across the row: ask_if, constraints, points totals. */
   size_t bad;
-  char why[300];
   if (mj__answer_check_row(im->qn, im->answers, &bad, why, sizeof why) !=
       MJ_OK)
     return reject(im, row, cells, n, im->qcol[bad] >= 0 ? im->qcol[bad] + 1 : 0,

@@ -127,7 +127,7 @@ static long long sql_int(const char *db_path, const char *stmt)
 
 int main(void)
 {
-  plan(79);
+  plan(80);
   dir = tap_tmpdir("import");
   fixture("import.lua");
   fixture("good.csv");
@@ -506,6 +506,24 @@ int main(void)
   ok(rc == MJ_OK && st.accepted == 0 && st.duplicates == 1500,
      "and each is known when the file comes again (%llu duplicates)",
      (unsigned long long)st.duplicates);
+
+  /* A row with several faults is rejected for the first in the order they
+  ** are checked: the customer, the segment, then the answers. */
+  tap_write(in_dir("order.csv"), "response_id,customer_id,segment,staff,nps\r\n"
+                                 "O1,CX,retail,9,5\r\n"
+                                 "O2,C1,nowhere,9,5\r\n"
+                                 "O3,C1,retail,9,5\r\n");
+  rc = mj_import(e, "visit", in_dir("order.csv"), &st);
+  char *orej = tap_slurp(in_dir("order.csv.rejects.csv"), NULL);
+  ok(rc == MJ_OK && st.rejected == 3 && orej &&
+         strstr(orej, "O1,CX,retail,9,5,2,2,\"row 2, column 2 (customer_id): "
+                      "unknown customer 'CX'") &&
+         strstr(orej, "O2,C1,nowhere,9,5,3,3,\"row 3, column 3 (segment): "
+                      "unknown segment 'nowhere'") &&
+         strstr(orej, "O3,C1,retail,9,5,4,4,\"row 4, column 4 (staff): "
+                      "9 is outside 1..5\""),
+     "each row is rejected for its first fault: customer, segment, answer");
+  free(orej);
 
   free(ans);
   mj_engine_free(e);
