@@ -108,7 +108,7 @@ static int collect(const char *name, const char *text, seen *s, mj_error *err)
 
 int main(void)
 {
-  plan(37);
+  plan(38);
   const mj_plugin_desc *d = mj_plugin_csv_entry();
   ops = mock_ops(d, MJ_KIND_COLLECTOR);
   is_string("csv", d->name, "the plugin is called csv");
@@ -167,6 +167,13 @@ int main(void)
   rc = collect("cr.csv", "id,q1\rr1,5\r\rr2,\"a\rb\"\rr3,4", &s, &err);
   is_string("H:id|q1\n2:r1|5\n4:r2|a\rb\n6:r3|4\n", s.text,
             "lone CR line ends (old Mac files) counted as lines");
+
+  memset(&s, 0, sizeof s);
+  rc = collect("mixed.csv", "id,q1,q2\r\nr1,5,\nr2,,6\r\n\r\n,,\nr3,7,8", &s,
+               &err);
+  is_string("H:id|q1|q2\n2:r1|5|\n3:r2||6\n5:||\n6:r3|7|8\n", s.text,
+            "LF and CRLF mixed, empty cells and a blank CRLF line: every "
+            "record on its line");
 
   memset(&s, 0, sizeof s);
   rc = collect("bom.csv", "\xEF\xBB\xBFresponse_id,q1\nr1,2\n", &s, &err);
