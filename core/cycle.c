@@ -728,9 +728,16 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
       continue;
     }
     /* Counted values are expanded for the scorer only while it runs
-    ** (in ascending order: every figure is order-free). */
+    ** (in ascending order: every figure is order-free), and not at all
+    ** for one that reads the counts. */
     double *values = b->v;
-    if (b->count) {
+    int counts_suffice =
+        ops->ops_size >= offsetof(mj_scorer_ops, counts_suffice) +
+                             sizeof ops->counts_suffice &&
+        ops->counts_suffice;
+    if (b->count && counts_suffice) {
+      values = NULL;
+    } else if (b->count) {
       /* One buffer for every bucket: a fresh one each time was mapped
       ** and faulted in page by page. */
       if (b->n > c->scratch_cap) {

@@ -139,6 +139,7 @@ static const mj_scorer_ops ces_ops = {
     .destroy = ces_destroy,
     .score = ces_run,
     .score_matrix = NULL,
+    .counts_suffice = 1, /* reads values only without counts */
 };
 
 static const mj_option ces_options[] = {

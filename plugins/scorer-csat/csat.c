@@ -164,6 +164,7 @@ static const mj_scorer_ops csat_ops = {
     .create = csat_create,
     .destroy = csat_destroy,
     .score = csat_run,
+    .counts_suffice = 1, /* reads values only without counts */
 };
 
 static const mj_option csat_options[] = {

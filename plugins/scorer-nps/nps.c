@@ -153,6 +153,7 @@ static const mj_scorer_ops nps_ops = {
     .create = nps_create,
     .destroy = nps_destroy,
     .score = nps_run,
+    .counts_suffice = 1, /* reads values only without counts */
 };
 
 static const mj_option nps_options[] = {

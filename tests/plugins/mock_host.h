@@ -44,7 +44,9 @@ const mj_figure *mock_fig(const mock_figs *x, const char *metric,
 /* Score s with a scorer's score op twice: as values, then as the counts
 ** of those values (mj_sample.counts). 1 when both emit the same figures
 ** (metric and n equal; value, interval and sd within rel), 0 when not,
-** -1 when s has no integer values over at most 64 points to count. */
+** -1 when s has no integer values over at most 64 points to count. The
+** counted twin has values NULL when the scorer sets counts_suffice, as
+** the host hands it over. */
 int mock_counts_agree(const mj_scorer_ops *ops, void *inst, const mj_sample *s,
                       double rel);
 

@@ -439,8 +439,9 @@ typedef struct mj_sample {
   uint64_t n_excluded;     /* N/A, skipped and invalid answers */
   /* When every value is an integer in counts_lo..counts_lo+counts_span-1
   ** (scales, NPS, yes/no): counts[v - counts_lo] answers were v, and
-  ** values holds the same answers in ascending order. NULL otherwise.
-  ** Summing counts is exact and n times cheaper than reading values. */
+  ** values holds the same answers in ascending order (or is NULL for a
+  ** scorer with counts_suffice). NULL otherwise. Summing counts is exact
+  ** and n times cheaper than reading values. */
   const uint64_t *counts;
   int counts_lo;
   size_t counts_span;
@@ -542,6 +543,11 @@ typedef struct mj_scorer_ops {
                      mj_error *err);
   int (*stream_close)(void *inst, void *state, const mj_figure_sink *out,
                       mj_error *err);
+  /* Set when score reads a sample's counts whenever it has them, and its
+  ** values only when it has none: the host then hands a counted sample
+  ** over with values NULL instead of writing out every answer as a double
+  ** (a million per question and segment). 0: values are always given. */
+  int counts_suffice;
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {
