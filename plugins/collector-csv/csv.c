@@ -93,6 +93,24 @@ static void on_field(void *field, size_t len, void *ud)
   r->used += len + 1;
 }
 
+/* Room for n cells and their terminating NULL in r->cells and r->lens;
+** 0 (and r->rc set) when out of memory. */
+static int cells_room(reader *r, size_t n)
+{
+  const char **nc = grow(r, r->cells, &r->capptrs, n + 1, sizeof *r->cells);
+  if (nc)
+    r->cells = nc;
+  size_t *nl =
+      nc ? grow(r, r->lens, &r->caplens, n + 1, sizeof *r->lens) : NULL;
+  if (nl)
+    r->lens = nl;
+  if (!nc || !nl) {
+    r->rc = oom(r);
+    return 0;
+  }
+  return 1;
+}
+
 /* Hand the record in r->cells and r->lens to the sink: the first is the
 ** header. */
 static void emit(reader *r, size_t n)
@@ -113,17 +131,8 @@ static void on_record(int term, void *ud)
   if (r->rc != MJ_OK)
     return;
   size_t n = r->ncells;
-  const char **nc = grow(r, r->cells, &r->capptrs, n + 1, sizeof *r->cells);
-  if (nc)
-    r->cells = nc;
-  size_t *nl =
-      nc ? grow(r, r->lens, &r->caplens, n + 1, sizeof *r->lens) : NULL;
-  if (nl)
-    r->lens = nl;
-  if (!nc || !nl) {
-    r->rc = oom(r);
+  if (!cells_room(r, n))
     return;
-  }
   for (size_t i = 0; i < n; i++) {
     r->cells[i] = r->buf + r->offs[i];
     size_t end = i + 1 < n ? r->offs[i + 1] : r->used;
@@ -214,19 +223,8 @@ static void plain_line(reader *r, unsigned char delim, char *line, size_t n)
   for (;;) {
     char *d = memchr(start, delim, (size_t)(end - start));
     char *stop = d ? d : end;
-    if (c + 1 >= r->capptrs || c + 1 >= r->caplens) {
-      const char **nc = grow(r, r->cells, &r->capptrs, c + 2, sizeof *nc);
-      if (nc)
-        r->cells = nc;
-      size_t *nl = nc ? grow(r, r->lens, &r->caplens, c + 2, sizeof *nl)
-                      : NULL;
-      if (nl)
-        r->lens = nl;
-      if (!nc || !nl) {
-        r->rc = oom(r);
-        return;
-      }
-    }
+    if (!cells_room(r, c + 1))
+      return;
     r->cells[c] = start;
     r->lens[c++] = (size_t)(stop - start);
     *stop = '\0';

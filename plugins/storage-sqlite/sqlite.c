@@ -1020,18 +1020,30 @@ static int add_functions(sqlite3 *db)
 
 /* ---- open, migrate, close -------------------------------------------------- */
 
-static int read_version(store *s, int *version, mj_error *err)
+/* The one integer statement id gives (a PRAGMA); what names it in an
+** error. */
+static int one_int(store *s, int id, sqlite3_int64 *v, const char *what,
+                   mj_error *err)
 {
-  sqlite3_stmt *st = stmt(s, ST_VERSION, err);
+  sqlite3_stmt *st = stmt(s, id, err);
   if (!st)
     return MJ_ESTORE;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    *version = sqlite3_column_int(st, 0);
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *v = sqlite3_column_int64(st, 0);
   else
-    fail(s, "read the schema version of", err);
+    fail(s, what, err);
   done(st);
-  return rc == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
+  return step == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
+}
+
+static int read_version(store *s, int *version, mj_error *err)
+{
+  sqlite3_int64 v = 0;
+  int rc = one_int(s, ST_VERSION, &v, "read the schema version of", err);
+  if (rc == MJ_OK)
+    *version = (int)v;
+  return rc;
 }
 
 /*
@@ -1357,16 +1369,7 @@ static int store_rollback(void *inst, mj_error *err)
 /* PRAGMA data_version: changes when another connection commits. */
 static int data_version(store *s, sqlite3_int64 *dv, mj_error *err)
 {
-  sqlite3_stmt *st = stmt(s, ST_DATA_VERSION, err);
-  if (!st)
-    return MJ_ESTORE;
-  int step = sqlite3_step(st);
-  if (step == SQLITE_ROW)
-    *dv = sqlite3_column_int64(st, 0);
-  else
-    fail(s, "read the data version of", err);
-  done(st);
-  return step == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
+  return one_int(s, ST_DATA_VERSION, dv, "read the data version of", err);
 }
 
 static uint64_t fnv(uint64_t h, const char *s)
