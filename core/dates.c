@@ -80,3 +80,8 @@ int mj__parse_time(const char *s, int64_t *out)
          mi * 60 + sec - offset;
   return 1;
 }
+
+int mj_time_parse(const char *text, int64_t *out)
+{
+  return text && out && mj__parse_time(text, out) ? MJ_OK : MJ_EINVAL;
+}

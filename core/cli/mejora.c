@@ -55,6 +55,9 @@ static const char usage_text[] =
     "  --plugin-path DIRS  ':'-separated folders searched first for plugins\n"
     "                      (then $MEJORA_PLUGIN_PATH, then the installed ones)\n"
     "  --trust             let the playbook use io, os and C modules\n"
+    "  --now TIME          take TIME (YYYY-MM-DD[THH:MM[:SS]Z] or seconds\n"
+    "                      since the epoch) as the current time, for\n"
+    "                      reproducible runs and tests (also $MEJORA_NOW)\n"
     "  -q, --quiet         only errors on stderr\n"
     "  -v, --verbose       debug messages on stderr\n"
     "  -h, --help          this text\n";
@@ -62,6 +65,7 @@ static const char usage_text[] =
 typedef struct cli {
   const char *db;
   const char *plugin_path;
+  const char *now;
   int trust, verbosity;
   char path_buf[8192];
 } cli;
@@ -132,10 +136,40 @@ static const char *plugin_path(cli *c)
   return c->path_buf[0] ? c->path_buf : NULL;
 }
 
+/*
+** The clock the engine reads: --now, else $MEJORA_NOW, else the real one
+** (0). Only an operator who asks for it gets a pinned clock, in the spirit
+** of SOURCE_DATE_EPOCH.
+*/
+static int clock_setting(const cli *c, int64_t *now)
+{
+  const char *s = c->now ? c->now : getenv("MEJORA_NOW");
+  *now = 0;
+  if (!s || !*s)
+    return 0;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (*end == '\0' && errno == 0 && v > 0) {
+    *now = (int64_t)v;
+    return 0;
+  }
+  if (mj_time_parse(s, now) == MJ_OK && *now > 0)
+    return 0;
+  fprintf(stderr,
+          "mejora: %s '%s' is not a time: use YYYY-MM-DD, "
+          "YYYY-MM-DDTHH:MM:SSZ or seconds since the epoch\n",
+          c->now ? "--now" : "MEJORA_NOW", s);
+  return EXIT_USAGE;
+}
+
 static int engine_open(cli *c, mj_engine **e)
 {
   mj_opts o;
   mj_opts_init(&o);
+  int x = clock_setting(c, &o.now);
+  if (x)
+    return x;
   o.log = log_stderr;
   o.log_level = c->verbosity;
   o.plugin_path = plugin_path(c);
@@ -639,6 +673,8 @@ int main(int argc, char **argv)
       c.plugin_path = argv[++i];
     else if (strcmp(a, "--trust") == 0)
       c.trust = 1;
+    else if (strcmp(a, "--now") == 0 && i + 1 < argc)
+      c.now = argv[++i];
     else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
       c.verbosity = MJ_LOG_ERROR;
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)

@@ -73,8 +73,20 @@ typedef struct mj_opts {
   unsigned lua_time_limit_ms;/* per call into the playbook; 0: 5000 */
   unsigned flags;            /* MJ_TRUST_PLAYBOOK, MJ_NO_DEFAULT_PLUGINS */
   int64_t now;               /* clock override, seconds since the epoch;
-                                0: the real clock (tests pin it) */
+                                0: the real clock. Every date the engine
+                                takes from a clock (submitted_at, due
+                                dates, "now" in samples and reports) reads
+                                this; tests and reproducible runs pin it */
 } mj_opts;
+
+/*
+** Parse a date or time as the engine reads them in data files and
+** playbooks: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]" (no offset:
+** UTC). On success *out is seconds since the epoch and MJ_OK is
+** returned; otherwise MJ_EINVAL and *out is unchanged. Hosts use it to
+** fill mj_opts.now from a setting such as the command's MEJORA_NOW.
+*/
+MJ_API int mj_time_parse(const char *text, int64_t *out);
 
 /* Fill *o with the defaults (and struct_size). */
 MJ_API void mj_opts_init(mj_opts *o);
