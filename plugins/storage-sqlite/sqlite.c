@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -177,6 +178,18 @@ static const char *const migrations[] = {
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
 /*
+** mejora's SQLite application id, "MJDB", in the file's header beside
+** the schema version: set in the transaction that makes a store (or
+** migrates one made before it was set), so a file of another program is
+** never taken for a store. The text form is for the PRAGMA.
+*/
+#define APP_ID 0x4d4a4442
+#define APP_ID_SQL "0x4d4a4442"
+
+/* How long a writer waits for another one, in milliseconds. */
+#define BUSY_MS 5000
+
+/*
 ** Every statement the plugin runs after opening, prepared on first use
 ** and kept for the life of the instance.
 */
@@ -195,6 +208,7 @@ static const char *const migrations[] = {
   X(RELEASE, "RELEASE mj_op")                                                \
   X(ROLLBACK_TO, "ROLLBACK TO mj_op")                                        \
   X(VERSION, "PRAGMA user_version")                                          \
+  X(APPLICATION_ID, "PRAGMA application_id")                                 \
   X(WAL, "PRAGMA journal_mode = WAL")                                        \
   X(CUSTOMERS,                                                               \
     "SELECT id, segment, name, lang, channel, email, consent"                \
@@ -367,6 +381,7 @@ typedef struct store {
   mj_idtab ids;
   int ids_loaded, ids_checked;
   int bulk; /* a bulk write in rollback-journal mode is open (begin_bulk) */
+  int readonly; /* the file is read-only to this process: nothing is written */
   sqlite3_int64 ids_dv;
   uint64_t n_known; /* responses in the blocks read; the next ordinal */
   struct blk_ref {
@@ -408,15 +423,31 @@ static int blk_append(store *s, const char *q, const struct mj_blk_rec *r,
 
 /* ---- errors ------------------------------------------------------------ */
 
-/* "sqlite: cannot WHAT 'PATH': sqlite's message" */
+/*
+** "sqlite: cannot WHAT 'PATH': sqlite's message", and what to do when
+** SQLite's words alone leave the operator guessing.
+*/
 static int fail(store *s, const char *what, mj_error *err)
 {
-  int busy = (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
+  const char *hint = "";
+  switch (sqlite3_errcode(s->db) & 0xff) {
+  case SQLITE_BUSY:
+    hint = " (another process is writing to it, an import perhaps: try "
+           "again when it ends)";
+    break;
+  case SQLITE_READONLY:
+    hint = " (the store is read-only to this user: commands that write "
+           "need write access to the file and its folder)";
+    break;
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    hint = ": if it is a damaged mejora store, restore it from a backup, "
+           "or salvage what is readable with `sqlite3 FILE .recover | "
+           "sqlite3 NEW.db`";
+    break;
+  }
   return s->host->error(err, MJ_ESTORE, "sqlite: cannot %s '%s': %s%s", what,
-                        s->path, sqlite3_errmsg(s->db),
-                        busy ? " (another process is writing to it, an "
-                               "import perhaps: try again when it ends)"
-                             : "");
+                        s->path, sqlite3_errmsg(s->db), hint);
 }
 
 /* ---- statements ----------------------------------------------------------- */
@@ -1046,6 +1077,121 @@ static int read_version(store *s, int *version, mj_error *err)
   return rc;
 }
 
+/* What the file's header says: its schema version and application id. */
+static int read_header(store *s, int *version, sqlite3_int64 *app,
+                       mj_error *err)
+{
+  int rc = read_version(s, version, err);
+  return rc == MJ_OK ? one_int(s, ST_APPLICATION_ID, app,
+                               "read the application id of", err)
+                     : rc;
+}
+
+/* *yes: the first column of sql's first row is not 0 (nor NULL). */
+static int query_true(store *s, const char *sql, int *yes, mj_error *err)
+{
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(s, "read the tables of", err);
+  int step = sqlite3_step(st);
+  *yes = step == SQLITE_ROW && sqlite3_column_int64(st, 0) != 0;
+  int rc = step == SQLITE_ROW || step == SQLITE_DONE
+               ? MJ_OK
+               : fail(s, "read the tables of", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/*
+** The header of a store mejora may open: its own application id (or none,
+** on a store made before mejora set one: then its tables must be
+** mejora's), and a schema version from 0 (a new file) to SCHEMA_VERSION.
+** Anything else is another program's file or a damaged one, and is
+** refused before a statement runs on it: a version out of range would
+** pick a migration step that does not exist.
+*/
+static int check_header(store *s, int version, sqlite3_int64 app,
+                        mj_error *err)
+{
+  if (app != 0 && app != APP_ID) {
+    uint32_t a = (uint32_t)app;
+    char tag[8] = "";
+    int printable = 1;
+    for (int i = 0; i < 4; i++) {
+      unsigned char c = (unsigned char)(a >> (24 - 8 * i));
+      printable = printable && c >= 0x20 && c < 0x7f;
+    }
+    if (printable)
+      snprintf(tag, sizeof tag, " '%c%c%c%c'", (char)(a >> 24),
+               (char)(a >> 16 & 0xff), (char)(a >> 8 & 0xff),
+               (char)(a & 0xff));
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: '%s' is not a mejora store: it belongs "
+                          "to another program (SQLite application_id "
+                          "0x%08x%s; mejora's is 0x%08x 'MJDB'): name a "
+                          "store of mejora's own with --db or the "
+                          "playbook's store",
+                          s->path, (unsigned)a, tag, (unsigned)APP_ID);
+  }
+  if (version < 0)
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: store '%s' is damaged: its schema "
+                          "version is %d, which no mejora writes (this one "
+                          "knows 1 to %d): restore it from a backup, or "
+                          "salvage what is readable with `sqlite3 FILE "
+                          ".recover | sqlite3 NEW.db`",
+                          s->path, version, SCHEMA_VERSION);
+  int yes = 0, rc = MJ_OK;
+  if (version == 0) {
+    rc = query_true(s, "SELECT count(*) FROM sqlite_master", &yes, err);
+    if (rc == MJ_OK && yes)
+      rc = s->host->error(err, MJ_ESTORE,
+                          "sqlite: '%s' is not a mejora store: it has "
+                          "tables but no mejora schema version: name a new "
+                          "file, or restore the store from a backup",
+                          s->path);
+  } else if (app == 0) {
+    /* The customers table has had these columns since version 1. */
+    rc = query_true(s,
+                    "SELECT count(*) = 7 FROM pragma_table_info('customers')"
+                    " WHERE name IN ('id', 'segment', 'name', 'lang',"
+                    " 'channel', 'email', 'consent')",
+                    &yes, err);
+    if (rc == MJ_OK && !yes)
+      rc = s->host->error(err, MJ_ESTORE,
+                          "sqlite: '%s' is not a mejora store: it has "
+                          "schema version %d but not mejora's tables: name "
+                          "a new file, or restore the store from a backup",
+                          s->path, version);
+  }
+  if (rc == MJ_OK && version > SCHEMA_VERSION)
+    rc = s->host->error(err, MJ_ESTORE,
+                        "sqlite: store '%s' has schema version %d, newer "
+                        "than the %d this mejora knows: open it with a "
+                        "newer mejora",
+                        s->path, version, SCHEMA_VERSION);
+  return rc;
+}
+
+/*
+** Set the application id on a current store made before mejora set one.
+** It only spares later opens a look at the tables, so it never waits for
+** a writer (a report must not time out behind an import) and a failure
+** is left for the next open.
+*/
+static void stamp(store *s)
+{
+  if (s->readonly)
+    return;
+  sqlite3_busy_timeout(s->db, 0);
+  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE; PRAGMA application_id = " APP_ID_SQL
+                          "; COMMIT",
+                   NULL, NULL, NULL) != SQLITE_OK &&
+      !sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_busy_timeout(s->db, BUSY_MS);
+}
+
 /*
 ** The step to BLOCKS_VERSION: every `responses` row into blocks, in
 ** questionnaire and then arrival order (the order scans give), then the
@@ -1097,27 +1243,39 @@ static int rows_to_blocks(store *s, mj_error *err)
 }
 
 /*
-** Bring the schema to SCHEMA_VERSION in one transaction. A store already
-** current is only read: taking the write lock on every open would make a
-** report wait for (and time out behind) a long import, which WAL is here
-** to avoid. The version is read again under the lock, since another
-** process may have migrated in between.
+** Bring the schema to SCHEMA_VERSION in one transaction, after checking
+** that the file is a store mejora may open (check_header). A store
+** already current is only read: taking the write lock on every open
+** would make a report wait for (and time out behind) a long import, which
+** WAL is here to avoid. The header is read again under the lock, since
+** another process may have migrated in between.
 */
 static int migrate(store *s, mj_error *err)
 {
   int version = 0;
-  int rc = read_version(s, &version, err);
-  if (rc == MJ_OK && version == SCHEMA_VERSION)
+  sqlite3_int64 app = 0;
+  int rc = read_header(s, &version, &app, err);
+  if (rc == MJ_OK && app == APP_ID && version == SCHEMA_VERSION)
     return MJ_OK;
+  if (rc == MJ_OK)
+    rc = check_header(s, version, app, err);
+  if (rc == MJ_OK && version == SCHEMA_VERSION) {
+    stamp(s);
+    return MJ_OK;
+  }
+  if (rc == MJ_OK && s->readonly)
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: store '%s' has schema version %d and "
+                          "this mejora needs %d, but it is read-only here: "
+                          "open it once with write access to the file and "
+                          "its folder, which migrates it",
+                          s->path, version, SCHEMA_VERSION);
   if (rc == MJ_OK)
     rc = run(s, ST_BEGIN, "lock", err);
   if (rc == MJ_OK)
-    rc = read_version(s, &version, err);
-  if (rc == MJ_OK && version > SCHEMA_VERSION)
-    rc = s->host->error(err, MJ_ESTORE,
-                        "sqlite: store '%s' has schema version %d, newer than "
-                        "the %d this plugin knows; open it with a newer mejora",
-                        s->path, version, SCHEMA_VERSION);
+    rc = read_header(s, &version, &app, err);
+  if (rc == MJ_OK)
+    rc = check_header(s, version, app, err);
   for (int v = version; rc == MJ_OK && v < SCHEMA_VERSION; v++) {
     char pragma[48];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
@@ -1130,6 +1288,10 @@ static int migrate(store *s, mj_error *err)
     else if (v + 1 == BLOCKS_VERSION)
       rc = rows_to_blocks(s, err); /* its errors name the store */
   }
+  if (rc == MJ_OK && app != APP_ID &&
+      sqlite3_exec(s->db, "PRAGMA application_id = " APP_ID_SQL, NULL, NULL,
+                   NULL) != SQLITE_OK)
+    rc = fail(s, "set the application id of", err);
   if (rc == MJ_OK)
     return run(s, ST_COMMIT, "commit the schema of", err);
   if (!sqlite3_get_autocommit(s->db)) {
@@ -1194,6 +1356,94 @@ static void store_close(void *inst)
   s->host->free(s);
 }
 
+/* Open name (a path, or a URI with SQLITE_OPEN_URI) as s->db. */
+static int connect(store *s, const char *name, int flags, mj_error *err)
+{
+  if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK)
+    return s->db ? fail(s, "open", err)
+                 : s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  /* The busy timeout makes a second writer wait instead of failing. */
+  sqlite3_busy_timeout(s->db, BUSY_MS);
+  sqlite3_extended_result_codes(s->db, 1);
+  return MJ_OK;
+}
+
+/* 1 when the journal beside the store (suffix "-wal" or "-journal") holds
+** changes not yet in the file. */
+static int journal_pending(const store *s, const char *suffix)
+{
+  char name[4096];
+  struct stat st;
+  int n = snprintf(name, sizeof name, "%s%s", s->path, suffix);
+  return n > 0 && (size_t)n < sizeof name && stat(name, &st) == 0 &&
+         st.st_size > 0;
+}
+
+/* "file:PATH?immutable=1", PATH %-escaped as SQLite URIs want; NULL on
+** ENOMEM. */
+static char *immutable_uri(const store *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = strlen(s->path);
+  char *u = s->host->alloc(3 * n + 32);
+  if (!u)
+    return NULL;
+  /* An empty authority, so that a path starting "//" stays a path. */
+  size_t k = (size_t)sprintf(u, "file:%s", s->path[0] == '/' ? "//" : "");
+  for (const unsigned char *p = (const unsigned char *)s->path; *p; p++) {
+    unsigned char c = *p;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '-' ||
+        c == '_') {
+      u[k++] = (char)c;
+    } else {
+      u[k++] = '%';
+      u[k++] = hex[c >> 4];
+      u[k++] = hex[c & 15];
+    }
+  }
+  strcpy(u + k, "?immutable=1");
+  return u;
+}
+
+/*
+** A store this process may only read (a read-only file: SQLite opened it
+** read-only). Nothing is written to it: no journal mode switch, no
+** migration. To read a WAL store SQLite needs its shared-memory file,
+** which it cannot make in a read-only folder; the store is then read as
+** an immutable file (no locks, no WAL index), which is sound as long as
+** no journal beside it holds changes such a read would miss.
+*/
+static int open_readonly(store *s, mj_error *err)
+{
+  s->readonly = 1;
+  if (sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                   NULL) == SQLITE_OK)
+    return MJ_OK;
+  int code = sqlite3_errcode(s->db) & 0xff;
+  if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+    return fail(s, "read", err);
+  const char *pending = journal_pending(s, "-wal")       ? "-wal"
+                        : journal_pending(s, "-journal") ? "-journal"
+                                                         : NULL;
+  if (pending)
+    return s->host->error(err, MJ_ESTORE,
+                          "sqlite: store '%s' is read-only here, and "
+                          "'%s%s' beside it holds changes not yet in it: "
+                          "open it once with write access to the file and "
+                          "its folder",
+                          s->path, s->path, pending);
+  char *uri = immutable_uri(s);
+  if (!uri)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  sqlite3_close_v2(s->db);
+  s->db = NULL;
+  int rc = connect(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err);
+  s->host->free(uri);
+  return rc;
+}
+
 static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
                       void **inst, mj_error *err)
 {
@@ -1213,29 +1463,23 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
     host->free(s);
     return host->error(err, MJ_ENOMEM, "sqlite: out of memory");
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = MJ_OK;
-  if (sqlite3_open_v2(uri, &s->db, flags, NULL) != SQLITE_OK)
-    rc = s->db ? fail(s, "open", err)
-               : host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  int rc = connect(s, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+  if (rc == MJ_OK && sqlite3_db_readonly(s->db, "main") == 1)
+    rc = open_readonly(s, err);
   /*
   ** WAL lets readers (a report) run beside a writer (an import);
-  ** synchronous=NORMAL is durable enough under WAL; the busy timeout
-  ** makes a second writer wait instead of failing at once.
+  ** synchronous=NORMAL is durable enough under WAL.
   */
-  if (rc == MJ_OK) {
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_extended_result_codes(s->db, 1);
-    if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL;"
-                            " PRAGMA foreign_keys = ON;"
-                            " PRAGMA cache_size = " CACHE_KIB ";"
-                            " PRAGMA temp_store = MEMORY;",
-                     NULL, NULL, NULL) != SQLITE_OK)
-      rc = fail(s, "open", err);
-  }
+  if (rc == MJ_OK &&
+      sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL;"
+                          " PRAGMA foreign_keys = ON;"
+                          " PRAGMA cache_size = " CACHE_KIB ";"
+                          " PRAGMA temp_store = MEMORY;",
+                   NULL, NULL, NULL) != SQLITE_OK)
+    rc = fail(s, "open", err);
   if (rc == MJ_OK && !add_functions(s->db))
     rc = fail(s, "open", err);
-  if (rc == MJ_OK)
+  if (rc == MJ_OK && !s->readonly)
     rc = use_wal(s, err);
   if (rc == MJ_OK)
     rc = migrate(s, err);
@@ -1243,8 +1487,8 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
     store_close(s);
     return rc;
   }
-  host->log(ctx, MJ_LOG_DEBUG, "sqlite: opened '%s' (schema version %d)", uri,
-            SCHEMA_VERSION);
+  host->log(ctx, MJ_LOG_DEBUG, "sqlite: opened '%s' (schema version %d%s)",
+            uri, SCHEMA_VERSION, s->readonly ? ", read-only" : "");
   *inst = s;
   return MJ_OK;
 }

@@ -210,7 +210,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(102);
+  plan(112);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -228,6 +228,8 @@ int main(void)
   is_int(version, sql_int(path, "PRAGMA user_version"),
          "version stored in user_version");
   is_string("wal", sql_text(path, "PRAGMA journal_mode"), "WAL mode is on");
+  is_int(0x4d4a4442, sql_int(path, "PRAGMA application_id"),
+         "the store carries mejora's application id");
   S->close(st);
   st = open_store(path);
   int again = 0;
@@ -517,6 +519,8 @@ int main(void)
          "and no structure is made up for them");
   is_int(1, sql_int(old, "SELECT count(*) FROM sources WHERE name = 'f'"),
          "their source is stored once, in the sources table");
+  is_int(0x4d4a4442, sql_int(old, "PRAGMA application_id"),
+         "a store made before the application id is recognised and gets it");
 
   /* ---- questionnaire versions, pilot and channel ---- */
   char ver[512];
@@ -747,6 +751,44 @@ int main(void)
   ok(S->open(mock_host(), NULL, path, &none, &err) == MJ_ESTORE &&
          none == NULL && strstr(err.msg, "newer") != NULL,
      "a store from a newer mejora is refused: %s", err.msg);
+  /* A version out of range picked a migration step outside the array. */
+  static const int damaged_versions[] = {-1, -1000, -100000000};
+  for (int i = 0; i < 3; i++) {
+    char q[64], says[64];
+    snprintf(q, sizeof q, "PRAGMA user_version = %d", damaged_versions[i]);
+    sql_exec(path, q);
+    snprintf(says, sizeof says, "schema version is %d,", damaged_versions[i]);
+    none = NULL;
+    ok(S->open(mock_host(), NULL, path, &none, &err) == MJ_ESTORE &&
+           none == NULL && strstr(err.msg, says) &&
+           strstr(err.msg, "is damaged") && strstr(err.msg, ".recover"),
+       "schema version %d: refused as damaged: %s", damaged_versions[i],
+       err.msg);
+  }
+  is_int(-100000000, sql_int(path, "PRAGMA user_version"),
+         "and the file is left as it was");
+  snprintf(bad, sizeof bad, "%s/foreign.db", dir);
+  sql_exec(bad, "CREATE TABLE customers(id TEXT PRIMARY KEY, segment TEXT,"
+                " name TEXT, lang TEXT, channel TEXT, email TEXT,"
+                " consent INTEGER);"
+                "PRAGMA user_version = 1; PRAGMA application_id = 42");
+  ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
+         strstr(err.msg, "not a mejora store") &&
+         strstr(err.msg, "application_id 0x0000002a"),
+     "another program's application id is refused, even over mejora's "
+     "tables: %s", err.msg);
+  sql_exec(bad, "PRAGMA application_id = 0; PRAGMA user_version = 0");
+  ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
+         strstr(err.msg, "not a mejora store: it has tables"),
+     "a file with tables and no schema version is refused: %s", err.msg);
+  sql_exec(bad, "DROP TABLE customers; CREATE TABLE customers(id TEXT);"
+                "PRAGMA user_version = 4");
+  ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
+         strstr(err.msg, "schema version 4 but not mejora's tables"),
+     "a schema version over tables that are not mejora's is refused: %s",
+     err.msg);
+  is_int(1, sql_int(bad, "SELECT count(*) FROM sqlite_master"),
+         "and nothing is added to such a file");
   snprintf(bad, sizeof bad, "%s/no/such/dir/x.db", dir);
   ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
          strstr(err.msg, "no/such/dir") != NULL,
