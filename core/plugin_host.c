@@ -5,12 +5,17 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "plugin_static.h"
 
@@ -461,6 +466,179 @@ static void plugin_release(mj_plugin *p)
   free(p);
 }
 
+/* ---- the ELF file, before dlopen ------------------------------------------
+**
+** dlopen maps a library's segments without comparing them with the file's
+** size, and the first touch of a page past the end of a truncated file (an
+** interrupted copy, a full disk) kills the process with SIGBUS. So the
+** file is read first: an ELF shared object of this host's class, byte
+** order and machine, whose header tables and segments lie within the file.
+*/
+#if UINTPTR_MAX > 0xffffffffu
+#define ELF_CLASS ELFCLASS64
+#define ELF_BITS 64
+typedef Elf64_Ehdr elf_ehdr;
+typedef Elf64_Phdr elf_phdr;
+typedef Elf64_Shdr elf_shdr;
+#else
+#define ELF_CLASS ELFCLASS32
+#define ELF_BITS 32
+typedef Elf32_Ehdr elf_ehdr;
+typedef Elf32_Phdr elf_phdr;
+typedef Elf32_Shdr elf_shdr;
+#endif
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ELF_DATA ELFDATA2MSB
+#else
+#define ELF_DATA ELFDATA2LSB
+#endif
+
+/* The machine this host runs; 0 where not listed (dlopen then checks). */
+#if defined(__x86_64__)
+#define ELF_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define ELF_MACHINE EM_AARCH64
+#elif defined(__i386__)
+#define ELF_MACHINE EM_386
+#elif defined(__arm__)
+#define ELF_MACHINE EM_ARM
+#elif defined(__riscv)
+#define ELF_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define ELF_MACHINE EM_PPC64
+#elif defined(__powerpc__)
+#define ELF_MACHINE EM_PPC
+#elif defined(__s390x__)
+#define ELF_MACHINE EM_S390
+#else
+#define ELF_MACHINE 0
+#endif
+
+/* off + n bytes lie within a file of size bytes (no overflow). */
+static int within(uint64_t off, uint64_t n, uint64_t size)
+{
+  return off <= size && n <= size - off;
+}
+
+static int read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+  return pread(fd, buf, n, (off_t)off) == (ssize_t)n;
+}
+
+/* "PATH: damaged or truncated: WHAT": the usual fix is a fresh copy. */
+static int truncated(mj_engine *e, const char *path, const char *what,
+                     uint64_t end, uint64_t size)
+{
+  return mj__seterr(e, MJ_EPLUGIN,
+                    "%s: damaged or truncated: %s ends at byte %llu, the "
+                    "file has %llu: copy or build it again",
+                    path, what, (unsigned long long)end,
+                    (unsigned long long)size);
+}
+
+static int elf_check_fd(mj_engine *e, const char *path, int fd, uint64_t size)
+{
+  elf_ehdr h;
+  if (size < EI_NIDENT || !read_at(fd, h.e_ident, EI_NIDENT, 0) ||
+      memcmp(h.e_ident, ELFMAG, SELFMAG) != 0)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: not a shared library (no ELF header): build it "
+                      "with -shared -fPIC",
+                      path);
+  int cls = h.e_ident[EI_CLASS], data = h.e_ident[EI_DATA];
+  if ((cls != ELFCLASS32 && cls != ELFCLASS64) ||
+      (data != ELFDATA2LSB && data != ELFDATA2MSB))
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: damaged: its ELF header names no class or byte "
+                      "order: copy or build it again",
+                      path);
+  if (cls != ELF_CLASS)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: a %d-bit library, this mejora is %d-bit: build "
+                      "it for this machine",
+                      path, cls == ELFCLASS32 ? 32 : 64, ELF_BITS);
+  if (data != ELF_DATA)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: built for the other byte order: build it for "
+                      "this machine",
+                      path);
+  if (size < sizeof h || !read_at(fd, &h, sizeof h, 0))
+    return truncated(e, path, "the ELF header", sizeof h, size);
+  if (h.e_type != ET_DYN)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: not a shared library (ELF type %u): link it "
+                      "with -shared",
+                      path, (unsigned)h.e_type);
+  if (ELF_MACHINE && h.e_machine != ELF_MACHINE)
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: built for another processor (ELF machine %u, "
+                      "this one is %u): build it for this machine",
+                      path, (unsigned)h.e_machine, (unsigned)ELF_MACHINE);
+  /* Section 0 holds the real counts when they overflow the header's. */
+  uint64_t phnum = h.e_phnum, shnum = h.e_shnum;
+  if (h.e_shoff != 0) {
+    elf_shdr s0;
+    if (h.e_shentsize != sizeof s0)
+      return mj__seterr(e, MJ_EPLUGIN,
+                        "%s: damaged: section headers of %u bytes, not "
+                        "%zu: copy or build it again",
+                        path, (unsigned)h.e_shentsize, sizeof s0);
+    if (!within(h.e_shoff, sizeof s0, size) ||
+        !read_at(fd, &s0, sizeof s0, h.e_shoff))
+      return truncated(e, path, "the section header table",
+                       (uint64_t)h.e_shoff + sizeof s0, size);
+    if (shnum == 0)
+      shnum = s0.sh_size;
+    if (phnum == PN_XNUM)
+      phnum = s0.sh_info;
+    if (shnum > size / sizeof s0 ||
+        !within(h.e_shoff, shnum * sizeof s0, size))
+      return truncated(e, path, "the section header table",
+                       (uint64_t)h.e_shoff + shnum * sizeof s0, size);
+  }
+  if (phnum == 0 || h.e_phentsize != sizeof(elf_phdr))
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s: damaged: %llu program headers of %u bytes: copy "
+                      "or build it again",
+                      path, (unsigned long long)phnum,
+                      (unsigned)h.e_phentsize);
+  if (phnum > size / sizeof(elf_phdr) ||
+      !within(h.e_phoff, phnum * sizeof(elf_phdr), size))
+    return truncated(e, path, "the program header table",
+                     (uint64_t)h.e_phoff + phnum * sizeof(elf_phdr), size);
+  for (uint64_t i = 0; i < phnum; i++) {
+    elf_phdr ph;
+    if (!read_at(fd, &ph, sizeof ph, h.e_phoff + i * sizeof ph))
+      return mj__seterr(e, MJ_EPLUGIN, "%s: cannot read its program headers",
+                        path);
+    if (ph.p_type == PT_NULL || within(ph.p_offset, ph.p_filesz, size))
+      continue;
+    char what[48];
+    snprintf(what, sizeof what, "segment %llu", (unsigned long long)i);
+    return truncated(e, path, what, (uint64_t)ph.p_offset + ph.p_filesz,
+                     size);
+  }
+  return MJ_OK;
+}
+
+/* Check the ELF file at path before dlopen maps it (see above). */
+static int elf_check(mj_engine *e, const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    int rc = mj__seterr(e, MJ_EPLUGIN, "%s: cannot read: %s", path,
+                        strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return rc;
+  }
+  int rc = elf_check_fd(e, path, fd, (uint64_t)st.st_size);
+  close(fd);
+  return rc;
+}
+
 /* Open a file, find its entry and check it. */
 static int plugin_open(mj_engine *e, const char *path, mj_plugin_kind want_kind,
                        const char *want_name, mj_plugin **out)
@@ -469,6 +647,9 @@ static int plugin_open(mj_engine *e, const char *path, mj_plugin_kind want_kind,
   struct stat st;
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
     return mj__seterr(e, MJ_ENOTFOUND, "%s: no such plugin file", path);
+  int rc = elf_check(e, path);
+  if (rc != MJ_OK)
+    return rc;
   /* dlopen searches the system folders for a name without '/'. */
   char buf[PATH_MAX];
   const char *open_path = path;
@@ -493,7 +674,7 @@ static int plugin_open(mj_engine *e, const char *path, mj_plugin_kind want_kind,
   }
   mj_plugin_entry_fn entry;
   memcpy(&entry, &sym, sizeof entry);
-  int rc = plugin_check(e, entry(), path, h, want_kind, want_name, out);
+  rc = plugin_check(e, entry(), path, h, want_kind, want_name, out);
   if (rc != MJ_OK)
     module_close(h);
   return rc;

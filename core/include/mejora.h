@@ -458,6 +458,12 @@ MJ_API int mj_plugins_foreach(mj_engine *e, mj_plugin_info_cb cb, void *ud);
 /*
 ** Load one plugin file and check it, without registering it: the refusal
 ** message (missing, not a plugin, ABI mismatch...) is in mj_errmsg.
+** Loading runs the library's constructors, its entry function and its
+** load and unload functions (never an instance or an operation), as
+** mj_plugins_foreach and a playbook's `use` do: check only files you would
+** run. A file that is not a whole ELF shared library for this machine
+** (truncated, damaged, another processor) is refused with MJ_EPLUGIN
+** before it is loaded.
 */
 MJ_API int mj_plugin_check(mj_engine *e, const char *path,
                            mj_plugin_info_cb cb, void *ud);

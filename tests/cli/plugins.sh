@@ -1,7 +1,7 @@
 #!/bin/sh
 # mejora plugins: what is found, and one clear line for each plugin refused.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 16
+plan 20
 scratch
 
 run "$MEJORA" plugins
@@ -30,6 +30,23 @@ refused "$P/scorer_wrongkind.so" "notifier.*scorer|scorer.*notifier" "a plugin o
 refused "$P/scorer_missing.so" "scorer_missing\.so: no such plugin file" "a missing file is one line"
 printf 'not an ELF file\n' > "$tmp/scorer_text.so"
 refused "$tmp/scorer_text.so" "scorer_text\.so: " "a file that is not a shared object is one line"
+
+# A truncated copy (an interrupted install): dlopen would map pages past
+# its end and die of SIGBUS, so the file is checked first.
+mkdir "$tmp/cut"
+head -c 8192 "$P/scorer_tally.so" > "$tmp/cut/scorer_tally.so"
+refused "$tmp/cut/scorer_tally.so" \
+  "scorer_tally\.so: damaged or truncated: .* the file has 8192: copy or build it again" \
+  "a truncated plugin is refused in one line"
+cat > "$tmp/cut.lua" <<'LUA'
+use "scorer.tally" {}
+cycle "c" {}
+LUA
+run "$MEJORA" --plugin-path "$tmp/cut" --db "sqlite:$tmp/cut.db" run "$tmp/cut.lua"
+is "$rc" 3 "a playbook using a truncated plugin stops with status 3"
+like "$out" 'cut\.lua:1: use "scorer\.tally": .*/scorer_tally\.so: damaged or truncated' \
+  "naming the playbook's line and the file"
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1 "in one line"
 
 # A plugin whose set-up fails: refused when a playbook uses it, engine unharmed.
 cat > "$tmp/p.lua" <<'LUA'

@@ -2,10 +2,14 @@
 ** The plugin host: every refusal is one exact line, the engine stays
 ** usable after each, and instances get validated options.
 */
+#include <elf.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "plugin_static.h"
@@ -115,9 +119,33 @@ static int collect_info(void *ud, const mj_plugin_info *info)
   return MJ_OK;
 }
 
+/* Write the first n bytes of data to path, as a new file: a library
+** still mapped (sanitizer builds never dlclose) must not shrink under
+** its mapping. */
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+  remove(path);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0)
+    bail("cannot write %s", path);
+}
+
+/* The ELF header of this host's libraries, patched in copies of one. */
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr elf_ehdr;
+#else
+typedef Elf32_Ehdr elf_ehdr;
+#endif
+
+static void put_u16(char *at, unsigned v)
+{
+  uint16_t x = (uint16_t)v;
+  memcpy(at, &x, sizeof x);
+}
+
 int main(void)
 {
-  plan(62);
+  plan(74);
   const char *dir = getenv("MEJORA_TEST_PLUGINS");
   if (!dir || !*dir)
     dir = MJ_TEST_PLUGINDIR;
@@ -341,6 +369,95 @@ int main(void)
   rc = mj__collect(e, "nope", "x", &sink);
   contains(mj_errmsg(e), "no collector plugin 'nope' (searched: ",
            "collect: unknown collector");
+
+  /* ---- a damaged file is refused before dlopen maps it ---- */
+  /* dlopen maps segments past the end of a truncated file, and the first
+  ** touch of one of their pages is SIGBUS. */
+  size_t so_len = 0;
+  snprintf(path, sizeof path, "%s/scorer_tally.so", dir);
+  char *so = tap_slurp(path, &so_len);
+  if (!so || so_len < 16384)
+    bail("cannot read %s", path);
+  char cut_dir[1024], cut[1100];
+  snprintf(cut_dir, sizeof cut_dir, "%s/cut", tmp);
+  snprintf(cut, sizeof cut, "%s/scorer_tally.so", cut_dir);
+  if (mkdir(cut_dir, 0755) != 0)
+    bail("cannot make %s", cut_dir);
+  static const size_t cuts[] = {8192, 4096, 1000, 30};
+  for (size_t i = 0; i < 4; i++) {
+    write_bytes(cut, so, cuts[i]);
+    rc = mj_plugin_check(e, cut, collect_info, &s);
+    snprintf(want, sizeof want, "%s: damaged or truncated: ", cut);
+    ok(rc == MJ_EPLUGIN && strncmp(mj_errmsg(e), want, strlen(want)) == 0,
+       "check: the first %zu bytes of a plugin are refused: %s", cuts[i],
+       mj_errmsg(e));
+  }
+  write_bytes(cut, so, so_len - 1);
+  rc = mj_plugin_check(e, cut, collect_info, &s);
+  contains(mj_errmsg(e), "the section header table ends at byte",
+           "check: one byte short of its section headers is refused");
+  write_bytes(cut, so, 0);
+  rc = mj_plugin_check(e, cut, collect_info, &s);
+  snprintf(want, sizeof want,
+           "%s: not a shared library (no ELF header): build it with "
+           "-shared -fPIC",
+           cut);
+  is_string(want, mj_errmsg(e), "check: an empty file is refused");
+
+  /* Without section headers (as sstrip leaves a file) only the segments
+  ** show a truncation. */
+  elf_ehdr eh;
+  memcpy(&eh, so, sizeof eh);
+  char *bare = malloc(so_len);
+  if (!bare)
+    bail("out of memory");
+  memcpy(bare, so, so_len);
+  memset(bare + offsetof(elf_ehdr, e_shoff), 0, sizeof eh.e_shoff);
+  put_u16(bare + offsetof(elf_ehdr, e_shnum), 0);
+  put_u16(bare + offsetof(elf_ehdr, e_shstrndx), 0);
+  write_bytes(cut, bare, so_len);
+  memset(&s, 0, sizeof s);
+  rc = mj_plugin_check(e, cut, collect_info, &s);
+  is_int(MJ_OK, rc, "check: a whole plugin without section headers loads "
+                    "(%s)", mj_errmsg(e));
+  write_bytes(cut, bare, 8192);
+  rc = mj_plugin_check(e, cut, collect_info, &s);
+  snprintf(want, sizeof want, "%s: damaged or truncated: segment ", cut);
+  ok(rc == MJ_EPLUGIN && strncmp(mj_errmsg(e), want, strlen(want)) == 0 &&
+         strstr(mj_errmsg(e), "the file has 8192: copy or build it again"),
+     "check: then a segment past the end is refused: %s", mj_errmsg(e));
+  memcpy(bare, so, so_len);
+  put_u16(bare + offsetof(elf_ehdr, e_type), ET_EXEC);
+  write_bytes(cut, bare, so_len);
+  mj_plugin_check(e, cut, collect_info, &s);
+  snprintf(want, sizeof want,
+           "%s: not a shared library (ELF type 2): link it with -shared",
+           cut);
+  is_string(want, mj_errmsg(e), "check: an executable is refused");
+  memcpy(bare, so, so_len);
+  put_u16(bare + offsetof(elf_ehdr, e_machine),
+          eh.e_machine == EM_AARCH64 ? EM_X86_64 : EM_AARCH64);
+  write_bytes(cut, bare, so_len);
+  mj_plugin_check(e, cut, collect_info, &s);
+  contains(mj_errmsg(e), "built for another processor (ELF machine ",
+           "check: a library for another processor is refused");
+  free(bare);
+
+  /* Through `use`: the search finds the truncated file, refuses it. */
+  write_bytes(cut, so, 8192);
+  free(so);
+  logbuf cut_log = {{0}};
+  mj_engine *ce = engine(cut_dir, MJ_NO_DEFAULT_PLUGINS, &cut_log);
+  rc = find_scorer(ce, "tally", &p);
+  snprintf(want, sizeof want, "%s: damaged or truncated: ", cut);
+  ok(rc == MJ_EPLUGIN && strncmp(mj_errmsg(ce), want, strlen(want)) == 0,
+     "use: a truncated plugin is refused: %s", mj_errmsg(ce));
+  memset(&s, 0, sizeof s);
+  rc = mj_plugins_foreach(ce, collect_info, &s);
+  ok(rc == MJ_OK && strstr(cut_log.text, "damaged or truncated") &&
+         !strstr(s.list, "tally"),
+     "foreach: a truncated plugin is logged and skipped");
+  mj_engine_free(ce);
 
   /* ---- the search path ---- */
   mj_engine_free(e);
