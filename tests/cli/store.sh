@@ -3,7 +3,7 @@
 # says what to do, never trusted; a read-only one still serves the
 # commands that only read.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 27
+plan 29
 scratch; example_copy
 cd "$tmp/shop"
 M="$MEJORA"
@@ -97,6 +97,18 @@ like "$out" "read-only to this user: commands that write need write" \
   "and the message says why"
 is "$(cksum < mejora.db)" "$sum" "the read-only store is unchanged"
 is "$(ls | grep -c 'mejora\.db-')" 0 "and nothing was made beside it"
+
+# Read-only, with a journal whose changes a read of the file alone would
+# miss: refused rather than read stale.
+chmod u+w .
+printf 'not yet checkpointed\n' > mejora.db-wal
+chmod a-w .
+run reader "$M" report playbook.lua
+is "$rc" 3 "a read-only store with a pending WAL is refused"
+like "$out" "mejora\.db-wal' beside it holds changes not yet in it: open it once \
+with write access" "saying which file and what to do"
+chmod u+w .
+rm -f mejora.db-wal
 
 # Read-only and in need of a migration: refused, saying what to do.
 chmod u+w . mejora.db
