@@ -16,6 +16,13 @@
 /* Instructions between two looks at the clock (Redis uses 100 000). */
 #define HOOK_EVERY 10000
 
+/*
+** Growth at least this large also looks at the clock: a loop of C calls
+** that build big strings runs few instructions per second of work, so
+** the count hook alone would see the deadline late.
+*/
+#define BIG_ALLOC ((size_t)64 << 10)
+
 mj_luahost *mj__lua_host(lua_State *L)
 {
   void *ud = NULL;
@@ -51,10 +58,30 @@ static void where(lua_State *L, int level, char *buf, size_t n)
   }
 }
 
+static void hook(lua_State *L, lua_Debug *ar);
+
+/*
+** Note a limit and where it tripped, and make the hook run after every
+** instruction, in the running thread and the main one, so a script's
+** pcall cannot swallow the error and go on. lua_sethook is safe anywhere,
+** even in the allocator; lua_getstack/lua_getinfo("Sl") only read the
+** call stack and never allocate.
+*/
+static void trip(mj_luahost *h, lua_State *L, int what)
+{
+  h->tripped = what;
+  where(L, 0, h->where, sizeof h->where);
+  lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+  if (L != h->L)
+    lua_sethook(h->L, hook, LUA_MASKCOUNT, 1);
+}
+
 /*
 ** Lua's allocator contract (ptr NULL means osize is the type, not a
 ** size), plus a byte budget. A refused growth inside a call trips the
-** memory limit, which the hook then keeps raising.
+** memory limit; Lua raises it without calling any message handler. A
+** big growth past the deadline trips the time limit, which the next
+** instruction raises.
 */
 static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -66,42 +93,45 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return NULL;
   }
   if (nsize > old && h->used - old + nsize > h->limit) {
-    if (h->armed && !h->tripped) {
-      h->tripped = MJ_ELIMIT;
-      /* Lua raises "not enough memory" without calling the message
-      ** handler, so note the place now. lua_getstack/lua_getinfo("Sl")
-      ** only read the call stack; they never allocate. */
-      where(h->L, 0, h->mem_where, sizeof h->mem_where);
-    }
+    /* The main thread's stack: the allocator does not know the running
+    ** thread, and a coroutine's caller is a fair place to name. */
+    if (h->armed && !h->tripped)
+      trip(h, h->L, MJ_ELIMIT);
     return NULL;
   }
+  if (nsize > old && nsize - old >= BIG_ALLOC && h->armed && !h->tripped &&
+      now_ns() > h->deadline_ns)
+    trip(h, h->L, MJ_ETIMEOUT);
   void *p = realloc(ptr, nsize);
   if (p)
     h->used = h->used - old + nsize;
   return p;
 }
 
-/*
-** The count hook. Once a limit trips it re-arms itself to run after every
-** instruction, so a script's pcall cannot swallow the error and go on.
-*/
-static void hook(lua_State *L, lua_Debug *ar)
+void mj__lua_checklimits(lua_State *L)
 {
-  (void)ar;
   mj_luahost *h = mj__lua_host(L);
   if (!h->armed)
     return;
   if (!h->tripped && now_ns() > h->deadline_ns)
-    h->tripped = MJ_ETIMEOUT;
+    trip(h, L, MJ_ETIMEOUT);
   if (!h->tripped)
     return;
+  /* A coroutine made before the limit tripped has its own count. */
   lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-  char at[300];
-  where(L, 0, at, sizeof at);
-  if (h->tripped == MJ_ETIMEOUT)
-    luaL_error(L, "%s: playbook exceeded its time limit (%d ms)", at,
-               (int)h->e->opts.lua_time_limit_ms);
-  luaL_error(L, "%s: playbook exceeded its memory limit", h->mem_where);
+  /* Made when the state opened: raising allocates nothing, and the
+  ** message handlers return it untouched (msghandler, mj__lua_xpcall). */
+  lua_rawgeti(L, LUA_REGISTRYINDEX,
+              h->tripped == MJ_ETIMEOUT ? h->time_msg : h->mem_msg);
+  lua_error(L);
+}
+
+/* The count hook: the clock and the limits, every HOOK_EVERY
+** instructions, and after every one once a limit has tripped. */
+static void hook(lua_State *L, lua_Debug *ar)
+{
+  (void)ar;
+  mj__lua_checklimits(L);
 }
 
 /* Message handler: location for limit errors, traceback for the log. */
@@ -119,6 +149,42 @@ static int msghandler(lua_State *L)
   }
   luaL_traceback(L, L, msg, 1);
   return 1;
+}
+
+/* xpcall's handler: the playbook's (upvalue 1) until a limit trips. */
+static int xpcall_handler(lua_State *L)
+{
+  if (mj__lua_host(L)->tripped)
+    return 1;
+  lua_pushvalue(L, lua_upvalueindex(1)); /* err msgh */
+  lua_insert(L, 1);                      /* msgh err */
+  lua_call(L, lua_gettop(L) - 1, 1);     /* result */
+  return 1;
+}
+
+/* What xpcall returns (lbaselib.c's finishpcall). */
+static int xpcall_done(lua_State *L, int status, lua_KContext extra)
+{
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_pushboolean(L, 0); /* .. err false */
+    lua_pushvalue(L, -2);  /* .. err false err */
+    return 2;
+  }
+  return lua_gettop(L) - (int)extra;
+}
+
+int mj__lua_xpcall(lua_State *L)
+{
+  int n = lua_gettop(L); /* f msgh args.. */
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, xpcall_handler, 1);
+  lua_replace(L, 2);     /* f handler args.. */
+  lua_pushboolean(L, 1); /* f handler args.. true */
+  lua_pushvalue(L, 1);   /* f handler args.. true f */
+  lua_rotate(L, 3, 2);   /* f handler true f args.. */
+  int st = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, xpcall_done);
+  return xpcall_done(L, st, 2);
 }
 
 int mj__lua_seterr(mj_engine *e, int code, const char *msg)
@@ -194,7 +260,8 @@ int mj__lua_pcall(mj_engine *e, int nargs, int nres, int code)
   if (st == LUA_OK && !tripped)
     return MJ_OK;
   /* No Lua allocation from here on: we are outside any protected call,
-  ** perhaps at the memory limit. */
+  ** perhaps at the memory limit. A script that caught the limit's error
+  ** and returned has not escaped it either. */
   char msg[512];
   int rc;
   if (tripped == MJ_ELIMIT) {
@@ -202,17 +269,14 @@ int mj__lua_pcall(mj_engine *e, int nargs, int nres, int code)
     snprintf(msg, sizeof msg,
              "%s: playbook exceeded its memory limit "
              "(%zu KiB)",
-             h->mem_where, h->limit / 1024);
+             h->where, h->limit / 1024);
     rc = mj__lua_seterr(e, MJ_ELIMIT, msg);
-  } else if (st == LUA_OK) {
-    /* The script caught the limit error itself and returned. */
-    snprintf(msg, sizeof msg, "playbook exceeded its time limit (%u ms)",
-             e->opts.lua_time_limit_ms);
+  } else if (tripped == MJ_ETIMEOUT) {
+    snprintf(msg, sizeof msg, "%s: playbook exceeded its time limit (%u ms)",
+             h->where, e->opts.lua_time_limit_ms);
     rc = mj__lua_seterr(e, MJ_ETIMEOUT, msg);
   } else {
-    if (tripped)
-      code = tripped;
-    else if (st == LUA_ERRMEM)
+    if (st == LUA_ERRMEM)
       code = MJ_ENOMEM;
     rc = mj__lua_seterr(e, code,
                         lua_type(L, -1) == LUA_TSTRING
@@ -225,9 +289,17 @@ int mj__lua_pcall(mj_engine *e, int nargs, int nres, int code)
   return rc;
 }
 
-/* Protected part of opening: libraries and the sandbox's tables. */
+/* Protected part of opening: the limits' errors, libraries and the
+** sandbox's tables. */
 static int open_protected(lua_State *L)
 {
+  mj_luahost *h = mj__lua_host(L);
+  lua_pushfstring(L, "playbook exceeded its time limit (%I ms)",
+                  (lua_Integer)h->e->opts.lua_time_limit_ms);
+  h->time_msg = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushfstring(L, "playbook exceeded its memory limit (%I KiB)",
+                  (lua_Integer)(h->limit / 1024));
+  h->mem_msg = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushcfunction(L, mj__sandbox_open);
   lua_call(L, 0, 0);
   return 0;

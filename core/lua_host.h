@@ -27,7 +27,8 @@ typedef struct mj_luahost {
   int armed;               /* inside a call into playbook code */
   int64_t deadline_ns;     /* monotonic clock, while armed */
   int tripped;             /* 0, MJ_ELIMIT or MJ_ETIMEOUT: sticky per call */
-  char mem_where[300];     /* "file:line" where the memory limit tripped */
+  char where[300];         /* "file:line" where the limit tripped */
+  int time_msg, mem_msg;   /* registry refs: the errors a limit raises */
   mj_dsl_ctx *dsl;         /* the load in progress, or NULL */
   mj_trigger_ctx *trigger; /* the trigger in progress, or NULL */
 } mj_luahost;
@@ -43,6 +44,36 @@ mj_luahost *mj__lua_host(lua_State *L);
 ** "file:line" as the error's location.
 */
 int mj__lua_pcall(mj_engine *e, int nargs, int nres, int code);
+
+/*
+** Raise the limit error if a limit has tripped or the deadline has passed
+** (no-op outside a call into the playbook). The count hook only sees Lua
+** instructions, so C functions that can loop long without running Lua
+** code (pattern matching, the table functions) call this as they go. The
+** error needs no allocation and no message handler can keep it.
+*/
+void mj__lua_checklimits(lua_State *L);
+
+/*
+** The sandbox's xpcall: as Lua's, but once a limit has tripped the
+** playbook's message handler is not called, so a handler that loops
+** (Lua runs handlers of errors raised in a hook with hooks off) cannot
+** outlive the limit.
+*/
+int mj__lua_xpcall(lua_State *L);
+
+/*
+** Replace string.find, match, gmatch and gsub in the string library
+** table at idx by a matcher that checks the limits (lua_match.c).
+*/
+void mj__match_register(lua_State *L, int idx);
+
+/*
+** Replace string.rep in the string table at str and table.concat,
+** insert, remove, move and sort in the table library at tab by versions
+** that check the limits as they loop (lua_bounded.c).
+*/
+void mj__bounded_register(lua_State *L, int str, int tab);
 
 /* Set e->err from a Lua error message (e.g. a load failure). */
 int mj__lua_seterr(mj_engine *e, int code, const char *msg);

@@ -27,13 +27,15 @@
 **   setmetatable       re-added below without __gc (finalizers would run
 **                      outside any time limit, even in mj_engine_free);
 **   collectgarbage     re-added below with "count" only;
+**   xpcall             re-added below: its handler does not run once a
+**                      limit has tripped (lua_host.c);
 **   rawset             would write undeclared globals past __newindex;
 **   print, warn        print goes to the engine's log; warn is dropped.
 */
 static const char *const base_allowed[] = {
-    "assert",   "error",    "ipairs",   "next",     "pairs",  "pcall",
-    "select",   "tonumber", "tostring", "type",     "xpcall", "getmetatable",
-    "rawequal", "rawget",   "rawlen",   "_VERSION", NULL};
+    "assert", "error",    "ipairs",   "next", "pairs",        "pcall",
+    "select", "tonumber", "tostring", "type", "getmetatable", "rawequal",
+    "rawget", "rawlen",   "_VERSION", NULL};
 
 /*
 ** Libraries, opened privately (never as globals of any env). Left out:
@@ -423,8 +425,17 @@ int mj__sandbox_open(lua_State *L)
   lua_setfield(L, allow, "setmetatable");
   lua_pushcfunction(L, sb_collectgarbage);
   lua_setfield(L, allow, "collectgarbage");
+  lua_pushcfunction(L, mj__lua_xpcall);
+  lua_setfield(L, allow, "xpcall");
 
   open_libs(L, libs, allow);
+  /* The functions that can loop long in C, out of the count hook's
+  ** sight, are replaced by ones that check the limits as they go. */
+  lua_getfield(L, allow, LUA_STRLIBNAME); /* allow string */
+  lua_getfield(L, allow, LUA_TABLIBNAME); /* allow string table */
+  mj__match_register(L, -2);
+  mj__bounded_register(L, -2, -1);
+  lua_pop(L, 2); /* allow */
   /* string.dump turns functions into bytecode; the string table is also
   ** the strings' __index, so remove it there and hide that metatable. */
   lua_getfield(L, allow, LUA_STRLIBNAME);

@@ -15,3 +15,4 @@ plan "badkey" { when = function(r) return r.figure{ metirc = "nps" } end }
 plan "nan" { when = function(r) return r.figure{ metric = "sd", requirement = "R1" } == nil end }
 plan "manual" { owner = "ops" }
 plan "segment" { when = function(r) return r.mean("R1", "vip") > r.target("R1") end }
+plan "handler" { when = function(r) return xpcall(r.mean, function() while true do end end, "R3") end }

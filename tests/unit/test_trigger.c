@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 #include "tap.h"
@@ -280,7 +281,7 @@ int main(void)
   snprintf(path, sizeof path, "%s/trigger.lua", real ? real : dir);
   free(real);
 
-  plan(3 * 9 + 2 + 2 * 4 + 83);
+  plan(3 * 9 + 2 + 2 * 4 + 83 + 3);
   mj_opts o;
   mj_opts_init(&o);
   o.lua_time_limit_ms = 300;
@@ -335,6 +336,17 @@ int main(void)
         "r.figure: unknown key 'metirc' (did you mean 'metric'?)");
   fails(e, &fs, "loop", MJ_ETIMEOUT, 13,
         "playbook exceeded its time limit (300 ms)");
+  /* A message handler that loops stops at the limit too (Lua runs the
+  ** handler of an error raised in the count hook with hooks off). */
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  fails(e, &fs, "handler", MJ_ETIMEOUT, 18,
+        "playbook exceeded its time limit (300 ms)");
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double took = (double)(t1.tv_sec - t0.tv_sec) +
+                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  if (!ok(took < 1.3, "handler: stops within the limit plus 1 s"))
+    diag("took %.2f s", took);
   /* The engine keeps working after a runaway trigger. */
   fires(e, &fs, "below", 1, want);
   mj__figset_free(&fs);
