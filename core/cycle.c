@@ -1496,6 +1496,8 @@ static int review_event(void *ud, const char *kind, int severity,
              : mj__seterr(((cycle_run *)ud)->e, MJ_ENOMEM, "out of memory");
 }
 
+static int notify(cycle_run *c);
+
 static int improve(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -1527,11 +1529,23 @@ static int improve(cycle_run *c)
       char subject[256];
       snprintf(subject, sizeof subject, "Plan '%s' trigger failed", p->id);
       mj_meta meta[] = {{"plan", p->id}};
-      rc = add_event(c, "plan.trigger_error", MJ_LOG_ERROR, subject,
-                     mj_errmsg(e), meta, 1);
+      mj_error kept = e->err;
+      int arc = add_event(c, "plan.trigger_error", MJ_LOG_ERROR, subject,
+                          mj_errmsg(e), meta, 1);
       free(evidence);
-      if (rc != MJ_OK)
+      if (arc != MJ_OK)
         return mj__seterr(e, MJ_ENOMEM, "out of memory");
+      if (rc == MJ_ETIMEOUT || rc == MJ_ELIMIT) {
+        /*
+        ** But a trigger that ran out of time or memory fails the cycle:
+        ** the playbook is broken, and each later trigger could cost the
+        ** whole limit again. Send what was found so far, this failure
+        ** included, then let the cycle close as failed with its message.
+        */
+        notify(c);
+        e->err = kept;
+        return rc;
+      }
       mj__clearerr(e);
       continue;
     }

@@ -58,6 +58,8 @@ static const char usage_text[] =
     "  --now TIME          take TIME (YYYY-MM-DD[THH:MM[:SS]Z] or seconds\n"
     "                      since the epoch) as the current time, for\n"
     "                      reproducible runs and tests (also $MEJORA_NOW)\n"
+    "  --time-limit MS     the playbook's time limit per call (load, each\n"
+    "                      trigger); default 5000\n"
     "  -q, --quiet         only errors on stderr\n"
     "  -v, --verbose       debug messages on stderr\n"
     "  -h, --help          this text\n";
@@ -67,6 +69,7 @@ typedef struct cli {
   const char *plugin_path;
   const char *now;
   int trust, verbosity;
+  unsigned time_limit_ms; /* 0: the library's default */
   char path_buf[8192];
 } cli;
 
@@ -176,6 +179,7 @@ static int engine_open(cli *c, mj_engine **e)
   o.store = c->db;
   if (c->trust)
     o.flags |= MJ_TRUST_PLAYBOOK;
+  o.lua_time_limit_ms = c->time_limit_ms;
   int rc = mj_engine_new(e, &o);
   if (rc != MJ_OK) {
     fprintf(stderr, "mejora: cannot create an engine: %s\n",
@@ -675,6 +679,17 @@ int main(int argc, char **argv)
       c.trust = 1;
     else if (strcmp(a, "--now") == 0 && i + 1 < argc)
       c.now = argv[++i];
+    else if (strcmp(a, "--time-limit") == 0 && i + 1 < argc) {
+      /* Milliseconds, 1 to a day: a typo must not mean "no limit". */
+      char *end;
+      const char *v = argv[++i];
+      unsigned long ms = strtoul(v, &end, 10);
+      if (*v < '0' || *v > '9' || *end || ms < 1 || ms > 86400000)
+        return usage_error("--time-limit takes milliseconds, 1 to 86400000 "
+                           "(got '%s')",
+                           v);
+      c.time_limit_ms = (unsigned)ms;
+    }
     else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
       c.verbosity = MJ_LOG_ERROR;
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
