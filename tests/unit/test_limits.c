@@ -190,6 +190,12 @@ static void library(void)
        "assert(#string.rep('abc', 100001, '--') == 500003)\n"
        "assert(not pcall(string.rep, 'x', 2^40))\n",
        "string.rep of empty strings ends at once");
+  /* Few instructions, each a big copy: the count hook alone would look
+  ** at the clock after some 2,500 copies of 4 MB. */
+  stops(e,
+        "local s = string.rep('x', 4e6)\n"
+        "while true do local u = s:upper() end\n",
+        MJ_ETIMEOUT, timeout_at2, "a loop of big copies in C");
   stops(e, "\nlocal t = table.move({}, 1, 2^53, 1, {})\n", MJ_ETIMEOUT,
         timeout_at2, "table.move over 2^53 empty slots");
   stops(e,
@@ -233,7 +239,7 @@ static void library(void)
 
 int main(void)
 {
-  plan(6 * 3 + 1 + 3 * 3 + 1 + 2 * 3 + 1 + 1 + 5 * 3 + 1);
+  plan(6 * 3 + 1 + 3 * 3 + 1 + 2 * 3 + 1 + 1 + 6 * 3 + 1);
   patterns();
   handlers();
   memory();
