@@ -304,6 +304,15 @@ void mj__huge_pages(void *p, size_t n);
 /* One CSV field (RFC 4180: quoted when it must be), then "," or, for the
 ** last, CRLF (csv_out.c). */
 void mj__csv_field(FILE *f, const char *s, int last);
+/* The same for text a person may open in a spreadsheet: text that starts
+** with =, +, -, @, tab or CR (after any apostrophes) gets an apostrophe
+** in front, so no spreadsheet runs it as a formula; plain numbers such as
+** -1 are written as they are. */
+void mj__csv_cell(FILE *f, const char *s, int last);
+/* 1 when the cell s read from a CSV file carries that apostrophe (an
+** apostrophe, maybe more, then a formula character), else 0: the
+** original text starts that many bytes on. */
+size_t mj__csv_mark_len(const char *s);
 
 /* Whether the storage ops S, built with some version of mj_storage_ops,
 ** have the optional operation op. */

@@ -18,6 +18,7 @@ typedef struct exporter {
   mj_engine *e;
   const mj_questionnaire *qn;
   int labels;
+  int raw; /* CSV text as stored, formulas and all */
   FILE *f;
   int json;       /* else CSV */
   size_t written; /* responses written */
@@ -190,10 +191,14 @@ static int on_response(void *ud, const mj_response_rec *r)
   return MJ_OK;
 }
 
-static void csv_value(FILE *f, json_t *v, int last)
+/* Numbers as numbers; text, unless raw, never as a spreadsheet formula. */
+static void csv_value(const exporter *x, json_t *v, int last)
 {
+  FILE *f = x->f;
   char buf[64];
-  if (json_is_string(v))
+  if (json_is_string(v) && !x->raw)
+    mj__csv_cell(f, json_string_value(v), last);
+  else if (json_is_string(v))
     mj__csv_field(f, json_string_value(v), last);
   else if (json_is_integer(v)) {
     snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
@@ -215,7 +220,7 @@ static void write_header(const exporter *x)
     return;
   for (size_t i = 0; i < 5; i++)
     mj__csv_field(f, fixed[i], 0);
-  /* channel and pilot (issue 3) come last, so the columns before keep
+  /* channel and pilot come last, so the columns before keep
   ** their places; both re-import. */
   int ext = x->ext;
   for (size_t k = 0; k < x->qn->n_questions; k++)
@@ -245,13 +250,13 @@ static void write_row(exporter *x, json_t *r)
   }
   int ext = x->ext;
   for (size_t c = 0; c < 5; c++)
-    csv_value(f, json_object_get(r, fixed[c]), 0);
+    csv_value(x, json_object_get(r, fixed[c]), 0);
   json_t *a = json_object_get(r, "answers");
   for (size_t k = 0; k < x->qn->n_questions; k++)
-    csv_value(f, json_object_get(a, x->qn->questions[k].id),
+    csv_value(x, json_object_get(a, x->qn->questions[k].id),
               !ext && k + 1 == x->qn->n_questions);
   if (ext) {
-    csv_value(f, json_object_get(r, "channel"), 0);
+    csv_value(x, json_object_get(r, "channel"), 0);
     mj__csv_field(f, json_is_true(json_object_get(r, "pilot")) ? "1" : "0", 1);
   } else if (x->qn->n_questions == 0)
     fputs("\r\n", f);
@@ -270,7 +275,8 @@ int mj_responses_export_file(mj_engine *e, const char *questionnaire,
                       format);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
-  exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0, .f = f,
+  exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0,
+                .raw = (flags & MJ_EXPORT_RAW) != 0, .f = f,
                 .json = strcmp(format, "json") == 0};
   x.qn =
       questionnaire ? mj__model_questionnaire(e->model, questionnaire) : NULL;

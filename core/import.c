@@ -723,6 +723,10 @@ typedef struct importer {
   int wrote_rejects; /* this import created the rejects file */
   mj_writer *writer;  /* the store's thread while the transaction is open */
   char rejects_path[512];
+  /* A row's cells with the apostrophe that kept a spreadsheet from
+  ** running them (mj__csv_cell) taken off, when one has it. */
+  const char **unmarked;
+  size_t *unmarked_lens, unmarked_cap;
 } importer;
 
 /* PATH.rejects.csv beside the input (mejora.h), so it sorts next to it. */
@@ -768,7 +772,7 @@ static int reject(importer *im, uint64_t row, const char *const *cells,
     snprintf(reason, sizeof reason, "row %llu: %s", (unsigned long long)row,
              what);
   for (size_t i = 0; i < n; i++)
-    mj__csv_field(im->rejects, cells[i], 0);
+    mj__csv_cell(im->rejects, cells[i], 0);
   snprintf(num, sizeof num, "%llu", (unsigned long long)row);
   mj__csv_field(im->rejects, num, 0);
   snprintf(num, sizeof num, "%d", col);
@@ -890,6 +894,39 @@ static int on_header(void *ud, const char *const *names, size_t n,
 /* Rows read before the file's size says how many ids to expect. */
 enum { EXPECT_AFTER = 1000 };
 
+/*
+** The row as its author wrote it: a cell our export marked with an
+** apostrophe (it would have been a spreadsheet formula) loses the mark.
+** Points *cells and *lens at the importer's copy when a cell had one.
+*/
+static int unmark_row(importer *im, const char *const **cells,
+                      const size_t **lens, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n && !mj__csv_mark_len((*cells)[i]); i++)
+    ;
+  if (i == n)
+    return MJ_OK;
+  if (n > im->unmarked_cap) {
+    const char **c = realloc(im->unmarked, n * sizeof *c);
+    if (c)
+      im->unmarked = c;
+    size_t *l = c ? realloc(im->unmarked_lens, n * sizeof *l) : NULL;
+    if (!l)
+      return MJ_ENOMEM;
+    im->unmarked_lens = l;
+    im->unmarked_cap = n;
+  }
+  for (i = 0; i < n; i++) {
+    size_t k = mj__csv_mark_len((*cells)[i]);
+    im->unmarked[i] = (*cells)[i] + k;
+    im->unmarked_lens[i] = (*lens)[i] - k;
+  }
+  *cells = im->unmarked;
+  *lens = im->unmarked_lens;
+  return MJ_OK;
+}
+
 static int on_row(void *ud, uint64_t row, const char *const *cells,
                   const size_t *lens, size_t n, mj_error *err)
 {
@@ -903,6 +940,8 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
       idset_expect(&im->seen, im->file_bytes / (im->row_bytes / EXPECT_AFTER +
                                                 1) * 21 / 20);
   }
+  if (unmark_row(im, &cells, &lens, n) != MJ_OK)
+    return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
   if (n != im->ncols)
     return reject(im, row, cells, n, 0, err,
                   "%zu cell%s, but the header has %zu columns", n,
@@ -1058,6 +1097,8 @@ static void importer_free(importer *im)
   free(im->names);
   free(im->qcol);
   free(im->answers);
+  free(im->unmarked);
+  free(im->unmarked_lens);
   importer_free_tables(im);
   itokens_free(&im->tokens);
 }

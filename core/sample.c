@@ -659,8 +659,8 @@ static void list_csv(FILE *f, json_t *rows)
   json_array_foreach(rows, i, r)
   {
     for (size_t c = 0; c < N_LIST_COLS; c++)
-      mj__csv_field(f, list_value(json_object_get(r, list_cols[c])),
-                     c + 1 == N_LIST_COLS);
+      mj__csv_cell(f, list_value(json_object_get(r, list_cols[c])),
+                   c + 1 == N_LIST_COLS);
   }
 }
 

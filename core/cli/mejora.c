@@ -36,7 +36,8 @@ static const char usage_text[] =
     "                                   draw a sample: store its invitations\n"
     "  invitations PLAYBOOK [--sample NAME] [--format text|csv|json] [--pending]\n"
     "                                   the stored invitations and their tokens\n"
-    "  export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [-o FILE]\n"
+    "  export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [--raw]\n"
+    "         [-o FILE]\n"
     "                                   the stored responses, codes or labels\n"
     "  interview PLAYBOOK QUESTIONNAIRE [--customer ID]\n"
     "                                   ask a questionnaire in the terminal;\n"
@@ -350,7 +351,8 @@ static int print_text(mj_engine *e, int rc, char *text, size_t len)
   return fflush(stdout) == 0 ? 0 : EXIT_ENV;
 }
 
-/* export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [-o FILE] */
+/* export PLAYBOOK QUESTIONNAIRE [--format csv|json] [--labels] [--raw]
+** [-o FILE] */
 static int cmd_export(cli *c, int argc, char **argv)
 {
   const char *pos[2] = {NULL, NULL}, *format = "csv", *path = NULL;
@@ -363,6 +365,8 @@ static int cmd_export(cli *c, int argc, char **argv)
       path = argv[++i];
     else if (strcmp(argv[i], "--labels") == 0)
       flags |= MJ_EXPORT_LABELS;
+    else if (strcmp(argv[i], "--raw") == 0)
+      flags |= MJ_EXPORT_RAW;
     else if (argv[i][0] == '-')
       return usage_error("unknown export option '%s'", argv[i]);
     else if (npos < 2)

@@ -405,11 +405,19 @@ MJ_API int mj_interview_save(mj_interview *iv);
 MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 
 /* ---------------------------------------------------------------------
-** Export (issue 3).
+** Export.
 */
 
 /* Labels instead of codes: a scale's verbal label, an option's label. */
 #define MJ_EXPORT_LABELS 0x1u
+/*
+** CSV text exactly as stored. Without it, a text cell that a spreadsheet
+** would run as a formula (it starts with =, +, -, @, tab or CR, maybe
+** after apostrophes) is written with an apostrophe in front; plain
+** numbers such as -1 are not touched. mj_import takes the apostrophe off
+** again, so the export re-imports as it was. JSON is never changed.
+*/
+#define MJ_EXPORT_RAW 0x2u
 
 /*
 ** Every stored response of questionnaire as "csv" (response_id,
@@ -417,7 +425,8 @@ MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 ** in declared order; "NA" for no experience, empty when skipped) or
 ** "json" (an array of objects with those keys and "answers"). With
 ** MJ_EXPORT_LABELS, labels are in the respondent's language (else the
-** questionnaire's, else English). The caller frees *out with mj_free().
+** questionnaire's, else English); CSV text is safe to open in a
+** spreadsheet unless MJ_EXPORT_RAW. The caller frees *out with mj_free().
 ** Errors: MJ_ENOTFOUND, MJ_EINVAL, MJ_ESTORE.
 */
 MJ_API int mj_responses_export(mj_engine *e, const char *questionnaire,

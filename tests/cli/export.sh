@@ -4,7 +4,7 @@
 # objects is rejected item by item with the key and reason while the good
 # ones land; an invitation's token stands for its customer.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 24
+plan 38
 scratch; example_copy
 cd "$tmp/shop"
 M="$MEJORA"
@@ -97,4 +97,77 @@ ok "$(test "$rc" -ne 0 && test ! -e "$tmp/nada.csv" && test ! -e "$tmp/nada.csv.
 run "$M" --db "sqlite:$tmp/a.db" export playbook.lua visita -o "$tmp/whole.csv"
 ok "$(test "$rc" -eq 0 && test -s "$tmp/whole.csv" && test ! -e "$tmp/whole.csv.part"; echo $?)" \
   "a whole export is renamed into place"
+
+# Text a spreadsheet would run as a formula leaves a CSV export with an
+# apostrophe in front; numbers, negative ones too, stay numbers; import
+# takes the apostrophe off, so the export re-imports as it was stored.
+mkdir "$tmp/inj" && cd "$tmp/inj"
+cat > inj.lua <<'LUA'
+customer "c1" {}
+questionnaire "q" {
+  question "delta" { type = "number", min = -10, max = 10 },
+  question "note" { type = "text" },
+}
+LUA
+cat > in.json <<'JSON'
+[
+ {"response_id": "r1", "customer_id": "c1", "delta": -1,
+  "note": "=HYPERLINK(\"http://evil.example\",\"click\")"},
+ {"response_id": "r2", "customer_id": "c1", "delta": 2, "note": "'=1+1"},
+ {"response_id": "r3", "customer_id": "c1", "delta": -3,
+  "note": "+34 600 123 456"},
+ {"response_id": "r4", "customer_id": "c1", "delta": 0, "note": "-1"},
+ {"response_id": "r5", "customer_id": "c1", "delta": 1, "note": "@SUM(A1:A9)"},
+ {"response_id": "r6", "customer_id": "c1", "delta": 1, "note": "'90s style"},
+ {"response_id": "r7", "customer_id": "c1", "delta": 1, "note": "\ttab first"},
+ {"response_id": "-r8", "customer_id": "c1", "delta": -2.5,
+  "note": "\rcr first"}
+]
+JSON
+run "$M" --db "sqlite:$tmp/i.db" import inj.lua q in.json
+like "$out" '8 row\(s\): 8 stored' "texts that look like formulas are stored as given"
+run "$M" --db "sqlite:$tmp/i.db" export inj.lua q -o safe.csv
+cells=$("$PYTHON" - safe.csv <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+h = rows[0]
+for r in rows[1:]:
+    print("|".join([r[h.index("response_id")], r[h.index("delta")],
+                    repr(r[h.index("note")])]))
+PY
+)
+like "$cells" "^r1\|-1\|'\\\\'=HYPERLINK\(\"http://evil.example\",\"click\"\)'$" \
+  "=HYPERLINK(...) is exported as '=HYPERLINK(...); -1 stays a number"
+like "$cells" "^r2\|2\|\"''=1\+1\"$" "text already starting '= gets one more apostrophe"
+like "$cells" "^r3\|-3\|\"'\+34 600 123 456\"$" "+34 ... is marked"
+like "$cells" "^r4\|0\|'-1'$" "the text -1 is a plain number: not marked"
+like "$cells" "^r5\|1\|\"'@SUM\(A1:A9\)\"$" "@SUM(...) is marked"
+like "$cells" "^r6\|1\|\"'90s style\"$" "an apostrophe before ordinary text is left alone"
+like "$cells" "^r7\|1\|\"'\\\\ttab first\"$" "a leading tab is marked"
+like "$cells" "^'-r8\|-2.5\|\"'\\\\rcr first\"$" \
+  "a response id and a leading CR are marked; -2.5 stays a number"
+unsafe=$("$PYTHON" - safe.csv <<'PY'
+import csv, re, sys
+number = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+for r in list(csv.reader(open(sys.argv[1], newline="")))[1:]:
+    for c in r:
+        if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not number.match(c):
+            print(repr(c))
+PY
+)
+is "$unsafe" "" "no cell of the export would run as a spreadsheet formula"
+run "$M" --db "sqlite:$tmp/j.db" import inj.lua q safe.csv
+like "$out" '8 row\(s\): 8 stored, 0 already stored, 0 rejected' \
+  "the safe CSV imports into a fresh store"
+run "$M" --db "sqlite:$tmp/i.db" export inj.lua q --format json
+orig="$out"
+run "$M" --db "sqlite:$tmp/j.db" export inj.lua q --format json
+is "$out" "$orig" "and every text reads back exactly as first stored"
+printf '%s\r\n' 'response_id,customer_id,delta,note' 'r9,nobody,1,=1+1' > bad.csv
+run "$M" --db "sqlite:$tmp/j.db" import inj.lua q bad.csv
+like "$(cat bad.csv.rejects.csv)" "^r9,nobody,1,'=1\+1,2,2," \
+  "a rejects file marks such text too"
+run "$M" --db "sqlite:$tmp/i.db" export inj.lua q --raw
+like "$out" '^r1,c1,.*,-1,"=HYPERLINK\(""http://evil.example"",""click""\)"' \
+  "--raw writes the text exactly as stored"
 done_testing
