@@ -1427,10 +1427,10 @@ static char *actions_json(const mj_plan *p, int64_t due_at)
 {
   json_t *arr = json_array();
   for (size_t i = 0; arr && i < p->n_actions; i++)
-    if (json_array_append_new(arr, json_pack("{s:s, s:s?, s:I, s:s}", "text",
+    if (json_array_append_new(arr, json_pack("{s:s, s:s?, s:o, s:s}", "text",
                                              p->actions[i], "owner",
                                              p->owner, "due_at",
-                                             (json_int_t)due_at, "status",
+                                             mj__json_time(due_at), "status",
                                              "open")) != 0) {
       json_decref(arr);
       return NULL;

@@ -392,6 +392,10 @@ json_t *mj__json_str(const char *s);
 json_t *mj__json_time(int64_t t);
 /* Stored JSON text as a value (null when absent or unparsable). */
 json_t *mj__json_embedded(const char *text);
+/* In an object, or each object of an array: integer times (keys "at",
+** "now", "..._at") as ISO 8601 text: stores written by earlier versions
+** keep them as seconds since the epoch. */
+void mj__json_iso_times(json_t *v);
 /* A stored plan as the JSON object of the results format. */
 json_t *mj__plan_json(const mj_plan_rec *p);
 

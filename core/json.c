@@ -4,6 +4,7 @@
 */
 #include <jansson.h>
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine.h"
@@ -36,6 +37,27 @@ json_t *mj__json_time(int64_t t)
   return json_string(buf);
 }
 
+/* A key that holds a time: "at", "now" and every "..._at". */
+static int time_key(const char *k)
+{
+  size_t n = strlen(k);
+  return strcmp(k, "at") == 0 || strcmp(k, "now") == 0 ||
+         (n > 3 && strcmp(k + n - 3, "_at") == 0);
+}
+
+void mj__json_iso_times(json_t *v)
+{
+  size_t i;
+  json_t *x;
+  if (json_is_array(v)) {
+    json_array_foreach(v, i, x) mj__json_iso_times(x);
+    return;
+  }
+  const char *k;
+  json_object_foreach(v, k, x) if (json_is_integer(x) && time_key(k))
+      json_object_set_new(v, k, mj__json_time(json_integer_value(x)));
+}
+
 json_t *mj__plan_json(const mj_plan_rec *p)
 {
   json_t *o = json_object();
@@ -49,7 +71,9 @@ json_t *mj__plan_json(const mj_plan_rec *p)
   json_object_set_new(o, "opened_at", mj__json_time(p->opened_at));
   json_object_set_new(o, "updated_at", mj__json_time(p->updated_at));
   json_object_set_new(o, "evidence", mj__json_embedded(p->evidence));
-  json_object_set_new(o, "actions", mj__json_embedded(p->actions));
+  json_t *actions = mj__json_embedded(p->actions);
+  mj__json_iso_times(actions); /* stores written before times were text */
+  json_object_set_new(o, "actions", actions);
   json_object_set_new(o, "note", mj__json_str(p->note));
   return o;
 }

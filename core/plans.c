@@ -31,6 +31,7 @@ static int on_event(void *ud, const mj_plan_event_rec *ev)
   /* Notes the engine writes are JSON; a person's note is text. */
   json_t *note = ev->note ? json_loads(ev->note, JSON_DECODE_ANY, NULL)
                           : NULL;
+  mj__json_iso_times(note); /* an overdue note of an earlier version */
   json_object_set_new(o, "note", note ? note : mj__json_str(ev->note));
   return json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
 }
@@ -125,14 +126,17 @@ static void text_show(FILE *f, const json_t *p)
   json_array_foreach(json_object_get(p, "actions"), i, a)
       fprintf(f, "  %zu. [%s] %s (owner %s)\n", i + 1, str(a, "status"),
               str(a, "text"), str(a, "owner"));
-  char *evidence = json_dumps(json_object_get(p, "evidence"), JSON_COMPACT);
+  /* Six significant digits are plenty to read; JSON has every digit. */
+  const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER |
+                       JSON_REAL_PRECISION(6);
+  char *evidence = json_dumps(json_object_get(p, "evidence"), flags);
   fprintf(f, "\nevidence\n  %s\n\nhistory\n", evidence ? evidence : "-");
   free(evidence);
   json_t *ev;
   json_array_foreach(json_object_get(p, "events"), i, ev)
   {
     const json_t *note = json_object_get(ev, "note");
-    char *text = json_is_string(note) ? NULL : json_dumps(note, JSON_COMPACT);
+    char *text = json_is_string(note) ? NULL : json_dumps(note, flags);
     fprintf(f, "  %s  cycle %-3lld %-15s %s\n", str(ev, "at"),
             (long long)json_integer_value(json_object_get(ev, "cycle")),
             str(ev, "kind"),
@@ -304,7 +308,7 @@ int mj_plan_update(mj_engine *e, const char *id, const mj_plan_change *ch)
     if (ch->status) {
       json_object_set_new(a, "status", json_string(ch->status));
       json_object_set_new(a, "done_at", strcmp(ch->status, "done") == 0
-                                            ? json_integer(now)
+                                            ? mj__json_time(now)
                                             : json_null());
     }
     if (ch->owner)
@@ -452,15 +456,23 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
     return MJ_OK;
   }
   int effective = pv < alpha && a->value > b->value;
-  snprintf(note, sizeof note,
-           "{\"metric\":\"%s\",\"before\":%.10g,\"after\":%.10g,"
-           "\"n_before\":%llu,\"n_after\":%llu,\"delta\":%.10g,"
-           "\"test\":\"%s\",\"p_value\":%.6g,\"alpha\":%g,"
-           "\"effective\":%s}",
-           p->verify_metric, b->value, a->value, (unsigned long long)b->n,
-           (unsigned long long)a->n, a->value - b->value, used, pv, alpha,
-           effective ? "true" : "false");
+  /* Every figure as computed: jansson writes a double with the 17
+  ** significant digits that read back as the same double. */
+  json_t *o = json_pack("{s:s, s:o, s:o, s:I, s:I, s:o, s:s, s:o, s:o, s:b}",
+                        "metric", p->verify_metric, "before",
+                        mj__json_num(b->value), "after",
+                        mj__json_num(a->value), "n_before", (json_int_t)b->n,
+                        "n_after", (json_int_t)a->n, "delta",
+                        mj__json_num(a->value - b->value), "test", used,
+                        "p_value", mj__json_num(pv), "alpha",
+                        mj__json_num(alpha), "effective", effective);
+  char *verdict = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                        JSON_REAL_PRECISION(17))
+                    : NULL;
+  json_decref(o);
   mj__figset_free(&before);
+  if (!verdict)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
   c->r.status = effective ? "closed" : "escalated";
   if (!effective && p->escalate_to)
     c->r.owner = p->escalate_to;
@@ -469,12 +481,14 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
            effective ? "Plan '%s' closed: effective (p = %.3g)"
                      : "Plan '%s' escalated: not effective (p = %.3g)",
            p->id, pv);
-  rc = save(e, &c->r, rv->cycle, effective ? "verified" : "escalated", note);
-  return rc == MJ_OK
-             ? tell(rv, effective ? "plan.closed" : "plan.escalated",
-                    effective ? MJ_LOG_INFO : MJ_LOG_WARN, p->id, c->r.owner,
-                    subject, note)
-             : rc;
+  rc = save(e, &c->r, rv->cycle, effective ? "verified" : "escalated",
+            verdict);
+  if (rc == MJ_OK)
+    rc = tell(rv, effective ? "plan.closed" : "plan.escalated",
+              effective ? MJ_LOG_INFO : MJ_LOG_WARN, p->id, c->r.owner,
+              subject, verdict);
+  free(verdict);
+  return rc;
 }
 
 int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
@@ -495,15 +509,20 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
         rc = verify(&rv, p, &c);
       } else if (c.r.due_at > 0 && now > c.r.due_at &&
                  !had_event(e, p->id, "overdue", c.r.opened_cycle)) {
-        char subject[256], note[128];
+        char subject[256];
         snprintf(subject, sizeof subject, "Plan '%s' is overdue", p->id);
-        snprintf(note, sizeof note, "{\"due_at\":%lld,\"now\":%lld}",
-                 (long long)c.r.due_at, (long long)now);
+        json_t *o = json_pack("{s:o, s:o}", "due_at", mj__json_time(c.r.due_at),
+                              "now", mj__json_time(now));
+        char *note = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                       : NULL;
+        json_decref(o);
         c.r.updated_at = now;
-        rc = save(e, &c.r, cycle, "overdue", note);
+        rc = note ? save(e, &c.r, cycle, "overdue", note)
+                  : mj__seterr(e, MJ_ENOMEM, "out of memory");
         if (rc == MJ_OK)
           rc = tell(&rv, "plan.overdue", MJ_LOG_WARN, p->id, c.r.owner,
                     subject, note);
+        free(note);
       }
     }
     plan_copy_free(&c);

@@ -4,7 +4,9 @@
 ** when its actions are done and it declares no verify, and every step is
 ** in its history. Two engines on one store stand for two days.
 */
+#include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,8 @@ static const char playbook[] =
 
 static char store[512], pb[512];
 
-static mj_engine *engine_at(int64_t now)
+/* An engine on the store with playbook text loaded, its clock at now. */
+static mj_engine *engine_with(const char *text, int64_t now)
 {
   mj_opts o;
   mj_opts_init(&o);
@@ -31,9 +34,14 @@ static mj_engine *engine_at(int64_t now)
   o.now = now;
   mj_engine *e;
   if (mj_engine_new(&e, &o) != MJ_OK ||
-      mj_playbook_load_buffer(e, pb, playbook, strlen(playbook)) != MJ_OK)
-    bail("engine");
+      mj_playbook_load_buffer(e, pb, text, strlen(text)) != MJ_OK)
+    bail("engine: %s", e ? mj_errmsg(e) : "");
   return e;
+}
+
+static mj_engine *engine_at(int64_t now)
+{
+  return engine_with(playbook, now);
 }
 
 /* The plan's history as "kind,kind,..." and its status. */
@@ -83,16 +91,7 @@ static const char rules_pb[] =
 
 static mj_engine *rules_engine(void)
 {
-  mj_opts o;
-  mj_opts_init(&o);
-  o.store = store;
-  o.plugin_path = getenv("MEJORA_PLUGIN_PATH");
-  o.now = 1795000000;
-  mj_engine *e;
-  if (mj_engine_new(&e, &o) != MJ_OK ||
-      mj_playbook_load_buffer(e, pb, rules_pb, strlen(rules_pb)) != MJ_OK)
-    bail("engine: %s", e ? mj_errmsg(e) : "");
-  return e;
+  return engine_with(rules_pb, 1795000000);
 }
 
 /* Does some line of text hold a, then b, then c? */
@@ -211,9 +210,115 @@ static void gap5(const char *dir)
   mj_engine_free(e);
 }
 
+
+/*
+** A plan verified with Welch's t keeps the figures as computed: before,
+** after and the p-value read back as the very doubles of the cycles'
+** figures, and the p-value is scipy's ttest_ind(after, before,
+** equal_var=False) to rounding error. Times in the JSON are ISO 8601.
+*/
+static const char verify_pb[] =
+    "customer \"c1\" {}\n"
+    "requirement \"R1\" { target = 4 }\n"
+    "questionnaire \"q\" { question \"a\" { type = \"scale5\", measures = \"R1\" } }\n"
+    "plan \"V\" { owner = \"ana\", due = \"1w\", actions = { \"one\" },\n"
+    "  verify = { metric = \"csat.mean:R1\", test = \"welch\" },\n"
+    "  when = function(r) return r.below(\"R1\") end }\n"
+    "cycle \"w1\" { min_n = 1 }\n"
+    "cycle \"w2\" { min_n = 1 }\n";
+
+/* The csat mean of R1 over all segments in cycle id (0: the last). */
+static double r1_mean(mj_engine *e, int64_t cycle)
+{
+  char *text = NULL;
+  double v = -1;
+  if (mj_report(e, "json", cycle, &text, NULL) != MJ_OK)
+    return v;
+  json_t *r = json_loads(text, 0, NULL), *f;
+  mj_free(text);
+  size_t i;
+  json_array_foreach(json_object_get(r, "figures"), i, f)
+  {
+    const char *req = json_string_value(json_object_get(f, "requirement"));
+    if (req && strcmp(req, "R1") == 0 &&
+        strcmp(json_string_value(json_object_get(f, "scorer")), "csat") == 0 &&
+        strcmp(json_string_value(json_object_get(f, "metric")), "mean") == 0 &&
+        strcmp(json_string_value(json_object_get(f, "segment")), "all") == 0)
+      v = json_real_value(json_object_get(f, "value"));
+  }
+  json_decref(r);
+  return v;
+}
+
+/* "YYYY-MM-DDThh:mm:ssZ"? */
+static int is_iso(const json_t *v)
+{
+  const char *s = json_string_value(v);
+  int64_t y, mo, d, h, mi, sec;
+  char z = 0;
+  return s && strlen(s) == 20 &&
+         sscanf(s, "%4" SCNd64 "-%2" SCNd64 "-%2" SCNd64 "T%2" SCNd64
+                   ":%2" SCNd64 ":%2" SCNd64 "%c",
+                &y, &mo, &d, &h, &mi, &sec, &z) == 7 &&
+         z == 'Z';
+}
+
+static void verified(const char *dir)
+{
+  snprintf(store, sizeof store, "sqlite:%s/verify.db", dir);
+  char csv[600];
+  snprintf(csv, sizeof csv, "%s/answers.csv", dir);
+  tap_write(csv, "response_id,customer_id,wave,a\n"
+                 "b1,c1,w1,2\nb2,c1,w1,2\nb3,c1,w1,3\nb4,c1,w1,1\n"
+                 "b5,c1,w1,2\nb6,c1,w1,3\nb7,c1,w1,2\n"
+                 "a1,c1,w2,5\na2,c1,w2,4\na3,c1,w2,5\na4,c1,w2,4\n"
+                 "a5,c1,w2,5\na6,c1,w2,4\na7,c1,w2,3\n");
+  mj_engine *e = engine_with(verify_pb, 1795000000);
+  is_int(MJ_OK, mj_import(e, "q", csv, NULL), "verify: answers imported: %s",
+         mj_errmsg(e));
+  int64_t c1 = 0, c2 = 0;
+  is_int(MJ_OK, mj_cycle_run(e, "w1", &c1), "verify: w1 runs: %s",
+         mj_errmsg(e));
+  mj_plan_change ch = {0};
+  ch.struct_size = sizeof ch;
+  ch.action = 1;
+  ch.status = "done";
+  mj_plan_update(e, "V", &ch);
+  is_int(MJ_OK, mj_cycle_run(e, "w2", &c2), "verify: w2 runs: %s",
+         mj_errmsg(e));
+  char *text = NULL;
+  json_t *a = NULL;
+  if (mj_plans(e, "V", "json", &text, NULL) == MJ_OK)
+    a = json_loads(text, 0, NULL);
+  mj_free(text);
+  json_t *p = json_array_get(a, 0), *events = json_object_get(p, "events");
+  json_t *v = json_object_get(json_array_get(events, json_array_size(events) - 1),
+                              "note");
+  double before = r1_mean(e, c1), after = r1_mean(e, c2);
+  ok(fabs(before - 15.0 / 7) < 1e-12 && fabs(after - 30.0 / 7) < 1e-12,
+     "verify: the cycles' means are 15/7 and 30/7 (%.17g, %.17g)", before,
+     after);
+  ok(json_real_value(json_object_get(v, "before")) == before &&
+         json_real_value(json_object_get(v, "after")) == after &&
+         json_real_value(json_object_get(v, "delta")) == after - before,
+     "verify: before, after and delta are stored as computed");
+  is_rel(0.0001318746855567911, json_real_value(json_object_get(v, "p_value")),
+         1e-12, "verify: Welch's p is scipy's to rounding error");
+  ok(json_real_value(json_object_get(v, "alpha")) == 0.05 &&
+         json_is_true(json_object_get(v, "effective")),
+     "verify: alpha 0.05 as given; effective");
+  json_t *act = json_array_get(json_object_get(p, "actions"), 0);
+  ok(is_iso(json_object_get(act, "due_at")) &&
+         is_iso(json_object_get(act, "done_at")) &&
+         is_iso(json_object_get(p, "due_at")),
+     "verify: the plan's and its action's due_at and done_at are ISO 8601");
+  json_decref(a);
+  mj_engine_free(e);
+}
+
 int main(void)
 {
-  plan(16 + 8 + 2);
+  plan(16 + 1 + 8 + 2 + 8);
   char *dir = tap_tmpdir("plans");
   snprintf(store, sizeof store, "sqlite:%s/p.db", dir);
   snprintf(pb, sizeof pb, "%s/playbook.lua", dir);
@@ -248,6 +353,16 @@ int main(void)
   history(e, kinds, sizeof kinds, status);
   is_string("opened,action.updated,overdue", kinds,
             "past its due date the plan is flagged overdue");
+  json_t *pl = NULL;
+  if (mj_plans(e, "P", "json", &text, NULL) == MJ_OK)
+    pl = json_loads(text, 0, NULL);
+  mj_free(text);
+  json_t *od = json_object_get(
+      json_array_get(json_object_get(json_array_get(pl, 0), "events"), 2),
+      "note");
+  ok(is_iso(json_object_get(od, "due_at")) && is_iso(json_object_get(od, "now")),
+     "the overdue note's due_at and now are ISO 8601");
+  json_decref(pl);
   is_string("open", status, "and stays open");
   is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "day 8 again");
   history(e, kinds, sizeof kinds, status);
@@ -269,6 +384,7 @@ int main(void)
   mj_engine_free(e);
   declarative(dir);
   gap5(dir);
+  verified(dir);
   tap_rmtree(dir);
   free(dir);
   return tap_done();
