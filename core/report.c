@@ -108,6 +108,28 @@ static const mj_result_rec *requirement_mean(const report_data *d,
   return mj__figset_find(&d->figs, NULL, "mean", NULL, NULL, r->id, "all");
 }
 
+/*
+** A point outside its own interval: an interval centred elsewhere than
+** the point (the NPS's adjusted Wald is centred on the adjusted estimate,
+** so one detractor gives -100 with [-98.5, 48.5]). Reports say so rather
+** than let it pass for a typo.
+*/
+static int outside_ci(const mj_result_rec *r)
+{
+  return !isnan(r->value) && !isnan(r->ci_low) && !isnan(r->ci_high) &&
+         (r->value < r->ci_low || r->value > r->ci_high);
+}
+
+/*
+** The test of a figure's change: a delta that no test judged (a gap, a
+** strength, a share of a matrix scorer, or too few answers to test) is
+** "none", so nobody takes it for a tested one; no delta, no test.
+*/
+static const char *test_of(const mj_result_rec *r)
+{
+  return r->test ? r->test : isnan(r->delta) ? NULL : "none";
+}
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 static json_t *figure_json(const mj_result_rec *r)
@@ -125,10 +147,14 @@ static json_t *figure_json(const mj_result_rec *r)
   json_object_set_new(o, "value", mj__json_num(r->value));
   json_object_set_new(o, "ci_low", mj__json_num(r->ci_low));
   json_object_set_new(o, "ci_high", mj__json_num(r->ci_high));
+  json_object_set_new(o, "value_outside_ci",
+                      isnan(r->ci_low) || isnan(r->ci_high)
+                          ? json_null()
+                          : json_boolean(outside_ci(r)));
   json_object_set_new(o, "subject", mj__json_str(r->subject));
   json_object_set_new(o, "label", mj__json_str(r->label));
   json_object_set_new(o, "delta", mj__json_num(r->delta));
-  json_object_set_new(o, "test", mj__json_str(r->test));
+  json_object_set_new(o, "test", mj__json_str(test_of(r)));
   json_object_set_new(o, "p_change", mj__json_num(r->p_change));
   return o;
 }
@@ -281,10 +307,11 @@ static const char *fmt_figure(char *buf, size_t n, const mj_result_rec *r)
   fmt_num(v, sizeof v, r->metric, r->value);
   if (isnan(r->ci_low) || isnan(r->ci_high))
     snprintf(buf, n, "%s", v);
-  else
-    snprintf(buf, n, "%s [%s, %s]", v, fmt_num(lo, sizeof lo, r->metric,
-                                               r->ci_low),
-             fmt_num(hi, sizeof hi, r->metric, r->ci_high));
+  else /* "*": the point is outside its interval (a note says why) */
+    snprintf(buf, n, "%s [%s, %s]%s", v,
+             fmt_num(lo, sizeof lo, r->metric, r->ci_low),
+             fmt_num(hi, sizeof hi, r->metric, r->ci_high),
+             outside_ci(r) ? "*" : "");
   return buf;
 }
 
@@ -660,9 +687,12 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
   free(gh);
   if (d.figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");
-  /* What the cycle left out (questionnaire versions, pilot responses). */
-  for (size_t i = 0, seen = 0; i < d.figs.n; i++) {
+  /* What the cycle left out (questionnaire versions, pilot responses),
+  ** and why a point may lie outside its interval. */
+  size_t seen = 0, outside = 0;
+  for (size_t i = 0; i < d.figs.n; i++) {
     const mj_result_rec *r = &d.figs.items[i];
+    outside += outside_ci(r) && !mj__service_scorer(r->scorer);
     if (strcmp(r->scorer, "cycle") != 0 || strcmp(r->metric, "note") != 0 ||
         !r->label)
       continue;
@@ -671,6 +701,21 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
     fprintf(f, md ? "- %s%s%s\n" : "  %s%s%s\n",
             r->questionnaire ? r->questionnaire : "",
             r->questionnaire ? ": " : "", r->label);
+  }
+  if (outside) {
+    if (!seen)
+      fprintf(f, md ? "\n## Notes\n\n" : "\nNotes:\n");
+    fprintf(f, md ? "- \\* %zu figure(s) lie outside their own interval. "
+                    "An NPS interval is the adjusted Wald (Rocks 2016), "
+                    "centred on the NPS with 0.75 detractors, 1.5 passives "
+                    "and 0.75 promoters added; with few answers the NPS "
+                    "itself can fall outside it.\n"
+                  : "  * %zu figure(s) lie outside their own interval. An "
+                    "NPS interval is the\n    adjusted Wald (Rocks 2016), "
+                    "centred on the NPS with 0.75 detractors,\n    1.5 "
+                    "passives and 0.75 promoters added; with few answers "
+                    "the NPS itself\n    can fall outside it.\n",
+            outside);
   }
   print_requirements(f, &d, e->model, md);
   mj__service_report(f, &d.figs, e->model, md);

@@ -6,7 +6,10 @@
 ** Rocks (2016) as in the R package NPS: add 0.75 detractors, 1.5 passives
 ** and 0.75 promoters, recompute NPS and SE, NPS_adj ± z·SE_adj, clipped to
 ** [−100, 100]. It stays informative when every answer falls in one
-** category, where the plain Wald interval has zero width.
+** category, where the plain Wald interval has zero width. It is centred
+** on the adjusted NPS, not on the NPS: with few answers the NPS can lie
+** outside it (one detractor: −100 with [−98.5, 48.5] around −25), and
+** reports flag such a figure (value_outside_ci) rather than move it.
 **
 ** Figures, all on the points/percent scale:
 **   nps         NPS, with the adjusted-Wald interval
