@@ -113,14 +113,20 @@ like "$out" "42 received" "and does not duplicate them"
 
 # A store written by an earlier version keeps times in a plan's actions
 # and overdue notes as seconds since the epoch: they read back as ISO 8601.
-sqlite3 mejora.db "update plans set actions = '[{\"text\":\"x\",\"due_at\":1798761600,\"status\":\"done\",\"done_at\":1798675200}]' where id = 'P2-informacion';
-insert into plan_events(plan, cycle, at, kind, note) values ('P2-informacion', 2, 1798761600, 'overdue', '{\"due_at\":1798675200,\"now\":1798761600}')"
+sqlite3 mejora.db <<'SQL'
+update plans set actions = '[{"text": "x", "due_at": 1798761600,
+  "status": "done", "done_at": 1798675200}]' where id = 'P2-informacion';
+insert into plan_events(plan, cycle, at, kind, note)
+  values ('P2-informacion', 2, 1798761600, 'overdue',
+          '{"due_at": 1798675200, "now": 1798761600}');
+SQL
 run "$MEJORA" plans playbook.lua show P2-informacion --format json
 times=$(printf '%s\n' "$out" | "$PYTHON" -c '
 import json, sys
 p = json.load(sys.stdin)[0]
 a, n = p["actions"][0], p["events"][-1]["note"]
 print(a["due_at"], a["done_at"], n["due_at"], n["now"])')
-is "$times" "2027-01-01T00:00:00Z 2026-12-31T00:00:00Z 2026-12-31T00:00:00Z 2027-01-01T00:00:00Z" \
+jan1=2027-01-01T00:00:00Z dec31=2026-12-31T00:00:00Z
+is "$times" "$jan1 $dec31 $dec31 $jan1" \
   "epoch times of an earlier store read back as ISO 8601"
 done_testing
