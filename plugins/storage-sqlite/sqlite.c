@@ -258,6 +258,13 @@ static const char *const migrations[] = {
   X(GET_CYCLE,                                                               \
     "SELECT id, name, started_at, finished_at, status FROM cycles"          \
     " WHERE id = ?1")                                                        \
+  X(SCAN_CYCLES,                                                             \
+    "SELECT id, name, started_at, finished_at, status FROM cycles"          \
+    " ORDER BY id")                                                          \
+  X(CYCLE_CLEAR, "DELETE FROM results WHERE cycle = ?1")                     \
+  X(CYCLE_REOPEN,                                                            \
+    "UPDATE cycles SET status = 'running', started_at = ?2,"                \
+    " finished_at = 0 WHERE id = ?1")                                        \
   X(PUT_RESULT,                                                              \
     "INSERT INTO results(cycle, scorer, metric, questionnaire, question,"   \
     " requirement, segment, n, n_excluded, value, ci_low, ci_high,"         \
@@ -2460,6 +2467,44 @@ static int store_get_cycle(void *inst, int64_t id, mj_cycle_cb cb, void *ud,
   return scan(s, st, cycle_row, NULL, &f, "read the cycles in", err);
 }
 
+static int store_scan_cycles(void *inst, mj_cycle_cb cb, void *ud,
+                             mj_error *err)
+{
+  store *s = inst;
+  int found = 0;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_CYCLES, err);
+  if (!st)
+    return MJ_ESTORE;
+  cycle_found f = {cb, ud, &found};
+  return scan(s, st, cycle_row, NULL, &f, "read the cycles in", err);
+}
+
+/* The cycle's figures go and its row says "running" again, together:
+** a re-run killed half way leaves it "running", never half replaced. */
+static int store_cycle_reopen(void *inst, int64_t id, int64_t at, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *clear = stmt(s, ST_CYCLE_CLEAR, err);
+  sqlite3_stmt *st = clear ? stmt(s, ST_CYCLE_REOPEN, err) : NULL;
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, at);
+  rc = exec_stmt(s, st, "reopen a cycle in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 0)
+    rc = s->host->error(err, MJ_ENOTFOUND,
+                        "sqlite: no cycle %lld in '%s' to run again",
+                        (long long)id, s->path);
+  if (rc == MJ_OK) {
+    sqlite3_bind_int64(clear, 1, id);
+    rc = exec_stmt(s, clear, "clear a cycle's results in", err);
+  }
+  return op_end(s, rc, err);
+}
+
 static int store_put_result(void *inst, const mj_result_rec *r, mj_error *err)
 {
   store *s = inst;
@@ -2954,6 +2999,8 @@ static const mj_storage_ops sqlite_ops = {
     .scan_questionnaire_versions = store_scan_questionnaire_versions,
     .put_customers = store_put_customers,
     .begin_bulk = store_begin_bulk,
+    .scan_cycles = store_scan_cycles,
+    .cycle_reopen = store_cycle_reopen,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -427,6 +427,17 @@ typedef struct mj_storage_ops {
   ** store may make it cheaper at the expense of others: a reader may have
   ** to wait for its end rather than read beside it. */
   int (*begin_bulk)(void *inst, mj_error *err);
+  /* ---- added with named cycles run once each ---- */
+  /* Optional (NULL: the host cannot tell which cycles ran, and every run
+  ** opens a new cycle): every stored cycle, whatever its status, oldest
+  ** (lowest id) first; the record is borrowed for the call. */
+  int (*scan_cycles)(void *inst, mj_cycle_cb cb, void *ud, mj_error *err);
+  /* Optional (NULL: a re-run opens a new cycle): run the stored cycle id
+  ** again in place, in one transaction: its results are deleted, its
+  ** status becomes "running", started_at at and finished_at 0. Plans,
+  ** plan events and notifications that name the cycle stay. MJ_ENOTFOUND
+  ** when no cycle has that id. */
+  int (*cycle_reopen)(void *inst, int64_t id, int64_t at, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
