@@ -61,6 +61,12 @@ typedef struct segtab {
   size_t mask;
 } segtab;
 
+/* Responses of one stored wave that belong to another cycle. */
+typedef struct wave_count {
+  const char *wave; /* arena */
+  uint64_t n;
+} wave_count;
+
 typedef struct cycle_run {
   mj_engine *e;
   int64_t id;
@@ -74,6 +80,14 @@ typedef struct cycle_run {
   size_t scratch_cap;
   mj_event *events;
   size_t n_events;
+  int every;          /* the default cycle: every response belongs to it */
+  int64_t previous;   /* the stored cycle changes are measured against */
+  int previous_known; /* 0: the store cannot say (the last one run) */
+  uint64_t n_own;     /* responses that belong to this cycle */
+  /* The others, counted by their stored wave ("" for none), to say
+  ** where the responses are when none is this cycle's. */
+  wave_count *others;
+  size_t n_others;
 } cycle_run;
 
 /* ---- measure ------------------------------------------------------------ */
@@ -135,7 +149,9 @@ static int measure(cycle_run *c)
       cols[k].column = d->columns[k].value;
       opts.n_columns++;
     }
+    e->importing_cycle = c->every ? NULL : c->decl->id;
     rc = mj_import_ex(e, d->questionnaire, path, &opts, &st);
+    e->importing_cycle = NULL;
     free(path);
     if (rc != MJ_OK) {
       mj_error inner = e->err;
@@ -471,15 +487,66 @@ typedef struct scan_ctx {
   size_t n_vskip;
   uint64_t *vleft;    /* per question: answers left out by vskip */
   uint64_t pilot_left;
+  /* scan_answers: the response of the last row (a hash of its id), and
+  ** whether it belongs to the cycle. */
+  int rows_seen, row_in;
+  uint64_t row_hash;
 } scan_ctx;
+
+/*
+** Does a response belong to this cycle? It belongs to the one its wave
+** names. A response stored without a wave (by a mejora that did not give
+** every response one, or while the playbook declared no cycle) is given
+** one now by the rules that give it when it is stored. Responses of other
+** cycles are counted by wave. MJ_ENOMEM, else 1 or 0.
+*/
+static int belongs(cycle_run *c, const char *wave, int64_t submitted_at)
+{
+  if (c->every) {
+    c->n_own++;
+    return 1;
+  }
+  const char *w =
+      wave && *wave ? wave : mj__response_cycle(c->e, NULL, submitted_at);
+  if (w && strcmp(w, c->decl->id) == 0) {
+    c->n_own++;
+    return 1;
+  }
+  const char *key = wave ? wave : "";
+  size_t i = c->n_others;
+  while (i > 0 && strcmp(c->others[i - 1].wave, key) != 0)
+    i--;
+  if (i > 0) {
+    c->others[i - 1].n++;
+    return 0;
+  }
+  wave_count *v = realloc(c->others, (c->n_others + 1) * sizeof *v);
+  if (!v)
+    return MJ_ENOMEM;
+  c->others = v;
+  v[c->n_others].wave = mj__arena_strdup(&c->arena, key);
+  v[c->n_others].n = 1;
+  if (!v[c->n_others].wave)
+    return MJ_ENOMEM;
+  c->n_others++;
+  return 0;
+}
 
 static int on_answer(void *ud, const mj_answer_row *row)
 {
   scan_ctx *sc = ud;
   const mj_questionnaire *qn = sc->qn;
-  /* A response of another wave belongs to another cycle; one without a
-  ** wave belongs to every cycle. */
-  if (row->wave && *row->wave && strcmp(row->wave, sc->c->decl->id) != 0)
+  /* Rows come response by response: the first row of each decides. */
+  uint64_t h = mj__hash_field(MJ__HASH_START, row->response);
+  if (!sc->rows_seen || h != sc->row_hash) {
+    sc->rows_seen = 1;
+    sc->row_hash = h;
+    int in = belongs(sc->c, row->wave, row->submitted_at);
+    if (in < 0)
+      return in;
+    sc->row_in = in;
+  }
+  if (!sc->row_in)
     return MJ_OK;
   for (size_t i = 0; i < qn->n_questions; i++) {
     const mj_question *q = &qn->questions[i];
@@ -546,8 +613,9 @@ static int on_response(void *ud, const mj_response_rec *r)
 {
   scan_ctx *sc = ud;
   cycle_run *c = sc->c;
-  if (r->wave && *r->wave && strcmp(r->wave, c->decl->id) != 0)
-    return MJ_OK;
+  int in = belongs(c, r->wave, r->submitted_at);
+  if (in <= 0)
+    return in;
   if (sc->ext && r->pilot && !c->decl->include_pilot) {
     sc->pilot_left++; /* kept in the store, left out of the figures */
     return MJ_OK;
@@ -1088,16 +1156,19 @@ static int on_last_cycle(void *ud, const mj_cycle_rec *r)
   return MJ_OK;
 }
 
-/* Each figure's change against the last finished cycle (this one is
-** still running, so the store's last done cycle is the previous one). */
+/* Each figure's change against the previous cycle: the nearest declared
+** before this one that has run (mj__cycle_runs), else, for the default
+** cycle or a store that cannot list cycles, the last finished one (this
+** one is still running, so that is the one before). */
 static int compare_previous(cycle_run *c)
 {
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0};
-  int64_t prev = 0;
-  int found = 0;
-  if (S->last_cycle(e->store->inst, on_last_cycle, &prev, &found, &err))
+  int64_t prev = c->previous;
+  int found = prev != 0;
+  if (!c->previous_known &&
+      S->last_cycle(e->store->inst, on_last_cycle, &prev, &found, &err))
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
   if (!found)
     return MJ_OK;
@@ -1289,6 +1360,58 @@ static int versions_done(scan_ctx *sc, vload *x, int rc)
   return rc;
 }
 
+/*
+** A cycle that no response belongs to says where the stored ones are, in
+** the report's notes, the log and to the notifiers: a wave that names no
+** cycle is a typo or a cycle not declared yet.
+*/
+static int note_empty(cycle_run *c)
+{
+  if (c->n_own || c->every)
+    return MJ_OK;
+  uint64_t total = 0;
+  for (size_t i = 0; i < c->n_others; i++)
+    total += c->others[i].n;
+  char *msg = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&msg, &len);
+  if (!f)
+    return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  if (total == 0)
+    fprintf(f,
+            "no response belongs to cycle \"%s\": none is stored yet "
+            "(import some with 'mejora import', or give the cycle an "
+            "import)",
+            c->decl->id);
+  else
+    fprintf(f, "no response belongs to cycle \"%s\": %llu stored, in ",
+            c->decl->id, (unsigned long long)total);
+  for (size_t i = 0; i < c->n_others; i++)
+    fprintf(
+        f, *c->others[i].wave ? "%swave \"%s\" (%llu)" : "%s%sno wave (%llu)",
+        i ? ", " : "", c->others[i].wave, (unsigned long long)c->others[i].n);
+  if (total)
+    fprintf(f, "; a response belongs to the cycle its wave names (see "
+               "CYCLES in mejora(1))");
+  int bad = fclose(f) != 0 || !msg;
+  int rc = MJ_OK;
+  if (!bad) {
+    char subject[300];
+    snprintf(subject, sizeof subject, "Cycle '%s' has no responses",
+             c->decl->id);
+    mj_meta meta[] = {{"cycle", c->decl->id}};
+    mj__log(c->e, MJ_LOG_WARN, "%s", msg);
+    if (add_note(c, NULL, NULL, 0, msg) != MJ_OK ||
+        add_event(c, "cycle.warning", MJ_LOG_WARN, subject, msg, meta, 1) !=
+            MJ_OK)
+      bad = 1;
+  }
+  if (bad)
+    rc = mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  free(msg);
+  return rc;
+}
+
 static int analyse(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -1364,6 +1487,8 @@ static int analyse(cycle_run *c)
   for (size_t j = 0; j < c->n_subjects; j++)
     for (size_t k = 0; k < c->subjects[j].nb; k++)
       bucket_settle(&c->subjects[j].b[k]);
+  if (rc == MJ_OK)
+    rc = note_empty(c);
   for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++) {
     for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
       rc = score_subject(c, scorers[i], &c->subjects[j]);
@@ -1516,8 +1641,8 @@ static int improve(cycle_run *c)
       mj__log(e, MJ_LOG_DEBUG, "plan '%s' is already %s", p->id, st.status);
       continue;
     }
-    /* Never reopen on the evidence that just closed it. */
-    if (st.found && mj__plan_settled_in(e, p->id, c->id))
+    /* Never reopen on the evidence that closed it, or older. */
+    if (st.found && !mj__plan_may_reopen(e, p->id, c->id))
       continue;
     int fired = 0;
     char *evidence = NULL;
@@ -1613,13 +1738,51 @@ static const mj_cycle_decl default_cycle = {.id = "default",
                                             .pos = {"", 0},
                                             .by_segment = 1};
 
+/* A finished cycle named again without MJ_CYCLE_RERUN: say when it ran,
+** how to run it again, and which cycle may be the one meant. */
+static int already_ran(mj_engine *e, const mj_cycle_decl *d,
+                       const mj_cycle_runs *runs, int named)
+{
+  const mj_model *m = e->model;
+  long k = mj__cycle_index(m, d->id);
+  json_t *when = mj__json_time(runs->finished_at);
+  char next[300];
+  if (k >= 0 && (size_t)k + 1 < m->n_cycles)
+    snprintf(next, sizeof next, "; the next declared cycle is \"%s\"",
+             m->cycles[k + 1].id);
+  else
+    snprintf(next, sizeof next, "; declare the next cycle in the playbook");
+  int rc = mj__seterr(
+      e, MJ_ECONFLICT,
+      "%s:%d: cycle \"%s\" already ran (stored cycle %lld, finished %s)%s: "
+      "run it again with --rerun (MJ_CYCLE_RERUN), which replaces its "
+      "results%s",
+      d->pos.file, d->pos.line, d->id, (long long)runs->done,
+      json_string_value(when) ? json_string_value(when) : "-",
+      named ? ""
+            : " and is the current cycle (the latest declared whose period "
+              "has started)",
+      next);
+  json_decref(when);
+  return rc;
+}
+
 int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
+{
+  return mj_cycle_run_ex(e, name, 0, cycle_id);
+}
+
+int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
+                    int64_t *cycle_id)
 {
   if (!e)
     return MJ_EINVAL;
   mj__clearerr(e);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  if (flags & ~MJ_CYCLE_RERUN)
+    return mj__seterr(e, MJ_EINVAL, "mj_cycle_run_ex: unknown flags %#x",
+                      flags & ~MJ_CYCLE_RERUN);
   cycle_run c = {0};
   c.e = e;
   if (name) {
@@ -1628,8 +1791,11 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
       return mj__seterr(e, MJ_ENOTFOUND, "%s: no cycle \"%s\" declared",
                         e->model->file, name);
   } else {
-    c.decl = e->model->n_cycles ? &e->model->cycles[0] : &default_cycle;
+    c.decl = mj__cycle_current(e->model, mj__now(e));
+    if (!c.decl)
+      c.decl = &default_cycle;
   }
+  c.every = e->model->n_cycles == 0;
   int rc = mj__store_ensure(e);
   if (rc == MJ_OK)
     rc = mj__instances_ensure(e);
@@ -1637,10 +1803,26 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0};
-  if (S->cycle_open(e->store->inst, c.decl->id, mj__now(e), &c.id, &err))
-    return mj__seterr_from(e, &err, MJ_ESTORE, "opening cycle: ");
-  mj__log(e, MJ_LOG_INFO, "cycle %lld \"%s\" started", (long long)c.id,
-          c.decl->id);
+  /* A declared cycle runs once; a re-run takes its place. */
+  mj_cycle_runs runs = {0};
+  if (!c.every && (rc = mj__cycle_runs(e, c.decl->id, &runs)) != MJ_OK)
+    return rc;
+  c.previous = runs.previous;
+  c.previous_known = runs.known;
+  if (runs.done && !(flags & MJ_CYCLE_RERUN))
+    return already_ran(e, c.decl, &runs, name != NULL);
+  if (runs.done && MJ__HAS_OP(S, cycle_reopen)) {
+    if (S->cycle_reopen(e->store->inst, runs.done, mj__now(e), &err))
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reopening cycle: ");
+    c.id = runs.done;
+    mj__log(e, MJ_LOG_INFO, "cycle %lld \"%s\" runs again, in place",
+            (long long)c.id, c.decl->id);
+  } else {
+    if (S->cycle_open(e->store->inst, c.decl->id, mj__now(e), &c.id, &err))
+      return mj__seterr_from(e, &err, MJ_ESTORE, "opening cycle: ");
+    mj__log(e, MJ_LOG_INFO, "cycle %lld \"%s\" started", (long long)c.id,
+            c.decl->id);
+  }
 
   rc = measure(&c);
   if (rc == MJ_OK)
@@ -1682,6 +1864,7 @@ int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id)
   segtab_free(&c.segs);
   free(c.scratch);
   free(c.events);
+  free(c.others);
   mj__figset_free(&c.figs);
   mj__arena_free(&c.arena);
   return rc;

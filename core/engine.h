@@ -70,6 +70,9 @@ struct mj_engine {
 
   mj_instance **instances;/* scorers/notifiers the playbook uses */
   size_t n_instances;
+  /* The declared cycle whose `import` is running, or NULL: what it
+  ** stores without a wave belongs to it (mj__response_cycle). */
+  const char *importing_cycle;
 };
 
 /* ---- error.c ---------------------------------------------------------- */
@@ -374,6 +377,39 @@ const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
 const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n);
 void mj__qmatrix_free(mj_qmatrix *m);
 
+/* ---- cycle_order.c ----------------------------------------------------- */
+
+/*
+** The cycle a run without a name means at time now: the latest declared
+** (in playbook order) whose period has started, a cycle without a period
+** counting as started; else the last declared. NULL when none is.
+*/
+const mj_cycle_decl *mj__cycle_current(const mj_model *m, int64_t now);
+/* The playbook's place (0, 1, ...) of the cycle called name, or -1. */
+long mj__cycle_index(const mj_model *m, const char *name);
+/*
+** The cycle (its name) a response belongs to, the first rule that
+** applies: its own wave; the declared cycle whose import stores it; the
+** first declared cycle whose period holds submitted_at; the cycle
+** mj__cycle_current names at the engine's clock. NULL when the playbook
+** declares no cycle (its one "default" cycle takes every response).
+*/
+const char *mj__response_cycle(const mj_engine *e, const char *wave,
+                               int64_t submitted_at);
+
+/* What the store holds of cycle name's runs (mj__cycle_runs). */
+typedef struct mj_cycle_runs {
+  int known;           /* 0: the store cannot list cycles (all else 0) */
+  int64_t done;        /* its newest finished run, or 0 */
+  int64_t finished_at; /* when that one finished */
+  int64_t previous;    /* the newest finished run of the nearest cycle
+                       ** declared before it, or 0 */
+} mj_cycle_runs;
+int mj__cycle_runs(mj_engine *e, const char *name, mj_cycle_runs *out);
+/* Does stored cycle id come after stored cycle other: in playbook order
+** when the playbook declares both, else in the order they were opened. */
+int mj__cycle_after(mj_engine *e, int64_t id, int64_t other);
+
 /* ---- dates.c ----------------------------------------------------------- */
 
 /* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
@@ -442,8 +478,10 @@ typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
 */
 int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
                      mj_plan_event_fn emit, void *ud);
-/* Was plan id closed or verified in this cycle (or later)? */
-int mj__plan_settled_in(mj_engine *e, const char *id, int64_t cycle);
+/* May closed plan id open again on cycle's evidence? Only when that
+** cycle comes after (mj__cycle_after) every cycle in the plan's history:
+** never on evidence as old as, or older than, what opened or closed it. */
+int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
 /* ---- complaints.c / audits.c / standard.c (issue 5) ------------------- */
 

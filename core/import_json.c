@@ -404,7 +404,7 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
         .version = im->version,
         .customer = cust->id,
         .segment = segment,
-        .wave = wave,
+        .wave = mj__response_cycle(im->e, wave, at),
         .submitted_at = at,
         .source = im->path,
         .answers = im->answers,

@@ -506,7 +506,15 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
     }
     if (rc == MJ_OK && strcmp(c.r.status, "open") == 0) {
       if (actions_done(c.r.actions)) {
-        rc = verify(&rv, p, &c);
+        /* The figures after the actions come from a cycle declared after
+        ** the one that opened the plan, never from it or one before. */
+        if (mj__cycle_after(e, cycle, c.r.opened_cycle))
+          rc = verify(&rv, p, &c);
+        else
+          mj__log(e, MJ_LOG_INFO,
+                  "plan '%s' is verified by a cycle declared after the "
+                  "one that opened it (cycle %lld)",
+                  p->id, (long long)c.r.opened_cycle);
       } else if (c.r.due_at > 0 && now > c.r.due_at &&
                  !had_event(e, p->id, "overdue", c.r.opened_cycle)) {
         char subject[256];
@@ -532,8 +540,26 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
   return MJ_OK;
 }
 
-int mj__plan_settled_in(mj_engine *e, const char *id, int64_t cycle)
+typedef struct reopen_check {
+  mj_engine *e;
+  int64_t cycle;
+  int may;
+} reopen_check;
+
+static int on_history(void *ud, const mj_plan_event_rec *ev)
 {
-  return had_event(e, id, "verified", cycle) ||
-         had_event(e, id, "closed", cycle);
+  reopen_check *x = ud;
+  if (ev->cycle > 0 && !mj__cycle_after(x->e, x->cycle, ev->cycle))
+    x->may = 0;
+  return MJ_OK;
+}
+
+int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle)
+{
+  reopen_check x = {e, cycle, 1};
+  mj_error err = {0};
+  if (MJ_STORE_OPS(e)->scan_plan_events(e->store->inst, id, on_history, &x,
+                                        &err) != MJ_OK)
+    return 0;
+  return x.may;
 }

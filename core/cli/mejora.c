@@ -21,8 +21,11 @@ static const char usage_text[] =
     "usage: mejora [OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  run PLAYBOOK [--cycle NAME]      one full cycle: measure, analyse,\n"
-    "                                   improve, report, notify\n"
+    "  run PLAYBOOK [--cycle NAME] [--rerun]\n"
+    "                                   one full cycle: measure, analyse,\n"
+    "                                   improve, report, notify (default:\n"
+    "                                   the current cycle; --rerun runs a\n"
+    "                                   finished one again, in its place)\n"
     "  check PLAYBOOK                   validate the playbook, touch nothing\n"
     "  import PLAYBOOK QUESTIONNAIRE FILE.csv [--pilot]\n"
     "                                   validate and store responses\n"
@@ -288,9 +291,12 @@ static int print_report(mj_engine *e, const char *format, int64_t cycle,
 static int cmd_run(cli *c, int argc, char **argv)
 {
   const char *playbook = NULL, *cycle = NULL;
+  unsigned flags = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--cycle") == 0 && i + 1 < argc)
       cycle = argv[++i];
+    else if (strcmp(argv[i], "--rerun") == 0)
+      flags |= MJ_CYCLE_RERUN;
     else if (argv[i][0] == '-' || playbook)
       return usage_error("run: unexpected argument '%s'", argv[i]);
     else
@@ -302,7 +308,7 @@ static int cmd_run(cli *c, int argc, char **argv)
   int x = with_playbook(c, playbook, &e);
   int64_t id = 0;
   if (!x) {
-    int rc = mj_cycle_run(e, cycle, &id);
+    int rc = mj_cycle_run_ex(e, cycle, flags, &id);
     x = rc == MJ_OK ? print_report(e, "text", id, NULL) : fail(e, rc);
   }
   mj_engine_free(e);

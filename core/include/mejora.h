@@ -198,10 +198,31 @@ MJ_API int mj_response_add(mj_engine *e, const char *questionnaire,
 /*
 ** Run one full cycle: measure (imports the cycle declares), analyse
 ** (scorers, per segment), improve (plan triggers), store the results,
-** notify. name NULL: the playbook's only or first cycle. *cycle_id (may be
-** NULL) receives the stored cycle's id.
+** notify. *cycle_id (may be NULL) receives the stored cycle's id.
+**
+** name NULL: the current cycle, the latest declared (in playbook order)
+** whose period has started at the engine's clock (mj_opts.now), a cycle
+** without a period counting as started; else the last declared. A
+** playbook that declares no cycle runs one called "default", and each of
+** its runs is a new cycle.
+**
+** A declared cycle runs once: while the store holds a finished run of it,
+** running it again is MJ_ECONFLICT (the message says when it ran), unless
+** mj_cycle_run_ex is given MJ_CYCLE_RERUN. Its changes are measured
+** against the nearest cycle declared before it that has run, and a plan
+** is verified, or reopened after closing, only on a cycle declared after
+** every cycle that opened or closed it.
 */
 MJ_API int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id);
+
+/* mj_cycle_run_ex flags. */
+#define MJ_CYCLE_RERUN                                                         \
+  1u /* run a finished cycle again, in its place: its                          \
+     ** stored id is kept and its results replaced */
+
+/* mj_cycle_run with flags (0: as mj_cycle_run). */
+MJ_API int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
+                           int64_t *cycle_id);
 
 /*
 ** Render the results of a stored cycle (0: the newest) as "json", "text"

@@ -102,8 +102,8 @@ is "$close" "True" "P1's p-value ($p) is scipy's ($ref)"
 run "$MEJORA" plans playbook.lua show P2-informacion
 like "$out" 'escalated .*"test":"welch-t","p_value":1(\.0)?,' "P2's verification: Welch, p = 1"
 
-# Running December again adds nothing: plans are not reopened.
-run "$MEJORA" -q run playbook.lua --cycle 2026-12
+# Running December again, in its place, reopens no plan.
+run "$MEJORA" -q run playbook.lua --cycle 2026-12 --rerun
 run "$MEJORA" plans playbook.lua list
 like "$out" "^P1-espera +closed " "P1 stays closed"
 run "$MEJORA" complaints playbook.lua import data/complaints-2026-11.csv

@@ -100,7 +100,7 @@ PY
 )
 is "$check" "ok" "December's figures carry their change against November and its test"
 
-run "$MEJORA" run playbook.lua --cycle 2026-12
+run "$MEJORA" run playbook.lua --cycle 2026-12 --rerun
 run "$MEJORA" plans playbook.lua list
-like "$out" "^P1-cola-caja +closed " "a third run does not reopen the closed plan on the same evidence"
+like "$out" "^P1-cola-caja +closed " "December run again does not reopen the closed plan on the same evidence"
 done_testing

@@ -56,9 +56,10 @@ run "$MEJORA" export playbook.lua q
 like "$out" "^response_id,customer_id,segment,wave,submitted_at,nps,q3,channel,pilot" "the export has channel and pilot columns"
 like "$out" "P1,C1,.*,phone,1" "and marks pilot responses"
 
-# The same responses again, now counting pilots.
+# The same responses again, now counting pilots: the cycle runs again in
+# its place.
 sed 's/by = {/include_pilot = true, by = {/' playbook.lua > with-pilot.lua
-run "$MEJORA" run with-pilot.lua
+run "$MEJORA" run with-pilot.lua --rerun
 unlike "$out" "pilot response" "include_pilot = true: nothing left out"
 run "$MEJORA" report with-pilot.lua --format json
 printf '%s\n' "$out" > r2.json
@@ -70,7 +71,7 @@ sed -e 's/question "q3" { type = "scale5" }/question "q3" { type = "nps" }/' \
     -e 's/file = "pilot.csv"/file = "none.csv"/' playbook.lua > v2.lua
 printf 'response_id,cliente,Q1_NPS,q3\nB1,C3,10,9\nB2,C2,9,10\n' > wave2.csv
 printf 'response_id,customer_id,nps,q3\n' > none.csv
-run "$MEJORA" run v2.lua
+run "$MEJORA" run v2.lua --rerun
 is "$rc" 0 "a cycle after the change of type runs"
 like "$out" "warning: q: question q3 changed type in version 2 \(scale5 before, nps now\): 4 earlier answer\(s\) left out" "the cycle warns which question was left out"
 like "$out" "Notes:.*" "the report has notes"
@@ -99,6 +100,6 @@ sed 's/by = { "segment", "channel" }/by = { "region" }/' playbook.lua > badby.lu
 run "$MEJORA" check badby.lua
 like "$out" "badby.lua:16: .*by lists 'region'" "an unknown breakdown names its line"
 printf 'response_id,cliente,NPS,q3\nZ1,C1,1,1\n' > wave1.csv
-run "$MEJORA" run playbook.lua
+run "$MEJORA" run playbook.lua --rerun
 like "$out" "playbook.lua:11: import of 'wave1.csv' failed: .*'Q1_NPS', which the header lacks" "a missing source column names the import's line"
 done_testing

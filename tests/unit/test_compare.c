@@ -25,7 +25,14 @@ static const char playbook[] =
     "  question \"sat\" { type = \"scale5\", measures = \"R1\" },\n"
     "  question \"rec\" { type = \"nps\" },\n"
     "}\n"
-    "cycle \"w\" { min_n = 1 }\n";
+    "cycle \"w1\" { min_n = 1,\n"
+    "  period = { from = \"2026-11-01\", to = \"2026-12-01\" } }\n"
+    "cycle \"w2\" { min_n = 1,\n"
+    "  period = { from = \"2026-12-01\", to = \"2027-01-01\" } }\n";
+
+/* The two cycles' clocks: the middle of each one's period. */
+#define NOV_15 1794700800
+#define DEC_15 1797292800
 
 /* [SELF] METHODS.md §7 Likert before/after (5-point). */
 static const char *const before[] = {"3", "4", "2", "3", "3", "4",
@@ -34,8 +41,9 @@ static const char *const after[] = {"4", "4", "3", "5", "4", "5",
                                     "5", "3", "4", "4", "5", "3"};
 
 /* Twelve responses r<first>.., even ones from c1 (segment a), odd ones
-** from c2 (segment b). A cycle reads every stored answer, so the second
-** cycle sees both waves: it is compared with the first wave alone. */
+** from c2 (segment b), in the cycle whose period holds the engine's
+** clock. The second cycle gets the first wave's answers again and the new
+** ones, so it is compared (before, before + after), as the vectors are. */
 static int wave(mj_engine *e, const char *const *vals, int first)
 {
   const char *qs[] = {"sat", "rec"};
@@ -180,6 +188,7 @@ int main(void)
   mj_opts_init(&o);
   o.store = store;
   o.plugin_path = getenv("MEJORA_PLUGIN_PATH");
+  o.now = NOV_15;
   mj_engine *e;
   if (mj_engine_new(&e, &o) != MJ_OK ||
       mj_playbook_load_buffer(e, pb, playbook, strlen(playbook)) != MJ_OK)
@@ -198,7 +207,13 @@ int main(void)
   is_int(0, count_of(r, MJ__DIST_SCORER, "rec"), "no distribution for NPS");
   json_decref(r);
 
-  is_int(12, wave(e, after, 12), "second wave: 12 more responses");
+  mj_engine_free(e);
+  o.now = DEC_15;
+  if (mj_engine_new(&e, &o) != MJ_OK ||
+      mj_playbook_load_buffer(e, pb, playbook, strlen(playbook)) != MJ_OK)
+    bail("engine: %s", mj_errmsg(e));
+  is_int(24, wave(e, before, 100) + wave(e, after, 12),
+         "second wave: the first one's answers again and 12 new");
   is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "second cycle: %s", mj_errmsg(e));
   r = report(e);
   const json_t *m = fig(r, "csat", "mean", 0, "all", NULL);

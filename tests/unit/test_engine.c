@@ -70,7 +70,7 @@ static const json_t *figure(const json_t *r, const char *scorer,
 
 int main(void)
 {
-  plan(31);
+  plan(35);
   char *dir = tap_tmpdir("engine");
   char store[256], pb[300];
   snprintf(store, sizeof store, "sqlite:%s/store.db", dir);
@@ -152,8 +152,18 @@ int main(void)
             "due two weeks after the (pinned) clock");
   json_decref(r);
 
-  rc = mj_cycle_run(e, NULL, &id);
-  is_int(MJ_OK, rc, "a second cycle runs");
+  /* w1 is the playbook's only cycle: it has run, and runs again only
+  ** when asked to, in its place. */
+  int64_t first = id;
+  is_int(MJ_ECONFLICT, mj_cycle_run(e, NULL, &id),
+         "a finished cycle does not run again unasked");
+  ok(strstr(mj_errmsg(e), "cycle \"w1\" already ran") != NULL,
+     "the message says it already ran: %s", mj_errmsg(e));
+  rc = mj_cycle_run_ex(e, NULL, MJ_CYCLE_RERUN, &id);
+  is_int(MJ_OK, rc, "MJ_CYCLE_RERUN runs it again: %s", mj_errmsg(e));
+  is_int((int)first, (int)id, "in its place: the same cycle id");
+  is_int(MJ_EINVAL, mj_cycle_run_ex(e, NULL, 0x80, &id),
+         "an unknown flag is refused");
   r = report(e);
   is_int(1, (int)json_array_size(json_object_get(r, "plans")),
          "the plan is not opened twice");
@@ -164,7 +174,8 @@ int main(void)
   ok(rc != MJ_OK && strstr(mj_errmsg(e), "playbook.lua:2:") != NULL,
      "a broken playbook names its line: %s", mj_errmsg(e));
   /* The failed load left the good playbook in place. */
-  is_int(MJ_OK, mj_cycle_run(e, NULL, &id), "the previous playbook still runs");
+  is_int(MJ_OK, mj_cycle_run_ex(e, NULL, MJ_CYCLE_RERUN, &id),
+         "the previous playbook still runs");
 
   mj_engine_free(e);
   tap_rmtree(dir);

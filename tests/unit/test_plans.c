@@ -17,10 +17,16 @@
 static const char playbook[] =
     "customer \"c1\" {}\n"
     "requirement \"R1\" { target = 4 }\n"
-    "questionnaire \"q\" { question \"a\" { type = \"scale5\", measures = \"R1\" } }\n"
-    "plan \"P\" { owner = \"ana\", due = \"1w\", actions = { \"one\", \"two\" },\n"
+    "questionnaire \"q\" { question \"a\" { type = \"scale5\", measures = "
+    "\"R1\" } }\n"
+    "plan \"P\" { owner = \"ana\", due = \"1w\", actions = { \"one\", \"two\" "
+    "},\n"
     "  when = function(r) return r.below(\"R1\") end }\n"
-    "cycle \"c\" { min_n = 1 }\n";
+    "cycle \"c1\" { min_n = 1,\n"
+    "  period = { from = \"2026-11-01\", to = \"2026-12-01\" } }\n"
+    "cycle \"c2\" { min_n = 1 }\n"
+    "cycle \"c3\" { min_n = 1 }\n"
+    "cycle \"c4\" { min_n = 1 }\n";
 
 static char store[512], pb[512];
 
@@ -80,18 +86,25 @@ static const char rules_pb[] =
     "customer \"c1\" {}\n"
     "customer \"s1\" {}\n"
     "requirement \"R1\" { target = 4 }\n"
-    "questionnaire \"q\" { question \"a\" { type = \"scale5\", measures = \"R1\" } }\n"
+    "questionnaire \"q\" { question \"a\" { type = \"scale5\", measures = "
+    "\"R1\" } }\n"
     "questionnaire \"staff\" { question \"b\" { type = \"scale5\",\n"
     "  tags = { believes_expects = \"R1\" } } }\n"
     "promise \"PR1\" { text = \"4.5 or better\", indicator = \"mean:R1\", "
     "promised = 4.5 }\n"
     "plan \"D\" { owner = \"ana\", actions = { \"one\" },\n"
     "  when = \"mean:R1 < target and csat.mean:q/a <= 2\" }\n"
-    "cycle \"c\" { min_n = 1 }\n";
+    "cycle \"c1\" { min_n = 1,\n"
+    "  period = { from = \"2026-11-01\", to = \"2026-12-01\" } }\n"
+    "cycle \"c2\" { min_n = 1 }\n"
+    "cycle \"c3\" { min_n = 1,\n"
+    "  period = { from = \"2027-01-01\", to = \"2027-02-01\" } }\n";
 
-static mj_engine *rules_engine(void)
+/* An engine whose clock is now: responses it records belong to the cycle
+** whose period holds it. */
+static mj_engine *rules_engine(int64_t now)
 {
-  return engine_with(rules_pb, 1795000000);
+  return engine_with(rules_pb, now);
 }
 
 /* Does some line of text hold a, then b, then c? */
@@ -112,11 +125,11 @@ static int has_line(const char *text, const char *a, const char *b,
 static void declarative(const char *dir)
 {
   snprintf(store, sizeof store, "sqlite:%s/rules.db", dir);
-  mj_engine *e = rules_engine();
+  mj_engine *e = rules_engine(1795000000); /* 2026-11-18, in c1 */
   const char *q[] = {"a"}, *v[] = {"2"}, *qs[] = {"b"}, *vs[] = {"5"};
   mj_response_add(e, "q", "r1", "c1", q, v, 1);
   mj_response_add(e, "staff", "r2", "s1", qs, vs, 1);
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "rules: cycle 1 runs");
+  is_int(MJ_OK, mj_cycle_run(e, "c1", NULL), "rules: cycle 1 runs");
   char *text = NULL;
   json_t *a = NULL;
   if (mj_plans(e, "D", "json", &text, NULL) == MJ_OK)
@@ -141,10 +154,15 @@ static void declarative(const char *dir)
   ch.action = 1;
   ch.status = "done";
   mj_plan_update(e, "D", &ch);
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "rules: cycle 2 runs");
+  is_int(MJ_OK, mj_cycle_run(e, "c2", NULL), "rules: cycle 2 runs");
   history_of(e, "D", kinds, sizeof kinds, status);
   is_string("opened,action.updated,closed", kinds,
             "rules: closed in cycle 2 and not reopened on its evidence");
+  /* January's answers, as November's. */
+  mj_engine_free(e);
+  e = rules_engine(1800000000); /* 2027-01-15, in c3 */
+  mj_response_add(e, "q", "r3", "c1", q, v, 1);
+  mj_response_add(e, "staff", "r4", "s1", qs, vs, 1);
   is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "rules: cycle 3 runs");
   history_of(e, "D", kinds, sizeof kinds, status);
   is_string("opened,action.updated,closed,opened", kinds,
@@ -328,7 +346,7 @@ int main(void)
   mj_engine *e = engine_at(t0);
   const char *q[] = {"a"}, *v[] = {"2"};
   mj_response_add(e, "q", "r1", "c1", q, v, 1);
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "day 0: cycle runs");
+  is_int(MJ_OK, mj_cycle_run(e, "c1", NULL), "day 0: cycle runs");
   history(e, kinds, sizeof kinds, status);
   is_string("open", status, "the plan opened");
 
@@ -349,7 +367,7 @@ int main(void)
   mj_engine_free(e);
 
   e = engine_at(t0 + 8 * day); /* a week and a day later */
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "day 8: cycle runs");
+  is_int(MJ_OK, mj_cycle_run(e, "c2", NULL), "day 8: cycle runs");
   history(e, kinds, sizeof kinds, status);
   is_string("opened,action.updated,overdue", kinds,
             "past its due date the plan is flagged overdue");
@@ -364,14 +382,14 @@ int main(void)
      "the overdue note's due_at and now are ISO 8601");
   json_decref(pl);
   is_string("open", status, "and stays open");
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "day 8 again");
+  is_int(MJ_OK, mj_cycle_run(e, "c3", NULL), "day 8 again");
   history(e, kinds, sizeof kinds, status);
   is_string("opened,action.updated,overdue", kinds, "flagged only once");
 
   ch.action = 2;
   ch.note = "done at last";
   is_int(MJ_OK, mj_plan_update(e, "P", &ch), "action 2 done, with a note");
-  is_int(MJ_OK, mj_cycle_run(e, NULL, NULL), "the next cycle reviews it");
+  is_int(MJ_OK, mj_cycle_run(e, "c4", NULL), "the next cycle reviews it");
   history(e, kinds, sizeof kinds, status);
   is_string("closed", status,
             "every action done and nothing to verify: closed");
