@@ -114,6 +114,17 @@ static int on_cycle(void *ud, const mj_cycle_rec *c)
   return MJ_OK;
 }
 
+/* "id name status started finished" lines. */
+static int on_cycle_line(void *ud, const mj_cycle_rec *c)
+{
+  char *out = ud;
+  size_t used = strlen(out);
+  snprintf(out + used, 512 - used, "%lld %s %s %lld %lld\n", (long long)c->id,
+           c->name, c->status, (long long)c->started_at,
+           (long long)c->finished_at);
+  return MJ_OK;
+}
+
 static int on_plan(void *ud, const mj_plan_rec *p)
 {
   char *out = ud;
@@ -210,7 +221,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(112);
+  plan(118);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -378,6 +389,29 @@ int main(void)
   ok(found == 1 && last == cid, "the closed cycle is the last one");
   is_int(MJ_ENOTFOUND, S->cycle_close(st, cid + 50, "done", 0, &err),
          "closing an unknown cycle");
+  int64_t cid2 = 0;
+  S->cycle_open(st, "weekly", 1700000250, &cid2, &err);
+  out[0] = '\0';
+  is_int(MJ_OK, S->scan_cycles(st, on_cycle_line, out, &err), "cycles listed");
+  snprintf(want, sizeof want,
+           "%lld monthly done 1700000100 1700000200\n"
+           "%lld weekly running 1700000250 0\n",
+           (long long)cid, (long long)cid2);
+  is_string(want, out, "every cycle, oldest first, whatever its status");
+  is_int(MJ_OK, S->cycle_reopen(st, cid, 1700000300, &err),
+         "a finished cycle reopened");
+  out[0] = '\0';
+  S->scan_results(st, cid, on_result, out, &err);
+  is_string("", out, "in place: its results are gone");
+  out[0] = '\0';
+  S->scan_cycles(st, on_cycle_line, out, &err);
+  snprintf(want, sizeof want, "%lld monthly running 1700000300 0\n",
+           (long long)cid);
+  ok(strncmp(out, want, strlen(want)) == 0,
+     "same id, running again from the new time: %s", out);
+  is_int(MJ_ENOTFOUND, S->cycle_reopen(st, cid + 50, 0, &err),
+         "reopening an unknown cycle");
+  S->cycle_close(st, cid, "done", 1700000400, &err);
 
   /* ---- plans and events ---- */
   mj_plan_rec p = {"faster-pickup", "open",     "ops-lead", 1702592100, cid,
