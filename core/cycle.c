@@ -1811,10 +1811,13 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
   c.previous_known = runs.known;
   if (runs.done && !(flags & MJ_CYCLE_RERUN))
     return already_ran(e, c.decl, &runs, name != NULL);
-  if (runs.done && MJ__HAS_OP(S, cycle_reopen)) {
-    if (S->cycle_reopen(e->store->inst, runs.done, mj__now(e), &err))
+  /* The run to replace: the finished one, or a failed one after it (a
+  ** run left "running" may still be running elsewhere: it stays). */
+  int64_t again = runs.failed > runs.done ? runs.failed : runs.done;
+  if (again && MJ__HAS_OP(S, cycle_reopen)) {
+    if (S->cycle_reopen(e->store->inst, again, mj__now(e), &err))
       return mj__seterr_from(e, &err, MJ_ESTORE, "reopening cycle: ");
-    c.id = runs.done;
+    c.id = again;
     mj__log(e, MJ_LOG_INFO, "cycle %lld \"%s\" runs again, in place",
             (long long)c.id, c.decl->id);
   } else {

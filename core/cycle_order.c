@@ -62,9 +62,14 @@ typedef struct runs_scan {
 static int on_stored(void *ud, const mj_cycle_rec *r)
 {
   runs_scan *x = ud;
-  if (!r->status || strcmp(r->status, "done") != 0 || !r->name)
+  if (!r->status || !r->name)
     return MJ_OK;
-  if (strcmp(r->name, x->name) == 0) {
+  int same = strcmp(r->name, x->name) == 0;
+  if (same && strcmp(r->status, "failed") == 0)
+    x->out->failed = r->id;
+  if (strcmp(r->status, "done") != 0)
+    return MJ_OK;
+  if (same) {
     x->out->done = r->id;
     x->out->finished_at = r->finished_at;
     return MJ_OK;

@@ -402,6 +402,7 @@ typedef struct mj_cycle_runs {
   int known;           /* 0: the store cannot list cycles (all else 0) */
   int64_t done;        /* its newest finished run, or 0 */
   int64_t finished_at; /* when that one finished */
+  int64_t failed;      /* its newest failed run, or 0 */
   int64_t previous;    /* the newest finished run of the nearest cycle
                        ** declared before it, or 0 */
 } mj_cycle_runs;

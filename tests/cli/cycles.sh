@@ -6,7 +6,7 @@
 # to one cycle (its wave, the cycle that imported it, its date, or the
 # current cycle), with a note when a cycle finds none.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 26
+plan 29
 scratch
 q() { sqlite3 "$1" "$2"; }
 
@@ -75,6 +75,19 @@ is "$rc" 0 "a plain --rerun runs the current cycle, B, again"
 is "$(q mejora.db "select count(*) from results")" "$results" \
   "its figures replace the ones it had: as many results as before"
 is "$(q mejora.db "select count(*) from cycles")" 2 "still two cycles"
+
+# A run that fails is not finished: the next run replaces it, unasked.
+cat >> playbook.lua <<'LUA'
+cycle "C" { import = { { questionnaire = "q", file = "c.csv" } },
+  scorers = { "csat" }, min_n = 1 }
+LUA
+run "$MEJORA" -q run playbook.lua --cycle C
+ok "$([ "$rc" -ne 0 ]; echo $?)" "C fails: its file is missing"
+printf 'response_id,customer_id,s\nc1,c1,4\n' > c.csv
+run "$MEJORA" -q run playbook.lua --cycle C
+is "$rc" 0 "C runs once its file is there"
+is "$(q mejora.db "select group_concat(id || ':' || status) from cycles where name = 'C'")" \
+  "3:done" "in the failed run's place: one cycle C"
 
 # ---- three cycles: the previous one is the one declared before -----------
 mkdir "$tmp/three" && cd "$tmp/three"
