@@ -6,7 +6,7 @@
 # to one cycle (its wave, the cycle that imported it, its date, or the
 # current cycle), with a note when a cycle finds none.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 29
+plan 31
 scratch
 q() { sqlite3 "$1" "$2"; }
 
@@ -155,4 +155,18 @@ run "$MEJORA" -q run playbook.lua --cycle nov
 is "$(q mejora.db "select r.n || ' ' || r.value from results r join cycles c on c.id = r.cycle
   where c.name = 'nov' and r.metric = 'mean' and r.segment = 'all'")" "2 4.5" \
   "November counts the two dated in November (mean 4.5)"
+
+# The current cycle is the latest declared whose period has started.
+cat >> playbook.lua <<'LUA'
+cycle "dec" { scorers = { "csat" }, min_n = 1,
+  period = { from = "2026-12-01", to = "2027-01-01" } }
+LUA
+export MEJORA_NOW=2026-11-25T12:00:00Z
+run "$MEJORA" -q run playbook.lua
+like "$out" 'cycle "nov" already ran .* is the current cycle' \
+  "on 25 November a plain run means nov (dec has not started) and it ran"
+export MEJORA_NOW=2026-12-02T08:00:00Z
+run "$MEJORA" -q run playbook.lua
+is "$(q mejora.db "select group_concat(name) from cycles")" "oct,nov,dec" \
+  "on 2 December a plain run runs dec"
 done_testing
