@@ -135,7 +135,8 @@ static int measure(cycle_run *c)
       cols[k].column = d->columns[k].value;
       opts.n_columns++;
     }
-    rc = mj_import_ex(e, d->questionnaire, path, &opts, &st);
+    rc = mj__import_file(e, d->questionnaire, path, &opts,
+                         mj__playbook_jail(e, e->model->dir), &st);
     free(path);
     if (rc != MJ_OK) {
       mj_error inner = e->err;

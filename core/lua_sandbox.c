@@ -1,12 +1,9 @@
 /*
 ** The playbook sandbox: allowlisted libraries, per-playbook envs that
-** refuse unknown names, our own module searcher, and file path checks.
+** refuse unknown names, and our own module searcher.
 */
-/* realpath() is XSI: not declared under _POSIX_C_SOURCE alone. */
-#define _XOPEN_SOURCE 700
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,56 +457,4 @@ int mj__sandbox_open(lua_State *L)
   }
   lua_setfield(L, LUA_REGISTRYINDEX, ALLOW_KEY);
   return 0;
-}
-
-/* ---- files a playbook names ---------------------------------------------- */
-
-static int has_dotdot(const char *p)
-{
-  for (const char *s = p; (s = strstr(s, "..")) != NULL; s += 2)
-    if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
-      return 1;
-  return 0;
-}
-
-char *mj__sandbox_path(mj_engine *e, const char *dir, const char *path,
-                       char *why, size_t whylen)
-{
-  int trusted = (e->opts.flags & MJ_TRUST_PLAYBOOK) != 0;
-  if (!trusted && has_dotdot(path)) {
-    snprintf(why, whylen,
-             "'%s' leaves the playbook's folder; keep data files beside "
-             "the playbook (or trust it: MJ_TRUST_PLAYBOOK)",
-             path);
-    return NULL;
-  }
-  char *joined = mj__path_join(dir, path);
-  if (!joined) {
-    snprintf(why, whylen, "out of memory");
-    return NULL;
-  }
-  char *real = realpath(joined, NULL);
-  if (!real) {
-    snprintf(why, whylen, "cannot open '%s': %s", joined, strerror(errno));
-    free(joined);
-    return NULL;
-  }
-  free(joined);
-  if (trusted)
-    return real;
-  char *rdir = realpath(dir && *dir ? dir : ".", NULL);
-  size_t n = rdir ? strlen(rdir) : 0;
-  int inside = rdir && strncmp(real, rdir, n) == 0 &&
-               (real[n] == '/' || (n == 1 && rdir[0] == '/'));
-  free(rdir);
-  if (!inside) {
-    snprintf(why, whylen,
-             "'%s' resolves to '%s', outside the playbook's folder; keep "
-             "data files beside the playbook (or trust it: "
-             "MJ_TRUST_PLAYBOOK)",
-             path, real);
-    free(real);
-    return NULL;
-  }
-  return real;
 }
