@@ -66,8 +66,10 @@ int mj_engine_new(mj_engine **out, const mj_opts *opts)
   int oom = 0;
   e->opt_plugin_path = dup_or_null(e->opts.plugin_path, &oom);
   e->opt_store = dup_or_null(e->opts.store, &oom);
+  e->opt_env_allow = dup_or_null(e->opts.env_allow, &oom);
   e->opts.plugin_path = e->opt_plugin_path;
   e->opts.store = e->opt_store;
+  e->opts.env_allow = e->opt_env_allow;
   int rc = oom ? MJ_ENOMEM : mj__registry_new(e);
   if (rc == MJ_OK)
     rc = mj__lua_open(e);
@@ -102,6 +104,7 @@ void mj_engine_free(mj_engine *e)
   mj__registry_free(e);
   free(e->opt_plugin_path);
   free(e->opt_store);
+  free(e->opt_env_allow);
   free(e);
 }
 

@@ -59,6 +59,7 @@ struct mj_engine {
   mj_opts opts;           /* copied; strings owned below */
   char *opt_plugin_path;
   char *opt_store;
+  char *opt_env_allow;
   mj_error err;           /* the last error */
 
   lua_State *L;           /* the sandboxed playbook state */

@@ -57,7 +57,8 @@ typedef void (*mj_log_fn)(void *ud, int level, const char *msg);
 
 /* Let the playbook use io/os, require C modules, load plugins from paths
 ** it names, name files outside its folder (customers, import files, the
-** store, plugin options). Only for playbooks the operator trusts. */
+** store, plugin options) and read any environment variable. Only for
+** playbooks the operator trusts. */
 #define MJ_TRUST_PLAYBOOK 0x1u
 /* Do not search the installed plugin folder (tests, sealed hosts). */
 #define MJ_NO_DEFAULT_PLUGINS 0x2u
@@ -78,6 +79,12 @@ typedef struct mj_opts {
                                 takes from a clock (submitted_at, due
                                 dates, "now" in samples and reports) reads
                                 this; tests and reproducible runs pin it */
+  /* ---- added with the environment allowlist ---- */
+  const char *env_allow;     /* names of the environment variables an
+                                untrusted playbook may read with
+                                mejora.env, separated by ',' (or ':' or
+                                spaces): "HOOK_URL,API_KEY". NULL or "":
+                                none. A trusted playbook reads any. */
 } mj_opts;
 
 /*

@@ -2,10 +2,10 @@
 # An untrusted playbook reads, creates and appends to files in its own
 # folder only, whatever key names them and however (absolute, "..", a
 # symbolic link); --trust lifts that, and the operator's own paths (--db,
-# the import FILE) are never confined. A FIFO named as a data file is
-# refused, not read.
+# the import FILE) are never confined. mejora.env reads only the variables
+# the operator allows. A FIFO named as a data file is refused, not read.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 43
+plan 48
 scratch
 P=$tmp/pb
 O=$tmp/outside
@@ -156,5 +156,21 @@ like "$rc: $out" "^1: .*/dev/zero.*a device" "a device as mejora import's FILE i
 run $T "$MEJORA" complaints "$P/playbook.lua" import "$P/fifo.csv"
 like "$rc: $out" "^1: .*fifo\.csv.*FIFO" "a FIFO as a complaints file is refused"
 rm -f "$P/fifo.csv"
+
+# ---- mejora.env ---------------------------------------------------------
+playbook 'use "notifier.log" { path = mejora.env "MEJORA_TEST_LOG" }'
+MEJORA_TEST_LOG=env.log; export MEJORA_TEST_LOG
+run $T "$MEJORA" check "$P/playbook.lua"
+like "$rc: $out" "^1: .*mejora\.env\(\"MEJORA_TEST_LOG\"\).*--env MEJORA_TEST_LOG.*--trust" \
+  "mejora.env of a variable not allowed is refused, naming --env and --trust"
+run $T "$MEJORA" --env MEJORA_TEST_LOG check "$P/playbook.lua"
+is "$rc: $out" "0: $P/playbook.lua: ok" "--env NAME allows it"
+run env MEJORA_ENV_ALLOW=OTHER,MEJORA_TEST_LOG $T "$MEJORA" check "$P/playbook.lua"
+is "$rc" 0 "MEJORA_ENV_ALLOW allows it"
+playbook 'local home = mejora.env "HOME"'
+run env MEJORA_ENV_ALLOW=MEJORA_TEST_LOG $T "$MEJORA" --env OTHER check "$P/playbook.lua"
+like "$rc: $out" "^1: .*mejora\.env\(\"HOME\"\)" "HOME stays out of reach when others are allowed"
+run $T "$MEJORA" --trust check "$P/playbook.lua"
+is "$rc" 0 "a trusted playbook reads any variable"
 
 done_testing

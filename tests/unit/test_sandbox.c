@@ -115,7 +115,6 @@ static void escapes(void)
           "assert(co() == 1)\n"
           "assert(pcall(error, 'x') == false)\n"
           "assert(require('mejora.labels')['excellent-poor'].points == 5)\n"
-          "assert(mejora.env('MEJORA_SURELY_UNSET_VAR') == nil)\n"
           "string.format = nil\n",
           MJ_OK, "", "the allowed libraries work");
   refused(e, "assert(string.format('%d', 7) == '7')", MJ_OK, "",
@@ -175,6 +174,44 @@ static void trusted(void)
           "assert(type(os.time()) == 'number')\n"
           "assert(os.exit == nil)\n",
           MJ_OK, "", "a trusted playbook has io and os, but not os.exit");
+  mj_engine_free(e);
+}
+
+/* mejora.env reads only what the operator allows, unless it trusts. */
+static void environment(void)
+{
+  if (setenv("MEJORA_TEST_ALLOWED", "yes", 1) != 0 ||
+      setenv("MEJORA_TEST_SECRET", "s3cret", 1) != 0)
+    bail("setenv failed");
+  mj_engine *e = engine(0, 0, 0);
+  refused(e, "local home = mejora.env('HOME')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"HOME\"): the operator has not allowed",
+          "HOME without an allowlist");
+  contains(mj_errmsg(e), "--env HOME", "the refusal says how to allow it");
+  contains(mj_errmsg(e), "--trust", "and names --trust");
+  mj_engine_free(e);
+
+  mj_opts o;
+  mj_opts_init(&o);
+  o.env_allow = "OTHER, MEJORA_TEST_ALLOWED:MEJORA_SURELY_UNSET_VAR";
+  if (mj_engine_new(&e, &o) != MJ_OK)
+    bail("cannot create an engine");
+  refused(e,
+          "assert(mejora.env('MEJORA_TEST_ALLOWED') == 'yes')\n"
+          "assert(mejora.env('MEJORA_SURELY_UNSET_VAR') == nil)\n",
+          MJ_OK, "", "listed variables are read, unset ones are nil");
+  refused(e, "local s = mejora.env('MEJORA_TEST_SECRET')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"MEJORA_TEST_SECRET\"): the operator has "
+          "not allowed",
+          "a variable not listed is refused");
+  refused(e, "local s = mejora.env('MEJORA_TEST')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"MEJORA_TEST\")",
+          "a name is matched whole, not as a prefix");
+  mj_engine_free(e);
+
+  e = engine(MJ_TRUST_PLAYBOOK, 0, 0);
+  refused(e, "assert(mejora.env('MEJORA_TEST_SECRET') == 's3cret')", MJ_OK,
+          "", "a trusted playbook reads any variable");
   mj_engine_free(e);
 }
 
@@ -302,10 +339,11 @@ static void after_load(void)
 
 int main(void)
 {
-  plan(93);
+  plan(105);
   escapes();
   limits();
   trusted();
+  environment();
   paths();
   after_load();
   return tap_done();
