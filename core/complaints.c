@@ -166,7 +166,7 @@ int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
   if (S->begin(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
   mj_sink sink = {&im, svc_on_header, svc_on_row};
-  rc = mj__collect(e, "csv", path, &sink);
+  rc = mj__collect(e, "csv", path, NULL, &sink);
   if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
     rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s'",
                     st->rejects_path);

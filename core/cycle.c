@@ -150,7 +150,8 @@ static int measure(cycle_run *c)
       opts.n_columns++;
     }
     e->importing_cycle = c->every ? NULL : c->decl->id;
-    rc = mj_import_ex(e, d->questionnaire, path, &opts, &st);
+    rc = mj__import_file(e, d->questionnaire, path, &opts,
+                         mj__playbook_jail(e, e->model->dir), &st);
     e->importing_cycle = NULL;
     free(path);
     if (rc != MJ_OK) {

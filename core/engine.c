@@ -66,8 +66,10 @@ int mj_engine_new(mj_engine **out, const mj_opts *opts)
   int oom = 0;
   e->opt_plugin_path = dup_or_null(e->opts.plugin_path, &oom);
   e->opt_store = dup_or_null(e->opts.store, &oom);
+  e->opt_env_allow = dup_or_null(e->opts.env_allow, &oom);
   e->opts.plugin_path = e->opt_plugin_path;
   e->opts.store = e->opt_store;
+  e->opts.env_allow = e->opt_env_allow;
   int rc = oom ? MJ_ENOMEM : mj__registry_new(e);
   if (rc == MJ_OK)
     rc = mj__lua_open(e);
@@ -102,6 +104,7 @@ void mj_engine_free(mj_engine *e)
   mj__registry_free(e);
   free(e->opt_plugin_path);
   free(e->opt_store);
+  free(e->opt_env_allow);
   free(e);
 }
 
@@ -250,20 +253,34 @@ int mj_store_open(mj_engine *e, const char *uri)
                       "another one",
                       e->store_uri);
   }
+  /* A store the playbook names, or mejora.db beside it, must stay in its
+  ** folder; one the operator names (the argument, opts.store) need not. */
+  const char *jail = NULL;
   char *owned = NULL;
+  int named = 0; /* by the playbook's `store` */
   if (!uri)
     uri = e->opts.store;
-  if (!uri && e->model && e->model->store)
+  if (!uri && e->model && e->model->store) {
     uri = e->model->store;
+    jail = mj__playbook_jail(e, e->model->dir);
+    named = 1;
+  }
   if (!uri) {
     owned = mj__path_join(e->model ? e->model->dir : NULL, "mejora.db");
     if (!owned)
       return mj__seterr(e, MJ_ENOMEM, "out of memory");
     uri = owned;
-  } else if (e->model && strncmp(uri, "sqlite:", 7) == 0 && uri[7] != '/' &&
-             uri == e->model->store) {
+    jail = e->model ? mj__playbook_jail(e, e->model->dir) : NULL;
+  }
+  char kind[32];
+  const char *rest;
+  if (split_uri(uri, kind, sizeof kind, &rest) != 0) {
+    free(owned);
+    return mj__seterr(e, MJ_EINVAL, "store URI '%s': unknown kind", uri);
+  }
+  if (named && strcmp(kind, "sqlite") == 0 && rest[0] != '/') {
     /* A playbook's relative sqlite path is relative to the playbook. */
-    char *path = mj__path_join(e->model->dir, uri + 7);
+    char *path = mj__path_join(e->model->dir, rest);
     size_t n = path ? strlen(path) + 8 : 0;
     owned = path ? malloc(n) : NULL;
     if (!owned) {
@@ -273,17 +290,12 @@ int mj_store_open(mj_engine *e, const char *uri)
     snprintf(owned, n, "sqlite:%s", path);
     free(path);
     uri = owned;
-  }
-  char kind[32];
-  const char *rest;
-  if (split_uri(uri, kind, sizeof kind, &rest) != 0) {
-    free(owned);
-    return mj__seterr(e, MJ_EINVAL, "store URI '%s': unknown kind", uri);
+    rest = owned + 7;
   }
   const mj_plugin *p;
   int rc = mj__plugin_find(e, MJ_KIND_STORAGE, kind, &p);
   if (rc == MJ_OK)
-    rc = mj__instance_new(e, p, NULL, rest, &e->store);
+    rc = mj__instance_new(e, p, NULL, rest, jail, &e->store);
   if (rc == MJ_OK) {
     e->store_uri = strdup(uri);
     if (!e->store_uri) {
@@ -332,6 +344,7 @@ int mj__instances_ensure(mj_engine *e)
 {
   if (e->n_instances || !e->model)
     return MJ_OK;
+  const char *jail = mj__playbook_jail(e, e->model->dir);
   for (size_t i = 0; i < e->model->n_uses; i++) {
     const mj_use *u = &e->model->uses[i];
     mj_plugin_kind kind;
@@ -346,7 +359,7 @@ int mj__instances_ensure(mj_engine *e)
     mj_instance *in;
     int rc = mj__plugin_find(e, kind, u->name, &p);
     if (rc == MJ_OK)
-      rc = mj__instance_new(e, p, u, NULL, &in);
+      rc = mj__instance_new(e, p, u, NULL, jail, &in);
     if (rc != MJ_OK) {
       /* Say which declaration, keeping the plugin's reason (option
       ** errors already point at it). */
@@ -378,8 +391,9 @@ mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
   /* Not declared with `use`: an instance with default options. */
   const mj_plugin *p;
   mj_instance *in;
+  const char *jail = mj__playbook_jail(e, e->model ? e->model->dir : NULL);
   if (mj__plugin_find(e, kind, name, &p) != MJ_OK ||
-      mj__instance_new(e, p, NULL, NULL, &in) != MJ_OK)
+      mj__instance_new(e, p, NULL, NULL, jail, &in) != MJ_OK)
     return NULL;
   return instance_add(e, in) == MJ_OK ? in : NULL;
 }

@@ -59,6 +59,7 @@ struct mj_engine {
   mj_opts opts;           /* copied; strings owned below */
   char *opt_plugin_path;
   char *opt_store;
+  char *opt_env_allow;
   mj_error err;           /* the last error */
 
   lua_State *L;           /* the sandboxed playbook state */
@@ -106,11 +107,36 @@ int mj__store_ensure(mj_engine *e);
 #define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
 /* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
 char *mj__path_join(const char *dir, const char *path);
+
 /* Instances for the model's `use` declarations (and defaults), made on
 ** first need; find one by kind and instance name. */
 int mj__instances_ensure(mj_engine *e);
 mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
                                   const char *name);
+
+/* ---- paths.c ---------------------------------------------------------- */
+
+/*
+** The folder the files a playbook in folder dir names must stay in: dir
+** ("." when NULL or ""), or NULL when the operator trusts the playbook
+** (MJ_TRUST_PLAYBOOK) and any file will do.
+*/
+const char *mj__playbook_jail(const mj_engine *e, const char *dir);
+/*
+** Check the file name (relative to the current folder) before it is
+** opened for mode (MJ_PATH_READ: an existing regular file; MJ_PATH_WRITE:
+** a regular file or none yet, in an existing folder) and set *out to its
+** real path, malloc'd. With jail (a folder) the file must be inside it
+** once symbolic links and ".." are resolved. MJ_EVALIDATE outside the
+** jail, MJ_EINVAL for a FIFO, device or folder, MJ_EIO when it cannot be
+** found, MJ_ENOMEM; why then says what and what to do.
+*/
+int mj__path_resolve(const char *name, unsigned mode, const char *jail,
+                     char **out, char *why, size_t whylen);
+/* Create (or empty) the file name, checked as mj__path_resolve does for
+** MJ_PATH_WRITE, and open it for writing. NULL with *code and why set. */
+FILE *mj__file_create(const char *name, const char *jail, int *code,
+                      char *why, size_t whylen);
 
 /* ---- plugin_host.c ---------------------------------------------------- */
 
@@ -128,15 +154,17 @@ const char *mj__plugin_path(const mj_plugin *p);
 const char *mj__kind_name(mj_plugin_kind kind);
 /* Validate options against the plugin's schema (use may be NULL for no
 ** options) and create an instance. Storage instances are created with
-** ops->open(uri), others with ops->create(cfg). */
+** ops->open(uri), others with ops->create(cfg). The files the instance
+** opens through host->path must stay in the folder jail (NULL: any). */
 int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
-                     const char *uri, mj_instance **out);
+                     const char *uri, const char *jail, mj_instance **out);
 void mj__instance_free(mj_engine *e, mj_instance *in);
 /* The host table handed to plugins. */
 const mj_host_api *mj__host_api(void);
-/* Read a source through a collector plugin ("csv") into sink. */
+/* Read a source through a collector plugin ("csv") into sink; a source
+** a playbook named must be in the folder jail (NULL: the operator's). */
 int mj__collect(mj_engine *e, const char *collector, const char *source,
-                const mj_sink *sink);
+                const char *jail, const mj_sink *sink);
 
 /* ---- plugin_ffi.c ----------------------------------------------------- */
 
@@ -275,11 +303,17 @@ int mj__answer_check_row(const mj_questionnaire *qn,
                          const mj_answer_rec *answers, size_t *bad, char *why,
                          size_t whylen);
 
+/* mj_import_ex of a file a playbook names, which must stay in the folder
+** jail (and so must its rejects file); jail NULL: the operator's file. */
+int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
+                    const mj_import_opts *opts, const char *jail,
+                    mj_import_stats *stats);
+
 /* Import a JSON array of responses to qn (mj_import of a .json file);
-** opts as mj_import_ex's, or NULL. */
+** opts as mj_import_ex's, or NULL; jail as mj__import_file's. */
 int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
                     const char *path, const mj_import_opts *opts,
-                    mj_import_stats *stats);
+                    const char *jail, mj_import_stats *stats);
 
 /* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
 ** the reason (no location) in why. */

@@ -699,6 +699,7 @@ typedef struct importer {
   mj_engine *e;
   const mj_questionnaire *qn;
   const char *path;
+  const char *jail; /* the folder a playbook's file stays in, or NULL */
   mj_import_stats *stats;
   const mj_storage_ops *S;
   void *store;
@@ -748,13 +749,16 @@ static int reject(importer *im, uint64_t row, const char *const *cells,
                   size_t n, int col, mj_error *err, const char *fmt, ...)
 {
   if (!im->rejects) {
-    im->rejects = fopen(im->rejects_path, "wb");
+    char why[600];
+    int code;
+    im->rejects = mj__file_create(im->rejects_path, im->jail, &code, why,
+                                  sizeof why);
     im->wrote_rejects = im->rejects != NULL;
     if (!im->rejects)
-      return data_err(err, MJ_EIO, NULL, 0, 0,
-                      "cannot write the rejects file '%s': %s; nothing was "
+      return data_err(err, code, NULL, 0, 0,
+                      "cannot write the rejects file: %s; nothing was "
                       "imported",
-                      im->rejects_path, strerror(errno));
+                      why);
     for (size_t i = 0; i < im->ncols; i++)
       mj__csv_field(im->rejects, im->names[i], 0);
     fputs("row,column,reason\r\n", im->rejects);
@@ -1113,6 +1117,14 @@ int mj_import(mj_engine *e, const char *questionnaire, const char *path,
 int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
                  const mj_import_opts *opts, mj_import_stats *stats)
 {
+  /* The embedder's (the operator's) file: wherever it is. */
+  return mj__import_file(e, questionnaire, path, opts, NULL, stats);
+}
+
+int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
+                    const mj_import_opts *opts, const char *jail,
+                    mj_import_stats *stats)
+{
   mj_import_stats local;
   if (!stats)
     stats = &local;
@@ -1128,19 +1140,25 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
   int rc = find_questionnaire(e, questionnaire, &im.qn);
   if (rc != MJ_OK)
     return rc;
+  /* A file that may not be read, or is no regular file, is refused
+  ** before the store is touched; the reader checks it again. */
+  char why[600], *real = NULL;
+  rc = mj__path_resolve(path, MJ_PATH_READ, jail, &real, why, sizeof why);
+  free(real);
+  if (rc != MJ_OK)
+    return mj__seterr(e, rc, "%s", why);
   if (opts && opts->size < sizeof *opts)
     return mj__seterr(e, MJ_EINVAL,
                       "mj_import_opts.size is %zu, expected %zu: zero the "
                       "options and set size = sizeof(mj_import_opts)",
                       opts->size, sizeof *opts);
-  char why[600];
   if (opts && mj__import_check_columns(im.qn, opts->columns, opts->n_columns,
                                        why, sizeof why) != MJ_OK)
     return mj__seterr(e, MJ_EINVAL, "%s", why);
   /* A .json file is an array of response objects (import_json.c). */
   size_t plen = strlen(path);
   if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
-    return mj__import_json(e, im.qn, path, opts, stats);
+    return mj__import_json(e, im.qn, path, opts, jail, stats);
   if (!rejects_name(path, im.rejects_path, sizeof im.rejects_path))
     return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
   if ((rc = mj__store_ensure(e)) != MJ_OK)
@@ -1167,6 +1185,7 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
   }
   im.e = e;
   im.path = path;
+  im.jail = jail;
   im.stats = stats;
   im.S = MJ_STORE_OPS(e);
   im.store = e->store->inst;
@@ -1182,7 +1201,7 @@ int mj_import_ex(mj_engine *e, const char *questionnaire, const char *path,
   if (stat(path, &sb) == 0 && sb.st_size > 0)
     im.file_bytes = (uint64_t)sb.st_size;
   mj_sink sink = {&im, on_header, on_row};
-  rc = mj__collect(e, "csv", path, &sink);
+  rc = mj__collect(e, "csv", path, jail, &sink);
   /* Every row is read: the tables go before the last batches and the
   ** commit, when the store's memory peaks. */
   importer_free_tables(&im);

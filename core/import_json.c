@@ -25,6 +25,7 @@ typedef struct jimport {
   mj_engine *e;
   const mj_questionnaire *qn;
   const char *path;
+  const char *jail; /* the folder a playbook's file stays in, or NULL */
   mj_import_stats *stats;
   const mj_storage_ops *S;
   void *store;
@@ -52,12 +53,15 @@ static int reject(jimport *im, size_t index, const char *key, json_t *obj,
 {
   im->stats->rejected++;
   if (!im->rejects) {
-    im->rejects = fopen(im->stats->rejects_path, "wb");
+    char why[600];
+    int code;
+    im->rejects = mj__file_create(im->stats->rejects_path, im->jail, &code,
+                                  why, sizeof why);
     if (!im->rejects)
-      return mj__seterr(im->e, MJ_EIO,
-                        "cannot write the rejects file '%s': %s; nothing "
-                        "was imported",
-                        im->stats->rejects_path, strerror(errno));
+      return mj__seterr(im->e, code,
+                        "cannot write the rejects file: %s; nothing was "
+                        "imported",
+                        why);
     fputs("row,column,reason,object\r\n", im->rejects);
   }
   char why[600], reason[800], num[24];
@@ -440,19 +444,22 @@ out:
 }
 
 int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
-                    const mj_import_opts *opts, mj_import_stats *stats)
+                    const mj_import_opts *opts, const char *jail,
+                    mj_import_stats *stats)
 {
-  jimport im = {.e = e, .qn = qn, .path = path, .stats = stats, .opts = opts};
+  jimport im = {.e = e, .qn = qn, .path = path, .jail = jail,
+                .stats = stats, .opts = opts};
   int k = snprintf(stats->rejects_path, sizeof stats->rejects_path,
                    "%s.rejects.csv", path);
   if (k < 0 || (size_t)k >= sizeof stats->rejects_path)
     return mj__seterr(e, MJ_EINVAL, "%s: path too long", path);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return mj__seterr(e, MJ_EIO, "cannot read %s: %s", path, strerror(errno));
-  fclose(f);
+  char why[600], *real = NULL;
+  int prc = mj__path_resolve(path, MJ_PATH_READ, jail, &real, why, sizeof why);
+  if (prc != MJ_OK)
+    return mj__seterr(e, prc, "%s", why);
   json_error_t jerr;
-  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *doc = json_load_file(real, JSON_REJECT_DUPLICATES, &jerr);
+  free(real);
   if (!doc)
     return mj__seterr_at(e, MJ_EDATA, path, jerr.line, jerr.column,
                          "%s; nothing was imported", jerr.text);

@@ -2294,12 +2294,18 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
 static int read_customers(mj_dsl_ctx *c, const cfile *f)
 {
   mj_engine *e = c->e;
-  char why[700];
-  char *real = mj__sandbox_path(e, c->m->dir, f->path, why, sizeof why);
-  if (!real)
-    return mj__seterr_at(e, MJ_EIO, f->pos.file, f->pos.line, 0,
-                         "customers \"%s\": %s", f->path, why);
+  char why[700], *real = NULL;
   char *shown = mj__path_join(c->m->dir, f->path);
+  if (!shown)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  int rc = mj__path_resolve(shown, MJ_PATH_READ,
+                            mj__playbook_jail(e, c->m->dir), &real, why,
+                            sizeof why);
+  if (rc != MJ_OK) {
+    free(shown);
+    return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
+                         "customers \"%s\": %s", f->path, why);
+  }
   csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
   /* The rows append to the customers declared so far, in place: the array
   ** is the model's when done (arena memory, no copy). */
@@ -2311,7 +2317,7 @@ static int read_customers(mj_dsl_ctx *c, const cfile *f)
   }
   x.posfile = mj__arena_strdup(&c->m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
-  int rc = x.v && x.posfile ? mj__collect(e, "csv", real, &sink) : MJ_ENOMEM;
+  rc = x.v && x.posfile ? mj__collect(e, "csv", real, NULL, &sink) : MJ_ENOMEM;
   if (rc == MJ_OK) {
     /* Give back the doubling's spare room (no copy either). */
     mj_customer *fit =

@@ -104,15 +104,6 @@ const char *mj__suggest(const char *word, const char *const *cands, size_t n);
 */
 void mj__sandbox_pushenv(lua_State *L);
 
-/*
-** Resolve a file a playbook names, relative to its folder dir. Without
-** MJ_TRUST_PLAYBOOK it must stay inside dir ("..", absolute paths outside
-** and escaping symlinks are refused). Returns a malloc'd real path, or
-** NULL with why filled.
-*/
-char *mj__sandbox_path(mj_engine *e, const char *dir, const char *path,
-                       char *why, size_t whylen);
-
 /* Load module name ("mejora.labels") through the searcher into env at
 ** envidx and push what it returned. Raises on failure. */
 void mj__sandbox_require(lua_State *L, int envidx, const char *name);

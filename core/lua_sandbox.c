@@ -1,12 +1,10 @@
 /*
 ** The playbook sandbox: allowlisted libraries, per-playbook envs that
-** refuse unknown names, our own module searcher, and file path checks.
+** refuse unknown names, our own module searcher, and the environment
+** variables the operator lets a playbook read.
 */
-/* realpath() is XSI: not declared under _POSIX_C_SOURCE alone. */
-#define _XOPEN_SOURCE 700
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,9 +284,38 @@ void mj__sandbox_require(lua_State *L, int envidx, const char *name)
 
 /* ---- the mejora table ---------------------------------------------------- */
 
+/* Is name in list (names separated by ',', ':' or spaces)? */
+static int env_listed(const char *list, const char *name)
+{
+  size_t n = strlen(name);
+  for (const char *p = list; p && *p;) {
+    size_t k = strcspn(p, ",: \t");
+    if (k == n && k > 0 && memcmp(p, name, n) == 0)
+      return 1;
+    p += k + (p[k] != '\0');
+  }
+  return 0;
+}
+
+/*
+** mejora.env(NAME): a variable of the process's environment. HOME, PATH
+** and a CI job's secrets are not the playbook's to read: only the names
+** the operator lists (mj_opts.env_allow), or any when it trusts the
+** playbook.
+*/
 static int lmj_env(lua_State *L)
 {
-  const char *v = getenv(luaL_checkstring(L, 1));
+  const char *name = luaL_checkstring(L, 1);
+  mj_engine *e = engine_of(L);
+  if (!(e->opts.flags & MJ_TRUST_PLAYBOOK) &&
+      !env_listed(e->opts.env_allow, name))
+    return luaL_error(L,
+                      "mejora.env(\"%s\"): the operator has not allowed "
+                      "this variable (--env %s or MEJORA_ENV_ALLOW=%s on the "
+                      "command line, mj_opts.env_allow when embedding; or "
+                      "trust the playbook: --trust, MJ_TRUST_PLAYBOOK)",
+                      name, name, name);
+  const char *v = getenv(name);
   if (v)
     lua_pushstring(L, v);
   else
@@ -460,56 +487,4 @@ int mj__sandbox_open(lua_State *L)
   }
   lua_setfield(L, LUA_REGISTRYINDEX, ALLOW_KEY);
   return 0;
-}
-
-/* ---- files a playbook names ---------------------------------------------- */
-
-static int has_dotdot(const char *p)
-{
-  for (const char *s = p; (s = strstr(s, "..")) != NULL; s += 2)
-    if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
-      return 1;
-  return 0;
-}
-
-char *mj__sandbox_path(mj_engine *e, const char *dir, const char *path,
-                       char *why, size_t whylen)
-{
-  int trusted = (e->opts.flags & MJ_TRUST_PLAYBOOK) != 0;
-  if (!trusted && has_dotdot(path)) {
-    snprintf(why, whylen,
-             "'%s' leaves the playbook's folder; keep data files beside "
-             "the playbook (or trust it: MJ_TRUST_PLAYBOOK)",
-             path);
-    return NULL;
-  }
-  char *joined = mj__path_join(dir, path);
-  if (!joined) {
-    snprintf(why, whylen, "out of memory");
-    return NULL;
-  }
-  char *real = realpath(joined, NULL);
-  if (!real) {
-    snprintf(why, whylen, "cannot open '%s': %s", joined, strerror(errno));
-    free(joined);
-    return NULL;
-  }
-  free(joined);
-  if (trusted)
-    return real;
-  char *rdir = realpath(dir && *dir ? dir : ".", NULL);
-  size_t n = rdir ? strlen(rdir) : 0;
-  int inside = rdir && strncmp(real, rdir, n) == 0 &&
-               (real[n] == '/' || (n == 1 && rdir[0] == '/'));
-  free(rdir);
-  if (!inside) {
-    snprintf(why, whylen,
-             "'%s' resolves to '%s', outside the playbook's folder; keep "
-             "data files beside the playbook (or trust it: "
-             "MJ_TRUST_PLAYBOOK)",
-             path, real);
-    free(real);
-    return NULL;
-  }
-  return real;
 }

@@ -43,9 +43,12 @@ struct mj_registry {
   int builtins_done;
 };
 
-/* What an instance hands back to host->log: the engine it belongs to. */
+/* What an instance hands back to host->log and host->path: the engine it
+** belongs to, and the folder the files it opens must stay in (NULL: any;
+** the operator named them, or trusts the playbook). */
 struct mj_ctx {
   mj_engine *e;
+  char *jail;
 };
 
 typedef struct cfg_value {
@@ -178,6 +181,20 @@ static const char *cfg_basedir(const mj_config *cfg)
   return cfg && cfg->basedir ? cfg->basedir : ".";
 }
 
+static int host_path(mj_ctx *ctx, const char *name, unsigned mode,
+                     char **out, mj_error *err)
+{
+  char why[sizeof err->msg];
+  *out = NULL;
+  if (mode != MJ_PATH_READ && mode != MJ_PATH_WRITE)
+    return mj__error(err, MJ_EINVAL,
+                     "host->path: mode must be MJ_PATH_READ or "
+                     "MJ_PATH_WRITE");
+  int rc = mj__path_resolve(name, mode, ctx ? ctx->jail : NULL, out, why,
+                            sizeof why);
+  return rc == MJ_OK ? MJ_OK : mj__error(err, rc, "%s", why);
+}
+
 static const mj_host_api host_api = {
     sizeof(mj_host_api),
     MJ_PLUGIN_ABI_MAJOR,
@@ -194,6 +211,7 @@ static const mj_host_api host_api = {
     cfg_num,
     cfg_bool,
     cfg_basedir,
+    host_path,
 };
 
 const mj_host_api *mj__host_api(void)
@@ -1231,16 +1249,24 @@ static void config_free(mj_config *cfg)
   free(cfg);
 }
 
+static void ctx_free(mj_ctx *ctx)
+{
+  if (ctx)
+    free(ctx->jail);
+  free(ctx);
+}
+
 int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
-                     const char *uri, mj_instance **out)
+                     const char *uri, const char *jail, mj_instance **out)
 {
   *out = NULL;
   const mj_plugin_desc *d = p->desc;
   mj_instance *in = calloc(1, sizeof *in);
   if (!in || !(in->ctx = calloc(1, sizeof *in->ctx)) ||
+      (jail && !(in->ctx->jail = strdup(jail))) ||
       !(in->name = strdup(use && use->as ? use->as : d->name))) {
     if (in)
-      free(in->ctx);
+      ctx_free(in->ctx);
     free(in);
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   }
@@ -1282,7 +1308,7 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
   }
   if (rc != MJ_OK) {
     config_free(in->cfg);
-    free(in->ctx);
+    ctx_free(in->ctx);
     free((char *)in->name);
     free(in);
     return rc;
@@ -1313,7 +1339,7 @@ void mj__instance_free(mj_engine *e, mj_instance *in)
     }
   }
   config_free(in->cfg);
-  free(in->ctx);
+  ctx_free(in->ctx);
   free((char *)in->name);
   free(in);
 }
@@ -1321,7 +1347,7 @@ void mj__instance_free(mj_engine *e, mj_instance *in)
 /* ---- collecting ---------------------------------------------------------- */
 
 int mj__collect(mj_engine *e, const char *collector, const char *source,
-                const mj_sink *sink)
+                const char *jail, const mj_sink *sink)
 {
   const mj_plugin *p;
   int rc = mj__plugin_find(e, MJ_KIND_COLLECTOR, collector, &p);
@@ -1335,7 +1361,7 @@ int mj__collect(mj_engine *e, const char *collector, const char *source,
       use = u;
   }
   mj_instance *in;
-  if ((rc = mj__instance_new(e, p, use, NULL, &in)) != MJ_OK)
+  if ((rc = mj__instance_new(e, p, use, NULL, jail, &in)) != MJ_OK)
     return rc;
   mj_error err = {0};
   rc = ((const mj_collector_ops *)in->ops)

@@ -58,7 +58,11 @@ static const char usage_text[] =
     "                      mejora.db beside the playbook\n"
     "  --plugin-path DIRS  ':'-separated folders searched first for plugins\n"
     "                      (then $MEJORA_PLUGIN_PATH, then the installed ones)\n"
-    "  --trust             let the playbook use io, os and C modules\n"
+    "  --trust             let the playbook use io, os and C modules, and\n"
+    "                      read and write files outside its folder\n"
+    "  --env NAME          let the playbook read environment variable NAME\n"
+    "                      with mejora.env (repeatable; also\n"
+    "                      $MEJORA_ENV_ALLOW, names separated by ',')\n"
     "  --now TIME          take TIME (YYYY-MM-DD[THH:MM[:SS]Z] or seconds\n"
     "                      since the epoch) as the current time, for\n"
     "                      reproducible runs and tests (also $MEJORA_NOW)\n"
@@ -75,6 +79,7 @@ typedef struct cli {
   int trust, verbosity;
   unsigned time_limit_ms; /* 0: the library's default */
   char path_buf[8192];
+  char env_allow[4096]; /* $MEJORA_ENV_ALLOW, then each --env NAME */
 } cli;
 
 static void log_stderr(void *ud, int level, const char *msg)
@@ -181,6 +186,7 @@ static int engine_open(cli *c, mj_engine **e)
   o.log_level = c->verbosity;
   o.plugin_path = plugin_path(c);
   o.store = c->db;
+  o.env_allow = c->env_allow;
   if (c->trust)
     o.flags |= MJ_TRUST_PLAYBOOK;
   o.lua_time_limit_ms = c->time_limit_ms;
@@ -678,11 +684,21 @@ int main(int argc, char **argv)
   cli c;
   memset(&c, 0, sizeof c);
   c.verbosity = MJ_LOG_WARN;
+  const char *allow = getenv("MEJORA_ENV_ALLOW");
+  snprintf(c.env_allow, sizeof c.env_allow, "%s", allow ? allow : "");
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--db") == 0 && i + 1 < argc)
       c.db = argv[++i];
+    else if (strcmp(a, "--env") == 0 && i + 1 < argc) {
+      size_t n = strlen(c.env_allow);
+      int k = snprintf(c.env_allow + n, sizeof c.env_allow - n, "%s%s",
+                       n ? "," : "", argv[++i]);
+      if (k < 0 || (size_t)k >= sizeof c.env_allow - n)
+        return usage_error("too many --env names (at most %s bytes)",
+                           "4095");
+    }
     else if (strcmp(a, "--plugin-path") == 0 && i + 1 < argc)
       c.plugin_path = argv[++i];
     else if (strcmp(a, "--trust") == 0)

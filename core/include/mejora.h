@@ -55,8 +55,10 @@ typedef struct mj_engine mj_engine;
 /* Receives every log line the engine and its plugins emit (no newline). */
 typedef void (*mj_log_fn)(void *ud, int level, const char *msg);
 
-/* Let the playbook use io/os, require C modules and load plugins from
-** paths it names. Only for playbooks the operator trusts. */
+/* Let the playbook use io/os, require C modules, load plugins from paths
+** it names, name files outside its folder (customers, import files, the
+** store, plugin options) and read any environment variable. Only for
+** playbooks the operator trusts. */
 #define MJ_TRUST_PLAYBOOK 0x1u
 /* Do not search the installed plugin folder (tests, sealed hosts). */
 #define MJ_NO_DEFAULT_PLUGINS 0x2u
@@ -77,6 +79,12 @@ typedef struct mj_opts {
                                 takes from a clock (submitted_at, due
                                 dates, "now" in samples and reports) reads
                                 this; tests and reproducible runs pin it */
+  /* ---- added with the environment allowlist ---- */
+  const char *env_allow;     /* names of the environment variables an
+                                untrusted playbook may read with
+                                mejora.env, separated by ',' (or ':' or
+                                spaces): "HOOK_URL,API_KEY". NULL or "":
+                                none. A trusted playbook reads any. */
 } mj_opts;
 
 /*
@@ -139,6 +147,8 @@ typedef struct mj_import_stats {
 ** input (or the folder given by the playbook). Re-importing adds nothing.
 ** Returns MJ_OK even when rows were rejected (see stats); an error only
 ** when nothing could be stored (bad header, unreadable file, store error).
+** path is the caller's and may be anywhere; it must be a regular file (a
+** FIFO or a device is refused with MJ_EINVAL, never read).
 */
 MJ_API int mj_import(mj_engine *e, const char *questionnaire,
                      const char *path, mj_import_stats *stats);

@@ -292,7 +292,17 @@ static int csv_collect(void *inst, const char *source, const mj_sink *sink,
   const mj_host_api *host = c->host;
   if (!source || !sink || !sink->header || !sink->row)
     return host->error(err, MJ_EINVAL, "csv: no file or sink given");
-  FILE *f = fopen(source, "rb");
+  /* The host says whether the file may be read (a playbook's stays in
+  ** its folder) and that it is a regular file, which cannot block. */
+  char *real = NULL;
+  int rc = host->path(c->ctx, source, MJ_PATH_READ, &real, err);
+  if (rc != MJ_OK) {
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    return host->error(err, rc, "csv: %s", msg);
+  }
+  FILE *f = fopen(real, "rb");
+  host->free(real);
   if (!f)
     return host->error(err, MJ_EIO, "csv: cannot open '%s': %s", source,
                        strerror(errno));

@@ -12,10 +12,12 @@
 ** "meta.KEY" instead.
 **
 ** Option path: the file, relative to the playbook's folder; "-" writes to
-** standard error. The file is opened for each event (O_APPEND), written
-** with one write() per line and fsync'ed before notify returns, so a line
-** reported as sent survives a crash, concurrent writers do not interleave
-** within a line, and log rotation needs no signal. Nothing is created
+** standard error. The host checks it (host->path): a playbook the
+** operator does not trust keeps it inside its folder. The file is opened
+** for each event (O_APPEND), written with one write() per line and
+** fsync'ed before notify returns, so a line reported as sent survives a
+** crash, concurrent writers do not interleave within a line, and log
+** rotation needs no signal. Nothing is created
 ** until the first event, so checking a playbook touches no file.
 */
 #include <errno.h>
@@ -39,6 +41,8 @@ typedef struct log_inst {
 
 static const char *const fixed_keys[] = {
     "ts", "event", "severity", "subject", "message", "due", NULL};
+
+static void log_destroy(void *inst);
 
 static int log_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
@@ -68,6 +72,18 @@ static int log_create(const mj_host_api *host, mj_ctx *ctx,
       snprintf(in->path, len, "%s", path);
     else
       snprintf(in->path, len, "%s/%s", base, path);
+    /* A file the host refuses is refused now, with the playbook's line;
+    ** a folder still missing may be made before the first event. */
+    char *real = NULL;
+    int rc = host->path(ctx, in->path, MJ_PATH_WRITE, &real, err);
+    host->free(real);
+    if (rc != MJ_OK && rc != MJ_EIO) {
+      char msg[sizeof err->msg];
+      snprintf(msg, sizeof msg, "%s", err->msg);
+      host->error(err, rc, "notifier log: option path: %s", msg);
+      log_destroy(in);
+      return rc;
+    }
   }
   *inst = in;
   return MJ_OK;
@@ -279,14 +295,31 @@ static int log_notify(void *inst, const mj_event *ev, mj_error *err)
     if (write_all(STDERR_FILENO, line, n) != 0)
       e = errno, rc = io_status(e);
   } else {
-    int fd = open(in->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    /* Checked again for each event: the folder may have changed. The
+    ** real path is opened without following a link, and without waiting
+    ** for a reader should a FIFO have taken the file's place. */
+    char *real = NULL;
+    int fd = -1;
+    rc = H->path(in->ctx, in->path, MJ_PATH_WRITE, &real, err);
+    if (rc == MJ_OK) {
+      fd = open(real, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+                          O_NONBLOCK,
+                0644);
+      if (fd < 0) {
+        e = errno;
+        rc = io_status(e);
+        H->error(err, rc,
+                 "notifier log: cannot open %s for appending: %s; check "
+                 "that the folder exists and is writable",
+                 where, strerror(e));
+      }
+    } else {
+      char msg[sizeof err->msg];
+      snprintf(msg, sizeof msg, "%s", err->msg);
+      H->error(err, rc, "notifier log: %s", msg);
+    }
+    H->free(real);
     if (fd < 0) {
-      e = errno;
-      rc = io_status(e);
-      H->error(err, rc,
-               "notifier log: cannot open %s for appending: %s; check that "
-               "the folder exists and is writable",
-               where, strerror(e));
       told = 1;
     } else {
       if (write_all(fd, line, n) != 0 || fsync(fd) != 0)

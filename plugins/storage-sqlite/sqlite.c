@@ -1451,6 +1451,37 @@ static int open_readonly(store *s, mj_error *err)
   return rc;
 }
 
+/* The suffixes of the files SQLite creates beside a database. */
+static const char *const side_files[] = {"-wal", "-shm", "-journal", NULL};
+
+/* Check the store's file and its side files with host->path; *real is
+** the database's real path. */
+static int check_files(store *s, const char *uri, char **real, mj_error *err)
+{
+  const mj_host_api *H = s->host;
+  int rc = H->path(s->ctx, uri, MJ_PATH_WRITE, real, err);
+  for (size_t i = 0; rc == MJ_OK && side_files[i]; i++) {
+    size_t n = strlen(*real) + strlen(side_files[i]) + 1;
+    char *name = H->alloc(n), *side = NULL;
+    if (!name) {
+      H->free(*real);
+      *real = NULL;
+      return H->error(err, MJ_ENOMEM, "sqlite: out of memory");
+    }
+    snprintf(name, n, "%s%s", *real, side_files[i]);
+    rc = H->path(s->ctx, name, MJ_PATH_WRITE, &side, err);
+    H->free(side);
+    H->free(name);
+  }
+  if (rc == MJ_OK)
+    return MJ_OK;
+  H->free(*real);
+  *real = NULL;
+  char msg[sizeof err->msg];
+  snprintf(msg, sizeof msg, "%s", err->msg);
+  return H->error(err, rc, "sqlite: store '%s': %s", uri, msg);
+}
+
 static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
                       void **inst, mj_error *err)
 {
@@ -1470,7 +1501,19 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
     host->free(s);
     return host->error(err, MJ_ENOMEM, "sqlite: out of memory");
   }
-  int rc = connect(s, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+  /*
+  ** The file and the journals SQLite keeps beside it must be where the
+  ** host allows (a playbook's store stays in its folder) and be regular
+  ** files; the real path is opened, never through a link.
+  */
+  char *real = NULL;
+  int rc = check_files(s, uri, &real, err);
+  if (rc == MJ_OK)
+    rc = connect(s, real,
+                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                     SQLITE_OPEN_NOFOLLOW,
+                 err);
+  host->free(real);
   if (rc == MJ_OK && sqlite3_db_readonly(s->db, "main") == 1)
     rc = open_readonly(s, err);
   /*

@@ -30,7 +30,7 @@ is "$rc" 0 "the plugin skeleton builds out of tree with -Werror"
 [ "$rc" -eq 0 ] || printf '# %s\n' "$out"
 
 run "$MEJORA" plugins "$tmp/skel/scorer_topbox.so"
-like "$out" "^scorer +topbox +1\.0\.0 +1\.0" "mejora plugins accepts it: kind, version, ABI"
+like "$out" "^scorer +topbox +1\.0\.0 +1\.1" "mejora plugins accepts it: kind, version, ABI"
 
 cat >> "$tmp/shop/playbook.lua" <<'LUA'
 use "scorer.topbox" { level = 0.90 }

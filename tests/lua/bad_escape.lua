@@ -1,2 +1,2 @@
 segment "online" {}
-customers "../lua/data/customers.csv"
+customers "../data/good.csv"

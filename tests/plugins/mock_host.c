@@ -12,8 +12,10 @@
 
 #include "tap.h"
 
-/* Test programs are single-threaded and short-lived: one log buffer. */
+/* Test programs are single-threaded and short-lived: one log buffer, one
+** refused path prefix. */
 static char log_buf[16384];
+static const char *refused_prefix;
 
 struct mj_config {
   const char *basedir;
@@ -117,10 +119,31 @@ static const char *cfg_basedir(const mj_config *cfg)
   return cfg && cfg->basedir ? cfg->basedir : ".";
 }
 
+void mock_path_refuse(const char *prefix)
+{
+  refused_prefix = prefix;
+}
+
+static int mock_path(mj_ctx *ctx, const char *name, unsigned mode,
+                     char **out, mj_error *err)
+{
+  *out = NULL;
+  (void)ctx;
+  if (mode != MJ_PATH_READ && mode != MJ_PATH_WRITE)
+    return mock_error(err, MJ_EINVAL, "mock path: bad mode %u", mode);
+  if (refused_prefix &&
+      strncmp(name, refused_prefix, strlen(refused_prefix)) == 0)
+    return mock_error(err, MJ_EVALIDATE,
+                      "'%s' is outside the playbook's folder", name);
+  if (!(*out = strdup(name)))
+    return mock_error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
 static const mj_host_api host = {
     sizeof(mj_host_api), MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR,
     mock_log, malloc, realloc, free, mock_strdup, mock_error, mock_error_at,
-    cfg_str, cfg_int, cfg_num, cfg_bool, cfg_basedir,
+    cfg_str, cfg_int, cfg_num, cfg_bool, cfg_basedir, mock_path,
 };
 
 const mj_host_api *mock_host(void)

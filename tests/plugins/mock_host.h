@@ -13,6 +13,11 @@ const mj_host_api *mock_host(void);
 const char *mock_log_text(void);
 void mock_log_clear(void);
 
+/* host->path refuses every name starting with prefix (NULL: none) with
+** MJ_EVALIDATE, as the host does for a file outside an untrusted
+** playbook's folder; other names are given back unchanged. */
+void mock_path_refuse(const char *prefix);
+
 /* A config from "key", "value" pairs ending with NULL; basedir may be NULL.
 ** Free with mock_config_free. */
 mj_config *mock_config(const char *basedir, const char *const *kv);

@@ -80,7 +80,7 @@ static long long iget(json_t *o, const char *key)
 
 int main(void)
 {
-  plan(38);
+  plan(44);
   const mj_plugin_desc *d = mj_plugin_log_entry();
   ops = mock_ops(d, MJ_KIND_NOTIFIER);
   is_string("log", d->name, "plugin name");
@@ -215,6 +215,32 @@ int main(void)
            "empty path refused");
   }
   ops->destroy(NULL);
+
+  /* The file goes through host->path: a refusal there is the plugin's,
+  ** at create (with the option named) and again at each event. */
+  {
+    char refused[4200], out[4300];
+    snprintf(refused, sizeof refused, "%s/out", dir);
+    snprintf(out, sizeof out, "%s/out.jsonl", dir);
+    const char *const kv3[] = {"path", "out.jsonl", NULL};
+    void *inst;
+    memset(&err, 0, sizeof err);
+    mock_path_refuse(refused);
+    is_int(MJ_EVALIDATE, make(dir, kv3, &inst, &err),
+           "a path the host refuses is refused at create");
+    contains(err.msg, "option path", "naming the option");
+    contains(err.msg, "outside the playbook's folder",
+             "with the host's reason");
+    mock_path_refuse(NULL);
+    is_int(MJ_OK, make(dir, kv3, &inst, &err), "created while allowed");
+    mock_path_refuse(refused);
+    memset(&err, 0, sizeof err);
+    is_int(MJ_EVALIDATE, ops->notify(inst, &ev, &err),
+           "refused again when an event comes");
+    ok(access(out, F_OK) != 0, "and nothing is written");
+    mock_path_refuse(NULL);
+    ops->destroy(inst);
+  }
 
   tap_rmtree(dir);
   free(dir);

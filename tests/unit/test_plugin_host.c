@@ -166,8 +166,8 @@ int main(void)
   rc = find_scorer(e, "abi2", &p);
   is_int(MJ_EABI, rc, "ABI 2: EABI");
   snprintf(want, sizeof want,
-           "%s/scorer_abi2.so: plugin ABI 2.0, this mejora speaks 1.0: "
-           "rebuild it against mejora/plugin.h 1.0",
+           "%s/scorer_abi2.so: plugin ABI 2.0, this mejora speaks 1.1: "
+           "rebuild it against mejora/plugin.h 1.1",
            dir);
   is_string(want, mj_errmsg(e), "ABI 2: message names both versions");
 
@@ -264,14 +264,14 @@ int main(void)
   char *tmp = tap_tmpdir("plughost");
   snprintf(path, sizeof path, "%s/t.db", tmp);
   mj_instance *st = NULL;
-  rc = mj__instance_new(e, sq, NULL, path, &st);
+  rc = mj__instance_new(e, sq, NULL, path, NULL, &st);
   is_int(MJ_OK, rc, "storage instance opened with its URI (%s)", mj_errmsg(e));
   mj__instance_free(e, st);
 
   /* ---- instances and options ---- */
   mj_instance *in = NULL;
   figs f;
-  rc = mj__instance_new(e, p, NULL, NULL, &in);
+  rc = mj__instance_new(e, p, NULL, NULL, NULL, &in);
   is_int(MJ_OK, rc, "instance with default options");
   score(in, &f);
   is_string("fig", f.metric[0], "string default");
@@ -290,7 +290,7 @@ int main(void)
   };
   mj_use use = {"scorer", "ffitest", "mine", kv, 5, {"pb.lua", 7}};
   lb.text[0] = '\0';
-  rc = mj__instance_new(e, p, &use, NULL, &in);
+  rc = mj__instance_new(e, p, &use, NULL, NULL, &in);
   is_int(MJ_OK, rc, "instance with given options");
   score(in, &f);
   is_string("sat", f.metric[0], "string option");
@@ -302,7 +302,7 @@ int main(void)
 
   mj_kv typo[] = {{"lable", MJ_VAL_STRING, "x", 0, 0}};
   mj_use bad = {"scorer", "ffitest", NULL, typo, 1, {"pb.lua", 7}};
-  rc = mj__instance_new(e, p, &bad, NULL, &in);
+  rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_int(MJ_EVALIDATE, rc, "unknown option: EVALIDATE");
   is_string("pb.lua:7: unknown option 'lable' for scorer ffitest (known: "
             "label, count, ratio, loud, unit)",
@@ -311,13 +311,13 @@ int main(void)
 
   mj_kv frac[] = {{"count", MJ_VAL_NUMBER, "2.5", 2.5, 0}};
   bad.opts = frac;
-  rc = mj__instance_new(e, p, &bad, NULL, &in);
+  rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_string("pb.lua:7: option 'count' for scorer ffitest must be an "
             "integer, got 2.5",
             mj_errmsg(e), "non-integral int option");
   mj_kv num[] = {{"label", MJ_VAL_NUMBER, "3", 3, 0}};
   bad.opts = num;
-  rc = mj__instance_new(e, p, &bad, NULL, &in);
+  rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_string("pb.lua:7: option 'label' for scorer ffitest must be a string, "
             "got a number",
             mj_errmsg(e), "number for a string option");
@@ -332,8 +332,8 @@ int main(void)
   snprintf(path, sizeof path, "%s/scorer_abi2.so", dir);
   rc = mj_plugin_check(e, path, collect_info, &s);
   snprintf(want, sizeof want,
-           "%s: plugin ABI 2.0, this mejora speaks 1.0: rebuild it against "
-           "mejora/plugin.h 1.0",
+           "%s: plugin ABI 2.0, this mejora speaks 1.1: rebuild it against "
+           "mejora/plugin.h 1.1",
            path);
   is_string(want, mj_errmsg(e), "check: ABI 2 refused with the same line");
   snprintf(path, sizeof path, "%s/scorer_none.so", dir);
@@ -357,16 +357,16 @@ int main(void)
   /* ---- collecting through a collector plugin ---- */
   got_rows g = {{0}};
   mj_sink sink = {&g, on_header, on_row};
-  rc = mj__collect(e, "lines", "in.csv", &sink);
+  rc = mj__collect(e, "lines", "in.csv", NULL, &sink);
   is_int(MJ_OK, rc, "collect: OK");
   is_string("header source (1);row 2 in.csv/6;", g.text,
             "collect: header then rows reach the sink");
-  rc = mj__collect(e, "lines", "bad", &sink);
+  rc = mj__collect(e, "lines", "bad", NULL, &sink);
   is_int(MJ_EDATA, rc, "collect: a bad file is EDATA");
   is_string("bad:2:1: unterminated quote", mj_errmsg(e),
             "collect: the collector's row:column message");
   is_int(2, mj_last_error(e)->line, "collect: row kept in the record");
-  rc = mj__collect(e, "nope", "x", &sink);
+  rc = mj__collect(e, "nope", "x", NULL, &sink);
   contains(mj_errmsg(e), "no collector plugin 'nope' (searched: ",
            "collect: unknown collector");
 

@@ -2,11 +2,15 @@
 ** The playbook sandbox: escapes are refused, limits hold even against
 ** pcall, and a trusted playbook gets io and os.
 */
+/* realpath() is XSI: not declared under _POSIX_C_SOURCE alone. */
+#define _XOPEN_SOURCE 700
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "tap.h"
@@ -111,7 +115,6 @@ static void escapes(void)
           "assert(co() == 1)\n"
           "assert(pcall(error, 'x') == false)\n"
           "assert(require('mejora.labels')['excellent-poor'].points == 5)\n"
-          "assert(mejora.env('MEJORA_SURELY_UNSET_VAR') == nil)\n"
           "string.format = nil\n",
           MJ_OK, "", "the allowed libraries work");
   refused(e, "assert(string.format('%d', 7) == '7')", MJ_OK, "",
@@ -174,6 +177,148 @@ static void trusted(void)
   mj_engine_free(e);
 }
 
+/* mejora.env reads only what the operator allows, unless it trusts. */
+static void environment(void)
+{
+  if (setenv("MEJORA_TEST_ALLOWED", "yes", 1) != 0 ||
+      setenv("MEJORA_TEST_SECRET", "s3cret", 1) != 0)
+    bail("setenv failed");
+  mj_engine *e = engine(0, 0, 0);
+  refused(e, "local home = mejora.env('HOME')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"HOME\"): the operator has not allowed",
+          "HOME without an allowlist");
+  contains(mj_errmsg(e), "--env HOME", "the refusal says how to allow it");
+  contains(mj_errmsg(e), "--trust", "and names --trust");
+  mj_engine_free(e);
+
+  mj_opts o;
+  mj_opts_init(&o);
+  o.env_allow = "OTHER, MEJORA_TEST_ALLOWED:MEJORA_SURELY_UNSET_VAR";
+  if (mj_engine_new(&e, &o) != MJ_OK)
+    bail("cannot create an engine");
+  refused(e,
+          "assert(mejora.env('MEJORA_TEST_ALLOWED') == 'yes')\n"
+          "assert(mejora.env('MEJORA_SURELY_UNSET_VAR') == nil)\n",
+          MJ_OK, "", "listed variables are read, unset ones are nil");
+  refused(e, "local s = mejora.env('MEJORA_TEST_SECRET')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"MEJORA_TEST_SECRET\"): the operator has "
+          "not allowed",
+          "a variable not listed is refused");
+  refused(e, "local s = mejora.env('MEJORA_TEST')", MJ_ERUNTIME,
+          "sb.lua:1: mejora.env(\"MEJORA_TEST\")",
+          "a name is matched whole, not as a prefix");
+  mj_engine_free(e);
+
+  e = engine(MJ_TRUST_PLAYBOOK, 0, 0);
+  refused(e, "assert(mejora.env('MEJORA_TEST_SECRET') == 's3cret')", MJ_OK,
+          "", "a trusted playbook reads any variable");
+  mj_engine_free(e);
+}
+
+/* resolve NAME (under dir) for mode within jail: the code, and *real. */
+static int resolve(const char *dir, const char *name, unsigned mode,
+                   const char *jail, char *real, size_t n)
+{
+  char full[2048], why[700], *out = NULL;
+  snprintf(full, sizeof full, "%s/%s", dir, name);
+  int rc = mj__path_resolve(name[0] == '/' ? name : full, mode, jail, &out,
+                            why, sizeof why);
+  snprintf(real, n, "%s", rc == MJ_OK ? out : why);
+  free(out);
+  return rc;
+}
+
+/*
+** Where a name leads, not how it is spelt: ".." and links are followed
+** to the real file before it is judged inside or outside the folder.
+*/
+static void paths(void)
+{
+  char *top = tap_tmpdir("paths");
+  char in[1200], out[1200], p[2400], got[2400], want[2400];
+  snprintf(in, sizeof in, "%s/in", top);
+  snprintf(out, sizeof out, "%s/out", top);
+  if (mkdir(in, 0700) != 0 || mkdir(out, 0700) != 0)
+    bail("mkdir failed");
+  snprintf(p, sizeof p, "%s/a.csv", in);
+  tap_write(p, "x\n");
+  snprintf(p, sizeof p, "%s/b.csv", out);
+  tap_write(p, "x\n");
+  /* top/in/link.csv -> ../out/b.csv, top/in/new.csv -> ../out/new.csv
+  ** (nothing there yet), top/in/up -> .. */
+  snprintf(p, sizeof p, "%s/link.csv", in);
+  if (symlink("../out/b.csv", p) != 0)
+    bail("symlink failed");
+  snprintf(p, sizeof p, "%s/new.csv", in);
+  if (symlink("../out/new.csv", p) != 0)
+    bail("symlink failed");
+  snprintf(p, sizeof p, "%s/up", in);
+  if (symlink("..", p) != 0)
+    bail("symlink failed");
+  snprintf(p, sizeof p, "%s/fifo", in);
+  if (mkfifo(p, 0600) != 0)
+    bail("mkfifo failed");
+
+  is_int(MJ_OK, resolve(in, "a.csv", MJ_PATH_READ, in, got, sizeof got),
+         "a file inside is read");
+  snprintf(want, sizeof want, "%s/a.csv", in);
+  char *rw = realpath(want, NULL);
+  is_string(rw ? rw : want, got, "as its real path");
+  free(rw);
+  is_int(MJ_OK, resolve(in, "up/in/a.csv", MJ_PATH_READ, in, got, sizeof got),
+         "a link that leads back inside is followed");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "../out/b.csv", MJ_PATH_READ, in, got, sizeof got),
+         "'..' out of the folder is refused");
+  contains(got, "outside the playbook's folder", "saying where it leads");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "link.csv", MJ_PATH_READ, in, got, sizeof got),
+         "a link inside pointing out is refused");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "up/out/b.csv", MJ_PATH_READ, in, got, sizeof got),
+         "a linked folder pointing out is refused");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "link.csv", MJ_PATH_WRITE, in, got, sizeof got),
+         "writing through a link pointing out is refused");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "new.csv", MJ_PATH_WRITE, in, got, sizeof got),
+         "so is a link to a file outside not there yet");
+  snprintf(p, sizeof p, "%s/new.csv", out);
+  ok(access(p, F_OK) != 0, "which is not created");
+  is_int(MJ_EVALIDATE,
+         resolve(in, "up/out/c.csv", MJ_PATH_WRITE, in, got, sizeof got),
+         "a new file in a linked folder outside is refused");
+  is_int(MJ_EVALIDATE, resolve(in, "/etc/passwd", MJ_PATH_READ, in, got,
+                               sizeof got),
+         "an absolute path outside is refused");
+  is_int(MJ_OK, resolve(in, "c.csv", MJ_PATH_WRITE, in, got, sizeof got),
+         "a new file inside may be written");
+  is_int(MJ_OK, resolve(in, "new.csv", MJ_PATH_WRITE, NULL, got, sizeof got),
+         "without a jail (trusted) the link outside may be written");
+  rw = realpath(out, NULL);
+  snprintf(want, sizeof want, "%s/new.csv", rw ? rw : out);
+  free(rw);
+  is_string(want, got, "at the place it points to");
+  is_int(MJ_EINVAL, resolve(in, "fifo", MJ_PATH_READ, NULL, got, sizeof got),
+         "a FIFO is refused, even trusted");
+  contains(got, "FIFO", "saying it is a FIFO");
+  is_int(MJ_EINVAL, resolve(in, "fifo", MJ_PATH_WRITE, in, got, sizeof got),
+         "also for writing");
+  is_int(MJ_EINVAL,
+         resolve(in, "/dev/null", MJ_PATH_READ, NULL, got, sizeof got),
+         "a device is refused");
+  is_int(MJ_EINVAL, resolve(in, ".", MJ_PATH_READ, NULL, got, sizeof got),
+         "a folder is refused");
+  is_int(MJ_EIO, resolve(in, "none.csv", MJ_PATH_READ, in, got, sizeof got),
+         "a missing file cannot be read");
+  is_int(MJ_EIO, resolve(in, "no/dir.csv", MJ_PATH_WRITE, in, got, sizeof got),
+         "nor written in a missing folder");
+  is_int(MJ_OK, resolve(in, "/etc/passwd", MJ_PATH_READ, "/", got, sizeof got),
+         "the root folder as the jail holds everything");
+  tap_rmtree(top);
+  free(top);
+}
+
 static void after_load(void)
 {
   /* Constructors cannot be called once the playbook has loaded. */
@@ -194,10 +339,12 @@ static void after_load(void)
 
 int main(void)
 {
-  plan(70);
+  plan(105);
   escapes();
   limits();
   trusted();
+  environment();
+  paths();
   after_load();
   return tap_done();
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -221,7 +222,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(118);
+  plan(124);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -778,6 +779,25 @@ int main(void)
   S->close(beside);
   is_int(2001, sql_int(bk, STORED), "that write is stored too");
   S->close(st);
+
+  /* ---- files the host refuses: the store and its journals ---- */
+  {
+    char db[600], wal[620];
+    snprintf(db, sizeof db, "%s/confined.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    void *no = NULL;
+    mock_path_refuse(db);
+    is_int(MJ_EVALIDATE, S->open(mock_host(), NULL, db, &no, &err),
+           "a store the host refuses is not opened");
+    contains(err.msg, "outside the playbook's folder", "the host's reason");
+    ok(no == NULL && access(db, F_OK) != 0, "and no file is created");
+    mock_path_refuse(wal);
+    is_int(MJ_EVALIDATE, S->open(mock_host(), NULL, db, &no, &err),
+           "a store whose journal the host refuses is not opened");
+    contains(err.msg, "confined.db-wal", "naming the journal");
+    ok(no == NULL && access(db, F_OK) != 0, "and no file is created either");
+    mock_path_refuse(NULL);
+  }
 
   /* ---- refusals ---- */
   sql_exec(path, "PRAGMA user_version = 99");

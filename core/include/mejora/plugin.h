@@ -35,9 +35,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 0       /* bump: appended fields/functions
-                                    ** (1.0 is not released yet: it grows
-                                    ** until the first release) */
+#define MJ_PLUGIN_ABI_MINOR 1       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -146,7 +144,35 @@ typedef struct mj_host_api {
   /* The folder of the playbook the instance was declared in ("." if none):
   ** relative paths in options are resolved against it. */
   const char *(*cfg_basedir)(const mj_config *cfg);
+
+  /* ---- ABI 1.1 ---- */
+  /*
+  ** Check a file before opening it, and say where it really is. Every
+  ** file a plugin opens goes through here: an option's value (joined with
+  ** cfg_basedir first), a store's uri, a collector's source. name is as
+  ** the plugin would open it (a relative name from the current folder).
+  ** mode is MJ_PATH_READ or MJ_PATH_WRITE.
+  **
+  ** When the name came from a playbook the operator has not trusted, the
+  ** file must lie inside the playbook's folder once every symbolic link
+  ** and ".." is resolved; the host refuses it otherwise (MJ_EVALIDATE).
+  ** Either way the file must be a regular file: a FIFO, device or folder
+  ** is refused (MJ_EINVAL) rather than read or written, so nothing blocks.
+  ** A missing file is MJ_EIO (read) or fine when its folder exists
+  ** (write).
+  **
+  ** On MJ_OK *out is the absolute path with every link resolved (free it
+  ** with free above); open that, with O_NOFOLLOW where you can. On an
+  ** error *out is NULL and *err says what and what to do.
+  */
+  int (*path)(mj_ctx *ctx, const char *name, unsigned mode, char **out,
+              mj_error *err);
 } mj_host_api;
+
+/* Modes of host->path. */
+#define MJ_PATH_READ 0x1u  /* an existing regular file, to read */
+#define MJ_PATH_WRITE 0x2u /* a regular file or none yet, to create or
+                           ** append to; its folder must exist */
 
 /* ---------------------------------------------------------------------
 ** Records that cross the storage and scorer boundaries. Strings are
