@@ -402,6 +402,7 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
   for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
     row[0] = subjects[s] ? (char *)subjects[s] : "(overall)";
     row[1] = cells[1];
+    const mj_result_rec *n_row = NULL;
     snprintf(cells[1], sizeof cells[1], "-");
     for (size_t k = 0; k < nm; k++) {
       const mj_result_rec *r = find_subject(fs, first, g, metrics[k],
@@ -415,8 +416,12 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
                  fmt_figure(v, sizeof v, r));
       else
         fmt_figure(cells[2 + k], sizeof cells[2 + k], r);
-      if (r)
+      /* The row's n is the most answers behind any of its figures: the
+      ** last one's could be a weighted score nobody gave weights for. */
+      if (r && (!n_row || r->n > n_row->n)) {
+        n_row = r;
         snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
+      }
     }
     rc = table_add(&t, row);
   }
