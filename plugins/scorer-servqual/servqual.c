@@ -264,14 +264,14 @@ static int classify(sq_run *r, mj_error *err)
   }
   /* An importance question needs no servqual id (the template gives it
   ** none): role = "importance" and a dimension the items use make it the
-  ** weight of that dimension. One of another dimension is another
-  ** scorer's (IPA's stated importance) and is left alone. */
+  ** weight of that dimension. One of another dimension, or tagged for
+  ** IPA (an attribute's stated importance), is another scorer's. */
   for (size_t c = 0; c < r->m->n_cols; c++) {
     const mj_column *col = &r->m->cols[c];
     const char *role = tag(col, "role");
     const char *dim = dim_of(col);
-    if (tag(col, "servqual") || !role || strcmp(role, "importance") != 0 ||
-        !dim || !has_items_in(r, dim))
+    if (tag(col, "servqual") || tag(col, "ipa") || !role ||
+        strcmp(role, "importance") != 0 || !dim || !has_items_in(r, dim))
       continue;
     int rc = set_importance(r, c, dim, err);
     if (rc != MJ_OK)

@@ -280,10 +280,18 @@ int main(void)
   /* The template's importance questions carry role and dimension but no
   ** servqual id: they weight the same (METHODS §3, -0.918333). */
   load_example(&t, 0);
+  /* An IPA attribute's stated importance in the same questionnaire is
+  ** not a SERVQUAL weight, even in a dimension the items use. */
+  size_t ipa = add_col(&t, "ipa_imp", 1, 7,
+                       (const char *const[]){"ipa", "x", "role", "importance",
+                                             "dimension", "tangibles", NULL});
+  for (size_t r = 0; r < t.nr; r++)
+    set(&t, r, ipa, 7);
   run(&t, &x);
   f = mock_fig(&x, "gap_weighted", NULL);
   is_double(-0.918333, f ? f->value : NAN, 5e-7,
-            "importance without servqual id: weighted -0.918333");
+            "importance without servqual id (and an IPA importance beside "
+            "it): weighted -0.918333");
   is_int(3, f ? (long long)f->n : 0, "weighted gap over the 3 respondents");
   f = mock_fig(&x, "servperf_weighted", NULL);
   is_double(5.268333, f ? f->value : NAN, 5e-7,
