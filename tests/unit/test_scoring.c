@@ -342,13 +342,18 @@ static void gap1_min_n_notes(void)
   ok(text && strstr(text, "Notes:") &&
          strstr(text, "scorer ces found nothing to score"),
      "and the report lists it under Notes");
+  const char *k = text ? strstr(text, "feature:chat") : NULL;
+  const char *eol = k ? strchr(k, '\n') : NULL;
+  const char *few = k ? strstr(k, "too few answers") : NULL;
+  ok(few && eol && few < eol,
+     "the report's Kano row below min_n reads \"too few answers\"");
   mj_free(text);
   mj_engine_free(e);
 }
 
 int main(void)
 {
-  plan(29);
+  plan(30);
   char *dir = tap_tmpdir("scoring");
   snprintf(pb, sizeof pb, "%s/playbook.lua", dir);
   snprintf(store, sizeof store, "sqlite:%s/roles.db", dir);
