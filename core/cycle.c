@@ -559,7 +559,7 @@ static int on_answer(void *ud, const mj_answer_row *row)
       return MJ_ENOMEM;
     if (subject_push(sc->c, &sc->first[i], row) != MJ_OK)
       return MJ_ENOMEM;
-    if (q->requirement) {
+    if (q->requirement && mj__question_rates(q)) {
       size_t r = (size_t)(q->requirement - sc->c->e->model->requirements);
       if (subject_push(sc->c, &sc->reqs[r], row) != MJ_OK)
         return MJ_ENOMEM;
@@ -699,7 +699,7 @@ static int scan_tables(scan_ctx *sc)
     if (!mj__question_scored(q))
       continue;
     sc->qsubj[i] = &sc->first[i];
-    if (q->requirement)
+    if (q->requirement && mj__question_rates(q))
       sc->qreq[i] =
           &sc->reqs[q->requirement - sc->c->e->model->requirements];
   }
@@ -715,6 +715,33 @@ static int qtype_matches(const char *const *qtypes, const char *type)
       return 1;
   }
   return 0;
+}
+
+/*
+** Whether a scorer's score() reads this subject by role: a question's
+** role (plugin.h, mj_question_role) must be one the scorer declares; a
+** requirement pools ratings and counts as a plain rating, "".
+*/
+static int role_matches(const mj_scorer_ops *ops, const subj *s)
+{
+  const char *role = s->req ? "" : mj__question_role(s->q);
+  const char *const *roles =
+      ops->ops_size >= offsetof(mj_scorer_ops, roles) + sizeof ops->roles
+          ? ops->roles
+          : NULL;
+  if (!roles)
+    return *role == '\0';
+  for (size_t i = 0; roles[i]; i++)
+    if (strcmp(roles[i], role) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether a scorer's score() reads this subject at all. */
+static int scores_subject(const mj_scorer_ops *ops, const subj *s)
+{
+  return ops->score && s->q && qtype_matches(ops->qtypes, s->q->type) &&
+         role_matches(ops, s);
 }
 
 /* Where the figures a scorer emits belong. */
@@ -738,9 +765,17 @@ static emit_ctx subject_ctx(cycle_run *c, const mj_instance *in,
   return x;
 }
 
+/*
+** Every figure goes through here, whichever way its scorer was called
+** (per question, per table, per customer base), so one rule holds for
+** all: a figure whose own n is below the cycle's min_n is kept, with its
+** n and subject, but without a value, interval or label ("too few
+** answers"); it is never dropped and never shown.
+*/
 static int on_figure(void *ud, const mj_figure *f, mj_error *err)
 {
   emit_ctx *x = ud;
+  int few = (int64_t)f->n < x->c->decl->min_n;
   mj_result_rec r = {
       .cycle = x->c->id,
       .scorer = x->scorer->name,
@@ -751,12 +786,12 @@ static int on_figure(void *ud, const mj_figure *f, mj_error *err)
       .segment = x->segment,
       .n = f->n,
       .n_excluded = x->excluded,
-      .value = f->value,
-      .ci_low = f->ci_low,
-      .ci_high = f->ci_high,
+      .value = few ? NAN : f->value,
+      .ci_low = few ? NAN : f->ci_low,
+      .ci_high = few ? NAN : f->ci_high,
       .subject = f->subject,
-      .label = f->label,
-      .sd = f->sd,
+      .label = few ? NULL : f->label,
+      .sd = few ? 0.0 : f->sd,
       .delta = NAN,
       .p_change = NAN,
   };
@@ -765,37 +800,15 @@ static int on_figure(void *ud, const mj_figure *f, mj_error *err)
   return MJ_OK;
 }
 
-/* Below the minimum n a figure is stored without a value: "too few". */
-static int too_few(cycle_run *c, const mj_instance *in, const subj *s,
-                   const bucket *b)
-{
-  const mj_scorer_ops *ops = in->ops;
-  emit_ctx x = subject_ctx(c, in, s, b);
-  mj_error err = {0};
-  for (size_t i = 0; ops->metrics && ops->metrics[i]; i++) {
-    mj_figure f = {.metric = ops->metrics[i], .value = NAN, .ci_low = NAN,
-                   .ci_high = NAN, .n = b->n};
-    if (on_figure(&x, &f, &err) != MJ_OK)
-      return mj__seterr_from(c->e, &err, MJ_ENOMEM, NULL);
-  }
-  return MJ_OK;
-}
-
 static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
 {
   const mj_scorer_ops *ops = in->ops;
-  if (!ops->score || !s->q || !qtype_matches(ops->qtypes, s->q->type))
+  if (!scores_subject(ops, s))
     return MJ_OK;
   for (size_t i = 0; i < s->nb; i++) {
     const bucket *b = &s->b[i];
     if (b->n == 0 && b->excluded == 0)
       continue;
-    if ((int64_t)b->n < c->decl->min_n) {
-      int rc = too_few(c, in, s, b);
-      if (rc != MJ_OK)
-        return rc;
-      continue;
-    }
     /* Counted values are expanded for the scorer only while it runs
     ** (in ascending order: every figure is order-free), and not at all
     ** for one that reads the counts. */
@@ -862,7 +875,7 @@ static int put_distribution(cycle_run *c, mj_instance **scorers,
   size_t i;
   for (i = 0; i < n_scorers; i++) {
     const mj_scorer_ops *ops = scorers[i]->ops;
-    if (ops->score && qtype_matches(ops->qtypes, s->q->type))
+    if (scores_subject(ops, s))
       break;
   }
   if (i == n_scorers)
@@ -910,13 +923,6 @@ static int score_segment(void *ud, const char *segment, const mj_matrix *m)
 {
   matrix_job *j = ud;
   const mj_scorer_ops *ops = j->in->ops;
-  if ((int64_t)m->n_rows < j->c->decl->min_n) {
-    mj__log(j->c->e, MJ_LOG_INFO,
-            "scorer %s on %s, segment %s: %zu response(s), fewer than the "
-            "cycle's min_n %d: no figures",
-            j->in->name, j->qn->id, segment, m->n_rows, j->c->decl->min_n);
-    return MJ_OK;
-  }
   emit_ctx x = {j->c, j->in, j->qn->id, NULL, NULL, segment, 0};
   mj_figure_sink sink = {&x, on_figure};
   mj_error err = {0};
@@ -950,14 +956,7 @@ static int stream_open(void *ud, const char *segment, size_t n_rows)
 {
   stream_job *s = ud;
   const mj_scorer_ops *ops = s->j.in->ops;
-  if ((int64_t)n_rows < s->j.c->decl->min_n) {
-    mj__log(s->j.c->e, MJ_LOG_INFO,
-            "scorer %s on %s, segment %s: %zu response(s), fewer than the "
-            "cycle's min_n %d: no figures",
-            s->j.in->name, s->j.qn->id, segment, n_rows,
-            s->j.c->decl->min_n);
-    return 1;
-  }
+  (void)n_rows; /* below min_n its figures are kept without values */
   s->segment = segment;
   s->state = NULL;
   memset(&s->err, 0, sizeof s->err);
@@ -1077,11 +1076,13 @@ static int build_subjects(cycle_run *c)
   for (size_t i = 0; i < m->n_requirements; i++) {
     c->subjects[k].req = &m->requirements[i];
     /* The requirement's scale is that of the questions measuring it
-    ** (the DSL checks they agree): take the first one. */
+    ** (the DSL checks they agree): take the first rating, the answers
+    ** its figures pool. */
     for (size_t a = 0; a < m->n_questionnaires && !c->subjects[k].q; a++)
       for (size_t b = 0; b < m->questionnaires[a].n_questions; b++)
         if (m->questionnaires[a].questions[b].requirement ==
-            &m->requirements[i]) {
+                &m->requirements[i] &&
+            mj__question_rates(&m->questionnaires[a].questions[b])) {
           c->subjects[k].q = &m->questionnaires[a].questions[b];
           break;
         }
@@ -1284,6 +1285,41 @@ static int add_note(cycle_run *c, const char *questionnaire,
                      .delta = NAN,
                      .p_change = NAN};
   return mj__figset_add(&c->figs, &r);
+}
+
+/*
+** A scorer the cycle runs that found nothing to score says so in the
+** report's notes and the log, with what it reads, rather than leaving the
+** reader to wonder why its figures are missing.
+*/
+static int note_unscored(cycle_run *c, const mj_instance *in)
+{
+  const mj_scorer_ops *ops = in->ops;
+  char what[300] = "";
+  size_t k = 0;
+  if (ops->score) {
+    k += (size_t)snprintf(what, sizeof what, "questions of type");
+    for (size_t i = 0; ops->qtypes && ops->qtypes[i] && k < sizeof what; i++)
+      k += (size_t)snprintf(what + k, sizeof what - k, "%s %s",
+                            i ? " or" : "", ops->qtypes[i]);
+  }
+  if ((ops->score_matrix || ops->stream_open) && k < sizeof what)
+    k += (size_t)snprintf(what + k, sizeof what - k,
+                          "%squestions tagged for it", k ? ", " : "");
+  if (ops->score_customers && k < sizeof what)
+    snprintf(what + k, sizeof what - k,
+             "%scustomers over the cycle's period (declare a period)",
+             k ? ", " : "");
+  char msg[512];
+  snprintf(msg, sizeof msg,
+           "scorer %s found nothing to score: it reads %s, and this cycle "
+           "has no answers to any (doc/scorers.md lists what each scorer "
+           "reads)",
+           in->name, what);
+  mj__log(c->e, MJ_LOG_WARN, "cycle %s: %s", c->decl->id, msg);
+  if (add_note(c, NULL, NULL, 0, msg) != MJ_OK)
+    return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
 }
 
 /* Read qn's versions before its scan (no-op for a store without them). */
@@ -1491,12 +1527,15 @@ static int analyse(cycle_run *c)
   if (rc == MJ_OK)
     rc = note_empty(c);
   for (size_t i = 0; rc == MJ_OK && i < n_scorers; i++) {
+    size_t before = c->figs.n;
     for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
       rc = score_subject(c, scorers[i], &c->subjects[j]);
     if (rc == MJ_OK && want_tables)
       rc = score_matrices(c, scorers[i], tables, m->n_questionnaires);
     if (rc == MJ_OK)
       rc = score_customer_base(c, scorers[i]);
+    if (rc == MJ_OK && c->figs.n == before)
+      rc = note_unscored(c, scorers[i]);
   }
   /* Distributions once per subject, whichever scorers scored it. */
   for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)

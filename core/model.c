@@ -3,6 +3,7 @@
 */
 #include <string.h>
 
+#include "mejora/plugin.h"
 #include "model.h"
 
 #define FIND(arr, n, key)                                                    \
@@ -73,6 +74,17 @@ const char *mj__i18n_get(const mj_i18n *t, const char *lang)
     if (!t->items[i].lang || strcmp(t->items[i].lang, "en") == 0)
       return t->items[i].text;
   return t->items[0].text;
+}
+
+const char *mj__question_role(const mj_question *q)
+{
+  /* mj_tag and mj_meta are both { key, value } string pairs. */
+  return mj_question_role((const mj_meta *)(const void *)q->tags, q->n_tags);
+}
+
+int mj__question_rates(const mj_question *q)
+{
+  return mj_role_is_rating(mj__question_role(q));
 }
 
 int mj__question_scored(const mj_question *q)

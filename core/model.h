@@ -339,6 +339,13 @@ const mj_cycle_decl *mj__model_cycle(const mj_model *m, const char *id);
 ** NPS, yes/no as 1/0, numbers, points; not text, choices or dates) */
 int mj__question_scored(const mj_question *q);
 
+/* The role a question plays for the scorers, from its tags (plugin.h,
+** mj_question_role: its `role` tag, "kano" for a Kano pair, "" for a
+** plain rating), and whether that role is a rating of the service
+** received, the answers a requirement's figures pool. */
+const char *mj__question_role(const mj_question *q);
+int mj__question_rates(const mj_question *q);
+
 /* Best text for lang from an mj_i18n: lang, then "en", then the first. */
 const char *mj__i18n_get(const mj_i18n *t, const char *lang);
 

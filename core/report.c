@@ -363,8 +363,10 @@ static const mj_result_rec *find_subject(const mj_figset *fs, size_t first,
   return NULL;
 }
 
+/* One table per matrix scorer and segment; a figure below the cycle's
+** min_n (kept with its n, without a value) reads "too few answers". */
 static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
-                              int md)
+                              int md, int min_n)
 {
   const mj_result_rec *g = &fs->items[first];
   const char *metrics[16], *subjects[256]; /* kano has 15 */
@@ -402,6 +404,7 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
   for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
     row[0] = subjects[s] ? (char *)subjects[s] : "(overall)";
     row[1] = cells[1];
+    const mj_result_rec *n_row = NULL;
     snprintf(cells[1], sizeof cells[1], "-");
     for (size_t k = 0; k < nm; k++) {
       const mj_result_rec *r = find_subject(fs, first, g, metrics[k],
@@ -410,13 +413,19 @@ static int print_matrix_group(FILE *f, const mj_figset *fs, size_t first,
       char v[80];
       if (!r)
         snprintf(cells[2 + k], sizeof cells[2 + k], "-");
+      else if (isnan(r->value) && (int64_t)r->n < min_n)
+        snprintf(cells[2 + k], sizeof cells[2 + k], "too few answers");
       else if (r->label)
         snprintf(cells[2 + k], sizeof cells[2 + k], "%s (%s)", r->label,
                  fmt_figure(v, sizeof v, r));
       else
         fmt_figure(cells[2 + k], sizeof cells[2 + k], r);
-      if (r)
+      /* The row's n is the most answers behind any of its figures: the
+      ** last one's could be a weighted score nobody gave weights for. */
+      if (r && (!n_row || r->n > n_row->n)) {
+        n_row = r;
         snprintf(cells[1], sizeof cells[1], "%llu", (unsigned long long)r->n);
+      }
     }
     rc = table_add(&t, row);
   }
@@ -666,6 +675,9 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
   uint64_t *gh = malloc((d.figs.n ? d.figs.n : 1) * sizeof *gh);
   if (!gh)
     rc = mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  const mj_cycle_decl *decl =
+      e->model ? mj__model_cycle(e->model, d.cycle.name) : NULL;
+  int min_n = decl ? decl->min_n : 0;
   for (size_t i = 0; gh && i < d.figs.n; i++)
     gh[i] = group_hash(&d.figs.items[i]);
   for (size_t i = 0; rc == MJ_OK && i < d.figs.n; i++) {
@@ -681,7 +693,7 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
       rc = print_dist_group(f, &d.figs, i, md);
     else if (j == i)
       rc = is_matrix(&d.figs.items[i])
-               ? print_matrix_group(f, &d.figs, i, md)
+               ? print_matrix_group(f, &d.figs, i, md, min_n)
                : print_group(f, &d.figs, i, e->model, md);
   }
   free(gh);

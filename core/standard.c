@@ -75,10 +75,14 @@ int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
 /*
 ** The 5-gap model (Parasuraman, Zeithaml and Berry), from what the
 ** playbook supplies:
-**   gap 1: what staff believe customers think of a requirement (a staff
-**          questionnaire's questions tagged perceives = "R1", on the same
-**          scale) minus what customers say (csat mean of R1): > 0 means
-**          management overrates the service;
+**   gap 1: what staff believe customers expect of a requirement (a staff
+**          questionnaire's questions tagged believes_expects = "R1")
+**          minus what customers expect of it (scorer servqual's
+**          expectation of requirement:R1, from the customers' questions
+**          tagged role = "expectation" that measure R1, on the same
+**          scale): > 0 means management overestimates what customers
+**          expect, < 0 that it underestimates it (METHODS §3: E_mgmt -
+**          E_cust);
 **   gap 2: the requirement's target (the service specification) minus
 **          what staff believe customers expect of it (a staff
 **          questionnaire's questions tagged believes_expects = "R1", on
@@ -120,6 +124,24 @@ static const char *tag_of(const mj_question *q, const char *key)
   return NULL;
 }
 
+/* What customers expect of requirement req (all segments), from the
+** servqual scorer, or NULL. */
+static const mj_result_rec *customers_expect(const mj_figset *figs,
+                                             const char *req)
+{
+  char subject[300];
+  snprintf(subject, sizeof subject, "requirement:%s", req);
+  for (size_t i = 0; i < figs->n; i++) {
+    const mj_result_rec *r = &figs->items[i];
+    if (r->scorer && strcmp(r->scorer, "servqual") == 0 &&
+        strcmp(r->metric, "expectation") == 0 && r->subject &&
+        strcmp(r->subject, subject) == 0 && r->segment &&
+        strcmp(r->segment, "all") == 0 && !isnan(r->value))
+      return r;
+  }
+  return NULL;
+}
+
 int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
 {
   const mj_model *m = e->model;
@@ -127,14 +149,13 @@ int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
   for (size_t i = 0; rc == MJ_OK && m && i < m->n_questionnaires; i++) {
     const mj_questionnaire *qn = &m->questionnaires[i];
     for (size_t k = 0; rc == MJ_OK && k < qn->n_questions; k++) {
-      const char *req = tag_of(&qn->questions[k], "perceives");
+      const char *req = tag_of(&qn->questions[k], "believes_expects");
       if (!req)
         continue;
       const mj_result_rec *staff = mj__figset_find(
           figs, "csat", "mean", qn->id, qn->questions[k].id, NULL, "all");
-      const mj_result_rec *cust =
-          mj__figset_find(figs, "csat", "mean", NULL, NULL, req, "all");
-      if (staff && cust)
+      const mj_result_rec *cust = customers_expect(figs, req);
+      if (staff && cust && !isnan(staff->value))
         rc = gap_fig(figs, cycle, "gap1", req, qn->questions[k].id, cust->n,
                      staff->value - cust->value);
     }
@@ -217,7 +238,7 @@ static void gaps_section(FILE *f, const mj_figset *fs, int md)
                     : "\nService gaps\n");
     any = 1;
     const char *what = strcmp(r->metric, "gap1") == 0
-                           ? "staff belief - customers"
+                           ? "believed - customers' expectation"
                        : strcmp(r->metric, "gap2") == 0
                            ? "specification - believed expectation"
                        : strcmp(r->metric, "gap3") == 0

@@ -34,9 +34,22 @@ questionnaire "llamada" {
   question "nps" { type = "nps", required = true },
 }
 
--- What the staff believe customers think (gap 1 of the 5-gap model: their
--- belief against what customers say about R1) and what they believe
--- customers expect (gap 2: that belief against R1's target, the spec).
+-- What customers expect of R1 (an expectation, not a rating: csat leaves
+-- it alone and the servqual scorer gives its mean for gap 1).
+questionnaire "expectativas" {
+  title = { es = "Lo que espera", en = "What you expect" },
+  question "espera_informacion" {
+    type = "scale5", labels = "excellent-poor", measures = "R1",
+    tags = { role = "expectation" },
+    text = { es = "¿Qué exactitud espera de nuestra información?",
+             en = "How accurate do you expect our information to be?" },
+  },
+}
+
+-- What the staff believe customers think of R1 (csat's mean of the
+-- question, beside csat.mean:R1) and what they believe customers expect
+-- of it: gap 1 of the 5-gap model sets that belief against what customers
+-- expect, gap 2 R1's target (the specification) against it.
 questionnaire "plantilla" {
   title = { es = "Lo que creemos", en = "What we believe" },
   question "cree_informacion" {
@@ -126,8 +139,10 @@ plan "P2-informacion" {
 
 cycle "2026-11" {
   import = { { questionnaire = "llamada", file = "data/survey-2026-11.csv" },
+             { questionnaire = "expectativas",
+               file = "data/expectations-2026-11.csv" },
              { questionnaire = "plantilla", file = "data/staff-2026-11.csv" } },
-  scorers = { "nps", "csat" }, min_n = 10,
+  scorers = { "nps", "csat", "servqual" }, min_n = 10,
 }
 cycle "2026-12" {
   import = { { questionnaire = "llamada", file = "data/survey-2026-12.csv" } },

@@ -1,5 +1,8 @@
 /*
-** Customer Effort Score scorer for CES 2.0 "scale7" questions.
+** Customer Effort Score scorer for CES 2.0 questions: those declared
+** type = "ces" (1..7) and only those, plain ratings (no role tag). A
+** "scale7" question is not an effort question, however wide its scale:
+** SERVQUAL items and satisfaction ratings on 1..7 are scored elsewhere.
 **
 ** Method (METHODS.md §2): CES 2.0 asks for agreement with "[Company] made
 ** it easy for me to handle my issue" on 1 = strongly disagree ... 7 =
@@ -128,7 +131,8 @@ static int ces_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
   return out->emit(out->ud, &share, err);
 }
 
-static const char *const ces_qtypes[] = {"scale7", NULL};
+static const char *const ces_qtypes[] = {"ces", NULL};
+static const char *const ces_roles[] = {"", NULL};
 static const char *const ces_metrics[] = {"mean", "easy", NULL};
 
 static const mj_scorer_ops ces_ops = {
@@ -140,6 +144,7 @@ static const mj_scorer_ops ces_ops = {
     .score = ces_run,
     .score_matrix = NULL,
     .counts_suffice = 1, /* reads values only without counts */
+    .roles = ces_roles,
 };
 
 static const mj_option ces_options[] = {

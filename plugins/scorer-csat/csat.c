@@ -7,6 +7,12 @@
 ** Shares carry Wilson intervals (good at small n and near 0 or 100%); the
 ** mean carries the t interval x̄ ± t(1 − α/2, n − 1)·s/√n.
 **
+** Questions it reads: rating scales ("scale2" .. "scale11") whose role
+** is a rating of the service received (no role tag, role = "perception"
+** or "performance"); never a Kano pair, an expectation or an importance
+** (plugin.h, mj_question_role), nor a "ces" question. A requirement's
+** figures pool its questions' ratings.
+**
 ** Figures:
 **   t2b   top-box share in %, Wilson interval
 **   b2b   bottom-box share in %, Wilson interval
@@ -155,6 +161,8 @@ static int csat_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
 }
 
 static const char *const csat_qtypes[] = {"scale*", NULL};
+static const char *const csat_roles[] = {"", "perception", "performance",
+                                         NULL};
 static const char *const csat_metrics[] = {"t2b", "b2b", "mean", NULL};
 
 static const mj_scorer_ops csat_ops = {
@@ -165,6 +173,7 @@ static const mj_scorer_ops csat_ops = {
     .destroy = csat_destroy,
     .score = csat_run,
     .counts_suffice = 1, /* reads values only without counts */
+    .roles = csat_roles,
 };
 
 static const mj_option csat_options[] = {

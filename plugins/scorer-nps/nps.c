@@ -146,6 +146,7 @@ static int nps_run(void *inst, const mj_sample *s, const mj_figure_sink *out,
 }
 
 static const char *const nps_qtypes[] = {"nps", NULL};
+static const char *const nps_roles[] = {"", NULL};
 static const char *const nps_metrics[] = {"nps",      "nps_se",     "promoters",
                                           "passives", "detractors", NULL};
 
@@ -157,6 +158,7 @@ static const mj_scorer_ops nps_ops = {
     .destroy = nps_destroy,
     .score = nps_run,
     .counts_suffice = 1, /* reads values only without counts */
+    .roles = nps_roles,
 };
 
 static const mj_option nps_options[] = {

@@ -1,7 +1,8 @@
 /*
 ** Reliability scorer: Cronbach's alpha and item statistics per dimension.
 **
-** Method (METHODS.md §6), on the scale* columns of one questionnaire:
+** Method (METHODS.md §6), on the scale* columns of one questionnaire
+** whose role is a rating (no role tag, "perception" or "performance"):
 **   - columns are grouped by their requirement's dimension; columns
 **     without one form the group "all" (a dimension named "all" joins it);
 **   - rows with any N/A or skipped cell in a group are left out of that
@@ -66,9 +67,14 @@ static void rel_destroy(void *inst)
     in->host->free(in);
 }
 
+/* An item of a scale: a rating-scale column whose role is a rating
+** (plugin.h, mj_question_role), not a Kano pair, an expectation or an
+** importance, which measure something else and would only pull alpha
+** down with a "reverse-keyed?" warning. */
 static int is_scale(const mj_column *c)
 {
-  return c->qtype && strncmp(c->qtype, "scale", 5) == 0;
+  return c->qtype && strncmp(c->qtype, "scale", 5) == 0 &&
+         mj_role_is_rating(mj_question_role(c->tags, c->n_tags));
 }
 
 static const char *group_of(const mj_column *c)
@@ -251,6 +257,8 @@ static int rel_matrix(void *inst, const mj_matrix *m, const mj_figure_sink *out,
 }
 
 static const char *const rel_qtypes[] = {"scale*", NULL};
+static const char *const rel_roles[] = {"", "perception", "performance",
+                                        NULL};
 static const char *const rel_metrics[] = {"alpha", "item_total",
                                           "alpha_if_deleted", NULL};
 
@@ -265,6 +273,7 @@ static const mj_scorer_ops rel_ops = {
     .stream_open = rel_open,
     .stream_rows = rel_rows,
     .stream_close = rel_close,
+    .roles = rel_roles,
 };
 
 static const mj_option rel_options[] = {

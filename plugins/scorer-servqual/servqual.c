@@ -12,9 +12,16 @@
 **                         min + max - x before any gap is taken
 ** An item is one expectation and one perception question with the same
 ** servqual id. An importance question carries one respondent's points
-** for one dimension (role = "importance" plus its dimension; its servqual
-** id is free); without importance questions the requirement weights of a
-** dimension's perception questions (their mean) weight every respondent.
+** for one dimension (role = "importance" plus its dimension, with or
+** without a servqual id, as the template asks it); without importance
+** questions the requirement weights of a dimension's perception
+** questions (their mean) weight every respondent; with neither, no
+** weighted figure is emitted and a warning says why.
+** Every expectation question (role = "expectation", servqual id or not)
+** that measures a requirement also counts for that requirement's
+** expectation: the mean over respondents of their mean expectation over
+** its questions, t interval (subject "requirement:ID"). Gap 1 of the
+** 5-gap model sets what staff believe customers expect against it.
 **
 ** Method (METHODS.md §3, Zeithaml, Parasuraman & Berry 1990):
 **   g_ri = P_ri - E_ri, on rows with both answers (N/A drops the item for
@@ -76,13 +83,26 @@ typedef struct sq_dim {
   mj_stats_acc gap, perf, wgap;
 } sq_dim;
 
+/* What customers expect of one requirement: the expectation questions
+** measuring it, whatever their item. */
+typedef struct sq_req {
+  const char *id;
+  double sum; /* per-row scratch */
+  size_t n;
+  mj_stats_acc exp;
+} sq_req;
+
 typedef struct sq_run {
   sq_inst *in;
   const mj_matrix *m;
+  size_t *col_req; /* per column: its sq_req when an expectation, or NONE */
+  sq_req *reqs;
+  size_t n_reqs;
   sq_item *items;
   size_t n_items;
   sq_dim *dims;
   size_t n_dims;
+  int weighted; /* some dimension has importance points or weights */
   uint64_t bad; /* answers outside their scale */
 } sq_run;
 
@@ -145,6 +165,37 @@ static sq_item *item_for(sq_run *r, const char *id)
   return it;
 }
 
+/* The dimension a column names: its tag, else its requirement's. */
+static const char *dim_of(const mj_column *col)
+{
+  const char *dim = tag(col, "dimension");
+  return dim ? dim : col->dimension;
+}
+
+/* Whether an item of the questionnaire is in dimension dim. */
+static int has_items_in(const sq_run *r, const char *dim)
+{
+  for (size_t i = 0; i < r->n_items; i++)
+    if (r->items[i].dim && strcmp(r->items[i].dim, dim) == 0)
+      return 1;
+  return 0;
+}
+
+/* Make column c the importance of its dimension, one per dimension. */
+static int set_importance(sq_run *r, size_t c, const char *dim, mj_error *err)
+{
+  const mj_host_api *h = r->in->host;
+  sq_dim *d = &r->dims[dim_index(r, dim)];
+  if (d->imp != NONE)
+    return h->error(err, MJ_EINVAL,
+                    "scorer servqual: questions %s and %s both give the "
+                    "importance of dimension %s; keep one",
+                    r->m->cols[d->imp].question, r->m->cols[c].question,
+                    dim);
+  d->imp = c;
+  return MJ_OK;
+}
+
 /* Sort the tagged columns into items and dimensions. */
 static int classify(sq_run *r, mj_error *err)
 {
@@ -155,9 +206,7 @@ static int classify(sq_run *r, mj_error *err)
     if (!id)
       continue;
     const char *role = tag(col, "role");
-    const char *dim = tag(col, "dimension");
-    if (!dim)
-      dim = col->dimension;
+    const char *dim = dim_of(col);
     if (role && strcmp(role, "importance") == 0) {
       if (!dim)
         return h->error(err, MJ_EINVAL,
@@ -165,13 +214,9 @@ static int classify(sq_run *r, mj_error *err)
                         "dimension; add tags = { dimension = \"...\" } or "
                         "let it measure a requirement with a dimension",
                         col->question);
-      sq_dim *d = &r->dims[dim_index(r, dim)];
-      if (d->imp != NONE)
-        return h->error(err, MJ_EINVAL,
-                        "scorer servqual: questions %s and %s both give the "
-                        "importance of dimension %s; keep one",
-                        r->m->cols[d->imp].question, col->question, dim);
-      d->imp = c;
+      int rc = set_importance(r, c, dim, err);
+      if (rc != MJ_OK)
+        return rc;
       continue;
     }
     int is_e = role && strcmp(role, "expectation") == 0;
@@ -197,6 +242,40 @@ static int classify(sq_run *r, mj_error *err)
                       id, it->dim, dim, col->question);
     if (dim)
       it->dim = dim;
+  }
+  /* Expectations by the requirement they measure, for gap 1 of the
+  ** 5-gap model (what staff believe customers expect against this). */
+  for (size_t c = 0; c < r->m->n_cols; c++) {
+    const mj_column *col = &r->m->cols[c];
+    const char *role = tag(col, "role");
+    r->col_req[c] = NONE;
+    if (!role || strcmp(role, "expectation") != 0 || !col->requirement)
+      continue;
+    size_t k;
+    for (k = 0; k < r->n_reqs; k++)
+      if (strcmp(r->reqs[k].id, col->requirement) == 0)
+        break;
+    if (k == r->n_reqs) {
+      memset(&r->reqs[k], 0, sizeof r->reqs[k]);
+      r->reqs[k].id = col->requirement;
+      r->n_reqs++;
+    }
+    r->col_req[c] = k;
+  }
+  /* An importance question needs no servqual id (the template gives it
+  ** none): role = "importance" and a dimension the items use make it the
+  ** weight of that dimension. One of another dimension, or tagged for
+  ** IPA (an attribute's stated importance), is another scorer's. */
+  for (size_t c = 0; c < r->m->n_cols; c++) {
+    const mj_column *col = &r->m->cols[c];
+    const char *role = tag(col, "role");
+    const char *dim = dim_of(col);
+    if (tag(col, "servqual") || tag(col, "ipa") || !role ||
+        strcmp(role, "importance") != 0 || !dim || !has_items_in(r, dim))
+      continue;
+    int rc = set_importance(r, c, dim, err);
+    if (rc != MJ_OK)
+      return rc;
   }
   for (size_t i = 0; i < r->n_items; i++) {
     sq_item *it = &r->items[i];
@@ -228,11 +307,21 @@ static int classify(sq_run *r, mj_error *err)
       d->req_n++;
     }
   }
+  for (size_t d = 0; d < r->n_dims; d++)
+    r->weighted |= r->dims[d].n_items && (r->dims[d].imp != NONE ||
+                                          r->dims[d].req_n > 0);
+  if (r->n_items && !r->weighted)
+    h->log(r->in->ctx, MJ_LOG_WARN,
+           "scorer servqual: no importance question (role = \"importance\" "
+           "with a dimension) and no requirement weight: no weighted gaps; "
+           "ask for the 100 points (the template's weights = true) or give "
+           "the requirements weights");
   return MJ_OK;
 }
 
-/* A cell as a number on its scale (reversed when tagged), or NAN. */
-static double cell(sq_run *r, size_t row, size_t c)
+/* A cell as a number on its scale (reversed when tagged), or NAN; one
+** outside its scale is counted in r->bad when count_bad is set. */
+static double cell_of(sq_run *r, size_t row, size_t c, int count_bad)
 {
   const mj_matrix *m = r->m;
   size_t k = row * m->n_cols + c;
@@ -241,13 +330,41 @@ static double cell(sq_run *r, size_t row, size_t c)
   const mj_column *col = &m->cols[c];
   double v = m->values[k];
   if (v < col->scale_min || v > col->scale_max) {
-    r->bad++;
+    r->bad += count_bad;
     return NAN;
   }
   const char *rev = tag(col, "reverse");
   if (rev && strcmp(rev, "yes") == 0)
     v = col->scale_min + col->scale_max - v;
   return v;
+}
+
+static double cell(sq_run *r, size_t row, size_t c)
+{
+  return cell_of(r, row, c, 1);
+}
+
+/* A respondent's mean expectation of each requirement, into its mean. */
+static void score_expectations(sq_run *r, size_t row)
+{
+  for (size_t k = 0; k < r->n_reqs; k++) {
+    r->reqs[k].sum = 0.0;
+    r->reqs[k].n = 0;
+  }
+  for (size_t c = 0; r->n_reqs && c < r->m->n_cols; c++) {
+    if (r->col_req[c] == NONE)
+      continue;
+    /* An item's expectation was counted out of scale already. */
+    double v = cell_of(r, row, c, 0);
+    if (!isnan(v)) {
+      r->reqs[r->col_req[c]].sum += v;
+      r->reqs[r->col_req[c]].n++;
+    }
+  }
+  for (size_t k = 0; k < r->n_reqs; k++)
+    if (r->reqs[k].n)
+      mj_stats_acc_add(&r->reqs[k].exp,
+                       r->reqs[k].sum / (double)r->reqs[k].n);
 }
 
 /* A respondent's weight for dimension d, NAN when there is none. */
@@ -390,6 +507,12 @@ static int emit_all(sq_run *r, const sq_totals *t, const mj_figure_sink *out,
 {
   char subject[512];
   int rc;
+  for (size_t k = 0; k < r->n_reqs; k++) {
+    snprintf(subject, sizeof subject, "requirement:%s", r->reqs[k].id);
+    if ((rc = emit_mean(r->in, out, "expectation", subject, &r->reqs[k].exp,
+                        err)) != MJ_OK)
+      return rc;
+  }
   for (size_t i = 0; i < r->n_items; i++) {
     const sq_item *it = &r->items[i];
     if (it->p == NONE || it->e == NONE)
@@ -407,8 +530,8 @@ static int emit_all(sq_run *r, const sq_totals *t, const mj_figure_sink *out,
     used++;
     snprintf(subject, sizeof subject, "dimension:%s", dm->name);
     if ((rc = emit_mean(r->in, out, "gap", subject, &dm->gap, err)) != MJ_OK ||
-        (rc = emit_mean(r->in, out, "gap_weighted", subject, &dm->wgap, err)) !=
-            MJ_OK ||
+        (r->weighted && (rc = emit_mean(r->in, out, "gap_weighted", subject,
+                                        &dm->wgap, err)) != MJ_OK) ||
         (rc = emit_mean(r->in, out, "servperf", subject, &dm->perf, err)) !=
             MJ_OK)
       return rc;
@@ -425,10 +548,17 @@ static int emit_all(sq_run *r, const sq_totals *t, const mj_figure_sink *out,
     return MJ_OK; /* no dimension: nothing to put together */
   if ((rc = emit_overall(r->in, out, "gap", gsum, gk, &t->any_gap, &t->full_gap,
                          err)) != MJ_OK ||
-      (rc = emit_mean(r->in, out, "gap_weighted", NULL, &t->wgap, err)) !=
-          MJ_OK ||
       (rc = emit_overall(r->in, out, "servperf", psum, pk, &t->any_perf,
-                         &t->full_perf, err)) != MJ_OK ||
+                         &t->full_perf, err)) != MJ_OK)
+    return rc;
+  if (!r->weighted)
+    return MJ_OK; /* no weights: said so in classify() */
+  if (t->wgap.n == 0 && t->wperf.n == 0)
+    r->in->host->log(r->in->ctx, MJ_LOG_WARN,
+                     "scorer servqual: no respondent gave usable importance "
+                     "points; the weighted gaps have n = 0");
+  if ((rc = emit_mean(r->in, out, "gap_weighted", NULL, &t->wgap, err)) !=
+          MJ_OK ||
       (rc = emit_mean(r->in, out, "servperf_weighted", NULL, &t->wperf, err)) !=
           MJ_OK)
     return rc;
@@ -445,16 +575,20 @@ static int sq_matrix(void *inst, const mj_matrix *m, const mj_figure_sink *out,
   sq_run r = {.in = in, .m = m};
   r.items = h->alloc(m->n_cols * sizeof *r.items);
   r.dims = h->alloc(m->n_cols * sizeof *r.dims);
+  r.reqs = h->alloc(m->n_cols * sizeof *r.reqs);
+  r.col_req = h->alloc(m->n_cols * sizeof *r.col_req);
   int rc = MJ_OK;
-  if (!r.items || !r.dims) {
+  if (!r.items || !r.dims || !r.reqs || !r.col_req) {
     rc = h->error(err, MJ_ENOMEM, "scorer servqual: out of memory");
     goto done;
   }
-  if ((rc = classify(&r, err)) != MJ_OK || r.n_items == 0)
+  if ((rc = classify(&r, err)) != MJ_OK || (r.n_items == 0 && r.n_reqs == 0))
     goto done;
   sq_totals t = {0};
-  for (size_t row = 0; row < m->n_rows; row++)
+  for (size_t row = 0; row < m->n_rows; row++) {
     score_row(&r, row, &t);
+    score_expectations(&r, row);
+  }
   if (r.bad)
     h->log(in->ctx, MJ_LOG_WARN,
            "scorer servqual: left out %llu answer(s) outside their scale",
@@ -463,11 +597,14 @@ static int sq_matrix(void *inst, const mj_matrix *m, const mj_figure_sink *out,
 done:
   h->free(r.items);
   h->free(r.dims);
+  h->free(r.reqs);
+  h->free(r.col_req);
   return rc;
 }
 
-static const char *const sq_metrics[] = {"gap", "gap_weighted", "servperf",
-                                         "servperf_weighted", NULL};
+static const char *const sq_metrics[] = {"gap",         "gap_weighted",
+                                         "servperf",    "servperf_weighted",
+                                         "expectation", NULL};
 
 static const mj_scorer_ops sq_ops = {
     .ops_size = sizeof(mj_scorer_ops),

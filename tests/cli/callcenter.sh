@@ -37,14 +37,15 @@ like "$out" "answer_time +objective +<= 20 +40 50.0% " "scorecard: answer_time c
 like "$out" "gave_company_name +check +yes +40 " "the phone-protocol checklist is in the scorecard"
 like "$out" "^  site:norte +20 " "a scorecard per site"
 like "$out" "^  agent:ana +10 " "a scorecard per agent"
-# Gap 1: staff belief about R1 minus the customers' mean, from the CSVs.
+# Gap 1: what staff believe customers expect of R1 minus what customers
+# expect of it (not what they say of the service), from the CSVs.
 gap1=$("$PYTHON" -c '
 import csv, statistics as st
-s = [int(r["cree_informacion"]) for r in csv.DictReader(open("data/staff-2026-11.csv"))]
-c = [int(r["informacion"]) for r in csv.DictReader(open("data/survey-2026-11.csv"))]
+s = [int(r["cree_esperan_informacion"]) for r in csv.DictReader(open("data/staff-2026-11.csv"))]
+c = [int(r["espera_informacion"]) for r in csv.DictReader(open("data/expectations-2026-11.csv"))]
 print("%+.2f" % (st.mean(s) - st.mean(c)))')
-like "$out" "^  gap1 +staff belief - customers +R1 via cree_informacion +\\$gap1" \
-  "gap 1 ($gap1): staff overrate the accuracy of information"
+like "$out" "^  gap1 +believed - customers' expectation +R1 via cree_esperan_informacion +\\$gap1" \
+  "gap 1 ($gap1): staff's belief of what customers expect against what they expect"
 like "$out" "^  gap3 +delivery - standard +S1 +-40.00" "gap 3 of S1: 50% against 90%"
 # Gap 2: R1's target (4.0, the specification) minus what the staff believe
 # customers expect of it.

@@ -74,12 +74,14 @@ static size_t from_counts(double *v, const int *counts, int k)
 
 int main(void)
 {
-  plan(34);
+  plan(35);
   const mj_plugin_desc *d = mj_plugin_ces_entry();
   const mj_scorer_ops *ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("ces", d->name, "plugin name");
-  ok(!strcmp(ops->qtypes[0], "scale7") && !ops->qtypes[1],
-     "scores scale7 questions only");
+  ok(!strcmp(ops->qtypes[0], "ces") && !ops->qtypes[1],
+     "scores type = \"ces\" questions only, not every scale7");
+  ok(ops->roles && !strcmp(ops->roles[0], "") && !ops->roles[1],
+     "and only plain ratings: no SERVQUAL item, no Kano pair");
   ok(!strcmp(ops->metrics[0], "mean") && !strcmp(ops->metrics[1], "easy") &&
          !ops->metrics[2],
      "metrics mean, easy");

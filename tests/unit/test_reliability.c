@@ -110,6 +110,10 @@ static const mj_scorer_ops *ops;
 ** chunk. */
 static size_t chunk_rows;
 
+/* Tags of each column of the next run (none unless set). */
+static const mj_meta *col_tags[MAXC];
+static size_t col_ntags[MAXC];
+
 /* Score a table with the given column types and dimensions. */
 static int run(const char *const *kv, const table *t, const char *const *qtype,
                const char *const *dim, figs *out, mj_error *err)
@@ -122,7 +126,9 @@ static int run(const char *const *kv, const table *t, const char *const *qtype,
                           .scale_max = 7,
                           .dimension = dim ? dim[c] : NULL,
                           .target = NAN,
-                          .weight = NAN};
+                          .weight = NAN,
+                          .tags = col_tags[c],
+                          .n_tags = col_ntags[c]};
   double v[MAXR * MAXC];
   unsigned char st[MAXR * MAXC];
   for (size_t r = 0; r < t->rows; r++)
@@ -162,7 +168,7 @@ static int run(const char *const *kv, const table *t, const char *const *qtype,
 
 int main(void)
 {
-  plan(50);
+  plan(53);
   const mj_plugin_desc *d = mj_plugin_reliability_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("reliability", d->name, "plugin name");
@@ -289,6 +295,24 @@ int main(void)
   ok(strcmp(x.f[0].subject, "dimension:a") == 0 &&
          strcmp(x.f[9].subject, "dimension:b") == 0,
      "groups in order of first appearance, items after their alpha");
+
+  /* A Kano question and an importance question on the same 1..7 scale
+  ** measure something else: not items of the scale. */
+  static const mj_meta kano_tags[] = {{"kano", "chat"}, {"side", "functional"}};
+  static const mj_meta imp_tags[] = {{"role", "importance"}};
+  col_tags[8] = kano_tags;
+  col_ntags[8] = 2;
+  col_tags[9] = imp_tags;
+  col_ntags[9] = 1;
+  is_int(MJ_OK, run(NULL, &t, NULL, NULL, &x, &err), "scores with tags");
+  is_int(8, (long long)count(&x, "item_total"),
+         "the Kano and the importance columns are left out");
+  is_rel(mj_stats_cronbach(t.v, t.rows, MAXC,
+                           (const size_t[]){0, 1, 2, 3, 4, 5, 6, 7}, 8, NULL,
+                           NULL, NULL),
+         fig(&x, "alpha", "dimension:all")->value, 1e-14,
+         "alpha of the 8 rating items only");
+  col_ntags[8] = col_ntags[9] = 0;
 
   /* [PUB] pingouin/psych missing data, listwise: 9 complete rows. */
   read_table("cronbach_wide_missing_pingouin.csv", 0, &t);

@@ -106,8 +106,9 @@ static const char *item_dim(int item)
                              : 4];
 }
 
-/* servqual_example.csv: 22 E and P columns, then 5 importance columns. */
-static void load_example(table *t)
+/* servqual_example.csv: 22 E and P columns, then 5 importance columns,
+** with a servqual id each or, as the template asks them, none. */
+static void load_example(table *t, int importance_ids)
 {
   const char *dir = getenv("VECTORS");
   if (!dir)
@@ -131,9 +132,14 @@ static void load_example(table *t)
   for (int d = 0; d < 5; d++) {
     char q[16];
     snprintf(q, sizeof q, "W%d", d);
-    add_col(t, q, 0, 100,
-            (const char *const[]){"servqual", q, "role", "importance",
-                                  "dimension", dim_of[d], NULL});
+    if (importance_ids)
+      add_col(t, q, 0, 100,
+              (const char *const[]){"servqual", q, "role", "importance",
+                                    "dimension", dim_of[d], NULL});
+    else
+      add_col(t, q, 0, 100,
+              (const char *const[]){"role", "importance", "dimension",
+                                    dim_of[d], NULL});
   }
   int line_row = -1;
   for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
@@ -203,7 +209,7 @@ static int expect_error(const table *t, const char *needle, const char *what)
 
 int main(void)
 {
-  plan(51);
+  plan(54);
   const mj_plugin_desc *d = mj_plugin_servqual_entry();
   ops = mock_ops(d, MJ_KIND_SCORER);
   is_string("servqual", d->name, "plugin name");
@@ -214,7 +220,7 @@ int main(void)
   const mj_figure *f;
 
   /* [SELF] servqual_example.csv (METHODS §3). */
-  load_example(&t);
+  load_example(&t, 1);
   run(&t, &x);
   is_double(-0.083333, mock_fig(&x, "gap", "dimension:tangibles")->value, 5e-7,
             "tangibles -0.083333");
@@ -271,6 +277,26 @@ int main(void)
             mock_fig(&x, "servperf", "dimension:tangibles")->value, 1e-12,
             "tangibles SERVPERF: mean of 5.25, 5, 5");
 
+  /* The template's importance questions carry role and dimension but no
+  ** servqual id: they weight the same (METHODS §3, -0.918333). */
+  load_example(&t, 0);
+  /* An IPA attribute's stated importance in the same questionnaire is
+  ** not a SERVQUAL weight, even in a dimension the items use. */
+  size_t ipa = add_col(&t, "ipa_imp", 1, 7,
+                       (const char *const[]){"ipa", "x", "role", "importance",
+                                             "dimension", "tangibles", NULL});
+  for (size_t r = 0; r < t.nr; r++)
+    set(&t, r, ipa, 7);
+  run(&t, &x);
+  f = mock_fig(&x, "gap_weighted", NULL);
+  is_double(-0.918333, f ? f->value : NAN, 5e-7,
+            "importance without servqual id (and an IPA importance beside "
+            "it): weighted -0.918333");
+  is_int(3, f ? (long long)f->n : 0, "weighted gap over the 3 respondents");
+  f = mock_fig(&x, "servperf_weighted", NULL);
+  is_double(5.268333, f ? f->value : NAN, 5e-7,
+            "and weighted SERVPERF 5.268333");
+
   /* [PUB] 12manage: T -0.65, Rel -1.10, Resp -0.83, A -0.70, E -1.01. */
   twelve_manage(&t, 1);
   run(&t, &x);
@@ -318,13 +344,16 @@ int main(void)
                                 NULL});
   set(&t, 0, 0, 2); /* E' = 6 */
   set(&t, 0, 1, 3); /* P' = 5 */
+  mock_log_clear();
   run(&t, &x);
   is_double(-1, mock_fig(&x, "gap", "item:R")->value, 1e-12,
             "reversed item: (8-3) - (8-2) = -1");
   is_double(5, mock_fig(&x, "servperf", NULL)->value, 1e-12,
             "SERVPERF on the reversed perception");
-  ok(isnan(mock_fig(&x, "gap_weighted", NULL)->value),
-     "no weights at all: weighted gap NAN");
+  ok(!mock_fig_find(&x, "gap_weighted", NULL) &&
+         !mock_fig_find(&x, "servperf_weighted", NULL) &&
+         strstr(mock_log_text(), "no weighted gaps"),
+     "no weights at all: no weighted figures, and a warning says why");
   /* Out of scale: left out with a warning. */
   set(&t, 0, 1, 9);
   mock_log_clear();

@@ -10,8 +10,8 @@
 ** Plugins do not link against libmejora: everything they need from the host
 ** comes through the mj_host_api table passed to load() and create().
 **
-** This header needs only <stddef.h> and <stdint.h>; no Lua, libffi or SQLite
-** type appears in it.
+** This header needs only <stddef.h>, <stdint.h> and <string.h>; no Lua,
+** libffi or SQLite type appears in it.
 **
 ** ABI rules (the SQLite sqlite3ext.h rule):
 **   - structs marked APPEND-ONLY grow only at their end; a released field
@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mejora/status.h"
 
@@ -547,6 +548,41 @@ typedef struct mj_customer_set {
   int64_t period_from, period_to; /* the cycle's period, [from, to) */
 } mj_customer_set;
 
+/*
+** The role a question plays for the scorers, from its tags (the one rule
+** the host and the built-in scorers share): the value of its `role` tag
+** ("expectation", "perception", "importance", "performance", ...), else
+** "kano" for either question of a Kano pair (tagged kano = "FEATURE"),
+** else "" for a plain rating. A scorer declares the roles score() reads in
+** mj_scorer_ops.roles; a matrix scorer that picks its columns by type
+** rather than by its own tags applies the same rule to each column.
+*/
+static inline const char *mj_question_role(const mj_meta *tags,
+                                           size_t n_tags)
+{
+  const char *kano = NULL;
+  for (size_t i = 0; tags && i < n_tags; i++) {
+    if (!tags[i].key)
+      continue;
+    if (strcmp(tags[i].key, "role") == 0)
+      return tags[i].value ? tags[i].value : "";
+    if (strcmp(tags[i].key, "kano") == 0)
+      kano = "kano";
+  }
+  return kano ? kano : "";
+}
+
+/*
+** Whether a role is a rating of the service received: a plain rating
+** (""), a SERVQUAL perception or an IPA performance question. These are
+** the answers a requirement's figures pool.
+*/
+static inline int mj_role_is_rating(const char *role)
+{
+  return !role || strcmp(role, "") == 0 || strcmp(role, "perception") == 0 ||
+         strcmp(role, "performance") == 0;
+}
+
 typedef struct mj_scorer_ops {
   size_t ops_size;
   /* Question types scored, NULL-terminated; "scale*" matches by prefix. */
@@ -585,6 +621,15 @@ typedef struct mj_scorer_ops {
   ** over with values NULL instead of writing out every answer as a double
   ** (a million per question and segment). 0: values are always given. */
   int counts_suffice;
+  /* ---- appended: which roles score() reads; the host reads it only
+  ** when ops_size covers it. ---- */
+  /* The question roles (mj_question_role) score() reads besides its
+  ** qtypes, NULL-terminated; "" is a plain rating. NULL: plain ratings
+  ** only. A requirement's figures pool the answers of the questions
+  ** measuring it whose role is a rating (mj_role_is_rating) and count as
+  ** role "". A question of a role not listed is never handed to score():
+  ** a Kano pair, an expectation or an importance is not a rating. */
+  const char *const *roles;
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {

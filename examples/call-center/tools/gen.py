@@ -3,6 +3,8 @@
 
 Two waves, November and December 2026:
 - post-call survey answers (questionnaire "llamada");
+- what customers expect of the accuracy of information (questionnaire
+  "expectativas", November): gap 1 sets the staff's belief against it;
 - mystery-shopper calls (audit "phone-shopper"): in November half the
   calls are answered within 20 s; in December, after the extra agents at
   peak hours, nearly all are (plan P1 works);
@@ -110,7 +112,7 @@ with open("data/staff-2026-11.csv", "w", newline="") as f:
     w.writerow(["response_id", "customer_id", "wave", "submitted_at",
                 "cree_informacion", "cree_esperan_informacion"])
     r = random.Random(11)
-    r2 = random.Random(12)  # gap 2: what staff think customers expect of R1
+    r2 = random.Random(12)  # gaps 1, 2: what staff think customers expect
     for i in range(12):
         w.writerow([f"P2611-{i + 1:02d}", f"ST{i + 1:02d}", "2026-11",
                     "2026-11-10T12:00:00Z", r.choice([4, 4, 5, 4, 5, 3]),
@@ -121,3 +123,12 @@ calls("data/calls-2026-11.csv", "2026-11", 40, 0.5)
 calls("data/calls-2026-12.csv", "2026-12", 40, 0.95)
 complaints("data/complaints-2026-11.csv", "2026-11", 42, 0.55)
 complaints("data/complaints-2026-12.csv", "2026-12", 36, 0.6)
+with open("data/expectations-2026-11.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["response_id", "customer_id", "wave", "submitted_at",
+                "espera_informacion"])
+    r = random.Random(13)  # what customers expect of R1
+    for i in range(30):
+        w.writerow([f"X2611-{i + 1:03d}", f"CL{i + 101:04d}", "2026-11",
+                    f"2026-11-{1 + i % 28:02d}T10:00:00Z",
+                    r.choice([4, 5, 5, 5, 4, 5, 3])])
