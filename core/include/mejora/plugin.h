@@ -621,8 +621,7 @@ typedef struct mj_scorer_ops {
   ** over with values NULL instead of writing out every answer as a double
   ** (a million per question and segment). 0: values are always given. */
   int counts_suffice;
-  /* ---- appended: which roles score() reads; the host reads it only
-  ** when ops_size covers it. ---- */
+  /* ---- ABI 1.1: the host reads these only when ops_size covers them ---- */
   /* The question roles (mj_question_role) score() reads besides its
   ** qtypes, NULL-terminated; "" is a plain rating. NULL: plain ratings
   ** only. A requirement's figures pool the answers of the questions
