@@ -1980,6 +1980,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
       }
       mj_kv *kv = &u->opts[u->n_opts++];
       kv->key = astr(L, c, k);
+      kv->line = KLINE(pos.file, pos.line, k);
       char buf[64];
       switch (lua_type(L, -1)) {
       case LUA_TBOOLEAN:

@@ -199,6 +199,8 @@ typedef struct mj_kv {
   const char *str;       /* the value as text, for every type */
   double num;
   int boolean;
+  int line;              /* of `key =`, for messages (the use's line when
+                         ** it cannot be found) */
 } mj_kv;
 
 typedef struct mj_use {
