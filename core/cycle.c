@@ -1836,9 +1836,11 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
       c.decl = &default_cycle;
   }
   c.every = e->model->n_cycles == 0;
-  int rc = mj__store_ensure(e);
+  /* Everything refused before the cycle starts is refused before the
+  ** store is opened, as `mejora check` refuses it (check.c). */
+  int rc = mj__cycle_check(e, c.decl);
   if (rc == MJ_OK)
-    rc = mj__instances_ensure(e);
+    rc = mj__store_ensure(e);
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);

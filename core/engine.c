@@ -4,13 +4,16 @@
 */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "engine.h"
+#include "lua_host.h" /* mj__suggest */
 
 int mj_version_number(void)
 {
@@ -161,6 +164,88 @@ char *mj__path_join(const char *dir, const char *path)
   return p;
 }
 
+/*
+** " (did you mean 'data/customers.csv'?)" when the folder of path holds a
+** name near its last part; name is path as the playbook wrote it.
+*/
+static void near_file(const char *name, const char *path, char *hint,
+                      size_t n)
+{
+  hint[0] = '\0';
+  const char *base = strrchr(path, '/'), *nbase = strrchr(name, '/');
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%.*s", base ? (int)(base - path) : 1,
+           base ? path : ".");
+  base = base ? base + 1 : path;
+  DIR *d = opendir(*dir ? dir : "/");
+  if (!d)
+    return;
+  char best[256] = "";
+  int bestd = 1000;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof best)
+      continue;
+    int dist = mj__edit_distance(base, de->d_name);
+    if (dist < bestd || (dist == bestd && strcmp(de->d_name, best) < 0)) {
+      bestd = dist;
+      snprintf(best, sizeof best, "%s", de->d_name);
+    }
+  }
+  closedir(d);
+  const char *cand[1] = {best};
+  if (best[0] && mj__suggest(base, cand, 1))
+    snprintf(hint, n, " (did you mean '%.*s%s'?)",
+             nbase ? (int)(nbase + 1 - name) : 0, name, best);
+}
+
+int mj__input_check(mj_engine *e, const char *dir, const char *name,
+                    const mj_pos *pos, const char *what)
+{
+  char *path = mj__path_join(dir, name);
+  if (!path)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  /* The sandbox's verdict first: outside the playbook's folder, or not a
+  ** regular file, is refused as reading it would be. */
+  char why[700], *real = NULL;
+  const char *jail = mj__playbook_jail(e, dir);
+  int rc = mj__path_resolve(path, MJ_PATH_READ, jail, &real, why, sizeof why);
+  free(real);
+  if (rc == MJ_OK || rc != MJ_EIO) {
+    if (rc != MJ_OK)
+      rc = mj__seterr_at(e, rc, pos->file, pos->line, 0, "%s: %s", what, why);
+    free(path);
+    return rc;
+  }
+  /* Not there: look for a near name, but only where the sandbox lets the
+  ** playbook look. */
+  int inside = !jail || (name[0] != '/' && strncmp(name, "../", 3) != 0 &&
+                         !strstr(name, "/../") && strcmp(name, "..") != 0);
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      rc = mj__seterr_at(e, MJ_EVALIDATE, pos->file, pos->line, 0,
+                         "%s: '%s' is a folder; name a file", what, path);
+    else
+      rc = mj__seterr_at(e, MJ_EIO, pos->file, pos->line, 0, "%s: %s", what,
+                         why);
+  } else if (errno == ENOENT || errno == ENOTDIR) {
+    char hint[600] = "";
+    if (inside)
+      near_file(name, path, hint, sizeof hint);
+    rc = mj__seterr_at(e, MJ_ENOTFOUND, pos->file, pos->line, 0,
+                       "%s: no file '%s'%s (paths are relative to the "
+                       "playbook's folder)",
+                       what, path, hint);
+  } else {
+    rc = mj__seterr_at(e, MJ_EIO, pos->file, pos->line, 0,
+                       "%s: cannot read '%s': %s", what, path,
+                       strerror(errno));
+  }
+  free(path);
+  return rc;
+}
+
 /* ---- playbooks ---------------------------------------------------------- */
 
 int mj_playbook_load_buffer(mj_engine *e, const char *name, const char *buf,
@@ -239,6 +324,41 @@ static int split_uri(const char *uri, char *kind, size_t kn, const char **rest)
   kind[n] = '\0';
   *rest = colon + 1;
   return 0;
+}
+
+/* The store asked for: the engine's option, else the playbook's. */
+static const char *store_given(const mj_engine *e)
+{
+  if (e->opts.store)
+    return e->opts.store;
+  return e->model ? e->model->store : NULL;
+}
+
+/* The storage plugin for uri, and the part of uri it opens. */
+static int store_plugin(mj_engine *e, const char *uri, const mj_plugin **p,
+                        const char **rest)
+{
+  char kind[32];
+  if (split_uri(uri, kind, sizeof kind, rest) != 0)
+    return mj__seterr(e, MJ_EINVAL, "store URI '%s': unknown kind", uri);
+  return mj__plugin_find(e, MJ_KIND_STORAGE, kind, p);
+}
+
+int mj__store_check(mj_engine *e)
+{
+  if (e->store)
+    return MJ_OK;
+  const char *uri = store_given(e), *rest;
+  const mj_plugin *p;
+  int rc = store_plugin(e, uri ? uri : "sqlite:", &p, &rest);
+  if (rc != MJ_OK && e->model && uri && uri == e->model->store) {
+    mj_error inner = e->err;
+    char ctx[300];
+    snprintf(ctx, sizeof ctx, "%s:%d: store \"%s\": ",
+             e->model->store_pos.file, e->model->store_pos.line, uri);
+    mj__seterr_from(e, &inner, rc, ctx);
+  }
+  return rc;
 }
 
 int mj_store_open(mj_engine *e, const char *uri)
@@ -345,37 +465,46 @@ int mj__instances_ensure(mj_engine *e)
   if (e->n_instances || !e->model)
     return MJ_OK;
   const char *jail = mj__playbook_jail(e, e->model->dir);
-  for (size_t i = 0; i < e->model->n_uses; i++) {
+  int rc = MJ_OK;
+  for (size_t i = 0; rc == MJ_OK && i < e->model->n_uses; i++) {
     const mj_use *u = &e->model->uses[i];
     mj_plugin_kind kind;
-    if (!kind_of(u->kind, &kind))
-      return mj__seterr_at(e, MJ_EVALIDATE, u->pos.file, u->pos.line, 0,
-                           "unknown plugin kind '%s' (use storage, scorer, "
-                           "notifier or collector)",
-                           u->kind);
+    if (!kind_of(u->kind, &kind)) {
+      rc = mj__seterr_at(e, MJ_EVALIDATE, u->pos.file, u->pos.line, 0,
+                         "unknown plugin kind '%s' (use storage, scorer, "
+                         "notifier or collector)",
+                         u->kind);
+      break;
+    }
     if (kind == MJ_KIND_STORAGE)
       continue; /* the store is opened from its URI */
     const mj_plugin *p;
     mj_instance *in;
-    int rc = mj__plugin_find(e, kind, u->name, &p);
+    rc = mj__plugin_find(e, kind, u->name, &p);
     if (rc == MJ_OK)
       rc = mj__instance_new(e, p, u, NULL, jail, &in);
-    if (rc != MJ_OK) {
+    if (rc == MJ_OK)
+      rc = instance_add(e, in);
+    else if (!e->err.line) {
       /* Say which declaration, keeping the plugin's reason (option
       ** errors already point at it). */
-      if (e->err.line)
-        return rc;
       mj_error inner = e->err;
       char ctx[300];
       snprintf(ctx, sizeof ctx, "%s:%d: use \"%s.%s\": ", u->pos.file,
                u->pos.line, u->kind, u->name);
       mj__seterr_from(e, &inner, rc, ctx);
-      return rc;
     }
-    if ((rc = instance_add(e, in)) != MJ_OK)
-      return rc;
   }
-  return MJ_OK;
+  /* All or none, so that a second call tries again. */
+  if (rc != MJ_OK)
+    instances_free(e);
+  return rc;
+}
+
+void mj__instances_keep(mj_engine *e, size_t n)
+{
+  while (e->n_instances > n)
+    mj__instance_free(e, e->instances[--e->n_instances]);
 }
 
 mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,

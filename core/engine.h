@@ -113,6 +113,30 @@ char *mj__path_join(const char *dir, const char *path);
 int mj__instances_ensure(mj_engine *e);
 mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
                                   const char *name);
+/* Destroy the instances made after the first n. */
+void mj__instances_keep(mj_engine *e, size_t n);
+/* Is there a storage plugin for the store mj__store_ensure would open?
+** Opens nothing; an error names the playbook's `store` line. */
+int mj__store_check(mj_engine *e);
+/*
+** A file the playbook names (customers, a cycle's import), name joined to
+** dir as the readers join it, must exist: MJ_ENOTFOUND at pos with the
+** nearest name in its folder, MJ_EVALIDATE for a folder, MJ_EIO when it
+** cannot be looked at. what starts the message ("customers \"x.csv\"").
+** Nothing is opened.
+*/
+int mj__input_check(mj_engine *e, const char *dir, const char *name,
+                    const mj_pos *pos, const char *what);
+
+/* ---- check.c ---------------------------------------------------------- */
+
+/*
+** What mj_cycle_run refuses before it starts, without writing: the store's
+** plugin, the `use` instances (options included), and cycle d's import
+** files, scorers and notifiers (d NULL: none). The instances it makes are
+** the ones the run uses.
+*/
+int mj__cycle_check(mj_engine *e, const mj_cycle_decl *d);
 
 /* ---- paths.c ---------------------------------------------------------- */
 

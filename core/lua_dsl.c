@@ -134,8 +134,21 @@ static int is_ident(char ch)
          (ch >= '0' && ch <= '9') || ch == '_';
 }
 
-static int key_line(const mj_dsl_ctx *c, const char *file, int from,
-                    const char *key)
+/*
+** With value, only a key whose value is that string literal counts: the
+** second `file = "b.csv"` of a list of imports on one line is found too.
+*/
+static int value_at(const char *q, const char *end, const char *value)
+{
+  size_t vn = strlen(value);
+  while (q < end && (*q == ' ' || *q == '\t'))
+    q++;
+  return q < end && (*q == '"' || *q == '\'') && (size_t)(end - q) > vn + 1 &&
+         memcmp(q + 1, value, vn) == 0 && q[vn + 1] == *q;
+}
+
+static int key_value_line(const mj_dsl_ctx *c, const char *file, int from,
+                          const char *key, const char *value)
 {
   if (!c || !c->buf || !key || !file || !c->m->file ||
       strcmp(file, c->m->file) != 0)
@@ -157,13 +170,14 @@ static int key_line(const mj_dsl_ctx *c, const char *file, int from,
     const char *q = p + kn;
     while (q < end && (*q == ' ' || *q == '\t'))
       q++;
-    if (q < end && *q == '=' && (q + 1 == end || q[1] != '='))
+    if (q < end && *q == '=' && (q + 1 == end || q[1] != '=') &&
+        (!value || value_at(q + 1, end, value)))
       return line;
   }
   return from;
 }
 
-#define KLINE(file, line, key) key_line(c, file, line, key)
+#define KLINE(file, line, key) key_value_line(c, file, line, key, NULL)
 
 /* ---- schemas ------------------------------------------------------------- */
 
@@ -1799,6 +1813,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
            "a second store \"%s\" (the playbook already names \"%s\")", v->id,
            m->store);
     m->store = astr(L, c, v->id);
+    m->store_pos = pos;
     break;
   case K_CUSTOMERS: {
     cfile *f = &c->cfiles[c->n_cfiles++];
@@ -1886,6 +1901,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     if (lua_getfield(L, t, "verify") == LUA_TTABLE) {
       int vt = lua_gettop(L);
       p->verify_metric = get_str(L, c, vt, "metric");
+      p->verify_line = KLINE(pos.file, pos.line, "metric");
       p->verify_test = get_str(L, c, vt, "test");
       p->verify_alpha = get_num(L, vt, "alpha", &num) ? num : 0.05;
     }
@@ -1917,6 +1933,9 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
         y->imports[i].questionnaire = get_str(L, c, it, "questionnaire");
         y->imports[i].file = get_str(L, c, it, "file");
         y->imports[i].pos = pos;
+        if (y->imports[i].file)
+          y->imports[i].pos.line = key_value_line(c, pos.file, pos.line, "file",
+                                                  y->imports[i].file);
         y->imports[i].columns =
             get_tags(L, c, it, "columns", &y->imports[i].n_columns);
         y->imports[i].pilot = get_bool(L, it, "pilot", 0);
@@ -1927,6 +1946,8 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     lua_pop(L, 1);
     y->scorers = get_strlist(L, c, t, "scorers", &y->n_scorers);
     y->notify = get_strlist(L, c, t, "notify", &y->n_notify);
+    y->scorers_line = KLINE(pos.file, pos.line, "scorers");
+    y->notify_line = KLINE(pos.file, pos.line, "notify");
     y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
     y->include_pilot = get_bool(L, t, "include_pilot", 0);
     {
@@ -1980,6 +2001,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
       }
       mj_kv *kv = &u->opts[u->n_opts++];
       kv->key = astr(L, c, k);
+      kv->line = KLINE(pos.file, pos.line, k);
       char buf[64];
       switch (lua_type(L, -1)) {
       case LUA_TBOOLEAN:
@@ -2302,9 +2324,16 @@ static int read_customers(mj_dsl_ctx *c, const cfile *f)
                             mj__playbook_jail(e, c->m->dir), &real, why,
                             sizeof why);
   if (rc != MJ_OK) {
+    /* A missing file is the playbook's mistake, with a near name, as a
+    ** cycle's missing import is. */
+    char what[300];
+    snprintf(what, sizeof what, "customers \"%s\"", f->path);
     free(shown);
-    return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
-                         "customers \"%s\": %s", f->path, why);
+    int found = mj__input_check(e, c->m->dir, f->path, &f->pos, what);
+    return found != MJ_OK ? found
+                          : mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
+                                          "customers \"%s\": %s", f->path,
+                                          why);
   }
   csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
   /* The rows append to the customers declared so far, in place: the array
@@ -2511,6 +2540,29 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                            "is not declared%s",
                            sd->id, sd->sd[k].segment, hint);
     }
+  }
+  /* A verify metric is read only when a plan's actions are done, maybe
+  ** months later: a mistake in it is caught now, as in a `when` rule. */
+  for (size_t i = 0; i < m->n_plans; i++) {
+    const mj_plan *p = &m->plans[i];
+    mj_metric_ref ref;
+    char why[400];
+    if (!p->verify_metric)
+      continue;
+    if (!mj__metric_parse(p->verify_metric, &ref)) {
+      const char *best = mj__metric_suggest(p->verify_metric);
+      return mj__seterr_at(
+          e, MJ_EVALIDATE, p->pos.file, p->verify_line, 0,
+          "plan \"%s\": verify metric '%s' is not a measure%s%s%s; write "
+          "SCORER.METRIC[:SUBJECT][@SEGMENT] (e.g. csat.mean:R1) or a "
+          "short form (mean:R1)",
+          p->id, p->verify_metric, best ? " (did you mean '" : "",
+          best ? best : "", best ? ":...'?)" : "");
+    }
+    if ((rc = mj__metric_check(e, m, &ref, why, sizeof why)) != MJ_OK)
+      return mj__seterr_at(e, rc, p->pos.file, p->verify_line, 0,
+                           "plan \"%s\": verify metric '%s': %s", p->id,
+                           p->verify_metric, why);
   }
   for (size_t i = 0; i < m->n_cycles; i++) {
     const mj_cycle_decl *y = &m->cycles[i];

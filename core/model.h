@@ -147,6 +147,7 @@ typedef struct mj_plan {
   const char *verify_metric; /* verify = { metric, test, alpha }, or NULL */
   const char *verify_test;
   double verify_alpha;
+  int verify_line;           /* the line of its `metric =`, for messages */
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
   /* ---- round 4: `when = "mean:R1 < target"`, a declarative trigger
@@ -160,7 +161,7 @@ typedef struct mj_plan {
 typedef struct mj_import_decl {
   const char *questionnaire;
   const char *file;      /* resolved against the playbook's folder */
-  mj_pos pos;
+  mj_pos pos;            /* the line of its `file =` */
   /* ---- issue 3: `columns = { nps = "Q1_NPS" }` (key: our name, value:
   ** the file's column; sorted by key) and `pilot = true`. */
   mj_tag *columns;
@@ -184,6 +185,8 @@ typedef struct mj_cycle_decl {
   int by_channel;        /* `by = { "segment", "channel" }`: figures per
                          ** channel too, as segment "channel:NAME" */
   int by_segment;        /* 1 unless `by` leaves "segment" out */
+  int scorers_line;      /* the lines of `scorers =` and `notify =` (the */
+  int notify_line;       /* cycle's own when not found), for messages */
 } mj_cycle_decl;
 
 /* One option of a `use "KIND.NAME" { key = value }` declaration. */
@@ -199,6 +202,8 @@ typedef struct mj_kv {
   const char *str;       /* the value as text, for every type */
   double num;
   int boolean;
+  int line;              /* of `key =`, for messages (the use's line when
+                         ** it cannot be found) */
 } mj_kv;
 
 typedef struct mj_use {
@@ -308,6 +313,7 @@ typedef struct mj_model {
   const char *file;      /* the playbook as named when loaded */
   const char *dir;       /* its folder, for relative paths */
   const char *store;     /* `store "sqlite:..."`, or NULL */
+  mj_pos store_pos;      /* where the playbook names it */
   mj_segment *segments;           size_t n_segments;
   mj_customer *customers;         size_t n_customers;
   mj_requirement *requirements;   size_t n_requirements;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lua_host.h" /* mj__suggest */
 #include "plugin_static.h"
 
 #ifndef MJ_PLUGINDIR
@@ -28,6 +29,8 @@
 
 /* Longest options array we walk: a missing NULL row must not run away. */
 enum { MAX_OPTIONS = 256 };
+/* Room for a plugin name taken from a file name. */
+enum { NAME_BUF = 72 };
 
 struct mj_plugin {
   const mj_plugin_desc *desc;
@@ -841,19 +844,36 @@ static int cmp_name(const void *a, const void *b)
   return strcmp(a, b);
 }
 
-/* "nps, csat" for the plugins of kind (0: any) in the registry and on the
-** search path, without loading anything. */
-static void list_found(mj_engine *e, mj_plugin_kind kind, const char *path,
-                       char *out, size_t n)
+/* Keep in best the name nearest to want so far (ties: the first in name
+** order, so the hint is the same everywhere). */
+static void nearer(const char *want, const char *nm, char *best, int *bestd)
 {
+  int d = mj__edit_distance(want, nm);
+  if (d < *bestd || (d == *bestd && strcmp(nm, best) < 0)) {
+    *bestd = d;
+    snprintf(best, NAME_BUF, "%s", nm);
+  }
+}
+
+/* "nps, csat" for the plugins of kind (0: any) in the registry and on the
+** search path, without loading anything, and in near the one closest to
+** want ("" when none is close). */
+static void list_found(mj_engine *e, mj_plugin_kind kind, const char *path,
+                       const char *want, char *out, size_t n,
+                       char near[NAME_BUF])
+{
+  int bestd = 1000;
+  near[0] = '\0';
   size_t used = 0;
   out[0] = '\0';
   mj_registry *r = e->plugins;
   for (size_t i = 0; i < r->n; i++)
-    if (!kind || r->v[i]->desc->kind == kind)
+    if (!kind || r->v[i]->desc->kind == kind) {
       add_name(out, n, &used, r->v[i]->desc->name);
+      nearer(want, r->v[i]->desc->name, near, &bestd);
+    }
   /* File names in name order, so the message is the same everywhere. */
-  char names[64][72];
+  char names[64][NAME_BUF];
   size_t nn = 0;
   char dir[PATH_MAX];
   const char *it = path;
@@ -871,10 +891,15 @@ static void list_found(mj_engine *e, mj_plugin_kind kind, const char *path,
     closedir(d);
   }
   qsort(names, nn, sizeof names[0], cmp_name);
-  for (size_t i = 0; i < nn; i++)
+  for (size_t i = 0; i < nn; i++) {
     add_name(out, n, &used, names[i]);
+    nearer(want, names[i], near, &bestd);
+  }
   if (!used)
     snprintf(out, n, "none");
+  const char *cand[1] = {near};
+  if (near[0] && !mj__suggest(want, cand, 1))
+    near[0] = '\0';
 }
 
 /* Look for KIND_NAME.so along the path; kind 0 tries every kind. */
@@ -925,11 +950,13 @@ static int find(mj_engine *e, mj_plugin_kind kind, const char *name,
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   rc = find_file(e, kind, name, path, out);
   if (rc == MJ_ENOTFOUND) {
-    char found[1024];
-    list_found(e, kind, path, found, sizeof found);
+    char found[1024], near[NAME_BUF];
+    list_found(e, kind, path, name, found, sizeof found, near);
     rc = mj__seterr(e, MJ_ENOTFOUND,
-                    "no %s%splugin '%s' (searched: %s; found: %s)", what,
-                    kind ? " " : "", name, *path ? path : "no folders", found);
+                    "no %s%splugin '%s'%s%s%s (searched: %s; found: %s)", what,
+                    kind ? " " : "", name, near[0] ? " (did you mean '" : "",
+                    near, near[0] ? "'?)" : "", *path ? path : "no folders",
+                    found);
   }
   free(path);
   return rc;
@@ -1144,7 +1171,8 @@ static int take_option(mj_engine *e, const mj_plugin_desc *d, const mj_use *use,
       snprintf(got, sizeof got, "%.17g", kv->num);
     else
       snprintf(got, sizeof got, "%s", val_type_name(kv));
-    return mj__seterr_at(e, MJ_EVALIDATE, use->pos.file, use->pos.line, 0,
+    return mj__seterr_at(e, MJ_EVALIDATE, use->pos.file,
+                         kv->line ? kv->line : use->pos.line, 0,
                          "option '%s' for %s %s must be %s, got %s", o->name,
                          mj__kind_name(d->kind), d->name,
                          opt_type_name(o->type), got);
@@ -1195,15 +1223,24 @@ static int config_build(mj_engine *e, const mj_plugin_desc *d,
       j++;
     if (j == n) {
       char known[400];
+      const char *cand[64];
+      size_t nc = 0;
+      while (nc < n && nc < 64) {
+        cand[nc] = d->options[nc].name;
+        nc++;
+      }
+      const char *best = mj__suggest(kv->key, cand, nc);
       known_options(d->options, known, sizeof known);
-      rc = mj__seterr_at(e, MJ_EVALIDATE, file, line, 0,
-                         "unknown option '%s' for %s %s (known: %s)", kv->key,
-                         mj__kind_name(d->kind), d->name, known);
+      rc = mj__seterr_at(e, MJ_EVALIDATE, file, kv->line ? kv->line : line, 0,
+                         "unknown option '%s' for %s %s%s%s%s (known: %s)",
+                         kv->key, mj__kind_name(d->kind), d->name,
+                         best ? " (did you mean '" : "", best ? best : "",
+                         best ? "'?)" : "", known);
       break;
     }
     for (size_t k = 0; k < i; k++)
       if (strcmp(use->opts[k].key, kv->key) == 0) {
-        rc = mj__seterr_at(e, MJ_EVALIDATE, file, line, 0,
+        rc = mj__seterr_at(e, MJ_EVALIDATE, file, kv->line ? kv->line : line, 0,
                            "option '%s' for %s %s is given twice", kv->key,
                            mj__kind_name(d->kind), d->name);
         break;

@@ -2,8 +2,8 @@
 ** Sampling: draw a playbook's `sample` declaration (simple random or
 ** stratified by segment, proportional or Neyman allocation, size fixed or
 ** from a margin of error with the finite-population correction) among the
-** customers who consented and were not invited lately, and store each
-** chosen customer as an invitation with an unguessable token.
+** customers who consented, have not left and were not invited lately, and
+** store each chosen customer as an invitation with an unguessable token.
 */
 #include "config.h"
 
@@ -152,7 +152,7 @@ static int new_token(mj_engine *e, char tok[33])
 typedef struct draw {
   const mj_sample_decl *d;
   uint64_t seed;
-  size_t population, no_consent, fatigued, eligible;
+  size_t population, no_consent, left, fatigued, eligible;
   double n0, n, invitations; /* n0 NAN for a fixed size */
   int capped;                /* more were asked for than are eligible */
   stratum *strata;
@@ -322,12 +322,17 @@ static int build_frame(mj_engine *e, draw *w)
   if (rc != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storage: ");
   int64_t now = mj__now(e), window = (int64_t)d->fatigue_days * 86400;
-  /* Eligible units move to the front, keeping their order. */
+  /* Eligible units move to the front, keeping their order. A customer
+  ** whose `until` (a date: its midnight UTC) is before the engine's clock
+  ** has left, by the retention scorer's rule: a customer at t while
+  ** until >= t. */
   size_t k = 0;
   for (size_t i = 0; i < m->n_customers; i++) {
     unit u = w->frame[i];
     if (!u.c->consent)
       w->no_consent++;
+    else if (u.c->until != 0 && u.c->until < now)
+      w->left++;
     else if (u.last > 0 && window > 0 && now - u.last < window)
       w->fatigued++;
     else
@@ -408,6 +413,7 @@ static json_t *summary(const draw *w, json_t *invited)
   json_object_set_new(o, "customers", json_integer((json_int_t)w->population));
   json_object_set_new(o, "without_consent",
                       json_integer((json_int_t)w->no_consent));
+  json_object_set_new(o, "left", json_integer((json_int_t)w->left));
   json_object_set_new(o, "fatigued", json_integer((json_int_t)w->fatigued));
   json_object_set_new(o, "fatigue_days", json_integer(d->fatigue_days));
   json_object_set_new(o, "eligible", json_integer((json_int_t)w->eligible));
@@ -450,10 +456,11 @@ static void text_out(FILE *f, json_t *o)
           (long long)json_integer_value(json_object_get(o, "seed")));
   fprintf(f,
           "customers %lld, eligible %lld (%lld without consent, %lld "
-          "invited in the last %lld days)\n",
+          "who have left, %lld invited in the last %lld days)\n",
           (long long)json_integer_value(json_object_get(o, "customers")),
           (long long)json_integer_value(json_object_get(o, "eligible")),
           (long long)json_integer_value(json_object_get(o, "without_consent")),
+          (long long)json_integer_value(json_object_get(o, "left")),
           (long long)json_integer_value(json_object_get(o, "fatigued")),
           (long long)json_integer_value(json_object_get(o, "fatigue_days")));
   json_t *n0 = json_object_get(o, "n0");
@@ -561,8 +568,9 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
   if ((rc = build_frame(e, &w)) == MJ_OK && w.eligible == 0)
     rc = mj__seterr_at(e, MJ_EDATA, d->pos.file, d->pos.line, 0,
                        "sample '%s': no customer is eligible (%zu of %zu "
-                       "without consent, %zu invited in the last %d days)",
-                       d->id, w.no_consent, w.population, w.fatigued,
+                       "without consent, %zu who have left, %zu invited in "
+                       "the last %d days)",
+                       d->id, w.no_consent, w.population, w.left, w.fatigued,
                        d->fatigue_days);
   if (rc == MJ_OK)
     rc = sizes(e, &w);

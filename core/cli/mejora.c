@@ -26,7 +26,9 @@ static const char usage_text[] =
     "                                   improve, report, notify (default:\n"
     "                                   the current cycle; --rerun runs a\n"
     "                                   finished one again, in its place)\n"
-    "  check PLAYBOOK                   validate the playbook, touch nothing\n"
+    "  check PLAYBOOK [--cycle NAME]    find what run would refuse (plugins,\n"
+    "                                   options, scorers, files); write\n"
+    "                                   nothing\n"
     "  import PLAYBOOK QUESTIONNAIRE FILE.csv [--pilot]\n"
     "                                   validate and store responses\n"
     "                                   (--pilot: as pilot responses)\n"
@@ -208,14 +210,28 @@ static int with_playbook(cli *c, const char *playbook, mj_engine **e)
   return rc == MJ_OK ? 0 : fail(*e, rc);
 }
 
+/* check PLAYBOOK [--cycle NAME]: what run would refuse, writing nothing */
 static int cmd_check(cli *c, int argc, char **argv)
 {
-  if (argc != 1)
+  const char *playbook = NULL, *cycle = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--cycle") == 0 && i + 1 < argc)
+      cycle = argv[++i];
+    else if (argv[i][0] == '-' || playbook)
+      return usage_error("check: unexpected argument '%s'", argv[i]);
+    else
+      playbook = argv[i];
+  }
+  if (!playbook)
     return usage_error("check takes one playbook%s", "");
   mj_engine *e = NULL;
-  int x = with_playbook(c, argv[0], &e);
+  int x = with_playbook(c, playbook, &e);
+  if (!x) {
+    int rc = mj_playbook_check(e, cycle);
+    x = rc == MJ_OK ? 0 : fail(e, rc);
+  }
   if (!x)
-    printf("%s: ok\n", argv[0]);
+    printf("%s: ok\n", playbook);
   mj_engine_free(e);
   return x;
 }

@@ -123,6 +123,22 @@ MJ_API int mj_playbook_load_buffer(mj_engine *e, const char *name,
                                    const char *buf, size_t len);
 
 /*
+** Check, after mj_playbook_load, what a run would refuse before it starts,
+** without opening the store or writing any file: the store names a
+** storage plugin that is found; every `use` names a plugin that is found,
+** with known options of the right types (each instance is created, which
+** plugins keep free of side effects); and each cycle's scorers and
+** notifiers exist and the files it imports are there. cycle NULL checks
+** every declared cycle; a name checks that one, as mj_cycle_run(e, cycle,
+** ...) would. mj_cycle_run makes the same checks before it writes.
+** Errors: MJ_ENOTFOUND (a plugin, scorer, notifier, cycle or file),
+** MJ_EVALIDATE (an option), MJ_EPLUGIN (a plugin refused its options),
+** MJ_EINVAL (no playbook loaded); the message starts "FILE:LINE: " and
+** says "did you mean" where a near name exists.
+*/
+MJ_API int mj_playbook_check(mj_engine *e, const char *cycle);
+
+/*
 ** Open the store: uri as in mj_opts.store, or NULL for the default. Done
 ** on demand by the functions that need it; call it to choose the store or
 ** to surface store errors early. Errors: MJ_ESTORE, MJ_EPLUGIN.

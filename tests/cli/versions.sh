@@ -101,5 +101,5 @@ run "$MEJORA" check badby.lua
 like "$out" "badby.lua:16: .*by lists 'region'" "an unknown breakdown names its line"
 printf 'response_id,cliente,NPS,q3\nZ1,C1,1,1\n' > wave1.csv
 run "$MEJORA" run playbook.lua --rerun
-like "$out" "playbook.lua:11: import of 'wave1.csv' failed: .*'Q1_NPS', which the header lacks" "a missing source column names the import's line"
+like "$out" "playbook.lua:12: import of 'wave1.csv' failed: .*'Q1_NPS', which the header lacks" "a missing source column names the import's line"
 done_testing

@@ -70,7 +70,7 @@ static const json_t *figure(const json_t *r, const char *scorer,
 
 int main(void)
 {
-  plan(35);
+  plan(35 + 15);
   char *dir = tap_tmpdir("engine");
   char store[256], pb[300];
   snprintf(store, sizeof store, "sqlite:%s/store.db", dir);
@@ -177,6 +177,63 @@ int main(void)
   is_int(MJ_OK, mj_cycle_run_ex(e, NULL, MJ_CYCLE_RERUN, &id),
          "the previous playbook still runs");
 
+  mj_engine_free(e);
+
+  /* mj_playbook_check: what a run refuses, found before any store is
+  ** opened; the run on the same engine then makes only its own cycle's
+  ** instances. */
+  char store2[320], path2[300];
+  snprintf(path2, sizeof path2, "%s/check.db", dir);
+  snprintf(store2, sizeof store2, "sqlite:%s", path2);
+  o.store = store2;
+  is_int(MJ_OK, mj_engine_new(&e, &o), "a second engine");
+  static const char typo[] =
+      "questionnaire \"q\" { question \"nps\" { type = \"nps\" } }\n"
+      "cycle \"w1\" {\n"
+      "  scorers = { \"nsp\" },\n"
+      "}\n"
+      "cycle \"w2\" { min_n = 1 }\n";
+  is_int(MJ_OK, mj_playbook_load_buffer(e, pb, typo, strlen(typo)),
+         "a playbook with a misspelt scorer loads: %s", mj_errmsg(e));
+  is_int(MJ_ENOTFOUND, mj_playbook_check(e, NULL),
+         "mj_playbook_check finds the misspelt scorer");
+  contains(mj_errmsg(e), "playbook.lua:3: cycle \"w1\": scorer 'nsp': ",
+           "at the line of scorers =");
+  contains(mj_errmsg(e), "(did you mean 'nps'?)", "with the near name");
+  is_int(MJ_OK, mj_playbook_check(e, "w2"), "cycle w2 alone passes");
+  is_int(MJ_ENOTFOUND, mj_cycle_run(e, "w1", &id),
+         "mj_cycle_run refuses w1 the same way");
+  FILE *probe = fopen(path2, "rb");
+  ok(probe == NULL, "neither opened the store");
+  if (probe)
+    fclose(probe);
+  static const char two[] =
+      "customer \"c1\" {}\n"
+      "questionnaire \"q\" { question \"nps\" { type = \"nps\" },\n"
+      "  question \"sat\" { type = \"scale5\" } }\n"
+      "use \"scorer.csat\" {}\n"
+      "cycle \"w1\" { scorers = { \"nps\" }, min_n = 1 }\n"
+      "cycle \"w2\" { min_n = 1 }\n";
+  is_int(MJ_OK, mj_playbook_load_buffer(e, pb, two, strlen(two)),
+         "a playbook of two cycles: %s", mj_errmsg(e));
+  is_int(MJ_OK, mj_playbook_check(e, NULL), "passes the check");
+  const char *both[] = {"nps", "sat"}, *given[] = {"10", "4"};
+  is_int(MJ_OK, mj_response_add(e, "q", "x1", "c1", both, given, 2),
+         "a response: %s", mj_errmsg(e));
+  is_int(MJ_OK, mj_cycle_run(e, "w2", &id), "w2 runs: %s", mj_errmsg(e));
+  r = report(e);
+  size_t k, nps = 0, csat = 0;
+  json_array_foreach(json_object_get(r, "figures"), k, f)
+  {
+    const char *sc = json_string_value(json_object_get(f, "scorer"));
+    csat += sc && strcmp(sc, "csat") == 0;
+    nps += sc && strcmp(sc, "nps") == 0;
+  }
+  ok(csat > 0 && nps == 0,
+     "w2 runs the declared scorer, not w1's nps that the check made (%zu "
+     "nps figures)",
+     nps);
+  json_decref(r);
   mj_engine_free(e);
   tap_rmtree(dir);
   free(dir);

@@ -171,7 +171,9 @@ int main(void)
            "the error points at the calling line");
   char want[4096];
   snprintf(want, sizeof want,
-           "error: no plugin 'nope' (searched: %s; found: ", path);
+           "error: no plugin 'nope' (did you mean 'nps'?) (searched: %s; "
+           "found: ",
+           path);
   const char *got = run(L, "return plugin('nope')", buf, sizeof buf);
   ok(strncmp(got, want, strlen(want)) == 0,
      "plugin not found: the loader's message (%s)", got);

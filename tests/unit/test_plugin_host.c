@@ -282,11 +282,11 @@ int main(void)
   mj__instance_free(e, in);
 
   mj_kv kv[] = {
-      {"label", MJ_VAL_STRING, "sat", 0, 0},
-      {"count", MJ_VAL_NUMBER, "4", 4, 0},
-      {"ratio", MJ_VAL_NUMBER, "0.25", 0.25, 0},
-      {"loud", MJ_VAL_BOOL, "true", 0, 1},
-      {"unit", MJ_VAL_STRING, "kg", 0, 0},
+      {"label", MJ_VAL_STRING, "sat", 0, 0, 0},
+      {"count", MJ_VAL_NUMBER, "4", 4, 0, 0},
+      {"ratio", MJ_VAL_NUMBER, "0.25", 0.25, 0, 0},
+      {"loud", MJ_VAL_BOOL, "true", 0, 1, 0},
+      {"unit", MJ_VAL_STRING, "kg", 0, 0, 0},
   };
   mj_use use = {"scorer", "ffitest", "mine", kv, 5, {"pb.lua", 7}};
   lb.text[0] = '\0';
@@ -300,22 +300,24 @@ int main(void)
   contains(lb.text, "2 ffitest: unit kg", "host->log reaches the engine log");
   mj__instance_free(e, in);
 
-  mj_kv typo[] = {{"lable", MJ_VAL_STRING, "x", 0, 0}};
+  /* Line 9: the key's own line, when the playbook's text gave it. */
+  mj_kv typo[] = {{"lable", MJ_VAL_STRING, "x", 0, 0, 9}};
   mj_use bad = {"scorer", "ffitest", NULL, typo, 1, {"pb.lua", 7}};
   rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_int(MJ_EVALIDATE, rc, "unknown option: EVALIDATE");
-  is_string("pb.lua:7: unknown option 'lable' for scorer ffitest (known: "
-            "label, count, ratio, loud, unit)",
-            mj_errmsg(e), "unknown option: message lists the known ones");
+  is_string("pb.lua:9: unknown option 'lable' for scorer ffitest (did you "
+            "mean 'label'?) (known: label, count, ratio, loud, unit)",
+            mj_errmsg(e),
+            "unknown option: its line, the near one and the known ones");
   ok(in == NULL, "unknown option: no instance");
 
-  mj_kv frac[] = {{"count", MJ_VAL_NUMBER, "2.5", 2.5, 0}};
+  mj_kv frac[] = {{"count", MJ_VAL_NUMBER, "2.5", 2.5, 0, 0}};
   bad.opts = frac;
   rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_string("pb.lua:7: option 'count' for scorer ffitest must be an "
             "integer, got 2.5",
             mj_errmsg(e), "non-integral int option");
-  mj_kv num[] = {{"label", MJ_VAL_NUMBER, "3", 3, 0}};
+  mj_kv num[] = {{"label", MJ_VAL_NUMBER, "3", 3, 0, 0}};
   bad.opts = num;
   rc = mj__instance_new(e, p, &bad, NULL, NULL, &in);
   is_string("pb.lua:7: option 'label' for scorer ffitest must be a string, "

@@ -144,6 +144,52 @@ static const char small_pb[] =
     "sample \"strat\" { questionnaire = \"q\", method = \"stratified\","
     " margin = 0.1, response_rate = 0.5, seed = 5, fatigue_days = 0 }\n";
 
+/*
+** Customers who have left (until before the engine's clock) are never
+** invited; one who leaves later still is, and so is one without until.
+*/
+static void left_case(void)
+{
+  char path[600];
+  snprintf(path, sizeof path, "%s/left.csv", dir);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    bail("cannot write %s", path);
+  fprintf(f, "id,segment,consent,since,until\n");
+  for (int i = 0; i < 10; i++)
+    fprintf(f, "L%d,a,yes,2020-01-01,%s\n", i,
+            i < 3    ? "2026-10-31"   /* left before the clock */
+            : i == 3 ? "2026-11-18T11:06:39Z" /* one second before */
+            : i == 4 ? "2026-11-18T11:06:40Z" /* at the clock: still here */
+            : i == 5 ? "2027-01-31"   /* leaves later */
+                     : "");
+  fclose(f);
+  static const char pb[] =
+      "segment \"a\" {}\ncustomers \"left.csv\"\n"
+      "questionnaire \"q\" { question \"x\" { type = \"nps\" } }\n"
+      "sample \"s\" { questionnaire = \"q\", size = 100, seed = 3,"
+      " fatigue_days = 0 }\n";
+  /* 1795000000 is 2026-11-18T11:06:40Z. */
+  mj_engine *e = engine(pb, "left.db", 1795000000);
+  json_t *o = draw(e, "s");
+  is_int(4, jint(o, "left"), "4 customers have left by the engine's clock");
+  is_int(6, jint(o, "eligible"), "the other 6 are eligible");
+  char *l = o ? invited(o) : NULL;
+  ok(l && !strstr(l, "L0 ") && !strstr(l, "L1 ") && !strstr(l, "L2 ") &&
+         !strstr(l, "L3 "),
+     "nobody who has left is invited (%s)", l ? l : "no draw");
+  ok(l && strstr(l, "L4 ") && strstr(l, "L5 ") && strstr(l, "L9 "),
+     "one leaving at or after the clock, or never, is");
+  free(l);
+  json_decref(o);
+  char *text = NULL;
+  is_int(MJ_OK, mj_sample_draw(e, "s", "text", &text, NULL),
+         "a second draw, as text");
+  contains(text ? text : "", "4 who have left", "the text says who has left");
+  mj_free(text);
+  mj_engine_free(e);
+}
+
 static void bad_playbook(const char *body, int code, const char *needle,
                          const char *what)
 {
@@ -166,7 +212,7 @@ static void bad_playbook(const char *body, int code, const char *needle,
 
 int main(void)
 {
-  plan(55 + 7);
+  plan(55 + 7 + 6);
   dir = tap_tmpdir("sample");
 
   /* METHODS §7 table, z = 1.959964: (a) 277.74 -> 278, 222.61 -> 223,
@@ -342,6 +388,8 @@ int main(void)
   free(l1);
   free(l2);
   mj_engine_free(e1);
+
+  left_case();
 
   bad_playbook("sample \"s\" { questionnaire = \"q\", size = 5, "
                "margin = 0.05 }\n",
