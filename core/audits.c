@@ -201,7 +201,7 @@ int mj_audits_import(mj_engine *e, const char *audit, const char *path,
   mj__clearerr(e);
   const mj_audit *a;
   int rc = pick_audit(e, audit, &a);
-  return rc == MJ_OK ? mj__svc_import(e, path, visit_header, visit_row,
+  return rc == MJ_OK ? mj__svc_import(e, 1, path, visit_header, visit_row,
                                       (void *)a, stats)
                      : rc;
 }

@@ -67,7 +67,24 @@ typedef struct svc_import {
   char **names;
   size_t n_names;
   FILE *rejects;
+  const char *id_name; /* the id column's name */
+  int id_col;          /* its index, -1 before the header */
+  json_t *seen;        /* id -> the row it was first used on in this file */
+  json_t *stored;      /* ids in the store before this import */
 } svc_import;
+
+/* The store's scans hand every stored record's id to one of these. */
+static int on_stored_complaint(void *ud, const mj_complaint_rec *c)
+{
+  return json_object_set_new_nocheck(ud, c->id, json_true()) ? MJ_ENOMEM
+                                                             : MJ_OK;
+}
+
+static int on_stored_visit(void *ud, const mj_visit_rec *v)
+{
+  return json_object_set_new_nocheck(ud, v->id, json_true()) ? MJ_ENOMEM
+                                                             : MJ_OK;
+}
 
 static void put_cell(FILE *f, const char *s, int last)
 {
@@ -96,13 +113,53 @@ static int svc_on_header(void *ud, const char *const *names, size_t n,
   for (im->n_names = 0; im->n_names < n; im->n_names++)
     if (!(im->names[im->n_names] = strdup(names[im->n_names])))
       return mj__error(err, MJ_ENOMEM, "out of memory");
+  /* The header check requires the id column. */
+  for (size_t i = 0; i < n && im->id_col < 0; i++)
+    if (strcmp(names[i], im->id_name) == 0)
+      im->id_col = (int)i;
+  return MJ_OK;
+}
+
+/*
+** What keeps a row from being stored as it stands, before its values
+** are read: a NUL byte, which would cut a cell short (an id "C1\0x"
+** stored as "C1" replaces the real C1), or an id this file has used
+** already (the second would replace the first). MJ_EVALIDATE with *col
+** and why; MJ_ENOMEM.
+*/
+static int svc_row_usable(svc_import *im, uint64_t row,
+                          const char *const *cells, const size_t *lens,
+                          size_t n, int *col, char *why, size_t whylen)
+{
+  for (size_t i = 0; i < n; i++) {
+    const char *nul = memchr(cells[i], '\0', lens[i]);
+    if (nul) {
+      *col = (int)i;
+      snprintf(why, whylen,
+               "a NUL byte (byte %zu) would cut this value short; remove it",
+               (size_t)(nul - cells[i]) + 1);
+      return MJ_EVALIDATE;
+    }
+  }
+  const char *id =
+      im->id_col >= 0 && (size_t)im->id_col < n ? cells[im->id_col] : "";
+  if (!*id)
+    return MJ_OK; /* the row function says what a record without id lacks */
+  json_t *first = json_object_get(im->seen, id);
+  if (first) {
+    *col = im->id_col;
+    snprintf(why, whylen, "duplicate %s '%s' (first used on row %lld)",
+             im->id_name, id, (long long)json_integer_value(first));
+    return MJ_EVALIDATE;
+  }
+  if (json_object_set_new_nocheck(im->seen, id, json_integer((json_int_t)row)))
+    return MJ_ENOMEM;
   return MJ_OK;
 }
 
 static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
                       const size_t *lens, size_t n, mj_error *err)
 {
-  (void)lens;
   svc_import *im = ud;
   im->st->rows++;
   int col = -1;
@@ -113,10 +170,18 @@ static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
           ? (snprintf(why, sizeof why, "the row has %zu cells, the header %zu",
                       n, im->n_names),
              MJ_EVALIDATE)
-          : im->fn(im->e, im->ud, (const char *const *)im->names, cells, use,
-                   &col, why, sizeof why);
+          : svc_row_usable(im, row, cells, lens, n, &col, why, sizeof why);
+  if (rc == MJ_ENOMEM)
+    return mj__error(err, rc, "out of memory");
+  if (rc == MJ_OK)
+    rc = im->fn(im->e, im->ud, (const char *const *)im->names, cells, use, &col,
+                why, sizeof why);
   if (rc == MJ_OK) {
-    im->st->accepted++;
+    /* An id stored before is an update (a complaint's later steps). */
+    if (json_object_get(im->stored, cells[im->id_col]))
+      im->st->duplicates++;
+    else
+      im->st->accepted++;
     return MJ_OK;
   }
   if (rc != MJ_EVALIDATE) {
@@ -146,25 +211,51 @@ static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
-int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
-                   mj_svc_row_fn fn, void *ud, mj_import_stats *st)
+int mj__svc_import(mj_engine *e, int audits, const char *path,
+                   mj_svc_header_fn check, mj_svc_row_fn fn, void *ud,
+                   mj_import_stats *st)
 {
   memset(st, 0, sizeof *st);
   int rc = mj__store_ensure(e);
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  if (!S->put_complaint || !S->put_visit)
+  if (!S->put_complaint || !S->put_visit || !S->scan_complaints ||
+      !S->scan_visits)
     return mj__seterr(e, MJ_EPLUGIN,
                       "the store cannot keep complaints or audits (its "
                       "plugin predates them); use the sqlite store");
-  svc_import im = {e, path, check, fn, ud, st, NULL, 0, NULL};
+  svc_import im = {.e = e,
+                   .path = path,
+                   .check = check,
+                   .fn = fn,
+                   .ud = ud,
+                   .st = st,
+                   .id_name = audits ? "visit_id" : "id",
+                   .id_col = -1,
+                   .seen = json_object(),
+                   .stored = json_object()};
   snprintf(st->rejects_path, sizeof st->rejects_path, "%s.rejects.csv", path);
   mj_error err = {0}, ignored;
+  /* The ids stored already, so that an update is counted as one. */
+  rc = !im.seen || !im.stored ? MJ_ENOMEM
+       : audits ? S->scan_visits(e->store->inst, NULL, NULL, on_stored_visit,
+                                 im.stored, &err)
+                : S->scan_complaints(e->store->inst, NULL, on_stored_complaint,
+                                     im.stored, &err);
+  if (rc != MJ_OK) {
+    json_decref(im.seen);
+    json_decref(im.stored);
+    return rc == MJ_ENOMEM ? mj__seterr(e, rc, "out of memory")
+                           : mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  }
   /* All or nothing: one transaction, so a crash or an error mid-file
   ** leaves the store as it was. */
-  if (S->begin(e->store->inst, &err) != MJ_OK)
+  if (S->begin(e->store->inst, &err) != MJ_OK) {
+    json_decref(im.seen);
+    json_decref(im.stored);
     return mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  }
   mj_sink sink = {&im, svc_on_header, svc_on_row};
   rc = mj__collect(e, "csv", path, NULL, &sink);
   if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
@@ -174,7 +265,7 @@ int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
     rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
   if (rc != MJ_OK) {
     S->rollback(e->store->inst, &ignored);
-    st->accepted = 0;
+    st->accepted = st->duplicates = 0;
     if (im.rejects)
       remove(st->rejects_path);
   }
@@ -183,6 +274,8 @@ int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
   for (size_t i = 0; i < im.n_names; i++)
     free(im.names[i]);
   free(im.names);
+  json_decref(im.seen);
+  json_decref(im.stored);
   return rc;
 }
 
@@ -379,7 +472,8 @@ int mj_complaints_import(mj_engine *e, const char *path, mj_import_stats *stats)
   if (!e || !path || !stats)
     return e ? mj__seterr(e, MJ_EINVAL, "no file or stats given") : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__svc_import(e, path, complaint_header, complaint_row, NULL, stats);
+  return mj__svc_import(e, 0, path, complaint_header, complaint_row, NULL,
+                        stats);
 }
 
 int mj_complaint_add(mj_engine *e, const char *const *columns,

@@ -556,12 +556,16 @@ int mj__svc_header(mj_engine *e, const char *path,
                    const char *const *names, size_t n,
                    const char *const *known, size_t n_known,
                    size_t n_required);
-/* Import a CSV through fn in one transaction; bad rows go to
-** PATH.rejects.csv. check is called with the header first. */
+/* Import a CSV of complaints (audits 0) or audit visits (1) through fn
+** in one transaction; bad rows go to PATH.rejects.csv. check is called
+** with the header first. A row with a NUL byte or with an id used on an
+** earlier row is rejected; st->accepted counts new ids, st->duplicates
+** the ids already stored, which the file's version updated. */
 typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
                                 const char *const *names, size_t n);
-int mj__svc_import(mj_engine *e, const char *path, mj_svc_header_fn check,
-                   mj_svc_row_fn fn, void *ud, mj_import_stats *st);
+int mj__svc_import(mj_engine *e, int audits, const char *path,
+                   mj_svc_header_fn check, mj_svc_row_fn fn, void *ud,
+                   mj_import_stats *st);
 /* One record (an API call) through the same checks, in a transaction;
 ** a bad value is MJ_EVALIDATE naming the column. */
 int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,

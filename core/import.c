@@ -951,6 +951,19 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   "%zu cell%s, but the header has %zu columns", n,
                   n == 1 ? "" : "s", im->ncols);
 
+  /* Ids, tokens, waves and the rest are C strings from here on: a NUL
+  ** inside would cut one short, and "R\0002" would be stored as "R" and
+  ** the real "R" skipped as already stored. Answers are read with their
+  ** lengths, and a text answer refuses a NUL itself. */
+  for (int f = 0; f < N_FIXED; f++) {
+    int c = im->fixed[f];
+    const char *nul = c >= 0 ? memchr(cells[c], '\0', lens[c]) : NULL;
+    if (nul)
+      return reject(im, row, cells, n, c + 1, err,
+                    "a NUL byte (byte %zu) would cut this value short; "
+                    "remove it",
+                    (size_t)(nul - cells[c]) + 1);
+  }
   int cid = im->fixed[COL_ID], ccu = im->fixed[COL_CUSTOMER];
   int ctk = im->fixed[COL_TOKEN];
   /* The customer's slot is fetched while the response id is checked. */

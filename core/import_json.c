@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "encoding.h"
 #include "engine.h"
 
 typedef struct jtoken {
@@ -457,6 +458,26 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
   int prc = mj__path_resolve(path, MJ_PATH_READ, jail, &real, why, sizeof why);
   if (prc != MJ_OK)
     return mj__seterr(e, prc, "%s", why);
+  /* JSON is UTF-8 without a byte order mark (RFC 8259); the parser would
+  ** only say it cannot decode the first byte. */
+  unsigned char head[512];
+  FILE *f = fopen(real, "rb");
+  size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+  if (f)
+    fclose(f);
+  const char *wide = mj_wide_encoding(head, got);
+  if (wide || (got >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)) {
+    free(real);
+    return wide ? mj__seterr(e, MJ_EDATA,
+                             "%s: this file is %s; save it as UTF-8; nothing "
+                             "was imported",
+                             path, wide)
+                : mj__seterr(e, MJ_EDATA,
+                             "%s: this file starts with a UTF-8 byte order "
+                             "mark, which JSON does not allow; save it as "
+                             "UTF-8 without a BOM; nothing was imported",
+                             path);
+  }
   json_error_t jerr;
   json_t *doc = json_load_file(real, JSON_REJECT_DUPLICATES, &jerr);
   free(real);

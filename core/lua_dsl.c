@@ -2259,6 +2259,15 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   for (size_t k = 0; k < NCOLS; k++)
     if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
       val[k] = cells[x->col[k]];
+  /* A NUL would cut an id short, and "C1\0x" would become C1. */
+  for (size_t k = 0; k < NCOLS; k++) {
+    const char *nul = val[k] ? memchr(val[k], '\0', lens[x->col[k]]) : NULL;
+    if (nul)
+      return csv_fail(x, err, row, x->col[k] + 1,
+                      "a NUL byte (byte %zu) would cut this value short; "
+                      "remove it",
+                      (size_t)(nul - val[k]) + 1);
+  }
   if (!val[0])
     return csv_fail(x, err, row, x->col[0] + 1, "empty customer id");
   if (!val[1])

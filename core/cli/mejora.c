@@ -636,8 +636,10 @@ static int cmd_service(cli *c, int audits, int argc, char **argv)
     if (rc != MJ_OK) {
       x = fail(e, rc);
     } else {
-      printf("%s: %llu row(s): %llu stored, %llu rejected\n", pos[2],
-             (unsigned long long)st.rows, (unsigned long long)st.accepted,
+      printf("%s: %llu row(s): %llu stored, %llu updated, %llu rejected\n",
+             pos[2], (unsigned long long)st.rows,
+             (unsigned long long)st.accepted,
+             (unsigned long long)st.duplicates,
              (unsigned long long)st.rejected);
       if (st.rejected) {
         fflush(stdout);

@@ -150,8 +150,9 @@ MJ_API int mj_store_open(mj_engine *e, const char *uri);
 */
 typedef struct mj_import_stats {
   uint64_t rows;         /* data rows read (header excluded) */
-  uint64_t accepted;     /* new responses stored */
-  uint64_t duplicates;   /* already stored (same response id): skipped */
+  uint64_t accepted;     /* new responses (complaints, visits) stored */
+  uint64_t duplicates;   /* ids already stored: a response is skipped, a
+                            complaint or visit updated to the file's */
   uint64_t rejected;     /* invalid rows, written to the rejects file */
   char rejects_path[512];/* "" when no row was rejected */
 } mj_import_stats;
@@ -293,8 +294,10 @@ MJ_API int mj_plan_update(mj_engine *e, const char *id,
 ** Complaints and mystery-shopper audits (issue 5). Both are imported from
 ** CSV or recorded one at a time as column/value pairs, exactly like a CSV
 ** row; a record with an id already stored replaces it (later steps of a
-** complaint are added by re-importing). Each belongs to a wave: its
-** "wave" column, else the month of its date ("2026-11"), and a cycle
+** complaint are added by re-importing), counted in stats->duplicates as
+** an update. Within one file an id is used once: a later row with it, or
+** a row with a NUL byte in a cell, is rejected. Each belongs to a wave:
+** its "wave" column, else the month of its date ("2026-11"), and a cycle
 ** counts the records of the wave named like it.
 */
 

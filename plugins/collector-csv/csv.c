@@ -9,6 +9,7 @@
 
 #include <csv.h>
 
+#include "encoding.h"
 #include "mejora/plugin.h"
 
 #define READ_SIZE 65536
@@ -334,6 +335,17 @@ static int csv_collect(void *inst, const char *source, const mj_sink *sink,
   int first = 1;
   while (r.rc == MJ_OK && (got = fread(chunk, 1, READ_SIZE, f)) > 0) {
     char *s = chunk;
+    /* Excel's "Unicode text" is UTF-16: named here, or every cell would
+    ** be refused for its NUL bytes. */
+    const char *wide =
+        first ? mj_wide_encoding((const unsigned char *)s, got) : NULL;
+    if (wide) {
+      r.rc = host->error(err, MJ_EDATA,
+                         "%s: this file is %s; save it as UTF-8 (in Excel: "
+                         "Save As, \"CSV UTF-8\")",
+                         source, wide);
+      break;
+    }
     /* A UTF-8 byte order mark (Excel's "CSV UTF-8") is not data. */
     if (first && got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
       s += 3, got -= 3;

@@ -13,10 +13,10 @@ cd "$tmp"
 
 run "$MEJORA" complaints playbook.lua import data/complaints-2026-11.csv
 is "$rc" 0 "November complaints import"
-like "$out" "42 row\(s\): 42 stored, 0 rejected" "all 42 stored"
+like "$out" "42 row\(s\): 42 stored, 0 updated, 0 rejected" "all 42 stored"
 run "$MEJORA" complaints playbook.lua import data/complaints-2026-12.csv
 run "$MEJORA" audits playbook.lua import data/calls-2026-11.csv
-like "$out" "40 row\(s\): 40 stored, 0 rejected" "November calls stored"
+like "$out" "40 row\(s\): 40 stored, 0 updated, 0 rejected" "November calls stored"
 run "$MEJORA" audits playbook.lua import data/calls-2026-12.csv
 is "$rc" 0 "December calls stored"
 
@@ -108,7 +108,8 @@ run "$MEJORA" -q run playbook.lua --cycle 2026-12 --rerun
 run "$MEJORA" plans playbook.lua list
 like "$out" "^P1-espera +closed " "P1 stays closed"
 run "$MEJORA" complaints playbook.lua import data/complaints-2026-11.csv
-like "$out" "42 stored" "re-importing complaints updates them in place"
+like "$out" "42 row\(s\): 0 stored, 42 updated, 0 rejected" \
+  "re-importing complaints updates them in place, and says so"
 run "$MEJORA" complaints playbook.lua report --wave 2026-11
 like "$out" "42 received" "and does not duplicate them"
 
