@@ -526,6 +526,22 @@ static double col_num(sqlite3_stmt *st, int i)
 }
 
 /*
+** A row whose key columns are NULL cannot come from mejora (they are
+** NOT NULL in the schema): the file was damaged or edited by hand. The
+** row readers return ROW_DAMAGED, which scan() turns into an error, so no
+** NULL id reaches the engine. cols lists the columns, ending with -1.
+*/
+enum { ROW_DAMAGED = 0x7d4d }; /* positive, unlike MJ_E*; not MJ_RETRY */
+
+static int row_damaged(sqlite3_stmt *st, const int *cols)
+{
+  for (; *cols >= 0; cols++)
+    if (sqlite3_column_type(st, *cols) == SQLITE_NULL)
+      return 1;
+  return 0;
+}
+
+/*
 ** Every put_* runs inside a savepoint: outside an explicit transaction it
 ** is one by itself, inside one it keeps a failed operation from leaving
 ** half its rows behind.
@@ -2259,7 +2275,15 @@ static int scan(store *s, sqlite3_stmt *st, row_fn each, void *cb, void *ud,
   while ((step = sqlite3_step(st)) == SQLITE_ROW)
     if ((rc = each(st, cb, ud)) != MJ_OK)
       break;
-  if (rc == MJ_OK && step != SQLITE_DONE)
+  if (rc == ROW_DAMAGED)
+    rc = s->host->error(err, MJ_ESTORE,
+                        "sqlite: cannot %s '%s': a stored row lacks a value "
+                        "mejora always writes, so the store is damaged: "
+                        "restore it from a backup, or salvage what is "
+                        "readable with `sqlite3 FILE .recover | sqlite3 "
+                        "NEW.db`",
+                        what, s->path);
+  else if (rc == MJ_OK && step != SQLITE_DONE)
     rc = fail(s, what, err);
   done(st);
   return rc;
@@ -2473,6 +2497,9 @@ typedef struct cycle_found {
 
 static int cycle_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {1, 4, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   cycle_found *f = ud;
   (void)cb;
   mj_cycle_rec c;
@@ -2583,6 +2610,9 @@ static int store_put_result(void *inst, const mj_result_rec *r, mj_error *err)
 
 static int result_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {1, 2, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_result_rec r;
   r.cycle = sqlite3_column_int64(st, 0);
   r.scorer = col_text(st, 1);
@@ -2646,6 +2676,9 @@ static int store_put_plan(void *inst, const mj_plan_rec *p, mj_error *err)
 
 static int plan_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {0, 1, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_plan_rec p;
   p.id = col_text(st, 0);
   p.status = col_text(st, 1);
@@ -2695,6 +2728,9 @@ static int store_put_plan_event(void *inst, const mj_plan_event_rec *ev,
 
 static int plan_event_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {0, 3, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_plan_event_rec ev;
   ev.plan = col_text(st, 0);
   ev.cycle = sqlite3_column_int64(st, 1);
@@ -2805,6 +2841,9 @@ static int store_put_complaint(void *inst, const mj_complaint_rec *c,
 
 static int complaint_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {0, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_complaint_rec c;
   c.id = col_text(st, 0);
   c.wave = col_text(st, 1);
@@ -2862,6 +2901,9 @@ static int store_put_visit(void *inst, const mj_visit_rec *v, mj_error *err)
 
 static int visit_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {0, 1, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_visit_rec v;
   v.id = col_text(st, 0);
   v.audit = col_text(st, 1);
@@ -2917,6 +2959,9 @@ static int store_put_invitation(void *inst, const mj_invitation_rec *inv,
 
 static int invitation_row(sqlite3_stmt *st, void *cb, void *ud)
 {
+  static const int key[] = {0, 1, 2, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
   mj_invitation_rec inv;
   inv.token = col_text(st, 0);
   inv.customer = col_text(st, 1);
