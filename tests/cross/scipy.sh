@@ -1,5 +1,5 @@
 #!/bin/sh
-# Cross-check of plugins/common/stats.c against implementations nobody
+# Cross-check of core/shared/stats.c against implementations nobody
 # here wrote: scipy.stats, statsmodels and numpy (tests/cross/reference.py)
 # on seeded random data, through tests/cross/mjstats. Agreement: 1e-9
 # relative (METHODS.md §0); NaN only matches NaN.

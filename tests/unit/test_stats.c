@@ -1,5 +1,5 @@
 /*
-** The scorers' statistics (plugins/common/stats.c) against published
+** The scorers' statistics (core/shared/stats.c) against published
 ** values (METHODS.md §2 and §7): R t.test on sleep, scipy and statsmodels
 ** examples, Sauro & Lewis adjusted-Wald intervals; the tests of change,
 ** sample sizes, allocation and reliability helpers (METHODS §1, §6, §7).

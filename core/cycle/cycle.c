@@ -864,7 +864,7 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
 ** The answer distribution of a scale question (or requirement) that a
 ** scorer of this cycle scored: one MJ__DIST_SCORER figure per scale value
 ** and segment, so the next cycle can test the mean's change with
-** Mann-Whitney U from counts (core/compare.c). Only while the bucket still
+** Mann-Whitney U from counts (core/cycle/compare.c). Only while the bucket still
 ** counts (every answer a scale value) and has min_n answers.
 */
 static int put_distribution(cycle_run *c, mj_instance **scorers,

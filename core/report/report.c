@@ -515,7 +515,7 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
   return rc;
 }
 
-/* The answer distribution of a question or requirement (core/compare.c
+/* The answer distribution of a question or requirement (core/cycle/compare.c
 ** reads it): one line per segment, "value:count ..." in value order as
 ** stored, instead of a table column per count. */
 static int print_dist_group(FILE *f, const mj_figset *fs, size_t first,
