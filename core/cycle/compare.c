@@ -2,7 +2,7 @@
 ** Change between two cycles' figures: the difference and the test that
 ** fits the metric, from the stored summaries alone (mean, sd, n; a share
 ** and its n; an NPS and its promoter/detractor shares), so no cycle needs
-** its raw answers again. Formulas: METHODS.md sections 1 and 7.
+** its raw answers again. Formulas: doc/methods.md#change-between-cycles.
 **
 ** A mean of a scale question is ordinal: when both cycles stored the
 ** question's answer distribution (MJ__DIST_SCORER figures, one count per

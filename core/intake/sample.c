@@ -170,8 +170,8 @@ static int sizes(mj_engine *e, draw *w)
   } else {
     double z = mj_stats_norm_quantile(1 - (1 - d->confidence) / 2);
     w->n0 = mj_stats_n0_proportion(d->p, d->margin, z);
-    /* Cochran's correction, (a) of METHODS §7, where it matters: when n0
-    ** is more than 5% of the frame. */
+    /* Cochran's correction (doc/methods.md#sample-size-and-allocation),
+    ** where it matters: when n0 is more than 5% of the frame. */
     double n =
         w->n0 > 0.05 * N ? mj_stats_fpc_apply(w->n0, N, MJ_STATS_FPC_A) : w->n0;
     w->n = mj_stats_ceil(n);
@@ -249,8 +249,9 @@ static int allocate(mj_engine *e, draw *w)
     Sh[h] = w->strata[h].sd;
   }
   const double *S = w->d->neyman ? Sh : NULL;
-  /* METHODS asks for at least 2 per stratum so that its variance can be
-  ** estimated; a sample too small for that is still drawn, without. */
+  /* At least 2 per stratum so that its variance can be estimated
+  ** (doc/methods.md#sample-size-and-allocation); a sample too small for
+  ** that is still drawn, without. */
   int rc = mj_stats_allocate(w->invitations, Nh, S, H, 2, exact, alloc);
   if (rc != 0) {
     rc = mj_stats_allocate(w->invitations, Nh, S, H, 0, exact, alloc);

@@ -81,8 +81,8 @@ int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs)
 **          expectation of requirement:R1, from the customers' questions
 **          tagged role = "expectation" that measure R1, on the same
 **          scale): > 0 means management overestimates what customers
-**          expect, < 0 that it underestimates it (METHODS §3: E_mgmt -
-**          E_cust);
+**          expect, < 0 that it underestimates it (E_mgmt - E_cust,
+**          doc/methods.md#the-five-gaps);
 **   gap 2: the requirement's target (the service specification) minus
 **          what staff believe customers expect of it (a staff
 **          questionnaire's questions tagged believes_expects = "R1", on

@@ -11,7 +11,8 @@
 ** stratified allocation, Cronbach's alpha): the caller sizes them, so no
 ** function here allocates.
 **
-** Sources and checks (see /work/shared/METHODS.md §0, §2, §6, §7):
+** Sources and checks (doc/methods.md#distributions and the sections
+** of each measure):
 **   - normal quantile: Wichura, AS241 PPND16 (Applied Statistics 37(3),
 **     1988), full double precision;
 **   - incomplete beta: Numerical Recipes' continued fraction, evaluated
@@ -22,8 +23,9 @@
 **     Sauro & Lewis (2005);
 **   - incomplete gamma: Numerical Recipes' series and continued fraction
 **     (gser/gcf), for the chi-square tail;
-**   - the tests of METHODS §7 in the forms of R and scipy/statsmodels
-**     (checked against them in tests/unit/test_stats.c and, on random
+**   - the tests of doc/methods.md#change-between-cycles in the forms of
+**     R and scipy/statsmodels (checked against them in
+**     tests/unit/test_stats.c and, on random
 **     data, tests/cross/scipy.sh).
 */
 #ifndef MJ_STATS_H
@@ -32,7 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* z(0.975): the two-sided 95% normal quantile (METHODS.md §0). */
+/* z(0.975): the two-sided 95% normal quantile
+** (doc/methods.md#conventions). */
 #define MJ_STATS_Z95 1.959963984540054
 
 /*
@@ -121,7 +124,8 @@ double mj_stats_f_cdf(double x, double d1, double d2);
 double mj_stats_f_quantile(double p, double d1, double d2);
 
 /* ---------------------------------------------------------------------
-** Tests of change (METHODS §1 and §7). All p-values are two-sided.
+** Tests of change (doc/methods.md#change-between-cycles and
+** doc/methods.md#nps). All p-values are two-sided.
 ** Group 1 comes first in every statistic (x̄₁ − x̄₂, p̂₁ − p̂₂, U₁), as in
 ** R and scipy. Where the test is not defined every field is NAN.
 */
@@ -220,8 +224,8 @@ typedef struct mj_stats_chi2 {
 mj_stats_chi2 mj_stats_chi2_test(const double *obs, size_t r, size_t c);
 
 /*
-** Two independent NPS values, Wald z-test (METHODS §1), from promoter and
-** detractor shares (fractions) and sizes: NPS = P − D,
+** Two independent NPS values, Wald z-test (doc/methods.md#nps), from
+** promoter and detractor shares (fractions) and sizes: NPS = P − D,
 ** σ² = P + D − (P − D)², z = (NPS₁ − NPS₂)/sqrt(σ₁²/n₁ + σ₂²/n₂).
 ** stat = z. NAN when an n <= 0, a share is outside [0, 1], P + D > 1, or
 ** both σ² are 0. Not for panels (the same customers in both waves).
@@ -237,14 +241,15 @@ mj_stats_test mj_stats_nps_diff_adjusted(double prom1, double det1, double n1,
                                          double prom2, double det2, double n2);
 /*
 ** Wald interval of an NPS on the −1..1 scale, NPS ± z·sqrt(σ²/n), clipped
-** to [−1, 1]; zero width when σ² = 0 (METHODS says to flag it). NAN ends
-** under the same conditions as mj_stats_nps_diff.
+** to [−1, 1]; zero width when σ² = 0 (to be flagged: doc/methods.md#nps).
+** NAN ends under the same conditions as mj_stats_nps_diff.
 */
 mj_stats_ci mj_stats_nps_wald(double p, double d, double n, double z);
 
 /* ---------------------------------------------------------------------
-** Sample size and stratified allocation (METHODS §7). Sizes are doubles;
-** round with mj_stats_ceil.
+** Sample size and stratified allocation
+** (doc/methods.md#sample-size-and-allocation). Sizes are doubles; round
+** with mj_stats_ceil.
 */
 
 /* n₀ = z²·p(1−p)/e² (p = 0.5 when unknown); NAN unless 0 <= p <= 1,
@@ -260,8 +265,9 @@ typedef enum mj_stats_fpc {
 
 /*
 ** The finite-population correction of n₀ for a population of N; n₀
-** unchanged when N is infinite. NAN when N <= 0 or n₀ < 0. METHODS: apply
-** it when n₀/N > 5%; the caller decides.
+** unchanged when N is infinite. NAN when N <= 0 or n₀ < 0. Apply it when
+** n₀/N > 5% (doc/methods.md#sample-size-and-allocation); the caller
+** decides.
 */
 double mj_stats_fpc_apply(double n0, double N, mj_stats_fpc variant);
 /* Round a size up, forgiving floating-point noise of a few ulps above an
@@ -277,7 +283,8 @@ double mj_stats_ceil(double n);
 ** bounded real allocation, alloc the integers by largest remainder (ties
 ** to the lower index; Σ alloc = n). Returns 0, or -1 when n > Σ N_h,
 ** n < Σ min_h, H == 0, or an N_h, S_h or n is negative or not finite (or
-** every weight is 0). METHODS asks for min_each = 2.
+** every weight is 0). doc/methods.md#sample-size-and-allocation asks for
+** min_each = 2.
 */
 int mj_stats_allocate(double n, const double *Nh, const double *Sh, size_t H,
                       double min_each, double *exact, double *alloc);
@@ -291,7 +298,7 @@ double mj_stats_stratified_p(const double *Nh, const double *nh,
                              const double *ph, size_t H, double *se);
 
 /* ---------------------------------------------------------------------
-** Reliability (METHODS §6).
+** Reliability (doc/methods.md#reliability).
 */
 
 /*
@@ -345,7 +352,8 @@ mj_stats_ci mj_stats_feldt(double alpha, double n, double k, double level);
 #define MJ_STATS_RW_MAXP 32
 
 /*
-** Johnson's relative weights (Johnson 2000; METHODS.md §5) from the p x p
+** Johnson's relative weights (Johnson 2000;
+** doc/methods.md#ipa-and-derived-importance) from the p x p
 ** predictor correlation matrix rxx (row-major) and the predictor-outcome
 ** correlations rxy: with rxx = Q·Λ·Qᵀ and L = Q·Λ^½·Qᵀ, β = L⁻¹·rxy and
 ** raw[j] = Σ_k L_jk²·β_k². Returns R² (the sum of raw), or NAN when p is 0

@@ -4,10 +4,11 @@
 ** "scale7" question is not an effort question, however wide its scale:
 ** SERVQUAL items and satisfaction ratings on 1..7 are scored elsewhere.
 **
-** Method (METHODS.md §2): CES 2.0 asks for agreement with "[Company] made
-** it easy for me to handle my issue" on 1 = strongly disagree ... 7 =
-** strongly agree, so higher is better. Never feed it CES 1.0 answers (1..5,
-** lower is better): the two must not be averaged together.
+** Method (doc/methods.md#ces): CES 2.0 asks for agreement with
+** "[Company] made it easy for me to handle my issue" on 1 = strongly
+** disagree ... 7 = strongly agree, so higher is better. Never feed it CES
+** 1.0 answers (1..5, lower is better): the two must not be averaged
+** together.
 **
 ** Figures:
 **   mean  mean of the answers, t interval x̄ ± t(1 − a/2, n − 1)·s/√n,
@@ -16,10 +17,10 @@
 **         scale (5-7 on 1..7 with the default box = 3), Wilson interval
 **
 ** Edge cases: no valid answer gives NAN values with n 0; one answer, or
-** all answers equal, gives a mean without interval (NAN ends), as METHODS
-** asks to flag a zero-width interval rather than show it (sd is then 0,
-** or 0 as "not given" for n < 2). Answers outside the question's scale
-** are left out with a warning.
+** all answers equal, gives a mean without interval (NAN ends), as
+** doc/methods.md#mean-scores asks to flag a zero-width interval rather
+** than show it (sd is then 0, or 0 as "not given" for n < 2). Answers
+** outside the question's scale are left out with a warning.
 */
 #include <math.h>
 #include <stdint.h>

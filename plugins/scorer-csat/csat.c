@@ -1,11 +1,11 @@
 /*
 ** CSAT scorer for rating scales: top-2-box, bottom-2-box and the mean.
 **
-** Method (METHODS.md §2): CSAT% = 100 · (answers in the top box) / n,
-** where the top box is the `box` highest points of the question's scale
-** (4-5 on 1..5, 6-7 on 1..7 with the default box = 2); bottom box alike.
-** Shares carry Wilson intervals (good at small n and near 0 or 100%); the
-** mean carries the t interval x̄ ± t(1 − α/2, n − 1)·s/√n.
+** Method (doc/methods.md#csat): CSAT% = 100 · (answers in the top box)
+** / n, where the top box is the `box` highest points of the question's
+** scale (4-5 on 1..5, 6-7 on 1..7 with the default box = 2); bottom box
+** alike. Shares carry Wilson intervals (good at small n and near 0 or
+** 100%); the mean carries the t interval x̄ ± t(1 − α/2, n − 1)·s/√n.
 **
 ** Questions it reads: rating scales ("scale2" .. "scale11") whose role
 ** is a rating of the service received (no role tag, role = "perception"
@@ -18,9 +18,10 @@
 **   b2b   bottom-box share in %, Wilson interval
 **   mean  mean rating on the question's scale, t interval
 ** With no valid answer every value is NAN with n 0. With one answer, or
-** all answers equal, the mean has no interval (NAN ends): METHODS asks to
-** flag a zero-width interval rather than show it. A scale too short for
-** two disjoint boxes gives NAN shares and a warning.
+** all answers equal, the mean has no interval (NAN ends):
+** doc/methods.md#mean-scores asks to flag a zero-width interval rather
+** than show it. A scale too short for two disjoint boxes gives NAN shares
+** and a warning.
 */
 #include <math.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
 ** "importance" (SERVQUAL, IPA) are not satisfaction ratings and are left
 ** out unless tagged csi = "yes".
 **
-** Method (METHODS.md §9, simple attribute-based CSI):
+** Method (doc/methods.md#csi, simple attribute-based CSI):
 **   score_100 (requirement k) = S_k = mean over all answers of the
 **     questions measuring k of 100·(x - min)/(max - min), each answer
 **     rescaled from its own question's scale (so 1..5 and 1..7 questions
@@ -21,8 +21,8 @@
 ** this one uses every answer. A requirement nobody rated drops out and the
 ** other weights are renormalised (logged). The index is zero-based,
 ** 100·(CSI - min)/(max - min); the ratio variant CSI/max·100 is a
-** different number and is not produced. METHODS gives no interval for
-** the index, so it has none (NAN ends).
+** different number and is not produced. doc/methods.md#csi gives no
+** interval for the index, so it has none (NAN ends).
 */
 #include <math.h>
 #include <stdint.h>
@@ -193,7 +193,7 @@ static int csi_matrix(void *inst, const mj_matrix *m, const mj_figure_sink *out,
     const csi_req *q = &reqs[i];
     mj_stats_ci ci = mj_stats_mean_ci(&q->s, 0.5 + 0.5 * in->level);
     if (!(q->s.m2 > 0.0))
-      ci.low = ci.high = NAN; /* s = 0: flag, do not show (METHODS §2) */
+      ci.low = ci.high = NAN; /* s = 0: not shown, doc/methods.md#mean-scores */
     snprintf(subject, sizeof subject, "requirement:%s", q->id);
     rc = emit(out, "score_100", subject, mj_stats_acc_mean(&q->s), ci, q->s.n,
               mj_stats_acc_sd(&q->s), err);

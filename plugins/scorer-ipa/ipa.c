@@ -11,7 +11,8 @@
 **   overall = "yes"                      the overall satisfaction question
 **                                        that derived importance uses
 **
-** Method (METHODS.md §5; Martilla & James 1977):
+** Method (doc/methods.md#ipa-and-derived-importance; Martilla & James
+** 1977):
 **   performance  mean rating of the attribute, t interval;
 **   importance   stated: mean of its importance question, t interval;
 **                derived: Pearson r of the attribute's performance with
@@ -354,7 +355,7 @@ static int emit_mean(const ipa_inst *in, const mj_figure_sink *out,
 {
   mj_stats_ci ci = mj_stats_mean_ci(a, 0.5 + 0.5 * in->level);
   if (!(a->m2 > 0.0))
-    ci.low = ci.high = NAN; /* s = 0: flag, do not show (METHODS §2) */
+    ci.low = ci.high = NAN; /* s = 0: not shown, doc/methods.md#mean-scores */
   return emit(out, metric, subject, NULL, mj_stats_acc_mean(a), ci.low, ci.high,
               a->n, mj_stats_acc_sd(a), err);
 }

@@ -8,11 +8,12 @@
 ** Both must be on the standard 5-option scale 1..5: 1 I like it, 2 I
 ** expect it, 3 I am neutral, 4 I can live with it, 5 I dislike it.
 **
-** Method (METHODS.md §4; Kano et al. 1984, Berger et al. 1993): each row
-** with both answers valid is one pair, classified with the evaluation
-** table below (rows functional, columns dysfunctional) into A attractive,
-** O one-dimensional, M must-be, I indifferent, R reverse, Q questionable.
-** A pair missing either answer is unusable and dropped. N = usable pairs.
+** Method (doc/methods.md#kano; Kano et al. 1984, Berger et al. 1993):
+** each row with both answers valid is one pair, classified with the
+** evaluation table below (rows functional, columns dysfunctional) into A
+** attractive, O one-dimensional, M must-be, I indifferent, R reverse, Q
+** questionable. A pair missing either answer is unusable and dropped.
+** N = usable pairs.
 **   share_X   = 100·count_X/N (X in A O M I R Q), Wilson interval;
 **   better    = (A + O)/(A + O + M + I)      (CS+, in [0, 1]);
 **   worse     = -(O + M)/(A + O + M + I)     (CS-, in [-1, 0]);

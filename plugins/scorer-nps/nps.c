@@ -1,15 +1,16 @@
 /*
 ** Net Promoter Score scorer: NPS in points with an adjusted-Wald interval.
 **
-** Method (METHODS.md §1): answers 0..10, promoters 9-10, passives 7-8,
-** detractors 0-6; NPS = 100·(P − D). The interval is the adjusted Wald of
-** Rocks (2016) as in the R package NPS: add 0.75 detractors, 1.5 passives
-** and 0.75 promoters, recompute NPS and SE, NPS_adj ± z·SE_adj, clipped to
-** [−100, 100]. It stays informative when every answer falls in one
-** category, where the plain Wald interval has zero width. It is centred
-** on the adjusted NPS, not on the NPS: with few answers the NPS can lie
-** outside it (one detractor: −100 with [−98.5, 48.5] around −25), and
-** reports flag such a figure (value_outside_ci) rather than move it.
+** Method (doc/methods.md#nps): answers 0..10, promoters 9-10, passives
+** 7-8, detractors 0-6; NPS = 100·(P − D). The interval is the adjusted
+** Wald of Rocks (2016) as in the R package NPS: add 0.75 detractors, 1.5
+** passives and 0.75 promoters, recompute NPS and SE, NPS_adj ±
+** z·SE_adj, clipped to [−100, 100]. It stays informative when every
+** answer falls in one category, where the plain Wald interval has zero
+** width. It is centred on the adjusted NPS, not on the NPS: with few
+** answers the NPS can lie outside it (one detractor: −100 with [−98.5,
+** 48.5] around −25), and reports flag such a figure (value_outside_ci)
+** rather than move it.
 **
 ** Figures, all on the points/percent scale:
 **   nps         NPS, with the adjusted-Wald interval

@@ -1,8 +1,9 @@
 /*
 ** Reliability scorer: Cronbach's alpha and item statistics per dimension.
 **
-** Method (METHODS.md §6), on the scale* columns of one questionnaire
-** whose role is a rating (no role tag, "perception" or "performance"):
+** Method (doc/methods.md#reliability), on the scale* columns of one
+** questionnaire whose role is a rating (no role tag, "perception" or
+** "performance"):
 **   - columns are grouped by their requirement's dimension; columns
 **     without one form the group "all" (a dimension named "all" joins it);
 **   - rows with any N/A or skipped cell in a group are left out of that

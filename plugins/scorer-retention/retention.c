@@ -1,6 +1,6 @@
 /*
 ** Scorer "retention": retention and churn of the customer base over the
-** cycle's period (METHODS.md section 8), per segment.
+** cycle's period (doc/methods.md#retention), per segment.
 **
 **   S = customers at the start of the period (since < from, and not gone
 **       by then: until == 0 or until >= from)
@@ -9,7 +9,7 @@
 **   retention % = 100 (E - N) / S,  churn % = 100 - retention,
 **   acquisition % = 100 N / S.
 ** Customers acquired and lost within the period count in N but not in E,
-** which lowers retention (METHODS' caveat; cohort retention avoids it).
+** which lowers retention (a known bias; cohort retention avoids it).
 ** A customer with no `since` date is taken as one since before the
 ** period. S = 0 leaves every rate undefined (NaN, n = 0).
 ** The interval of retention is Wilson's for the share of the S starting

@@ -23,7 +23,8 @@
 ** its questions, t interval (subject "requirement:ID"). Gap 1 of the
 ** 5-gap model sets what staff believe customers expect against it.
 **
-** Method (METHODS.md §3, Zeithaml, Parasuraman & Berry 1990):
+** Method (doc/methods.md#servqual-and-servperf, Zeithaml, Parasuraman &
+** Berry 1990):
 **   g_ri = P_ri - E_ri, on rows with both answers (N/A drops the item for
 **     that respondent only);
 **   G_rd = mean of g_ri over the items of d the respondent answered;
@@ -46,7 +47,8 @@
 ** The overall interval (and sd) comes from the per-respondent mean over
 ** dimensions, and only when every respondent has every dimension (the
 ** two means agree then); otherwise the overall figures have no interval.
-** Intervals with s = 0 are left out (METHODS §2: flag, do not show).
+** Intervals with s = 0 are left out (doc/methods.md#mean-scores: flag,
+** do not show).
 */
 #include <math.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@ usage: pandas_ref.py RESPONSES.csv OUT.json [WAVE]
 
 Reads the responses with pandas.read_csv and computes, per segment and for
 "all", what the nps and csat scorers (and reliability, listwise alpha)
-compute, by the formulas of METHODS.md: NPS with the adjusted-Wald
+compute, by the formulas of doc/methods.md: NPS with the adjusted-Wald
 interval, category shares with Wilson intervals, per-item mean with a t
 interval, top- and bottom-2-box with Wilson intervals, Cronbach's alpha
 over q1..q10 (rows with any empty item left out). Writes one JSON object

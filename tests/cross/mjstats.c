@@ -14,8 +14,8 @@
 **   mjstats nps        prom det n           -> low high   (Wald 95%, -1..1)
 **
 ** Without arguments it is a TAP test of its own input path (it is in
-** check_PROGRAMS, so `make check` runs it): METHODS.md vectors fed through
-** the same commands.
+** check_PROGRAMS, so `make check` runs it): doc/methods.md's vectors fed
+** through the same commands.
 */
 #include <math.h>
 #include <stdio.h>
@@ -119,7 +119,7 @@ static int run(const char *cmd, input *in, double *out, size_t *nout)
   return 0;
 }
 
-/* TAP self-test: METHODS.md vectors through the text path. */
+/* TAP self-test: doc/methods.md's vectors through the text path. */
 static int self_test(void)
 {
   static const struct {

@@ -2,7 +2,7 @@
 # Cross-check of core/shared/stats.c against implementations nobody
 # here wrote: scipy.stats, statsmodels and numpy (tests/cross/reference.py)
 # on seeded random data, through tests/cross/mjstats. Agreement: 1e-9
-# relative (METHODS.md §0); NaN only matches NaN.
+# relative (doc/methods.md#reference-data); NaN only matches NaN.
 . "$top_srcdir/tests/cli/tap.sh"
 scratch
 mjstats="$top_builddir/tests/cross/mjstats"

@@ -1,7 +1,8 @@
 /*
-** The ces scorer through a mock host: the CES 2.0 example of METHODS.md
-** §2 (values from scipy and statsmodels), options and edge cases; and the
-** sd that the csat scorer now gives its mean (for Welch between cycles).
+** The ces scorer through a mock host: the CES 2.0 example of
+** doc/methods.md#ces (values from scipy and statsmodels), options and
+** edge cases; and the sd that the csat scorer now gives its mean (for
+** Welch between cycles).
 */
 #include <math.h>
 #include <string.h>
@@ -96,13 +97,13 @@ int main(void)
   is_int(MJ_OK, run(ops, NULL, v, n, &x, &err), "scores the example");
   is_int(2, (long long)x.n, "two figures");
   f = fig(&x, "mean");
-  is_double(5.48, f->value, 1e-12, "mean 5.48 (METHODS)");
+  is_double(5.48, f->value, 1e-12, "mean 5.48");
   is_int(100, (long long)f->n, "n 100");
   is_rel(1.4247452368402531, f->sd, 1e-12, "sd (numpy ddof=1)");
   is_rel(5.197299634948032, f->ci_low, 1e-10, "mean CI low (scipy t)");
   is_rel(5.762700365051969, f->ci_high, 1e-10, "mean CI high (scipy t)");
   f = fig(&x, "easy");
-  is_double(80, f->value, 1e-12, "easy (agree 5-7) 80%% (METHODS)");
+  is_double(80, f->value, 1e-12, "easy (agree 5-7) 80%%");
   is_rel(71.11708344068411, f->ci_low, 1e-10,
          "easy Wilson low (statsmodels proportion_confint)");
   is_rel(86.66330666689676, f->ci_high, 1e-10, "easy Wilson high");

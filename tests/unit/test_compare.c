@@ -3,8 +3,9 @@
 ** answer distribution (scorer "distribution", a count per scale value),
 ** so the next cycle tests the mean's change with Mann-Whitney U from the
 ** counts. p-values are scipy.stats.mannwhitneyu's (default method) on the
-** METHODS.md §7 Likert before/after vector; without the counts (stores of
-** older versions) the test falls back to Welch.
+** Likert before/after vector of doc/methods.md#change-between-cycles;
+** without the counts (stores of older versions) the test falls back to
+** Welch.
 */
 #include <jansson.h>
 #include <math.h>
@@ -34,7 +35,8 @@ static const char playbook[] =
 #define NOV_15 1794700800
 #define DEC_15 1797292800
 
-/* [SELF] METHODS.md §7 Likert before/after (5-point). */
+/* [SELF] Likert before/after (5-point),
+** doc/methods.md#change-between-cycles. */
 static const char *const before[] = {"3", "4", "2", "3", "3", "4",
                                      "5", "2", "3", "4", "3", "2"};
 static const char *const after[] = {"4", "4", "3", "5", "4", "5",
@@ -138,7 +140,7 @@ static void direct(void)
   int rc = mj__change_test(NULL, &b, &b.items[0], &a, &a.items[0], &p, &used);
   ok(rc == MJ_OK && used && strcmp(used, "welch-t") == 0,
      "no distributions (an older store): auto falls back to welch-t");
-  is_double(0.0170691, p, 5e-7, "welch p 0.0170691 (METHODS §7)");
+  is_double(0.0170691, p, 5e-7, "welch p 0.0170691");
   rc = mj__change_test("mann-whitney", &b, &b.items[0], &a, &a.items[0], &p,
                        &used);
   ok(rc == MJ_ENOTFOUND && isnan(p),

@@ -1,6 +1,7 @@
 /*
 ** The csat scorer through a mock host: Delighted's CSAT, the CSAT and
-** CES 2.0 examples of METHODS.md §2, edge cases and the Wilson exports.
+** CES 2.0 examples of doc/methods.md#csat and doc/methods.md#ces, edge
+** cases and the Wilson exports.
 */
 #include <math.h>
 #include <string.h>

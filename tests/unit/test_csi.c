@@ -1,6 +1,7 @@
 /*
-** The csi scorer through a mock host: the simple CSI vector of METHODS.md
-** §9, mixed scales, tags, renormalised weights and edge cases.
+** The csi scorer through a mock host: the simple CSI vector of
+** doc/methods.md#csi, mixed scales, tags, renormalised weights and edge
+** cases.
 */
 #include <math.h>
 #include <stdio.h>
@@ -95,7 +96,8 @@ static void expect_error(const table *t, const char *needle, const char *what)
   ok(rc == MJ_EINVAL && strstr(err.msg, needle), "%s (%s)", what, err.msg);
 }
 
-/* METHODS §9: S = (4.2, 3.6, 3.9, 4.5) on 1..5, w = (.4, .3, .2, .1). */
+/* doc/methods.md#csi: S = (4.2, 3.6, 3.9, 4.5) on 1..5,
+** w = (.4, .3, .2, .1). */
 static void methods_vector(table *t)
 {
   static const char *const req[4] = {"R1", "R2", "R3", "R4"};

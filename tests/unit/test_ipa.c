@@ -1,7 +1,8 @@
 /*
 ** The ipa scorer through a mock host: ipa_example.csv with data-centred,
-** scale-centred and median crosshairs (METHODS.md §5), derived importance
-** and relative weights on mtcars (rwa's published values), edge cases.
+** scale-centred and median crosshairs
+** (doc/methods.md#ipa-and-derived-importance), derived importance and
+** relative weights on mtcars (rwa's published values), edge cases.
 */
 #include <math.h>
 #include <stdio.h>

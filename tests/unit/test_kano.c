@@ -1,6 +1,6 @@
 /*
 ** The kano scorer through a mock host: kano_example.csv and the stp25kano
-** README table of METHODS.md §4, the tie rules and edge cases.
+** README table of doc/methods.md#kano, the tie rules and edge cases.
 */
 #include <math.h>
 #include <stdio.h>
@@ -196,7 +196,7 @@ int main(void)
   ok(f->value == 1 && !strcmp(f->label, "not significant") &&
          fabs(mock_fig(&x, "fong_critical", "feature:callback")->value -
               3.671) < 5e-4,
-     "callback: Fong 1 < 3.671, not significant (METHODS §4)");
+     "callback: Fong 1 < 3.671, not significant");
   run(&t, (const char *const[]){"tie", "mode", NULL}, &x);
   is_string("O", mock_fig(&x, "category", "feature:callback")->label,
             "tie = mode: the plain mode O");

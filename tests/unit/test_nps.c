@@ -1,6 +1,7 @@
 /*
 ** The nps scorer through a mock host: brendan-r/NPS test vectors, the
-** adjusted-Wald intervals of METHODS.md §1, edge cases and the export.
+** adjusted-Wald intervals of doc/methods.md#nps, edge cases and the
+** export.
 */
 #include <math.h>
 #include <string.h>
@@ -128,7 +129,7 @@ int main(void)
   vector((const double[]){7, 9}, 2, 50, 35.4, 0.05, "7,9");
   vector((const double[]){0, 7, 9}, 3, 0, 47.1, 0.05, "0,7,9");
 
-  /* [SELF] METHODS §1 groups A and B: Wald SE, adjusted-Wald CI. */
+  /* [SELF] doc/methods.md#nps groups A and B: Wald SE, adjusted-Wald CI. */
   double v[200];
   figs x;
   run(v, fill(v, 20, 30, 50), &x);

@@ -182,7 +182,8 @@ static void declarative(const char *dir)
 
 /* Gap 5 is SERVQUAL's overall P - E gap: two respondents, one dimension
 ** of two items; item gaps (-1, 0) and (-2, -1) give respondent means
-** -0.5 and -1.5, so the overall gap is -1 (METHODS §3). */
+** -0.5 and -1.5, so the overall gap is -1
+** (doc/methods.md#servqual-and-servperf). */
 static const char servqual_pb[] =
     "segment \"s\" {}\n"
     "customer \"c1\" { segment = \"s\" }\n"

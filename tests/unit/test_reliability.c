@@ -1,7 +1,7 @@
 /*
 ** The reliability scorer through a mock host: pingouin's Cronbach alpha
-** datasets (METHODS.md §6), item statistics, grouping by dimension and
-** the edge cases that give NaN rather than an error.
+** datasets (doc/methods.md#reliability), item statistics, grouping by
+** dimension and the edge cases that give NaN rather than an error.
 */
 #include <math.h>
 #include <stdio.h>
@@ -194,7 +194,8 @@ int main(void)
   is_int(15, (long long)f->n, "alpha n 15");
   is_double(0.195, f->ci_low, 5e-4, "Feldt low 0.195 (pingouin)");
   is_double(0.840, f->ci_high, 5e-4, "Feldt high 0.840 (pingouin)");
-  /* [SELF] METHODS §6 item table (r.drop, alpha if deleted, 4 dp). */
+  /* [SELF] The item table of doc/methods.md#reliability (r.drop, alpha
+  ** if deleted, 4 dp). */
   static const double rdrop[] = {0.5748,  0.5678, 0.5214, 0.4176, -0.1076,
                                  -0.1572, 0.2610, 0.0922, 0.4434, 0.4337};
   static const double adel[] = {0.4687, 0.5073, 0.5183, 0.5318, 0.6685,

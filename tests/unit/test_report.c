@@ -97,7 +97,7 @@ int main(void)
 
   /* [PUB] brendan-r/NPS: one detractor is NPS -1 (-100 points); the
   ** adjusted Wald adds 0.75/1.5/0.75, so NPS_adj = -0.25 and SE_adj =
-  ** sqrt((0.625 - 0.0625)/4) = 0.375 (METHODS.md §1). */
+  ** sqrt((0.625 - 0.0625)/4) = 0.375 (doc/methods.md#nps). */
   const double z = 1.959963984540054;
   json_t *r1 = json_report(e, c1);
   json_t *nps = figure(r1, "nps", "nps", NULL);

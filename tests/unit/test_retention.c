@@ -1,7 +1,8 @@
 /*
-** The retention scorer against METHODS.md section 8's published example
-** (S = 200, N = 40, E = 220: retention 90%, churn 10%, acquisition 20%)
-** and its edge cases (S = 0; customers won and lost inside the period).
+** The retention scorer against the published example of
+** doc/methods.md#retention (S = 200, N = 40, E = 220: retention 90%,
+** churn 10%, acquisition 20%) and its edge cases (S = 0; customers won
+** and lost inside the period).
 */
 #include <math.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ int main(void)
   g.n = 0;
   ops->score_customers(inst, &set, &sink, &err);
   is_double(100.0 * (220 - 41) / 200, val(&g, "retention"), 1e-12,
-            "won and lost within the period lowers retention (METHODS)");
+            "won and lost within the period lowers retention");
 
   /* No customers at the start: undefined, not an error. */
   set.customers = c + 200;

@@ -1,8 +1,9 @@
 /*
 ** Sampling through the public API: sizes against the textbook formulas
-** (METHODS §7: n0 = z^2 p(1-p)/e^2, Cochran's finite-population
-** correction, proportional and Neyman allocation by largest remainder),
-** reproducibility with a seed, consent and the fatigue rule, tokens.
+** (doc/methods.md#sample-size-and-allocation: n0 = z^2 p(1-p)/e^2,
+** Cochran's finite-population correction, proportional and Neyman
+** allocation by largest remainder), reproducibility with a seed, consent
+** and the fatigue rule, tokens.
 */
 #include <jansson.h>
 #include <stdio.h>
@@ -215,9 +216,10 @@ int main(void)
   plan(55 + 7 + 6);
   dir = tap_tmpdir("sample");
 
-  /* METHODS §7 table, z = 1.959964: (a) 277.74 -> 278, 222.61 -> 223,
-  ** 79.51 -> 80; a frame of 10000 is large enough that the FPC still
-  ** applies (n0/N = 3.8% < 5%: not applied) -> 385. */
+  /* doc/methods.md#sample-size-and-allocation, z = 1.959964: (a)
+  ** 277.74 -> 278, 222.61 -> 223, 79.51 -> 80; a frame of 10000 is large
+  ** enough that the FPC still applies (n0/N = 3.8% < 5%: not applied) ->
+  ** 385. */
   margin_case(1000, 278, "N=1000");
   margin_case(528, 223, "N=528");
   margin_case(100, 80, "N=100");

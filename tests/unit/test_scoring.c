@@ -4,7 +4,7 @@
 ** expectation or an importance never to csat or reliability), SERVQUAL
 ** weighted by the template's importance questions, gap 1 on
 ** expectations, one min_n rule for every scorer, and a note for a scorer
-** that finds nothing. Figures against METHODS.md's vectors.
+** that finds nothing. Figures against the vectors of doc/methods.md.
 */
 #include <jansson.h>
 #include <math.h>
@@ -170,7 +170,7 @@ static void servqual_example(mj_engine *e)
 static void types_and_roles(void)
 {
   mj_engine *e = engine_for(roles_pb);
-  /* METHODS §2 CES 2.0 example: 1:2 2:3 3:5 4:10 5:20 6:35 7:25. */
+  /* doc/methods.md#ces example: 1:2 2:3 3:5 4:10 5:20 6:35 7:25. */
   static const int counts[7] = {2, 3, 5, 10, 20, 35, 25};
   int k = 0;
   for (int v = 1; v <= 7; v++)
@@ -190,9 +190,9 @@ static void types_and_roles(void)
   json_t *doc = figures(e);
 
   is_double(5.48, value(fig(doc, "ces", "mean", "ces", NULL)), 1e-12,
-            "type = \"ces\" is scored by ces: mean 5.48 (METHODS §2)");
+            "type = \"ces\" is scored by ces: mean 5.48");
   is_double(80, value(fig(doc, "ces", "easy", "ces", NULL)), 1e-12,
-            "ces easy (5-7) 80%% (METHODS §2)");
+            "ces easy (5-7) 80%%");
   ok(!fig(doc, "ces", NULL, "s7", NULL),
      "ces leaves a scale7 rating alone (no \"effort\" for it)");
   ok(!fig(doc, "ces", NULL, "sq_e01", NULL),
@@ -233,7 +233,7 @@ static void types_and_roles(void)
       w = f;
   }
   is_double(-0.918333, value(w), 5e-7,
-            "SERVQUAL template: weighted gap -0.918333 (METHODS §3)");
+            "SERVQUAL template: weighted gap -0.918333");
   is_int(3, n_of(w), "weighted gap over the 3 respondents");
   json_t *g = NULL;
   json_array_foreach(json_object_get(doc, "figures"), i, f)

@@ -1,7 +1,8 @@
 /*
 ** The servqual scorer through a mock host: the servqual_example.csv
-** vector and the 12manage gaps of METHODS.md §3, weights from importance
-** questions and from requirements, reverse items and edge cases.
+** vector and the 12manage gaps of doc/methods.md#servqual-and-servperf,
+** weights from importance questions and from requirements, reverse items
+** and edge cases.
 */
 #include <math.h>
 #include <stdio.h>
@@ -219,7 +220,7 @@ int main(void)
   static mock_figs x;
   const mj_figure *f;
 
-  /* [SELF] servqual_example.csv (METHODS §3). */
+  /* [SELF] servqual_example.csv (doc/methods.md#servqual-and-servperf). */
   load_example(&t, 1);
   run(&t, &x);
   is_double(-0.083333, mock_fig(&x, "gap", "dimension:tangibles")->value, 5e-7,
@@ -237,7 +238,7 @@ int main(void)
   is_double(-0.706667, f->value, 5e-7, "overall unweighted -0.706667");
   is_int(3, (long long)f->n, "overall n 3");
   {
-    /* Respondents' unweighted scores -0.84, -0.58, -0.70 (METHODS). */
+    /* Respondents' unweighted scores -0.84, -0.58, -0.70. */
     mj_stats_acc a = MJ_STATS_ACC_INIT;
     mj_stats_acc_add(&a, -0.84);
     mj_stats_acc_add(&a, -0.58);
@@ -278,7 +279,8 @@ int main(void)
             "tangibles SERVPERF: mean of 5.25, 5, 5");
 
   /* The template's importance questions carry role and dimension but no
-  ** servqual id: they weight the same (METHODS §3, -0.918333). */
+  ** servqual id: they weight the same (-0.918333,
+  ** doc/methods.md#servqual-and-servperf). */
   load_example(&t, 0);
   /* An IPA attribute's stated importance in the same questionnaire is
   ** not a SERVQUAL weight, even in a dimension the items use. */

@@ -1,8 +1,8 @@
 /*
 ** The scorers' statistics (core/shared/stats.c) against published
-** values (METHODS.md §2 and §7): R t.test on sleep, scipy and statsmodels
+** values (doc/methods.md): R t.test on sleep, scipy and statsmodels
 ** examples, Sauro & Lewis adjusted-Wald intervals; the tests of change,
-** sample sizes, allocation and reliability helpers (METHODS §1, §6, §7).
+** sample sizes, allocation and reliability helpers.
 */
 #include <math.h>
 #include <stdio.h>
@@ -71,7 +71,8 @@ static size_t to_counts(const double *x, size_t n1, const double *y,
   return k;
 }
 
-/* Delighted's CSAT counts (METHODS §2): 5→42, 4→32, 3→10, 2→9, 1→14. */
+/* Delighted's CSAT counts (doc/methods.md#csat): 5→42, 4→32, 3→10, 2→9,
+** 1→14. */
 static void delighted(mj_stats_acc *a)
 {
   static const int counts[] = {14, 9, 10, 32, 42};
@@ -80,7 +81,7 @@ static void delighted(mj_stats_acc *a)
       mj_stats_acc_add(a, v);
 }
 
-/* The tests of METHODS §7 and §1 (two-wave NPS). */
+/* The tests of doc/methods.md#change-between-cycles and two-wave NPS. */
 static void tests_of_change(const mj_stats_acc g[2])
 {
   /* [PUB] statsmodels proportions_ztest([5, 12], [83, 99]). */
@@ -306,7 +307,8 @@ static void tests_of_change(const mj_stats_acc g[2])
   ok(ci.low == 1 && ci.high == 1, "nps_wald n = 1: zero width");
 }
 
-/* Sample size, allocation, the stratified estimator (METHODS §7). */
+/* Sample size, allocation, the stratified estimator
+** (doc/methods.md#sample-size-and-allocation). */
 static void sample_sizes(void)
 {
   double n0 = mj_stats_n0_proportion(0.5, 0.05, 1.96);
