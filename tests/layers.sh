@@ -32,19 +32,21 @@ violations() (
     FNR == 1 { f = FILENAME; d = folder(f); pass = (seen[f]++ ? 2 : 1)
                if (pass == 1 && f ~ /\.h$/) { h = f; sub(/.*\//, "", h)
                  if (!(h in home)) home[h] = d } }
+    # A definition starts a line; in a header only a static inline one.
     pass == 1 && /^[A-Za-z]/ && !/;[ \t]*$/ && !/^(typedef|extern)/ &&
-        match($0, /mj__[a-z0-9_]+\(/) {
-      name = substr($0, RSTART, RLENGTH - 1)
-      if (!($0 ~ /^static/) || f ~ /\.h$/) def[name] = d
-      else local[f, name] = 1
+        match($0, /^[A-Za-z_][A-Za-z0-9_ \t*]*mj__[a-z0-9_]+\(/) {
+      name = substr($0, RSTART, RLENGTH - 1); sub(/.*[ \t*]/, "", name)
+      if (f ~ /\.h$/) { if ($0 ~ /^static/) def[name] = d }
+      else if ($0 ~ /^static/) local[f, name] = 1
+      else def[name] = d
     }
     pass == 1 { next }
     # Pass 2: every use of a name defined elsewhere, every include.
     {
       line = $0
       if (match(line, /^#[ \t]*include[ \t]*"[^"]+"/)) {
-        h = substr(line, RSTART, RLENGTH); sub(/.*"([^"]*\/)?/, "", h)
-        sub(/"$/, "", h); sub(/.*"/, "", h)
+        h = substr(line, RSTART, RLENGTH - 1); sub(/^[^"]*"/, "", h)
+        sub(/.*\//, "", h)
         hd = home[h]
         if (hd != "" && hd != d && (d == "plugins" ? hd != "shared" \
             : rank[hd] > rank[d]))
