@@ -227,6 +227,12 @@ void mj__figset_free(mj_figset *fs);
 
 /* ---- lua_trigger.c ---------------------------------------------------- */
 
+/* The figures a trigger read, in order, without repeats: its evidence. */
+typedef struct mj_evidence {
+  const mj_result_rec **read;
+  size_t n, cap;
+} mj_evidence;
+
 /*
 ** Call plan p's `when` with the cycle's figures. *fired is 1 when it
 ** returned true. The figures it read are written to *evidence as a JSON

@@ -21,8 +21,7 @@ struct mj_trigger_ctx {
   const mj_plan *p;
   const mj_figset *fs;
   const mj_model *m;
-  const mj_result_rec **read; /* figures read, in order, no repeats */
-  size_t n, cap;
+  mj_evidence ev; /* figures read */
   int fired;
 };
 
@@ -34,20 +33,27 @@ static mj_trigger_ctx *ctx_of(lua_State *L)
   return t;
 }
 
+static int evidence_add(mj_evidence *ev, const mj_result_rec *r)
+{
+  for (size_t i = 0; i < ev->n; i++)
+    if (ev->read[i] == r)
+      return MJ_OK;
+  if (ev->n == ev->cap) {
+    size_t cap = ev->cap ? ev->cap * 2 : 8;
+    const mj_result_rec **v = realloc(ev->read, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    ev->read = v;
+    ev->cap = cap;
+  }
+  ev->read[ev->n++] = r;
+  return MJ_OK;
+}
+
 static void note(lua_State *L, mj_trigger_ctx *t, const mj_result_rec *r)
 {
-  for (size_t i = 0; i < t->n; i++)
-    if (t->read[i] == r)
-      return;
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 8;
-    const mj_result_rec **v = realloc(t->read, cap * sizeof *v);
-    if (!v)
-      luaL_error(L, "out of memory recording evidence");
-    t->read = v;
-    t->cap = cap;
-  }
-  t->read[t->n++] = r;
+  if (evidence_add(&t->ev, r) != MJ_OK)
+    luaL_error(L, "out of memory recording evidence");
 }
 
 /* Push a figure's value (nil when absent or undefined), noting it. */
@@ -246,11 +252,11 @@ static json_t *str_or_null(const char *s)
   return s ? json_string(s) : json_null();
 }
 
-static char *evidence_json(const mj_trigger_ctx *t)
+static char *evidence_json(const mj_evidence *ev)
 {
   json_t *arr = json_array();
-  for (size_t i = 0; arr && i < t->n; i++) {
-    const mj_result_rec *r = t->read[i];
+  for (size_t i = 0; arr && i < ev->n; i++) {
+    const mj_result_rec *r = ev->read[i];
     json_t *o = json_object();
     if (!o || json_array_append_new(arr, o) != 0) {
       json_decref(arr);
@@ -300,12 +306,12 @@ int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
   if (rc == MJ_OK) {
     *fired = t.fired;
     if (evidence) {
-      *evidence = evidence_json(&t);
+      *evidence = evidence_json(&t.ev);
       if (!*evidence)
         rc = mj__seterr(e, MJ_ENOMEM, "out of memory writing evidence");
     }
   }
-  free(t.read);
+  free(t.ev.read);
   return rc;
 }
 
@@ -595,23 +601,6 @@ static int holds(const clause *k, double x, double t)
   }
 }
 
-static int rule_note(mj_trigger_ctx *t, const mj_result_rec *r)
-{
-  for (size_t i = 0; i < t->n; i++)
-    if (t->read[i] == r)
-      return MJ_OK;
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 8;
-    const mj_result_rec **v = realloc(t->read, cap * sizeof *v);
-    if (!v)
-      return MJ_ENOMEM;
-    t->read = v;
-    t->cap = cap;
-  }
-  t->read[t->n++] = r;
-  return MJ_OK;
-}
-
 static void add_why(char *why, size_t n, const char *fmt, const char *a,
                     const char *b)
 {
@@ -641,7 +630,7 @@ int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
     whylen = sizeof scratch;
   }
   const struct mj_rule *r = p->when_rule;
-  mj_trigger_ctx t = {.e = e, .p = p, .fs = fs, .m = e->model};
+  mj_evidence ev = {0};
   double days = 0;
   int months = 0, has_period = period_of(cycle, &days, &months);
   int any = 0, group = 1, rc = MJ_OK;
@@ -655,7 +644,7 @@ int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
     char name[400];
     mj__metric_format(&k->ref, name, sizeof name);
     if (f)
-      rc = rule_note(&t, f);
+      rc = evidence_add(&ev, f);
     if (!f || isnan(f->value)) {
       add_why(why, whylen,
               f ? "%s has no value this cycle%s"
@@ -687,12 +676,12 @@ int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
   if (rc == MJ_OK) {
     *fired = any;
     if (evidence) {
-      *evidence = evidence_json(&t);
+      *evidence = evidence_json(&ev);
       if (!*evidence)
         rc = MJ_ENOMEM;
     }
   }
-  free(t.read);
+  free(ev.read);
   return rc == MJ_OK ? MJ_OK : mj__seterr(e, rc, "out of memory");
 }
 
