@@ -227,12 +227,6 @@ void mj__figset_free(mj_figset *fs);
 
 /* ---- lua_trigger.c ---------------------------------------------------- */
 
-/* The figures a trigger read, in order, without repeats: its evidence. */
-typedef struct mj_evidence {
-  const mj_result_rec **read;
-  size_t n, cap;
-} mj_evidence;
-
 /*
 ** Call plan p's `when` with the cycle's figures. *fired is 1 when it
 ** returned true. The figures it read are written to *evidence as a JSON
@@ -241,19 +235,6 @@ typedef struct mj_evidence {
 */
 int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
                      int *fired, char **evidence);
-/*
-** Declarative triggers (`when = "mean:R1 < target"`): compile every
-** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
-** playbook's file:line and the bad token), and evaluate one against the
-** figures of a cycle declared as `cycle` (its period turns counts into
-** rates; NULL: rates cannot be judged). A clause without its figure is
-** false; why then says which figure was missing ("" when none was).
-** mj__trigger_eval calls mj__rule_eval for such plans.
-*/
-int mj__rules_compile(mj_engine *e, mj_model *m);
-int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
-                  const mj_cycle_decl *cycle, int *fired, char **evidence,
-                  char *why, size_t whylen);
 
 /* ---- metric_ref.c ------------------------------------------------------ */
 
@@ -284,6 +265,31 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
 ** complaint category, segment). e may be NULL (no plugin lookup). */
 int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
                      char *why, size_t n);
+
+/* ---- rules.c ----------------------------------------------------------- */
+
+/*
+** Declarative triggers (`when = "mean:R1 < target"`): compile every
+** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
+** playbook's file:line and the bad token), and evaluate one against the
+** figures of a cycle declared as `cycle` (its period turns counts into
+** rates; NULL: rates cannot be judged). A clause without its figure is
+** false; why then says which figure was missing ("" when none was).
+** mj__trigger_eval calls mj__rule_eval for such plans.
+*/
+int mj__rules_compile(mj_engine *e, mj_model *m);
+int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                  const mj_cycle_decl *cycle, int *fired, char **evidence,
+                  char *why, size_t whylen);
+/* The figures a trigger read, in order, without repeats: its evidence. */
+typedef struct mj_evidence {
+  const mj_result_rec **read;
+  size_t n, cap;
+} mj_evidence;
+/* Add r unless it is there already: MJ_OK or MJ_ENOMEM. */
+int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r);
+/* The figures as a JSON array (free() it), NULL when out of memory. */
+char *mj__evidence_json(const mj_evidence *ev);
 
 /* ---- answer.c / import.c ---------------------------------------------- */
 

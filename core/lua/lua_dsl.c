@@ -2689,7 +2689,7 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   if (rc == MJ_OK)
     rc = link_model(e, &c, m);
   if (rc == MJ_OK)
-    rc = mj__rules_compile(e, m); /* declarative `when` (lua_trigger.c) */
+    rc = mj__rules_compile(e, m); /* declarative `when` (rules.c) */
   free(chunk);
   if (rc != MJ_OK) {
     mj__model_free(e, m);

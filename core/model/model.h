@@ -151,7 +151,7 @@ typedef struct mj_plan {
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
   /* ---- round 4: `when = "mean:R1 < target"`, a declarative trigger
-  ** (lua_trigger.c documents the grammar); when_ref is then LUA_NOREF. */
+  ** (rules.c documents the grammar); when_ref is then LUA_NOREF. */
   const char *when_text;     /* as written, or NULL */
   int when_line;             /* the line of `when =`, for messages */
   const struct mj_rule *when_rule; /* compiled after linking, or NULL */
