@@ -291,6 +291,31 @@ int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r);
 /* The figures as a JSON array (free() it), NULL when out of memory. */
 char *mj__evidence_json(const mj_evidence *ev);
 
+/* ---- import_columns.c ------------------------------------------------- */
+
+/* Columns every response file may carry besides the questions, indices
+** into mj__import_fixed; the first two must, unless a token column stands
+** for them. */
+enum {
+  MJ__COL_ID,
+  MJ__COL_CUSTOMER,
+  MJ__COL_SEGMENT,
+  MJ__COL_SUBMITTED,
+  MJ__COL_WAVE,
+  MJ__COL_TOKEN,
+  MJ__COL_CHANNEL,
+  MJ__COL_PILOT,
+  MJ__N_FIXED
+};
+extern const char *const mj__import_fixed[MJ__N_FIXED];
+/* "a, b, c" into buf: qn's question ids, for messages. */
+void mj__questionnaire_ids(const mj_questionnaire *qn, char *buf, size_t n);
+/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
+** the reason (no location) in why. */
+int mj__import_check_columns(const mj_questionnaire *qn,
+                             const mj_import_column *cols, size_t n,
+                             char *why, size_t whylen);
+
 /* ---- answer.c / import.c ---------------------------------------------- */
 
 /*
@@ -350,12 +375,6 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
 int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
                     const char *path, const mj_import_opts *opts,
                     const char *jail, mj_import_stats *stats);
-
-/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
-** the reason (no location) in why. */
-int mj__import_check_columns(const mj_questionnaire *qn,
-                             const mj_import_column *cols, size_t n,
-                             char *why, size_t whylen);
 
 /* qn's structure (question ids, types, ranges, options) as compact JSON,
 ** malloc'd, and its fingerprint (16 hex digits); NULL when out of memory. */
