@@ -199,10 +199,21 @@ int mj__ffi_push_plugin(lua_State *L, mj_engine *e, const char *name);
 
 int mj__lua_open(mj_engine *e);
 void mj__lua_close(mj_engine *e);
-/* Evaluate a playbook in a fresh sandboxed env and build a linked model.
-** On error *out is NULL, e->err says "file:line: what". */
+/* Evaluate a playbook in a fresh sandboxed env and build its model, not
+** yet linked: the files its `customers` declarations name are listed in
+** m->customer_files, not read. On error *out is NULL, e->err says
+** "file:line: what". */
 int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
                  mj_model **out);
+/* Link a model mj__dsl_load built from the text buf once its customers
+** are read: duplicate ids, references between declarations, the
+** declarative `when` rules. On error e->err says "file:line: what" and
+** the caller frees m. */
+int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len);
+/* Append the customers of file f (a row's pos: the file and its line) to
+** m's. On error e->err says where in the file and which declaration
+** named it. */
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 /* Free a model and the Lua references it holds. NULL: no-op. */
 void mj__model_free(mj_engine *e, mj_model *m);
 

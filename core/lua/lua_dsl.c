@@ -55,12 +55,6 @@ typedef struct decl {
   int used; /* questions: claimed by a questionnaire */
 } decl;
 
-/* A `customers "file.csv"` to read once the Lua passes are done. */
-typedef struct cfile {
-  const char *path;
-  mj_pos pos;
-} cfile;
-
 struct mj_dsl_ctx {
   mj_engine *e;
   mj_model *m;
@@ -70,8 +64,6 @@ struct mj_dsl_ctx {
   int env_ref, list_ref, labels_ref;
   int code; /* the first DSL error (sticky: pcall cannot hide it) */
   char msg[512];
-  cfile *cfiles;
-  size_t n_cfiles;
 };
 
 /* ---- errors -------------------------------------------------------------- */
@@ -1816,7 +1808,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     m->store_pos = pos;
     break;
   case K_CUSTOMERS: {
-    cfile *f = &c->cfiles[c->n_cfiles++];
+    mj_customers_decl *f = &m->customer_files[m->n_customer_files++];
     f->path = astr(L, c, v->id);
     f->pos = pos;
     break;
@@ -2103,7 +2095,8 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
-  c->cfiles = aalloc(L, c, counts[K_CUSTOMERS] * sizeof *c->cfiles);
+  m->customer_files =
+      aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, list, i); /* list d */
@@ -2172,7 +2165,7 @@ enum { NCOLS = 9 };
 enum { NSHARED = 512 };
 
 typedef struct csv_ctx {
-  mj_dsl_ctx *c;
+  mj_model *m;
   const char *shown;   /* the path as messages show it */
   const char *posfile; /* arena copy, for customers' pos */
   int col[NCOLS];      /* cell index of each column, -1 if absent */
@@ -2196,7 +2189,7 @@ static const char *shared_str(csv_ctx *x, const char *s, size_t len)
       return x->shared[k].s;
     k = (k + 1) & (NSHARED - 1);
   }
-  char *p = mj__arena_strndup(&x->c->m->arena, s, len);
+  char *p = mj__arena_strndup(&x->m->arena, s, len);
   if (p && x->n_shared < NSHARED / 2) {
     x->shared[k].s = p;
     x->shared[k].len = len;
@@ -2254,7 +2247,7 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
                    const size_t *lens, size_t n, mj_error *err)
 {
   csv_ctx *x = ud;
-  mj_arena *a = &x->c->m->arena;
+  mj_arena *a = &x->m->arena;
   const char *val[NCOLS] = {0};
   for (size_t k = 0; k < NCOLS; k++)
     if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
@@ -2287,7 +2280,7 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   }
   if (x->n == x->cap) {
     size_t cap = x->cap * 2;
-    mj_customer *v = mj__arena_regrow(&x->c->m->arena, x->v, cap * sizeof *v);
+    mj_customer *v = mj__arena_regrow(&x->m->arena, x->v, cap * sizeof *v);
     if (!v)
       return mj__error(err, MJ_ENOMEM, "out of memory");
     mj__huge_pages(v, cap * sizeof *v);
@@ -2322,46 +2315,44 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
-static int read_customers(mj_dsl_ctx *c, const cfile *f)
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
 {
-  mj_engine *e = c->e;
   char why[700], *real = NULL;
-  char *shown = mj__path_join(c->m->dir, f->path);
+  char *shown = mj__path_join(m->dir, f->path);
   if (!shown)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  int rc = mj__path_resolve(shown, MJ_PATH_READ,
-                            mj__playbook_jail(e, c->m->dir), &real, why,
-                            sizeof why);
+  int rc = mj__path_resolve(shown, MJ_PATH_READ, mj__playbook_jail(e, m->dir),
+                            &real, why, sizeof why);
   if (rc != MJ_OK) {
     /* A missing file is the playbook's mistake, with a near name, as a
     ** cycle's missing import is. */
     char what[300];
     snprintf(what, sizeof what, "customers \"%s\"", f->path);
     free(shown);
-    int found = mj__input_check(e, c->m->dir, f->path, &f->pos, what);
+    int found = mj__input_check(e, m->dir, f->path, &f->pos, what);
     return found != MJ_OK ? found
                           : mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
                                           "customers \"%s\": %s", f->path,
                                           why);
   }
-  csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
+  csv_ctx x = {.m = m, .shown = shown ? shown : f->path};
   /* The rows append to the customers declared so far, in place: the array
   ** is the model's when done (arena memory, no copy). */
-  x.cap = c->m->n_customers + 64;
-  x.v = mj__arena_regrow(&c->m->arena, NULL, x.cap * sizeof *x.v);
-  if (x.v && c->m->n_customers) {
-    memcpy(x.v, c->m->customers, c->m->n_customers * sizeof *x.v);
-    x.n = c->m->n_customers;
+  x.cap = m->n_customers + 64;
+  x.v = mj__arena_regrow(&m->arena, NULL, x.cap * sizeof *x.v);
+  if (x.v && m->n_customers) {
+    memcpy(x.v, m->customers, m->n_customers * sizeof *x.v);
+    x.n = m->n_customers;
   }
-  x.posfile = mj__arena_strdup(&c->m->arena, x.shown);
+  x.posfile = mj__arena_strdup(&m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
   rc = x.v && x.posfile ? mj__collect(e, "csv", real, NULL, &sink) : MJ_ENOMEM;
   if (rc == MJ_OK) {
     /* Give back the doubling's spare room (no copy either). */
     mj_customer *fit =
-        mj__arena_regrow(&c->m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
-    c->m->customers = fit ? fit : x.v;
-    c->m->n_customers = x.n;
+        mj__arena_regrow(&m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
+    m->customers = fit ? fit : x.v;
+    m->n_customers = x.n;
   } else if (rc == MJ_ENOMEM && !x.err.code) {
     mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
   } else if (x.err.code) {
@@ -2684,12 +2675,6 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   luaL_unref(L, LUA_REGISTRYINDEX, c.env_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.list_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.labels_ref);
-  for (size_t i = 0; rc == MJ_OK && i < c.n_cfiles; i++)
-    rc = read_customers(&c, &c.cfiles[i]);
-  if (rc == MJ_OK)
-    rc = link_model(e, &c, m);
-  if (rc == MJ_OK)
-    rc = mj__rules_compile(e, m); /* declarative `when` (rules.c) */
   free(chunk);
   if (rc != MJ_OK) {
     mj__model_free(e, m);
@@ -2697,6 +2682,22 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   }
   *out = m;
   return MJ_OK;
+}
+
+int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len)
+{
+  /* The text again, for the lines of the keys the messages point at. */
+  mj_dsl_ctx c = {.e = e,
+                  .m = m,
+                  .buf = buf,
+                  .len = len,
+                  .env_ref = LUA_NOREF,
+                  .list_ref = LUA_NOREF,
+                  .labels_ref = LUA_NOREF};
+  int rc = link_model(e, &c, m);
+  if (rc == MJ_OK)
+    rc = mj__rules_compile(e, m); /* declarative `when` (rules.c) */
+  return rc;
 }
 
 void mj__model_free(mj_engine *e, mj_model *m)

@@ -43,6 +43,13 @@ typedef struct mj_segment {
   mj_pos pos;
 } mj_segment;
 
+/* `customers "file.csv"`: a file of customers, read once the DSL has
+** built the rest of the model and before the model is linked. */
+typedef struct mj_customers_decl {
+  const char *path;
+  mj_pos pos;
+} mj_customers_decl;
+
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
   int consent;
@@ -316,6 +323,7 @@ typedef struct mj_model {
   mj_pos store_pos;      /* where the playbook names it */
   mj_segment *segments;           size_t n_segments;
   mj_customer *customers;         size_t n_customers;
+  mj_customers_decl *customer_files; size_t n_customer_files;
   mj_requirement *requirements;   size_t n_requirements;
   mj_questionnaire *questionnaires; size_t n_questionnaires;
   mj_plan *plans;                 size_t n_plans;
