@@ -210,10 +210,6 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
 ** declarative `when` rules. On error e->err says "file:line: what" and
 ** the caller frees m. */
 int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len);
-/* Append the customers of file f (a row's pos: the file and its line) to
-** m's. On error e->err says where in the file and which declaration
-** named it. */
-int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 /* Free a model and the Lua references it holds. NULL: no-op. */
 void mj__model_free(mj_engine *e, mj_model *m);
 
@@ -395,6 +391,13 @@ char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
 ** (1 with a store that does not keep versions). Sets the engine error. */
 int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
                               int *version);
+
+/* ---- customers.c ------------------------------------------------------- */
+
+/* Append the customers of file f (a row's pos: the file and its line) to
+** m's. On error e->err says where in the file and which declaration
+** named it. */
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 
 /* ---- hugepages.c ------------------------------------------------------- */
 
