@@ -1,9 +1,10 @@
 /*
 ** The model: what a playbook declares, validated and linked.
 **
-** A model is built whole by the DSL (lua_dsl.c) and replaces the engine's
-** previous one only when every declaration validated and every reference
-** resolved. All its memory lives in one arena, freed at once.
+** A model is built by the DSL (lua_dsl.c), given the rows of its
+** customers files (customers.c), then linked by the DSL; it replaces the
+** engine's previous one only when every declaration validated and every
+** reference resolved. All its memory lives in one arena, freed at once.
 */
 #ifndef MJ_MODEL_H
 #define MJ_MODEL_H
