@@ -259,6 +259,15 @@ int mj_playbook_load_buffer(mj_engine *e, const char *name, const char *buf,
   int rc = mj__dsl_load(e, name ? name : "=playbook", buf, len, &m);
   if (rc != MJ_OK)
     return rc;
+  /* The customers files first: linking checks their ids and segments. */
+  for (size_t i = 0; rc == MJ_OK && i < m->n_customer_files; i++)
+    rc = mj__customers_read(e, m, &m->customer_files[i]);
+  if (rc == MJ_OK)
+    rc = mj__dsl_link(e, m, buf, len);
+  if (rc != MJ_OK) {
+    mj__model_free(e, m);
+    return rc;
+  }
   /* Instances were made from the old playbook's `use` declarations. */
   instances_free(e);
   mj__model_free(e, e->model);

@@ -199,10 +199,17 @@ int mj__ffi_push_plugin(lua_State *L, mj_engine *e, const char *name);
 
 int mj__lua_open(mj_engine *e);
 void mj__lua_close(mj_engine *e);
-/* Evaluate a playbook in a fresh sandboxed env and build a linked model.
-** On error *out is NULL, e->err says "file:line: what". */
+/* Evaluate a playbook in a fresh sandboxed env and build its model, not
+** yet linked: the files its `customers` declarations name are listed in
+** m->customer_files, not read. On error *out is NULL, e->err says
+** "file:line: what". */
 int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
                  mj_model **out);
+/* Link a model mj__dsl_load built from the text buf once its customers
+** are read: duplicate ids, references between declarations, the
+** declarative `when` rules. On error e->err says "file:line: what" and
+** the caller frees m. */
+int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len);
 /* Free a model and the Lua references it holds. NULL: no-op. */
 void mj__model_free(mj_engine *e, mj_model *m);
 
@@ -235,19 +242,6 @@ void mj__figset_free(mj_figset *fs);
 */
 int mj__trigger_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
                      int *fired, char **evidence);
-/*
-** Declarative triggers (`when = "mean:R1 < target"`): compile every
-** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
-** playbook's file:line and the bad token), and evaluate one against the
-** figures of a cycle declared as `cycle` (its period turns counts into
-** rates; NULL: rates cannot be judged). A clause without its figure is
-** false; why then says which figure was missing ("" when none was).
-** mj__trigger_eval calls mj__rule_eval for such plans.
-*/
-int mj__rules_compile(mj_engine *e, mj_model *m);
-int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
-                  const mj_cycle_decl *cycle, int *fired, char **evidence,
-                  char *why, size_t whylen);
 
 /* ---- metric_ref.c ------------------------------------------------------ */
 
@@ -278,6 +272,56 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
 ** complaint category, segment). e may be NULL (no plugin lookup). */
 int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
                      char *why, size_t n);
+
+/* ---- rules.c ----------------------------------------------------------- */
+
+/*
+** Declarative triggers (`when = "mean:R1 < target"`): compile every
+** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
+** playbook's file:line and the bad token), and evaluate one against the
+** figures of a cycle declared as `cycle` (its period turns counts into
+** rates; NULL: rates cannot be judged). A clause without its figure is
+** false; why then says which figure was missing ("" when none was).
+** mj__trigger_eval calls mj__rule_eval for such plans.
+*/
+int mj__rules_compile(mj_engine *e, mj_model *m);
+int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                  const mj_cycle_decl *cycle, int *fired, char **evidence,
+                  char *why, size_t whylen);
+/* The figures a trigger read, in order, without repeats: its evidence. */
+typedef struct mj_evidence {
+  const mj_result_rec **read;
+  size_t n, cap;
+} mj_evidence;
+/* Add r unless it is there already: MJ_OK or MJ_ENOMEM. */
+int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r);
+/* The figures as a JSON array (free() it), NULL when out of memory. */
+char *mj__evidence_json(const mj_evidence *ev);
+
+/* ---- import_columns.c ------------------------------------------------- */
+
+/* Columns every response file may carry besides the questions, indices
+** into mj__import_fixed; the first two must, unless a token column stands
+** for them. */
+enum {
+  MJ__COL_ID,
+  MJ__COL_CUSTOMER,
+  MJ__COL_SEGMENT,
+  MJ__COL_SUBMITTED,
+  MJ__COL_WAVE,
+  MJ__COL_TOKEN,
+  MJ__COL_CHANNEL,
+  MJ__COL_PILOT,
+  MJ__N_FIXED
+};
+extern const char *const mj__import_fixed[MJ__N_FIXED];
+/* "a, b, c" into buf: qn's question ids, for messages. */
+void mj__questionnaire_ids(const mj_questionnaire *qn, char *buf, size_t n);
+/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
+** the reason (no location) in why. */
+int mj__import_check_columns(const mj_questionnaire *qn,
+                             const mj_import_column *cols, size_t n,
+                             char *why, size_t whylen);
 
 /* ---- answer.c / import.c ---------------------------------------------- */
 
@@ -339,12 +383,6 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
                     const char *path, const mj_import_opts *opts,
                     const char *jail, mj_import_stats *stats);
 
-/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
-** the reason (no location) in why. */
-int mj__import_check_columns(const mj_questionnaire *qn,
-                             const mj_import_column *cols, size_t n,
-                             char *why, size_t whylen);
-
 /* qn's structure (question ids, types, ranges, options) as compact JSON,
 ** malloc'd, and its fingerprint (16 hex digits); NULL when out of memory. */
 char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
@@ -353,6 +391,13 @@ char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
 ** (1 with a store that does not keep versions). Sets the engine error. */
 int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
                               int *version);
+
+/* ---- customers.c ------------------------------------------------------- */
+
+/* Append the customers of file f (a row's pos: the file and its line) to
+** m's. On error e->err says where in the file and which declaration
+** named it. */
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 
 /* ---- hugepages.c ------------------------------------------------------- */
 

@@ -42,19 +42,6 @@ static int data_err(mj_error *err, int code, const char *file, int line,
 }
 
 /* "a, b, c" into buf: the ids a person could have meant. */
-static void list_questions(const mj_questionnaire *qn, char *buf, size_t n)
-{
-  size_t used = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < qn->n_questions && used < n; i++) {
-    int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
-                     qn->questions[i].id);
-    if (k < 0)
-      break;
-    used += (size_t)k;
-  }
-}
-
 static void list_questionnaires(const mj_model *m, char *buf, size_t n)
 {
   size_t used = 0;
@@ -517,56 +504,6 @@ static const custslot *custindex_find(const custindex *x, const char *id,
 /* ---- one import -----------------------------------------------------------
  */
 
-enum {
-  COL_ID,
-  COL_CUSTOMER,
-  COL_SEGMENT,
-  COL_SUBMITTED,
-  COL_WAVE,
-  COL_TOKEN,
-  COL_CHANNEL,
-  COL_PILOT,
-  N_FIXED
-};
-
-/* Columns every file may carry besides the questions; the first two must,
-** unless a token column stands for them. */
-static const char *const fixed_names[N_FIXED] = {
-    "response_id", "customer_id", "segment", "submitted_at",
-    "wave",        "token",       "channel", "pilot"};
-
-int mj__import_check_columns(const mj_questionnaire *qn,
-                             const mj_import_column *cols, size_t n,
-                             char *why, size_t whylen)
-{
-  for (size_t i = 0; i < n; i++) {
-    const char *name = cols[i].name, *col = cols[i].column;
-    if (!name || !*name || !col || !*col) {
-      snprintf(why, whylen, "a column mapping needs a name and a column");
-      return MJ_EINVAL;
-    }
-    int known = mj__model_question(qn, name) != NULL;
-    for (int f = 0; f < N_FIXED && !known; f++)
-      known = strcmp(name, fixed_names[f]) == 0;
-    if (!known) {
-      char ids[300];
-      list_questions(qn, ids, sizeof ids);
-      snprintf(why, whylen,
-               "columns maps '%s', which is neither a question of '%s' "
-               "(%s) nor one of response_id, customer_id, token, segment, "
-               "submitted_at, wave, channel, pilot",
-               name, qn->id, ids);
-      return MJ_EINVAL;
-    }
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(cols[j].name, name) == 0) {
-        snprintf(why, whylen, "columns maps '%s' twice", name);
-        return MJ_EINVAL;
-      }
-  }
-  return MJ_OK;
-}
-
 /* ---- questionnaire versions ------------------------------------------------
 **
 ** A questionnaire's structure is what makes old and new answers
@@ -707,7 +644,7 @@ typedef struct importer {
 
   char **names; /* the header as written, for the rejects file */
   size_t ncols;
-  int fixed[N_FIXED];     /* column of each fixed name, -1 when absent */
+  int fixed[MJ__N_FIXED]; /* column of each fixed name, -1 when absent */
   int *qcol;              /* column of each question, -1 when absent */
   mj_answer_rec *answers; /* one per question, reused for every row */
 
@@ -803,7 +740,7 @@ static int on_header(void *ud, const char *const *names, size_t n,
   for (size_t i = 0; i < n; i++)
     if (!(im->names[i] = strdup(names[i])))
       return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
-  for (int f = 0; f < N_FIXED; f++)
+  for (int f = 0; f < MJ__N_FIXED; f++)
     im->fixed[f] = -1;
   for (size_t q = 0; q < qn->n_questions; q++)
     im->qcol[q] = -1;
@@ -833,8 +770,8 @@ static int on_header(void *ud, const char *const *names, size_t n,
         name = map[k].name;
         break;
       }
-    for (int f = 0; f < N_FIXED && !slot; f++)
-      if (strcmp(name, fixed_names[f]) == 0)
+    for (int f = 0; f < MJ__N_FIXED && !slot; f++)
+      if (strcmp(name, mj__import_fixed[f]) == 0)
         slot = &im->fixed[f];
     for (size_t q = 0; q < qn->n_questions && !slot; q++)
       if (strcmp(name, qn->questions[q].id) == 0)
@@ -856,7 +793,7 @@ static int on_header(void *ud, const char *const *names, size_t n,
   }
   if (n_unknown) {
     char ids[300];
-    list_questions(qn, ids, sizeof ids);
+    mj__questionnaire_ids(qn, ids, sizeof ids);
     return data_err(err, MJ_EDATA, im->path, 1, first_unknown,
                     "unknown column%s %s: questionnaire '%s' has the "
                     "questions %s, and the other columns may be "
@@ -867,10 +804,10 @@ static int on_header(void *ud, const char *const *names, size_t n,
   }
   char missing[300] = "";
   used = 0;
-  for (int f = COL_ID; f <= COL_CUSTOMER; f++)
-    if (im->fixed[f] < 0 && im->fixed[COL_TOKEN] < 0) {
+  for (int f = MJ__COL_ID; f <= MJ__COL_CUSTOMER; f++)
+    if (im->fixed[f] < 0 && im->fixed[MJ__COL_TOKEN] < 0) {
       int k = snprintf(missing + used, sizeof missing - used, "%s%s",
-                       used ? ", " : "", fixed_names[f]);
+                       used ? ", " : "", mj__import_fixed[f]);
       if (k > 0 && used + (size_t)k < sizeof missing)
         used += (size_t)k;
     }
@@ -955,7 +892,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   ** inside would cut one short, and "R\0002" would be stored as "R" and
   ** the real "R" skipped as already stored. Answers are read with their
   ** lengths, and a text answer refuses a NUL itself. */
-  for (int f = 0; f < N_FIXED; f++) {
+  for (int f = 0; f < MJ__N_FIXED; f++) {
     int c = im->fixed[f];
     const char *nul = c >= 0 ? memchr(cells[c], '\0', lens[c]) : NULL;
     if (nul)
@@ -964,8 +901,8 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                     "remove it",
                     (size_t)(nul - cells[c]) + 1);
   }
-  int cid = im->fixed[COL_ID], ccu = im->fixed[COL_CUSTOMER];
-  int ctk = im->fixed[COL_TOKEN];
+  int cid = im->fixed[MJ__COL_ID], ccu = im->fixed[MJ__COL_CUSTOMER];
+  int ctk = im->fixed[MJ__COL_TOKEN];
   /* The customer's slot is fetched while the response id is checked. */
   size_t cell_len = ccu >= 0 ? strlen(cells[ccu]) : 0;
   uint32_t cell_h = ccu >= 0 ? hash32(cells[ccu], cell_len) : 0;
@@ -1035,19 +972,19 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
                   "unknown customer '%s' (not among the playbook's customers)",
                   cust_id);
   int pilot = im->opts && im->opts->pilot;
-  int cp = im->fixed[COL_PILOT];
+  int cp = im->fixed[MJ__COL_PILOT];
   if (cp >= 0 && !pilot && (pilot = parse_flag(cells[cp])) < 0)
     return reject(im, row, cells, n, cp + 1, err,
                   "pilot must be 1, true or yes (or 0, false, no, blank), "
                   "not '%s'",
                   cells[cp]);
   /* The channel it came through, else the customer's preferred one. */
-  int cch = im->fixed[COL_CHANNEL];
+  int cch = im->fixed[MJ__COL_CHANNEL];
   const char *channel =
       cch >= 0 && !is_blank_text(cells[cch]) ? cells[cch] : cust->channel;
 
   const char *segment = cust->segment;
-  int cs = im->fixed[COL_SEGMENT];
+  int cs = im->fixed[MJ__COL_SEGMENT];
   if (cs >= 0 && !is_blank_text(cells[cs])) {
     segment = cells[cs];
     if (m->n_segments && !nameindex_find(&im->segments, segment, lens[cs]))
@@ -1057,7 +994,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   }
 
   int64_t at = 0;
-  int ct = im->fixed[COL_SUBMITTED];
+  int ct = im->fixed[MJ__COL_SUBMITTED];
   if (ct >= 0 && !is_blank_text(cells[ct]) && !mj__parse_time(cells[ct], &at))
     return reject(im, row, cells, n, ct + 1, err,
                   "'%s' is not an ISO 8601 date or date-time (write "
@@ -1073,7 +1010,7 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
     return reject(im, row, cells, n, im->qcol[bad] >= 0 ? im->qcol[bad] + 1 : 0,
                   err, "%s", why);
 
-  int cw = im->fixed[COL_WAVE];
+  int cw = im->fixed[MJ__COL_WAVE];
   mj_response_rec r = {
       .id = id,
       .questionnaire = im->qn->id,
@@ -1328,7 +1265,7 @@ int mj_response_add(mj_engine *e, const char *questionnaire,
       q++;
     if (q == qn->n_questions) {
       char ids[300];
-      list_questions(qn, ids, sizeof ids);
+      mj__questionnaire_ids(qn, ids, sizeof ids);
       rc = mj__seterr(e, MJ_EVALIDATE,
                       "response '%s': questionnaire '%s' has no question "
                       "'%s' (it has: %s)",

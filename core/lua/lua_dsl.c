@@ -55,12 +55,6 @@ typedef struct decl {
   int used; /* questions: claimed by a questionnaire */
 } decl;
 
-/* A `customers "file.csv"` to read once the Lua passes are done. */
-typedef struct cfile {
-  const char *path;
-  mj_pos pos;
-} cfile;
-
 struct mj_dsl_ctx {
   mj_engine *e;
   mj_model *m;
@@ -70,8 +64,6 @@ struct mj_dsl_ctx {
   int env_ref, list_ref, labels_ref;
   int code; /* the first DSL error (sticky: pcall cannot hide it) */
   char msg[512];
-  cfile *cfiles;
-  size_t n_cfiles;
 };
 
 /* ---- errors -------------------------------------------------------------- */
@@ -1816,7 +1808,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     m->store_pos = pos;
     break;
   case K_CUSTOMERS: {
-    cfile *f = &c->cfiles[c->n_cfiles++];
+    mj_customers_decl *f = &m->customer_files[m->n_customer_files++];
     f->path = astr(L, c, v->id);
     f->pos = pos;
     break;
@@ -2103,7 +2095,8 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
-  c->cfiles = aalloc(L, c, counts[K_CUSTOMERS] * sizeof *c->cfiles);
+  m->customer_files =
+      aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, list, i); /* list d */
@@ -2158,229 +2151,6 @@ static int run(lua_State *L)
   }
   build(L, c);
   return 0;
-}
-
-/* ---- customers from CSV -------------------------------------------------- */
-
-static const char *const ccols[] = {"id",      "segment", "name",
-                                    "lang",    "channel", "email",
-                                    "consent", "since",   "until"};
-enum { NCOLS = 9 };
-
-/* Segment, lang and channel take a few values among many customers: each
-** distinct one is stored once (up to NSHARED / 2 of them, then copies). */
-enum { NSHARED = 512 };
-
-typedef struct csv_ctx {
-  mj_dsl_ctx *c;
-  const char *shown;   /* the path as messages show it */
-  const char *posfile; /* arena copy, for customers' pos */
-  int col[NCOLS];      /* cell index of each column, -1 if absent */
-  mj_customer *v;      /* the model's customers so far, then this file's */
-  size_t n, cap;
-  struct {
-    const char *s;
-    size_t len;
-  } shared[NSHARED]; /* open addressing by hash */
-  size_t n_shared;
-  mj_error err;
-} csv_ctx;
-
-/* The arena copy of s[0..len), shared with an equal earlier one. */
-static const char *shared_str(csv_ctx *x, const char *s, size_t len)
-{
-  uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
-  size_t k = (size_t)h & (NSHARED - 1);
-  while (x->shared[k].s) {
-    if (x->shared[k].len == len && !memcmp(x->shared[k].s, s, len))
-      return x->shared[k].s;
-    k = (k + 1) & (NSHARED - 1);
-  }
-  char *p = mj__arena_strndup(&x->c->m->arena, s, len);
-  if (p && x->n_shared < NSHARED / 2) {
-    x->shared[k].s = p;
-    x->shared[k].len = len;
-    x->n_shared++;
-  }
-  return p;
-}
-
-static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
-                    const char *fmt, ...) MJ__PRINTF(5, 6);
-
-static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
-                    const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  mj__error_v(&x->err, MJ_EDATA, x->shown, (int)row, col, fmt, ap);
-  va_end(ap);
-  if (err)
-    *err = x->err;
-  return MJ_EDATA;
-}
-
-static int csv_header(void *ud, const char *const *names, size_t n,
-                      mj_error *err)
-{
-  csv_ctx *x = ud;
-  for (size_t k = 0; k < NCOLS; k++)
-    x->col[k] = -1;
-  for (size_t i = 0; i < n; i++) {
-    size_t k = 0;
-    while (k < NCOLS && strcasecmp(ccols[k], names[i]) != 0)
-      k++;
-    if (k == NCOLS)
-      return csv_fail(x, err, 1, (int)i + 1,
-                      "unknown column '%s' (customers files have id, "
-                      "segment, name, lang, channel, email, consent, since, "
-                      "until)",
-                      names[i]);
-    if (x->col[k] >= 0)
-      return csv_fail(x, err, 1, (int)i + 1, "column '%s' appears twice",
-                      names[i]);
-    x->col[k] = (int)i;
-  }
-  for (size_t k = 0; k < 2; k++)
-    if (x->col[k] < 0)
-      return csv_fail(x, err, 1, 0,
-                      "missing column '%s' (the header needs at least "
-                      "id,segment)",
-                      ccols[k]);
-  return MJ_OK;
-}
-
-static int csv_row(void *ud, uint64_t row, const char *const *cells,
-                   const size_t *lens, size_t n, mj_error *err)
-{
-  csv_ctx *x = ud;
-  mj_arena *a = &x->c->m->arena;
-  const char *val[NCOLS] = {0};
-  for (size_t k = 0; k < NCOLS; k++)
-    if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
-      val[k] = cells[x->col[k]];
-  /* A NUL would cut an id short, and "C1\0x" would become C1. */
-  for (size_t k = 0; k < NCOLS; k++) {
-    const char *nul = val[k] ? memchr(val[k], '\0', lens[x->col[k]]) : NULL;
-    if (nul)
-      return csv_fail(x, err, row, x->col[k] + 1,
-                      "a NUL byte (byte %zu) would cut this value short; "
-                      "remove it",
-                      (size_t)(nul - val[k]) + 1);
-  }
-  if (!val[0])
-    return csv_fail(x, err, row, x->col[0] + 1, "empty customer id");
-  if (!val[1])
-    return csv_fail(x, err, row, x->col[1] + 1, "customer '%s' has no segment",
-                    val[0]);
-  int consent = 1;
-  if (val[6]) {
-    const char *s = val[6];
-    if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes"))
-      consent = 1;
-    else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") ||
-             !strcasecmp(s, "no"))
-      consent = 0;
-    else
-      return csv_fail(x, err, row, x->col[6] + 1,
-                      "consent '%s' is not yes/no, true/false or 1/0", s);
-  }
-  if (x->n == x->cap) {
-    size_t cap = x->cap * 2;
-    mj_customer *v = mj__arena_regrow(&x->c->m->arena, x->v, cap * sizeof *v);
-    if (!v)
-      return mj__error(err, MJ_ENOMEM, "out of memory");
-    mj__huge_pages(v, cap * sizeof *v);
-    x->v = v;
-    x->cap = cap;
-  }
-  int64_t span[2] = {0, 0};
-  for (int k = 0; k < 2; k++)
-    if (val[7 + k] && !mj__parse_time(val[7 + k], &span[k]))
-      return csv_fail(x, err, row, x->col[7 + k] + 1,
-                      "%s '%s' is not a date like 2024-03-01", ccols[7 + k],
-                      val[7 + k]);
-  mj_customer *u = &x->v[x->n];
-  memset(u, 0, sizeof *u);
-  u->since = span[0];
-  u->until = span[1];
-  const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
-                             &u->channel, &u->email,   NULL};
-  for (size_t k = 0; k < 6; k++) {
-    if (!val[k])
-      continue;
-    size_t len = lens[x->col[k]];
-    *dst[k] = k == 1 || k == 3 || k == 4 ? shared_str(x, val[k], len)
-                                         : mj__arena_strndup(a, val[k], len);
-    if (!*dst[k])
-      return mj__error(err, MJ_ENOMEM, "out of memory");
-  }
-  u->consent = consent;
-  u->pos.file = x->posfile;
-  u->pos.line = (int)row;
-  x->n++;
-  return MJ_OK;
-}
-
-static int read_customers(mj_dsl_ctx *c, const cfile *f)
-{
-  mj_engine *e = c->e;
-  char why[700], *real = NULL;
-  char *shown = mj__path_join(c->m->dir, f->path);
-  if (!shown)
-    return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  int rc = mj__path_resolve(shown, MJ_PATH_READ,
-                            mj__playbook_jail(e, c->m->dir), &real, why,
-                            sizeof why);
-  if (rc != MJ_OK) {
-    /* A missing file is the playbook's mistake, with a near name, as a
-    ** cycle's missing import is. */
-    char what[300];
-    snprintf(what, sizeof what, "customers \"%s\"", f->path);
-    free(shown);
-    int found = mj__input_check(e, c->m->dir, f->path, &f->pos, what);
-    return found != MJ_OK ? found
-                          : mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
-                                          "customers \"%s\": %s", f->path,
-                                          why);
-  }
-  csv_ctx x = {.c = c, .shown = shown ? shown : f->path};
-  /* The rows append to the customers declared so far, in place: the array
-  ** is the model's when done (arena memory, no copy). */
-  x.cap = c->m->n_customers + 64;
-  x.v = mj__arena_regrow(&c->m->arena, NULL, x.cap * sizeof *x.v);
-  if (x.v && c->m->n_customers) {
-    memcpy(x.v, c->m->customers, c->m->n_customers * sizeof *x.v);
-    x.n = c->m->n_customers;
-  }
-  x.posfile = mj__arena_strdup(&c->m->arena, x.shown);
-  mj_sink sink = {&x, csv_header, csv_row};
-  rc = x.v && x.posfile ? mj__collect(e, "csv", real, NULL, &sink) : MJ_ENOMEM;
-  if (rc == MJ_OK) {
-    /* Give back the doubling's spare room (no copy either). */
-    mj_customer *fit =
-        mj__arena_regrow(&c->m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
-    c->m->customers = fit ? fit : x.v;
-    c->m->n_customers = x.n;
-  } else if (rc == MJ_ENOMEM && !x.err.code) {
-    mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
-  } else if (x.err.code) {
-    /* Our own row:column message, then where the playbook asked. */
-    rc = x.err.code;
-    e->err = x.err;
-    size_t k = strlen(e->err.msg);
-    snprintf(e->err.msg + k, sizeof e->err.msg - k,
-             " (customers declared at %s:%d)", f->pos.file, f->pos.line);
-  } else {
-    mj_error inner = e->err;
-    char ctx[300];
-    snprintf(ctx, sizeof ctx, "%s:%d: customers \"%s\": ", f->pos.file,
-             f->pos.line, f->path);
-    mj__seterr_from(e, &inner, rc, ctx);
-  }
-  free(shown);
-  free(real);
-  return rc;
 }
 
 /* ---- link: duplicates and references ------------------------------------- */
@@ -2684,12 +2454,6 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   luaL_unref(L, LUA_REGISTRYINDEX, c.env_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.list_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.labels_ref);
-  for (size_t i = 0; rc == MJ_OK && i < c.n_cfiles; i++)
-    rc = read_customers(&c, &c.cfiles[i]);
-  if (rc == MJ_OK)
-    rc = link_model(e, &c, m);
-  if (rc == MJ_OK)
-    rc = mj__rules_compile(e, m); /* declarative `when` (lua_trigger.c) */
   free(chunk);
   if (rc != MJ_OK) {
     mj__model_free(e, m);
@@ -2697,6 +2461,22 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   }
   *out = m;
   return MJ_OK;
+}
+
+int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len)
+{
+  /* The text again, for the lines of the keys the messages point at. */
+  mj_dsl_ctx c = {.e = e,
+                  .m = m,
+                  .buf = buf,
+                  .len = len,
+                  .env_ref = LUA_NOREF,
+                  .list_ref = LUA_NOREF,
+                  .labels_ref = LUA_NOREF};
+  int rc = link_model(e, &c, m);
+  if (rc == MJ_OK)
+    rc = mj__rules_compile(e, m); /* declarative `when` (rules.c) */
+  return rc;
 }
 
 void mj__model_free(mj_engine *e, mj_model *m)

@@ -1,9 +1,10 @@
 /*
 ** The model: what a playbook declares, validated and linked.
 **
-** A model is built whole by the DSL (lua_dsl.c) and replaces the engine's
-** previous one only when every declaration validated and every reference
-** resolved. All its memory lives in one arena, freed at once.
+** A model is built by the DSL (lua_dsl.c), given the rows of its
+** customers files (customers.c), then linked by the DSL; it replaces the
+** engine's previous one only when every declaration validated and every
+** reference resolved. All its memory lives in one arena, freed at once.
 */
 #ifndef MJ_MODEL_H
 #define MJ_MODEL_H
@@ -42,6 +43,13 @@ typedef struct mj_segment {
   mj_i18n name;
   mj_pos pos;
 } mj_segment;
+
+/* `customers "file.csv"`: a file of customers, read once the DSL has
+** built the rest of the model and before the model is linked. */
+typedef struct mj_customers_decl {
+  const char *path;
+  mj_pos pos;
+} mj_customers_decl;
 
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
@@ -151,7 +159,7 @@ typedef struct mj_plan {
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
   /* ---- round 4: `when = "mean:R1 < target"`, a declarative trigger
-  ** (lua_trigger.c documents the grammar); when_ref is then LUA_NOREF. */
+  ** (rules.c documents the grammar); when_ref is then LUA_NOREF. */
   const char *when_text;     /* as written, or NULL */
   int when_line;             /* the line of `when =`, for messages */
   const struct mj_rule *when_rule; /* compiled after linking, or NULL */
@@ -316,6 +324,7 @@ typedef struct mj_model {
   mj_pos store_pos;      /* where the playbook names it */
   mj_segment *segments;           size_t n_segments;
   mj_customer *customers;         size_t n_customers;
+  mj_customers_decl *customer_files; size_t n_customer_files;
   mj_requirement *requirements;   size_t n_requirements;
   mj_questionnaire *questionnaires; size_t n_questionnaires;
   mj_plan *plans;                 size_t n_plans;

@@ -1,0 +1,233 @@
+/*
+** Customers files: the rows of a playbook's `customers "file.csv"`,
+** appended to its model's customers before the model is linked.
+*/
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine.h"
+
+static const char *const ccols[] = {"id",      "segment", "name",
+                                    "lang",    "channel", "email",
+                                    "consent", "since",   "until"};
+enum { NCOLS = 9 };
+
+/* Segment, lang and channel take a few values among many customers: each
+** distinct one is stored once (up to NSHARED / 2 of them, then copies). */
+enum { NSHARED = 512 };
+
+typedef struct csv_ctx {
+  mj_model *m;
+  const char *shown;   /* the path as messages show it */
+  const char *posfile; /* arena copy, for customers' pos */
+  int col[NCOLS];      /* cell index of each column, -1 if absent */
+  mj_customer *v;      /* the model's customers so far, then this file's */
+  size_t n, cap;
+  struct {
+    const char *s;
+    size_t len;
+  } shared[NSHARED]; /* open addressing by hash */
+  size_t n_shared;
+  mj_error err;
+} csv_ctx;
+
+/* The arena copy of s[0..len), shared with an equal earlier one. */
+static const char *shared_str(csv_ctx *x, const char *s, size_t len)
+{
+  uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
+  size_t k = (size_t)h & (NSHARED - 1);
+  while (x->shared[k].s) {
+    if (x->shared[k].len == len && !memcmp(x->shared[k].s, s, len))
+      return x->shared[k].s;
+    k = (k + 1) & (NSHARED - 1);
+  }
+  char *p = mj__arena_strndup(&x->m->arena, s, len);
+  if (p && x->n_shared < NSHARED / 2) {
+    x->shared[k].s = p;
+    x->shared[k].len = len;
+    x->n_shared++;
+  }
+  return p;
+}
+
+static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
+                    const char *fmt, ...) MJ__PRINTF(5, 6);
+
+static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
+                    const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  mj__error_v(&x->err, MJ_EDATA, x->shown, (int)row, col, fmt, ap);
+  va_end(ap);
+  if (err)
+    *err = x->err;
+  return MJ_EDATA;
+}
+
+static int csv_header(void *ud, const char *const *names, size_t n,
+                      mj_error *err)
+{
+  csv_ctx *x = ud;
+  for (size_t k = 0; k < NCOLS; k++)
+    x->col[k] = -1;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < NCOLS && strcasecmp(ccols[k], names[i]) != 0)
+      k++;
+    if (k == NCOLS)
+      return csv_fail(x, err, 1, (int)i + 1,
+                      "unknown column '%s' (customers files have id, "
+                      "segment, name, lang, channel, email, consent, since, "
+                      "until)",
+                      names[i]);
+    if (x->col[k] >= 0)
+      return csv_fail(x, err, 1, (int)i + 1, "column '%s' appears twice",
+                      names[i]);
+    x->col[k] = (int)i;
+  }
+  for (size_t k = 0; k < 2; k++)
+    if (x->col[k] < 0)
+      return csv_fail(x, err, 1, 0,
+                      "missing column '%s' (the header needs at least "
+                      "id,segment)",
+                      ccols[k]);
+  return MJ_OK;
+}
+
+static int csv_row(void *ud, uint64_t row, const char *const *cells,
+                   const size_t *lens, size_t n, mj_error *err)
+{
+  csv_ctx *x = ud;
+  mj_arena *a = &x->m->arena;
+  const char *val[NCOLS] = {0};
+  for (size_t k = 0; k < NCOLS; k++)
+    if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
+      val[k] = cells[x->col[k]];
+  /* A NUL would cut an id short, and "C1\0x" would become C1. */
+  for (size_t k = 0; k < NCOLS; k++) {
+    const char *nul = val[k] ? memchr(val[k], '\0', lens[x->col[k]]) : NULL;
+    if (nul)
+      return csv_fail(x, err, row, x->col[k] + 1,
+                      "a NUL byte (byte %zu) would cut this value short; "
+                      "remove it",
+                      (size_t)(nul - val[k]) + 1);
+  }
+  if (!val[0])
+    return csv_fail(x, err, row, x->col[0] + 1, "empty customer id");
+  if (!val[1])
+    return csv_fail(x, err, row, x->col[1] + 1, "customer '%s' has no segment",
+                    val[0]);
+  int consent = 1;
+  if (val[6]) {
+    const char *s = val[6];
+    if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes"))
+      consent = 1;
+    else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") ||
+             !strcasecmp(s, "no"))
+      consent = 0;
+    else
+      return csv_fail(x, err, row, x->col[6] + 1,
+                      "consent '%s' is not yes/no, true/false or 1/0", s);
+  }
+  if (x->n == x->cap) {
+    size_t cap = x->cap * 2;
+    mj_customer *v = mj__arena_regrow(&x->m->arena, x->v, cap * sizeof *v);
+    if (!v)
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+    mj__huge_pages(v, cap * sizeof *v);
+    x->v = v;
+    x->cap = cap;
+  }
+  int64_t span[2] = {0, 0};
+  for (int k = 0; k < 2; k++)
+    if (val[7 + k] && !mj__parse_time(val[7 + k], &span[k]))
+      return csv_fail(x, err, row, x->col[7 + k] + 1,
+                      "%s '%s' is not a date like 2024-03-01", ccols[7 + k],
+                      val[7 + k]);
+  mj_customer *u = &x->v[x->n];
+  memset(u, 0, sizeof *u);
+  u->since = span[0];
+  u->until = span[1];
+  const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
+                             &u->channel, &u->email,   NULL};
+  for (size_t k = 0; k < 6; k++) {
+    if (!val[k])
+      continue;
+    size_t len = lens[x->col[k]];
+    *dst[k] = k == 1 || k == 3 || k == 4 ? shared_str(x, val[k], len)
+                                         : mj__arena_strndup(a, val[k], len);
+    if (!*dst[k])
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+  }
+  u->consent = consent;
+  u->pos.file = x->posfile;
+  u->pos.line = (int)row;
+  x->n++;
+  return MJ_OK;
+}
+
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
+{
+  char why[700], *real = NULL;
+  char *shown = mj__path_join(m->dir, f->path);
+  if (!shown)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  int rc = mj__path_resolve(shown, MJ_PATH_READ, mj__playbook_jail(e, m->dir),
+                            &real, why, sizeof why);
+  if (rc != MJ_OK) {
+    /* A missing file is the playbook's mistake, with a near name, as a
+    ** cycle's missing import is. */
+    char what[300];
+    snprintf(what, sizeof what, "customers \"%s\"", f->path);
+    free(shown);
+    int found = mj__input_check(e, m->dir, f->path, &f->pos, what);
+    return found != MJ_OK ? found
+                          : mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
+                                          "customers \"%s\": %s", f->path,
+                                          why);
+  }
+  csv_ctx x = {.m = m, .shown = shown ? shown : f->path};
+  /* The rows append to the customers declared so far, in place: the array
+  ** is the model's when done (arena memory, no copy). */
+  x.cap = m->n_customers + 64;
+  x.v = mj__arena_regrow(&m->arena, NULL, x.cap * sizeof *x.v);
+  if (x.v && m->n_customers) {
+    memcpy(x.v, m->customers, m->n_customers * sizeof *x.v);
+    x.n = m->n_customers;
+  }
+  x.posfile = mj__arena_strdup(&m->arena, x.shown);
+  mj_sink sink = {&x, csv_header, csv_row};
+  rc = x.v && x.posfile ? mj__collect(e, "csv", real, NULL, &sink) : MJ_ENOMEM;
+  if (rc == MJ_OK) {
+    /* Give back the doubling's spare room (no copy either). */
+    mj_customer *fit =
+        mj__arena_regrow(&m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
+    m->customers = fit ? fit : x.v;
+    m->n_customers = x.n;
+  } else if (rc == MJ_ENOMEM && !x.err.code) {
+    mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
+  } else if (x.err.code) {
+    /* Our own row:column message, then where the playbook asked. */
+    rc = x.err.code;
+    e->err = x.err;
+    size_t k = strlen(e->err.msg);
+    snprintf(e->err.msg + k, sizeof e->err.msg - k,
+             " (customers declared at %s:%d)", f->pos.file, f->pos.line);
+  } else {
+    mj_error inner = e->err;
+    char ctx[300];
+    snprintf(ctx, sizeof ctx, "%s:%d: customers \"%s\": ", f->pos.file,
+             f->pos.line, f->path);
+    mj__seterr_from(e, &inner, rc, ctx);
+  }
+  free(shown);
+  free(real);
+  return rc;
+}
