@@ -587,7 +587,7 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
-/* ---- complaints.c / audits.c / standard.c (issue 5) ------------------- */
+/* ---- complaints.c / audits.c / standard.c ------------------------------ */
 
 /* One CSV data row (or API record) as column names and cells. On a bad
 ** value return MJ_EVALIDATE with *col the column (0-based, -1: the row)

@@ -479,7 +479,7 @@ typedef struct scan_ctx {
     const char *p;
     size_t slot;
   } segc[SEGC];
-  /* Questionnaire versions (issue 3): vskip[v][i] set when question i's
+  /* Questionnaire versions: vskip[v][i] set when question i's
   ** answers of version v are left out (its type changed since); the
   ** responses' pilot and channel fields are read only when the store
   ** keeps versions (ext). */
@@ -1202,7 +1202,7 @@ static int store_figures(cycle_run *c)
   return MJ_OK;
 }
 
-/* ---- questionnaire versions and pilot responses (issue 3) ------------- */
+/* ---- questionnaire versions and pilot responses ----------------------- */
 
 static int add_event(cycle_run *c, const char *kind, int severity,
                      const char *subject, const char *message,

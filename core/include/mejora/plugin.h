@@ -205,9 +205,9 @@ typedef struct mj_response_rec {
   const char *source;      /* e.g. the file it came from */
   const mj_answer_rec *answers;
   size_t n_answers;
-  /* ---- added with questionnaire versions (issue 3); a store hands
-  ** these out only when its ops_size covers put_questionnaire_version,
-  ** and the host reads them only then. ---- */
+  /* ---- kept by stores of questionnaire versions: a store hands these
+  ** out only when its ops_size covers put_questionnaire_version, and the
+  ** host reads them only then. ---- */
   int pilot;               /* 1: a pilot (pre-test) response, kept but left
                            ** out of cycles unless they include_pilot */
   const char *channel;     /* the channel it came through, or NULL */
@@ -338,7 +338,7 @@ typedef int (*mj_plan_event_cb)(void *ud, const mj_plan_event_rec *rec);
 typedef int (*mj_cycle_cb)(void *ud, const mj_cycle_rec *rec);
 
 /* An invitation to answer a questionnaire: one customer of a sample, with
-** the unguessable token the collectors and notifiers use (issue 3). */
+** the unguessable token the collectors and notifiers use. */
 typedef struct mj_invitation_rec {
   const char *token;         /* 32 hex digits (128 random bits), unique */
   const char *customer;
@@ -403,7 +403,7 @@ typedef struct mj_storage_ops {
   /* The cycle with that id, whatever its status (or *found = 0). */
   int (*get_cycle)(void *inst, int64_t id, mj_cycle_cb cb, void *ud,
                    int *found, mj_error *err);
-  /* Complaints (issue 5): upsert by id, so a re-import with later steps
+  /* Complaints: upsert by id, so a re-import with later steps
   ** filled in updates them; scan one wave's (wave NULL: all), by id. */
   int (*put_complaint)(void *inst, const mj_complaint_rec *c, mj_error *err);
   int (*scan_complaints)(void *inst, const char *wave, mj_complaint_cb cb,
@@ -413,7 +413,7 @@ typedef struct mj_storage_ops {
   int (*put_visit)(void *inst, const mj_visit_rec *v, mj_error *err);
   int (*scan_visits)(void *inst, const char *audit, const char *wave,
                      mj_visit_cb cb, void *ud, mj_error *err);
-  /* Invitations (issue 3): upsert by token (a second put of a stored
+  /* Invitations: upsert by token (a second put of a stored
   ** token only ever sets answered); scan a sample's (sample NULL: all),
   ** oldest first. */
   int (*put_invitation)(void *inst, const mj_invitation_rec *inv,
@@ -426,7 +426,7 @@ typedef struct mj_storage_ops {
   ** may map them to questions once per distinct pointer. */
   int (*scan_responses)(void *inst, const char *questionnaire,
                         mj_response_cb cb, void *ud, mj_error *err);
-  /* Questionnaire versions (issue 3). The version of a questionnaire whose
+  /* Questionnaire versions. The version of a questionnaire whose
   ** structure has this fingerprint: the stored one, or else a new one
   ** numbered one past the questionnaire's newest (from 1), stored with its
   ** structure (a JSON array of {id, type, min, max, options}) and at. */
