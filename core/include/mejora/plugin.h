@@ -19,7 +19,9 @@
 **   - a new field or function bumps MJ_PLUGIN_ABI_MINOR; any other change
 **     bumps MJ_PLUGIN_ABI_MAJOR;
 **   - every table starts with its own size, so either side can tell which
-**     fields the other was built with.
+**     fields the other was built with;
+**   - a field or function appended after 1.0 says which minor added it
+**     ("Added in ABI 1.1."); one without such a note is in every 1.x.
 */
 #ifndef MEJORA_PLUGIN_H
 #define MEJORA_PLUGIN_H
@@ -146,8 +148,8 @@ typedef struct mj_host_api {
   ** relative paths in options are resolved against it. */
   const char *(*cfg_basedir)(const mj_config *cfg);
 
-  /* ---- ABI 1.1 ---- */
   /*
+  ** Added in ABI 1.1.
   ** Check a file before opening it, and say where it really is. Every
   ** file a plugin opens goes through here: an option's value (joined with
   ** cfg_basedir first), a store's uri, a collector's source. name is as
@@ -454,12 +456,13 @@ typedef struct mj_storage_ops {
   ** store may make it cheaper at the expense of others: a reader may have
   ** to wait for its end rather than read beside it. */
   int (*begin_bulk)(void *inst, mj_error *err);
-  /* ---- added with named cycles run once each ---- */
-  /* Optional (NULL: the host cannot tell which cycles ran, and every run
+  /* Added in ABI 1.1.
+  ** Optional (NULL: the host cannot tell which cycles ran, and every run
   ** opens a new cycle): every stored cycle, whatever its status, oldest
   ** (lowest id) first; the record is borrowed for the call. */
   int (*scan_cycles)(void *inst, mj_cycle_cb cb, void *ud, mj_error *err);
-  /* Optional (NULL: a re-run opens a new cycle): run the stored cycle id
+  /* Added in ABI 1.1.
+  ** Optional (NULL: a re-run opens a new cycle): run the stored cycle id
   ** again in place, in one transaction: its results are deleted, its
   ** status becomes "running", started_at at and finished_at 0. Plans,
   ** plan events and notifications that name the cycle stay. MJ_ENOTFOUND
@@ -621,8 +624,8 @@ typedef struct mj_scorer_ops {
   ** over with values NULL instead of writing out every answer as a double
   ** (a million per question and segment). 0: values are always given. */
   int counts_suffice;
-  /* ---- ABI 1.1: the host reads these only when ops_size covers them ---- */
-  /* The question roles (mj_question_role) score() reads besides its
+  /* Added in ABI 1.1: the host reads it only when ops_size covers it.
+  ** The question roles (mj_question_role) score() reads besides its
   ** qtypes, NULL-terminated; "" is a plain rating. NULL: plain ratings
   ** only. A requirement's figures pool the answers of the questions
   ** measuring it whose role is a rating (mj_role_is_rating) and count as
