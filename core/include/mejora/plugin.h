@@ -235,20 +235,51 @@ typedef struct mj_customer_rec {
   int consent;             /* 1 may be surveyed, 0 opted out */
 } mj_customer_rec;
 
-/* One figure of a cycle. value/ci_low/ci_high are NAN where not defined. */
+/*
+** One figure of a cycle. value/ci_low/ci_high are NAN where not defined.
+**
+** A scorer's figures use the fields as named. The host's own figures of
+** complaints, audits and the service standard are not about a question,
+** and reuse questionnaire, question, requirement, subject and label for
+** what they are about, by scorer:
+**   "complaints"  questionnaire: the breakdown: "category", "root_cause"
+**                   or "step"; NULL for the totals (count, open, fcr).
+**                 question: the category, the root cause, or the ISO
+**                   10002 step ("acknowledged" ... "closed", or "total"
+**                   for received to closed); NULL for the totals.
+**                 label: "vital" on the share and cumulative figures of
+**                   the Pareto's vital few, else NULL.
+**   "audit"       questionnaire: the audit's id. question: the
+**                   criterion's id; NULL for the visits count. segment:
+**                   "all", "site:NAME" or "agent:NAME".
+**   "standard"    question: the standard's id. subject: its indicator,
+**                   a metric reference as written in the playbook.
+**                   label: "met", "not met" or "no data" (metric "met"),
+**                   the target as written (metric "indicator").
+**   "gaps"        metric "gap1" to "gap5". requirement: the requirement
+**                   (gap1, gap2), else NULL. question: the staff question
+**                   (gap1, gap2), the standard's id (gap3), the promise's
+**                   id (gap4); NULL for gap5.
+*/
 typedef struct mj_result_rec {
   int64_t cycle;
   const char *scorer;
   const char *metric;
-  const char *questionnaire; /* NULL for requirement-level figures */
-  const char *question;      /* NULL for requirement-level figures */
+  const char *questionnaire; /* NULL for requirement-level figures;
+                             ** "complaints", "audit": see above */
+  const char *question;      /* NULL for requirement-level figures;
+                             ** "complaints", "audit", "standard", "gaps":
+                             ** see above */
   const char *requirement;   /* NULL for question-level figures */
-  const char *segment;       /* "all" for the whole sample */
+  const char *segment;       /* "all" for the whole sample; "audit":
+                             ** also "site:NAME", "agent:NAME" */
   uint64_t n;                /* answers used */
   uint64_t n_excluded;       /* N/A, skipped or invalid answers left out */
   double value, ci_low, ci_high;
-  const char *subject;       /* mj_figure.subject, or NULL */
-  const char *label;         /* mj_figure.label, or NULL */
+  const char *subject;       /* mj_figure.subject, or NULL; "standard":
+                             ** its indicator */
+  const char *label;         /* mj_figure.label, or NULL; "complaints",
+                             ** "standard": see above */
   double sd;                 /* mj_figure.sd, 0 if not given */
   /* Change against the same figure of the previous cycle: value - its
   ** value, the test used ("two-proportion-z", "welch-t", "nps-wald-z")
