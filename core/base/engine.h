@@ -60,6 +60,7 @@ struct mj_engine {
   char *opt_plugin_path;
   char *opt_store;
   char *opt_env_allow;
+  char *opt_lua_path;
   mj_error err;           /* the last error */
 
   lua_State *L;           /* the sandboxed playbook state */

@@ -85,6 +85,12 @@ typedef struct mj_opts {
                                 mejora.env, separated by ',' (or ':' or
                                 spaces): "HOOK_URL,API_KEY". NULL or "":
                                 none. A trusted playbook reads any. */
+  const char *lua_path;      /* ':'-separated folders a playbook's
+                                require searches first, before mejora's
+                                own script folders; NULL or "": those
+                                only. The library reads no environment:
+                                the mejora command fills this from
+                                MEJORA_LUA_PATH */
 } mj_opts;
 
 /*
