@@ -79,7 +79,8 @@ typedef struct mj_opts {
                                 takes from a clock (submitted_at, due
                                 dates, "now" in samples and reports) reads
                                 this; tests and reproducible runs pin it */
-  /* ---- added with the environment allowlist ---- */
+  /* ---- appended: a caller whose struct_size ends before a field
+  ** leaves it at its default (NULL) ---- */
   const char *env_allow;     /* names of the environment variables an
                                 untrusted playbook may read with
                                 mejora.env, separated by ',' (or ':' or
