@@ -70,9 +70,11 @@ int mj_engine_new(mj_engine **out, const mj_opts *opts)
   e->opt_plugin_path = dup_or_null(e->opts.plugin_path, &oom);
   e->opt_store = dup_or_null(e->opts.store, &oom);
   e->opt_env_allow = dup_or_null(e->opts.env_allow, &oom);
+  e->opt_lua_path = dup_or_null(e->opts.lua_path, &oom);
   e->opts.plugin_path = e->opt_plugin_path;
   e->opts.store = e->opt_store;
   e->opts.env_allow = e->opt_env_allow;
+  e->opts.lua_path = e->opt_lua_path;
   int rc = oom ? MJ_ENOMEM : mj__registry_new(e);
   if (rc == MJ_OK)
     rc = mj__lua_open(e);
@@ -108,6 +110,7 @@ void mj_engine_free(mj_engine *e)
   free(e->opt_plugin_path);
   free(e->opt_store);
   free(e->opt_env_allow);
+  free(e->opt_lua_path);
   free(e);
 }
 

@@ -60,6 +60,7 @@ struct mj_engine {
   char *opt_plugin_path;
   char *opt_store;
   char *opt_env_allow;
+  char *opt_lua_path;
   mj_error err;           /* the last error */
 
   lua_State *L;           /* the sandboxed playbook state */
@@ -587,7 +588,7 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
-/* ---- complaints.c / audits.c / standard.c (issue 5) ------------------- */
+/* ---- complaints.c / audits.c / standard.c ------------------------------ */
 
 /* One CSV data row (or API record) as column names and cells. On a bad
 ** value return MJ_EVALIDATE with *col the column (0-based, -1: the row)

@@ -189,6 +189,7 @@ static int engine_open(cli *c, mj_engine **e)
   o.plugin_path = plugin_path(c);
   o.store = c->db;
   o.env_allow = c->env_allow;
+  o.lua_path = getenv("MEJORA_LUA_PATH");
   if (c->trust)
     o.flags |= MJ_TRUST_PLAYBOOK;
   o.lua_time_limit_ms = c->time_limit_ms;

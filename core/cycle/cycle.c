@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "invariant.h"
 
 /*
 ** The valid answers of one question (or requirement) in one segment.
@@ -271,6 +272,8 @@ static bucket *bucket_make(cycle_run *c, subj *s, size_t k)
   }
   s->local[k] = ++s->nb;
   s->cnt[k] = b->count;
+  /* Every bucket of a subject has the subject's scale. */
+  MJ_ASSERT(s->nb == 1 || (b->lo == s->lo && b->span == s->span));
   s->lo = b->lo;
   s->span = b->span;
   return b;
@@ -281,8 +284,10 @@ static bucket *bucket_make(cycle_run *c, subj *s, size_t k)
 ** segment has met the subject. */
 static size_t bucket_index(cycle_run *c, subj *s, size_t k)
 {
-  if (k < s->n_local && s->local[k])
+  if (k < s->n_local && s->local[k]) {
+    MJ_ASSERT(s->local[k] <= s->nb);
     return s->local[k] - 1;
+  }
   bucket *b = bucket_make(c, s, k);
   return b ? (size_t)(b - s->b) : SIZE_MAX;
 }
@@ -323,6 +328,7 @@ static int bucket_uncount(bucket *b)
   for (int i = 0; i < b->span; i++)
     for (uint64_t j = 0; j < b->count[i]; j++)
       v[k++] = b->lo + i;
+  MJ_ASSERT(k == b->n);
   free(b->count);
   b->count = NULL;
   b->v = v;
@@ -361,6 +367,7 @@ static int bucket_push(bucket *b, const mj_answer_rec *a)
 static int bucket_add(bucket *b, int k, const mj_answer_rec *a)
 {
   if (k >= 0 && b->count) {
+    MJ_ASSERT(k <= b->span);
     b->count[k]++;
     return MJ_OK;
   }
@@ -382,6 +389,10 @@ static int subject_push_at(cycle_run *c, subj *s, size_t seg, size_t ch,
   ** subject's scale: k is its count (span: left out), -1 when it is a
   ** value that cannot be counted (bucket_push then makes values). */
   const bucket *first = &s->b[all];
+  MJ_ASSERT(seg == SIZE_MAX || (s->b[in_seg].lo == first->lo &&
+                                s->b[in_seg].span == first->span));
+  MJ_ASSERT(ch == SIZE_MAX || (s->b[in_ch].lo == first->lo &&
+                               s->b[in_ch].span == first->span));
   double d = a->num - first->lo;
   int k = -1;
   if (a->state != MJ_ANSWER_VALUE || isnan(a->num))
@@ -412,6 +423,12 @@ static int subject_count(const subj *s, size_t seg, size_t ch,
   uint64_t *in_ch = ch < s->n_local ? s->cnt[ch] : NULL;
   if (!all || (seg != SIZE_MAX && !in_seg) || (ch != SIZE_MAX && !in_ch))
     return 0;
+  /* cnt mirrors the counts of the bucket each slot maps to. */
+  MJ_ASSERT(s->local[0] && all == s->b[s->local[0] - 1].count);
+  MJ_ASSERT(!in_seg ||
+            (s->local[seg] && in_seg == s->b[s->local[seg] - 1].count));
+  MJ_ASSERT(!in_ch ||
+            (s->local[ch] && in_ch == s->b[s->local[ch] - 1].count));
   int k = s->span;
   if (a->state == MJ_ANSWER_VALUE && !isnan(a->num)) {
     double d = a->num - s->lo;
@@ -479,7 +496,7 @@ typedef struct scan_ctx {
     const char *p;
     size_t slot;
   } segc[SEGC];
-  /* Questionnaire versions (issue 3): vskip[v][i] set when question i's
+  /* Questionnaire versions: vskip[v][i] set when question i's
   ** answers of version v are left out (its type changed since); the
   ** responses' pilot and channel fields are read only when the store
   ** keeps versions (ext). */
@@ -809,6 +826,8 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
     const bucket *b = &s->b[i];
     if (b->n == 0 && b->excluded == 0)
       continue;
+    /* Settled: answers left out are in excluded, not in count[span]. */
+    MJ_ASSERT(!b->count || b->count[b->span] == 0);
     /* Counted values are expanded for the scorer only while it runs
     ** (in ascending order: every figure is order-free), and not at all
     ** for one that reads the counts. */
@@ -835,6 +854,7 @@ static int score_subject(cycle_run *c, mj_instance *in, const subj *s)
       for (int v = 0; v < b->span; v++)
         for (uint64_t j = 0; j < b->count[v]; j++)
           values[k++] = b->lo + v;
+      MJ_ASSERT(k == b->n);
     }
     mj_sample smp = {.qtype = s->q->type,
                      .scale_min = s->q->min,
@@ -1202,7 +1222,7 @@ static int store_figures(cycle_run *c)
   return MJ_OK;
 }
 
-/* ---- questionnaire versions and pilot responses (issue 3) ------------- */
+/* ---- questionnaire versions and pilot responses ----------------------- */
 
 static int add_event(cycle_run *c, const char *kind, int severity,
                      const char *subject, const char *message,

@@ -79,12 +79,19 @@ typedef struct mj_opts {
                                 takes from a clock (submitted_at, due
                                 dates, "now" in samples and reports) reads
                                 this; tests and reproducible runs pin it */
-  /* ---- added with the environment allowlist ---- */
+  /* ---- appended: a caller whose struct_size ends before a field
+  ** leaves it at its default (NULL) ---- */
   const char *env_allow;     /* names of the environment variables an
                                 untrusted playbook may read with
                                 mejora.env, separated by ',' (or ':' or
                                 spaces): "HOOK_URL,API_KEY". NULL or "":
                                 none. A trusted playbook reads any. */
+  const char *lua_path;      /* ':'-separated folders a playbook's
+                                require searches first, before mejora's
+                                own script folders; NULL or "": those
+                                only. The library reads no environment:
+                                the mejora command fills this from
+                                MEJORA_LUA_PATH */
 } mj_opts;
 
 /*
@@ -171,7 +178,7 @@ MJ_API int mj_import(mj_engine *e, const char *questionnaire,
                      const char *path, mj_import_stats *stats);
 
 /*
-** How mj_import_ex reads a file (issue 3). Zero it, then set size to
+** How mj_import_ex reads a file. Zero it, then set size to
 ** sizeof(mj_import_opts): fields are only ever appended.
 **   pilot    1: every response of the file is a pilot (pre-test) one:
 **            stored, but left out of cycles unless they include_pilot.
@@ -291,7 +298,7 @@ MJ_API int mj_plan_update(mj_engine *e, const char *id,
                           const mj_plan_change *change);
 
 /* ---------------------------------------------------------------------
-** Complaints and mystery-shopper audits (issue 5). Both are imported from
+** Complaints and mystery-shopper audits. Both are imported from
 ** CSV or recorded one at a time as column/value pairs, exactly like a CSV
 ** row; a record with an id already stored replaces it (later steps of a
 ** complaint are added by re-importing), counted in stats->duplicates as
@@ -339,7 +346,7 @@ MJ_API int mj_audits_summary(mj_engine *e, const char *wave,
 MJ_API void mj_free(void *p);
 
 /* ---------------------------------------------------------------------
-** Sampling (issue 3): whom to ask.
+** Sampling: whom to ask.
 */
 
 /*
@@ -380,7 +387,7 @@ MJ_API int mj_invitations_list(mj_engine *e, const char *sample,
                                char **out, size_t *len);
 
 /* ---------------------------------------------------------------------
-** Interviews (issue 3): a questionnaire asked one question at a time by
+** Interviews: a questionnaire asked one question at a time by
 ** an interviewer (the mejora command's `interview`, or a host's own
 ** screen). Answers are validated as they are given; progress is saved as
 ** a draft file beside the playbook after each answer, and opening the

@@ -17,8 +17,7 @@
 
 #include "engine.h"
 
-/* ---- small helpers --------------------------------------------------------
- */
+/* ---- cells and text ------------------------------------------------------ */
 
 static int is_blank_text(const char *s)
 {

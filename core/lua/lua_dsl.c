@@ -36,7 +36,7 @@ enum {
   K_COMPLAINT_CATEGORY,
   K_AUDIT,
   K_STANDARD,
-  K_PROMISE, /* round 4: gap 4 */
+  K_PROMISE, /* what the service promises: SERVQUAL gap 4 */
   K__N
 };
 
@@ -332,7 +332,7 @@ static const mj_field f_sample[] = {
      "nobody invited twice within this many days (default 90)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
-/* ---- issue 5: complaints, audits, the service standard ---- */
+/* ---- complaints, audits, the service standard ---- */
 
 static const mj_field f_complaint_category[] = {
     {"text", T_I18N, 0, NULL, NULL, NULL, "what the category covers"},
@@ -641,7 +641,7 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
   case T_BOOL:
     good = lt == LUA_TBOOLEAN;
     break;
-  case T_FUNC: /* `when`: a function, or a declarative rule (round 4) */
+  case T_FUNC: /* `when`: a function, or a declarative rule */
     good = lt == LUA_TFUNCTION || lt == LUA_TSTRING;
     break;
   case T_I18N:
@@ -1694,7 +1694,7 @@ static int cmp_sample_sd(const void *a, const void *b)
   return strcmp(x->segment, y->segment);
 }
 
-/* complaint_category, audit and standard (issue 5). */
+/* complaint_category, audit and standard. */
 static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
 {
   mj_model *m = c->m;

@@ -195,15 +195,15 @@ static int module_name_ok(const char *s)
 }
 
 /* Push the folders modules are looked up in, as one ';'-separated
-** string: MEJORA_LUA_PATH, the source tree (uninstalled builds), the
+** string: mj_opts.lua_path, the source tree (uninstalled builds), the
 ** installed folder. */
 static void push_search_dirs(lua_State *L)
 {
+  const char *user = engine_of(L)->opts.lua_path;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  const char *env = getenv("MEJORA_LUA_PATH");
-  if (env && *env) {
-    for (const char *p = env; *p; p++)
+  if (user && *user) {
+    for (const char *p = user; *p; p++)
       luaL_addchar(&b, *p == ':' ? ';' : *p);
     luaL_addchar(&b, ';');
   }

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "engine.h"
+#include "invariant.h"
 
 int mj__figset_add(mj_figset *fs, const mj_result_rec *r)
 {
+  MJ_ASSERT(fs->n <= fs->cap && (fs->cap == 0 || fs->items));
   if (fs->n == fs->cap) {
     size_t cap = fs->cap ? fs->cap * 2 : 64;
     mj_result_rec *items = realloc(fs->items, cap * sizeof *items);
@@ -34,6 +36,7 @@ int mj__figset_add(mj_figset *fs, const mj_result_rec *r)
       (r->subject && !c.subject) || (r->label && !c.label) ||
       (r->test && !c.test))
     return MJ_ENOMEM;
+  MJ_ASSERT(fs->n < fs->cap);
   fs->items[fs->n++] = c;
   return MJ_OK;
 }
@@ -50,6 +53,7 @@ const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
                                      const char *requirement,
                                      const char *segment)
 {
+  MJ_ASSERT(fs->n <= fs->cap && (fs->n == 0 || fs->items));
   for (size_t i = 0; i < fs->n; i++) {
     const mj_result_rec *r = &fs->items[i];
     if (key_ok(scorer, r->scorer) && key_ok(metric, r->metric) &&

@@ -111,7 +111,7 @@ typedef struct mj_question {
   mj_tag *tags;          /* `tags = { key = "value" }`, sorted by key */
   size_t n_tags;
   mj_pos pos;
-  /* ---- added for issue 3; everything above keeps its meaning ---- */
+  /* ---- conditions, choices, ranges and constraints ---- */
   const mj_cond *ask_if_cond; /* ask_if compiled at load, or NULL */
   mj_choice *choices;    /* choice, multi: in declared order */
   size_t n_choices;
@@ -158,7 +158,7 @@ typedef struct mj_plan {
   int verify_line;           /* the line of its `metric =`, for messages */
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
-  /* ---- round 4: `when = "mean:R1 < target"`, a declarative trigger
+  /* ---- `when = "mean:R1 < target"`, a declarative trigger
   ** (rules.c documents the grammar); when_ref is then LUA_NOREF. */
   const char *when_text;     /* as written, or NULL */
   int when_line;             /* the line of `when =`, for messages */
@@ -170,7 +170,7 @@ typedef struct mj_import_decl {
   const char *questionnaire;
   const char *file;      /* resolved against the playbook's folder */
   mj_pos pos;            /* the line of its `file =` */
-  /* ---- issue 3: `columns = { nps = "Q1_NPS" }` (key: our name, value:
+  /* ---- `columns = { nps = "Q1_NPS" }` (key: our name, value:
   ** the file's column; sorted by key) and `pilot = true`. */
   mj_tag *columns;
   size_t n_columns;
@@ -188,7 +188,7 @@ typedef struct mj_cycle_decl {
   int min_n;             /* below this a figure is "too few answers" */
   int64_t period_from, period_to; /* `period = { from =, to = }`, or 0 */
   mj_pos pos;
-  /* ---- issue 3/4 ---- */
+  /* ---- pilot responses and the breakdown of figures ---- */
   int include_pilot;     /* `include_pilot = true`: pilot responses count */
   int by_channel;        /* `by = { "segment", "channel" }`: figures per
                          ** channel too, as segment "channel:NAME" */
@@ -245,7 +245,7 @@ typedef struct mj_sample_decl {
   mj_pos pos;
 } mj_sample_decl;
 
-/* ---- issue 5: complaints, audits, the service standard ---------------- */
+/* ---- complaints, audits, the service standard ------------------------- */
 
 /* `complaint_category "late-delivery" { text = ... }`. */
 typedef struct mj_complaint_category {
@@ -335,7 +335,7 @@ typedef struct mj_model {
   size_t n_complaint_categories;
   mj_audit *audits;               size_t n_audits;
   mj_standard *standards;         size_t n_standards;
-  /* ---- round 4 ---- */
+  /* ---- service promises ---- */
   mj_promise *promises;           size_t n_promises;
 } mj_model;
 

@@ -284,7 +284,7 @@ mj_stats_ci mj_stats_mean_ci(const mj_stats_acc *a, double level)
   return ci;
 }
 
-/* ---- gaps helper ---- */
+/* ---- key-driver analysis for the gap scorers ---- */
 
 /*
 ** Cyclic Jacobi rotations (Golub & Van Loan §8.5): a (n x n, symmetric) is

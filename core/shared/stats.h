@@ -346,7 +346,7 @@ double mj_stats_cronbach_result(const mj_stats_cronbach_acc *a,
 */
 mj_stats_ci mj_stats_feldt(double alpha, double n, double k, double level);
 
-/* ---- gaps helper ---- */
+/* ---- key-driver analysis for the gap scorers ---- */
 
 /* Largest predictor count mj_stats_relweights accepts (stack buffers). */
 #define MJ_STATS_RW_MAXP 32

@@ -5,8 +5,11 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "invariant.h"
 
 struct mj_arena_block {
   mj_arena_block *next;
@@ -20,6 +23,8 @@ enum { BLOCK_MIN = 16 * 1024 };
 ** for alignment 1: 100k short ids would otherwise round up to 16 each. */
 static void *take(mj_arena *a, size_t n, size_t align)
 {
+  MJ_ASSERT(align && (align & (align - 1)) == 0 &&
+            align <= alignof(max_align_t));
   if (n == 0)
     n = 1;
   mj_arena_block *b = a->head;
@@ -43,6 +48,8 @@ static void *take(mj_arena *a, size_t n, size_t align)
     at = 0;
   }
   b->used = at + n;
+  MJ_ASSERT(b->used <= b->cap && b->used > at);
+  MJ_ASSERT(((uintptr_t)(b->data + at) & (align - 1)) == 0);
   return b->data + at;
 }
 
@@ -60,8 +67,12 @@ void *mj__arena_regrow(mj_arena *a, void *p, size_t n)
   if (p) {
     old =
         (mj_arena_block *)((unsigned char *)p - offsetof(mj_arena_block, data));
-    while (*link != old)
+    /* p is an array this function grew in a, hence a full block of it. */
+    MJ_ASSERT(old->used == old->cap);
+    while (*link != old) {
+      MJ_ASSERT(*link != NULL);
       link = &(*link)->next;
+    }
   }
   mj_arena_block *b = realloc(old, sizeof *b + (n ? n : 1));
   if (!b)

@@ -93,9 +93,9 @@ static const char *const migrations[] = {
     " SELECT response, pos, question, state, num, text FROM answers;"
     "DROP TABLE answers;"
     "ALTER TABLE answers_v3 RENAME TO answers;",
-    /* complaints through the ISO 10002 steps, and mystery-shopper visits
-    ** (issue 5). Steps not reached are 0; a visit's observations are a JSON
-    ** object so an audit's criteria can change without a migration. */
+    /* complaints through the ISO 10002 steps, and mystery-shopper visits.
+    ** Steps not reached are 0; a visit's observations are a JSON object so
+    ** an audit's criteria can change without a migration. */
     "CREATE TABLE complaints("
     " id TEXT PRIMARY KEY, wave TEXT, received_at INTEGER NOT NULL,"
     " channel TEXT, customer TEXT, category TEXT, text TEXT,"
@@ -110,7 +110,7 @@ static const char *const migrations[] = {
     " id TEXT PRIMARY KEY, audit TEXT NOT NULL, wave TEXT, site TEXT,"
     " agent TEXT, at INTEGER NOT NULL, vals TEXT NOT NULL, source TEXT);"
     "CREATE INDEX visits_by_audit ON visits(audit, wave, id);",
-    /* invitations drawn by `sample` declarations (issue 3): the fatigue
+    /* invitations drawn by `sample` declarations: the fatigue
     ** rule reads each customer's newest one. */
     "CREATE TABLE invitations("
     " seq INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
@@ -139,9 +139,9 @@ static const char *const migrations[] = {
     "  WHERE response = responses.seq), x'');"
     "DROP TABLE mj_packed;"
     "DROP TABLE answers;",
-    /* questionnaire versions, pilot responses and the response channel
-    ** (issue 3). Responses stored before keep version 1, which has no
-    ** structure row: the cycle takes them as compatible. */
+    /* questionnaire versions, pilot responses and the response channel.
+    ** Responses stored before keep version 1, which has no structure row:
+    ** the cycle takes them as compatible. */
     "CREATE TABLE questionnaire_versions("
     " questionnaire TEXT NOT NULL, version INTEGER NOT NULL,"
     " fingerprint TEXT NOT NULL, structure TEXT NOT NULL,"
@@ -2806,7 +2806,7 @@ static int store_put_notification(void *inst, int64_t cycle,
   return op_end(s, rc, err);
 }
 
-/* ---- complaints and audit visits (issue 5) ------------------------------ */
+/* ---- complaints and audit visits -------------------------------------- */
 
 static int store_put_complaint(void *inst, const mj_complaint_rec *c,
                                mj_error *err)

@@ -1,5 +1,5 @@
 /*
-** W4 of the benchmarks (issue 6): the cost of calling a plugin function
+** W4 of the benchmarks: the cost of calling a plugin function
 ** from Lua through the libffi bridge, against the same C function
 ** registered as a plain lua_CFunction.
 **

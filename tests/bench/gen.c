@@ -1,5 +1,5 @@
 /*
-** Benchmark data (issue 6): a deterministic generator of response and
+** Benchmark data: a deterministic generator of response and
 ** customer CSVs, the same bytes for the same arguments on every machine.
 **
 **   gen responses ROWS CUSTOMERS FILE   response_id,customer_id,segment,

@@ -1,4 +1,4 @@
-"""W2 reference (issue 6): the analysis mejora's cycle does, with pandas.
+"""W2 reference: the analysis mejora's cycle does, with pandas.
 
 usage: pandas_ref.py RESPONSES.csv OUT.json [WAVE]
 

@@ -1,4 +1,4 @@
--- Benchmark playbook (issue 6): the questionnaire of the generated files
+-- Benchmark playbook: the questionnaire of the generated files
 -- (tests/bench/gen.c). The driver copies it beside the generated
 -- customers.csv and responses-*.csv in the build tree and points --db at
 -- a store per size.

@@ -3,9 +3,10 @@
 # folder only, whatever key names them and however (absolute, "..", a
 # symbolic link); --trust lifts that, and the operator's own paths (--db,
 # the import FILE) are never confined. mejora.env reads only the variables
-# the operator allows. A FIFO named as a data file is refused, not read.
+# the operator allows, require only modules in mejora's folders and those
+# in MEJORA_LUA_PATH. A FIFO named as a data file is refused, not read.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 48
+plan 50
 scratch
 P=$tmp/pb
 O=$tmp/outside
@@ -172,5 +173,15 @@ run env MEJORA_ENV_ALLOW=MEJORA_TEST_LOG $T "$MEJORA" --env OTHER check "$P/play
 like "$rc: $out" "^1: .*mejora\.env\(\"HOME\"\)" "HOME stays out of reach when others are allowed"
 run $T "$MEJORA" --trust check "$P/playbook.lua"
 is "$rc" 0 "a trusted playbook reads any variable"
+
+# ---- require of the operator's own modules ------------------------------
+mkdir -p "$O/lua"
+echo 'return { target = 4.5 }' > "$O/lua/shop_rules.lua"
+playbook "assert(require('shop_rules').target == 4.5)"
+run $T "$MEJORA" check "$P/playbook.lua"
+like "$rc: $out" "^1: .*module 'shop_rules' not found" \
+  "require finds no module outside mejora's folders by default"
+run env MEJORA_LUA_PATH="$tmp/none:$O/lua" $T "$MEJORA" check "$P/playbook.lua"
+is "$rc: $out" "0: $P/playbook.lua: ok" "MEJORA_LUA_PATH's folders are searched"
 
 done_testing

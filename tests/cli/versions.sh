@@ -1,8 +1,8 @@
 #!/bin/sh
-# Issue 3's data side through the CLI: a mapped CSV imports, pilot rows are
-# kept but left out (then counted with include_pilot), figures per channel,
-# and a questionnaire whose question changed type makes version 2 and the
-# report says which answers were left out.
+# Versioned questionnaires' data through the CLI: a mapped CSV imports,
+# pilot rows are kept but left out (then counted with include_pilot),
+# figures per channel, and a questionnaire whose question changed type
+# makes version 2 and the report says which answers were left out.
 . "$top_srcdir/tests/cli/tap.sh"
 plan 20
 scratch

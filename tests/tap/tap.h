@@ -1,5 +1,5 @@
 /*
-** TAP helpers for mejora's tests (API shape of c-tap-harness basic.h).
+** The TAP library of mejora's tests (API shape of c-tap-harness basic.h).
 **
 ** Declare the plan first: plan(n). Each check prints "ok N - desc" or
 ** "not ok N - desc" with a diagnostic; exit status is 0 only when every

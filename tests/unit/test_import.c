@@ -328,7 +328,7 @@ int main(void)
      "a required question left out is refused: %s", mj_errmsg(e));
   is_int(11, count(e), "refused responses store nothing");
 
-  /* ---- issue 3: column mapping, pilot, channel, tokens, versions ---- */
+  /* ---- column mapping, pilot, channel, tokens, versions ---- */
   tap_write(in_dir("m.csv"), "id,cliente,Q_NPS,canal,piloto\r\n"
                              "M1,C1,9,phone,0\r\n"
                              "M2,C2,3,,true\r\n"

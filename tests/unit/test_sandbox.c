@@ -319,6 +319,40 @@ static void paths(void)
   free(top);
 }
 
+/*
+** Where require finds a host's own modules: the folders in
+** mj_opts.lua_path. MEJORA_LUA_PATH is the mejora command's setting, so
+** an embedding host that sets only the variable changes nothing.
+*/
+static void lua_path(void)
+{
+  char *dir = tap_tmpdir("luapath");
+  char mod[1200], path[1300];
+  snprintf(mod, sizeof mod, "%s/shop_rules.lua", dir);
+  tap_write(mod, "return { target = 4.5 }\n");
+  const char *src = "assert(require('shop_rules').target == 4.5)";
+
+  if (setenv("MEJORA_LUA_PATH", dir, 1) != 0)
+    bail("setenv failed");
+  mj_engine *e = engine(0, 0, 0);
+  refused(e, src, MJ_ERUNTIME, "sb.lua:1: module 'shop_rules' not found",
+          "the library does not read MEJORA_LUA_PATH");
+  mj_engine_free(e);
+  unsetenv("MEJORA_LUA_PATH");
+
+  mj_opts o;
+  mj_opts_init(&o);
+  snprintf(path, sizeof path, "%s/no-such-folder:%s", dir, dir);
+  o.lua_path = path;
+  if (mj_engine_new(&e, &o) != MJ_OK)
+    bail("cannot create an engine");
+  memset(path, 0, sizeof path); /* the engine keeps its own copy */
+  refused(e, src, MJ_OK, "", "require searches every folder of lua_path");
+  mj_engine_free(e);
+  tap_rmtree(dir);
+  free(dir);
+}
+
 static void after_load(void)
 {
   /* Constructors cannot be called once the playbook has loaded. */
@@ -339,12 +373,13 @@ static void after_load(void)
 
 int main(void)
 {
-  plan(105);
+  plan(109);
   escapes();
   limits();
   trusted();
   environment();
   paths();
+  lua_path();
   after_load();
   return tap_done();
 }

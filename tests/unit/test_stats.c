@@ -2,7 +2,7 @@
 ** The scorers' statistics (core/shared/stats.c) against published
 ** values (doc/methods.md): R t.test on sleep, scipy and statsmodels
 ** examples, Sauro & Lewis adjusted-Wald intervals; the tests of change,
-** sample sizes, allocation and reliability helpers.
+** sample sizes, allocation and reliability functions.
 */
 #include <math.h>
 #include <stdio.h>
@@ -406,7 +406,7 @@ static void sample_sizes(void)
      "stratified: n_h = 1 is NaN");
 }
 
-/* Reliability helpers; the datasets are in test_reliability. */
+/* Reliability functions; the datasets are in test_reliability. */
 static void reliability(void)
 {
   /* Two identical items: α = 2·(1 − 2v/4v) = 1. */

@@ -19,7 +19,9 @@
 **   - a new field or function bumps MJ_PLUGIN_ABI_MINOR; any other change
 **     bumps MJ_PLUGIN_ABI_MAJOR;
 **   - every table starts with its own size, so either side can tell which
-**     fields the other was built with.
+**     fields the other was built with;
+**   - a field or function appended after 1.0 says which minor added it
+**     ("Added in ABI 1.1."); one without such a note is in every 1.x.
 */
 #ifndef MEJORA_PLUGIN_H
 #define MEJORA_PLUGIN_H
@@ -146,8 +148,8 @@ typedef struct mj_host_api {
   ** relative paths in options are resolved against it. */
   const char *(*cfg_basedir)(const mj_config *cfg);
 
-  /* ---- ABI 1.1 ---- */
   /*
+  ** Added in ABI 1.1.
   ** Check a file before opening it, and say where it really is. Every
   ** file a plugin opens goes through here: an option's value (joined with
   ** cfg_basedir first), a store's uri, a collector's source. name is as
@@ -205,9 +207,9 @@ typedef struct mj_response_rec {
   const char *source;      /* e.g. the file it came from */
   const mj_answer_rec *answers;
   size_t n_answers;
-  /* ---- added with questionnaire versions (issue 3); a store hands
-  ** these out only when its ops_size covers put_questionnaire_version,
-  ** and the host reads them only then. ---- */
+  /* ---- kept by stores of questionnaire versions: a store hands these
+  ** out only when its ops_size covers put_questionnaire_version, and the
+  ** host reads them only then. ---- */
   int pilot;               /* 1: a pilot (pre-test) response, kept but left
                            ** out of cycles unless they include_pilot */
   const char *channel;     /* the channel it came through, or NULL */
@@ -233,20 +235,51 @@ typedef struct mj_customer_rec {
   int consent;             /* 1 may be surveyed, 0 opted out */
 } mj_customer_rec;
 
-/* One figure of a cycle. value/ci_low/ci_high are NAN where not defined. */
+/*
+** One figure of a cycle. value/ci_low/ci_high are NAN where not defined.
+**
+** A scorer's figures use the fields as named. The host's own figures of
+** complaints, audits and the service standard are not about a question,
+** and reuse questionnaire, question, requirement, subject and label for
+** what they are about, by scorer:
+**   "complaints"  questionnaire: the breakdown: "category", "root_cause"
+**                   or "step"; NULL for the totals (count, open, fcr).
+**                 question: the category, the root cause, or the ISO
+**                   10002 step ("acknowledged" ... "closed", or "total"
+**                   for received to closed); NULL for the totals.
+**                 label: "vital" on the share and cumulative figures of
+**                   the Pareto's vital few, else NULL.
+**   "audit"       questionnaire: the audit's id. question: the
+**                   criterion's id; NULL for the visits count. segment:
+**                   "all", "site:NAME" or "agent:NAME".
+**   "standard"    question: the standard's id. subject: its indicator,
+**                   a metric reference as written in the playbook.
+**                   label: "met", "not met" or "no data" (metric "met"),
+**                   the target as written (metric "indicator").
+**   "gaps"        metric "gap1" to "gap5". requirement: the requirement
+**                   (gap1, gap2), else NULL. question: the staff question
+**                   (gap1, gap2), the standard's id (gap3), the promise's
+**                   id (gap4); NULL for gap5.
+*/
 typedef struct mj_result_rec {
   int64_t cycle;
   const char *scorer;
   const char *metric;
-  const char *questionnaire; /* NULL for requirement-level figures */
-  const char *question;      /* NULL for requirement-level figures */
+  const char *questionnaire; /* NULL for requirement-level figures;
+                             ** "complaints", "audit": see above */
+  const char *question;      /* NULL for requirement-level figures;
+                             ** "complaints", "audit", "standard", "gaps":
+                             ** see above */
   const char *requirement;   /* NULL for question-level figures */
-  const char *segment;       /* "all" for the whole sample */
+  const char *segment;       /* "all" for the whole sample; "audit":
+                             ** also "site:NAME", "agent:NAME" */
   uint64_t n;                /* answers used */
   uint64_t n_excluded;       /* N/A, skipped or invalid answers left out */
   double value, ci_low, ci_high;
-  const char *subject;       /* mj_figure.subject, or NULL */
-  const char *label;         /* mj_figure.label, or NULL */
+  const char *subject;       /* mj_figure.subject, or NULL; "standard":
+                             ** its indicator */
+  const char *label;         /* mj_figure.label, or NULL; "complaints",
+                             ** "standard": see above */
   double sd;                 /* mj_figure.sd, 0 if not given */
   /* Change against the same figure of the previous cycle: value - its
   ** value, the test used ("two-proportion-z", "welch-t", "nps-wald-z")
@@ -338,7 +371,7 @@ typedef int (*mj_plan_event_cb)(void *ud, const mj_plan_event_rec *rec);
 typedef int (*mj_cycle_cb)(void *ud, const mj_cycle_rec *rec);
 
 /* An invitation to answer a questionnaire: one customer of a sample, with
-** the unguessable token the collectors and notifiers use (issue 3). */
+** the unguessable token the collectors and notifiers use. */
 typedef struct mj_invitation_rec {
   const char *token;         /* 32 hex digits (128 random bits), unique */
   const char *customer;
@@ -403,7 +436,7 @@ typedef struct mj_storage_ops {
   /* The cycle with that id, whatever its status (or *found = 0). */
   int (*get_cycle)(void *inst, int64_t id, mj_cycle_cb cb, void *ud,
                    int *found, mj_error *err);
-  /* Complaints (issue 5): upsert by id, so a re-import with later steps
+  /* Complaints: upsert by id, so a re-import with later steps
   ** filled in updates them; scan one wave's (wave NULL: all), by id. */
   int (*put_complaint)(void *inst, const mj_complaint_rec *c, mj_error *err);
   int (*scan_complaints)(void *inst, const char *wave, mj_complaint_cb cb,
@@ -413,7 +446,7 @@ typedef struct mj_storage_ops {
   int (*put_visit)(void *inst, const mj_visit_rec *v, mj_error *err);
   int (*scan_visits)(void *inst, const char *audit, const char *wave,
                      mj_visit_cb cb, void *ud, mj_error *err);
-  /* Invitations (issue 3): upsert by token (a second put of a stored
+  /* Invitations: upsert by token (a second put of a stored
   ** token only ever sets answered); scan a sample's (sample NULL: all),
   ** oldest first. */
   int (*put_invitation)(void *inst, const mj_invitation_rec *inv,
@@ -426,7 +459,7 @@ typedef struct mj_storage_ops {
   ** may map them to questions once per distinct pointer. */
   int (*scan_responses)(void *inst, const char *questionnaire,
                         mj_response_cb cb, void *ud, mj_error *err);
-  /* Questionnaire versions (issue 3). The version of a questionnaire whose
+  /* Questionnaire versions. The version of a questionnaire whose
   ** structure has this fingerprint: the stored one, or else a new one
   ** numbered one past the questionnaire's newest (from 1), stored with its
   ** structure (a JSON array of {id, type, min, max, options}) and at. */
@@ -454,12 +487,13 @@ typedef struct mj_storage_ops {
   ** store may make it cheaper at the expense of others: a reader may have
   ** to wait for its end rather than read beside it. */
   int (*begin_bulk)(void *inst, mj_error *err);
-  /* ---- added with named cycles run once each ---- */
-  /* Optional (NULL: the host cannot tell which cycles ran, and every run
+  /* Added in ABI 1.1.
+  ** Optional (NULL: the host cannot tell which cycles ran, and every run
   ** opens a new cycle): every stored cycle, whatever its status, oldest
   ** (lowest id) first; the record is borrowed for the call. */
   int (*scan_cycles)(void *inst, mj_cycle_cb cb, void *ud, mj_error *err);
-  /* Optional (NULL: a re-run opens a new cycle): run the stored cycle id
+  /* Added in ABI 1.1.
+  ** Optional (NULL: a re-run opens a new cycle): run the stored cycle id
   ** again in place, in one transaction: its results are deleted, its
   ** status becomes "running", started_at at and finished_at 0. Plans,
   ** plan events and notifications that name the cycle stay. MJ_ENOTFOUND
@@ -621,8 +655,8 @@ typedef struct mj_scorer_ops {
   ** over with values NULL instead of writing out every answer as a double
   ** (a million per question and segment). 0: values are always given. */
   int counts_suffice;
-  /* ---- ABI 1.1: the host reads these only when ops_size covers them ---- */
-  /* The question roles (mj_question_role) score() reads besides its
+  /* Added in ABI 1.1: the host reads it only when ops_size covers it.
+  ** The question roles (mj_question_role) score() reads besides its
   ** qtypes, NULL-terminated; "" is a plain rating. NULL: plain ratings
   ** only. A requirement's figures pool the answers of the questions
   ** measuring it whose role is a rating (mj_role_is_rating) and count as
