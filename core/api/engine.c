@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "engine.h"
-#include "lua_host.h" /* mj__suggest */
 
 int mj_version_number(void)
 {

@@ -524,6 +524,14 @@ int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d);
 ** without an offset is UTC. 0 when s is not such a date. */
 int mj__parse_time(const char *s, int64_t *out);
 
+/* ---- suggest.c --------------------------------------------------------- */
+
+/* Edit distance (optimal string alignment), for "did you mean". */
+int mj__edit_distance(const char *a, const char *b);
+
+/* The candidate closest to word, or NULL when none is close enough. */
+const char *mj__suggest(const char *word, const char *const *cands, size_t n);
+
 /* ---- json.c ------------------------------------------------------------ */
 
 typedef struct json_t json_t; /* jansson's */

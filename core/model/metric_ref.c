@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lua_host.h" /* mj__suggest */
+#include "engine.h"
 
 /* Short forms a service manager writes: NAME[:X] stands for a full ref. */
 static const struct {

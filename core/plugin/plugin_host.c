@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lua_host.h" /* mj__suggest */
+#include "engine.h"
 #include "plugin_static.h"
 
 #ifndef MJ_PLUGINDIR

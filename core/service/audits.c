@@ -12,7 +12,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "lua_host.h"
 #include "stats.h"
 
 static const char *const fixed[] = {"visit_id", "date", "site",

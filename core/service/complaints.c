@@ -15,7 +15,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "lua_host.h"
 #include "stats.h"
 
 /* ---- shared: CSV records in one transaction, bad rows to rejects --------- */
