@@ -96,12 +96,15 @@ int mj__seterr_from(mj_engine *e, const mj_error *err, int fallback_code,
                     const char *context);
 void mj__clearerr(mj_engine *e);
 
-/* ---- engine.c --------------------------------------------------------- */
+/* ---- log.c ------------------------------------------------------------ */
 
 void mj__log(mj_engine *e, int level, const char *fmt, ...) MJ__PRINTF(3, 4);
 void mj__logv(mj_engine *e, int level, const char *fmt, va_list ap);
 /* opts.now or the real clock, seconds since the epoch. */
 int64_t mj__now(const mj_engine *e);
+
+/* ---- engine.c --------------------------------------------------------- */
+
 /* Open the store if not yet open (mj_store_open(e, NULL)). */
 int mj__store_ensure(mj_engine *e);
 /* Storage ops of the open store (after mj__store_ensure). */
