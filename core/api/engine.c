@@ -131,19 +131,6 @@ void mj_free(void *p)
   free(p);
 }
 
-char *mj__path_join(const char *dir, const char *path)
-{
-  if (!path)
-    return NULL;
-  if (path[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-    return strdup(path);
-  size_t n = strlen(dir) + strlen(path) + 2;
-  char *p = malloc(n);
-  if (p)
-    snprintf(p, n, "%s/%s", dir, path);
-  return p;
-}
-
 /*
 ** " (did you mean 'data/customers.csv'?)" when the folder of path holds a
 ** name near its last part; name is path as the playbook wrote it.

@@ -109,8 +109,6 @@ int64_t mj__now(const mj_engine *e);
 int mj__store_ensure(mj_engine *e);
 /* Storage ops of the open store (after mj__store_ensure). */
 #define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
-/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
-char *mj__path_join(const char *dir, const char *path);
 
 /* Instances for the model's `use` declarations (and defaults), made on
 ** first need; find one by kind and instance name. */
@@ -165,6 +163,8 @@ int mj__path_resolve(const char *name, unsigned mode, const char *jail,
 ** MJ_PATH_WRITE, and open it for writing. NULL with *code and why set. */
 FILE *mj__file_create(const char *name, const char *jail, int *code,
                       char *why, size_t whylen);
+/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
+char *mj__path_join(const char *dir, const char *path);
 
 /* ---- plugin_host.c ---------------------------------------------------- */
 

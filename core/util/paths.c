@@ -219,3 +219,16 @@ FILE *mj__file_create(const char *name, const char *jail, int *code,
   free(real);
   return f;
 }
+
+char *mj__path_join(const char *dir, const char *path)
+{
+  if (!path)
+    return NULL;
+  if (path[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+    return strdup(path);
+  size_t n = strlen(dir) + strlen(path) + 2;
+  char *p = malloc(n);
+  if (p)
+    snprintf(p, n, "%s/%s", dir, path);
+  return p;
+}
