@@ -103,6 +103,24 @@ void mj__logv(mj_engine *e, int level, const char *fmt, va_list ap);
 /* opts.now or the real clock, seconds since the epoch. */
 int64_t mj__now(const mj_engine *e);
 
+/* ---- playbook_files.c ------------------------------------------------ */
+
+/*
+** The folder the files a playbook in folder dir names must stay in: dir
+** ("." when NULL or ""), or NULL when the operator trusts the playbook
+** (MJ_TRUST_PLAYBOOK) and any file will do.
+*/
+const char *mj__playbook_jail(const mj_engine *e, const char *dir);
+/*
+** A file the playbook names (customers, a cycle's import), name joined to
+** dir as the readers join it, must exist: MJ_ENOTFOUND at pos with the
+** nearest name in its folder, MJ_EVALIDATE for a folder, MJ_EIO when it
+** cannot be looked at. what starts the message ("customers \"x.csv\"").
+** Nothing is opened.
+*/
+int mj__input_check(mj_engine *e, const char *dir, const char *name,
+                    const mj_pos *pos, const char *what);
+
 /* ---- engine.c --------------------------------------------------------- */
 
 /* Open the store if not yet open (mj_store_open(e, NULL)). */
@@ -120,15 +138,6 @@ void mj__instances_keep(mj_engine *e, size_t n);
 /* Is there a storage plugin for the store mj__store_ensure would open?
 ** Opens nothing; an error names the playbook's `store` line. */
 int mj__store_check(mj_engine *e);
-/*
-** A file the playbook names (customers, a cycle's import), name joined to
-** dir as the readers join it, must exist: MJ_ENOTFOUND at pos with the
-** nearest name in its folder, MJ_EVALIDATE for a folder, MJ_EIO when it
-** cannot be looked at. what starts the message ("customers \"x.csv\"").
-** Nothing is opened.
-*/
-int mj__input_check(mj_engine *e, const char *dir, const char *name,
-                    const mj_pos *pos, const char *what);
 
 /* ---- check.c ---------------------------------------------------------- */
 
@@ -142,12 +151,6 @@ int mj__cycle_check(mj_engine *e, const mj_cycle_decl *d);
 
 /* ---- paths.c ---------------------------------------------------------- */
 
-/*
-** The folder the files a playbook in folder dir names must stay in: dir
-** ("." when NULL or ""), or NULL when the operator trusts the playbook
-** (MJ_TRUST_PLAYBOOK) and any file will do.
-*/
-const char *mj__playbook_jail(const mj_engine *e, const char *dir);
 /*
 ** Check the file name (relative to the current folder) before it is
 ** opened for mode (MJ_PATH_READ: an existing regular file; MJ_PATH_WRITE:

@@ -21,13 +21,6 @@
   "keep the files a playbook names in its folder, or trust the playbook "   \
   "(--trust on the command line, MJ_TRUST_PLAYBOOK when embedding)"
 
-const char *mj__playbook_jail(const mj_engine *e, const char *dir)
-{
-  if (e->opts.flags & MJ_TRUST_PLAYBOOK)
-    return NULL;
-  return dir && *dir ? dir : ".";
-}
-
 static const char *kind_of_file(mode_t m)
 {
   if (S_ISDIR(m))
