@@ -123,10 +123,6 @@ int mj__input_check(mj_engine *e, const char *dir, const char *name,
 
 /* ---- engine.c --------------------------------------------------------- */
 
-/* Open the store if not yet open (mj_store_open(e, NULL)). */
-int mj__store_ensure(mj_engine *e);
-/* Storage ops of the open store (after mj__store_ensure). */
-#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
 
 /* Instances for the model's `use` declarations (and defaults), made on
 ** first need; find one by kind and instance name. */
@@ -135,9 +131,6 @@ mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
                                   const char *name);
 /* Destroy the instances made after the first n. */
 void mj__instances_keep(mj_engine *e, size_t n);
-/* Is there a storage plugin for the store mj__store_ensure would open?
-** Opens nothing; an error names the playbook's `store` line. */
-int mj__store_check(mj_engine *e);
 
 /* ---- check.c ---------------------------------------------------------- */
 
@@ -196,6 +189,16 @@ const mj_host_api *mj__host_api(void);
 ** a playbook named must be in the folder jail (NULL: the operator's). */
 int mj__collect(mj_engine *e, const char *collector, const char *source,
                 const char *jail, const mj_sink *sink);
+
+/* ---- store.c ---------------------------------------------------------- */
+
+/* Open the store if not yet open (mj_store_open(e, NULL)). */
+int mj__store_ensure(mj_engine *e);
+/* Storage ops of the open store (after mj__store_ensure). */
+#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
+/* Is there a storage plugin for the store mj__store_ensure would open?
+** Opens nothing; an error names the playbook's `store` line. */
+int mj__store_check(mj_engine *e);
 
 /* ---- plugin_ffi.c ----------------------------------------------------- */
 
