@@ -121,17 +121,6 @@ const char *mj__playbook_jail(const mj_engine *e, const char *dir);
 int mj__input_check(mj_engine *e, const char *dir, const char *name,
                     const mj_pos *pos, const char *what);
 
-/* ---- engine.c --------------------------------------------------------- */
-
-
-/* Instances for the model's `use` declarations (and defaults), made on
-** first need; find one by kind and instance name. */
-int mj__instances_ensure(mj_engine *e);
-mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
-                                  const char *name);
-/* Destroy the instances made after the first n. */
-void mj__instances_keep(mj_engine *e, size_t n);
-
 /* ---- check.c ---------------------------------------------------------- */
 
 /*
@@ -199,6 +188,18 @@ int mj__store_ensure(mj_engine *e);
 /* Is there a storage plugin for the store mj__store_ensure would open?
 ** Opens nothing; an error names the playbook's `store` line. */
 int mj__store_check(mj_engine *e);
+
+/* ---- instances.c ------------------------------------------------------ */
+
+/* Instances for the model's `use` declarations (and defaults), made on
+** first need; find one by kind and instance name. */
+int mj__instances_ensure(mj_engine *e);
+mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
+                                  const char *name);
+/* Destroy the instances made after the first n. */
+void mj__instances_keep(mj_engine *e, size_t n);
+/* Destroy them all (a new playbook, the engine's end). */
+void mj__instances_free(mj_engine *e);
 
 /* ---- plugin_ffi.c ----------------------------------------------------- */
 
