@@ -533,6 +533,9 @@ int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d);
 ** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z"; a time
 ** without an offset is UTC. 0 when s is not such a date. */
 int mj__parse_time(const char *s, int64_t *out);
+/* "2026-11": the month of time t (seconds since the epoch) in UTC, the
+** default wave of a complaint or visit. */
+void mj__utc_month(int64_t t, char *buf, size_t n);
 
 /* ---- suggest.c --------------------------------------------------------- */
 
@@ -656,8 +659,6 @@ int mj__service_scorer(const char *scorer);
 /* The report's sections: complaints, audit scorecards, the standard. */
 void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
                         int md);
-/* "2026-11" from a time: the default wave of a complaint or visit. */
-void mj__svc_month(int64_t t, char *buf, size_t n);
 /* The report's sections one by one (audits.c, standard.c). */
 void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);

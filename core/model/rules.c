@@ -308,8 +308,8 @@ static int period_of(const mj_cycle_decl *d, double *days, int *months)
     if (d->period_from % 86400 == 0 && d->period_to % 86400 == 0) {
       int y1, m1, y2, m2;
       char a[16], b[16];
-      mj__svc_month(d->period_from, a, sizeof a);
-      mj__svc_month(d->period_to, b, sizeof b);
+      mj__utc_month(d->period_from, a, sizeof a);
+      mj__utc_month(d->period_to, b, sizeof b);
       if (sscanf(a, "%d-%d", &y1, &m1) == 2 &&
           sscanf(b, "%d-%d", &y2, &m2) == 2 &&
           mj__days_from_civil(y1, (unsigned)m1, 1) == df &&

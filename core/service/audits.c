@@ -149,7 +149,7 @@ static int visit_row(mj_engine *e, void *ud, const char *const *names,
   if (!text)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   char month[16];
-  mj__svc_month(r.at, month, sizeof month);
+  mj__utc_month(r.at, month, sizeof month);
   r.id = v[V_ID];
   r.audit = a->id;
   r.wave = v[V_WAVE] ? v[V_WAVE] : month;

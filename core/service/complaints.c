@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -18,14 +17,6 @@
 #include "stats.h"
 
 /* ---- shared: CSV records in one transaction, bad rows to rejects --------- */
-
-void mj__svc_month(int64_t t, char *buf, size_t n)
-{
-  time_t tt = (time_t)t;
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, n, "%Y-%m", &tm);
-}
 
 int mj__svc_header(mj_engine *e, const char *path, const char *const *names,
                    size_t n, const char *const *known, size_t n_known,
@@ -452,7 +443,7 @@ static int complaint_row(mj_engine *e, void *ud, const char *const *names,
     }
   }
   char month[16];
-  mj__svc_month(c.received_at, month, sizeof month);
+  mj__utc_month(c.received_at, month, sizeof month);
   c.wave = v[C_WAVE] ? v[C_WAVE] : month;
   c.channel = v[C_CHANNEL];
   c.customer = v[C_CUSTOMER];
