@@ -43,6 +43,10 @@ static inline uint64_t mj__hash_field(uint64_t h, const char *s)
 typedef struct lua_State lua_State;
 typedef struct mj_plugin mj_plugin;       /* a checked descriptor */
 typedef struct mj_registry mj_registry;   /* plugin_host.c */
+/* Is name a scorer beyond the ones the playbook and mejora name (a
+** plugin of its own)? ud is what the caller gave mj__metric_check or
+** mj__rules_compile (metric_ref.c). */
+typedef int (*mj_scorer_known_fn)(void *ud, const char *name);
 
 /* A live plugin instance: the plugin, its validated config, its state. */
 typedef struct mj_instance {
@@ -159,6 +163,9 @@ void mj__registry_free(mj_engine *e);
 ** e->err says what was searched and what exists. */
 int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
                     const mj_plugin **out);
+/* Is there a scorer plugin called name (an mj_scorer_known_fn for
+** mj__metric_check, engine the mj_engine)? Leaves no error behind. */
+int mj__plugin_scorer_known(void *engine, const char *name);
 /* Any kind, by name (for mejora.plugin("NAME")). */
 int mj__plugin_find_any(mj_engine *e, const char *name,
                         const mj_plugin **out);
@@ -280,9 +287,10 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
                                      const mj_metric_ref *m);
 /* Does it name things the playbook declares? MJ_EREF with the reason and a
 ** "did you mean" in why (scorer, requirement, questionnaire/question,
-** complaint category, segment). e may be NULL (no plugin lookup). */
-int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
-                     char *why, size_t n);
+** complaint category, segment). known may be NULL (no scorer beyond the
+** playbook's and mejora's own). */
+int mj__metric_check(const mj_model *m, const mj_metric_ref *r,
+                     mj_scorer_known_fn known, void *ud, char *why, size_t n);
 
 /* ---- rules.c ----------------------------------------------------------- */
 
@@ -293,9 +301,11 @@ int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
 ** figures of a cycle declared as `cycle` (its period turns counts into
 ** rates; NULL: rates cannot be judged). A clause without its figure is
 ** false; why then says which figure was missing ("" when none was).
-** mj__trigger_eval calls mj__rule_eval for such plans.
+** mj__trigger_eval calls mj__rule_eval for such plans. known (may be
+** NULL) accepts scorers the playbook does not name, as in mj__metric_check.
 */
-int mj__rules_compile(mj_engine *e, mj_model *m);
+int mj__rules_compile(mj_engine *e, mj_model *m, mj_scorer_known_fn known,
+                      void *ud);
 int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
                   const mj_cycle_decl *cycle, int *fired, char **evidence,
                   char *why, size_t whylen);

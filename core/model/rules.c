@@ -155,7 +155,8 @@ static int parse_value(const char *w, clause *k)
   return 0;
 }
 
-static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
+static int compile_one(mj_engine *e, mj_model *m, mj_plan *p,
+                       mj_scorer_known_fn known, void *ud)
 {
   const char *s = p->when_text;
   size_t len = strlen(s), pos = 0, n = 0, cap = 1;
@@ -197,7 +198,7 @@ static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
                best ? ":...'?)" : "");
       return rule_error(e, p, MJ_EVALIDATE, msg);
     }
-    int rc = mj__metric_check(e, m, &x->ref, why, sizeof why);
+    int rc = mj__metric_check(m, &x->ref, known, ud, why, sizeof why);
     if (rc != MJ_OK) {
       snprintf(msg, sizeof msg, "'%s': %s", x->text, why);
       return rule_error(e, p, rc, msg);
@@ -283,12 +284,13 @@ static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
   return MJ_OK;
 }
 
-int mj__rules_compile(mj_engine *e, mj_model *m)
+int mj__rules_compile(mj_engine *e, mj_model *m, mj_scorer_known_fn known,
+                      void *ud)
 {
   for (size_t i = 0; i < m->n_plans; i++) {
     if (!m->plans[i].when_text)
       continue;
-    int rc = compile_one(e, m, &m->plans[i]);
+    int rc = compile_one(e, m, &m->plans[i], known, ud);
     if (rc != MJ_OK)
       return rc;
   }
