@@ -633,21 +633,39 @@ int mj__svc_header(mj_engine *e, const char *path,
                    const char *const *names, size_t n,
                    const char *const *known, size_t n_known,
                    size_t n_required);
-/* Import a CSV of complaints (audits 0) or audit visits (1) through fn
-** in one transaction; bad rows go to PATH.rejects.csv. check is called
-** with the header first. A row with a NUL byte or with an id used on an
-** earlier row is rejected; st->accepted counts new ids, st->duplicates
-** the ids already stored, which the file's version updated. */
+/* Check a file's or a record's header (its path, "(record)" for one);
+** MJ_EDATA (mj__svc_header) when a column is unknown or missing. */
 typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
                                 const char *const *names, size_t n);
-int mj__svc_import(mj_engine *e, int audits, const char *path,
-                   mj_svc_header_fn check, mj_svc_row_fn fn, void *ud,
-                   mj_import_stats *st);
+/*
+** A kind of service record, complaints or audit visits: what it brings
+** to the import, the summary and the figures they share. Each kind's file
+** keeps its own; ud (the audit imported, for visits) travels beside it.
+*/
+typedef struct mj_svc_kind {
+  const char *id_column; /* the column naming a record: "id", "visit_id" */
+  const char *title;     /* the summary's: "Complaints" */
+  mj_svc_header_fn header;
+  mj_svc_row_fn row;     /* checks and stores one record */
+  /* Every stored record's id, as a key of the JSON object ids. */
+  int (*stored_ids)(mj_engine *e, json_t *ids, mj_error *err);
+  /* A wave's figures (every wave's when NULL), and the section of the
+  ** report that prints them. */
+  int (*figures)(mj_engine *e, int64_t cycle, const char *wave,
+                 mj_figset *figs);
+  void (*section)(FILE *f, const mj_figset *fs, const mj_model *m, int md);
+} mj_svc_kind;
+/* Import a CSV of records of that kind in one transaction; bad rows go
+** to PATH.rejects.csv. The header is checked first. A row with a NUL byte
+** or with an id used on an earlier row is rejected; st->accepted counts
+** new ids, st->duplicates the ids already stored, which the file's
+** version updated. */
+int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                   const char *path, mj_import_stats *st);
 /* One record (an API call) through the same checks, in a transaction;
 ** a bad value is MJ_EVALIDATE naming the column. */
-int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
-                void *ud, const char *const *names, const char *const *values,
-                size_t n);
+int mj__svc_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                const char *const *names, const char *const *values, size_t n);
 /* The cycle's figures of complaints (scorer "complaints"), audits
 ** ("audit") and the service standard ("standard") for one wave, added
 ** to figs with the cycle's id. */
@@ -674,8 +692,9 @@ void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);
 void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
                           int md);
-/* A wave's complaint summary (audits 0) or audit scorecards (1). */
-int mj__svc_summary(mj_engine *e, int audits, const char *wave,
+/* A wave's summary of records of that kind (complaints, audit
+** scorecards) as text or JSON. */
+int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
                     const char *format, char **out, size_t *len);
 
 /* ---- cycle.c / report.c ----------------------------------------------- */

@@ -50,8 +50,7 @@ int mj__svc_header(mj_engine *e, const char *path, const char *const *names,
 typedef struct svc_import {
   mj_engine *e;
   const char *path;
-  mj_svc_header_fn check;
-  mj_svc_row_fn fn;
+  const mj_svc_kind *kind;
   void *ud;
   mj_import_stats *st;
   char **names;
@@ -70,12 +69,6 @@ static int on_stored_complaint(void *ud, const mj_complaint_rec *c)
                                                              : MJ_OK;
 }
 
-static int on_stored_visit(void *ud, const mj_visit_rec *v)
-{
-  return json_object_set_new_nocheck(ud, v->id, json_true()) ? MJ_ENOMEM
-                                                             : MJ_OK;
-}
-
 static void put_cell(FILE *f, const char *s, int last)
 {
   fputc('"', f);
@@ -91,7 +84,7 @@ static int svc_on_header(void *ud, const char *const *names, size_t n,
                          mj_error *err)
 {
   svc_import *im = ud;
-  int rc = im->check(im->e, im->ud, im->path, names, n);
+  int rc = im->kind->header(im->e, im->ud, im->path, names, n);
   if (rc != MJ_OK) {
     *err = im->e->err;
     return rc;
@@ -164,8 +157,8 @@ static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
   if (rc == MJ_ENOMEM)
     return mj__error(err, rc, "out of memory");
   if (rc == MJ_OK)
-    rc = im->fn(im->e, im->ud, (const char *const *)im->names, cells, use, &col,
-                why, sizeof why);
+    rc = im->kind->row(im->e, im->ud, (const char *const *)im->names, cells,
+                       use, &col, why, sizeof why);
   if (rc == MJ_OK) {
     /* An id stored before is an update (a complaint's later steps). */
     if (json_object_get(im->stored, cells[im->id_col]))
@@ -201,9 +194,8 @@ static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
-int mj__svc_import(mj_engine *e, int audits, const char *path,
-                   mj_svc_header_fn check, mj_svc_row_fn fn, void *ud,
-                   mj_import_stats *st)
+int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                   const char *path, mj_import_stats *st)
 {
   memset(st, 0, sizeof *st);
   int rc = mj__store_ensure(e);
@@ -217,22 +209,18 @@ int mj__svc_import(mj_engine *e, int audits, const char *path,
                       "plugin predates them); use the sqlite store");
   svc_import im = {.e = e,
                    .path = path,
-                   .check = check,
-                   .fn = fn,
+                   .kind = kind,
                    .ud = ud,
                    .st = st,
-                   .id_name = audits ? "visit_id" : "id",
+                   .id_name = kind->id_column,
                    .id_col = -1,
                    .seen = json_object(),
                    .stored = json_object()};
   snprintf(st->rejects_path, sizeof st->rejects_path, "%s.rejects.csv", path);
   mj_error err = {0}, ignored;
   /* The ids stored already, so that an update is counted as one. */
-  rc = !im.seen || !im.stored ? MJ_ENOMEM
-       : audits ? S->scan_visits(e->store->inst, NULL, NULL, on_stored_visit,
-                                 im.stored, &err)
-                : S->scan_complaints(e->store->inst, NULL, on_stored_complaint,
-                                     im.stored, &err);
+  rc =
+      !im.seen || !im.stored ? MJ_ENOMEM : kind->stored_ids(e, im.stored, &err);
   if (rc != MJ_OK) {
     json_decref(im.seen);
     json_decref(im.stored);
@@ -270,14 +258,13 @@ int mj__svc_import(mj_engine *e, int audits, const char *path,
 }
 
 /* One record from the API: the same row function inside a transaction. */
-int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
-                void *ud, const char *const *names, const char *const *values,
-                size_t n)
+int mj__svc_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                const char *const *names, const char *const *values, size_t n)
 {
   int rc = mj__store_ensure(e);
   if (rc != MJ_OK)
     return rc;
-  if ((rc = check(e, ud, "(record)", names, n)) != MJ_OK)
+  if ((rc = kind->header(e, ud, "(record)", names, n)) != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0}, ignored;
@@ -285,7 +272,7 @@ int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing: ");
   int col = -1;
   char why[300] = "";
-  rc = fn(e, ud, names, values, n, &col, why, sizeof why);
+  rc = kind->row(e, ud, names, values, n, &col, why, sizeof why);
   if (rc == MJ_EVALIDATE)
     rc = col >= 0 ? mj__seterr(e, rc, "column '%s': %s", names[col], why)
                   : mj__seterr(e, rc, "%s", why);
@@ -457,13 +444,29 @@ static int complaint_row(mj_engine *e, void *ud, const char *const *names,
   return MJ_OK;
 }
 
+static int complaint_ids(mj_engine *e, json_t *ids, mj_error *err)
+{
+  return MJ_STORE_OPS(e)->scan_complaints(e->store->inst, NULL,
+                                          on_stored_complaint, ids, err);
+}
+
+static void complaints_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                               int md);
+
+static const mj_svc_kind complaint_kind = {.id_column = "id",
+                                           .title = "Complaints",
+                                           .header = complaint_header,
+                                           .row = complaint_row,
+                                           .stored_ids = complaint_ids,
+                                           .figures = mj__complaint_figures,
+                                           .section = complaints_section};
+
 int mj_complaints_import(mj_engine *e, const char *path, mj_import_stats *stats)
 {
   if (!e || !path || !stats)
     return e ? mj__seterr(e, MJ_EINVAL, "no file or stats given") : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__svc_import(e, 0, path, complaint_header, complaint_row, NULL,
-                        stats);
+  return mj__svc_import(e, &complaint_kind, NULL, path, stats);
 }
 
 int mj_complaint_add(mj_engine *e, const char *const *columns,
@@ -473,8 +476,7 @@ int mj_complaint_add(mj_engine *e, const char *const *columns,
     return e ? mj__seterr(e, MJ_EINVAL, "no columns or values given")
              : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__svc_add(e, complaint_header, complaint_row, NULL, columns, values,
-                     n);
+  return mj__svc_add(e, &complaint_kind, NULL, columns, values, n);
 }
 
 /* ---- complaints: the figures of a wave ----------------------------------- */
@@ -769,8 +771,10 @@ static void print_pareto(FILE *f, const mj_figset *fs, const char *group,
   }
 }
 
-static void complaints_section(FILE *f, const mj_figset *fs, int md)
+static void complaints_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                               int md)
 {
+  (void)m;
   const mj_result_rec *count = cfind(fs, "count", NULL, NULL);
   if (!count)
     return;
@@ -817,7 +821,7 @@ void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
                         int md)
 {
   mj__standard_section(f, figs, m, md);
-  complaints_section(f, figs, md);
+  complaints_section(f, figs, m, md);
   mj__audit_section(f, figs, m, md);
 }
 
@@ -840,7 +844,7 @@ static json_t *fig_json(const mj_result_rec *r)
 }
 
 /* A summary of a wave outside any cycle: the same figures, cycle 0. */
-int mj__svc_summary(mj_engine *e, int audits, const char *wave,
+int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
                     const char *format, char **out, size_t *len)
 {
   if (!e || !out)
@@ -857,8 +861,7 @@ int mj__svc_summary(mj_engine *e, int audits, const char *wave,
   int rc = mj__store_ensure(e);
   mj_figset fs = {0};
   if (rc == MJ_OK)
-    rc = audits ? mj__audit_figures(e, 0, wave, &fs)
-                : mj__complaint_figures(e, 0, wave, &fs);
+    rc = kind->figures(e, 0, wave, &fs);
   if (rc != MJ_OK) {
     mj__figset_free(&fs);
     return rc;
@@ -873,14 +876,11 @@ int mj__svc_summary(mj_engine *e, int audits, const char *wave,
     size_t n = 0;
     FILE *f = open_memstream(out, &n);
     if (f) {
-      fprintf(f, "%s of %s\n", audits ? "Audit scorecards" : "Complaints",
-              wave ? wave : "every wave");
+      fprintf(f, "%s of %s\n", kind->title, wave ? wave : "every wave");
       if (fs.n == 0)
         fprintf(f, "\n  Nothing recorded.\n");
-      else if (audits)
-        mj__audit_section(f, &fs, e->model, 0);
       else
-        complaints_section(f, &fs, 0);
+        kind->section(f, &fs, e->model, 0);
       fclose(f);
     }
   }
@@ -895,5 +895,5 @@ int mj__svc_summary(mj_engine *e, int audits, const char *wave,
 int mj_complaints_summary(mj_engine *e, const char *wave, const char *format,
                           char **out, size_t *len)
 {
-  return mj__svc_summary(e, 0, wave, format, out, len);
+  return mj__svc_summary(e, &complaint_kind, wave, format, out, len);
 }
