@@ -619,7 +619,7 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
-/* ---- complaints.c / audits.c / standard.c ------------------------------ */
+/* ---- service.c / complaints.c / audits.c / standard.c ----------------- */
 
 /* One CSV data row (or API record) as column names and cells. On a bad
 ** value return MJ_EVALIDATE with *col the column (0-based, -1: the row)
@@ -687,7 +687,9 @@ int mj__service_scorer(const char *scorer);
 /* The report's sections: complaints, audit scorecards, the standard. */
 void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
                         int md);
-/* The report's sections one by one (audits.c, standard.c). */
+/* The report's sections one by one (complaints.c, audits.c, standard.c). */
+void mj__complaint_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                           int md);
 void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);
 void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
