@@ -13,7 +13,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "lua_host.h" /* mj__suggest */
 
 int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r)
 {
