@@ -17,6 +17,7 @@
 #include "mejora.h"
 #include "mejora/plugin.h"
 #include "model.h"
+#include "suggest.h"
 
 /*
 ** FNV-1a, for the core's hash tables, and for the questionnaire
@@ -546,14 +547,6 @@ int mj__parse_time(const char *s, int64_t *out);
 /* "2026-11": the month of time t (seconds since the epoch) in UTC, the
 ** default wave of a complaint or visit. */
 void mj__utc_month(int64_t t, char *buf, size_t n);
-
-/* ---- suggest.c --------------------------------------------------------- */
-
-/* Edit distance (optimal string alignment), for "did you mean". */
-int mj__edit_distance(const char *a, const char *b);
-
-/* The candidate closest to word, or NULL when none is close enough. */
-const char *mj__suggest(const char *word, const char *const *cands, size_t n);
 
 /* ---- json.c ------------------------------------------------------------ */
 

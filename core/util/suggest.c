@@ -3,7 +3,7 @@
 */
 #include <string.h>
 
-#include "engine.h"
+#include "suggest.h"
 
 int mj__edit_distance(const char *a, const char *b)
 {
