@@ -1,19 +1,15 @@
 /*
-** The engine: options, logging, the playbook swap, the store and the
-** plugin instances a playbook uses.
+** The engine's lifecycle: versions, options, creation and release, its
+** last error, and loading a playbook in place of the one before.
 */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "engine.h"
-#include "lua_host.h" /* mj__suggest */
 
 int mj_version_number(void)
 {
@@ -86,21 +82,12 @@ int mj_engine_new(mj_engine **out, const mj_opts *opts)
   return MJ_OK;
 }
 
-static void instances_free(mj_engine *e)
-{
-  for (size_t i = e->n_instances; i-- > 0;)
-    mj__instance_free(e, e->instances[i]);
-  free(e->instances);
-  e->instances = NULL;
-  e->n_instances = 0;
-}
-
 void mj_engine_free(mj_engine *e)
 {
   if (!e)
     return;
   /* Reverse order of creation: instances, store, model, Lua, modules. */
-  instances_free(e);
+  mj__instances_free(e);
   if (e->store)
     mj__instance_free(e, e->store);
   free(e->store_uri);
@@ -132,123 +119,6 @@ void mj_free(void *p)
   free(p);
 }
 
-void mj__logv(mj_engine *e, int level, const char *fmt, va_list ap)
-{
-  if (!e || !e->opts.log || level > e->opts.log_level)
-    return;
-  char buf[1024];
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  e->opts.log(e->opts.log_ud, level, buf);
-}
-
-void mj__log(mj_engine *e, int level, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  mj__logv(e, level, fmt, ap);
-  va_end(ap);
-}
-
-int64_t mj__now(const mj_engine *e)
-{
-  return e->opts.now ? e->opts.now : (int64_t)time(NULL);
-}
-
-char *mj__path_join(const char *dir, const char *path)
-{
-  if (!path)
-    return NULL;
-  if (path[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-    return strdup(path);
-  size_t n = strlen(dir) + strlen(path) + 2;
-  char *p = malloc(n);
-  if (p)
-    snprintf(p, n, "%s/%s", dir, path);
-  return p;
-}
-
-/*
-** " (did you mean 'data/customers.csv'?)" when the folder of path holds a
-** name near its last part; name is path as the playbook wrote it.
-*/
-static void near_file(const char *name, const char *path, char *hint,
-                      size_t n)
-{
-  hint[0] = '\0';
-  const char *base = strrchr(path, '/'), *nbase = strrchr(name, '/');
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%.*s", base ? (int)(base - path) : 1,
-           base ? path : ".");
-  base = base ? base + 1 : path;
-  DIR *d = opendir(*dir ? dir : "/");
-  if (!d)
-    return;
-  char best[256] = "";
-  int bestd = 1000;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof best)
-      continue;
-    int dist = mj__edit_distance(base, de->d_name);
-    if (dist < bestd || (dist == bestd && strcmp(de->d_name, best) < 0)) {
-      bestd = dist;
-      snprintf(best, sizeof best, "%s", de->d_name);
-    }
-  }
-  closedir(d);
-  const char *cand[1] = {best};
-  if (best[0] && mj__suggest(base, cand, 1))
-    snprintf(hint, n, " (did you mean '%.*s%s'?)",
-             nbase ? (int)(nbase + 1 - name) : 0, name, best);
-}
-
-int mj__input_check(mj_engine *e, const char *dir, const char *name,
-                    const mj_pos *pos, const char *what)
-{
-  char *path = mj__path_join(dir, name);
-  if (!path)
-    return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  /* The sandbox's verdict first: outside the playbook's folder, or not a
-  ** regular file, is refused as reading it would be. */
-  char why[700], *real = NULL;
-  const char *jail = mj__playbook_jail(e, dir);
-  int rc = mj__path_resolve(path, MJ_PATH_READ, jail, &real, why, sizeof why);
-  free(real);
-  if (rc == MJ_OK || rc != MJ_EIO) {
-    if (rc != MJ_OK)
-      rc = mj__seterr_at(e, rc, pos->file, pos->line, 0, "%s: %s", what, why);
-    free(path);
-    return rc;
-  }
-  /* Not there: look for a near name, but only where the sandbox lets the
-  ** playbook look. */
-  int inside = !jail || (name[0] != '/' && strncmp(name, "../", 3) != 0 &&
-                         !strstr(name, "/../") && strcmp(name, "..") != 0);
-  struct stat st;
-  if (stat(path, &st) == 0) {
-    if (S_ISDIR(st.st_mode))
-      rc = mj__seterr_at(e, MJ_EVALIDATE, pos->file, pos->line, 0,
-                         "%s: '%s' is a folder; name a file", what, path);
-    else
-      rc = mj__seterr_at(e, MJ_EIO, pos->file, pos->line, 0, "%s: %s", what,
-                         why);
-  } else if (errno == ENOENT || errno == ENOTDIR) {
-    char hint[600] = "";
-    if (inside)
-      near_file(name, path, hint, sizeof hint);
-    rc = mj__seterr_at(e, MJ_ENOTFOUND, pos->file, pos->line, 0,
-                       "%s: no file '%s'%s (paths are relative to the "
-                       "playbook's folder)",
-                       what, path, hint);
-  } else {
-    rc = mj__seterr_at(e, MJ_EIO, pos->file, pos->line, 0,
-                       "%s: cannot read '%s': %s", what, path,
-                       strerror(errno));
-  }
-  free(path);
-  return rc;
-}
-
 /* ---- playbooks ---------------------------------------------------------- */
 
 int mj_playbook_load_buffer(mj_engine *e, const char *name, const char *buf,
@@ -272,7 +142,7 @@ int mj_playbook_load_buffer(mj_engine *e, const char *name, const char *buf,
     return rc;
   }
   /* Instances were made from the old playbook's `use` declarations. */
-  instances_free(e);
+  mj__instances_free(e);
   mj__model_free(e, e->model);
   e->model = m;
   return MJ_OK;
@@ -308,233 +178,4 @@ int mj_playbook_load(mj_engine *e, const char *path)
   int rc = mj_playbook_load_buffer(e, path, buf, n);
   free(buf);
   return rc;
-}
-
-/* ---- the store ---------------------------------------------------------- */
-
-/* "sqlite:PATH", "postgresql://..." or a bare path (sqlite). */
-static int split_uri(const char *uri, char *kind, size_t kn, const char **rest)
-{
-  if (strncmp(uri, "postgresql://", 13) == 0 ||
-      strncmp(uri, "postgres://", 11) == 0) {
-    snprintf(kind, kn, "pgsql");
-    *rest = uri;
-    return 0;
-  }
-  /* "KIND:rest", unless the colon comes after a '/' (a path like
-  ** "./a:b.db" is a plain SQLite file). */
-  const char *colon = strchr(uri, ':'), *slash = strchr(uri, '/');
-  if (!colon || colon == uri || (slash && slash < colon)) {
-    snprintf(kind, kn, "sqlite");
-    *rest = uri;
-    return 0;
-  }
-  size_t n = (size_t)(colon - uri);
-  if (n >= kn)
-    return -1;
-  memcpy(kind, uri, n);
-  kind[n] = '\0';
-  *rest = colon + 1;
-  return 0;
-}
-
-/* The store asked for: the engine's option, else the playbook's. */
-static const char *store_given(const mj_engine *e)
-{
-  if (e->opts.store)
-    return e->opts.store;
-  return e->model ? e->model->store : NULL;
-}
-
-/* The storage plugin for uri, and the part of uri it opens. */
-static int store_plugin(mj_engine *e, const char *uri, const mj_plugin **p,
-                        const char **rest)
-{
-  char kind[32];
-  if (split_uri(uri, kind, sizeof kind, rest) != 0)
-    return mj__seterr(e, MJ_EINVAL, "store URI '%s': unknown kind", uri);
-  return mj__plugin_find(e, MJ_KIND_STORAGE, kind, p);
-}
-
-int mj__store_check(mj_engine *e)
-{
-  if (e->store)
-    return MJ_OK;
-  const char *uri = store_given(e), *rest;
-  const mj_plugin *p;
-  int rc = store_plugin(e, uri ? uri : "sqlite:", &p, &rest);
-  if (rc != MJ_OK && e->model && uri && uri == e->model->store) {
-    mj_error inner = e->err;
-    char ctx[300];
-    snprintf(ctx, sizeof ctx, "%s:%d: store \"%s\": ",
-             e->model->store_pos.file, e->model->store_pos.line, uri);
-    mj__seterr_from(e, &inner, rc, ctx);
-  }
-  return rc;
-}
-
-int mj_store_open(mj_engine *e, const char *uri)
-{
-  if (!e)
-    return MJ_EINVAL;
-  if (e->store) {
-    if (!uri || (e->store_uri && strcmp(uri, e->store_uri) == 0))
-      return MJ_OK;
-    return mj__seterr(e, MJ_ECONFLICT,
-                      "a store is already open (%s); use a new engine for "
-                      "another one",
-                      e->store_uri);
-  }
-  /* A store the playbook names, or mejora.db beside it, must stay in its
-  ** folder; one the operator names (the argument, opts.store) need not. */
-  const char *jail = NULL;
-  char *owned = NULL;
-  int named = 0; /* by the playbook's `store` */
-  if (!uri)
-    uri = e->opts.store;
-  if (!uri && e->model && e->model->store) {
-    uri = e->model->store;
-    jail = mj__playbook_jail(e, e->model->dir);
-    named = 1;
-  }
-  if (!uri) {
-    owned = mj__path_join(e->model ? e->model->dir : NULL, "mejora.db");
-    if (!owned)
-      return mj__seterr(e, MJ_ENOMEM, "out of memory");
-    uri = owned;
-    jail = e->model ? mj__playbook_jail(e, e->model->dir) : NULL;
-  }
-  char kind[32];
-  const char *rest;
-  if (split_uri(uri, kind, sizeof kind, &rest) != 0) {
-    free(owned);
-    return mj__seterr(e, MJ_EINVAL, "store URI '%s': unknown kind", uri);
-  }
-  if (named && strcmp(kind, "sqlite") == 0 && rest[0] != '/') {
-    /* A playbook's relative sqlite path is relative to the playbook. */
-    char *path = mj__path_join(e->model->dir, rest);
-    size_t n = path ? strlen(path) + 8 : 0;
-    owned = path ? malloc(n) : NULL;
-    if (!owned) {
-      free(path);
-      return mj__seterr(e, MJ_ENOMEM, "out of memory");
-    }
-    snprintf(owned, n, "sqlite:%s", path);
-    free(path);
-    uri = owned;
-    rest = owned + 7;
-  }
-  const mj_plugin *p;
-  int rc = mj__plugin_find(e, MJ_KIND_STORAGE, kind, &p);
-  if (rc == MJ_OK)
-    rc = mj__instance_new(e, p, NULL, rest, jail, &e->store);
-  if (rc == MJ_OK) {
-    e->store_uri = strdup(uri);
-    if (!e->store_uri) {
-      mj__instance_free(e, e->store);
-      e->store = NULL;
-      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
-    }
-  }
-  free(owned);
-  return rc;
-}
-
-int mj__store_ensure(mj_engine *e)
-{
-  return e->store ? MJ_OK : mj_store_open(e, NULL);
-}
-
-/* ---- plugin instances ----------------------------------------------------- */
-
-static int instance_add(mj_engine *e, mj_instance *in)
-{
-  mj_instance **v =
-      realloc(e->instances, (e->n_instances + 1) * sizeof *e->instances);
-  if (!v) {
-    mj__instance_free(e, in);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  }
-  e->instances = v;
-  e->instances[e->n_instances++] = in;
-  return MJ_OK;
-}
-
-static int kind_of(const char *s, mj_plugin_kind *k)
-{
-  static const mj_plugin_kind kinds[] = {MJ_KIND_STORAGE, MJ_KIND_SCORER,
-                                         MJ_KIND_NOTIFIER, MJ_KIND_COLLECTOR};
-  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-    if (strcmp(s, mj__kind_name(kinds[i])) == 0) {
-      *k = kinds[i];
-      return 1;
-    }
-  return 0;
-}
-
-int mj__instances_ensure(mj_engine *e)
-{
-  if (e->n_instances || !e->model)
-    return MJ_OK;
-  const char *jail = mj__playbook_jail(e, e->model->dir);
-  int rc = MJ_OK;
-  for (size_t i = 0; rc == MJ_OK && i < e->model->n_uses; i++) {
-    const mj_use *u = &e->model->uses[i];
-    mj_plugin_kind kind;
-    if (!kind_of(u->kind, &kind)) {
-      rc = mj__seterr_at(e, MJ_EVALIDATE, u->pos.file, u->pos.line, 0,
-                         "unknown plugin kind '%s' (use storage, scorer, "
-                         "notifier or collector)",
-                         u->kind);
-      break;
-    }
-    if (kind == MJ_KIND_STORAGE)
-      continue; /* the store is opened from its URI */
-    const mj_plugin *p;
-    mj_instance *in;
-    rc = mj__plugin_find(e, kind, u->name, &p);
-    if (rc == MJ_OK)
-      rc = mj__instance_new(e, p, u, NULL, jail, &in);
-    if (rc == MJ_OK)
-      rc = instance_add(e, in);
-    else if (!e->err.line) {
-      /* Say which declaration, keeping the plugin's reason (option
-      ** errors already point at it). */
-      mj_error inner = e->err;
-      char ctx[300];
-      snprintf(ctx, sizeof ctx, "%s:%d: use \"%s.%s\": ", u->pos.file,
-               u->pos.line, u->kind, u->name);
-      mj__seterr_from(e, &inner, rc, ctx);
-    }
-  }
-  /* All or none, so that a second call tries again. */
-  if (rc != MJ_OK)
-    instances_free(e);
-  return rc;
-}
-
-void mj__instances_keep(mj_engine *e, size_t n)
-{
-  while (e->n_instances > n)
-    mj__instance_free(e, e->instances[--e->n_instances]);
-}
-
-mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
-                                  const char *name)
-{
-  if (mj__instances_ensure(e) != MJ_OK)
-    return NULL;
-  for (size_t i = 0; i < e->n_instances; i++) {
-    mj_instance *in = e->instances[i];
-    if (in->desc->kind == kind && strcmp(in->name, name) == 0)
-      return in;
-  }
-  /* Not declared with `use`: an instance with default options. */
-  const mj_plugin *p;
-  mj_instance *in;
-  const char *jail = mj__playbook_jail(e, e->model ? e->model->dir : NULL);
-  if (mj__plugin_find(e, kind, name, &p) != MJ_OK ||
-      mj__instance_new(e, p, NULL, NULL, jail, &in) != MJ_OK)
-    return NULL;
-  return instance_add(e, in) == MJ_OK ? in : NULL;
 }

@@ -17,6 +17,7 @@
 #include "mejora.h"
 #include "mejora/plugin.h"
 #include "model.h"
+#include "suggest.h"
 
 /*
 ** FNV-1a, for the core's hash tables, and for the questionnaire
@@ -43,6 +44,10 @@ static inline uint64_t mj__hash_field(uint64_t h, const char *s)
 typedef struct lua_State lua_State;
 typedef struct mj_plugin mj_plugin;       /* a checked descriptor */
 typedef struct mj_registry mj_registry;   /* plugin_host.c */
+/* Is name a scorer beyond the ones the playbook and mejora name (a
+** plugin of its own)? ud is what the caller gave mj__metric_check or
+** mj__rules_compile (metric_ref.c). */
+typedef int (*mj_scorer_known_fn)(void *ud, const char *name);
 
 /* A live plugin instance: the plugin, its validated config, its state. */
 typedef struct mj_instance {
@@ -96,29 +101,21 @@ int mj__seterr_from(mj_engine *e, const mj_error *err, int fallback_code,
                     const char *context);
 void mj__clearerr(mj_engine *e);
 
-/* ---- engine.c --------------------------------------------------------- */
+/* ---- log.c ------------------------------------------------------------ */
 
 void mj__log(mj_engine *e, int level, const char *fmt, ...) MJ__PRINTF(3, 4);
 void mj__logv(mj_engine *e, int level, const char *fmt, va_list ap);
 /* opts.now or the real clock, seconds since the epoch. */
 int64_t mj__now(const mj_engine *e);
-/* Open the store if not yet open (mj_store_open(e, NULL)). */
-int mj__store_ensure(mj_engine *e);
-/* Storage ops of the open store (after mj__store_ensure). */
-#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
-/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
-char *mj__path_join(const char *dir, const char *path);
 
-/* Instances for the model's `use` declarations (and defaults), made on
-** first need; find one by kind and instance name. */
-int mj__instances_ensure(mj_engine *e);
-mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
-                                  const char *name);
-/* Destroy the instances made after the first n. */
-void mj__instances_keep(mj_engine *e, size_t n);
-/* Is there a storage plugin for the store mj__store_ensure would open?
-** Opens nothing; an error names the playbook's `store` line. */
-int mj__store_check(mj_engine *e);
+/* ---- playbook_files.c ------------------------------------------------ */
+
+/*
+** The folder the files a playbook in folder dir names must stay in: dir
+** ("." when NULL or ""), or NULL when the operator trusts the playbook
+** (MJ_TRUST_PLAYBOOK) and any file will do.
+*/
+const char *mj__playbook_jail(const mj_engine *e, const char *dir);
 /*
 ** A file the playbook names (customers, a cycle's import), name joined to
 ** dir as the readers join it, must exist: MJ_ENOTFOUND at pos with the
@@ -142,12 +139,6 @@ int mj__cycle_check(mj_engine *e, const mj_cycle_decl *d);
 /* ---- paths.c ---------------------------------------------------------- */
 
 /*
-** The folder the files a playbook in folder dir names must stay in: dir
-** ("." when NULL or ""), or NULL when the operator trusts the playbook
-** (MJ_TRUST_PLAYBOOK) and any file will do.
-*/
-const char *mj__playbook_jail(const mj_engine *e, const char *dir);
-/*
 ** Check the file name (relative to the current folder) before it is
 ** opened for mode (MJ_PATH_READ: an existing regular file; MJ_PATH_WRITE:
 ** a regular file or none yet, in an existing folder) and set *out to its
@@ -162,6 +153,8 @@ int mj__path_resolve(const char *name, unsigned mode, const char *jail,
 ** MJ_PATH_WRITE, and open it for writing. NULL with *code and why set. */
 FILE *mj__file_create(const char *name, const char *jail, int *code,
                       char *why, size_t whylen);
+/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
+char *mj__path_join(const char *dir, const char *path);
 
 /* ---- plugin_host.c ---------------------------------------------------- */
 
@@ -171,6 +164,9 @@ void mj__registry_free(mj_engine *e);
 ** e->err says what was searched and what exists. */
 int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
                     const mj_plugin **out);
+/* Is there a scorer plugin called name (an mj_scorer_known_fn for
+** mj__metric_check, engine the mj_engine)? Leaves no error behind. */
+int mj__plugin_scorer_known(void *engine, const char *name);
 /* Any kind, by name (for mejora.plugin("NAME")). */
 int mj__plugin_find_any(mj_engine *e, const char *name,
                         const mj_plugin **out);
@@ -190,6 +186,28 @@ const mj_host_api *mj__host_api(void);
 ** a playbook named must be in the folder jail (NULL: the operator's). */
 int mj__collect(mj_engine *e, const char *collector, const char *source,
                 const char *jail, const mj_sink *sink);
+
+/* ---- store.c ---------------------------------------------------------- */
+
+/* Open the store if not yet open (mj_store_open(e, NULL)). */
+int mj__store_ensure(mj_engine *e);
+/* Storage ops of the open store (after mj__store_ensure). */
+#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
+/* Is there a storage plugin for the store mj__store_ensure would open?
+** Opens nothing; an error names the playbook's `store` line. */
+int mj__store_check(mj_engine *e);
+
+/* ---- instances.c ------------------------------------------------------ */
+
+/* Instances for the model's `use` declarations (and defaults), made on
+** first need; find one by kind and instance name. */
+int mj__instances_ensure(mj_engine *e);
+mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
+                                  const char *name);
+/* Destroy the instances made after the first n. */
+void mj__instances_keep(mj_engine *e, size_t n);
+/* Destroy them all (a new playbook, the engine's end). */
+void mj__instances_free(mj_engine *e);
 
 /* ---- plugin_ffi.c ----------------------------------------------------- */
 
@@ -270,9 +288,10 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
                                      const mj_metric_ref *m);
 /* Does it name things the playbook declares? MJ_EREF with the reason and a
 ** "did you mean" in why (scorer, requirement, questionnaire/question,
-** complaint category, segment). e may be NULL (no plugin lookup). */
-int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
-                     char *why, size_t n);
+** complaint category, segment). known may be NULL (no scorer beyond the
+** playbook's and mejora's own). */
+int mj__metric_check(const mj_model *m, const mj_metric_ref *r,
+                     mj_scorer_known_fn known, void *ud, char *why, size_t n);
 
 /* ---- rules.c ----------------------------------------------------------- */
 
@@ -283,9 +302,11 @@ int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
 ** figures of a cycle declared as `cycle` (its period turns counts into
 ** rates; NULL: rates cannot be judged). A clause without its figure is
 ** false; why then says which figure was missing ("" when none was).
-** mj__trigger_eval calls mj__rule_eval for such plans.
+** mj__trigger_eval calls mj__rule_eval for such plans. known (may be
+** NULL) accepts scorers the playbook does not name, as in mj__metric_check.
 */
-int mj__rules_compile(mj_engine *e, mj_model *m);
+int mj__rules_compile(mj_engine *e, mj_model *m, mj_scorer_known_fn known,
+                      void *ud);
 int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
                   const mj_cycle_decl *cycle, int *fired, char **evidence,
                   char *why, size_t whylen);
@@ -523,6 +544,9 @@ int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d);
 ** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z"; a time
 ** without an offset is UTC. 0 when s is not such a date. */
 int mj__parse_time(const char *s, int64_t *out);
+/* "2026-11": the month of time t (seconds since the epoch) in UTC, the
+** default wave of a complaint or visit. */
+void mj__utc_month(int64_t t, char *buf, size_t n);
 
 /* ---- json.c ------------------------------------------------------------ */
 
@@ -588,7 +612,7 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
-/* ---- complaints.c / audits.c / standard.c ------------------------------ */
+/* ---- service.c / complaints.c / audits.c / standard.c ----------------- */
 
 /* One CSV data row (or API record) as column names and cells. On a bad
 ** value return MJ_EVALIDATE with *col the column (0-based, -1: the row)
@@ -602,21 +626,39 @@ int mj__svc_header(mj_engine *e, const char *path,
                    const char *const *names, size_t n,
                    const char *const *known, size_t n_known,
                    size_t n_required);
-/* Import a CSV of complaints (audits 0) or audit visits (1) through fn
-** in one transaction; bad rows go to PATH.rejects.csv. check is called
-** with the header first. A row with a NUL byte or with an id used on an
-** earlier row is rejected; st->accepted counts new ids, st->duplicates
-** the ids already stored, which the file's version updated. */
+/* Check a file's or a record's header (its path, "(record)" for one);
+** MJ_EDATA (mj__svc_header) when a column is unknown or missing. */
 typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
                                 const char *const *names, size_t n);
-int mj__svc_import(mj_engine *e, int audits, const char *path,
-                   mj_svc_header_fn check, mj_svc_row_fn fn, void *ud,
-                   mj_import_stats *st);
+/*
+** A kind of service record, complaints or audit visits: what it brings
+** to the import, the summary and the figures they share. Each kind's file
+** keeps its own; ud (the audit imported, for visits) travels beside it.
+*/
+typedef struct mj_svc_kind {
+  const char *id_column; /* the column naming a record: "id", "visit_id" */
+  const char *title;     /* the summary's: "Complaints" */
+  mj_svc_header_fn header;
+  mj_svc_row_fn row;     /* checks and stores one record */
+  /* Every stored record's id, as a key of the JSON object ids. */
+  int (*stored_ids)(mj_engine *e, json_t *ids, mj_error *err);
+  /* A wave's figures (every wave's when NULL), and the section of the
+  ** report that prints them. */
+  int (*figures)(mj_engine *e, int64_t cycle, const char *wave,
+                 mj_figset *figs);
+  void (*section)(FILE *f, const mj_figset *fs, const mj_model *m, int md);
+} mj_svc_kind;
+/* Import a CSV of records of that kind in one transaction; bad rows go
+** to PATH.rejects.csv. The header is checked first. A row with a NUL byte
+** or with an id used on an earlier row is rejected; st->accepted counts
+** new ids, st->duplicates the ids already stored, which the file's
+** version updated. */
+int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                   const char *path, mj_import_stats *st);
 /* One record (an API call) through the same checks, in a transaction;
 ** a bad value is MJ_EVALIDATE naming the column. */
-int mj__svc_add(mj_engine *e, mj_svc_header_fn check, mj_svc_row_fn fn,
-                void *ud, const char *const *names, const char *const *values,
-                size_t n);
+int mj__svc_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                const char *const *names, const char *const *values, size_t n);
 /* The cycle's figures of complaints (scorer "complaints"), audits
 ** ("audit") and the service standard ("standard") for one wave, added
 ** to figs with the cycle's id. */
@@ -638,15 +680,16 @@ int mj__service_scorer(const char *scorer);
 /* The report's sections: complaints, audit scorecards, the standard. */
 void mj__service_report(FILE *f, const mj_figset *figs, const mj_model *m,
                         int md);
-/* "2026-11" from a time: the default wave of a complaint or visit. */
-void mj__svc_month(int64_t t, char *buf, size_t n);
-/* The report's sections one by one (audits.c, standard.c). */
+/* The report's sections one by one (complaints.c, audits.c, standard.c). */
+void mj__complaint_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                           int md);
 void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);
 void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
                           int md);
-/* A wave's complaint summary (audits 0) or audit scorecards (1). */
-int mj__svc_summary(mj_engine *e, int audits, const char *wave,
+/* A wave's summary of records of that kind (complaints, audit
+** scorecards) as text or JSON. */
+int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
                     const char *format, char **out, size_t *len);
 
 /* ---- cycle.c / report.c ----------------------------------------------- */

@@ -2338,7 +2338,8 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
           p->id, p->verify_metric, best ? " (did you mean '" : "",
           best ? best : "", best ? ":...'?)" : "");
     }
-    if ((rc = mj__metric_check(e, m, &ref, why, sizeof why)) != MJ_OK)
+    if ((rc = mj__metric_check(m, &ref, mj__plugin_scorer_known, e, why,
+                               sizeof why)) != MJ_OK)
       return mj__seterr_at(e, rc, p->pos.file, p->verify_line, 0,
                            "plan \"%s\": verify metric '%s': %s", p->id,
                            p->verify_metric, why);
@@ -2474,8 +2475,8 @@ int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len)
                   .list_ref = LUA_NOREF,
                   .labels_ref = LUA_NOREF};
   int rc = link_model(e, &c, m);
-  if (rc == MJ_OK)
-    rc = mj__rules_compile(e, m); /* declarative `when` (rules.c) */
+  if (rc == MJ_OK) /* declarative `when` (rules.c) */
+    rc = mj__rules_compile(e, m, mj__plugin_scorer_known, e);
   return rc;
 }
 

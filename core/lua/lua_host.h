@@ -90,12 +90,6 @@ const char *mj__lua_srcname(const char *source);
 */
 int mj__sandbox_open(lua_State *L);
 
-/* Edit distance (optimal string alignment), for "did you mean". */
-int mj__edit_distance(const char *a, const char *b);
-
-/* The candidate closest to word, or NULL when none is close enough. */
-const char *mj__suggest(const char *word, const char *const *cands, size_t n);
-
 /*
 ** Push a fresh env for a playbook: allowlisted libraries (copies), the
 ** filtered base functions, require, load, print, the mejora table, and

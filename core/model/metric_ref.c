@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lua_host.h" /* mj__suggest */
+#include "engine.h"
 
 /* Short forms a service manager writes: NAME[:X] stands for a full ref. */
 static const struct {
@@ -165,8 +165,8 @@ static size_t ids_of(const void *base, size_t n, size_t size, const char **out,
   return k;
 }
 
-static int check_scorer(mj_engine *e, const mj_model *m, const char *name,
-                        char *why, size_t n)
+static int check_scorer(const mj_model *m, const char *name,
+                        mj_scorer_known_fn known, void *ud, char *why, size_t n)
 {
   /* The names a playbook may use without a plugin search, which are
   ** also the "did you mean" candidates. */
@@ -182,21 +182,18 @@ static int check_scorer(mj_engine *e, const mj_model *m, const char *name,
   for (size_t i = 0; i < k; i++)
     if (strcmp(name, c[i]) == 0)
       return 1;
-  const mj_plugin *p = NULL; /* a scorer plugin of its own */
-  if (e && mj__plugin_find(e, MJ_KIND_SCORER, name, &p) == MJ_OK)
+  if (known && known(ud, name)) /* a scorer plugin of its own */
     return 1;
-  if (e)
-    mj__clearerr(e);
   char hint[128];
   hint_of(hint, sizeof hint, name, c, k);
   snprintf(why, n, "unknown scorer '%s'%s", name, hint);
   return 0;
 }
 
-int mj__metric_check(mj_engine *e, const mj_model *m, const mj_metric_ref *r,
-                     char *why, size_t n)
+int mj__metric_check(const mj_model *m, const mj_metric_ref *r,
+                     mj_scorer_known_fn known, void *ud, char *why, size_t n)
 {
-  if (!check_scorer(e, m, r->scorer, why, n))
+  if (!check_scorer(m, r->scorer, known, ud, why, n))
     return MJ_EREF;
   const char *c[256];
   char hint[128];

@@ -13,7 +13,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "lua_host.h" /* mj__suggest */
 
 int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r)
 {
@@ -155,7 +154,8 @@ static int parse_value(const char *w, clause *k)
   return 0;
 }
 
-static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
+static int compile_one(mj_engine *e, mj_model *m, mj_plan *p,
+                       mj_scorer_known_fn known, void *ud)
 {
   const char *s = p->when_text;
   size_t len = strlen(s), pos = 0, n = 0, cap = 1;
@@ -197,7 +197,7 @@ static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
                best ? ":...'?)" : "");
       return rule_error(e, p, MJ_EVALIDATE, msg);
     }
-    int rc = mj__metric_check(e, m, &x->ref, why, sizeof why);
+    int rc = mj__metric_check(m, &x->ref, known, ud, why, sizeof why);
     if (rc != MJ_OK) {
       snprintf(msg, sizeof msg, "'%s': %s", x->text, why);
       return rule_error(e, p, rc, msg);
@@ -283,12 +283,13 @@ static int compile_one(mj_engine *e, mj_model *m, mj_plan *p)
   return MJ_OK;
 }
 
-int mj__rules_compile(mj_engine *e, mj_model *m)
+int mj__rules_compile(mj_engine *e, mj_model *m, mj_scorer_known_fn known,
+                      void *ud)
 {
   for (size_t i = 0; i < m->n_plans; i++) {
     if (!m->plans[i].when_text)
       continue;
-    int rc = compile_one(e, m, &m->plans[i]);
+    int rc = compile_one(e, m, &m->plans[i], known, ud);
     if (rc != MJ_OK)
       return rc;
   }
@@ -308,8 +309,8 @@ static int period_of(const mj_cycle_decl *d, double *days, int *months)
     if (d->period_from % 86400 == 0 && d->period_to % 86400 == 0) {
       int y1, m1, y2, m2;
       char a[16], b[16];
-      mj__svc_month(d->period_from, a, sizeof a);
-      mj__svc_month(d->period_to, b, sizeof b);
+      mj__utc_month(d->period_from, a, sizeof a);
+      mj__utc_month(d->period_to, b, sizeof b);
       if (sscanf(a, "%d-%d", &y1, &m1) == 2 &&
           sscanf(b, "%d-%d", &y2, &m2) == 2 &&
           mj__days_from_civil(y1, (unsigned)m1, 1) == df &&

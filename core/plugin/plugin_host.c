@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lua_host.h" /* mj__suggest */
+#include "engine.h"
 #include "plugin_static.h"
 
 #ifndef MJ_PLUGINDIR
@@ -966,6 +966,16 @@ int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
                     const mj_plugin **out)
 {
   return find(e, kind, name, out);
+}
+
+int mj__plugin_scorer_known(void *engine, const char *name)
+{
+  mj_engine *e = engine;
+  const mj_plugin *p = NULL;
+  if (mj__plugin_find(e, MJ_KIND_SCORER, name, &p) == MJ_OK)
+    return 1;
+  mj__clearerr(e);
+  return 0;
 }
 
 int mj__plugin_find_any(mj_engine *e, const char *name, const mj_plugin **out)

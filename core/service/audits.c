@@ -12,7 +12,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "lua_host.h"
 #include "stats.h"
 
 static const char *const fixed[] = {"visit_id", "date", "site",
@@ -150,7 +149,7 @@ static int visit_row(mj_engine *e, void *ud, const char *const *names,
   if (!text)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   char month[16];
-  mj__svc_month(r.at, month, sizeof month);
+  mj__utc_month(r.at, month, sizeof month);
   r.id = v[V_ID];
   r.audit = a->id;
   r.wave = v[V_WAVE] ? v[V_WAVE] : month;
@@ -193,6 +192,26 @@ static int pick_audit(mj_engine *e, const char *id, const mj_audit **out)
                     best ? "'?)" : "");
 }
 
+static int on_stored_visit(void *ud, const mj_visit_rec *v)
+{
+  return json_object_set_new_nocheck(ud, v->id, json_true()) ? MJ_ENOMEM
+                                                             : MJ_OK;
+}
+
+static int visit_ids(mj_engine *e, json_t *ids, mj_error *err)
+{
+  return MJ_STORE_OPS(e)->scan_visits(e->store->inst, NULL, NULL,
+                                      on_stored_visit, ids, err);
+}
+
+static const mj_svc_kind visit_kind = {.id_column = "visit_id",
+                                       .title = "Audit scorecards",
+                                       .header = visit_header,
+                                       .row = visit_row,
+                                       .stored_ids = visit_ids,
+                                       .figures = mj__audit_figures,
+                                       .section = mj__audit_section};
+
 int mj_audits_import(mj_engine *e, const char *audit, const char *path,
                      mj_import_stats *stats)
 {
@@ -201,8 +220,7 @@ int mj_audits_import(mj_engine *e, const char *audit, const char *path,
   mj__clearerr(e);
   const mj_audit *a;
   int rc = pick_audit(e, audit, &a);
-  return rc == MJ_OK ? mj__svc_import(e, 1, path, visit_header, visit_row,
-                                      (void *)a, stats)
+  return rc == MJ_OK ? mj__svc_import(e, &visit_kind, (void *)a, path, stats)
                      : rc;
 }
 
@@ -215,9 +233,9 @@ int mj_visit_add(mj_engine *e, const char *audit, const char *const *columns,
   mj__clearerr(e);
   const mj_audit *a;
   int rc = pick_audit(e, audit, &a);
-  return rc == MJ_OK ? mj__svc_add(e, visit_header, visit_row, (void *)a,
-                                   columns, values, n)
-                     : rc;
+  return rc == MJ_OK
+             ? mj__svc_add(e, &visit_kind, (void *)a, columns, values, n)
+             : rc;
 }
 
 /* ---- scorecards ---------------------------------------------------------- */
@@ -519,5 +537,5 @@ void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m, int md)
 int mj_audits_summary(mj_engine *e, const char *wave, const char *format,
                       char **out, size_t *len)
 {
-  return mj__svc_summary(e, 1, wave, format, out, len);
+  return mj__svc_summary(e, &visit_kind, wave, format, out, len);
 }

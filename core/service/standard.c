@@ -1,7 +1,7 @@
 /*
 ** The service standard: declared indicators with targets, judged met or
 ** not met every cycle from the cycle's figures (surveys, complaints,
-** audits); and the step that adds the service figures to a cycle.
+** audits), and the 5-gap model's gaps.
 */
 #include <math.h>
 #include <stdio.h>
@@ -253,34 +253,6 @@ static void gaps_section(FILE *f, const mj_figset *fs, int md)
       fprintf(f, "  %-5s %-38s %-*s %+.2f\n", r->metric, what, width, about,
               r->value);
   }
-}
-
-int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,
-                        mj_figset *figs)
-{
-  size_t first = figs->n;
-  int rc = mj__complaint_figures(e, cycle, wave, figs);
-  if (rc == MJ_OK)
-    rc = mj__audit_figures(e, cycle, wave, figs);
-  if (rc == MJ_OK)
-    rc = mj__standard_figures(e, cycle, figs);
-  if (rc == MJ_OK)
-    rc = mj__gap_figures(e, cycle, figs);
-  if (rc != MJ_OK || figs->n == first)
-    return rc;
-  /* One transaction: a cycle killed here has all of these or none. */
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  mj_error err = {0}, ignored;
-  if (S->begin(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
-  for (size_t i = first; i < figs->n; i++)
-    if (S->put_result(e->store->inst, &figs->items[i], &err) != MJ_OK) {
-      S->rollback(e->store->inst, &ignored);
-      return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
-    }
-  if (S->commit(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
-  return MJ_OK;
 }
 
 void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,

@@ -2,6 +2,7 @@
 ** Dates and times as people write them in data files and playbooks.
 */
 #include <stdint.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -79,6 +80,14 @@ int mj__parse_time(const char *s, int64_t *out)
   *out = mj__days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
          mi * 60 + sec - offset;
   return 1;
+}
+
+void mj__utc_month(int64_t t, char *buf, size_t n)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, n, "%Y-%m", &tm);
 }
 
 int mj_time_parse(const char *text, int64_t *out)

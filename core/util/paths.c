@@ -21,13 +21,6 @@
   "keep the files a playbook names in its folder, or trust the playbook "   \
   "(--trust on the command line, MJ_TRUST_PLAYBOOK when embedding)"
 
-const char *mj__playbook_jail(const mj_engine *e, const char *dir)
-{
-  if (e->opts.flags & MJ_TRUST_PLAYBOOK)
-    return NULL;
-  return dir && *dir ? dir : ".";
-}
-
 static const char *kind_of_file(mode_t m)
 {
   if (S_ISDIR(m))
@@ -218,4 +211,17 @@ FILE *mj__file_create(const char *name, const char *jail, int *code,
   }
   free(real);
   return f;
+}
+
+char *mj__path_join(const char *dir, const char *path)
+{
+  if (!path)
+    return NULL;
+  if (path[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+    return strdup(path);
+  size_t n = strlen(dir) + strlen(path) + 2;
+  char *p = malloc(n);
+  if (p)
+    snprintf(p, n, "%s/%s", dir, path);
+  return p;
 }
