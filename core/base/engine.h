@@ -18,6 +18,7 @@
 #include "mejora/plugin.h"
 #include "model.h"
 #include "suggest.h"
+#include "yesno.h"
 
 /*
 ** FNV-1a, for the core's hash tables, and for the questionnaire

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
@@ -615,20 +614,12 @@ static void itokens_free(itokens *t)
   free(t->v);
 }
 
-/* "1"/"true"/"yes" 1, "0"/"false"/"no"/blank 0, else -1. */
+/* A pilot flag: yes (mj__yesno) 1, no or blank 0, else -1. */
 static int parse_flag(const char *s)
 {
-  static const char *const yes[] = {"1", "true", "yes", "y"};
-  static const char *const no[] = {"0", "false", "no", "n", ""};
   while (*s == ' ')
     s++;
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
+  return *s ? mj__yesno(s, strlen(s)) : 0;
 }
 
 typedef struct importer {

@@ -43,25 +43,12 @@ static int visit_header(mj_engine *e, void *ud, const char *path,
   return rc;
 }
 
-static int check_value(const char *s)
-{
-  static const char *const yes[] = {"yes", "y", "si", "sí", "1", "true"};
-  static const char *const no[] = {"no", "n", "0", "false"};
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
-}
-
 /* An observation as a number (checks: 1 yes, 0 no); 0 if not valid. */
 static int parse_obs(const mj_criterion *k, const char *s, double *x, char *why,
                      size_t whylen)
 {
   if (k->kind == MJ_CRIT_CHECK) {
-    int v = check_value(s);
+    int v = mj__yesno(s, strlen(s));
     if (v < 0) {
       snprintf(why, whylen,
                "criterion '%s' is a check: write yes or no, "

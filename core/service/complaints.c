@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -67,19 +66,6 @@ static int complaint_header(mj_engine *e, void *ud, const char *path,
   return mj__svc_header(e, path, names, n, ccols, C__N, 2);
 }
 
-static int yesno(const char *s)
-{
-  static const char *const yes[] = {"yes", "y", "si", "sí", "1", "true"};
-  static const char *const no[] = {"no", "n", "0", "false"};
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
-}
-
 static int complaint_row(mj_engine *e, void *ud, const char *const *names,
                          const char *const *cells, size_t n, int *col,
                          char *why, size_t whylen)
@@ -134,7 +120,7 @@ static int complaint_row(mj_engine *e, void *ud, const char *const *names,
     prev = *times[s];
     prev_name = ccols[steps[s].col];
   }
-  if (v[C_FCR] && (c.fcr = yesno(v[C_FCR])) < 0) {
+  if (v[C_FCR] && (c.fcr = mj__yesno(v[C_FCR], strlen(v[C_FCR]))) < 0) {
     *col = at[C_FCR];
     snprintf(why, whylen, "first_contact_resolution '%s' is not yes or no",
              v[C_FCR]);
