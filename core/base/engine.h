@@ -243,6 +243,21 @@ typedef struct mj_figset {
 
 /* Copy a figure in (strings included). */
 int mj__figset_add(mj_figset *fs, const mj_result_rec *r);
+
+/* What a figure is of: each key NULL when it has none, segment NULL for
+** "all". */
+typedef struct mj_figkey {
+  int64_t cycle;
+  const char *scorer, *questionnaire, *question, *requirement, *segment;
+} mj_figkey;
+/*
+** Add the figure of k's metric from n answers: value, its interval
+** lo..hi (NaN: none), sd (0: none) and label (NULL: none); its delta and
+** p_change are NaN until mj__figset_compare compares it.
+*/
+int mj__figset_put(mj_figset *fs, const mj_figkey *k, const char *metric,
+                   uint64_t n, double value, double lo, double hi, double sd,
+                   const char *label);
 /* The figure matching every non-NULL key (metric is required). */
 const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
                                      const char *metric,

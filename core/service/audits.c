@@ -338,33 +338,12 @@ static void card_free(card *c)
   free(c->cells);
 }
 
-static int add_fig(mj_figset *fs, int64_t cycle, const char *metric,
-                   const char *audit, const char *crit, const char *seg,
-                   uint64_t n, double v, double lo, double hi, double sd)
-{
-  mj_result_rec r = {.cycle = cycle,
-                     .scorer = "audit",
-                     .metric = metric,
-                     .questionnaire = audit,
-                     .question = crit,
-                     .segment = seg,
-                     .n = n,
-                     .value = v,
-                     .ci_low = lo,
-                     .ci_high = hi,
-                     .sd = sd,
-                     .delta = NAN,
-                     .p_change = NAN};
-  return mj__figset_add(fs, &r);
-}
-
-static int compliance(mj_figset *fs, int64_t cycle, const char *audit,
-                      const char *crit, const char *seg, const cell *x)
+static int compliance(mj_figset *fs, const mj_figkey *k, const cell *x)
 {
   mj_stats_ci ci = mj_stats_wilson((double)x->met, (double)x->n, MJ_STATS_Z95);
-  return add_fig(fs, cycle, "compliance", audit, crit, seg, x->n,
-                 x->n ? 100.0 * (double)x->met / (double)x->n : NAN,
-                 100.0 * ci.low, 100.0 * ci.high, 0);
+  return mj__figset_put(fs, k, "compliance", x->n,
+                        x->n ? 100.0 * (double)x->met / (double)x->n : NAN,
+                        100.0 * ci.low, 100.0 * ci.high, 0, NULL);
 }
 
 static int card_figures(mj_figset *fs, int64_t cycle, const card *c)
@@ -373,21 +352,21 @@ static int card_figures(mj_figset *fs, int64_t cycle, const card *c)
   size_t w = a->n_criteria + 1;
   int rc = MJ_OK;
   for (size_t s = 0; rc == MJ_OK && s < c->n_segs; s++) {
-    const char *seg = c->segs[s];
-    rc = add_fig(fs, cycle, "visits", a->id, NULL, seg, c->visits[s],
-                 (double)c->visits[s], NAN, NAN, 0);
+    mj_figkey k = {cycle, "audit", a->id, NULL, NULL, c->segs[s]};
+    rc = mj__figset_put(fs, &k, "visits", c->visits[s], (double)c->visits[s],
+                        NAN, NAN, 0, NULL);
     if (rc == MJ_OK)
-      rc = compliance(fs, cycle, a->id, NULL, seg, &c->cells[s * w + w - 1]);
-    for (size_t k = 0; rc == MJ_OK && k < a->n_criteria; k++) {
-      const mj_criterion *crit = &a->criteria[k];
-      const cell *x = &c->cells[s * w + k];
-      rc = compliance(fs, cycle, a->id, crit->id, seg, x);
+      rc = compliance(fs, &k, &c->cells[s * w + w - 1]);
+    for (size_t j = 0; rc == MJ_OK && j < a->n_criteria; j++) {
+      const mj_criterion *crit = &a->criteria[j];
+      const cell *x = &c->cells[s * w + j];
+      k.question = crit->id;
+      rc = compliance(fs, &k, x);
       if (rc == MJ_OK && crit->kind != MJ_CRIT_CHECK) {
         mj_stats_ci ci = mj_stats_mean_ci(&x->acc, 0.975);
         double sd = mj_stats_acc_sd(&x->acc);
-        rc = add_fig(fs, cycle, "mean", a->id, crit->id, seg, x->n,
-                     mj_stats_acc_mean(&x->acc), ci.low, ci.high,
-                     isnan(sd) ? 0 : sd);
+        rc = mj__figset_put(fs, &k, "mean", x->n, mj_stats_acc_mean(&x->acc),
+                            ci.low, ci.high, isnan(sd) ? 0 : sd, NULL);
       }
     }
   }
