@@ -36,6 +36,14 @@ typedef struct ces_inst {
   int box;      /* top scale points counted as "easy" */
 } ces_inst;
 
+static const mj_option ces_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"box", MJ_OPT_INT, "3", 0,
+     "top scale points counted as easy (3: agree, 5-7 on 1..7)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int ces_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -146,14 +154,6 @@ static const mj_scorer_ops ces_ops = {
     .score_matrix = NULL,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = ces_roles,
-};
-
-static const mj_option ces_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"box", MJ_OPT_INT, "3", 0,
-     "top scale points counted as easy (3: agree, 5-7 on 1..7)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc ces_desc = {

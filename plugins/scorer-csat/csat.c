@@ -48,6 +48,14 @@ static double wilson_high(double x, double n, double z)
   return mj_stats_wilson(x, n, z).high;
 }
 
+static const mj_option csat_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"box", MJ_OPT_INT, "2", 0,
+     "scale points in the top and bottom boxes (2: top-2-box)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int csat_create(const mj_host_api *host, mj_ctx *ctx,
                        const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -175,14 +183,6 @@ static const mj_scorer_ops csat_ops = {
     .score = csat_run,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = csat_roles,
-};
-
-static const mj_option csat_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"box", MJ_OPT_INT, "2", 0,
-     "scale points in the top and bottom boxes (2: top-2-box)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_export csat_exports[] = {

@@ -52,6 +52,12 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option csi_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the requirement intervals"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int csi_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -227,12 +233,6 @@ static const mj_scorer_ops csi_ops = {
     .destroy = csi_destroy,
     .score = NULL,
     .score_matrix = csi_matrix,
-};
-
-static const mj_option csi_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the requirement intervals"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc csi_desc = {

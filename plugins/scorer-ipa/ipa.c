@@ -89,6 +89,18 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option ipa_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"importance", MJ_OPT_STRING, "auto", 0,
+     "\"stated\" (importance questions), \"derived\" (correlation with the "
+     "overall question) or \"auto\""},
+    {"crosshair", MJ_OPT_STRING, "data", 0,
+     "where the quadrants split: \"data\" (grand means), \"median\" or "
+     "\"scale\" (scale midpoints)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int ipa_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -503,18 +515,6 @@ static const mj_scorer_ops ipa_ops = {
     .destroy = ipa_destroy,
     .score = NULL,
     .score_matrix = ipa_matrix,
-};
-
-static const mj_option ipa_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"importance", MJ_OPT_STRING, "auto", 0,
-     "\"stated\" (importance questions), \"derived\" (correlation with the "
-     "overall question) or \"auto\""},
-    {"crosshair", MJ_OPT_STRING, "data", 0,
-     "where the quadrants split: \"data\" (grand means), \"median\" or "
-     "\"scale\" (scale midpoints)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc ipa_desc = {

@@ -90,6 +90,18 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option kano_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the share intervals (0 < level < 1)"},
+    {"tie", MJ_OPT_STRING, "fong", 0,
+     "when the top categories tie: \"fong\" (Fong's test on the top two), "
+     "\"margin\" (within margin points) or \"mode\" (exact ties only); "
+     "ties go to M > O > A > I > R"},
+    {"margin", MJ_OPT_NUMBER, "5", 0,
+     "percentage points within which categories tie (tie = \"margin\")"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int kano_create(const mj_host_api *host, mj_ctx *ctx,
                        const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -395,18 +407,6 @@ static const mj_scorer_ops kano_ops = {
     .destroy = kano_destroy,
     .score = NULL,
     .score_matrix = kano_matrix,
-};
-
-static const mj_option kano_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the share intervals (0 < level < 1)"},
-    {"tie", MJ_OPT_STRING, "fong", 0,
-     "when the top categories tie: \"fong\" (Fong's test on the top two), "
-     "\"margin\" (within margin points) or \"mode\" (exact ties only); "
-     "ties go to M > O > A > I > R"},
-    {"margin", MJ_OPT_NUMBER, "5", 0,
-     "percentage points within which categories tie (tie = \"margin\")"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc kano_desc = {

@@ -51,6 +51,12 @@ static double code_var(double pro, double pas, double det)
   return v > 0.0 ? v : 0.0; /* rounding can leave −1e-17 */
 }
 
+static const mj_option nps_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int nps_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -160,12 +166,6 @@ static const mj_scorer_ops nps_ops = {
     .score = nps_run,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = nps_roles,
-};
-
-static const mj_option nps_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_export nps_exports[] = {

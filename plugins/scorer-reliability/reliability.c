@@ -41,6 +41,12 @@ typedef struct rel_inst {
   double level; /* two-sided confidence level of the Feldt interval */
 } rel_inst;
 
+static const mj_option rel_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of alpha's Feldt interval (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int rel_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
@@ -275,12 +281,6 @@ static const mj_scorer_ops rel_ops = {
     .stream_rows = rel_rows,
     .stream_close = rel_close,
     .roles = rel_roles,
-};
-
-static const mj_option rel_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of alpha's Feldt interval (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc rel_desc = {

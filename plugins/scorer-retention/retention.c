@@ -26,6 +26,11 @@ typedef struct retention {
   double z;
 } retention;
 
+static const mj_option options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0, "confidence level of the interval"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int r_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
                     void **inst, mj_error *err)
 {
@@ -109,11 +114,6 @@ static const mj_scorer_ops ops = {
     .create = r_create,
     .destroy = r_destroy,
     .score_customers = r_score,
-};
-
-static const mj_option options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0, "confidence level of the interval"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc desc = {

@@ -116,6 +116,12 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option sq_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int sq_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
                      void **inst, mj_error *err)
 {
@@ -616,12 +622,6 @@ static const mj_scorer_ops sq_ops = {
     .destroy = sq_destroy,
     .score = NULL,
     .score_matrix = sq_matrix,
-};
-
-static const mj_option sq_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc sq_desc = {
