@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct ces_inst {
@@ -47,13 +48,11 @@ static const mj_option ces_options[] = {
 static int ces_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, ces_options, "ces", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   int64_t box = host->cfg_int(cfg, "box", 3);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer ces: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   if (box < 1 || box > 6)
     return host->error(err, MJ_EINVAL,
                        "scorer ces: option box = %lld is out of range; give "

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 #define NONE SIZE_MAX
@@ -104,14 +105,12 @@ static const mj_option ipa_options[] = {
 static int ipa_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, ipa_options, "ipa", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   const char *imp = host->cfg_str(cfg, "importance");
   const char *cross = host->cfg_str(cfg, "crosshair");
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer ipa: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   int i = !imp || strcmp(imp, "auto") == 0 ? IMP_AUTO
           : strcmp(imp, "stated") == 0     ? IMP_STATED
           : strcmp(imp, "derived") == 0    ? IMP_DERIVED

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 #define NONE SIZE_MAX
@@ -105,14 +106,12 @@ static const mj_option kano_options[] = {
 static int kano_create(const mj_host_api *host, mj_ctx *ctx,
                        const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, kano_options, "kano", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   const char *tie = host->cfg_str(cfg, "tie");
   double margin = host->cfg_num(cfg, "margin", 5.0);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer kano: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   int t = !tie || strcmp(tie, "fong") == 0 ? TIE_FONG
           : strcmp(tie, "margin") == 0     ? TIE_MARGIN
           : strcmp(tie, "mode") == 0       ? TIE_MODE
