@@ -623,6 +623,13 @@ typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
 */
 int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
                      mj_plan_event_fn emit, void *ud);
+/*
+** Store plan p (opened or changed) and one event of it, kind with note
+** at cycle (0: none) and p->updated_at, in one transaction. A store error
+** is MJ_ESTORE, its message after context ("saving plan: ").
+*/
+int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
+                  const char *kind, const char *note, const char *context);
 /* May closed plan id open again on cycle's evidence? Only when that
 ** cycle comes after (mj__cycle_after) every cycle in the plan's history:
 ** never on evidence as old as, or older than, what opened or closed it. */
