@@ -437,6 +437,26 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 ** named it. */
 int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 
+/* ---- tokens.c ---------------------------------------------------------- */
+
+/* An invitation an import may meet by its token. */
+typedef struct mj_token {
+  char *token, *customer;
+  int answered;
+  int used;        /* a row of this import answered it */
+  int64_t used_at; /* that row's submitted_at */
+} mj_token;
+typedef struct mj_tokens {
+  mj_token *v; /* sorted by token */
+  size_t n, cap;
+} mj_tokens;
+/* The open store's invitations to questionnaire into *t (none when the
+** store cannot list them). On failure *t is empty and e->err says why. */
+int mj__tokens_load(mj_engine *e, const char *questionnaire, mj_tokens *t);
+/* The invitation with that token, or NULL (token NULL: none). */
+mj_token *mj__tokens_find(const mj_tokens *t, const char *token);
+void mj__tokens_free(mj_tokens *t);
+
 /* ---- hugepages.c ------------------------------------------------------- */
 
 /* Ask that the n bytes at p (a large array, filled soon) be backed by huge
