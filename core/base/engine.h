@@ -681,6 +681,7 @@ typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
 typedef struct mj_svc_kind {
   const char *id_column; /* the column naming a record: "id", "visit_id" */
   const char *title;     /* the summary's: "Complaints" */
+  const char *command;   /* what mj_format_check calls it: "complaints" */
   mj_svc_header_fn header;
   mj_svc_row_fn row;     /* checks and stores one record */
   /* Every stored record's id, as a key of the JSON object ids. */

@@ -155,9 +155,9 @@ int mj_plans(mj_engine *e, const char *id, const char *format, char **out,
   mj__clearerr(e);
   if (!format)
     format = "text";
-  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
-                      format);
+  char why[128];
+  if (mj_format_check("plans", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   int rc = mj__store_ensure(e);
   json_t *plans = NULL;
   if (rc == MJ_OK)

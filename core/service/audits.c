@@ -193,6 +193,7 @@ static int visit_ids(mj_engine *e, json_t *ids, mj_error *err)
 
 static const mj_svc_kind visit_kind = {.id_column = "visit_id",
                                        .title = "Audit scorecards",
+                                       .command = "audits",
                                        .header = visit_header,
                                        .row = visit_row,
                                        .stored_ids = visit_ids,

@@ -176,6 +176,7 @@ static int complaint_ids(mj_engine *e, json_t *ids, mj_error *err)
 
 static const mj_svc_kind complaint_kind = {.id_column = "id",
                                            .title = "Complaints",
+                                           .command = "complaints",
                                            .header = complaint_header,
                                            .row = complaint_row,
                                            .stored_ids = complaint_ids,
