@@ -18,6 +18,7 @@
 #include "mejora/plugin.h"
 #include "model.h"
 #include "suggest.h"
+#include "yesno.h"
 
 /*
 ** FNV-1a, for the core's hash tables, and for the questionnaire
@@ -242,6 +243,21 @@ typedef struct mj_figset {
 
 /* Copy a figure in (strings included). */
 int mj__figset_add(mj_figset *fs, const mj_result_rec *r);
+
+/* What a figure is of: each key NULL when it has none, segment NULL for
+** "all". */
+typedef struct mj_figkey {
+  int64_t cycle;
+  const char *scorer, *questionnaire, *question, *requirement, *segment;
+} mj_figkey;
+/*
+** Add the figure of k's metric from n answers: value, its interval
+** lo..hi (NaN: none), sd (0: none) and label (NULL: none); its delta and
+** p_change are NaN until mj__figset_compare compares it.
+*/
+int mj__figset_put(mj_figset *fs, const mj_figkey *k, const char *metric,
+                   uint64_t n, double value, double lo, double hi, double sd,
+                   const char *label);
 /* The figure matching every non-NULL key (metric is required). */
 const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
                                      const char *metric,
@@ -420,6 +436,26 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
 ** m's. On error e->err says where in the file and which declaration
 ** named it. */
 int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
+
+/* ---- tokens.c ---------------------------------------------------------- */
+
+/* An invitation an import may meet by its token. */
+typedef struct mj_token {
+  char *token, *customer;
+  int answered;
+  int used;        /* a row of this import answered it */
+  int64_t used_at; /* that row's submitted_at */
+} mj_token;
+typedef struct mj_tokens {
+  mj_token *v; /* sorted by token */
+  size_t n, cap;
+} mj_tokens;
+/* The open store's invitations to questionnaire into *t (none when the
+** store cannot list them). On failure *t is empty and e->err says why. */
+int mj__tokens_load(mj_engine *e, const char *questionnaire, mj_tokens *t);
+/* The invitation with that token, or NULL (token NULL: none). */
+mj_token *mj__tokens_find(const mj_tokens *t, const char *token);
+void mj__tokens_free(mj_tokens *t);
 
 /* ---- hugepages.c ------------------------------------------------------- */
 
@@ -607,6 +643,13 @@ typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
 */
 int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
                      mj_plan_event_fn emit, void *ud);
+/*
+** Store plan p (opened or changed) and one event of it, kind with note
+** at cycle (0: none) and p->updated_at, in one transaction. A store error
+** is MJ_ESTORE, its message after context ("saving plan: ").
+*/
+int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
+                  const char *kind, const char *note, const char *context);
 /* May closed plan id open again on cycle's evidence? Only when that
 ** cycle comes after (mj__cycle_after) every cycle in the plan's history:
 ** never on evidence as old as, or older than, what opened or closed it. */
@@ -638,6 +681,7 @@ typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
 typedef struct mj_svc_kind {
   const char *id_column; /* the column naming a record: "id", "visit_id" */
   const char *title;     /* the summary's: "Complaints" */
+  const char *command;   /* what mj_format_check calls it: "complaints" */
   mj_svc_header_fn header;
   mj_svc_row_fn row;     /* checks and stores one record */
   /* Every stored record's id, as a key of the JSON object ids. */

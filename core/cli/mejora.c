@@ -359,8 +359,9 @@ static int cmd_report(cli *c, int argc, char **argv)
   }
   if (!playbook)
     return usage_error("report takes a playbook%s", "");
-  if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "md"))
-    return usage_error("unknown format '%s' (use text, json or md)", format);
+  char why[128];
+  if (mj_format_check("report", format, why, sizeof why) != MJ_OK)
+    return usage_error("%s", why);
   mj_engine *e = NULL;
   int x = with_playbook(c, playbook, &e);
   if (!x)

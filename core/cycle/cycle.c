@@ -1628,7 +1628,6 @@ static char *actions_json(const mj_plan *p, int64_t due_at)
 static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
 {
   mj_engine *e = c->e;
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
   int64_t now = mj__now(e);
   int64_t due_at = now + (int64_t)p->due_days * 86400;
   char *actions = actions_json(p, due_at);
@@ -1636,20 +1635,10 @@ static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   mj_plan_rec rec = {p->id,    "open", p->owner, due_at,   c->id,
                      now,      now,    evidence, actions, NULL};
-  mj_plan_event_rec ev = {p->id, c->id, now, "opened", evidence};
-  mj_error err = {0}, ignored;
-  int rc = S->begin(e->store->inst, &err);
-  if (rc == MJ_OK)
-    rc = S->put_plan(e->store->inst, &rec, &err);
-  if (rc == MJ_OK)
-    rc = S->put_plan_event(e->store->inst, &ev, &err);
-  if (rc == MJ_OK)
-    rc = S->commit(e->store->inst, &err);
-  else
-    S->rollback(e->store->inst, &ignored);
+  int rc = mj__plan_save(e, &rec, c->id, "opened", evidence, "opening plan: ");
   free(actions);
   if (rc != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "opening plan: ");
+    return rc;
 
   char subject[256], message[512], due[32], cyc[32];
   snprintf(subject, sizeof subject, "Plan '%s' opened", p->id);

@@ -155,9 +155,9 @@ int mj_plans(mj_engine *e, const char *id, const char *format, char **out,
   mj__clearerr(e);
   if (!format)
     format = "text";
-  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
-                      format);
+  char why[128];
+  if (mj_format_check("plans", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   int rc = mj__store_ensure(e);
   json_t *plans = NULL;
   if (rc == MJ_OK)
@@ -233,9 +233,8 @@ static int one_of(const char *s, const char *const *allowed)
   return 0;
 }
 
-/* Store plan p (already changed) and one event, in one transaction. */
-static int save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
-                const char *kind, const char *note)
+int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
+                  const char *kind, const char *note, const char *context)
 {
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0}, ignored;
@@ -249,8 +248,7 @@ static int save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
     rc = S->commit(e->store->inst, &err);
   else
     S->rollback(e->store->inst, &ignored);
-  return rc == MJ_OK ? MJ_OK
-                     : mj__seterr_from(e, &err, MJ_ESTORE, "saving plan: ");
+  return rc == MJ_OK ? MJ_OK : mj__seterr_from(e, &err, MJ_ESTORE, context);
 }
 
 static int fetch(mj_engine *e, const char *id, plan_copy *c)
@@ -336,7 +334,8 @@ int mj_plan_update(mj_engine *e, const char *id, const mj_plan_change *ch)
   }
   c.r.actions = newactions;
   c.r.updated_at = now;
-  rc = save(e, &c.r, 0, ch->action ? "action.updated" : "updated", note);
+  rc = mj__plan_save(e, &c.r, 0, ch->action ? "action.updated" : "updated",
+                     note, "saving plan: ");
 out:
   free(newactions);
   free(note);
@@ -416,7 +415,8 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
              "{\"effective\":null,\"reason\":\"every action done; the "
              "playbook declares no verify metric\"}");
     snprintf(subject, sizeof subject, "Plan '%s' closed: actions done", p->id);
-    int rc = save(e, &c->r, rv->cycle, "closed", note);
+    int rc =
+        mj__plan_save(e, &c->r, rv->cycle, "closed", note, "saving plan: ");
     return rc == MJ_OK ? tell(rv, "plan.closed", MJ_LOG_INFO, p->id,
                               c->r.owner, subject, note)
                        : rc;
@@ -481,8 +481,8 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
            effective ? "Plan '%s' closed: effective (p = %.3g)"
                      : "Plan '%s' escalated: not effective (p = %.3g)",
            p->id, pv);
-  rc = save(e, &c->r, rv->cycle, effective ? "verified" : "escalated",
-            verdict);
+  rc = mj__plan_save(e, &c->r, rv->cycle, effective ? "verified" : "escalated",
+                     verdict, "saving plan: ");
   if (rc == MJ_OK)
     rc = tell(rv, effective ? "plan.closed" : "plan.escalated",
               effective ? MJ_LOG_INFO : MJ_LOG_WARN, p->id, c->r.owner,
@@ -525,7 +525,8 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
                        : NULL;
         json_decref(o);
         c.r.updated_at = now;
-        rc = note ? save(e, &c.r, cycle, "overdue", note)
+        rc = note ? mj__plan_save(e, &c.r, cycle, "overdue", note,
+                                  "saving plan: ")
                   : mj__seterr(e, MJ_ENOMEM, "out of memory");
         if (rc == MJ_OK)
           rc = tell(&rv, "plan.overdue", MJ_LOG_WARN, p->id, c.r.owner,

@@ -259,6 +259,18 @@ MJ_API int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
                            int64_t *cycle_id);
 
 /*
+** Can the output of command be written in format? The commands and their
+** formats: "report" text, json or md; "plans", "complaints", "audits"
+** and "sample" text or json; "invitations" text, csv or json; "export"
+** csv or json (the functions behind them check the same way). MJ_OK when
+** it can; MJ_EINVAL when it cannot, or for an unknown command, with the
+** reason written to why (up to whylen bytes, NUL-terminated; why may be
+** NULL): "unknown format 'xml' (use text, json or md)". No engine needed.
+*/
+MJ_API int mj_format_check(const char *command, const char *format, char *why,
+                           size_t whylen);
+
+/*
 ** Render the results of a stored cycle (0: the newest) as "json", "text"
 ** or "md". *out is NUL-terminated; the caller frees it with mj_free().
 ** MJ_ENOTFOUND when no cycle has run yet.

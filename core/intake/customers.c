@@ -127,12 +127,8 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   int consent = 1;
   if (val[6]) {
     const char *s = val[6];
-    if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes"))
-      consent = 1;
-    else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") ||
-             !strcasecmp(s, "no"))
-      consent = 0;
-    else
+    consent = mj__yesno(s, strlen(s));
+    if (consent < 0)
       return csv_fail(x, err, row, x->col[6] + 1,
                       "consent '%s' is not yes/no, true/false or 1/0", s);
   }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
@@ -558,77 +557,12 @@ int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
   return MJ_OK;
 }
 
-/* ---- invitation tokens ----------------------------------------------------- */
-
-typedef struct itoken {
-  char *token, *customer;
-  int answered;
-  int used;        /* a row of this import answered it */
-  int64_t used_at; /* that row's submitted_at */
-} itoken;
-
-typedef struct itokens {
-  const char *questionnaire;
-  itoken *v;
-  size_t n, cap;
-} itokens;
-
-static int on_itoken(void *ud, const mj_invitation_rec *inv)
-{
-  itokens *t = ud;
-  if (!inv->questionnaire || strcmp(inv->questionnaire, t->questionnaire))
-    return MJ_OK;
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? 2 * t->cap : 64;
-    itoken *v = realloc(t->v, cap * sizeof *v);
-    if (!v)
-      return MJ_ENOMEM;
-    t->v = v;
-    t->cap = cap;
-  }
-  itoken *k = &t->v[t->n];
-  k->token = strdup(inv->token);
-  k->customer = strdup(inv->customer);
-  k->answered = inv->answered;
-  k->used = 0;
-  k->used_at = 0;
-  if (!k->token || !k->customer) {
-    free(k->token);
-    free(k->customer);
-    return MJ_ENOMEM;
-  }
-  t->n++;
-  return MJ_OK;
-}
-
-static int cmp_itoken(const void *a, const void *b)
-{
-  return strcmp(((const itoken *)a)->token, ((const itoken *)b)->token);
-}
-
-static void itokens_free(itokens *t)
-{
-  for (size_t i = 0; i < t->n; i++) {
-    free(t->v[i].token);
-    free(t->v[i].customer);
-  }
-  free(t->v);
-}
-
-/* "1"/"true"/"yes" 1, "0"/"false"/"no"/blank 0, else -1. */
+/* A pilot flag: yes (mj__yesno) 1, no or blank 0, else -1. */
 static int parse_flag(const char *s)
 {
-  static const char *const yes[] = {"1", "true", "yes", "y"};
-  static const char *const no[] = {"0", "false", "no", "n", ""};
   while (*s == ' ')
     s++;
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
+  return *s ? mj__yesno(s, strlen(s)) : 0;
 }
 
 typedef struct importer {
@@ -649,7 +583,7 @@ typedef struct importer {
 
   const mj_import_opts *opts; /* or NULL */
   int version;                /* the questionnaire's, for every row */
-  itokens tokens;             /* sorted by token when a token column */
+  mj_tokens tokens;           /* when a token column */
 
   idset seen;
   uint64_t file_bytes; /* the file's size, 0 if unknown */
@@ -909,12 +843,9 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
     custindex_prefetch(&im->customers, cell_h);
   /* An invitation's token names the customer and, without a response id,
   ** is the id: a re-import of the same answers adds nothing. */
-  itoken *tok = NULL;
+  mj_token *tok = NULL;
   if (ctk >= 0 && !is_blank_text(cells[ctk])) {
-    itoken key = {.token = (char *)cells[ctk]};
-    tok = im->tokens.n ? bsearch(&key, im->tokens.v, im->tokens.n,
-                                 sizeof *im->tokens.v, cmp_itoken)
-                       : NULL;
+    tok = mj__tokens_find(&im->tokens, cells[ctk]);
     if (!tok)
       return reject(im, row, cells, n, ctk + 1, err,
                     "unknown token '%s': no invitation to questionnaire "
@@ -1054,7 +985,7 @@ static void importer_free(importer *im)
   free(im->unmarked);
   free(im->unmarked_lens);
   importer_free_tables(im);
-  itokens_free(&im->tokens);
+  mj__tokens_free(&im->tokens);
 }
 
 int mj_import(mj_engine *e, const char *questionnaire, const char *path,
@@ -1115,23 +1046,8 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   im.opts = opts;
   if ((rc = mj__questionnaire_version(e, im.qn, &im.version)) != MJ_OK)
     return rc;
-  im.tokens.questionnaire = im.qn->id;
-  {
-    const mj_storage_ops *S = MJ_STORE_OPS(e);
-    mj_error terr = {0};
-    if (MJ__HAS_OP(S, scan_invitations)) {
-      rc = S->scan_invitations(e->store->inst, NULL, on_itoken, &im.tokens,
-                               &terr);
-      if (rc != MJ_OK) {
-        itokens_free(&im.tokens);
-        return rc == MJ_ENOMEM
-                   ? mj__seterr(e, rc, "out of memory")
-                   : mj__seterr_from(e, &terr, MJ_ESTORE, "import: ");
-      }
-      if (im.tokens.n)
-        qsort(im.tokens.v, im.tokens.n, sizeof *im.tokens.v, cmp_itoken);
-    }
-  }
+  if ((rc = mj__tokens_load(e, im.qn->id, &im.tokens)) != MJ_OK)
+    return rc;
   im.e = e;
   im.path = path;
   im.jail = jail;
@@ -1165,7 +1081,7 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   }
   /* The invitations answered, in the same transaction as their answers. */
   for (size_t i = 0; rc == MJ_OK && im.in_tx && i < im.tokens.n; i++) {
-    itoken *tok = &im.tokens.v[i];
+    mj_token *tok = &im.tokens.v[i];
     if (!tok->used)
       continue;
     mj_invitation_rec inv = {.token = tok->token,

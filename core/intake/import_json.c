@@ -17,11 +17,6 @@
 #include "encoding.h"
 #include "engine.h"
 
-typedef struct jtoken {
-  char *token, *customer;
-  int answered;
-} jtoken;
-
 typedef struct jimport {
   mj_engine *e;
   const mj_questionnaire *qn;
@@ -31,8 +26,7 @@ typedef struct jimport {
   const mj_storage_ops *S;
   void *store;
   FILE *rejects;
-  jtoken *tokens;
-  size_t n_tokens, cap_tokens;
+  mj_tokens tokens;
   mj_answer_rec *answers;
   char **texts;
   json_t *seen; /* response ids met in this file */
@@ -86,37 +80,6 @@ static int reject(jimport *im, size_t index, const char *key, json_t *obj,
   mj__csv_field(im->rejects, text ? text : "", 1);
   free(text);
   return MJ_OK;
-}
-
-static int on_token(void *ud, const mj_invitation_rec *inv)
-{
-  jimport *im = ud;
-  if (!inv->questionnaire || strcmp(inv->questionnaire, im->qn->id) != 0)
-    return MJ_OK;
-  if (im->n_tokens == im->cap_tokens) {
-    size_t cap = im->cap_tokens ? 2 * im->cap_tokens : 64;
-    jtoken *t = realloc(im->tokens, cap * sizeof *t);
-    if (!t)
-      return MJ_ENOMEM;
-    im->tokens = t;
-    im->cap_tokens = cap;
-  }
-  jtoken *t = &im->tokens[im->n_tokens];
-  t->token = strdup(inv->token);
-  t->customer = strdup(inv->customer);
-  t->answered = inv->answered;
-  if (!t->token || !t->customer) {
-    free(t->token);
-    free(t->customer);
-    return MJ_ENOMEM;
-  }
-  im->n_tokens++;
-  return MJ_OK;
-}
-
-static int cmp_token(const void *a, const void *b)
-{
-  return strcmp(((const jtoken *)a)->token, ((const jtoken *)b)->token);
 }
 
 /* A JSON value as the text an answer is parsed from; NULL: not a value. */
@@ -265,7 +228,7 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
   const char *key;
   json_t *v;
   const mj_customer *cust = NULL;
-  jtoken *tok = NULL;
+  mj_token *tok = NULL;
   const char *segment = NULL, *wave = NULL;
   int64_t at = mj__now(im->e);
   size_t bad;
@@ -294,10 +257,7 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
   json_t *jc = json_object_get(obj, "customer_id"),
          *jt = json_object_get(obj, "token");
   if (jt && !json_is_null(jt)) {
-    jtoken key_ = {.token = (char *)json_string_value(jt)};
-    tok = key_.token && im->n_tokens ? bsearch(&key_, im->tokens, im->n_tokens,
-                                               sizeof *im->tokens, cmp_token)
-                                     : NULL;
+    tok = mj__tokens_find(&im->tokens, json_string_value(jt));
     if (!tok) {
       rc = reject(im, index, "token", obj,
                   "unknown token: no invitation to questionnaire '%s' has "
@@ -526,16 +486,8 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
   mj_error err = {0};
   if (!im.answers || !im.texts || !im.seen)
     rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
-  int tokens_ok = MJ__HAS_OP(im.S, scan_invitations);
-  if (rc == MJ_OK && tokens_ok) {
-    rc = im.S->scan_invitations(im.store, NULL, on_token, &im, &err);
-    if (rc == MJ_ENOMEM)
-      rc = mj__seterr(e, rc, "out of memory");
-    else if (rc != MJ_OK)
-      rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
-    if (im.n_tokens)
-      qsort(im.tokens, im.n_tokens, sizeof *im.tokens, cmp_token);
-  }
+  if (rc == MJ_OK)
+    rc = mj__tokens_load(e, qn->id, &im.tokens);
   int in_tx = 0;
   if (rc == MJ_OK) {
     rc = MJ__BEGIN_BULK(im.S, im.store, &err);
@@ -578,11 +530,7 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
     remove(stats->rejects_path); /* a stale one from an earlier import */
     stats->rejects_path[0] = '\0';
   }
-  for (size_t t = 0; t < im.n_tokens; t++) {
-    free(im.tokens[t].token);
-    free(im.tokens[t].customer);
-  }
-  free(im.tokens);
+  mj__tokens_free(&im.tokens);
   if (im.texts)
     clear_texts(&im);
   free(im.texts);

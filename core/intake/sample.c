@@ -517,9 +517,9 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
   mj__clearerr(e);
   if (!format)
     format = "text";
-  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
-                      format);
+  char why[128];
+  if (mj_format_check("sample", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   const mj_model *m = e->model;
@@ -714,9 +714,9 @@ int mj_invitations_list(mj_engine *e, const char *sample, const char *format,
   mj__clearerr(e);
   if (!format)
     format = "text";
-  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
-    return mj__seterr(e, MJ_EINVAL,
-                      "unknown format '%s' (use text, csv or json)", format);
+  char why[128];
+  if (mj_format_check("invitations", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   int rc = mj__store_ensure(e);

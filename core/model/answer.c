@@ -195,25 +195,6 @@ static int same_ci(const char *s, size_t n, const char *z)
   return 1;
 }
 
-/*
-** The spellings of yes and no in the languages mejora's users write:
-** en, es, pt, ru, pl, and the 1/0 and true/false of exported sheets.
-*/
-static int parse_yesno(const char *s, size_t n)
-{
-  static const char *const yes[] = {"yes", "y",  "si",  "sí", "s", "sim",
-                                    "да",  "Да", "tak", "true", "1", NULL};
-  static const char *const no[] = {"no",  "n",   "não",   "nao", "нет",
-                                   "Нет", "nie", "false", "0",   NULL};
-  for (size_t i = 0; yes[i]; i++)
-    if (same_ci(s, n, yes[i]))
-      return 1;
-  for (size_t i = 0; no[i]; i++)
-    if (same_ci(s, n, no[i]))
-      return 0;
-  return -1;
-}
-
 /* The option s[0..n) names, by code or by any of its labels; -1 if none. */
 static long choice_index(const mj_question *q, const char *s, size_t n)
 {
@@ -510,7 +491,7 @@ int mj__answer_parse(const mj_question *q, const char *text, size_t len,
   case MJ_Q_MULTI:
     return parse_multi(q, text, len, s, n, out, why, whylen);
   case MJ_Q_YESNO: {
-    int yes = parse_yesno(s, n);
+    int yes = mj__yesno(s, n);
     if (yes < 0) {
       int shown = n > 40 ? 40 : (int)n;
       snprintf(why, whylen, "'%.*s%s' is not yes or no", shown, s,
@@ -811,7 +792,7 @@ static int check_cmp(cparse *c, const char *at, int op, operand *a, operand *b)
       return cfail(c, at, "'%s' is yes or no; compare it with == or ~=",
                    q->id);
     if (b->kind == O_STR) {
-      int yes = parse_yesno(b->str, strlen(b->str));
+      int yes = mj__yesno(b->str, strlen(b->str));
       if (yes < 0)
         return cfail(c, at, "'%s' is yes or no, never '%s'", q->id, b->str);
       b->str = yes ? "yes" : "no";

@@ -1,6 +1,7 @@
 /*
 ** The figures of one cycle, kept in memory for plan triggers and reports.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,28 @@ int mj__figset_add(mj_figset *fs, const mj_result_rec *r)
   MJ_ASSERT(fs->n < fs->cap);
   fs->items[fs->n++] = c;
   return MJ_OK;
+}
+
+int mj__figset_put(mj_figset *fs, const mj_figkey *k, const char *metric,
+                   uint64_t n, double value, double lo, double hi, double sd,
+                   const char *label)
+{
+  mj_result_rec r = {.cycle = k->cycle,
+                     .scorer = k->scorer,
+                     .metric = metric,
+                     .questionnaire = k->questionnaire,
+                     .question = k->question,
+                     .requirement = k->requirement,
+                     .segment = k->segment ? k->segment : "all",
+                     .n = n,
+                     .value = value,
+                     .ci_low = lo,
+                     .ci_high = hi,
+                     .label = label,
+                     .sd = sd,
+                     .delta = NAN,
+                     .p_change = NAN};
+  return mj__figset_add(fs, &r);
 }
 
 static int key_ok(const char *want, const char *have)

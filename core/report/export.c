@@ -270,9 +270,9 @@ int mj_responses_export_file(mj_engine *e, const char *questionnaire,
   mj__clearerr(e);
   if (!format)
     format = "csv";
-  if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use csv or json)",
-                      format);
+  char why[128];
+  if (mj_format_check("export", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   exporter x = {.e = e, .labels = (flags & MJ_EXPORT_LABELS) != 0,

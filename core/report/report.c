@@ -751,13 +751,12 @@ int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,
     return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
   *out = NULL;
   mj__clearerr(e);
-  if (!format || strcmp(format, "text") == 0)
-    return mj__report_text(e, cycle, 0, out, len);
-  if (strcmp(format, "md") == 0)
-    return mj__report_text(e, cycle, 1, out, len);
+  if (!format)
+    format = "text";
+  char why[128];
+  if (mj_format_check("report", format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   if (strcmp(format, "json") == 0)
     return mj__report_json(e, cycle, out, len);
-  return mj__seterr(e, MJ_EINVAL,
-                    "unknown report format '%s' (use text, json or md)",
-                    format);
+  return mj__report_text(e, cycle, strcmp(format, "md") == 0, out, len);
 }

@@ -43,25 +43,12 @@ static int visit_header(mj_engine *e, void *ud, const char *path,
   return rc;
 }
 
-static int check_value(const char *s)
-{
-  static const char *const yes[] = {"yes", "y", "si", "sí", "1", "true"};
-  static const char *const no[] = {"no", "n", "0", "false"};
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
-}
-
 /* An observation as a number (checks: 1 yes, 0 no); 0 if not valid. */
 static int parse_obs(const mj_criterion *k, const char *s, double *x, char *why,
                      size_t whylen)
 {
   if (k->kind == MJ_CRIT_CHECK) {
-    int v = check_value(s);
+    int v = mj__yesno(s, strlen(s));
     if (v < 0) {
       snprintf(why, whylen,
                "criterion '%s' is a check: write yes or no, "
@@ -206,6 +193,7 @@ static int visit_ids(mj_engine *e, json_t *ids, mj_error *err)
 
 static const mj_svc_kind visit_kind = {.id_column = "visit_id",
                                        .title = "Audit scorecards",
+                                       .command = "audits",
                                        .header = visit_header,
                                        .row = visit_row,
                                        .stored_ids = visit_ids,
@@ -351,33 +339,12 @@ static void card_free(card *c)
   free(c->cells);
 }
 
-static int add_fig(mj_figset *fs, int64_t cycle, const char *metric,
-                   const char *audit, const char *crit, const char *seg,
-                   uint64_t n, double v, double lo, double hi, double sd)
-{
-  mj_result_rec r = {.cycle = cycle,
-                     .scorer = "audit",
-                     .metric = metric,
-                     .questionnaire = audit,
-                     .question = crit,
-                     .segment = seg,
-                     .n = n,
-                     .value = v,
-                     .ci_low = lo,
-                     .ci_high = hi,
-                     .sd = sd,
-                     .delta = NAN,
-                     .p_change = NAN};
-  return mj__figset_add(fs, &r);
-}
-
-static int compliance(mj_figset *fs, int64_t cycle, const char *audit,
-                      const char *crit, const char *seg, const cell *x)
+static int compliance(mj_figset *fs, const mj_figkey *k, const cell *x)
 {
   mj_stats_ci ci = mj_stats_wilson((double)x->met, (double)x->n, MJ_STATS_Z95);
-  return add_fig(fs, cycle, "compliance", audit, crit, seg, x->n,
-                 x->n ? 100.0 * (double)x->met / (double)x->n : NAN,
-                 100.0 * ci.low, 100.0 * ci.high, 0);
+  return mj__figset_put(fs, k, "compliance", x->n,
+                        x->n ? 100.0 * (double)x->met / (double)x->n : NAN,
+                        100.0 * ci.low, 100.0 * ci.high, 0, NULL);
 }
 
 static int card_figures(mj_figset *fs, int64_t cycle, const card *c)
@@ -386,21 +353,21 @@ static int card_figures(mj_figset *fs, int64_t cycle, const card *c)
   size_t w = a->n_criteria + 1;
   int rc = MJ_OK;
   for (size_t s = 0; rc == MJ_OK && s < c->n_segs; s++) {
-    const char *seg = c->segs[s];
-    rc = add_fig(fs, cycle, "visits", a->id, NULL, seg, c->visits[s],
-                 (double)c->visits[s], NAN, NAN, 0);
+    mj_figkey k = {cycle, "audit", a->id, NULL, NULL, c->segs[s]};
+    rc = mj__figset_put(fs, &k, "visits", c->visits[s], (double)c->visits[s],
+                        NAN, NAN, 0, NULL);
     if (rc == MJ_OK)
-      rc = compliance(fs, cycle, a->id, NULL, seg, &c->cells[s * w + w - 1]);
-    for (size_t k = 0; rc == MJ_OK && k < a->n_criteria; k++) {
-      const mj_criterion *crit = &a->criteria[k];
-      const cell *x = &c->cells[s * w + k];
-      rc = compliance(fs, cycle, a->id, crit->id, seg, x);
+      rc = compliance(fs, &k, &c->cells[s * w + w - 1]);
+    for (size_t j = 0; rc == MJ_OK && j < a->n_criteria; j++) {
+      const mj_criterion *crit = &a->criteria[j];
+      const cell *x = &c->cells[s * w + j];
+      k.question = crit->id;
+      rc = compliance(fs, &k, x);
       if (rc == MJ_OK && crit->kind != MJ_CRIT_CHECK) {
         mj_stats_ci ci = mj_stats_mean_ci(&x->acc, 0.975);
         double sd = mj_stats_acc_sd(&x->acc);
-        rc = add_fig(fs, cycle, "mean", a->id, crit->id, seg, x->n,
-                     mj_stats_acc_mean(&x->acc), ci.low, ci.high,
-                     isnan(sd) ? 0 : sd);
+        rc = mj__figset_put(fs, &k, "mean", x->n, mj_stats_acc_mean(&x->acc),
+                            ci.low, ci.high, isnan(sd) ? 0 : sd, NULL);
       }
     }
   }

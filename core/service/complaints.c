@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -67,19 +66,6 @@ static int complaint_header(mj_engine *e, void *ud, const char *path,
   return mj__svc_header(e, path, names, n, ccols, C__N, 2);
 }
 
-static int yesno(const char *s)
-{
-  static const char *const yes[] = {"yes", "y", "si", "sí", "1", "true"};
-  static const char *const no[] = {"no", "n", "0", "false"};
-  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-    if (strcasecmp(s, yes[i]) == 0)
-      return 1;
-  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-    if (strcasecmp(s, no[i]) == 0)
-      return 0;
-  return -1;
-}
-
 static int complaint_row(mj_engine *e, void *ud, const char *const *names,
                          const char *const *cells, size_t n, int *col,
                          char *why, size_t whylen)
@@ -134,7 +120,7 @@ static int complaint_row(mj_engine *e, void *ud, const char *const *names,
     prev = *times[s];
     prev_name = ccols[steps[s].col];
   }
-  if (v[C_FCR] && (c.fcr = yesno(v[C_FCR])) < 0) {
+  if (v[C_FCR] && (c.fcr = mj__yesno(v[C_FCR], strlen(v[C_FCR]))) < 0) {
     *col = at[C_FCR];
     snprintf(why, whylen, "first_contact_resolution '%s' is not yes or no",
              v[C_FCR]);
@@ -190,6 +176,7 @@ static int complaint_ids(mj_engine *e, json_t *ids, mj_error *err)
 
 static const mj_svc_kind complaint_kind = {.id_column = "id",
                                            .title = "Complaints",
+                                           .command = "complaints",
                                            .header = complaint_header,
                                            .row = complaint_row,
                                            .stored_ids = complaint_ids,
@@ -266,27 +253,6 @@ static void clist_free(clist *l)
   free(l->v);
 }
 
-static int add_fig(mj_figset *fs, int64_t cycle, const char *metric,
-                   const char *group, const char *key, uint64_t n, double value,
-                   double lo, double hi, double sd, const char *label)
-{
-  mj_result_rec r = {.cycle = cycle,
-                     .scorer = "complaints",
-                     .metric = metric,
-                     .questionnaire = group,
-                     .question = key,
-                     .segment = "all",
-                     .n = n,
-                     .value = value,
-                     .ci_low = lo,
-                     .ci_high = hi,
-                     .label = label,
-                     .sd = sd,
-                     .delta = NAN,
-                     .p_change = NAN};
-  return mj__figset_add(fs, &r);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
@@ -342,14 +308,14 @@ static int pareto(mj_figset *fs, int64_t cycle, const char *group, tally *v,
     const char *label = total && v[i].n && cum < 80.0 ? "vital" : NULL;
     if (total)
       cum += share;
-    int rc = add_fig(fs, cycle, "count", group, v[i].key, total, (double)v[i].n,
-                     NAN, NAN, 0, NULL);
+    const mj_figkey k = {cycle, "complaints", group, v[i].key, NULL, NULL};
+    int rc = mj__figset_put(fs, &k, "count", total, (double)v[i].n, NAN, NAN, 0,
+                            NULL);
     if (rc == MJ_OK)
-      rc = add_fig(fs, cycle, "share", group, v[i].key, total, share, NAN, NAN,
-                   0, label);
+      rc = mj__figset_put(fs, &k, "share", total, share, NAN, NAN, 0, label);
     if (rc == MJ_OK)
-      rc = add_fig(fs, cycle, "cumulative", group, v[i].key, total,
-                   total ? cum : NAN, NAN, NAN, 0, label);
+      rc = mj__figset_put(fs, &k, "cumulative", total, total ? cum : NAN, NAN,
+                          NAN, 0, label);
     if (rc != MJ_OK)
       return rc;
   }
@@ -387,12 +353,12 @@ static int step_figures(mj_figset *fs, int64_t cycle, const clist *l)
     }
     mj_stats_ci ci = mj_stats_mean_ci(&acc, 0.975);
     double sd = mj_stats_acc_sd(&acc);
-    rc = add_fig(fs, cycle, "hours_mean", "step", name, k,
-                 mj_stats_acc_mean(&acc), ci.low, ci.high, isnan(sd) ? 0 : sd,
-                 NULL);
+    const mj_figkey key = {cycle, "complaints", "step", name, NULL, NULL};
+    rc = mj__figset_put(fs, &key, "hours_mean", k, mj_stats_acc_mean(&acc),
+                        ci.low, ci.high, isnan(sd) ? 0 : sd, NULL);
     if (rc == MJ_OK)
-      rc = add_fig(fs, cycle, "hours_median", "step", name, k, median, NAN, NAN,
-                   0, NULL);
+      rc = mj__figset_put(fs, &key, "hours_median", k, median, NAN, NAN, 0,
+                          NULL);
   }
   free(h);
   return rc;
@@ -425,17 +391,17 @@ int mj__complaint_figures(mj_engine *e, int64_t cycle, const char *wave,
     fcr_known += l.v[i].fcr >= 0;
     fcr_yes += l.v[i].fcr == 1;
   }
-  rc = add_fig(figs, cycle, "count", NULL, NULL, l.n, (double)l.n, NAN, NAN, 0,
-               NULL);
+  const mj_figkey k = {cycle, "complaints", NULL, NULL, NULL, NULL};
+  rc = mj__figset_put(figs, &k, "count", l.n, (double)l.n, NAN, NAN, 0, NULL);
   if (rc == MJ_OK)
-    rc = add_fig(figs, cycle, "open", NULL, NULL, l.n, (double)open, NAN, NAN,
-                 0, NULL);
+    rc = mj__figset_put(figs, &k, "open", l.n, (double)open, NAN, NAN, 0, NULL);
   if (rc == MJ_OK) {
     mj_stats_ci ci =
         mj_stats_wilson((double)fcr_yes, (double)fcr_known, MJ_STATS_Z95);
-    rc = add_fig(figs, cycle, "fcr", NULL, NULL, fcr_known,
-                 fcr_known ? 100.0 * (double)fcr_yes / (double)fcr_known : NAN,
-                 100.0 * ci.low, 100.0 * ci.high, 0, NULL);
+    rc = mj__figset_put(figs, &k, "fcr", fcr_known,
+                        fcr_known ? 100.0 * (double)fcr_yes / (double)fcr_known
+                                  : NAN,
+                        100.0 * ci.low, 100.0 * ci.high, 0, NULL);
   }
   tally *cats = NULL, *causes = NULL;
   size_t ncat = 0, ncause = 0;

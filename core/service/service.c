@@ -345,9 +345,9 @@ int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
   mj__clearerr(e);
   if (!format)
     format = "text";
-  if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-    return mj__seterr(e, MJ_EINVAL, "unknown format '%s' (use text or json)",
-                      format);
+  char why[128];
+  if (mj_format_check(kind->command, format, why, sizeof why) != MJ_OK)
+    return mj__seterr(e, MJ_EINVAL, "%s", why);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   int rc = mj__store_ensure(e);

@@ -101,19 +101,8 @@ static int gap_fig(mj_figset *figs, int64_t cycle, const char *metric,
                    const char *requirement, const char *question, uint64_t n,
                    double v)
 {
-  mj_result_rec r = {.cycle = cycle,
-                     .scorer = "gaps",
-                     .metric = metric,
-                     .question = question,
-                     .requirement = requirement,
-                     .segment = "all",
-                     .n = n,
-                     .value = v,
-                     .ci_low = NAN,
-                     .ci_high = NAN,
-                     .delta = NAN,
-                     .p_change = NAN};
-  return mj__figset_add(figs, &r);
+  const mj_figkey k = {cycle, "gaps", NULL, question, requirement, NULL};
+  return mj__figset_put(figs, &k, metric, n, v, NAN, NAN, 0, NULL);
 }
 
 static const char *tag_of(const mj_question *q, const char *key)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct ces_inst {
@@ -36,16 +37,22 @@ typedef struct ces_inst {
   int box;      /* top scale points counted as "easy" */
 } ces_inst;
 
+static const mj_option ces_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"box", MJ_OPT_INT, "3", 0,
+     "top scale points counted as easy (3: agree, 5-7 on 1..7)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int ces_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, ces_options, "ces", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   int64_t box = host->cfg_int(cfg, "box", 3);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer ces: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   if (box < 1 || box > 6)
     return host->error(err, MJ_EINVAL,
                        "scorer ces: option box = %lld is out of range; give "
@@ -146,14 +153,6 @@ static const mj_scorer_ops ces_ops = {
     .score_matrix = NULL,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = ces_roles,
-};
-
-static const mj_option ces_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"box", MJ_OPT_INT, "3", 0,
-     "top scale points counted as easy (3: agree, 5-7 on 1..7)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc ces_desc = {

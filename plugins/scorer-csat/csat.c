@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct csat_inst {
@@ -48,16 +49,22 @@ static double wilson_high(double x, double n, double z)
   return mj_stats_wilson(x, n, z).high;
 }
 
+static const mj_option csat_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"box", MJ_OPT_INT, "2", 0,
+     "scale points in the top and bottom boxes (2: top-2-box)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int csat_create(const mj_host_api *host, mj_ctx *ctx,
                        const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, csat_options, "csat", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   int64_t box = host->cfg_int(cfg, "box", 2);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer csat: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   if (box < 1 || box > 5)
     return host->error(err, MJ_EINVAL,
                        "scorer csat: option box = %lld is out of range; give "
@@ -175,14 +182,6 @@ static const mj_scorer_ops csat_ops = {
     .score = csat_run,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = csat_roles,
-};
-
-static const mj_option csat_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"box", MJ_OPT_INT, "2", 0,
-     "scale points in the top and bottom boxes (2: top-2-box)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_export csat_exports[] = {

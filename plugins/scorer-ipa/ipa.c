@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 #define NONE SIZE_MAX
@@ -89,17 +90,27 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option ipa_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {"importance", MJ_OPT_STRING, "auto", 0,
+     "\"stated\" (importance questions), \"derived\" (correlation with the "
+     "overall question) or \"auto\""},
+    {"crosshair", MJ_OPT_STRING, "data", 0,
+     "where the quadrants split: \"data\" (grand means), \"median\" or "
+     "\"scale\" (scale midpoints)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int ipa_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, ipa_options, "ipa", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   const char *imp = host->cfg_str(cfg, "importance");
   const char *cross = host->cfg_str(cfg, "crosshair");
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer ipa: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   int i = !imp || strcmp(imp, "auto") == 0 ? IMP_AUTO
           : strcmp(imp, "stated") == 0     ? IMP_STATED
           : strcmp(imp, "derived") == 0    ? IMP_DERIVED
@@ -503,18 +514,6 @@ static const mj_scorer_ops ipa_ops = {
     .destroy = ipa_destroy,
     .score = NULL,
     .score_matrix = ipa_matrix,
-};
-
-static const mj_option ipa_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {"importance", MJ_OPT_STRING, "auto", 0,
-     "\"stated\" (importance questions), \"derived\" (correlation with the "
-     "overall question) or \"auto\""},
-    {"crosshair", MJ_OPT_STRING, "data", 0,
-     "where the quadrants split: \"data\" (grand means), \"median\" or "
-     "\"scale\" (scale midpoints)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc ipa_desc = {

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 #define NONE SIZE_MAX
@@ -90,17 +91,27 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option kano_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the share intervals (0 < level < 1)"},
+    {"tie", MJ_OPT_STRING, "fong", 0,
+     "when the top categories tie: \"fong\" (Fong's test on the top two), "
+     "\"margin\" (within margin points) or \"mode\" (exact ties only); "
+     "ties go to M > O > A > I > R"},
+    {"margin", MJ_OPT_NUMBER, "5", 0,
+     "percentage points within which categories tie (tie = \"margin\")"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int kano_create(const mj_host_api *host, mj_ctx *ctx,
                        const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
+  double level;
+  int rc = mj_scorer_level(host, cfg, kano_options, "kano", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   const char *tie = host->cfg_str(cfg, "tie");
   double margin = host->cfg_num(cfg, "margin", 5.0);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer kano: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
   int t = !tie || strcmp(tie, "fong") == 0 ? TIE_FONG
           : strcmp(tie, "margin") == 0     ? TIE_MARGIN
           : strcmp(tie, "mode") == 0       ? TIE_MODE
@@ -395,18 +406,6 @@ static const mj_scorer_ops kano_ops = {
     .destroy = kano_destroy,
     .score = NULL,
     .score_matrix = kano_matrix,
-};
-
-static const mj_option kano_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the share intervals (0 < level < 1)"},
-    {"tie", MJ_OPT_STRING, "fong", 0,
-     "when the top categories tie: \"fong\" (Fong's test on the top two), "
-     "\"margin\" (within margin points) or \"mode\" (exact ties only); "
-     "ties go to M > O > A > I > R"},
-    {"margin", MJ_OPT_NUMBER, "5", 0,
-     "percentage points within which categories tie (tie = \"margin\")"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc kano_desc = {

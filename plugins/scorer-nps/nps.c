@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct nps_inst {
@@ -51,15 +52,19 @@ static double code_var(double pro, double pas, double det)
   return v > 0.0 ? v : 0.0; /* rounding can leave −1e-17 */
 }
 
+static const mj_option nps_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int nps_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer nps: option level = %g is not a confidence "
-                       "level; give a number between 0 and 1, e.g. 0.95",
-                       level);
+  double level;
+  int rc = mj_scorer_level(host, cfg, nps_options, "nps", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   nps_inst *in = host->alloc(sizeof *in);
   if (!in)
     return host->error(err, MJ_ENOMEM, "scorer nps: out of memory");
@@ -160,12 +165,6 @@ static const mj_scorer_ops nps_ops = {
     .score = nps_run,
     .counts_suffice = 1, /* reads values only without counts */
     .roles = nps_roles,
-};
-
-static const mj_option nps_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_export nps_exports[] = {

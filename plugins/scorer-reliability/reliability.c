@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct rel_inst {
@@ -41,16 +42,19 @@ typedef struct rel_inst {
   double level; /* two-sided confidence level of the Feldt interval */
 } rel_inst;
 
+static const mj_option rel_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of alpha's Feldt interval (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int rel_create(const mj_host_api *host, mj_ctx *ctx,
                       const mj_config *cfg, void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer reliability: option level = %g is not a "
-                       "confidence level; give a number between 0 and 1, "
-                       "e.g. 0.95",
-                       level);
+  double level;
+  int rc = mj_scorer_level(host, cfg, rel_options, "reliability", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   rel_inst *in = host->alloc(sizeof *in);
   if (!in)
     return host->error(err, MJ_ENOMEM, "scorer reliability: out of memory");
@@ -275,12 +279,6 @@ static const mj_scorer_ops rel_ops = {
     .stream_rows = rel_rows,
     .stream_close = rel_close,
     .roles = rel_roles,
-};
-
-static const mj_option rel_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of alpha's Feldt interval (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc rel_desc = {

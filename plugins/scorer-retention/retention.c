@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 typedef struct retention {
@@ -26,16 +27,19 @@ typedef struct retention {
   double z;
 } retention;
 
+static const mj_option options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0, "confidence level of the interval"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int r_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
                     void **inst, mj_error *err)
 {
   (void)ctx;
-  double level = host->cfg_num(cfg, "level", 0.95);
-  if (!(level > 0 && level < 1))
-    return host->error(err, MJ_EINVAL,
-                       "scorer retention: level must be between 0 and 1, "
-                       "not %g",
-                       level);
+  double level;
+  int rc = mj_scorer_level(host, cfg, options, "retention", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   retention *r = host->alloc(sizeof *r);
   if (!r)
     return host->error(err, MJ_ENOMEM, "scorer retention: out of memory");
@@ -109,11 +113,6 @@ static const mj_scorer_ops ops = {
     .create = r_create,
     .destroy = r_destroy,
     .score_customers = r_score,
-};
-
-static const mj_option options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0, "confidence level of the interval"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc desc = {

@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "mejora/plugin.h"
+#include "scorer_level.h"
 #include "stats.h"
 
 #define NONE SIZE_MAX
@@ -116,16 +117,19 @@ static const char *tag(const mj_column *c, const char *key)
   return NULL;
 }
 
+static const mj_option sq_options[] = {
+    {"level", MJ_OPT_NUMBER, "0.95", 0,
+     "two-sided confidence level of the intervals (0 < level < 1)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
 static int sq_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
                      void **inst, mj_error *err)
 {
-  double level = host->cfg_num(cfg, "level", 0.95);
-  if (!(level > 0.0 && level < 1.0))
-    return host->error(err, MJ_EINVAL,
-                       "scorer servqual: option level = %g is not a "
-                       "confidence level; give a number between 0 and 1, "
-                       "e.g. 0.95",
-                       level);
+  double level;
+  int rc = mj_scorer_level(host, cfg, sq_options, "servqual", &level, err);
+  if (rc != MJ_OK)
+    return rc;
   sq_inst *in = host->alloc(sizeof *in);
   if (!in)
     return host->error(err, MJ_ENOMEM, "scorer servqual: out of memory");
@@ -616,12 +620,6 @@ static const mj_scorer_ops sq_ops = {
     .destroy = sq_destroy,
     .score = NULL,
     .score_matrix = sq_matrix,
-};
-
-static const mj_option sq_options[] = {
-    {"level", MJ_OPT_NUMBER, "0.95", 0,
-     "two-sided confidence level of the intervals (0 < level < 1)"},
-    {NULL, 0, NULL, 0, NULL},
 };
 
 static const mj_plugin_desc sq_desc = {
