@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cycle.h"
 
 /* The instance a cycle names, made as the cycle makes it. */
 static int named(mj_engine *e, const mj_cycle_decl *d, mj_plugin_kind kind,

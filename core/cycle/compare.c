@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cycle.h"
 #include "stats.h"
 
 /* Metrics that are a percentage of n (a two-proportion z-test fits). */

@@ -5,7 +5,7 @@
 */
 #include <string.h>
 
-#include "engine.h"
+#include "cycle.h"
 
 typedef struct runs_scan {
   const mj_model *m;

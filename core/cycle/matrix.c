@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cycle.h"
 
 enum { CODE_SKIPPED = 0, CODE_NA = 1, CODE_VALUE = 2 };
 #define NO_CHAN UINT32_MAX

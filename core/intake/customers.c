@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "intake.h"
 
 static const char *const ccols[] = {"id",      "segment", "name",
                                     "lang",    "channel", "email",

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "intake.h"
 
 /* ---- cells and text ------------------------------------------------------ */
 

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "encoding.h"
-#include "engine.h"
+#include "intake.h"
 
 typedef struct jimport {
   mj_engine *e;

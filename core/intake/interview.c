@@ -23,7 +23,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "engine.h"
+#include "intake.h"
 
 struct mj_interview {
   mj_engine *e;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "engine.h"
+#include "intake.h"
 #include "stats.h"
 
 /* ---- the PRNG ------------------------------------------------------------ */

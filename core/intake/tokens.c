@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "intake.h"
 
 typedef struct loading {
   const char *questionnaire;

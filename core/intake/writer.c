@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "intake.h"
 
 /* A batch's rows and the bytes their answers and strings take: both reused,
 ** so the importer's copies land in memory already mapped and cached.

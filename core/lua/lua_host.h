@@ -11,7 +11,7 @@
 
 #include <lua.h>
 
-#include "engine.h"
+#include "playbook.h"
 
 typedef struct mj_dsl_ctx mj_dsl_ctx;
 typedef struct mj_trigger_ctx mj_trigger_ctx;

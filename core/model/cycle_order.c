@@ -6,7 +6,7 @@
 */
 #include <string.h>
 
-#include "engine.h"
+#include "model.h"
 
 /* Has d's period started at t? A cycle without a period always has. */
 static int started(const mj_cycle_decl *d, int64_t t)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "model.h"
 #include "invariant.h"
 
 int mj__figset_add(mj_figset *fs, const mj_result_rec *r)

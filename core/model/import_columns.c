@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "model.h"
 
 const char *const mj__import_fixed[MJ__N_FIXED] = {
     "response_id", "customer_id", "segment", "submitted_at",

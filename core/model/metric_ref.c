@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "model.h"
 
 /* Short forms a service manager writes: NAME[:X] stands for a full ref. */
 static const struct {

@@ -5,6 +5,10 @@
 ** customers files (customers.c), then linked by the DSL; it replaces the
 ** engine's previous one only when every declaration validated and every
 ** reference resolved. All its memory lives in one arena, freed at once.
+**
+** model: the playbook as data, and what reads it alone: answers and
+** their conditions, figures, metric references, rules, which cycle. It
+** uses base/ and below; core/README.md lists the layers.
 */
 #ifndef MJ_MODEL_H
 #define MJ_MODEL_H
@@ -12,13 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-
-/* Where a declaration was written: "playbook.lua", 12. */
-typedef struct mj_pos {
-  const char *file;
-  int line;
-} mj_pos;
+#include "engine.h"
 
 /* A text in several languages; lang NULL for a plain string. */
 typedef struct mj_text {
@@ -363,5 +361,197 @@ int mj__question_rates(const mj_question *q);
 
 /* Best text for lang from an mj_i18n: lang, then "en", then the first. */
 const char *mj__i18n_get(const mj_i18n *t, const char *lang);
+
+/* ---- metric_ref.c / rules.c ------------------------------------------ */
+
+/* Is name a scorer beyond the ones the playbook and mejora name (a
+** plugin of its own)? ud is what the caller gave mj__metric_check or
+** mj__rules_compile (metric_ref.c). */
+typedef int (*mj_scorer_known_fn)(void *ud, const char *name);
+
+/* ---- figures of one cycle (figset.c) ---------------------------------- */
+
+typedef struct mj_figset {
+  mj_arena arena;
+  mj_result_rec *items;
+  size_t n, cap;
+} mj_figset;
+
+/* Copy a figure in (strings included). */
+int mj__figset_add(mj_figset *fs, const mj_result_rec *r);
+
+/* What a figure is of: each key NULL when it has none, segment NULL for
+** "all". */
+typedef struct mj_figkey {
+  int64_t cycle;
+  const char *scorer, *questionnaire, *question, *requirement, *segment;
+} mj_figkey;
+/*
+** Add the figure of k's metric from n answers: value, its interval
+** lo..hi (NaN: none), sd (0: none) and label (NULL: none); its delta and
+** p_change are NaN until mj__figset_compare compares it.
+*/
+int mj__figset_put(mj_figset *fs, const mj_figkey *k, const char *metric,
+                   uint64_t n, double value, double lo, double hi, double sd,
+                   const char *label);
+/* The figure matching every non-NULL key (metric is required). */
+const mj_result_rec *mj__figset_find(const mj_figset *fs, const char *scorer,
+                                     const char *metric,
+                                     const char *questionnaire,
+                                     const char *question,
+                                     const char *requirement,
+                                     const char *segment);
+void mj__figset_free(mj_figset *fs);
+
+/* ---- metric_ref.c ------------------------------------------------------ */
+
+/*
+** A reference to one figure of a cycle, the same in plan verification,
+** triggers, standards and promises: "SCORER.METRIC[:SUBJECT][@SEGMENT]",
+** SUBJECT a requirement id, QUESTIONNAIRE/QUESTION, a question id, or for
+** complaints.count/share/cumulative a complaint category. Short forms:
+** mean:R1 and t2b:R1 (csat), nps[:SEGMENT] (nps.nps), complaints:CATEGORY
+** (complaints.count), audit:CRITERION (audit.compliance), standard:S1
+** (standard.met); any may end in @SEGMENT except nps:SEGMENT.
+*/
+typedef struct mj_metric_ref {
+  char scorer[64], metric[64], subject[128], segment[64];
+} mj_metric_ref;
+/* 1 when spec is a reference (filled into *m), 0 when it is not. */
+int mj__metric_parse(const char *spec, mj_metric_ref *m);
+/* The short form closest to a spec that did not parse ("maen:R1" ->
+** "mean"), or NULL. */
+const char *mj__metric_suggest(const char *spec);
+/* The canonical text, "csat.mean:R1@vip". */
+void mj__metric_format(const mj_metric_ref *m, char *buf, size_t n);
+/* The figure of fs it names, or NULL. */
+const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
+                                     const mj_metric_ref *m);
+/* Does it name things the playbook declares? MJ_EREF with the reason and a
+** "did you mean" in why (scorer, requirement, questionnaire/question,
+** complaint category, segment). known may be NULL (no scorer beyond the
+** playbook's and mejora's own). */
+int mj__metric_check(const mj_model *m, const mj_metric_ref *r,
+                     mj_scorer_known_fn known, void *ud, char *why, size_t n);
+
+/* ---- rules.c ----------------------------------------------------------- */
+
+/*
+** Declarative triggers (`when = "mean:R1 < target"`): compile every
+** plan's when_text of m after linking (MJ_EVALIDATE / MJ_EREF naming the
+** playbook's file:line and the bad token), and evaluate one against the
+** figures of a cycle declared as `cycle` (its period turns counts into
+** rates; NULL: rates cannot be judged). A clause without its figure is
+** false; why then says which figure was missing ("" when none was).
+** mj__trigger_eval calls mj__rule_eval for such plans. known (may be
+** NULL) accepts scorers the playbook does not name, as in mj__metric_check.
+*/
+int mj__rules_compile(mj_engine *e, mj_model *m, mj_scorer_known_fn known,
+                      void *ud);
+int mj__rule_eval(mj_engine *e, const mj_plan *p, const mj_figset *fs,
+                  const mj_cycle_decl *cycle, int *fired, char **evidence,
+                  char *why, size_t whylen);
+/* The figures a trigger read, in order, without repeats: its evidence. */
+typedef struct mj_evidence {
+  const mj_result_rec **read;
+  size_t n, cap;
+} mj_evidence;
+/* Add r unless it is there already: MJ_OK or MJ_ENOMEM. */
+int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r);
+/* The figures as a JSON array (free() it), NULL when out of memory. */
+char *mj__evidence_json(const mj_evidence *ev);
+
+/* ---- import_columns.c ------------------------------------------------- */
+
+/* Columns every response file may carry besides the questions, indices
+** into mj__import_fixed; the first two must, unless a token column stands
+** for them. */
+enum {
+  MJ__COL_ID,
+  MJ__COL_CUSTOMER,
+  MJ__COL_SEGMENT,
+  MJ__COL_SUBMITTED,
+  MJ__COL_WAVE,
+  MJ__COL_TOKEN,
+  MJ__COL_CHANNEL,
+  MJ__COL_PILOT,
+  MJ__N_FIXED
+};
+extern const char *const mj__import_fixed[MJ__N_FIXED];
+/* "a, b, c" into buf: qn's question ids, for messages. */
+void mj__questionnaire_ids(const mj_questionnaire *qn, char *buf, size_t n);
+/* Check an import's column renames against qn: MJ_OK, or MJ_EINVAL with
+** the reason (no location) in why. */
+int mj__import_check_columns(const mj_questionnaire *qn,
+                             const mj_import_column *cols, size_t n,
+                             char *why, size_t whylen);
+
+/* ---- answer.c ---------------------------------------------------------- */
+
+/*
+** Parse one answer's text against its question: "" is skipped, "NA"/"N/A"
+** (any case) or "no experience" is N/A (if allowed), otherwise a value of
+** the question's type and range. On a bad value returns MJ_EVALIDATE and
+** writes the reason (no location) to why. out->text borrows either text
+** (open text, multi, "other:...") or the model (choice codes, yes/no).
+** A blank required answer is refused here only when the question has no
+** ask_if; otherwise mj__answer_check_row decides.
+*/
+int mj__answer_parse(const mj_question *q, const char *text, size_t len,
+                     mj_answer_rec *out, char *why, size_t whylen);
+
+/*
+** Compile the condition src of question self of qn (an ask_if, or with
+** allow_self a constraint's expr, where '.' is the question's own answer).
+** The language: comparisons (== != < <= > >=) of earlier questions' ids,
+** numbers and 'strings'; `id has 'code'` for multi questions;
+** answered(id), na(id); and, or, not, parentheses. A comparison with a
+** skipped or N/A answer is false. Dates compare with 'YYYY-MM-DD'.
+** Nodes live in arena a. On error returns MJ_EVALIDATE and writes the
+** reason, with its column in src, to why.
+*/
+int mj__cond_compile(mj_arena *a, const mj_questionnaire *qn, size_t self,
+                     int allow_self, const char *src, const mj_cond **out,
+                     char *why, size_t whylen);
+
+/*
+** Whether question k of qn is asked, given the parsed answers of its
+** questions before k (answers[i] is question i's): 1 without ask_if.
+*/
+int mj__answer_asked(const mj_questionnaire *qn, const mj_answer_rec *answers,
+                     size_t k);
+
+/*
+** The checks that need a whole response, after mj__answer_parse filled
+** answers[0..qn->n_questions) in question order: an answer given to a
+** question whose ask_if is false, a required question left blank when
+** asked, a constraint's expr, and each points group summing to its
+** total. On the first failure returns MJ_EVALIDATE, sets *bad to the
+** index of the question to blame and writes a reason naming the
+** questions to why. answers[i].question need not be set.
+*/
+int mj__answer_check_row(const mj_questionnaire *qn,
+                         const mj_answer_rec *answers, size_t *bad, char *why,
+                         size_t whylen);
+
+/* ---- cycle_order.c ----------------------------------------------------- */
+
+/*
+** The cycle a run without a name means at time now: the latest declared
+** (in playbook order) whose period has started, a cycle without a period
+** counting as started; else the last declared. NULL when none is.
+*/
+const mj_cycle_decl *mj__cycle_current(const mj_model *m, int64_t now);
+/* The playbook's place (0, 1, ...) of the cycle called name, or -1. */
+long mj__cycle_index(const mj_model *m, const char *name);
+/*
+** The cycle (its name) a response belongs to, the first rule that
+** applies: its own wave; the declared cycle whose import stores it; the
+** first declared cycle whose period holds submitted_at; the cycle
+** mj__cycle_current names at the engine's clock. NULL when the playbook
+** declares no cycle (its one "default" cycle takes every response).
+*/
+const char *mj__response_cycle(const mj_engine *e, const char *wave,
+                               int64_t submitted_at);
 
 #endif

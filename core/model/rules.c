@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "model.h"
 
 int mj__evidence_add(mj_evidence *ev, const mj_result_rec *r)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "plugin_host.h"
 
 void mj__instances_free(mj_engine *e)
 {

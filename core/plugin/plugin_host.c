@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "plugin_static.h"
 
 #ifndef MJ_PLUGINDIR

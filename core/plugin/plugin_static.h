@@ -5,7 +5,7 @@
 #ifndef MJ_PLUGIN_STATIC_H
 #define MJ_PLUGIN_STATIC_H
 
-#include "engine.h"
+#include "plugin_host.h"
 
 /* Entry points of the plugins compiled into libmejora. */
 const mj_plugin_desc *mj_plugin_sqlite_entry(void);

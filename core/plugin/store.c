@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "plugin_host.h"
 
 /* "sqlite:PATH", "postgresql://..." or a bare path (sqlite). */
 static int split_uri(const char *uri, char *kind, size_t kn, const char **rest)

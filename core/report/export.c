@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "report.h"
 
 typedef struct exporter {
   mj_engine *e;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "report.h"
 
 /* ---- reading the store ---------------------------------------------------- */
 

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "service.h"
 #include "stats.h"
 
 static const char *const fixed[] = {"visit_id", "date", "site",

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "service.h"
 #include "stats.h"
 
 /* ---- complaints: rows ---------------------------------------------------- */

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "service.h"
 
 /* ---- CSV records in one transaction, bad rows to rejects ---------------- */
 

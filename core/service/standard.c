@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "service.h"
 
 /* "audit.compliance:phone/answer_time@site:north" -> the figure, or NULL
 ** (metric_ref.c reads references the same way for plans and triggers). */

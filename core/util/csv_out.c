@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "util.h"
 
 /* s as one field after prefix (which needs no quoting of its own). */
 static void field(FILE *f, const char *prefix, const char *s, int last)

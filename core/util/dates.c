@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "engine.h"
+#include "util.h"
 
 int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d)
 {

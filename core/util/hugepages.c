@@ -17,7 +17,7 @@
 #include <unistd.h>
 #endif
 
-#include "engine.h"
+#include "util.h"
 
 /* Below this the faults saved do not pay for the rounding to 2 MiB. */
 enum { HUGE_MIN = 2u << 20 };

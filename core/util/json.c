@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "util.h"
 
 json_t *mj__json_num(double v)
 {

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "util.h"
 
 /* What a refusal tells the operator to do about it. */
 #define TRUST_HINT                                                           \

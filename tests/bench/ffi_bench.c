@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "plugin_host.h"
 
 /* The plugin's source, for its static wilson_high. */
 #include "../../plugins/scorer-csat/csat.c"

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine.h"
+#include "model.h"
 #include "tap.h"
 
 static mj_question question(const char *id, mj_qkind kind, int min, int max,

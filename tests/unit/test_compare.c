@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cycle.h"
 #include "tap.h"
 
 static const char playbook[] =

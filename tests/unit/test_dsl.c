@@ -13,7 +13,7 @@
 
 #include <lauxlib.h>
 
-#include "engine.h"
+#include "model.h"
 #include "tap.h"
 
 static char fixdir[1024];

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "engine.h"
+#include "plugin_host.h"
 #include "tap.h"
 
 static char *dir;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "playbook.h"
 #include "tap.h"
 
 static char logbuf[4096];

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "playbook.h"
 #include "tap.h"
 
 static char path[1200];

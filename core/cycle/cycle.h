@@ -1,0 +1,134 @@
+/*
+** cycle: a cycle's run: its checks, the answers as tables for the
+** scorers, the change since the previous cycle, the stored runs, and the
+** plans it opens, verifies and closes. It uses service/, lua/ and below;
+** core/README.md lists the layers.
+*/
+#ifndef MJ_CYCLE_H
+#define MJ_CYCLE_H
+
+#include "playbook.h"
+#include "service.h"
+
+/* ---- check.c ---------------------------------------------------------- */
+
+/*
+** What mj_cycle_run refuses before it starts, without writing: the store's
+** plugin, the `use` instances (options included), and cycle d's import
+** files, scorers and notifiers (d NULL: none). The instances it makes are
+** the ones the run uses.
+*/
+int mj__cycle_check(mj_engine *e, const mj_cycle_decl *d);
+
+/* ---- matrix.c ----------------------------------------------------------- */
+
+/* One questionnaire's answers as a response x question table (numeric
+** questions only), for scorers with score_matrix. */
+typedef struct mj_qmatrix mj_qmatrix;
+typedef int (*mj_qmatrix_fn)(void *ud, const char *segment,
+                             const mj_matrix *m);
+int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out);
+/* Room for about rows rows at once (speed only: the table still grows). */
+void mj__qmatrix_expect(mj_qmatrix *m, size_t rows);
+/* Add one answer of question index `question`; rows must come in response
+** order (a new response id starts a new row). */
+int mj__qmatrix_add(mj_qmatrix *m, size_t question, const mj_answer_row *row);
+/* The same from a whole response, n of its answers at a time: answer k
+** is of question index question[k] (SIZE_MAX: leave it out). *started is
+** 0 before the response's first answer (which starts its row, in that
+** segment and that "channel:NAME" group, either NULL for none) and set by
+** the call. */
+int mj__qmatrix_add_answers(mj_qmatrix *m, const mj_answer_rec *a,
+                            const size_t *question, size_t n,
+                            const char *segment, const char *channel,
+                            int *started);
+/* Call fn with the whole table as segment "all", then with each
+** segment's rows, then with each channel group's. */
+int mj__qmatrix_each_segment(const mj_qmatrix *m, mj_qmatrix_fn fn, void *ud);
+/* The same in chunks of at most MJ_QMATRIX_CHUNK rows, for scorers that
+** stream: open (1: skip this segment), rows per chunk, then close with
+** the outcome so far, whose return is the segment's. */
+enum { MJ_QMATRIX_CHUNK = 4096 };
+typedef struct mj_qmatrix_stream {
+  void *ud;
+  int (*open)(void *ud, const char *segment, size_t n_rows);
+  int (*rows)(void *ud, const mj_matrix *chunk);
+  int (*close)(void *ud, int rc);
+} mj_qmatrix_stream;
+int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st);
+const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
+const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n);
+void mj__qmatrix_free(mj_qmatrix *m);
+
+/* ---- cycle_runs.c ------------------------------------------------------- */
+
+/* What the store holds of cycle name's runs (mj__cycle_runs). */
+typedef struct mj_cycle_runs {
+  int known;           /* 0: the store cannot list cycles (all else 0) */
+  int64_t done;        /* its newest finished run, or 0 */
+  int64_t finished_at; /* when that one finished */
+  int64_t failed;      /* its newest failed run, or 0 */
+  int64_t previous;    /* the newest finished run of the nearest cycle
+                       ** declared before it, or 0 */
+} mj_cycle_runs;
+int mj__cycle_runs(mj_engine *e, const char *name, mj_cycle_runs *out);
+/* Does stored cycle id come after stored cycle other: in playbook order
+** when the playbook declares both, else in the order they were opened. */
+int mj__cycle_after(mj_engine *e, int64_t id, int64_t other);
+
+/* ---- compare.c ---------------------------------------------------------- */
+
+/*
+** The scorer name of the answer distributions a cycle stores for every
+** scale question (kind MJ_Q_SCALE: scaleN, ces) and requirement on one,
+** per segment: metric "count", label the scale value ("1".."5"), value
+** the answers with that value, n the bucket's n. Not for NPS (its change
+** is tested on the promoter/detractor shares) nor below the cycle's
+** min_n. They let the next cycle test a mean with Mann-Whitney U.
+*/
+#define MJ__DIST_SCORER "distribution"
+
+/*
+** p-value of the change from `before` (a figure of fs_before) to `after`
+** (of fs_after) with test "welch-t", "mann-whitney-u" (from both cycles'
+** MJ__DIST_SCORER counts), "two-proportion-z", "nps-wald-z" (also "welch",
+** "mann-whitney", "two-proportion", "nps") or NULL/"auto" (chosen by the
+** metric: a "mean" gets Mann-Whitney when both distributions are there,
+** else Welch). *test_used is a static string. MJ_ENOTFOUND when the
+** figures do not allow the test (n too small, no sd, no promoter/detractor
+** shares, no distribution or one whose counts do not add up to n).
+*/
+int mj__change_test(const char *test, const mj_figset *fs_before,
+                    const mj_result_rec *before, const mj_figset *fs_after,
+                    const mj_result_rec *after, double *p,
+                    const char **test_used);
+/* Fill delta, test and p_change of every figure in now that has a match
+** in before (the previous cycle). */
+void mj__figset_compare(mj_figset *now, const mj_figset *before);
+
+/* ---- plans.c ------------------------------------------------------------ */
+
+/* Where the review's events go (the cycle's notifications). */
+typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
+                                 const char *subject, const char *message,
+                                 const mj_meta *meta, size_t n_meta);
+/*
+** Review the open plans at a cycle: verify each whose actions are all
+** done (closed when effective, escalated when not), flag the overdue ones
+** once. Plans it closes are not reopened by this cycle's triggers.
+*/
+int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
+                     mj_plan_event_fn emit, void *ud);
+/*
+** Store plan p (opened or changed) and one event of it, kind with note
+** at cycle (0: none) and p->updated_at, in one transaction. A store error
+** is MJ_ESTORE, its message after context ("saving plan: ").
+*/
+int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
+                  const char *kind, const char *note, const char *context);
+/* May closed plan id open again on cycle's evidence? Only when that
+** cycle comes after (mj__cycle_after) every cycle in the plan's history:
+** never on evidence as old as, or older than, what opened or closed it. */
+int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+** intake: what comes in: responses imported from CSV or JSON or taken in an
+** interview, customers files, invitation samples and their tokens, and the
+** thread that stores responses in bulk. It uses plugin/ and below;
+** core/README.md lists the layers.
+*/
+#ifndef MJ_INTAKE_H
+#define MJ_INTAKE_H
+
+#include "plugin_host.h"
+
+/* ---- import.c / import_json.c ------------------------------------------ */
+
+/* mj_import_ex of a file a playbook names, which must stay in the folder
+** jail (and so must its rejects file); jail NULL: the operator's file. */
+int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
+                    const mj_import_opts *opts, const char *jail,
+                    mj_import_stats *stats);
+
+/* Import a JSON array of responses to qn (mj_import of a .json file);
+** opts as mj_import_ex's, or NULL; jail as mj__import_file's. */
+int mj__import_json(mj_engine *e, const mj_questionnaire *qn,
+                    const char *path, const mj_import_opts *opts,
+                    const char *jail, mj_import_stats *stats);
+
+/* qn's structure (question ids, types, ranges, options) as compact JSON,
+** malloc'd, and its fingerprint (16 hex digits); NULL when out of memory. */
+char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
+
+/* The store's version number of qn's present structure, added when new
+** (1 with a store that does not keep versions). Sets the engine error. */
+int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
+                              int *version);
+
+/* ---- customers.c ------------------------------------------------------- */
+
+/* Append the customers of file f (a row's pos: the file and its line) to
+** m's. On error e->err says where in the file and which declaration
+** named it. */
+int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
+
+/* ---- tokens.c ---------------------------------------------------------- */
+
+/* An invitation an import may meet by its token. */
+typedef struct mj_token {
+  char *token, *customer;
+  int answered;
+  int used;        /* a row of this import answered it */
+  int64_t used_at; /* that row's submitted_at */
+} mj_token;
+typedef struct mj_tokens {
+  mj_token *v; /* sorted by token */
+  size_t n, cap;
+} mj_tokens;
+/* The open store's invitations to questionnaire into *t (none when the
+** store cannot list them). On failure *t is empty and e->err says why. */
+int mj__tokens_load(mj_engine *e, const char *questionnaire, mj_tokens *t);
+/* The invitation with that token, or NULL (token NULL: none). */
+mj_token *mj__tokens_find(const mj_tokens *t, const char *token);
+void mj__tokens_free(mj_tokens *t);
+
+/* ---- writer.c ----------------------------------------------------------- */
+
+/* A thread that stores responses while the importer reads the next ones
+** (writer.c). Start it inside the open transaction; put copies r; finish
+** waits for every batch, returns the first store error and the counts,
+** and must be called before the commit or rollback. */
+typedef struct mj_writer mj_writer;
+int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out);
+int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
+int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
+                      mj_error *err);
+
+/* ---- interview.c ------------------------------------------------------- */
+
+/* A respondent's text: in lang (the customer's), else in fallback (the
+** questionnaire's default language), else as mj__i18n_get(t, NULL) gives
+** it (a plain string or English, else the first). NULL when t is empty.
+** Interviews and exports with labels use it. */
+const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
+                          const char *fallback);
+
+#endif

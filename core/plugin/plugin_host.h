@@ -1,0 +1,81 @@
+/*
+** plugin: finding, checking and loading plugins, their instances, the
+** store, and the libffi bridge that lets Lua call their exports. It uses
+** model/ and below; core/README.md lists the layers.
+*/
+#ifndef MJ_PLUGIN_HOST_H
+#define MJ_PLUGIN_HOST_H
+
+#include "model.h"
+
+/* ---- plugin_host.c ---------------------------------------------------- */
+
+int mj__registry_new(mj_engine *e);
+void mj__registry_free(mj_engine *e);
+/* Discover (once) and return the plugin of that kind and name. On failure
+** e->err says what was searched and what exists. */
+int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
+                    const mj_plugin **out);
+/* Is there a scorer plugin called name (an mj_scorer_known_fn for
+** mj__metric_check, engine the mj_engine)? Leaves no error behind. */
+int mj__plugin_scorer_known(void *engine, const char *name);
+/* Any kind, by name (for mejora.plugin("NAME")). */
+int mj__plugin_find_any(mj_engine *e, const char *name,
+                        const mj_plugin **out);
+const mj_plugin_desc *mj__plugin_desc(const mj_plugin *p);
+const char *mj__plugin_path(const mj_plugin *p);
+const char *mj__kind_name(mj_plugin_kind kind);
+/* Validate options against the plugin's schema (use may be NULL for no
+** options) and create an instance. Storage instances are created with
+** ops->open(uri), others with ops->create(cfg). The files the instance
+** opens through host->path must stay in the folder jail (NULL: any). */
+int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
+                     const char *uri, const char *jail, mj_instance **out);
+void mj__instance_free(mj_engine *e, mj_instance *in);
+/* The host table handed to plugins. */
+const mj_host_api *mj__host_api(void);
+/* Read a source through a collector plugin ("csv") into sink; a source
+** a playbook named must be in the folder jail (NULL: the operator's). */
+int mj__collect(mj_engine *e, const char *collector, const char *source,
+                const char *jail, const mj_sink *sink);
+
+/* ---- store.c ---------------------------------------------------------- */
+
+/* Open the store if not yet open (mj_store_open(e, NULL)). */
+int mj__store_ensure(mj_engine *e);
+/* Storage ops of the open store (after mj__store_ensure). */
+#define MJ_STORE_OPS(e) ((const mj_storage_ops *)(e)->store->ops)
+/* Is there a storage plugin for the store mj__store_ensure would open?
+** Opens nothing; an error names the playbook's `store` line. */
+int mj__store_check(mj_engine *e);
+
+/* Whether the storage ops S, built with some version of mj_storage_ops,
+** have the optional operation op. */
+#define MJ__HAS_OP(S, op)                                                    \
+  ((S)->ops_size >= offsetof(mj_storage_ops, op) + sizeof (S)->op &&         \
+   (S)->op != NULL)
+
+/* Begin a transaction that adds many responses: the store's begin_bulk,
+** else its begin. */
+#define MJ__BEGIN_BULK(S, inst, err)                                         \
+  (MJ__HAS_OP(S, begin_bulk) ? (S)->begin_bulk(inst, err)                    \
+                             : (S)->begin(inst, err))
+
+/* ---- instances.c ------------------------------------------------------ */
+
+/* Instances for the model's `use` declarations (and defaults), made on
+** first need; find one by kind and instance name. */
+int mj__instances_ensure(mj_engine *e);
+mj_instance *mj__instance_by_name(mj_engine *e, mj_plugin_kind kind,
+                                  const char *name);
+/* Destroy the instances made after the first n. */
+void mj__instances_keep(mj_engine *e, size_t n);
+/* Destroy them all (a new playbook, the engine's end). */
+void mj__instances_free(mj_engine *e);
+
+/* ---- plugin_ffi.c ----------------------------------------------------- */
+
+/* Push mejora.plugin(name)'s table of exported functions (Lua side). */
+int mj__ffi_push_plugin(lua_State *L, mj_engine *e, const char *name);
+
+#endif

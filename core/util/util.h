@@ -1,0 +1,119 @@
+/*
+** util: what any layer of the core may use, knowing nothing of the engine:
+** arenas, hashes, source positions, dates, paths, CSV and JSON output, "did
+** you mean" and yes/no words. It uses only core/shared and the public
+** headers; core/README.md lists the layers.
+*/
+#ifndef MJ_UTIL_H
+#define MJ_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mejora.h"
+#include "mejora/plugin.h"
+
+#include "arena.h"
+#include "suggest.h"
+#include "yesno.h"
+
+/*
+** FNV-1a, for the core's hash tables, and for the questionnaire
+** fingerprints import.c stores: its start and its steps never change.
+*/
+#define MJ__HASH_START 1469598103934665603u
+
+static inline uint64_t mj__hash_bytes(uint64_t h, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* s, then a mark that ends it, so fields chain ("ab","c" is not "a","bc");
+** NULL hashes apart from "". */
+static inline uint64_t mj__hash_field(uint64_t h, const char *s)
+{
+  for (; s && *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return (h ^ (s ? 0xfeu : 0xffu)) * 1099511628211u;
+}
+
+/* Where a declaration was written: "playbook.lua", 12. */
+typedef struct mj_pos {
+  const char *file;
+  int line;
+} mj_pos;
+
+/* ---- paths.c ---------------------------------------------------------- */
+
+/*
+** Check the file name (relative to the current folder) before it is
+** opened for mode (MJ_PATH_READ: an existing regular file; MJ_PATH_WRITE:
+** a regular file or none yet, in an existing folder) and set *out to its
+** real path, malloc'd. With jail (a folder) the file must be inside it
+** once symbolic links and ".." are resolved. MJ_EVALIDATE outside the
+** jail, MJ_EINVAL for a FIFO, device or folder, MJ_EIO when it cannot be
+** found, MJ_ENOMEM; why then says what and what to do.
+*/
+int mj__path_resolve(const char *name, unsigned mode, const char *jail,
+                     char **out, char *why, size_t whylen);
+/* Create (or empty) the file name, checked as mj__path_resolve does for
+** MJ_PATH_WRITE, and open it for writing. NULL with *code and why set. */
+FILE *mj__file_create(const char *name, const char *jail, int *code,
+                      char *why, size_t whylen);
+/* Resolve a playbook-relative path; caller frees. NULL on ENOMEM. */
+char *mj__path_join(const char *dir, const char *path);
+
+/* ---- hugepages.c ------------------------------------------------------- */
+
+/* Ask that the n bytes at p (a large array, filled soon) be backed by huge
+** pages where the system has them; a hint, nothing to undo. */
+void mj__huge_pages(void *p, size_t n);
+
+/* ---- csv_out.c --------------------------------------------------------- */
+
+/* One CSV field (RFC 4180: quoted when it must be), then "," or, for the
+** last, CRLF (csv_out.c). */
+void mj__csv_field(FILE *f, const char *s, int last);
+/* The same for text a person may open in a spreadsheet: text that starts
+** with =, +, -, @, tab or CR (after any apostrophes) gets an apostrophe
+** in front, so no spreadsheet runs it as a formula; plain numbers such as
+** -1 are written as they are. */
+void mj__csv_cell(FILE *f, const char *s, int last);
+/* 1 when the cell s read from a CSV file carries that apostrophe (an
+** apostrophe, maybe more, then a formula character), else 0: the
+** original text starts that many bytes on. */
+size_t mj__csv_mark_len(const char *s);
+
+/* ---- dates.c ----------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
+int64_t mj__days_from_civil(int64_t y, unsigned m, unsigned d);
+/* ISO 8601 date or date-time to seconds since the epoch: "2024-05-31",
+** "2024-05-31T14:05", "2024-05-31 14:05:09.5+02:00", "...Z"; a time
+** without an offset is UTC. 0 when s is not such a date. */
+int mj__parse_time(const char *s, int64_t *out);
+/* "2026-11": the month of time t (seconds since the epoch) in UTC, the
+** default wave of a complaint or visit. */
+void mj__utc_month(int64_t t, char *buf, size_t n);
+
+/* ---- json.c ------------------------------------------------------------ */
+
+typedef struct json_t json_t; /* jansson's */
+/* null for NaN/inf, for NULL, for a time <= 0; times as ISO 8601 UTC. */
+json_t *mj__json_num(double v);
+json_t *mj__json_str(const char *s);
+json_t *mj__json_time(int64_t t);
+/* Stored JSON text as a value (null when absent or unparsable). */
+json_t *mj__json_embedded(const char *text);
+/* In an object, or each object of an array: integer times (keys "at",
+** "now", "..._at") as ISO 8601 text: stores written by earlier versions
+** keep them as seconds since the epoch. */
+void mj__json_iso_times(json_t *v);
+/* A stored plan as the JSON object of the results format. */
+json_t *mj__plan_json(const mj_plan_rec *p);
+
+#endif
