@@ -7,7 +7,7 @@
 #   tests/layers.sh [ROOT]    TAP over the tree at ROOT ($top_srcdir)
 #   tests/layers.sh --list    the violations alone, one per line
 #
-# The order, bottom up; each folder's header says what it is.
+# The order, bottom up; core/README.md says what each folder holds.
 LAYERS="shared util base model plugin lua intake service cycle report api cli"
 
 set -u
@@ -30,6 +30,7 @@ violations() (
             rank["plugins"] = 0 }
     # Pass 1: where each mj__ function is defined and each header lives.
     FNR == 1 { f = FILENAME; d = folder(f); pass = (seen[f]++ ? 2 : 1)
+               incomment = 0
                if (pass == 1 && f ~ /\.h$/) { h = f; sub(/.*\//, "", h)
                  if (!(h in home)) home[h] = d } }
     # A definition starts a line; in a header only a static inline one.
@@ -53,7 +54,19 @@ violations() (
           printf "%s:%d: includes %s of %s, above %s\n", f, FNR, h, hd, d
         next
       }
-      sub(/\/\/.*/, "", line)
+      # Comments may name any function: only code counts.
+      code = ""
+      while (line != "") {
+        if (incomment) {
+          if (!match(line, /\*\//)) { line = ""; break }
+          line = substr(line, RSTART + 2); incomment = 0
+        } else if (match(line, /\/\*|\/\//)) {
+          code = code substr(line, 1, RSTART - 1)
+          if (substr(line, RSTART, 2) == "//") line = ""
+          else { line = substr(line, RSTART + 2); incomment = 1 }
+        } else { code = code line; line = "" }
+      }
+      line = code
       while (match(line, /mj__[a-z0-9_]+/)) {
         name = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
         if (!(name in def) || local[f, name]) continue
@@ -68,8 +81,8 @@ violations() (
 
 if [ "$list" = 1 ]; then violations "$root"; exit 0; fi
 
-. "$(dirname "$0")/cli/tap.sh"
-plan 4
+. "$top_srcdir/tests/cli/tap.sh"
+plan 5
 
 # The check itself must see a use that looks up, or it proves nothing.
 scratch
@@ -90,4 +103,9 @@ like "$got" 'plugins/x/x.c:1: uses mj__down of util' \
 got=$(violations "$root")
 is "$got" "" "no file of the core uses a layer above its own"
 [ -n "$got" ] && printf '%s\n' "$got" | sed 's/^/# /' | head -60
+
+# The README a newcomer reads lists the same folders in the same order.
+listed=$(sed -n 's/^| `\([a-z]*\)\/` |.*/\1/p' "$root/core/README.md" |
+  grep -v '^include$' | tr '\n' ' ')
+is "$listed" "$LAYERS " "core/README.md lists the layers in this order"
 done_testing
