@@ -71,13 +71,4 @@ int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
 int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
                       mj_error *err);
 
-/* ---- interview.c ------------------------------------------------------- */
-
-/* A respondent's text: in lang (the customer's), else in fallback (the
-** questionnaire's default language), else as mj__i18n_get(t, NULL) gives
-** it (a plain string or English, else the first). NULL when t is empty.
-** Interviews and exports with labels use it. */
-const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
-                          const char *fallback);
-
 #endif

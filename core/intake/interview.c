@@ -46,18 +46,6 @@ struct mj_interview {
 
 /* ---- texts and option order ---------------------------------------------- */
 
-const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
-                          const char *fallback)
-{
-  for (size_t i = 0; t && lang && i < t->n; i++)
-    if (t->items[i].lang && !strcmp(t->items[i].lang, lang))
-      return t->items[i].text;
-  for (size_t i = 0; t && fallback && i < t->n; i++)
-    if (t->items[i].lang && !strcmp(t->items[i].lang, fallback))
-      return t->items[i].text;
-  return mj__i18n_get(t, NULL);
-}
-
 static const char *pick(const mj_interview *iv, const mj_i18n *t)
 {
   return mj__i18n_pick(t, iv->lang, iv->qn->lang);

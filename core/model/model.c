@@ -76,6 +76,18 @@ const char *mj__i18n_get(const mj_i18n *t, const char *lang)
   return t->items[0].text;
 }
 
+const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
+                          const char *fallback)
+{
+  for (size_t i = 0; t && lang && i < t->n; i++)
+    if (t->items[i].lang && !strcmp(t->items[i].lang, lang))
+      return t->items[i].text;
+  for (size_t i = 0; t && fallback && i < t->n; i++)
+    if (t->items[i].lang && !strcmp(t->items[i].lang, fallback))
+      return t->items[i].text;
+  return mj__i18n_get(t, NULL);
+}
+
 const char *mj__question_role(const mj_question *q)
 {
   /* mj_tag and mj_meta are both { key, value } string pairs. */

@@ -361,6 +361,12 @@ int mj__question_rates(const mj_question *q);
 
 /* Best text for lang from an mj_i18n: lang, then "en", then the first. */
 const char *mj__i18n_get(const mj_i18n *t, const char *lang);
+/* A respondent's text: in lang (the customer's), else in fallback (the
+** questionnaire's default language), else as mj__i18n_get(t, NULL) gives
+** it (a plain string or English, else the first). NULL when t is empty.
+** Interviews and exports with labels use it. */
+const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
+                          const char *fallback);
 
 /* ---- metric_ref.c / rules.c ------------------------------------------ */
 
