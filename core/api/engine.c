@@ -71,7 +71,7 @@ int mj_engine_new(mj_engine **out, const mj_opts *opts)
   e->opts.store = e->opt_store;
   e->opts.env_allow = e->opt_env_allow;
   e->opts.lua_path = e->opt_lua_path;
-  int rc = oom ? MJ_ENOMEM : mj__registry_new(e);
+  int rc = oom ? MJ_ENOMEM : mj__plugin_registry_new(e);
   if (rc == MJ_OK)
     rc = mj__lua_open(e);
   if (rc != MJ_OK) {
@@ -93,7 +93,7 @@ void mj_engine_free(mj_engine *e)
   free(e->store_uri);
   mj__model_free(e, e->model);
   mj__lua_close(e);
-  mj__registry_free(e);
+  mj__plugin_registry_free(e);
   free(e->opt_plugin_path);
   free(e->opt_store);
   free(e->opt_env_allow);

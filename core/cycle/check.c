@@ -20,8 +20,8 @@ static int named(mj_engine *e, const mj_cycle_decl *d, mj_plugin_kind kind,
     return MJ_OK;
   mj_error inner = e->err;
   char ctx[300];
-  snprintf(ctx, sizeof ctx, "%s:%d: cycle \"%s\": %s '%s': ", d->pos.file,
-           line, d->id, mj__kind_name(kind), name);
+  snprintf(ctx, sizeof ctx, "%s:%d: cycle \"%s\": %s '%s': ", d->pos.file, line,
+           d->id, mj__plugin_kind_name(kind), name);
   return mj__seterr_from(e, &inner, MJ_ENOTFOUND, ctx);
 }
 

@@ -227,7 +227,7 @@ static const mj_result_rec *sibling(const mj_figset *fs, const fig_index *ix,
   return NULL;
 }
 
-/* mj__change_test with the figsets' indexes, or NULL to scan them. */
+/* mj__compare_test with the figsets' indexes, or NULL to scan them. */
 static int change_test(const char *test, const mj_figset *fs_before,
                        const fig_index *ix_before, const mj_result_rec *before,
                        const mj_figset *fs_after, const fig_index *ix_after,
@@ -290,10 +290,10 @@ static int change_test(const char *test, const mj_figset *fs_before,
   return isnan(*p) ? MJ_ENOTFOUND : MJ_OK;
 }
 
-int mj__change_test(const char *test, const mj_figset *fs_before,
-                    const mj_result_rec *before, const mj_figset *fs_after,
-                    const mj_result_rec *after, double *p,
-                    const char **test_used)
+int mj__compare_test(const char *test, const mj_figset *fs_before,
+                     const mj_result_rec *before, const mj_figset *fs_after,
+                     const mj_result_rec *after, double *p,
+                     const char **test_used)
 {
   return change_test(test, fs_before, NULL, before, fs_after, NULL, after, p,
                      test_used);

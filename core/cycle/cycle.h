@@ -98,10 +98,10 @@ int mj__cycle_after(mj_engine *e, int64_t id, int64_t other);
 ** figures do not allow the test (n too small, no sd, no promoter/detractor
 ** shares, no distribution or one whose counts do not add up to n).
 */
-int mj__change_test(const char *test, const mj_figset *fs_before,
-                    const mj_result_rec *before, const mj_figset *fs_after,
-                    const mj_result_rec *after, double *p,
-                    const char **test_used);
+int mj__compare_test(const char *test, const mj_figset *fs_before,
+                     const mj_result_rec *before, const mj_figset *fs_after,
+                     const mj_result_rec *after, double *p,
+                     const char **test_used);
 /* Fill delta, test and p_change of every figure in now that has a match
 ** in before (the previous cycle). */
 void mj__figset_compare(mj_figset *now, const mj_figset *before);

@@ -442,8 +442,8 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
   double pv = NAN;
   const char *used = NULL;
   int tested = b && a &&
-               mj__change_test(p->verify_test, &before, b, rv->figs, a, &pv,
-                               &used) == MJ_OK;
+               mj__compare_test(p->verify_test, &before, b, rv->figs, a, &pv,
+                                &used) == MJ_OK;
   double alpha = p->verify_alpha > 0 ? p->verify_alpha : 0.05;
   if (!tested) {
     mj__figset_free(&before);

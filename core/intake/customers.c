@@ -200,7 +200,8 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
   }
   x.posfile = mj__arena_strdup(&m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
-  rc = x.v && x.posfile ? mj__collect(e, "csv", real, NULL, &sink) : MJ_ENOMEM;
+  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, &sink)
+                        : MJ_ENOMEM;
   if (rc == MJ_OK) {
     /* Give back the doubling's spare room (no copy either). */
     mj_customer *fit =

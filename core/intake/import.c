@@ -1066,7 +1066,7 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   if (stat(path, &sb) == 0 && sb.st_size > 0)
     im.file_bytes = (uint64_t)sb.st_size;
   mj_sink sink = {&im, on_header, on_row};
-  rc = mj__collect(e, "csv", path, jail, &sink);
+  rc = mj__plugin_collect(e, "csv", path, jail, &sink);
   /* Every row is read: the tables go before the last batches and the
   ** commit, when the store's memory peaks. */
   importer_free_tables(&im);

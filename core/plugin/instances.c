@@ -36,7 +36,7 @@ static int kind_of(const char *s, mj_plugin_kind *k)
   static const mj_plugin_kind kinds[] = {MJ_KIND_STORAGE, MJ_KIND_SCORER,
                                          MJ_KIND_NOTIFIER, MJ_KIND_COLLECTOR};
   for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-    if (strcmp(s, mj__kind_name(kinds[i])) == 0) {
+    if (strcmp(s, mj__plugin_kind_name(kinds[i])) == 0) {
       *k = kinds[i];
       return 1;
     }

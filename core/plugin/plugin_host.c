@@ -69,7 +69,7 @@ struct mj_config {
   size_t n;
 };
 
-const char *mj__kind_name(mj_plugin_kind kind)
+const char *mj__plugin_kind_name(mj_plugin_kind kind)
 {
   switch (kind) {
   case MJ_KIND_STORAGE:
@@ -89,7 +89,7 @@ static int kind_from_text(const char *s, size_t n, mj_plugin_kind *out)
   static const mj_plugin_kind kinds[] = {MJ_KIND_STORAGE, MJ_KIND_SCORER,
                                          MJ_KIND_NOTIFIER, MJ_KIND_COLLECTOR};
   for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-    const char *k = mj__kind_name(kinds[i]);
+    const char *k = mj__plugin_kind_name(kinds[i]);
     if (strlen(k) == n && memcmp(k, s, n) == 0) {
       *out = kinds[i];
       return 1;
@@ -216,7 +216,7 @@ static const mj_host_api host_api = {
     host_path,
 };
 
-const mj_host_api *mj__host_api(void)
+const mj_host_api *mj__plugin_host_api(void)
 {
   return &host_api;
 }
@@ -295,7 +295,7 @@ static int check_options(mj_engine *e, const char *where, const mj_option *opts)
 /* The operations every plugin of a kind must provide, and its table size. */
 static int check_ops(mj_engine *e, const char *where, const mj_plugin_desc *d)
 {
-  const char *kind = mj__kind_name(d->kind);
+  const char *kind = mj__plugin_kind_name(d->kind);
   size_t need = 0, have = d->ops ? *(const size_t *)d->ops : 0;
   const char *missing = NULL;
   if (!d->ops)
@@ -409,14 +409,15 @@ static int plugin_check(mj_engine *e, const mj_plugin_desc *d, const char *path,
                       "machine's compiler",
                       path, (unsigned)d->abi_fingerprint,
                       (unsigned)MJ_ABI_FINGERPRINT);
-  if (strcmp(mj__kind_name(d->kind), "unknown") == 0)
+  if (strcmp(mj__plugin_kind_name(d->kind), "unknown") == 0)
     return mj__seterr(e, MJ_EPLUGIN,
                       "%s: unknown plugin kind %d (this mejora knows "
                       "storage, scorer, notifier and collector)",
                       path, (int)d->kind);
   if (want_kind && d->kind != want_kind)
     return mj__seterr(e, MJ_EPLUGIN, "%s: is a %s plugin, wanted a %s", path,
-                      mj__kind_name(d->kind), mj__kind_name(want_kind));
+                      mj__plugin_kind_name(d->kind),
+                      mj__plugin_kind_name(want_kind));
   if (!valid_name(d->name))
     return mj__seterr(e, MJ_EPLUGIN,
                       "%s: plugin name '%s' is not allowed (use a-z, 0-9, _ "
@@ -426,7 +427,7 @@ static int plugin_check(mj_engine *e, const mj_plugin_desc *d, const char *path,
     return mj__seterr(e, MJ_EPLUGIN,
                       "%s: declares the name '%s', but the file is named "
                       "for '%s': rename it %s_%s.so",
-                      path, d->name, want_name, mj__kind_name(d->kind),
+                      path, d->name, want_name, mj__plugin_kind_name(d->kind),
                       d->name);
   int rc = check_ops(e, path, d);
   if (rc == MJ_OK)
@@ -702,13 +703,13 @@ static int plugin_open(mj_engine *e, const char *path, mj_plugin_kind want_kind,
 
 /* ---- the registry -------------------------------------------------------- */
 
-int mj__registry_new(mj_engine *e)
+int mj__plugin_registry_new(mj_engine *e)
 {
   e->plugins = calloc(1, sizeof *e->plugins);
   return e->plugins ? MJ_OK : MJ_ENOMEM;
 }
 
-void mj__registry_free(mj_engine *e)
+void mj__plugin_registry_free(mj_engine *e)
 {
   mj_registry *r = e ? e->plugins : NULL;
   if (!r)
@@ -913,8 +914,8 @@ static int find_file(mj_engine *e, mj_plugin_kind kind, const char *name,
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
       if (kind && kinds[i] != kind)
         continue;
-      snprintf(file, sizeof file, "%s/%s_%s.so", dir, mj__kind_name(kinds[i]),
-               name);
+      snprintf(file, sizeof file, "%s/%s_%s.so", dir,
+               mj__plugin_kind_name(kinds[i]), name);
       struct stat st;
       if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
         continue;
@@ -934,7 +935,7 @@ static int find(mj_engine *e, mj_plugin_kind kind, const char *name,
                 const mj_plugin **out)
 {
   *out = NULL;
-  const char *what = kind ? mj__kind_name(kind) : "";
+  const char *what = kind ? mj__plugin_kind_name(kind) : "";
   if (!valid_name(name))
     return mj__seterr(e, MJ_EINVAL,
                       "'%s' is not a %s%splugin name (use a-z, 0-9, _ and -)",
@@ -1002,7 +1003,7 @@ const mj_ffi_lib *mj__plugin_ffi(const mj_plugin *p)
 static void fill_info(const mj_plugin *p, mj_plugin_info *info)
 {
   info->name = p->desc->name;
-  info->kind = mj__kind_name(p->desc->kind);
+  info->kind = mj__plugin_kind_name(p->desc->kind);
   info->version = p->desc->version ? p->desc->version : "";
   info->description = p->desc->description ? p->desc->description : "";
   info->path = p->path;
@@ -1180,11 +1181,10 @@ static int take_option(mj_engine *e, const mj_plugin_desc *d, const mj_use *use,
       snprintf(got, sizeof got, "%.17g", kv->num);
     else
       snprintf(got, sizeof got, "%s", val_type_name(kv));
-    return mj__seterr_at(e, MJ_EVALIDATE, use->pos.file,
-                         kv->line ? kv->line : use->pos.line, 0,
-                         "option '%s' for %s %s must be %s, got %s", o->name,
-                         mj__kind_name(d->kind), d->name,
-                         opt_type_name(o->type), got);
+    return mj__seterr_at(
+        e, MJ_EVALIDATE, use->pos.file, kv->line ? kv->line : use->pos.line, 0,
+        "option '%s' for %s %s must be %s, got %s", o->name,
+        mj__plugin_kind_name(d->kind), d->name, opt_type_name(o->type), got);
   }
   v->present = 1;
   v->num = kv->num;
@@ -1242,7 +1242,7 @@ static int config_build(mj_engine *e, const mj_plugin_desc *d,
       known_options(d->options, known, sizeof known);
       rc = mj__seterr_at(e, MJ_EVALIDATE, file, kv->line ? kv->line : line, 0,
                          "unknown option '%s' for %s %s%s%s%s (known: %s)",
-                         kv->key, mj__kind_name(d->kind), d->name,
+                         kv->key, mj__plugin_kind_name(d->kind), d->name,
                          best ? " (did you mean '" : "", best ? best : "",
                          best ? "'?)" : "", known);
       break;
@@ -1251,7 +1251,7 @@ static int config_build(mj_engine *e, const mj_plugin_desc *d,
       if (strcmp(use->opts[k].key, kv->key) == 0) {
         rc = mj__seterr_at(e, MJ_EVALIDATE, file, kv->line ? kv->line : line, 0,
                            "option '%s' for %s %s is given twice", kv->key,
-                           mj__kind_name(d->kind), d->name);
+                           mj__plugin_kind_name(d->kind), d->name);
         break;
       }
     if (rc == MJ_OK)
@@ -1267,8 +1267,9 @@ static int config_build(mj_engine *e, const mj_plugin_desc *d,
     if (o->required) {
       rc = mj__seterr_at(
           e, MJ_EVALIDATE, file, line, 0, "%s %s needs option '%s'%s%s%s",
-          mj__kind_name(d->kind), d->name, o->name, o->description ? " (" : "",
-          o->description ? o->description : "", o->description ? ")" : "");
+          mj__plugin_kind_name(d->kind), d->name, o->name,
+          o->description ? " (" : "", o->description ? o->description : "",
+          o->description ? ")" : "");
       break;
     }
     if (o->def) {
@@ -1344,8 +1345,8 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
     if (rc != MJ_OK) {
       char ctx[160] = "";
       if (!err.msg[0])
-        snprintf(ctx, sizeof ctx, "%s %s: cannot %s: ", mj__kind_name(d->kind),
-                 d->name,
+        snprintf(ctx, sizeof ctx,
+                 "%s %s: cannot %s: ", mj__plugin_kind_name(d->kind), d->name,
                  d->kind == MJ_KIND_STORAGE ? "open" : "create an instance");
       rc = mj__seterr_from(
           e, &err, d->kind == MJ_KIND_STORAGE ? MJ_ESTORE : MJ_EPLUGIN, ctx);
@@ -1392,8 +1393,8 @@ void mj__instance_free(mj_engine *e, mj_instance *in)
 
 /* ---- collecting ---------------------------------------------------------- */
 
-int mj__collect(mj_engine *e, const char *collector, const char *source,
-                const char *jail, const mj_sink *sink)
+int mj__plugin_collect(mj_engine *e, const char *collector, const char *source,
+                       const char *jail, const mj_sink *sink)
 {
   const mj_plugin *p;
   int rc = mj__plugin_find(e, MJ_KIND_COLLECTOR, collector, &p);

@@ -10,8 +10,8 @@
 
 /* ---- plugin_host.c ---------------------------------------------------- */
 
-int mj__registry_new(mj_engine *e);
-void mj__registry_free(mj_engine *e);
+int mj__plugin_registry_new(mj_engine *e);
+void mj__plugin_registry_free(mj_engine *e);
 /* Discover (once) and return the plugin of that kind and name. On failure
 ** e->err says what was searched and what exists. */
 int mj__plugin_find(mj_engine *e, mj_plugin_kind kind, const char *name,
@@ -24,7 +24,7 @@ int mj__plugin_find_any(mj_engine *e, const char *name,
                         const mj_plugin **out);
 const mj_plugin_desc *mj__plugin_desc(const mj_plugin *p);
 const char *mj__plugin_path(const mj_plugin *p);
-const char *mj__kind_name(mj_plugin_kind kind);
+const char *mj__plugin_kind_name(mj_plugin_kind kind);
 /* Validate options against the plugin's schema (use may be NULL for no
 ** options) and create an instance. Storage instances are created with
 ** ops->open(uri), others with ops->create(cfg). The files the instance
@@ -33,11 +33,11 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
                      const char *uri, const char *jail, mj_instance **out);
 void mj__instance_free(mj_engine *e, mj_instance *in);
 /* The host table handed to plugins. */
-const mj_host_api *mj__host_api(void);
+const mj_host_api *mj__plugin_host_api(void);
 /* Read a source through a collector plugin ("csv") into sink; a source
 ** a playbook named must be in the folder jail (NULL: the operator's). */
-int mj__collect(mj_engine *e, const char *collector, const char *source,
-                const char *jail, const mj_sink *sink);
+int mj__plugin_collect(mj_engine *e, const char *collector, const char *source,
+                       const char *jail, const mj_sink *sink);
 
 /* ---- store.c ---------------------------------------------------------- */
 

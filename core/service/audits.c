@@ -38,7 +38,7 @@ static int visit_header(mj_engine *e, void *ud, const char *path,
     known[i] = fixed[i];
   for (size_t i = 0; i < a->n_criteria; i++)
     known[V__N + i] = a->criteria[i].id;
-  int rc = mj__svc_header(e, path, names, n, known, nk, 2);
+  int rc = mj__service_header(e, path, names, n, known, nk, 2);
   free(known);
   return rc;
 }
@@ -208,8 +208,9 @@ int mj_audits_import(mj_engine *e, const char *audit, const char *path,
   mj__clearerr(e);
   const mj_audit *a;
   int rc = pick_audit(e, audit, &a);
-  return rc == MJ_OK ? mj__svc_import(e, &visit_kind, (void *)a, path, stats)
-                     : rc;
+  return rc == MJ_OK
+             ? mj__service_import(e, &visit_kind, (void *)a, path, stats)
+             : rc;
 }
 
 int mj_visit_add(mj_engine *e, const char *audit, const char *const *columns,
@@ -222,7 +223,7 @@ int mj_visit_add(mj_engine *e, const char *audit, const char *const *columns,
   const mj_audit *a;
   int rc = pick_audit(e, audit, &a);
   return rc == MJ_OK
-             ? mj__svc_add(e, &visit_kind, (void *)a, columns, values, n)
+             ? mj__service_add(e, &visit_kind, (void *)a, columns, values, n)
              : rc;
 }
 
@@ -504,5 +505,5 @@ void mj__audit_section(FILE *f, const mj_figset *fs, const mj_model *m, int md)
 int mj_audits_summary(mj_engine *e, const char *wave, const char *format,
                       char **out, size_t *len)
 {
-  return mj__svc_summary(e, &visit_kind, wave, format, out, len);
+  return mj__service_summary(e, &visit_kind, wave, format, out, len);
 }

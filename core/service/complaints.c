@@ -63,7 +63,7 @@ static int complaint_header(mj_engine *e, void *ud, const char *path,
                             const char *const *names, size_t n)
 {
   (void)ud;
-  return mj__svc_header(e, path, names, n, ccols, C__N, 2);
+  return mj__service_header(e, path, names, n, ccols, C__N, 2);
 }
 
 static int complaint_row(mj_engine *e, void *ud, const char *const *names,
@@ -188,7 +188,7 @@ int mj_complaints_import(mj_engine *e, const char *path, mj_import_stats *stats)
   if (!e || !path || !stats)
     return e ? mj__seterr(e, MJ_EINVAL, "no file or stats given") : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__svc_import(e, &complaint_kind, NULL, path, stats);
+  return mj__service_import(e, &complaint_kind, NULL, path, stats);
 }
 
 int mj_complaint_add(mj_engine *e, const char *const *columns,
@@ -198,7 +198,7 @@ int mj_complaint_add(mj_engine *e, const char *const *columns,
     return e ? mj__seterr(e, MJ_EINVAL, "no columns or values given")
              : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__svc_add(e, &complaint_kind, NULL, columns, values, n);
+  return mj__service_add(e, &complaint_kind, NULL, columns, values, n);
 }
 
 /* ---- complaints: the figures of a wave ----------------------------------- */
@@ -512,5 +512,5 @@ void mj__complaint_section(FILE *f, const mj_figset *fs, const mj_model *m,
 int mj_complaints_summary(mj_engine *e, const char *wave, const char *format,
                           char **out, size_t *len)
 {
-  return mj__svc_summary(e, &complaint_kind, wave, format, out, len);
+  return mj__service_summary(e, &complaint_kind, wave, format, out, len);
 }

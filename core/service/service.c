@@ -14,9 +14,9 @@
 
 /* ---- CSV records in one transaction, bad rows to rejects ---------------- */
 
-int mj__svc_header(mj_engine *e, const char *path, const char *const *names,
-                   size_t n, const char *const *known, size_t n_known,
-                   size_t n_required)
+int mj__service_header(mj_engine *e, const char *path, const char *const *names,
+                       size_t n, const char *const *known, size_t n_known,
+                       size_t n_required)
 {
   for (size_t i = 0; i < n; i++) {
     size_t k = 0;
@@ -183,8 +183,8 @@ static int svc_on_row(void *ud, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
-int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
-                   const char *path, mj_import_stats *st)
+int mj__service_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                       const char *path, mj_import_stats *st)
 {
   memset(st, 0, sizeof *st);
   int rc = mj__store_ensure(e);
@@ -224,7 +224,7 @@ int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
     return mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
   }
   mj_sink sink = {&im, svc_on_header, svc_on_row};
-  rc = mj__collect(e, "csv", path, NULL, &sink);
+  rc = mj__plugin_collect(e, "csv", path, NULL, &sink);
   if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
     rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s'",
                     st->rejects_path);
@@ -247,8 +247,9 @@ int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
 }
 
 /* One record from the API: the same row function inside a transaction. */
-int mj__svc_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
-                const char *const *names, const char *const *values, size_t n)
+int mj__service_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                    const char *const *names, const char *const *values,
+                    size_t n)
 {
   int rc = mj__store_ensure(e);
   if (rc != MJ_OK)
@@ -336,8 +337,8 @@ static json_t *fig_json(const mj_result_rec *r)
 }
 
 /* A summary of a wave outside any cycle: the same figures, cycle 0. */
-int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
-                    const char *format, char **out, size_t *len)
+int mj__service_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
+                        const char *format, char **out, size_t *len)
 {
   if (!e || !out)
     return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;

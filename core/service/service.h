@@ -18,12 +18,11 @@ typedef int (*mj_svc_row_fn)(mj_engine *e, void *ud, const char *const *names,
                              char *why, size_t whylen);
 /* Check a header against the known column names (required ones first,
 ** n_required of them). MJ_EDATA naming the column and the likely fix. */
-int mj__svc_header(mj_engine *e, const char *path,
-                   const char *const *names, size_t n,
-                   const char *const *known, size_t n_known,
-                   size_t n_required);
+int mj__service_header(mj_engine *e, const char *path, const char *const *names,
+                       size_t n, const char *const *known, size_t n_known,
+                       size_t n_required);
 /* Check a file's or a record's header (its path, "(record)" for one);
-** MJ_EDATA (mj__svc_header) when a column is unknown or missing. */
+** MJ_EDATA (mj__service_header) when a column is unknown or missing. */
 typedef int (*mj_svc_header_fn)(mj_engine *e, void *ud, const char *path,
                                 const char *const *names, size_t n);
 /*
@@ -50,12 +49,13 @@ typedef struct mj_svc_kind {
 ** or with an id used on an earlier row is rejected; st->accepted counts
 ** new ids, st->duplicates the ids already stored, which the file's
 ** version updated. */
-int mj__svc_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
-                   const char *path, mj_import_stats *st);
+int mj__service_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                       const char *path, mj_import_stats *st);
 /* One record (an API call) through the same checks, in a transaction;
 ** a bad value is MJ_EVALIDATE naming the column. */
-int mj__svc_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
-                const char *const *names, const char *const *values, size_t n);
+int mj__service_add(mj_engine *e, const mj_svc_kind *kind, void *ud,
+                    const char *const *names, const char *const *values,
+                    size_t n);
 /* The cycle's figures of complaints (scorer "complaints"), audits
 ** ("audit") and the service standard ("standard") for one wave, added
 ** to figs with the cycle's id. */
@@ -86,7 +86,7 @@ void mj__standard_section(FILE *f, const mj_figset *fs, const mj_model *m,
                           int md);
 /* A wave's summary of records of that kind (complaints, audit
 ** scorecards) as text or JSON. */
-int mj__svc_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
-                    const char *format, char **out, size_t *len);
+int mj__service_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
+                        const char *format, char **out, size_t *len);
 
 #endif

@@ -118,7 +118,7 @@ static const char *str(const json_t *f, const char *k)
   return json_is_string(v) ? json_string_value(v) : "(null)";
 }
 
-/* mj__change_test on hand-made figsets: the fallback and named tests. */
+/* mj__compare_test on hand-made figsets: the fallback and named tests. */
 static void direct(void)
 {
   mj_figset b = {0}, a = {0};
@@ -137,12 +137,12 @@ static void direct(void)
   mj__figset_add(&a, &ma);
   double p;
   const char *used;
-  int rc = mj__change_test(NULL, &b, &b.items[0], &a, &a.items[0], &p, &used);
+  int rc = mj__compare_test(NULL, &b, &b.items[0], &a, &a.items[0], &p, &used);
   ok(rc == MJ_OK && used && strcmp(used, "welch-t") == 0,
      "no distributions (an older store): auto falls back to welch-t");
   is_double(0.0170691, p, 5e-7, "welch p 0.0170691");
-  rc = mj__change_test("mann-whitney", &b, &b.items[0], &a, &a.items[0], &p,
-                       &used);
+  rc = mj__compare_test("mann-whitney", &b, &b.items[0], &a, &a.items[0], &p,
+                        &used);
   ok(rc == MJ_ENOTFOUND && isnan(p),
      "mann-whitney named but no distributions: not testable");
   /* The distributions, as a cycle stores them. */
@@ -162,17 +162,17 @@ static void direct(void)
     d.value = ca[v];
     mj__figset_add(&a, &d);
   }
-  rc = mj__change_test("mann-whitney", &b, &b.items[0], &a, &a.items[0], &p,
-                       &used);
+  rc = mj__compare_test("mann-whitney", &b, &b.items[0], &a, &a.items[0], &p,
+                        &used);
   ok(rc == MJ_OK && strcmp(used, "mann-whitney-u") == 0,
      "plan verify test \"mann-whitney\" is Mann-Whitney U");
   is_double(0.023727454969563154, p, 1e-9, "its p is scipy's");
-  rc = mj__change_test("welch", &b, &b.items[0], &a, &a.items[0], &p, &used);
+  rc = mj__compare_test("welch", &b, &b.items[0], &a, &a.items[0], &p, &used);
   ok(rc == MJ_OK && strcmp(used, "welch-t") == 0,
      "test \"welch\" named: welch-t even with distributions");
   /* Counts that do not add up to the mean's n describe other answers. */
   a.items[0].n = 13;
-  rc = mj__change_test(NULL, &b, &b.items[0], &a, &a.items[0], &p, &used);
+  rc = mj__compare_test(NULL, &b, &b.items[0], &a, &a.items[0], &p, &used);
   ok(rc == MJ_OK && strcmp(used, "welch-t") == 0,
      "counts not adding up to n: auto falls back to welch-t");
   mj__figset_free(&b);
