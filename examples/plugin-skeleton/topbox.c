@@ -5,7 +5,7 @@
 ** Copy this folder, rename, and build against an installed mejora:
 **   make                      (uses pkg-config mejora)
 **   mejora plugins ./scorer_topbox.so
-**   mejora --plugin-path . run playbook.lua   (with: use "scorer.topbox" {})
+**   mejora --plugin-path . run playbook.lua   (the playbook.lua beside it)
 */
 #include <math.h>
 #include <stdlib.h>

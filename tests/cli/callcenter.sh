@@ -4,7 +4,7 @@
 # in December one is verified effective (closed, with its p-value) and the
 # other escalated. Figures checked against hand and scipy computations.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 32
+plan 36
 scratch
 cp -R "$top_srcdir/examples/call-center/playbook.lua" \
       "$top_srcdir/examples/call-center/data" "$tmp/"
@@ -131,4 +131,15 @@ print(a["due_at"], a["done_at"], n["due_at"], n["now"])')
 jan1=2027-01-01T00:00:00Z dec31=2026-12-31T00:00:00Z
 is "$times" "$jan1 $dec31 $dec31 $jan1" \
   "epoch times of an earlier store read back as ISO 8601"
+
+# The demo a newcomer runs ends with the verdicts as the notifier sent
+# them and as the plans record them.
+run sh "$top_srcdir/examples/call-center/demo" "$top_builddir"
+is "$rc" 0 "examples/call-center/demo runs to the end"
+like "$out" "^plan\.closed: Plan 'P1-espera' closed: effective \(p = " \
+  "the demo prints the notifier's line for P1 verified effective"
+like "$out" "^plan\.escalated: Plan 'P2-informacion' escalated: not effective" \
+  "and for P2 escalated"
+like "$out" "cycle 2 +verified .*\"effective\":true" \
+  "and P1's verification as the plan records it"
 done_testing

@@ -3,7 +3,7 @@
 # them: a CRM host through `pkg-config mejora`, and an out-of-tree plugin
 # from examples/plugin-skeleton.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 10
+plan 12
 scratch; example_copy
 CC=${CC:-cc}
 
@@ -31,6 +31,14 @@ is "$rc" 0 "the plugin skeleton builds out of tree with -Werror"
 
 run "$MEJORA" plugins "$tmp/skel/scorer_topbox.so"
 like "$out" "^scorer +topbox +1\.0\.0 +1\.1" "mejora plugins accepts it: kind, version, ABI"
+
+# The playbook its comments name, run where it ships, as its author would.
+run sh -c 'cd "$1" && "$2" --plugin-path . run playbook.lua' sh \
+  "$tmp/skel" "$MEJORA"
+is "$rc:$(printf '%s\n' "$out" | grep -c 'reject')" 0:0 \
+  "the skeleton's own playbook.lua runs with the plugin built beside it"
+like "$(printf '%s\n' "$out" | sed -n '/^topbox: requirement R1/,/^$/p')" \
+  "^  all +12 +41\.7 " "and its scorer finds 5 top-box answers of 12"
 
 cat >> "$tmp/shop/playbook.lua" <<'LUA'
 use "scorer.topbox" { level = 0.90 }
