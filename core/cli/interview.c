@@ -5,11 +5,20 @@
 ** Commands start with ':' (":q" stops, ":b" goes back) so that no answer
 ** is ever taken for one: a text answer "q" is an answer. An answer that
 ** itself starts with ':' is typed with two (":: )" gives ": )").
+**
+** On a terminal, answers are typed in libedit's line editor (emacs keys,
+** or the user's ~/.editrc): the arrow keys, Home, End and Backspace edit
+** the answer instead of becoming part of it. Anywhere else (a pipe or a
+** file, as scripts drive it) lines are read as they come.
 */
 #include <errno.h>
+#include <histedit.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mejora.h"
 
@@ -25,13 +34,81 @@ static void on_sigint(int sig)
   (void)sig;
 }
 
-/* A line without its newline: 1, or 0 at end of input or on Ctrl-C. */
-static int read_line(char *buf, size_t n)
+/* The line editor of one interview; el is NULL off a terminal. */
+typedef struct {
+  EditLine *el;
+  const char *prompt; /* what the next read shows */
+  char *ctype;        /* LC_CTYPE to restore at the end, or NULL */
+} editor;
+
+static char *editor_prompt(EditLine *el)
 {
+  editor *ed = NULL;
+  el_get(el, EL_CLIENTDATA, &ed);
+  return (char *)ed->prompt;
+}
+
+/*
+** Editing needs a terminal on both sides: the editor redraws the line on
+** standard output, which would fill a file with escape sequences. It
+** decodes what is typed in the user's character set (LC_CTYPE), so an
+** accented answer is one character to move over, not two bytes.
+** Ctrl-C reaches on_sigint as before: libedit installs no handler of
+** its own (no EL_SIGNAL), and its read ends with EINTR.
+*/
+static void editor_open(editor *ed)
+{
+  memset(ed, 0, sizeof *ed);
+  if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+    return;
+  const char *cur = setlocale(LC_CTYPE, NULL);
+  ed->ctype = cur ? strdup(cur) : NULL;
+  setlocale(LC_CTYPE, "");
+  ed->el = el_init("mejora", stdin, stdout, stderr);
+  if (!ed->el)
+    return;
+  el_set(ed->el, EL_CLIENTDATA, ed);
+  el_set(ed->el, EL_PROMPT, editor_prompt);
+  el_set(ed->el, EL_EDITOR, "emacs");
+  el_source(ed->el, NULL);
+}
+
+static void editor_close(editor *ed)
+{
+  if (ed->el)
+    el_end(ed->el);
+  if (ed->ctype)
+    setlocale(LC_CTYPE, ed->ctype);
+  free(ed->ctype);
+  memset(ed, 0, sizeof *ed);
+}
+
+/*
+** Shows prompt and reads a line without its newline: 1, or 0 at end of
+** input or on Ctrl-C (then errno is EINTR). A longer line is cut at n-1.
+*/
+static int read_line(editor *ed, const char *prompt, char *buf, size_t n)
+{
+  if (!ed->el) {
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (!fgets(buf, (int)n, stdin))
+      return 0;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 1;
+  }
   fflush(stdout);
-  if (!fgets(buf, (int)n, stdin))
+  ed->prompt = prompt;
+  int len = 0;
+  errno = 0;
+  const char *s = el_gets(ed->el, &len);
+  if (!s || len <= 0)
     return 0;
-  buf[strcspn(buf, "\r\n")] = '\0';
+  size_t k = strcspn(s, "\r\n");
+  if (k >= n)
+    k = n - 1;
+  memcpy(buf, s, k);
+  buf[k] = '\0';
   return 1;
 }
 
@@ -51,15 +128,19 @@ static void show(const mj_interview_item *it)
 int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
 {
   char line[4096];
+  editor ed;
+  editor_open(&ed);
   if (!customer) {
-    printf("Customer id: ");
-    if (!read_line(line, sizeof line))
+    if (!read_line(&ed, "Customer id: ", line, sizeof line)) {
+      editor_close(&ed);
       return 1;
+    }
     customer = line;
   }
   mj_interview *iv = NULL;
   int rc = mj_interview_open(e, questionnaire, customer, &iv);
   if (rc != MJ_OK) {
+    editor_close(&ed);
     fprintf(stderr, "mejora: %s\n", mj_errmsg(e));
     return 1;
   }
@@ -95,8 +176,7 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
       continue;
     }
     show(it);
-    printf("> ");
-    if (!read_line(line, sizeof line)) {
+    if (!read_line(&ed, "> ", line, sizeof line)) {
       int intr = errno == EINTR;
       mj_interview_save(iv);
       printf("\n%s: the answers so far are saved in %s.\nRun the same "
@@ -138,6 +218,7 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
   }
   fflush(stdout);
   sigaction(SIGINT, &old, NULL);
+  editor_close(&ed);
   mj_interview_free(iv);
   return x;
 }
