@@ -200,8 +200,19 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
   }
   x.posfile = mj__arena_strdup(&m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
-  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, &sink)
+  mj_recoder recoder;
+  rc = mj__recoder_init(&recoder, f->encoding, x.shown, &sink, why,
+                        sizeof why);
+  if (rc != MJ_OK) {
+    free(shown);
+    free(real);
+    return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
+                         "customers \"%s\": %s", f->path, why);
+  }
+  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, f->sep,
+                                             &recoder.sink)
                         : MJ_ENOMEM;
+  mj__recoder_free(&recoder);
   if (rc == MJ_OK) {
     /* Give back the doubling's spare room (no copy either). */
     mj_customer *fit =
