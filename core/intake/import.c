@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
@@ -700,19 +699,6 @@ static int date_format_ok(const char *fmt)
          !strstr(d + 2, "dd") && strlen(fmt) < 40;
 }
 
-/* A header name is ours whatever its case and surrounding spaces. */
-static int same_name(const char *header, const char *ours)
-{
-  while (*header == ' ' || *header == '\t')
-    header++;
-  size_t n = strlen(ours);
-  if (strncasecmp(header, ours, n) != 0)
-    return 0;
-  for (header += n; *header == ' ' || *header == '\t'; header++)
-    ;
-  return *header == '\0';
-}
-
 static int on_header(void *ud, const char *const *names, size_t n,
                      mj_error *err)
 {
@@ -761,10 +747,10 @@ static int on_header(void *ud, const char *const *names, size_t n,
         break;
       }
     for (int f = 0; f < MJ__N_FIXED && !slot; f++)
-      if (same_name(name, mj__import_fixed[f]))
+      if (mj__header_is(name, mj__import_fixed[f]))
         slot = &im->fixed[f];
     for (size_t q = 0; q < qn->n_questions && !slot; q++)
-      if (same_name(name, qn->questions[q].id))
+      if (mj__header_is(name, qn->questions[q].id))
         slot = &im->qcol[q];
     if (!slot) {
       if (n_unknown++ == 0)
@@ -781,15 +767,13 @@ static int on_header(void *ud, const char *const *names, size_t n,
                       names[i], *slot + 1, i + 1);
     *slot = (int)i;
   }
-  /* One column holding the whole header: another separator. */
-  const char *seps = ";\t|,";
-  for (const char *c = seps; n == 1 && n_unknown && *c; c++)
-    if (strchr(names[0], *c) && *c != im->sep)
-      return data_err(err, MJ_EDATA, im->path, 1, 1,
-                      "unknown column '%s': this file looks '%s'-separated: "
-                      "use sep = '%s'",
-                      names[0], *c == '\t' ? "\\t" : (char[]){*c, 0},
-                      *c == '\t' ? "\\t" : (char[]){*c, 0});
+  const char *sep = n == 1 && n_unknown ? mj__header_sep(names[0], im->sep)
+                                        : NULL;
+  if (sep)
+    return data_err(err, MJ_EDATA, im->path, 1, 1,
+                    "unknown column '%s': this file looks '%s'-separated: "
+                    "use sep = '%s'",
+                    names[0], sep, sep);
   if (n_unknown) {
     char ids[300];
     mj__questionnaire_ids(qn, ids, sizeof ids);

@@ -59,6 +59,12 @@ int mj__recoder_header(void *ud, const char *const *names, size_t n,
 int mj__recoder_row(void *ud, uint64_t row, const char *const *cells,
                     const size_t *lens, size_t n, mj_error *err);
 
+/* A header name is ours whatever its case and surrounding spaces. */
+int mj__header_is(const char *header, const char *ours);
+/* The separator (";", "\\t", "|", ",") that a header read as the one
+** column only shows, other than sep, or NULL. */
+const char *mj__header_sep(const char *only, char sep);
+
 /* ---- customers.c ------------------------------------------------------- */
 
 /* Append the customers of file f (a row's pos: the file and its line) to

@@ -187,3 +187,25 @@ int mj__recoder_row(void *ud, uint64_t row, const char *const *cells,
   return rc->inner.row(rc->inner.ud, row, same ? cells : rc->cells,
                        same ? lens : rc->lens, n, err);
 }
+
+int mj__header_is(const char *header, const char *ours)
+{
+  while (*header == ' ' || *header == '\t')
+    header++;
+  size_t n = strlen(ours);
+  if (strncasecmp(header, ours, n) != 0)
+    return 0;
+  for (header += n; *header == ' ' || *header == '\t'; header++)
+    ;
+  return *header == '\0';
+}
+
+const char *mj__header_sep(const char *only, char sep)
+{
+  static const char *const seps[] = {";", "\\t", "|", ","};
+  static const char chars[] = ";\t|,";
+  for (size_t i = 0; chars[i]; i++)
+    if (chars[i] != sep && strchr(only, chars[i]))
+      return seps[i];
+  return NULL;
+}

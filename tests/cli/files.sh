@@ -3,7 +3,7 @@
 # pages, day-first dates, headers in another case. Read whole with the
 # right options, refused whole with a hint without them.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 20
+plan 21
 scratch; example_copy
 cd "$tmp/shop"
 
@@ -71,4 +71,9 @@ sed 's|^customers "data/customers.csv"|&\ncustomers "data/ru.csv" { sep = ";" }|
 run "$MEJORA" check ru-bare.lua
 is "$rc" 1 "without encoding it is refused"
 like "$out" "ru.csv:2:3: byte 0xC0 .*use encoding = 'windows-1252'" "at row:column, with the hint"
+sed 's|^customers "data/customers.csv"|&\ncustomers "data/ru.csv"|' \
+  playbook.lua > ru-comma.lua
+run "$MEJORA" check ru-comma.lua
+like "$out" "ru.csv:1:1: .*looks ';'-separated: use customers \"FILE\" \{ sep = ';' \}" \
+  "a ';' customers file read with ',' says so"
 done_testing
