@@ -29,7 +29,8 @@ static const char usage_text[] =
     "  check PLAYBOOK [--cycle NAME]    find what run would refuse (plugins,\n"
     "                                   options, scorers, files); write\n"
     "                                   nothing\n"
-    "  import PLAYBOOK QUESTIONNAIRE FILE.csv [--pilot]\n"
+    "  import PLAYBOOK QUESTIONNAIRE FILE.csv [--pilot] [--sep=C]\n"
+    "         [--encoding=NAME] [--date-format=dd/mm/yyyy]\n"
     "                                   validate and store responses\n"
     "                                   (--pilot: as pilot responses)\n"
     "  report PLAYBOOK [--format text|json|md] [-o FILE] [--cycle ID]\n"
@@ -244,8 +245,26 @@ static int cmd_import(cli *c, int argc, char **argv)
   mj_import_opts opts = {.size = sizeof opts};
   char *pos[3];
   int npos = 0;
+  /* --sep, --encoding and --date-format say how the file was saved. */
+  static const char *const valued[] = {"--sep", "--encoding",
+                                       "--date-format"};
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--pilot") == 0)
+    const char **slot[] = {&opts.sep, &opts.encoding, &opts.date_format};
+    int v = -1;
+    size_t k = 0;
+    for (int j = 0; j < 3 && v < 0; j++) {
+      k = strlen(valued[j]);
+      if (strncmp(argv[i], valued[j], k) == 0 &&
+          (argv[i][k] == '=' || argv[i][k] == '\0'))
+        v = j;
+    }
+    if (v >= 0 && argv[i][k] == '\0' && i + 1 == argc)
+      return usage_error("%s needs a value", valued[v]);
+    if (v >= 0) {
+      *slot[v] = argv[i][k] == '=' ? argv[i] + k + 1 : argv[++i];
+      if (strcmp(*slot[v], "\\t") == 0 && v == 0)
+        *slot[v] = "\t";
+    } else if (strcmp(argv[i], "--pilot") == 0)
       opts.pilot = 1;
     else if (argv[i][0] == '-' || npos == 3)
       return usage_error("unexpected argument '%s'", argv[i]);
@@ -253,7 +272,8 @@ static int cmd_import(cli *c, int argc, char **argv)
       pos[npos++] = argv[i];
   }
   if (npos != 3)
-    return usage_error("import takes PLAYBOOK QUESTIONNAIRE FILE [--pilot]%s",
+    return usage_error("import takes PLAYBOOK QUESTIONNAIRE FILE [--pilot] "
+                       "[--sep=C] [--encoding=NAME] [--date-format=F]%s",
                        "");
   argv = pos;
   mj_engine *e = NULL;

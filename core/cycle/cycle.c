@@ -143,8 +143,12 @@ static int measure(cycle_run *c)
       return mj__seterr(e, MJ_ENOMEM, "out of memory");
     mj_import_stats st;
     mj_import_column cols[64];
-    mj_import_opts opts = {.size = sizeof opts, .pilot = d->pilot,
-                           .columns = cols};
+    mj_import_opts opts = {.size = sizeof opts,
+                           .pilot = d->pilot,
+                           .columns = cols,
+                           .sep = d->sep,
+                           .encoding = d->encoding,
+                           .date_format = d->date_format};
     for (size_t k = 0; k < d->n_columns && k < 64; k++) {
       cols[k].name = d->columns[k].key;
       cols[k].column = d->columns[k].value;

@@ -187,8 +187,20 @@ MJ_API int mj_import(mj_engine *e, const char *questionnaire,
 **            response_id, customer_id, token, segment, submitted_at, wave,
 **            channel, pilot) and the file's header name (or JSON key) for
 **            it, e.g. {"nps", "Q1_NPS"}. Unmapped columns keep their names.
-** MJ_EINVAL for a name that is neither a question nor one of those;
-** MJ_EDATA for a column no header (or no JSON object) has.
+**   sep      the CSV's field separator, one character (NULL: a comma, or
+**            the playbook's `use "collector.csv" { delimiter = ... }`);
+**            Excel in much of Europe writes ";".
+**   encoding the CSV's text encoding, an iconv name ("windows-1252",
+**            "windows-1250", "windows-1251", "iso-8859-2"; NULL: UTF-8).
+**            A byte that is not text in it refuses the whole file.
+**   date_format  how submitted_at is written: "dd/mm/yyyy", "mm/dd/yyyy",
+**            "yyyy-mm-dd" or the like (dd, mm and yyyy once each, any
+**            other character as written), optionally followed by a time
+**            "HH:MM" or "HH:MM:SS" in UTC (NULL: ISO 8601).
+** Header names match ours whatever their case and surrounding spaces.
+** MJ_EINVAL for a name that is neither a question nor one of those, or
+** an unusable sep, encoding or date_format; MJ_EDATA for a column no
+** header (or no JSON object) has.
 */
 typedef struct mj_import_column {
   const char *name;    /* ours: a question id or a fixed column */
@@ -200,6 +212,9 @@ typedef struct mj_import_opts {
   int pilot;
   const mj_import_column *columns;
   size_t n_columns;
+  const char *sep;
+  const char *encoding;
+  const char *date_format;
 } mj_import_opts;
 
 /*

@@ -25,6 +25,7 @@ enum { NSHARED = 512 };
 typedef struct csv_ctx {
   mj_model *m;
   const char *shown;   /* the path as messages show it */
+  const char *sep;     /* the declaration's, or NULL */
   const char *posfile; /* arena copy, for customers' pos */
   int col[NCOLS];      /* cell index of each column, -1 if absent */
   mj_customer *v;      /* the model's customers so far, then this file's */
@@ -79,8 +80,16 @@ static int csv_header(void *ud, const char *const *names, size_t n,
     x->col[k] = -1;
   for (size_t i = 0; i < n; i++) {
     size_t k = 0;
-    while (k < NCOLS && strcasecmp(ccols[k], names[i]) != 0)
+    while (k < NCOLS && !mj__header_is(names[i], ccols[k]))
       k++;
+    const char *sep = n == 1 && k == NCOLS
+                          ? mj__header_sep(names[0], x->sep ? *x->sep : ',')
+                          : NULL;
+    if (sep)
+      return csv_fail(x, err, 1, 1,
+                      "unknown column '%s': this file looks '%s'-separated: "
+                      "use customers \"FILE\" { sep = '%s' }",
+                      names[0], sep, sep);
     if (k == NCOLS)
       return csv_fail(x, err, 1, (int)i + 1,
                       "unknown column '%s' (customers files have id, "
@@ -189,7 +198,7 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
                                           "customers \"%s\": %s", f->path,
                                           why);
   }
-  csv_ctx x = {.m = m, .shown = shown ? shown : f->path};
+  csv_ctx x = {.m = m, .shown = shown ? shown : f->path, .sep = f->sep};
   /* The rows append to the customers declared so far, in place: the array
   ** is the model's when done (arena memory, no copy). */
   x.cap = m->n_customers + 64;
@@ -200,8 +209,19 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
   }
   x.posfile = mj__arena_strdup(&m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
-  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, &sink)
+  mj_recoder recoder;
+  rc = mj__recoder_init(&recoder, f->encoding, x.shown, &sink, why,
+                        sizeof why);
+  if (rc != MJ_OK) {
+    free(shown);
+    free(real);
+    return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
+                         "customers \"%s\": %s", f->path, why);
+  }
+  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, f->sep,
+                                             &recoder.sink)
                         : MJ_ENOMEM;
+  mj__recoder_free(&recoder);
   if (rc == MJ_OK) {
     /* Give back the doubling's spare room (no copy either). */
     mj_customer *fit =

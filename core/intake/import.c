@@ -582,6 +582,7 @@ typedef struct importer {
   mj_answer_rec *answers; /* one per question, reused for every row */
 
   const mj_import_opts *opts; /* or NULL */
+  char sep;                   /* the field separator the file is read with */
   int version;                /* the questionnaire's, for every row */
   mj_tokens tokens;           /* when a token column */
 
@@ -656,6 +657,48 @@ static int reject(importer *im, uint64_t row, const char *const *cells,
   return MJ_OK;
 }
 
+/*
+** A date written as fmt says ("dd/mm/yyyy": dd, mm and yyyy once each,
+** any other character as written; a day or month may have one digit) as
+** ISO 8601 in iso, with whatever follows the date (a time) kept. 0 when
+** s does not fit.
+*/
+static int date_as(const char *fmt, const char *s, char *iso, size_t n)
+{
+  unsigned v[3] = {0, 0, 0}; /* year, month, day */
+  while (*s == ' ')
+    s++;
+  while (*fmt) {
+    int which = strncmp(fmt, "yyyy", 4) == 0 ? 0
+                : strncmp(fmt, "mm", 2) == 0 ? 1
+                : strncmp(fmt, "dd", 2) == 0 ? 2
+                                             : -1;
+    if (which < 0) {
+      if (*s++ != *fmt++)
+        return 0;
+      continue;
+    }
+    size_t max = which == 0 ? 4 : 2, k = 0;
+    while (k < max && s[k] >= '0' && s[k] <= '9')
+      v[which] = v[which] * 10 + (unsigned)(s[k++] - '0');
+    if (k == 0 || (which == 0 && k != 4))
+      return 0;
+    s += k;
+    fmt += which == 0 ? 4 : 2;
+  }
+  int k = snprintf(iso, n, "%04u-%02u-%02u%s", v[0], v[1], v[2], s);
+  return k > 0 && (size_t)k < n;
+}
+
+/* A date_format has dd, mm and yyyy once each. */
+static int date_format_ok(const char *fmt)
+{
+  const char *y = strstr(fmt, "yyyy"), *m = strstr(fmt, "mm"),
+             *d = strstr(fmt, "dd");
+  return y && m && d && !strstr(y + 4, "yyyy") && !strstr(m + 2, "mm") &&
+         !strstr(d + 2, "dd") && strlen(fmt) < 40;
+}
+
 static int on_header(void *ud, const char *const *names, size_t n,
                      mj_error *err)
 {
@@ -704,10 +747,10 @@ static int on_header(void *ud, const char *const *names, size_t n,
         break;
       }
     for (int f = 0; f < MJ__N_FIXED && !slot; f++)
-      if (strcmp(name, mj__import_fixed[f]) == 0)
+      if (mj__header_is(name, mj__import_fixed[f]))
         slot = &im->fixed[f];
     for (size_t q = 0; q < qn->n_questions && !slot; q++)
-      if (strcmp(name, qn->questions[q].id) == 0)
+      if (mj__header_is(name, qn->questions[q].id))
         slot = &im->qcol[q];
     if (!slot) {
       if (n_unknown++ == 0)
@@ -724,6 +767,13 @@ static int on_header(void *ud, const char *const *names, size_t n,
                       names[i], *slot + 1, i + 1);
     *slot = (int)i;
   }
+  const char *sep = n == 1 && n_unknown ? mj__header_sep(names[0], im->sep)
+                                        : NULL;
+  if (sep)
+    return data_err(err, MJ_EDATA, im->path, 1, 1,
+                    "unknown column '%s': this file looks '%s'-separated: "
+                    "use sep = '%s'",
+                    names[0], sep, sep);
   if (n_unknown) {
     char ids[300];
     mj__questionnaire_ids(qn, ids, sizeof ids);
@@ -925,10 +975,20 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
 
   int64_t at = 0;
   int ct = im->fixed[MJ__COL_SUBMITTED];
-  if (ct >= 0 && !is_blank_text(cells[ct]) && !mj__parse_time(cells[ct], &at))
+  const char *dfmt = im->opts ? im->opts->date_format : NULL;
+  char iso[80];
+  if (ct >= 0 && !is_blank_text(cells[ct]) && dfmt &&
+      (!date_as(dfmt, cells[ct], iso, sizeof iso) || !mj__parse_time(iso, &at)))
+    return reject(im, row, cells, n, ct + 1, err,
+                  "'%s' is not a date written as %s (optionally with a time "
+                  "HH:MM or HH:MM:SS)",
+                  cells[ct], dfmt);
+  if (ct >= 0 && !is_blank_text(cells[ct]) && !dfmt &&
+      !mj__parse_time(cells[ct], &at))
     return reject(im, row, cells, n, ct + 1, err,
                   "'%s' is not an ISO 8601 date or date-time (write "
-                  "2024-05-31 or 2024-05-31T14:05:00Z)",
+                  "2024-05-31 or 2024-05-31T14:05:00Z, or say how with "
+                  "date_format = 'dd/mm/yyyy')",
                   cells[ct]);
 
   if (bad_col >= 0)
@@ -1027,11 +1087,30 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   free(real);
   if (rc != MJ_OK)
     return mj__seterr(e, rc, "%s", why);
-  if (opts && opts->size < sizeof *opts)
+  /* An embedder built against fewer fields gets none of the later ones. */
+  mj_import_opts full;
+  if (opts && opts->size < offsetof(mj_import_opts, sep))
     return mj__seterr(e, MJ_EINVAL,
                       "mj_import_opts.size is %zu, expected %zu: zero the "
                       "options and set size = sizeof(mj_import_opts)",
                       opts->size, sizeof *opts);
+  if (opts) {
+    memset(&full, 0, sizeof full);
+    memcpy(&full, opts, opts->size < sizeof full ? opts->size : sizeof full);
+    full.size = sizeof full;
+    opts = &full;
+  }
+  if (opts && opts->sep && (strlen(opts->sep) != 1 || opts->sep[0] == '"' ||
+                            opts->sep[0] == '\n' || opts->sep[0] == '\r'))
+    return mj__seterr(e, MJ_EINVAL,
+                      "sep must be one character other than a quote or a "
+                      "newline (';', ',', '\\t', '|'), not '%s'",
+                      opts->sep);
+  if (opts && opts->date_format && !date_format_ok(opts->date_format))
+    return mj__seterr(e, MJ_EINVAL,
+                      "date_format '%s' needs dd, mm and yyyy once each, "
+                      "e.g. 'dd/mm/yyyy', 'mm/dd/yyyy' or 'yyyy-mm-dd'",
+                      opts->date_format);
   if (opts && mj__import_check_columns(im.qn, opts->columns, opts->n_columns,
                                        why, sizeof why) != MJ_OK)
     return mj__seterr(e, MJ_EINVAL, "%s", why);
@@ -1066,7 +1145,17 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   if (stat(path, &sb) == 0 && sb.st_size > 0)
     im.file_bytes = (uint64_t)sb.st_size;
   mj_sink sink = {&im, on_header, on_row};
-  rc = mj__plugin_collect(e, "csv", path, jail, &sink);
+  mj_recoder recoder;
+  im.sep = opts && opts->sep ? opts->sep[0] : ',';
+  rc = mj__recoder_init(&recoder, opts ? opts->encoding : NULL, path, &sink,
+                        why, sizeof why);
+  if (rc != MJ_OK) {
+    importer_free(&im);
+    return mj__seterr(e, rc, "%s", why);
+  }
+  rc = mj__plugin_collect(e, "csv", path, jail, opts ? opts->sep : NULL,
+                          &recoder.sink);
+  mj__recoder_free(&recoder);
   /* Every row is read: the tables go before the last batches and the
   ** commit, when the store's memory peaks. */
   importer_free_tables(&im);

@@ -7,6 +7,8 @@
 #ifndef MJ_INTAKE_H
 #define MJ_INTAKE_H
 
+#include <iconv.h>
+
 #include "plugin_host.h"
 
 /* ---- import.c / import_json.c ------------------------------------------ */
@@ -31,6 +33,37 @@ char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
 ** (1 with a store that does not keep versions). Sets the engine error. */
 int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
                               int *version);
+
+/* ---- recode.c ---------------------------------------------------------- */
+
+/* A sink that hands inner each record as UTF-8: converted from encoding
+** (NULL or "utf-8": checked, not converted). A byte that is not text in
+** it stops the whole file with path:row:column, the bytes and a hint. */
+typedef struct mj_recoder {
+  mj_sink sink; /* give this one to the collector */
+  mj_sink inner;
+  const char *path, *encoding;
+  iconv_t cd;
+  char *buf;
+  size_t cap, ncap;
+  size_t *offs, *lens;
+  const char **cells;
+} mj_recoder;
+
+/* MJ_EINVAL with why for an encoding iconv does not know. */
+int mj__recoder_init(mj_recoder *rc, const char *encoding, const char *path,
+                     const mj_sink *inner, char *why, size_t whylen);
+void mj__recoder_free(mj_recoder *rc);
+int mj__recoder_header(void *ud, const char *const *names, size_t n,
+                       mj_error *err);
+int mj__recoder_row(void *ud, uint64_t row, const char *const *cells,
+                    const size_t *lens, size_t n, mj_error *err);
+
+/* A header name is ours whatever its case and surrounding spaces. */
+int mj__header_is(const char *header, const char *ours);
+/* The separator (";", "\\t", "|", ",") that a header read as the one
+** column only shows, other than sep, or NULL. */
+const char *mj__header_sep(const char *only, char sep);
 
 /* ---- customers.c ------------------------------------------------------- */
 

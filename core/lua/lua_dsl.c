@@ -290,6 +290,21 @@ static const mj_field f_import[] = {
     {"columns", T_MAP, 0, NULL, NULL, NULL,
      "{ nps = \"Q1_NPS\", customer_id = \"cliente\" }: ours = the file's"},
     {"pilot", T_BOOL, 0, NULL, NULL, NULL, "every response is a pilot one"},
+    {"sep", T_STR, 0, NULL, NULL, NULL,
+     "field separator, one character: \";\" (default \",\")"},
+    {"encoding", T_STR, 0, NULL, NULL, NULL,
+     "\"windows-1252\", \"windows-1250\", \"windows-1251\" (default "
+     "UTF-8)"},
+    {"date_format", T_STR, 0, NULL, NULL, NULL,
+     "submitted_at as \"dd/mm/yyyy\", \"mm/dd/yyyy\" (default ISO 8601)"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+static const mj_field f_customers[] = {
+    {"sep", T_STR, 0, NULL, NULL, NULL,
+     "field separator, one character: \";\" (default \",\")"},
+    {"encoding", T_STR, 0, NULL, NULL, NULL,
+     "\"windows-1252\", \"windows-1250\", \"windows-1251\" (default "
+     "UTF-8)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_period[] = {
@@ -493,6 +508,8 @@ static const mj_field *schema_of(int kind)
     return f_segment;
   case K_CUSTOMER:
     return f_customer;
+  case K_CUSTOMERS:
+    return f_customers;
   case K_REQUIREMENT:
     return f_requirement;
   case K_QUESTIONNAIRE:
@@ -1263,7 +1280,7 @@ static int ctor(lua_State *L)
   decl *d = lua_newuserdatauv(L, sizeof *d, 3); /* id ... d */
   d->kind = kind;
   d->line = line;
-  d->filled = kind == K_STORE || kind == K_CUSTOMERS;
+  d->filled = kind == K_STORE;
   d->used = 0;
   luaL_setmetatable(L, DECL_MT);
   lua_pushvalue(L, 1);
@@ -1811,6 +1828,8 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     mj_customers_decl *f = &m->customer_files[m->n_customer_files++];
     f->path = astr(L, c, v->id);
     f->pos = pos;
+    f->sep = get_str(L, c, t, "sep");
+    f->encoding = get_str(L, c, t, "encoding");
     break;
   }
   case K_SEGMENT: {
@@ -1931,6 +1950,9 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
         y->imports[i].columns =
             get_tags(L, c, it, "columns", &y->imports[i].n_columns);
         y->imports[i].pilot = get_bool(L, it, "pilot", 0);
+        y->imports[i].sep = get_str(L, c, it, "sep");
+        y->imports[i].encoding = get_str(L, c, it, "encoding");
+        y->imports[i].date_format = get_str(L, c, it, "date_format");
         lua_pop(L, 1);
       }
       y->n_imports = n;

@@ -54,11 +54,7 @@ static int is_na(const char *s, size_t n)
   return 0;
 }
 
-/*
-** Offset of the first byte that breaks UTF-8 (overlong forms, surrogates
-** and code points past U+10FFFF included), or -1 when all is valid.
-*/
-static long utf8_bad_at(const unsigned char *s, size_t n)
+long mj__utf8_bad_at(const unsigned char *s, size_t n)
 {
   size_t i = 0;
   while (i < n) {
@@ -261,7 +257,7 @@ static int check_text(const char *text, size_t len, int max_len, char *why,
     snprintf(why, whylen, "text contains a NUL byte");
     return MJ_EVALIDATE;
   }
-  long bad = utf8_bad_at((const unsigned char *)text, len);
+  long bad = mj__utf8_bad_at((const unsigned char *)text, len);
   if (bad >= 0) {
     snprintf(why, whylen,
              "text is not valid UTF-8 (byte %ld); save the file as UTF-8",

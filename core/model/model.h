@@ -47,6 +47,9 @@ typedef struct mj_segment {
 typedef struct mj_customers_decl {
   const char *path;
   mj_pos pos;
+  /* `customers "f.csv" { sep = ";", encoding = "windows-1251" }`: how
+  ** the file was saved, each NULL if not said. */
+  const char *sep, *encoding;
 } mj_customers_decl;
 
 typedef struct mj_customer {
@@ -173,6 +176,8 @@ typedef struct mj_import_decl {
   mj_tag *columns;
   size_t n_columns;
   int pilot;
+  /* ---- how the file was saved (mj_import_opts), each NULL if not said */
+  const char *sep, *encoding, *date_format;
 } mj_import_decl;
 
 typedef struct mj_cycle_decl {
@@ -505,6 +510,10 @@ int mj__import_check_columns(const mj_questionnaire *qn,
 */
 int mj__answer_parse(const mj_question *q, const char *text, size_t len,
                      mj_answer_rec *out, char *why, size_t whylen);
+
+/* Offset of the first byte of s[0..n) that breaks UTF-8 (overlong forms,
+** surrogates and code points past U+10FFFF included), or -1 when none. */
+long mj__utf8_bad_at(const unsigned char *s, size_t n);
 
 /*
 ** Compile the condition src of question self of qn (an ask_if, or with

@@ -1394,7 +1394,8 @@ void mj__instance_free(mj_engine *e, mj_instance *in)
 /* ---- collecting ---------------------------------------------------------- */
 
 int mj__plugin_collect(mj_engine *e, const char *collector, const char *source,
-                       const char *jail, const mj_sink *sink)
+                       const char *jail, const char *delimiter,
+                       const mj_sink *sink)
 {
   const mj_plugin *p;
   int rc = mj__plugin_find(e, MJ_KIND_COLLECTOR, collector, &p);
@@ -1406,6 +1407,21 @@ int mj__plugin_collect(mj_engine *e, const char *collector, const char *source,
     const mj_use *u = &e->model->uses[i];
     if (strcmp(u->kind, "collector") == 0 && strcmp(u->name, collector) == 0)
       use = u;
+  }
+  /* The caller's delimiter (an import's `sep`) overrides the use's. */
+  mj_kv opts[32];
+  mj_use with = {.kind = "collector", .name = collector};
+  if (delimiter && use)
+    with = *use;
+  if (delimiter) {
+    with.opts = opts;
+    with.n_opts = 0;
+    for (size_t i = 0; use && i < use->n_opts && i < 31; i++)
+      if (strcmp(use->opts[i].key, "delimiter") != 0)
+        opts[with.n_opts++] = use->opts[i];
+    opts[with.n_opts++] = (mj_kv){.key = "delimiter", .type = MJ_VAL_STRING,
+                                  .str = delimiter};
+    use = &with;
   }
   mj_instance *in;
   if ((rc = mj__instance_new(e, p, use, NULL, jail, &in)) != MJ_OK)

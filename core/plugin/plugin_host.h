@@ -35,9 +35,12 @@ void mj__instance_free(mj_engine *e, mj_instance *in);
 /* The host table handed to plugins. */
 const mj_host_api *mj__plugin_host_api(void);
 /* Read a source through a collector plugin ("csv") into sink; a source
-** a playbook named must be in the folder jail (NULL: the operator's). */
+** a playbook named must be in the folder jail (NULL: the operator's).
+** delimiter, when not NULL, is the field separator the caller was told
+** (else the playbook's `use "collector.csv"` says, else a comma). */
 int mj__plugin_collect(mj_engine *e, const char *collector, const char *source,
-                       const char *jail, const mj_sink *sink);
+                       const char *jail, const char *delimiter,
+                       const mj_sink *sink);
 
 /* ---- store.c ---------------------------------------------------------- */
 

@@ -224,7 +224,7 @@ int mj__service_import(mj_engine *e, const mj_svc_kind *kind, void *ud,
     return mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
   }
   mj_sink sink = {&im, svc_on_header, svc_on_row};
-  rc = mj__plugin_collect(e, "csv", path, NULL, &sink);
+  rc = mj__plugin_collect(e, "csv", path, NULL, NULL, &sink);
   if (im.rejects && fclose(im.rejects) != 0 && rc == MJ_OK)
     rc = mj__seterr(e, MJ_EIO, "cannot write the rejects file '%s'",
                     st->rejects_path);

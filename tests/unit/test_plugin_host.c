@@ -359,16 +359,16 @@ int main(void)
   /* ---- collecting through a collector plugin ---- */
   got_rows g = {{0}};
   mj_sink sink = {&g, on_header, on_row};
-  rc = mj__plugin_collect(e, "lines", "in.csv", NULL, &sink);
+  rc = mj__plugin_collect(e, "lines", "in.csv", NULL, NULL, &sink);
   is_int(MJ_OK, rc, "collect: OK");
   is_string("header source (1);row 2 in.csv/6;", g.text,
             "collect: header then rows reach the sink");
-  rc = mj__plugin_collect(e, "lines", "bad", NULL, &sink);
+  rc = mj__plugin_collect(e, "lines", "bad", NULL, NULL, &sink);
   is_int(MJ_EDATA, rc, "collect: a bad file is EDATA");
   is_string("bad:2:1: unterminated quote", mj_errmsg(e),
             "collect: the collector's row:column message");
   is_int(2, mj_last_error(e)->line, "collect: row kept in the record");
-  rc = mj__plugin_collect(e, "nope", "x", NULL, &sink);
+  rc = mj__plugin_collect(e, "nope", "x", NULL, NULL, &sink);
   contains(mj_errmsg(e), "no collector plugin 'nope' (searched: ",
            "collect: unknown collector");
 
