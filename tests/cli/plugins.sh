@@ -1,7 +1,7 @@
 #!/bin/sh
 # mejora plugins: what is found, and one clear line for each plugin refused.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 20
+plan 22
 scratch
 # The ABI this mejora speaks, as its header says.
 abi=$(sed -n 's/^#define MJ_PLUGIN_ABI_MAJOR \([0-9]*\).*/\1/p' \
@@ -17,6 +17,8 @@ like "$out" "^collector +csv +[0-9.]+ +$abi_re" "csv collector listed"
 like "$out" "^scorer +nps +[0-9.]+ +$abi_re +/.*scorer_nps\.so" "nps scorer listed with its file"
 like "$out" "^scorer +csat +[0-9.]+ +$abi_re " "csat scorer listed"
 like "$out" "^notifier +log +[0-9.]+ +$abi_re " "log notifier listed"
+like "$out" "^notifier +email +[0-9.]+ +$abi_re " "e-mail notifier listed"
+like "$out" "^notifier +webhook +[0-9.]+ +$abi_re " "webhook notifier listed"
 
 # refused FILE PATTERN DESCRIPTION: exit status 3 and exactly one line.
 refused() {
