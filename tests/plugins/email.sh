@@ -5,7 +5,7 @@
 # Message-ID, both parts, HTML escaping, List-Unsubscribe); refusals and
 # an absent server are recorded as failed or retry.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 21
+plan 27
 scratch; example_copy
 . "$top_srcdir/tests/plugins/receivers.sh"
 cd "$tmp/shop"
@@ -146,6 +146,23 @@ is "$rc" 1 "refused credentials fail"
 like "$out" "535" "with the server's answer"
 send "to=not an address" -- plan.opened "S" "M"
 like "$out" "failed: .*option to: 'not an address'" "a bad address is refused by name"
+
+# Options refused when the instance is made, each with what to do.
+opts() {
+  out=$(timeout 60 "$NOTIFY_SEND" email "$@" -- plan.opened S M 2>&1)
+}
+opts url=http://127.0.0.1:1 from=a@b.example to=c@d.example
+like "$out" "url 'http://127.0.0.1:1' is not an SMTP server's: give smtp://" "an url that is not SMTP"
+opts url=smtp://127.0.0.1:1 from=a@b.example
+like "$out" "no recipient: give to = .* or to_meta" "no recipient"
+opts url=smtp://127.0.0.1:1 from=a@b.example to=c@d.example starttls=maybe
+like "$out" "starttls is \"maybe\": use \"try\" .* or \"require\"" "an unknown starttls"
+opts url=smtp://127.0.0.1:1 from=a@b.example to=c@d.example password_env=SMTP_PASSWORD
+like "$out" "password_env without user" "a password without a user"
+opts url=smtp://127.0.0.1:1 from=a@b.example to=c@d.example user=u password_env=NO_SUCH_VARIABLE_SET
+like "$out" "variable NO_SUCH_VARIABLE_SET is not set" "a password variable that is not set"
+opts url=smtp://127.0.0.1:1 from=a@b.example to=c@d.example timeout=0
+like "$out" "timeout is 0: give seconds from 1" "a time-out of zero"
 
 # A server without STARTTLS: no password goes to it in the clear.
 start_receiver "$tmp/plain" smtp_receiver.py

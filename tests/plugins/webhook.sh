@@ -5,7 +5,7 @@
 # a wrong secret is caught; 500 is recorded as retry and 400 as failed
 # with the status.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 16
+plan 18
 scratch; example_copy
 . "$top_srcdir/tests/plugins/receivers.sh"
 cd "$tmp/shop"
@@ -117,6 +117,13 @@ answered 400
 is "$rc" 0 "a receiver answering 400: the cycle runs"
 like "$out" "^plan\.opened\|failed\|.*refused the event with HTTP 400" \
   "the event recorded as failed, with the status"
+
+out=$(timeout 60 "$NOTIFY_SEND" webhook url=ftp://127.0.0.1/h -- plan.opened S M 2>&1)
+like "$out" "url 'ftp://127.0.0.1/h' is not a web address" "an url that is not http(s)"
+out=$(timeout 60 "$NOTIFY_SEND" webhook url=http://127.0.0.1:1/h \
+  secret_env=NO_SUCH_VARIABLE_SET -- plan.opened S M 2>&1)
+like "$out" "secret_env: the environment variable NO_SUCH_VARIABLE_SET is not set" \
+  "a secret variable that is not set"
 
 stop_receiver "$hook_pid"
 send "$hook_port" -- plan.opened S M plan=P1
