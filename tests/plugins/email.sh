@@ -5,7 +5,7 @@
 # Message-ID, both parts, HTML escaping, List-Unsubscribe); refusals and
 # an absent server are recorded as failed or retry.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 27
+plan 28
 scratch; example_copy
 . "$top_srcdir/tests/plugins/receivers.sh"
 cd "$tmp/shop"
@@ -133,6 +133,32 @@ PY
 )
 printf '%s\n' "$check" | grep -v '^ok ' | sed 's/^/# /'
 is "$(printf '%s\n' "$check" | grep -c '^ok ')" 6 "headers and parts of a customer message: $(printf '%s' "$check" | grep -c '^ok ')/6 checks"
+
+# A subject that tries to add a header, and a long one in Spanish.
+cr=$(printf '\r')
+send "to=a@laesquina.example" -- plan.opened \
+  "Plan P1$cr
+Bcc: intruso@example.org" "M"
+long=$("$PYTHON" -c 'print("Atención ñandú — " * 12)')
+send "to=a@laesquina.example" -- plan.opened "$long" "M"
+check=$("$PYTHON" - "$tmp/smtp" "$long" <<'PY' 2>&1
+import email, email.policy, glob, re, sys
+paths = sorted(glob.glob(sys.argv[1] + "/*.eml"))[-2:]
+raw = [open(p, "rb").read() for p in paths]
+ms = [email.message_from_bytes(r, policy=email.policy.default) for r in raw]
+def say(cond, what):
+    print(("ok " if cond else "not ok ") + what)
+say(str(ms[0]["Subject"]).startswith("Plan P1") and
+    ms[0]["Bcc"] is None and b"\nBcc:" not in raw[0],
+    "a line break in a subject adds no header")
+say(str(ms[1]["Subject"]) == sys.argv[2], "a long UTF-8 subject reads back whole")
+words = re.findall(rb"=\?UTF-8\?B\?[^?]*\?=", raw[1])
+say(len(words) > 1 and all(len(w) <= 75 for w in words),
+    "in encoded-words of at most 75 characters")
+PY
+)
+printf '%s\n' "$check" | grep -v '^ok ' | sed 's/^/# /'
+is "$(printf '%s\n' "$check" | grep -c '^ok ')" 3 "subjects cannot inject headers and fold: $(printf '%s' "$check" | grep -c '^ok ')/3 checks"
 
 send "to=bounce@laesquina.example" -- plan.opened "S" "M"
 is "$rc" 1 "an address the server refuses (550) fails"
