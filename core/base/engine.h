@@ -92,4 +92,9 @@ const char *mj__playbook_jail(const mj_engine *e, const char *dir);
 int mj__input_check(mj_engine *e, const char *dir, const char *name,
                     const mj_pos *pos, const char *what);
 
+/* ---- playbook_env.c -------------------------------------------------- */
+
+/* Is name in list (names separated by ',', ':' or spaces)? */
+int mj__env_listed(const char *list, const char *name);
+
 #endif

@@ -232,19 +232,6 @@ void mj__sandbox_require(lua_State *L, int envidx, const char *name)
 
 /* ---- the mejora table ---------------------------------------------------- */
 
-/* Is name in list (names separated by ',', ':' or spaces)? */
-static int env_listed(const char *list, const char *name)
-{
-  size_t n = strlen(name);
-  for (const char *p = list; p && *p;) {
-    size_t k = strcspn(p, ",: \t");
-    if (k == n && k > 0 && memcmp(p, name, n) == 0)
-      return 1;
-    p += k + (p[k] != '\0');
-  }
-  return 0;
-}
-
 /*
 ** mejora.env(NAME): a variable of the process's environment. HOME, PATH
 ** and a CI job's secrets are not the playbook's to read: only the names
@@ -256,7 +243,7 @@ static int lmj_env(lua_State *L)
   const char *name = luaL_checkstring(L, 1);
   mj_engine *e = engine_of(L);
   if (!(e->opts.flags & MJ_TRUST_PLAYBOOK) &&
-      !env_listed(e->opts.env_allow, name))
+      !mj__env_listed(e->opts.env_allow, name))
     return luaL_error(L,
                       "mejora.env(\"%s\"): the operator has not allowed "
                       "this variable (--env %s or MEJORA_ENV_ALLOW=%s on the "

@@ -197,6 +197,27 @@ static int host_path(mj_ctx *ctx, const char *name, unsigned mode,
   return rc == MJ_OK ? MJ_OK : mj__error(err, rc, "%s", why);
 }
 
+static int host_env(mj_ctx *ctx, const char *name, char **out,
+                    mj_error *err)
+{
+  *out = NULL;
+  if (!ctx || !name || !*name)
+    return mj__error(err, MJ_EINVAL, "host->env: no variable name");
+  const mj_engine *e = ctx->e;
+  if (!(e->opts.flags & MJ_TRUST_PLAYBOOK) &&
+      !mj__env_listed(e->opts.env_allow, name))
+    return mj__error(err, MJ_EVALIDATE,
+                     "the operator has not allowed the environment "
+                     "variable %s (--env %s or MEJORA_ENV_ALLOW=%s on the "
+                     "command line, mj_opts.env_allow when embedding; or "
+                     "trust the playbook: --trust, MJ_TRUST_PLAYBOOK)",
+                     name, name, name);
+  const char *v = getenv(name);
+  if (v && !(*out = strdup(v)))
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
 static const mj_host_api host_api = {
     sizeof(mj_host_api),
     MJ_PLUGIN_ABI_MAJOR,
@@ -214,6 +235,7 @@ static const mj_host_api host_api = {
     cfg_bool,
     cfg_basedir,
     host_path,
+    host_env,
 };
 
 const mj_host_api *mj__plugin_host_api(void)

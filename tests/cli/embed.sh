@@ -30,7 +30,11 @@ is "$rc" 0 "the plugin skeleton builds out of tree with -Werror"
 [ "$rc" -eq 0 ] || printf '# %s\n' "$out"
 
 run "$MEJORA" plugins "$tmp/skel/scorer_topbox.so"
-like "$out" "^scorer +topbox +1\.0\.0 +1\.1" "mejora plugins accepts it: kind, version, ABI"
+abi=$(sed -n 's/^#define MJ_PLUGIN_ABI_MAJOR \([0-9]*\).*/\1/p' \
+  "$top_srcdir/core/include/mejora/plugin.h")\\.$(sed -n \
+  's/^#define MJ_PLUGIN_ABI_MINOR \([0-9]*\).*/\1/p' \
+  "$top_srcdir/core/include/mejora/plugin.h")
+like "$out" "^scorer +topbox +1\.0\.0 +$abi " "mejora plugins accepts it: kind, version, ABI"
 
 # The playbook its comments name, run where it ships, as its author would.
 run sh -c 'cd "$1" && "$2" --plugin-path . run playbook.lua' sh \

@@ -1,16 +1,24 @@
 #!/bin/sh
 # mejora plugins: what is found, and one clear line for each plugin refused.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 20
+plan 22
 scratch
+# The ABI this mejora speaks, as its header says.
+abi=$(sed -n 's/^#define MJ_PLUGIN_ABI_MAJOR \([0-9]*\).*/\1/p' \
+  "$top_srcdir/core/include/mejora/plugin.h").$(sed -n \
+  's/^#define MJ_PLUGIN_ABI_MINOR \([0-9]*\).*/\1/p' \
+  "$top_srcdir/core/include/mejora/plugin.h")
+abi_re=$(printf '%s' "$abi" | sed 's/\./\\./')
 
 run "$MEJORA" plugins
 is "$rc" 0 "mejora plugins succeeds"
-like "$out" "^storage +sqlite +[0-9.]+ +1\.1 +\(built-in\)" "sqlite: built-in storage, ABI 1.1"
-like "$out" "^collector +csv +[0-9.]+ +1\.1" "csv collector listed"
-like "$out" "^scorer +nps +[0-9.]+ +1\.1 +/.*scorer_nps\.so" "nps scorer listed with its file"
-like "$out" "^scorer +csat +[0-9.]+ +1\.1 " "csat scorer listed"
-like "$out" "^notifier +log +[0-9.]+ +1\.1 " "log notifier listed"
+like "$out" "^storage +sqlite +[0-9.]+ +$abi_re +\(built-in\)" "sqlite: built-in storage, ABI $abi"
+like "$out" "^collector +csv +[0-9.]+ +$abi_re" "csv collector listed"
+like "$out" "^scorer +nps +[0-9.]+ +$abi_re +/.*scorer_nps\.so" "nps scorer listed with its file"
+like "$out" "^scorer +csat +[0-9.]+ +$abi_re " "csat scorer listed"
+like "$out" "^notifier +log +[0-9.]+ +$abi_re " "log notifier listed"
+like "$out" "^notifier +email +[0-9.]+ +$abi_re " "e-mail notifier listed"
+like "$out" "^notifier +webhook +[0-9.]+ +$abi_re " "webhook notifier listed"
 
 # refused FILE PATTERN DESCRIPTION: exit status 3 and exactly one line.
 refused() {
@@ -23,7 +31,7 @@ refused() {
   fi
 }
 P=$MEJORA_TEST_PLUGINS
-refused "$P/scorer_abi2.so" "ABI 2\.0.* 1\.1" "a plugin built for ABI 2.0 is refused in one line naming both versions"
+refused "$P/scorer_abi2.so" "ABI 2\.0.* $abi_re" "a plugin built for ABI 2.0 is refused in one line naming both versions"
 refused "$P/scorer_noentry.so" "not a mejora plugin" "a library without the descriptor is refused"
 refused "$P/scorer_badmagic.so" "not a mejora plugin|magic" "a descriptor with a wrong magic is refused"
 refused "$P/scorer_wrongkind.so" "notifier.*scorer|scorer.*notifier" "a plugin of another kind than its file says is refused"

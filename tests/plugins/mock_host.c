@@ -140,10 +140,21 @@ static int mock_path(mj_ctx *ctx, const char *name, unsigned mode,
   return MJ_OK;
 }
 
+/* Every variable may be read: the allow-list is the engine's to test. */
+static int mock_env(mj_ctx *ctx, const char *name, char **out, mj_error *err)
+{
+  (void)ctx;
+  const char *v = getenv(name);
+  *out = NULL;
+  if (v && !(*out = strdup(v)))
+    return mock_error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
 static const mj_host_api host = {
     sizeof(mj_host_api), MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR,
     mock_log, malloc, realloc, free, mock_strdup, mock_error, mock_error_at,
-    cfg_str, cfg_int, cfg_num, cfg_bool, cfg_basedir, mock_path,
+    cfg_str, cfg_int, cfg_num, cfg_bool, cfg_basedir, mock_path, mock_env,
 };
 
 const mj_host_api *mock_host(void)

@@ -166,9 +166,10 @@ int main(void)
   rc = find_scorer(e, "abi2", &p);
   is_int(MJ_EABI, rc, "ABI 2: EABI");
   snprintf(want, sizeof want,
-           "%s/scorer_abi2.so: plugin ABI 2.0, this mejora speaks 1.1: "
-           "rebuild it against mejora/plugin.h 1.1",
-           dir);
+           "%s/scorer_abi2.so: plugin ABI 2.0, this mejora speaks %d.%d: "
+           "rebuild it against mejora/plugin.h %d.%d",
+           dir, MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR, MJ_PLUGIN_ABI_MAJOR,
+           MJ_PLUGIN_ABI_MINOR);
   is_string(want, mj_errmsg(e), "ABI 2: message names both versions");
 
   rc = find_scorer(e, "badmagic", &p);
@@ -334,9 +335,10 @@ int main(void)
   snprintf(path, sizeof path, "%s/scorer_abi2.so", dir);
   rc = mj_plugin_check(e, path, collect_info, &s);
   snprintf(want, sizeof want,
-           "%s: plugin ABI 2.0, this mejora speaks 1.1: rebuild it against "
-           "mejora/plugin.h 1.1",
-           path);
+           "%s: plugin ABI 2.0, this mejora speaks %d.%d: rebuild it against "
+           "mejora/plugin.h %d.%d",
+           path, MJ_PLUGIN_ABI_MAJOR, MJ_PLUGIN_ABI_MINOR, MJ_PLUGIN_ABI_MAJOR,
+           MJ_PLUGIN_ABI_MINOR);
   is_string(want, mj_errmsg(e), "check: ABI 2 refused with the same line");
   snprintf(path, sizeof path, "%s/scorer_none.so", dir);
   rc = mj_plugin_check(e, path, collect_info, &s);

@@ -38,7 +38,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 1       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 2       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -170,6 +170,20 @@ typedef struct mj_host_api {
   */
   int (*path)(mj_ctx *ctx, const char *name, unsigned mode, char **out,
               mj_error *err);
+
+  /*
+  ** Added in ABI 1.2.
+  ** The value of the environment variable name, for an option that names
+  ** one (password_env = "SMTP_PASSWORD") so that a secret stays out of
+  ** the playbook. The operator governs it as mejora.env: unless the
+  ** playbook is trusted (MJ_TRUST_PLAYBOOK), a name not listed in
+  ** mj_opts.env_allow (the command's --env NAME, MEJORA_ENV_ALLOW) is
+  ** refused with MJ_EVALIDATE and a message saying how to allow it.
+  **
+  ** On MJ_OK *out is a copy of the value (free it with free above), or
+  ** NULL when the variable is not set. On an error *out is NULL.
+  */
+  int (*env)(mj_ctx *ctx, const char *name, char **out, mj_error *err);
 } mj_host_api;
 
 /* Modes of host->path. */
