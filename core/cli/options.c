@@ -119,7 +119,8 @@ static const opt_def opts[O_N] = {
     [O_ACTION] = {"action", 0, "N", TEXT(action),
                   "update: the plan's action N (1, 2...), not the plan"},
     [O_STATUS] = {"status", 0, "S", TEXT(status),
-                  "update: the new status (open, in_progress, done...)"},
+                  "update: the new status (a plan's: open, closed,\n"
+                  "cancelled; an action's: open, doing, done)"},
     [O_OWNER] = {"owner", 0, "WHO", TEXT(owner), "update: the new owner"},
     [O_NOTE] = {"note", 0, "TEXT", TEXT(note),
                 "update: a note for the plan's history"},
