@@ -297,6 +297,16 @@ MJ_API int mj_format_check(const char *command, const char *format, char *why,
 MJ_API int mj_cycle_find(mj_engine *e, const char *name, int64_t *cycle_id);
 
 /*
+** "Did you mean": of the n names in cands (NULL ones skipped), the one
+** nearest to word, within two edits (one for a word of three letters or
+** fewer; a swap of neighbours counts as one), or NULL when none is that
+** near. The result is one of cands; nothing is allocated. No engine
+** needed: mejora uses it for its commands and options.
+*/
+MJ_API const char *mj_suggest(const char *word, const char *const *cands,
+                              size_t n);
+
+/*
 ** Render the results of a stored cycle (0: the newest) as "json", "text"
 ** or "md". *out is NUL-terminated; the caller frees it with mj_free().
 ** MJ_ENOTFOUND when no cycle has run yet.
