@@ -426,6 +426,30 @@ static const opt_def *opt_of(int val)
 }
 
 /*
+** An unknown command (t NULL) or option (of table t): what was typed, its
+** first len bytes, and the nearest name there is.
+*/
+static int unknown(const cli *c, const char *what, const char *typed,
+                   int len, const table *t)
+{
+  const char *names[(int)O_N + (int)CLI_N_COMMANDS];
+  size_t n = 0;
+  for (; t && t->longs[n].name; n++)
+    names[n] = t->longs[n].name;
+  for (; !t && n < CLI_N_COMMANDS; n++)
+    names[n] = commands[n].name;
+  char word[64];
+  const char *dashes = t && typed[0] == '-' && typed[1] == '-' ? "--" : "";
+  snprintf(word, sizeof word, "%.*s", len - (int)strlen(dashes),
+           typed + strlen(dashes));
+  const char *near = *dashes || !t ? mj_suggest(word, names, n) : NULL;
+  if (near)
+    return cli_usage(c, "unknown %s '%.*s' (did you mean '%s%s'?)", what, len,
+                     typed, dashes, near);
+  return cli_usage(c, "unknown %s '%.*s'", what, len, typed);
+}
+
+/*
 ** Read argv's options into c. first: the global ones, up to the command
 ** word (optind is left there). Else the command's and the global ones to
 ** the end, its arguments going to c->args in order. -1 to go on, else
@@ -457,7 +481,7 @@ static int read_options(cli *c, int argc, char **argv, int first)
     if (ch == '?' && optopt)
       return cli_usage(c, "unknown option '-%c'", optopt);
     if (ch == '?')
-      return cli_usage(c, "unknown option '%.*s'", tl, typed);
+      return unknown(c, "option", typed, tl, &t);
     int x = take(c, o, optarg);
     if (x >= 0)
       return x;
@@ -487,7 +511,7 @@ int cli_parse(cli *c, int argc, char **argv)
   while (cmd < CLI_N_COMMANDS && strcmp(commands[cmd].name, rest[0]) != 0)
     cmd++;
   if (cmd == CLI_N_COMMANDS)
-    return cli_usage(c, "unknown command '%s'", rest[0]);
+    return unknown(c, "command", rest[0], (int)strlen(rest[0]), NULL);
   c->cmd = (cli_cmd)cmd;
   c->args = calloc((size_t)n, sizeof *c->args);
   if (!c->args) {
@@ -520,7 +544,7 @@ int cli_parse(cli *c, int argc, char **argv)
         command_help((cli_cmd)i);
         return 0;
       }
-    return cli_usage(c, "unknown command '%s'", c->args[0]);
+    return unknown(c, "command", c->args[0], (int)strlen(c->args[0]), NULL);
   }
   return -1;
 }

@@ -7,7 +7,7 @@
 # 0; and --help, the README and the man page name the same commands and
 # options.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 42
+plan 43
 scratch
 cd "$tmp"
 cat > p.lua <<'LUA'
@@ -132,8 +132,13 @@ done
 is "$bad" "" \
   "an unknown option is one line and a hint, exit 2, in every command"
 err=$("$MEJORA" report p.lua --fromat json 2>&1 >/dev/null)
-is "$?:$err" "2:mejora: report: unknown option '--fromat'
-Try 'mejora report --help'." "the line names the command and the option"
+is "$?:$err" "2:mejora: report: unknown option '--fromat' (did you mean '--format'?)
+Try 'mejora report --help'." \
+  "the line names the command, the option and a near one"
+run "$MEJORA" reprot p.lua
+is "$rc:$out" "2:mejora: unknown command 'reprot' (did you mean 'report'?)
+Try 'mejora --help'." \
+  "an unknown command: one line, a near one and the hint"
 run "$MEJORA" report p.lua --format xml
 like "$rc:$out" "^2:mejora: report: unknown format 'xml'" \
   "a format the command cannot write is usage"
