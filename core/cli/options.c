@@ -270,6 +270,7 @@ static void put_row(const char *label, const char *text, int col)
   put_indented(text, col);
 }
 
+/* "-o, --output FILE", or "    --db URI" lined up with it. */
 static void put_option(const opt_def *o, const char *help)
 {
   char label[64];
@@ -323,7 +324,7 @@ int cli_usage(const cli *c, const char *fmt, ...)
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  if (c && c->cmd != CLI_N_COMMANDS)
+  if (c && c->cmd != CLI_N_COMMANDS && c->cmd != CLI_HELP)
     fprintf(stderr, "\nTry 'mejora %s --help'.\n", commands[c->cmd].name);
   else
     fprintf(stderr, "\nTry 'mejora --help'.\n");

@@ -126,8 +126,9 @@ for c in $commands; do
   st=$?
   [ "$st" = 2 ] || bad="$bad $c(exit $st)"
   [ "$(printf '%s\n' "$err" | wc -l)" = 2 ] || bad="$bad $c(lines)"
-  [ "$(printf '%s\n' "$err" | sed -n 2p)" = "Try 'mejora $c --help'." ] ||
-    bad="$bad $c(hint)"
+  hint="Try 'mejora $c --help'."
+  [ "$c" = help ] && hint="Try 'mejora --help'."
+  [ "$(printf '%s\n' "$err" | sed -n 2p)" = "$hint" ] || bad="$bad $c(hint)"
 done
 is "$bad" "" \
   "an unknown option is one line and a hint, exit 2, in every command"
