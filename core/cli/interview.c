@@ -10,6 +10,10 @@
 ** or the user's ~/.editrc): the arrow keys, Home, End and Backspace edit
 ** the answer instead of becoming part of it. Anywhere else (a pipe or a
 ** file, as scripts drive it) lines are read as they come.
+**
+** Stopping is the operator's choice, not a mistake: :q and the end of
+** input exit 0, the answers kept for the same command to resume; Ctrl-C
+** keeps them too and exits 130, as the shell reports an interrupt.
 */
 #include <errno.h>
 #include <histedit.h>
@@ -20,10 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mejora.h"
-
-int cli_interview(mj_engine *e, const char *questionnaire,
-                  const char *customer);
+#include "cli.h"
 
 /*
 ** Ctrl-C must interrupt the read in progress, so the handler is installed
@@ -89,6 +90,7 @@ static void editor_close(editor *ed)
 */
 static int read_line(editor *ed, const char *prompt, char *buf, size_t n)
 {
+  errno = 0;
   if (!ed->el) {
     fputs(prompt, stdout);
     fflush(stdout);
@@ -100,7 +102,6 @@ static int read_line(editor *ed, const char *prompt, char *buf, size_t n)
   fflush(stdout);
   ed->prompt = prompt;
   int len = 0;
-  errno = 0;
   const char *s = el_gets(ed->el, &len);
   if (!s || len <= 0)
     return 0;
@@ -130,25 +131,28 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
   char line[4096];
   editor ed;
   editor_open(&ed);
-  if (!customer) {
-    if (!read_line(&ed, "Customer id: ", line, sizeof line)) {
-      editor_close(&ed);
-      return 1;
-    }
-    customer = line;
-  }
-  mj_interview *iv = NULL;
-  int rc = mj_interview_open(e, questionnaire, customer, &iv);
-  if (rc != MJ_OK) {
-    editor_close(&ed);
-    fprintf(stderr, "mejora: %s\n", mj_errmsg(e));
-    return 1;
-  }
   struct sigaction sa, old;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);
+  mj_interview *iv = NULL;
+  int x = 0;
+  if (!customer && !read_line(&ed, "Customer id: ", line, sizeof line)) {
+    /* Nothing asked yet, so nothing to keep. */
+    x = errno == EINTR ? CLI_EXIT_INTERRUPT : 0;
+    printf("\n%s before the first question.\n",
+           x ? "Interrupted" : "Stopped");
+    goto done;
+  }
+  if (!customer)
+    customer = line;
+  int rc = mj_interview_open(e, questionnaire, customer, &iv);
+  if (rc != MJ_OK) {
+    fprintf(stderr, "mejora: %s\n", mj_errmsg(e));
+    x = cli_exit_code(rc);
+    goto done;
+  }
 
   int n = mj_interview_resumed(iv);
   printf("Interview: questionnaire \"%s\", customer %s, language %s\n",
@@ -157,7 +161,6 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
     printf("Resuming: %d answer(s) already given.\n", n);
   printf("Type :q to stop (the answers are kept; the same command resumes), "
          ":b to go back, :: to start an answer with ':'.\n");
-  int x = 0;
   for (;;) {
     const mj_interview_item *it;
     mj_interview_next(iv, &it);
@@ -170,7 +173,7 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
       }
       printf("  ! %s\n", mj_errmsg(e));
       if (rc != MJ_EVALIDATE) {
-        x = 3;
+        x = cli_exit_code(rc);
         break;
       }
       continue;
@@ -182,7 +185,7 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
       printf("\n%s: the answers so far are saved in %s.\nRun the same "
              "command again to resume.\n",
              intr ? "Interrupted" : "Stopped", mj_interview_draft(iv));
-      x = 1;
+      x = intr ? CLI_EXIT_INTERRUPT : 0;
       break;
     }
     const char *answer = line;
@@ -195,7 +198,6 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
         printf("Stopped: the answers so far are saved in %s.\nRun the same "
                "command again to resume.\n",
                mj_interview_draft(iv));
-        x = 1;
         break;
       }
       if (!strcmp(cmd, "b") || !strcmp(cmd, "B") || !strcmp(cmd, "back") ||
@@ -216,6 +218,7 @@ int cli_interview(mj_engine *e, const char *questionnaire, const char *customer)
              habit ? " (to stop type :q, to go back :b)" : "");
     }
   }
+done:
   fflush(stdout);
   sigaction(SIGINT, &old, NULL);
   editor_close(&ed);

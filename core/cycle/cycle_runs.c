@@ -1,8 +1,11 @@
 /*
 ** What the store holds of the declared cycles: each one's newest runs, and
 ** which of two stored runs comes first, in the playbook's order of their
-** cycles (cycle_order.c) where it declares both.
+** cycles (cycle_order.c) where it declares both; and the stored run a
+** cycle's name stands for (mj_cycle_find).
 */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cycle.h"
@@ -86,4 +89,60 @@ int mj__cycle_after(mj_engine *e, int64_t id, int64_t other)
   if (a >= 0 && b >= 0)
     return a > b;
   return id > other;
+}
+
+/* Is s a decimal number above 0, as stored cycle ids are? */
+static int stored_id(const char *s, int64_t *id)
+{
+  int64_t v = 0;
+  if (!*s)
+    return 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+      return 0;
+    v = v * 10 + (*s - '0');
+  }
+  *id = v;
+  return v > 0;
+}
+
+int mj_cycle_find(mj_engine *e, const char *name, int64_t *cycle_id)
+{
+  if (!e || !name || !cycle_id)
+    return MJ_EINVAL;
+  mj__clearerr(e);
+  *cycle_id = 0;
+  if (!e->model)
+    return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
+  const mj_model *m = e->model;
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  mj_cycle_runs runs;
+  rc = mj__cycle_runs(e, name, &runs);
+  if (rc != MJ_OK)
+    return rc;
+  if (runs.done) {
+    *cycle_id = runs.done;
+    return MJ_OK;
+  }
+  if (mj__cycle_index(m, name) >= 0 || runs.failed)
+    return mj__seterr(e, MJ_ENOTFOUND,
+                      "cycle \"%s\" has not finished a run yet: run it "
+                      "with 'mejora run PLAYBOOK --cycle %s'",
+                      name, name);
+  if (stored_id(name, cycle_id))
+    return MJ_OK;
+  /* Name the declared cycles, as many as fit: the likely fix. */
+  char known[512] = "";
+  size_t k = 0;
+  for (size_t i = 0; i < m->n_cycles && k < sizeof known; i++) {
+    int n = snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "",
+                     m->cycles[i].id);
+    k += n > 0 ? (size_t)n : 0;
+  }
+  return mj__seterr(e, MJ_ENOTFOUND, "%s: no cycle \"%s\" (%s%s)", m->file,
+                    name, m->n_cycles ? "declared: " : "",
+                    m->n_cycles ? known : "the playbook declares none: "
+                                          "its runs are called \"default\"");
 }

@@ -286,6 +286,27 @@ MJ_API int mj_format_check(const char *command, const char *format, char *why,
                            size_t whylen);
 
 /*
+** The stored id of the newest finished run of the cycle called name, as
+** the playbook declares it ("default" in a playbook that declares none),
+** to give mj_report. A name that no cycle declared or stored has, written
+** as a decimal number, is taken as a stored id as it is (mj_report says
+** whether the store holds it). Errors: MJ_ENOTFOUND when no cycle has
+** that name (the message lists the declared ones) or when that cycle has
+** not finished a run yet; MJ_EINVAL (no playbook loaded), MJ_ESTORE.
+*/
+MJ_API int mj_cycle_find(mj_engine *e, const char *name, int64_t *cycle_id);
+
+/*
+** "Did you mean": of the n names in cands (NULL ones skipped), the one
+** nearest to word, within two edits (one for a word of three letters or
+** fewer; a swap of neighbours counts as one), or NULL when none is that
+** near. The result is one of cands; nothing is allocated. No engine
+** needed: mejora uses it for its commands and options.
+*/
+MJ_API const char *mj_suggest(const char *word, const char *const *cands,
+                              size_t n);
+
+/*
 ** Render the results of a stored cycle (0: the newest) as "json", "text"
 ** or "md". *out is NUL-terminated; the caller frees it with mj_free().
 ** MJ_ENOTFOUND when no cycle has run yet.

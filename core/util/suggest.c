@@ -3,6 +3,7 @@
 */
 #include <string.h>
 
+#include "mejora.h"
 #include "suggest.h"
 
 int mj__edit_distance(const char *a, const char *b)
@@ -53,4 +54,9 @@ const char *mj__suggest(const char *word, const char *const *cands, size_t n)
     }
   }
   return best && close_enough(word, bestd) ? best : NULL;
+}
+
+const char *mj_suggest(const char *word, const char *const *cands, size_t n)
+{
+  return word && cands ? mj__suggest(word, cands, n) : NULL;
 }

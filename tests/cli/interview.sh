@@ -102,7 +102,7 @@ tm send-keys -t one C-c
 wait_for one 'EXIT='; ok $? "Ctrl-C stops the interview"
 s=$(screen one)
 like "$s" 'Interrupted: the answers so far are saved' "and says the answers are saved"
-like "$s" 'EXIT=1' "with status 1"
+like "$s" 'EXIT=130' "with status 130, as the shell reports an interrupt"
 draft=.mejora-interview-q-C1.json
 like "$(cat $draft 2>/dev/null)" '"canal": "web"' "the draft beside the playbook holds the answers"
 tm kill-session -t one
@@ -133,7 +133,7 @@ wait_for two '\[7/7\]'
 send two :q
 wait_for two 'EXIT='; s=$(screen two)
 like "$s" 'Stopped: the answers so far are saved' ":q stops and saves"
-like "$s" 'EXIT=1' "with status 1"
+like "$s" 'EXIT=0' "with status 0: stopping is the operator's choice"
 tm kill-session -t two
 
 start three
