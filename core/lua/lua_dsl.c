@@ -324,6 +324,8 @@ static const mj_field f_cycle[] = {
      "pilot responses count in the figures"},
     {"by", T_STRLIST, 0, NULL, NULL, NULL,
      "{ \"segment\", \"channel\" }: figure breakdowns"},
+    {"comments", T_INT, 0, NULL, NULL, NULL,
+     "open-text answers the report shows per question (5)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const char *const sample_methods[] = {"srs", "stratified", NULL};
@@ -1186,6 +1188,12 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "min_n"),
            "%s: min_n cannot be negative", v->what);
     lua_pop(L, 1);
+    if (lua_getfield(L, t, "comments") != LUA_TNIL &&
+        lua_tonumber(L, -1) < 0)
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, "comments"),
+           "%s: comments cannot be negative", v->what);
+    lua_pop(L, 1);
     if (lua_getfield(L, t, "period") == LUA_TTABLE) {
       int64_t from = 0, to = 0;
       lua_getfield(L, -1, "from");
@@ -1963,6 +1971,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     y->scorers_line = KLINE(pos.file, pos.line, "scorers");
     y->notify_line = KLINE(pos.file, pos.line, "notify");
     y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
+    y->comments = get_num(L, t, "comments", &num) ? (int)num : 5;
     y->include_pilot = get_bool(L, t, "include_pilot", 0);
     {
       size_t n_by = 0;
