@@ -105,6 +105,11 @@ int mj__compare_test(const char *test, const mj_figset *fs_before,
 /* Fill delta, test and p_change of every figure in now that has a match
 ** in before (the previous cycle). */
 void mj__figset_compare(mj_figset *now, const mj_figset *before);
+/* A test's name as people write it ("two-proportion z" for
+** "two-proportion-z"); an unknown one as it is. */
+const char *mj__test_name(const char *test);
+/* A p-value with the digits that matter into buf: 0.031, 6.6e-06. */
+const char *mj__fmt_p(char *buf, size_t n, double p);
 
 /* ---- shares.c ------------------------------------------------------------ */
 

@@ -672,27 +672,6 @@ static int print_dist_group(FILE *f, const mj_figset *fs, size_t first,
   return rc;
 }
 
-/* A test's name as people write it. */
-static const char *test_name(const char *test)
-{
-  static const char *const names[][2] = {
-      {"two-proportion-z", "two-proportion z"},
-      {"mann-whitney-u", "Mann-Whitney U"},
-      {"welch-t", "Welch t"},
-      {"nps-wald-z", "NPS Wald z"}};
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (strcmp(test, names[i][0]) == 0)
-      return names[i][1];
-  return test;
-}
-
-/* A p-value with the digits that matter: 0.031, 6.6e-06. */
-static const char *fmt_p(char *buf, size_t n, double p)
-{
-  snprintf(buf, n, p >= 0.001 ? "%.3f" : "%.1e", p);
-  return buf;
-}
-
 /*
 ** A figure's change against the previous cycle: "+6.7 (two-proportion z,
 ** p = 0.031)", "+0.3 (test: none)" for a difference no test judged; ""
@@ -711,8 +690,8 @@ static const char *fmt_change(char *buf, size_t n, const mj_result_rec *r)
   if (strcmp(test, "none") == 0 || isnan(r->p_change))
     snprintf(buf, n, "%s%s (test: none)", sign, d);
   else
-    snprintf(buf, n, "%s%s (%s, p = %s)", sign, d, test_name(test),
-             fmt_p(p, sizeof p, r->p_change));
+    snprintf(buf, n, "%s%s (%s, p = %s)", sign, d, mj__test_name(test),
+             mj__fmt_p(p, sizeof p, r->p_change));
   return buf;
 }
 
