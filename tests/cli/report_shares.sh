@@ -6,7 +6,7 @@
 # order the playbook declares them. Expected values are worked by hand in
 # doc/methods.md ("Shares of options", "Proportion intervals").
 . "$top_srcdir/tests/cli/tap.sh"
-plan 25
+plan 30
 scratch
 cd "$tmp"
 
@@ -27,6 +27,10 @@ questionnaire "q" {
                    other = true },
   question "say" { type = "text", max_len = 1000 },
 }
+plan "P" { owner = "ana", due = "30d", actions = { "ask why" },
+  when = "share.share_yes:q/again < 50",
+  verify = { metric = "share.share_yes:q/again", test = "two-proportion",
+             alpha = 0.05 } }
 cycle "A" { import = { { questionnaire = "q", file = "a.csv" } } }
 cycle "B" { import = { { questionnaire = "q", file = "b.csv" }, },
             comments = 3 }
@@ -58,8 +62,21 @@ long=$(i=0; while [ $i -lt 60 ]; do printf 'ñandú '; i=$((i + 1)); done)
 
 run "$MEJORA" -q run playbook.lua --cycle A
 is "$rc" 0 "cycle A runs"
+run "$MEJORA" plans playbook.lua show P
+like "$out" "^  share\.share_yes:q/again = 40\.0 \(n 20\)$" \
+  "a share opens a plan: plans show gives its evidence as a sentence"
+run "$MEJORA" plans playbook.lua update P --action 1 --status done \
+  --note "called 5 customers"
 run "$MEJORA" -q run playbook.lua --cycle B
 is "$rc" 0 "cycle B runs"
+run "$MEJORA" plans playbook.lua show P
+like "$out" "cycle 2 +verified +share\.share_yes:q/again 40\.0 -> 75\.0 \(n 20 -> 20\), two-proportion z, p = 0\.025: effective$" \
+  "plans show: the verification in one rounded sentence"
+like "$out" 'action\.updated +action 1: status done, "called 5 customers"$' \
+  "plans show: a person's change as words"
+unlike "$out" '[0-9]\.[0-9]{5,}|[{}]' "plans show: no JSON, no float noise"
+run "$MEJORA" plans playbook.lua show P --format json
+like "$out" '"p_value": 0\.025[0-9]{5,}' "the JSON keeps every digit"
 
 run "$MEJORA" report playbook.lua --cycle 1
 a=$out
