@@ -238,7 +238,7 @@ void mj__comments_print(FILE *f, const mj_comments *c, int md)
   fprintf(f, md ? "\n## Open answers\n" : "\nOpen answers\n");
   for (size_t i = 0; i < c->n_qs; i++) {
     const comment_q *cq = &c->qs[i];
-    const char *text = mj__i18n_get(&cq->q->text, NULL);
+    const char *text = mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL);
     if (md) {
       fprintf(f, "\n### %s %s", cq->qn->id, cq->q->id);
       if (text) {
@@ -279,8 +279,9 @@ json_t *mj__comments_json(const mj_comments *c)
     json_t *o = json_object(), *latest = json_array();
     json_object_set_new(o, "questionnaire", json_string(cq->qn->id));
     json_object_set_new(o, "question", json_string(cq->q->id));
-    json_object_set_new(o, "text",
-                        mj__json_str(mj__i18n_get(&cq->q->text, NULL)));
+    json_object_set_new(
+        o, "text",
+        mj__json_str(mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL)));
     json_object_set_new(o, "count", json_integer((json_int_t)cq->count));
     for (size_t k = 0; k < cq->n; k++) {
       json_t *x = json_object();

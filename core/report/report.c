@@ -564,7 +564,8 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
   } else if (g->question && m) {
     const mj_questionnaire *qn = mj__model_questionnaire(m, g->questionnaire);
     const mj_question *q = qn ? mj__model_question(qn, g->question) : NULL;
-    title = q ? mj__i18n_get(&q->text, NULL) : NULL;
+    /* in the questionnaire's language, as its people would read it */
+    title = q ? mj__i18n_pick(&q->text, qn->lang, NULL) : NULL;
   }
   if (!g->requirement && !g->question) /* about the customers themselves */
     fprintf(f, md ? "\n### %s: customers\n\n" : "\n%s: customers\n",
