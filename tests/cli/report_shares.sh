@@ -78,7 +78,7 @@ unlike "$out" '[0-9]\.[0-9]{5,}|[{}]' "plans show: no JSON, no float noise"
 run "$MEJORA" plans playbook.lua show P --format json
 like "$out" '"p_value": 0\.025[0-9]{5,}' "the JSON keeps every digit"
 
-run "$MEJORA" report playbook.lua --cycle 1
+run "$MEJORA" report playbook.lua --cycle A
 a=$out
 like "$a" "^  all +20 +40\.0 \[21\.9, 61\.3\] +60\.0 \[38\.7, 78\.1\]$" \
   "A: a yes/no question has shares: 8 of 20 yes, 40.0 [21.9, 61.3]"
@@ -88,7 +88,7 @@ like "$a" "^share: q via$" "A: a choice question has its table"
 like "$a" "No earlier cycle to compare with" \
   "A, the first cycle, has nothing to compare with"
 
-run "$MEJORA" report playbook.lua --cycle 2
+run "$MEJORA" report playbook.lua --cycle B
 b=$out
 like "$b" "^  all +20 +75\.0 \[53\.1, 88\.8\] +25\.0 \[11\.2, 46\.9\]$" \
   "B: 15 of 20 yes, 75.0 [53.1, 88.8]"
@@ -113,7 +113,7 @@ rows() {
 is "$(rows 'share: q again')" "all west east north " \
   "a table lists all, then segments as declared"
 is "$(rows 'nps: q rec')" "all west east north " "the NPS table too"
-run "$MEJORA" report playbook.lua --cycle 2 --format json
+run "$MEJORA" report playbook.lua --cycle B --format json
 json=$out
 order=$(printf '%s\n' "$json" | grep -A8 '"scorer": "share"' |
   grep '"segment"' | awk -F'"' '{ print $4 }' | uniq | head -4 | tr '\n' ' ')
@@ -131,7 +131,7 @@ printf '%s' "$first" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
 ok $? "it is cut at a character boundary (valid UTF-8)"
 like "$b" '^    - <script>x</script> \| \*b\* \[l\]\(u\) `c` _u_\\nline two$' \
   "text: the newline is shown escaped, on one line"
-run "$MEJORA" report playbook.lua --cycle 2 --format md
+run "$MEJORA" report playbook.lua --cycle B --format md
 md=$out
 like "$md" '^- \\<script\\>x\\</script\\> \\\| \\\*b\\\* \\\[l\\\]\(u\) \\`c\\` \\_u\\_\\nline two$' \
   "Markdown: | * _ [ ] < > and backticks are escaped"
