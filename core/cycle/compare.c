@@ -11,6 +11,7 @@
 ** Welch's t from mean, sd and n.
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,4 +328,25 @@ void mj__figset_compare(mj_figset *now, const mj_figset *before)
     index_free(&ixn);
     index_free(&ixb);
   }
+}
+
+/* A test's name as people write it. */
+const char *mj__test_name(const char *test)
+{
+  static const char *const names[][2] = {
+      {"two-proportion-z", "two-proportion z"},
+      {"mann-whitney-u", "Mann-Whitney U"},
+      {"welch-t", "Welch t"},
+      {"nps-wald-z", "NPS Wald z"}};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp(test, names[i][0]) == 0)
+      return names[i][1];
+  return test;
+}
+
+/* A p-value with the digits that matter: 0.031, 6.6e-06. */
+const char *mj__fmt_p(char *buf, size_t n, double p)
+{
+  snprintf(buf, n, p >= 0.001 ? "%.3f" : "%.1e", p);
+  return buf;
 }

@@ -486,6 +486,7 @@ typedef struct scan_ctx {
   subj *first;        /* this questionnaire's question subjects */
   subj *reqs;         /* requirement subjects, in model order */
   mj_qmatrix *matrix; /* its table, when a matrix scorer runs, or NULL */
+  mj_tally *tally;    /* its yes/no, choice and multi counts, or NULL */
   /* Answer k's question string -> question index, as last seen (the
   ** store keeps those strings for the scan: plugin.h, scan_responses). */
   const char *qptr[64];
@@ -574,6 +575,15 @@ static int on_answer(void *ud, const mj_answer_row *row)
     const mj_question *q = &qn->questions[i];
     if (strcmp(q->id, row->answer.question) != 0)
       continue;
+    if (mj__tally_has(sc->tally, i)) {
+      int oom;
+      size_t seg = segment_slot(sc->c, row->segment, &oom);
+      if (oom || mj__tally_add(sc->tally, i, "all", &row->answer) != MJ_OK ||
+          (seg != SIZE_MAX &&
+           mj__tally_add(sc->tally, i, sc->c->segs.name[seg], &row->answer) !=
+               MJ_OK))
+        return MJ_ENOMEM;
+    }
     if (!mj__question_scored(q))
       return MJ_OK;
     if (sc->matrix && mj__qmatrix_add(sc->matrix, i, row) != MJ_OK)
@@ -684,12 +694,22 @@ static int on_response(void *ud, const mj_response_rec *r)
       if (!a->question)
         continue;
       size_t i = question_of(sc, k, a->question);
-      if (i == SIZE_MAX || !sc->qsubj[i])
+      int counts = mj__tally_has(sc->tally, i);
+      if (i == SIZE_MAX || (!sc->qsubj[i] && !counts))
         continue;
       if (skip && skip[i]) {
         sc->vleft[i] += a->state == MJ_ANSWER_VALUE;
         continue;
       }
+      if (counts &&
+          (mj__tally_add(sc->tally, i, c->segs.name[0], a) != MJ_OK ||
+           (seg != SIZE_MAX &&
+            mj__tally_add(sc->tally, i, c->segs.name[seg], a) != MJ_OK) ||
+           (ch != SIZE_MAX &&
+            mj__tally_add(sc->tally, i, c->segs.name[ch], a) != MJ_OK)))
+        return MJ_ENOMEM;
+      if (!sc->qsubj[i])
+        continue;
       qi[j] = i;
       if (!subject_count(sc->qsubj[i], seg, ch, a) &&
           subject_push_at(c, sc->qsubj[i], seg, ch, a) != MJ_OK)
@@ -1176,9 +1196,17 @@ static int on_result(void *ud, const mj_result_rec *r)
   return mj__figset_add(ud, r);
 }
 
+/* The previous cycle: its id and name. */
+typedef struct prev_cycle {
+  int64_t id;
+  char name[128];
+} prev_cycle;
+
 static int on_last_cycle(void *ud, const mj_cycle_rec *r)
 {
-  *(int64_t *)ud = r->id;
+  prev_cycle *p = ud;
+  p->id = r->id;
+  snprintf(p->name, sizeof p->name, "%s", r->name ? r->name : "");
   return MJ_OK;
 }
 
@@ -1191,18 +1219,36 @@ static int compare_previous(cycle_run *c)
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0};
-  int64_t prev = c->previous;
-  int found = prev != 0;
+  prev_cycle pc = {c->previous, ""};
+  int found = pc.id != 0;
   if (!c->previous_known &&
-      S->last_cycle(e->store->inst, on_last_cycle, &prev, &found, &err))
+      S->last_cycle(e->store->inst, on_last_cycle, &pc, &found, &err))
+    return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
+  if (found && c->previous_known &&
+      S->get_cycle(e->store->inst, pc.id, on_last_cycle, &pc, &found, &err))
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading cycles: ");
   if (!found)
     return MJ_OK;
   mj_figset before = {0};
-  int rc = S->scan_results(e->store->inst, prev, on_result, &before, &err);
+  int rc = S->scan_results(e->store->inst, pc.id, on_result, &before, &err);
   if (rc == MJ_OK)
     mj__figset_compare(&c->figs, &before);
   mj__figset_free(&before);
+  /* Which cycle the changes are against, for the report's heading: a
+  ** figure of scorer "cycle", metric "previous", value its id, label its
+  ** name. */
+  mj_result_rec r = {.cycle = c->id,
+                     .scorer = "cycle",
+                     .metric = "previous",
+                     .segment = "all",
+                     .value = (double)pc.id,
+                     .ci_low = NAN,
+                     .ci_high = NAN,
+                     .label = pc.name,
+                     .delta = NAN,
+                     .p_change = NAN};
+  if (rc == MJ_OK && mj__figset_add(&c->figs, &r) != MJ_OK)
+    rc = MJ_ENOMEM;
   if (rc == MJ_ENOMEM)
     return mj__seterr(e, rc, "out of memory");
   return rc == MJ_OK ? MJ_OK
@@ -1493,7 +1539,10 @@ static int analyse(cycle_run *c)
     want_tables |= ops->score_matrix || ops->stream_open;
   }
   mj_qmatrix **tables = calloc(m->n_questionnaires + 1, sizeof *tables);
-  if (!tables) {
+  mj_tally **tallies = calloc(m->n_questionnaires + 1, sizeof *tallies);
+  if (!tables || !tallies) {
+    free(tables);
+    free(tallies);
     free(scorers);
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   }
@@ -1517,6 +1566,11 @@ static int analyse(cycle_run *c)
         stored > 0)
       mj__qmatrix_expect(tables[i], (size_t)stored);
     sc.matrix = tables[i];
+    if (mj__tally_new(sc.qn, &tallies[i]) != MJ_OK) {
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+      break;
+    }
+    sc.tally = tallies[i];
     if (scan_tables(&sc) != MJ_OK) {
       free(sc.qsubj);
       free(sc.qreq);
@@ -1564,9 +1618,16 @@ static int analyse(cycle_run *c)
   /* Distributions once per subject, whichever scorers scored it. */
   for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
     rc = put_distribution(c, scorers, n_scorers, &c->subjects[j]);
-  for (size_t i = 0; i < m->n_questionnaires; i++)
+  for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++)
+    if (mj__tally_figures(tallies[i], c->id, c->decl->min_n, &c->figs) !=
+        MJ_OK)
+      rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
     mj__qmatrix_free(tables[i]);
+    mj__tally_free(tallies[i]);
+  }
   free(tables);
+  free(tallies);
   free(scorers);
   if (rc == MJ_OK)
     rc = compare_previous(c);

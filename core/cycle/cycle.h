@@ -105,6 +105,38 @@ int mj__compare_test(const char *test, const mj_figset *fs_before,
 /* Fill delta, test and p_change of every figure in now that has a match
 ** in before (the previous cycle). */
 void mj__figset_compare(mj_figset *now, const mj_figset *before);
+/* A test's name as people write it ("two-proportion z" for
+** "two-proportion-z"); an unknown one as it is. */
+const char *mj__test_name(const char *test);
+/* A p-value with the digits that matter into buf: 0.031, 6.6e-06. */
+const char *mj__fmt_p(char *buf, size_t n, double p);
+
+/* ---- shares.c ------------------------------------------------------------ */
+
+/*
+** The scorer name of the shares of yes/no, choice and multi answers the
+** cycle counts itself: per question and segment, metric "share_CODE"
+** (yes/no: share_yes, share_no; "other" for other:TEXT) is the percentage
+** of the n people who answered that chose (multi: ticked) the option,
+** with its 95% Wilson interval. Below the cycle's min_n a share is kept
+** with its n, without a value.
+*/
+#define MJ__SHARE_SCORER "share"
+
+/* A questionnaire's counts of those answers; *out NULL when it has no
+** such question. */
+typedef struct mj_tally mj_tally;
+int mj__tally_new(const mj_questionnaire *qn, mj_tally **out);
+/* Does question index `question` have counts (t may be NULL)? */
+int mj__tally_has(const mj_tally *t, size_t question);
+/* Count one answer of question index `question` in segment (a string that
+** outlives the tally: "all", a segment, "channel:NAME"). */
+int mj__tally_add(mj_tally *t, size_t question, const char *segment,
+                  const mj_answer_rec *a);
+/* Add the shares as figures of cycle to out (t may be NULL). */
+int mj__tally_figures(const mj_tally *t, int64_t cycle, int64_t min_n,
+                      mj_figset *out);
+void mj__tally_free(mj_tally *t);
 
 /* ---- plans.c ------------------------------------------------------------ */
 

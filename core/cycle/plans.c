@@ -113,6 +113,119 @@ static void text_list(FILE *f, json_t *plans, int64_t now)
   }
 }
 
+/* A figure's value rounded for people: whole ones and percentages to one
+** decimal, smaller ones (means, proportions) to two. */
+static void put_value(FILE *f, const json_t *v)
+{
+  if (!json_is_number(v)) {
+    fputs("-", f);
+    return;
+  }
+  double x = json_number_value(v);
+  fprintf(f, x == floor(x) || fabs(x) >= 10 ? "%.1f" : "%.2f", x);
+}
+
+/* A stored figure as its metric reference, SCORER.METRIC[:SUBJECT]
+** [@SEGMENT], then "= VALUE (n N)". */
+static void put_figure(FILE *f, const json_t *fig)
+{
+  const char *qn = json_string_value(json_object_get(fig, "questionnaire"));
+  const char *q = json_string_value(json_object_get(fig, "question"));
+  const char *req = json_string_value(json_object_get(fig, "requirement"));
+  const char *seg = json_string_value(json_object_get(fig, "segment"));
+  fprintf(f, "%s.%s", str(fig, "scorer"), str(fig, "metric"));
+  if (req)
+    fprintf(f, ":%s", req);
+  else if (q)
+    fprintf(f, ":%s%s%s", qn ? qn : "", qn ? "/" : "", q);
+  if (seg && strcmp(seg, "all") != 0)
+    fprintf(f, "@%s", seg);
+  fputs(" = ", f);
+  put_value(f, json_object_get(fig, "value"));
+  if (json_is_integer(json_object_get(fig, "n")))
+    fprintf(f, " (n %lld)",
+            (long long)json_integer_value(json_object_get(fig, "n")));
+}
+
+/* A verification: "METRIC 50.0 -> 95.0 (n 40 -> 40), two-proportion z,
+** p = 6.6e-06: effective". */
+static void put_verdict(FILE *f, const json_t *note)
+{
+  fprintf(f, "%s ", str(note, "metric"));
+  put_value(f, json_object_get(note, "before"));
+  fputs(" -> ", f);
+  put_value(f, json_object_get(note, "after"));
+  const json_t *n1 = json_object_get(note, "n_before");
+  const json_t *n2 = json_object_get(note, "n_after");
+  if (json_is_integer(n1) && json_is_integer(n2))
+    fprintf(f, " (n %lld -> %lld)", (long long)json_integer_value(n1),
+            (long long)json_integer_value(n2));
+  const char *test = json_string_value(json_object_get(note, "test"));
+  const json_t *p = json_object_get(note, "p_value");
+  char pv[32];
+  if (test && json_is_number(p))
+    fprintf(f, ", %s, p = %s", mj__test_name(test),
+            mj__fmt_p(pv, sizeof pv, json_number_value(p)));
+  else
+    fputs(", no test", f);
+  const json_t *eff = json_object_get(note, "effective");
+  fputs(json_is_true(eff)    ? ": effective"
+        : json_is_false(eff) ? ": not effective"
+                             : "",
+        f);
+}
+
+/*
+** An event's note as a sentence: the figures a plan opened on, a
+** verification, what a person changed, when it fell due. A person's note
+** is shown as written; a note of another shape as compact JSON.
+*/
+static void put_note(FILE *f, const char *kind, const json_t *note)
+{
+  size_t i;
+  const json_t *x;
+  if (json_is_string(note)) {
+    fputs(json_string_value(note), f);
+  } else if (json_is_array(note)) { /* the evidence an opening read */
+    json_array_foreach(note, i, x)
+    {
+      fputs(i ? "; " : "", f);
+      put_figure(f, x);
+    }
+  } else if (json_is_object(note) && json_object_get(note, "metric") &&
+             json_object_get(note, "before")) {
+    put_verdict(f, note);
+  } else if (json_is_object(note) && strcmp(kind, "overdue") == 0) {
+    fprintf(f, "due %.10s, still open on %.10s", str(note, "due_at"),
+            str(note, "now"));
+  } else if (json_is_object(note) && json_object_get(note, "reason")) {
+    fputs(str(note, "reason"), f);
+  } else if (json_is_object(note) &&
+             (strcmp(kind, "updated") == 0 ||
+              strcmp(kind, "action.updated") == 0)) {
+    const char *sep = "";
+    if (json_is_integer(json_object_get(note, "action"))) {
+      fprintf(f, "action %lld",
+              (long long)json_integer_value(json_object_get(note, "action")));
+      sep = ": ";
+    }
+    static const char *const keys[] = {"status", "owner", "text"};
+    for (size_t k = 0; k < 3; k++) {
+      const char *v = json_string_value(json_object_get(note, keys[k]));
+      if (!v)
+        continue;
+      fprintf(f, k == 2 ? "%s\"%s\"" : "%s%s %s", sep,
+              k == 2 ? v : keys[k], v);
+      sep = ", ";
+    }
+  } else if (note && !json_is_null(note)) {
+    char *text = json_dumps(note, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(6));
+    fputs(text ? text : "", f);
+    free(text);
+  }
+}
+
 static void text_show(FILE *f, const json_t *p)
 {
   fprintf(f, "plan %s: %s, owner %s, due %.10s, opened in cycle %lld\n",
@@ -126,23 +239,28 @@ static void text_show(FILE *f, const json_t *p)
   json_array_foreach(json_object_get(p, "actions"), i, a)
       fprintf(f, "  %zu. [%s] %s (owner %s)\n", i + 1, str(a, "status"),
               str(a, "text"), str(a, "owner"));
-  /* Six significant digits are plenty to read; JSON has every digit. */
-  const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER |
-                       JSON_REAL_PRECISION(6);
-  char *evidence = json_dumps(json_object_get(p, "evidence"), flags);
-  fprintf(f, "\nevidence\n  %s\n\nhistory\n", evidence ? evidence : "-");
-  free(evidence);
+  /* Rounded for people; the JSON format has every digit. */
+  fprintf(f, "\nevidence\n");
+  const json_t *evidence = json_object_get(p, "evidence");
+  if (json_is_array(evidence) && json_array_size(evidence)) {
+    json_array_foreach(evidence, i, a)
+    {
+      fputs("  ", f);
+      put_figure(f, a);
+      fputc('\n', f);
+    }
+  } else {
+    fputs("  -\n", f);
+  }
+  fprintf(f, "\nhistory\n");
   json_t *ev;
   json_array_foreach(json_object_get(p, "events"), i, ev)
   {
-    const json_t *note = json_object_get(ev, "note");
-    char *text = json_is_string(note) ? NULL : json_dumps(note, flags);
-    fprintf(f, "  %s  cycle %-3lld %-15s %s\n", str(ev, "at"),
+    fprintf(f, "  %s  cycle %-3lld %-15s ", str(ev, "at"),
             (long long)json_integer_value(json_object_get(ev, "cycle")),
-            str(ev, "kind"),
-            json_is_string(note) ? json_string_value(note)
-                                 : text ? text : "");
-    free(text);
+            str(ev, "kind"));
+    put_note(f, str(ev, "kind"), json_object_get(ev, "note"));
+    fputc('\n', f);
   }
 }
 

@@ -61,7 +61,7 @@ struct mj_dsl_ctx {
   const char *buf;
   size_t len;
   const char *chunkname;
-  int env_ref, list_ref, labels_ref;
+  int env_ref, list_ref, labels_ref, wordings_ref;
   int code; /* the first DSL error (sticky: pcall cannot hide it) */
   char msg[512];
 };
@@ -324,6 +324,8 @@ static const mj_field f_cycle[] = {
      "pilot responses count in the figures"},
     {"by", T_STRLIST, 0, NULL, NULL, NULL,
      "{ \"segment\", \"channel\" }: figure breakdowns"},
+    {"comments", T_INT, 0, NULL, NULL, NULL,
+     "open-text answers the report shows per question (5)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const char *const sample_methods[] = {"srs", "stratified", NULL};
@@ -1186,6 +1188,12 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "min_n"),
            "%s: min_n cannot be negative", v->what);
     lua_pop(L, 1);
+    if (lua_getfield(L, t, "comments") != LUA_TNIL &&
+        lua_tonumber(L, -1) < 0)
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, "comments"),
+           "%s: comments cannot be negative", v->what);
+    lua_pop(L, 1);
     if (lua_getfield(L, t, "period") == LUA_TTABLE) {
       int64_t from = 0, to = 0;
       lua_getfield(L, -1, "from");
@@ -1526,21 +1534,46 @@ static void get_label_texts(lua_State *L, mj_dsl_ctx *c, const dview *v,
           cmp_text);
 }
 
-/* The label sets of mejora.labels, loaded on first need. */
-static void push_labels(lua_State *L, mj_dsl_ctx *c, const dview *q)
+/* A table module of scripts/mejora (name "mejora.labels"), loaded on
+** first need and kept in *ref; what says what its table holds. */
+static void push_module(lua_State *L, mj_dsl_ctx *c, const dview *q,
+                        const char *name, int *ref, const char *what)
 {
-  if (c->labels_ref != LUA_NOREF) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, c->labels_ref);
+  if (*ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
     return;
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->env_ref);
-  mj__sandbox_require(L, -1, "mejora.labels"); /* env labels */
+  mj__sandbox_require(L, -1, name); /* env module */
   lua_remove(L, -2);
   if (!lua_istable(L, -1))
     fail(L, c, MJ_EVALIDATE, q->file, q->d->line,
-         "%s: mejora.labels did not return a table of label sets", q->what);
+         "%s: %s did not return a table of %s", q->what, name, what);
   lua_pushvalue(L, -1);
-  c->labels_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* The label sets of mejora.labels, loaded on first need. */
+static void push_labels(lua_State *L, mj_dsl_ctx *c, const dview *q)
+{
+  push_module(L, c, q, "mejora.labels", &c->labels_ref, "label sets");
+}
+
+/*
+** A question of a type with a standard wording (nps, ces: the table of
+** mejora.wordings) declared without `text` is asked in that wording, in
+** every language the module has: reports, interviews and exports then
+** show it as if the playbook had written it.
+*/
+static void standard_wording(lua_State *L, mj_dsl_ctx *c, const dview *q,
+                             mj_question *mq)
+{
+  if (mq->text.n || !mq->type)
+    return;
+  push_module(L, c, q, "mejora.wordings", &c->wordings_ref, "wordings");
+  if (lua_getfield(L, -1, mq->type) == LUA_TTABLE) /* wordings w */
+    get_i18n(L, c, lua_gettop(L) - 1, mq->type, &mq->text);
+  lua_pop(L, 2);
 }
 
 static void check_labels(lua_State *L, mj_dsl_ctx *c, const dview *q,
@@ -1597,6 +1630,7 @@ static void build_question(lua_State *L, mj_dsl_ctx *c, int qidx,
   parse_qtype(q->type, &q->kind, &q->min, &q->max);
   q->labels = get_str(L, c, t, "labels");
   get_i18n(L, c, t, "text", &q->text);
+  standard_wording(L, c, &v, q);
   q->measures = get_str(L, c, t, "measures");
   q->allow_na = get_bool(L, t, "allow_na", 0);
   q->required = get_bool(L, t, "required", 0);
@@ -1963,6 +1997,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     y->scorers_line = KLINE(pos.file, pos.line, "scorers");
     y->notify_line = KLINE(pos.file, pos.line, "notify");
     y->min_n = get_num(L, t, "min_n", &num) ? (int)num : 0;
+    y->comments = get_num(L, t, "comments", &num) ? (int)num : 5;
     y->include_pilot = get_bool(L, t, "include_pilot", 0);
     {
       size_t n_by = 0;
@@ -2459,7 +2494,8 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
                   .chunkname = chunk,
                   .env_ref = LUA_NOREF,
                   .list_ref = LUA_NOREF,
-                  .labels_ref = LUA_NOREF};
+                  .labels_ref = LUA_NOREF,
+                  .wordings_ref = LUA_NOREF};
   int rc =
       m->file && m->dir ? MJ_OK : mj__seterr(e, MJ_ENOMEM, "out of memory");
   if (rc == MJ_OK) {
@@ -2477,6 +2513,7 @@ int mj__dsl_load(mj_engine *e, const char *name, const char *buf, size_t len,
   luaL_unref(L, LUA_REGISTRYINDEX, c.env_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.list_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, c.labels_ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, c.wordings_ref);
   free(chunk);
   if (rc != MJ_OK) {
     mj__model_free(e, m);
@@ -2495,7 +2532,8 @@ int mj__dsl_link(mj_engine *e, mj_model *m, const char *buf, size_t len)
                   .len = len,
                   .env_ref = LUA_NOREF,
                   .list_ref = LUA_NOREF,
-                  .labels_ref = LUA_NOREF};
+                  .labels_ref = LUA_NOREF,
+                  .wordings_ref = LUA_NOREF};
   int rc = link_model(e, &c, m);
   if (rc == MJ_OK) /* declarative `when` (rules.c) */
     rc = mj__rules_compile(e, m, mj__plugin_scorer_known, e);

@@ -140,10 +140,11 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
 /* Figures the core makes itself, beside the scorer plugins'. */
 static const char *const service_scorers[] = {"complaints", "audit", "standard",
                                               "gaps"};
-/* Scorers built into mejora (plugins/scorer-*), for "did you mean". */
+/* Scorers built into mejora (plugins/scorer-*, and the shares of yes/no,
+** choice and multi answers every cycle counts), for "did you mean". */
 static const char *const known_scorers[] = {
-    "csat", "nps",      "ces",         "csi",      "ipa",
-    "kano", "servqual", "reliability", "retention"};
+    "csat", "nps",      "ces",         "csi",       "ipa",
+    "kano", "servqual", "reliability", "retention", "share"};
 
 static void hint_of(char *hint, size_t n, const char *word,
                     const char *const *cands, size_t k)

@@ -196,6 +196,7 @@ typedef struct mj_cycle_decl {
   int by_channel;        /* `by = { "segment", "channel" }`: figures per
                          ** channel too, as segment "channel:NAME" */
   int by_segment;        /* 1 unless `by` leaves "segment" out */
+  int comments;          /* open-text answers the report shows per question */
   int scorers_line;      /* the lines of `scorers =` and `notify =` (the */
   int notify_line;       /* cycle's own when not found), for messages */
 } mj_cycle_decl;

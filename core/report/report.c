@@ -38,6 +38,7 @@ typedef struct report_data {
   cycle_info cycle;
   mj_figset figs;
   json_t *plans;         /* array of plan objects */
+  mj_comments *comments;
 } report_data;
 
 static int on_result(void *ud, const mj_result_rec *r)
@@ -49,6 +50,91 @@ static int on_plan(void *ud, const mj_plan_rec *p)
 {
   json_t *o = mj__plan_json(p);
   return o && json_array_append_new(ud, o) == 0 ? MJ_OK : MJ_ENOMEM;
+}
+
+/*
+** A segment's place in the reports: "all" first, then the segments in the
+** order the playbook declares them, then any other ("channel:NAME", a
+** segment no longer declared) as the cycle met them.
+*/
+static size_t segment_rank(const mj_model *m, const char *segment)
+{
+  if (!segment || strcmp(segment, "all") == 0)
+    return 0;
+  for (size_t i = 0; m && i < m->n_segments; i++)
+    if (strcmp(m->segments[i].id, segment) == 0)
+      return 1 + i;
+  return SIZE_MAX;
+}
+
+typedef struct fig_order {
+  size_t group, rank, index;
+} fig_order;
+
+static int by_order(const void *a, const void *b)
+{
+  const fig_order *x = a, *y = b;
+  if (x->group != y->group)
+    return x->group < y->group ? -1 : 1;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static uint64_t group_hash(const mj_result_rec *r);
+static int same(const char *a, const char *b);
+
+/* What the figures of one subject share whatever their segment. */
+static int same_subject(const mj_result_rec *a, const mj_result_rec *b)
+{
+  return same(a->scorer, b->scorer) &&
+         same(a->questionnaire, b->questionnaire) &&
+         same(a->question, b->question) &&
+         same(a->requirement, b->requirement);
+}
+
+/*
+** The figures of each subject together, in the order their subjects first
+** come, and within a subject by segment_rank: every table and the JSON
+** list segments as the playbook does, whatever order the cycle met them.
+*/
+static int order_figures(mj_figset *fs, const mj_model *m)
+{
+  if (fs->n < 2)
+    return MJ_OK;
+  fig_order *o = malloc(fs->n * sizeof *o);
+  uint64_t *h = malloc(fs->n * sizeof *h);
+  size_t *lead = malloc(fs->n * sizeof *lead);
+  mj_result_rec *v = malloc(fs->n * sizeof *v);
+  int rc = o && h && lead && v ? MJ_OK : MJ_ENOMEM;
+  /* Each figure is compared with the first figure of each subject so
+  ** far (by hash first), not with every figure before it. */
+  size_t n_lead = 0;
+  for (size_t i = 0; rc == MJ_OK && i < fs->n; i++)
+    h[i] = group_hash(&fs->items[i]);
+  for (size_t i = 0; rc == MJ_OK && i < fs->n; i++) {
+    size_t j;
+    for (j = 0; j < n_lead; j++)
+      if (h[lead[j]] == h[i] &&
+          same_subject(&fs->items[lead[j]], &fs->items[i]))
+        break;
+    if (j == n_lead)
+      lead[n_lead++] = i;
+    o[i].group = j;
+    o[i].rank = segment_rank(m, fs->items[i].segment);
+    o[i].index = i;
+  }
+  if (rc == MJ_OK) {
+    qsort(o, fs->n, sizeof *o, by_order);
+    for (size_t i = 0; i < fs->n; i++)
+      v[i] = fs->items[o[i].index];
+    memcpy(fs->items, v, fs->n * sizeof *v);
+  }
+  free(o);
+  free(h);
+  free(lead);
+  free(v);
+  return rc;
 }
 
 static int load(mj_engine *e, int64_t cycle, report_data *d)
@@ -84,6 +170,8 @@ static int load(mj_engine *e, int64_t cycle, report_data *d)
   if (cycle != 0 && d->figs.n == 0)
     return mj__seterr(e, MJ_ENOTFOUND, "no results stored for cycle %lld",
                       (long long)cycle);
+  if (order_figures(&d->figs, e->model) != MJ_OK)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
   d->plans = json_array();
   if (!d->plans)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
@@ -92,13 +180,18 @@ static int load(mj_engine *e, int64_t cycle, report_data *d)
     return mj__seterr(e, rc, "out of memory");
   if (rc != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
-  return MJ_OK;
+  const mj_cycle_decl *decl =
+      e->model ? mj__model_cycle(e->model, d->cycle.name) : NULL;
+  int keep = decl ? decl->comments : 5;
+  return mj__comments_load(e, d->cycle.name, keep > 0 ? (size_t)keep : 0,
+                           &d->comments);
 }
 
 static void unload(report_data *d)
 {
   mj__figset_free(&d->figs);
   json_decref(d->plans);
+  mj__comments_free(d->comments);
 }
 
 /* The requirement-level figure comparable with the target: the mean. */
@@ -213,6 +306,7 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
   }
   json_object_set_new(root, "requirements", reqs);
   json_object_set_new(root, "plans", json_incref(d.plans));
+  json_object_set_new(root, "comments", mj__comments_json(d.comments));
   char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
   unload(&d);
@@ -230,6 +324,7 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
 typedef struct table {
   char **cells;          /* rows * cols */
   size_t rows, cols, cap;
+  unsigned left;         /* columns aligned left besides the first, by bit */
 } table;
 
 static int table_add(table *t, char **row)
@@ -265,17 +360,22 @@ static void table_print(FILE *f, const table *t, int markdown)
     for (size_t c = 0; c < t->cols; c++) {
       const char *s = t->cells[r * t->cols + c];
       /* Names left, numbers right. */
-      int left = c == 0;
+      int left = c == 0 || (c < 24 && (t->left >> c) & 1u);
       if (markdown)
         fprintf(f, " %s |", s);
+      else if (left && c + 1 == t->cols) /* no padding at the end */
+        fprintf(f, "%s%s", c ? "  " : "", s);
       else
-        fprintf(f, left ? "%-*s" : "  %*s", (int)w[c], s);
+        fprintf(f, left ? (c ? "  %-*s" : "%-*s") : "  %*s",
+                c < 24 ? (int)w[c] : 0, s);
     }
     fputc('\n', f);
     if (markdown && r == 0) {
       fputc('|', f);
       for (size_t c = 0; c < t->cols; c++)
-        fputs(c == 0 ? " --- |" : " ---: |", f);
+        fputs(c == 0 || (c < 24 && (t->left >> c) & 1u) ? " --- |"
+                                                         : " ---: |",
+              f);
       fputc('\n', f);
     }
   }
@@ -464,7 +564,8 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
   } else if (g->question && m) {
     const mj_questionnaire *qn = mj__model_questionnaire(m, g->questionnaire);
     const mj_question *q = qn ? mj__model_question(qn, g->question) : NULL;
-    title = q ? mj__i18n_get(&q->text, NULL) : NULL;
+    /* in the questionnaire's language, as its people would read it */
+    title = q ? mj__i18n_pick(&q->text, qn->lang, NULL) : NULL;
   }
   if (!g->requirement && !g->question) /* about the customers themselves */
     fprintf(f, md ? "\n### %s: customers\n\n" : "\n%s: customers\n",
@@ -484,8 +585,11 @@ static int print_group(FILE *f, const mj_figset *fs, size_t first,
   char *row[14];
   row[0] = "segment";
   row[1] = "n";
+  /* A share's column is its option: "yes", not "share_yes". */
+  int shares = same(g->scorer, MJ__SHARE_SCORER);
   for (size_t k = 0; k < nm; k++)
-    row[2 + k] = (char *)metrics[k];
+    row[2 + k] = (char *)metrics[k] +
+                 (shares && strncmp(metrics[k], "share_", 6) == 0 ? 6 : 0);
   int rc = table_add(&t, row);
   char cells[14][64];
   for (size_t s = 0; rc == MJ_OK && s < ns; s++) {
@@ -565,6 +669,86 @@ static int print_dist_group(FILE *f, const mj_figset *fs, size_t first,
   }
   if (rc == MJ_OK)
     table_print(f, &t, md);
+  table_free(&t);
+  return rc;
+}
+
+/*
+** A figure's change against the previous cycle: "+6.7 (two-proportion z,
+** p = 0.031)", "+0.3 (test: none)" for a difference no test judged; ""
+** when it has no previous value.
+*/
+static const char *fmt_change(char *buf, size_t n, const mj_result_rec *r)
+{
+  char d[32], p[32];
+  const char *test = test_of(r);
+  if (!test) {
+    snprintf(buf, n, "%s", "");
+    return buf;
+  }
+  fmt_num(d, sizeof d, r->metric, r->delta);
+  const char *sign = r->delta > 0 ? "+" : "";
+  if (strcmp(test, "none") == 0 || isnan(r->p_change))
+    snprintf(buf, n, "%s%s (test: none)", sign, d);
+  else
+    snprintf(buf, n, "%s%s (%s, p = %s)", sign, d, mj__test_name(test),
+             mj__fmt_p(p, sizeof p, r->p_change));
+  return buf;
+}
+
+/* The previous cycle the changes are against, as the cycle stored it. */
+static const mj_result_rec *previous_cycle(const report_data *d)
+{
+  return mj__figset_find(&d->figs, "cycle", "previous", NULL, NULL, NULL,
+                         NULL);
+}
+
+/*
+** Each figure's change against the previous cycle, with its test and
+** p-value: what a manager asks first of a number. The answer counts of a
+** distribution are left out (their mean's change is the tested one).
+*/
+static int print_changes(FILE *f, const report_data *d, int md)
+{
+  const mj_result_rec *prev = previous_cycle(d);
+  char head[200];
+  if (prev && prev->label)
+    snprintf(head, sizeof head, "Change since cycle %.0f \"%s\"",
+             prev->value, prev->label);
+  else
+    snprintf(head, sizeof head, "Change since the previous cycle");
+  fprintf(f, md ? "\n## %s\n\n" : "\n%s\n", head);
+  table t = {0};
+  t.cols = 4;
+  t.left = 1u << 3; /* the change reads as a sentence */
+  char *h[] = {"figure", "segment", "now", "change"};
+  int rc = table_add(&t, h);
+  size_t rows = 0;
+  for (size_t i = 0; rc == MJ_OK && i < d->figs.n; i++) {
+    const mj_result_rec *r = &d->figs.items[i];
+    if (isnan(r->delta) || same(r->scorer, MJ__DIST_SCORER) ||
+        same(r->scorer, "cycle"))
+      continue;
+    char name[400], now[80], change[120];
+    const char *of = r->requirement ? r->requirement : r->question;
+    snprintf(name, sizeof name, "%s.%s%s%s%s%s%s%s%s", r->scorer, r->metric,
+             of ? ":" : "", r->question && r->questionnaire
+                                 ? r->questionnaire : "",
+             r->question && r->questionnaire ? "/" : "", of ? of : "",
+             r->subject ? " (" : "", r->subject ? r->subject : "",
+             r->subject ? ")" : "");
+    fmt_figure(now, sizeof now, r);
+    fmt_change(change, sizeof change, r);
+    char *row[] = {name, (char *)r->segment, now, change};
+    rc = table_add(&t, row);
+    rows++;
+  }
+  if (rc == MJ_OK && rows)
+    table_print(f, &t, md);
+  else if (rc == MJ_OK)
+    fprintf(f, md ? "%s\n" : "  %s\n",
+            prev ? "No figure of that cycle to compare with."
+                 : "No earlier cycle to compare with.");
   table_free(&t);
   return rc;
 }
@@ -729,6 +913,9 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
                     "the NPS itself\n    can fall outside it.\n",
             outside);
   }
+  mj__comments_print(f, d.comments, md);
+  if (rc == MJ_OK)
+    rc = print_changes(f, &d, md);
   print_requirements(f, &d, e->model, md);
   mj__service_report(f, &d.figs, e->model, md);
   print_plans(f, d.plans, md);

@@ -14,4 +14,18 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
                     size_t *len);
 
+/* ---- comments.c -------------------------------------------------------- */
+
+/* The open-text answers of a stored cycle (by name): per text question of
+** the playbook, the count of non-empty answers and the `keep` newest. */
+typedef struct mj_comments mj_comments;
+int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
+                      mj_comments **out);
+/* Text or Markdown (md), each answer on one line, escaped and cut. */
+void mj__comments_print(FILE *f, const mj_comments *c, int md);
+/* [{questionnaire, question, text, count, latest: [{response,
+** submitted_at, text}]}]: the answers whole. */
+json_t *mj__comments_json(const mj_comments *c);
+void mj__comments_free(mj_comments *c);
+
 #endif

@@ -68,7 +68,7 @@ like "$out" "^P1-espera +open " "P1 opened by the standard S1 not met"
 like "$out" "^P2-informacion +open " "P2 opened by the wrong-info complaints"
 run "$MEJORA" plans playbook.lua show P2-informacion
 n=$(cut -d, -f5 data/complaints-2026-11.csv | grep -c '^wrong-info$')
-like "$out" "opened .*\"question\":\"wrong-info\".*\"value\":$n\\.0" \
+like "$out" "opened +complaints\\.count:category/wrong-info = $n\\.0 \\(n [0-9]+\\)$" \
   "P2's declarative trigger recorded its evidence: $n wrong-info complaints"
 
 "$MEJORA" plans playbook.lua update P1-espera --action 1 --status done > /dev/null
@@ -83,7 +83,8 @@ like "$out" "^P2-informacion +escalated +direccion@callcenter.example " \
   "P2 not effective: escalated to its new owner"
 
 run "$MEJORA" plans playbook.lua show P1-espera
-like "$out" '"effective":true' "P1's verification says effective"
+like "$out" 'verified +audit\.compliance:phone-shopper/answer_time 50\.0 -> 95\.0 \(n 40 -> 40\), two-proportion z, p = 6\.6e-06: effective$' \
+  "P1's verification says effective, in one rounded sentence"
 run "$MEJORA" plans playbook.lua show P1-espera --format json
 p=$(printf '%s\n' "$out" | "$PYTHON" -c '
 import json, sys
@@ -101,7 +102,8 @@ print(2 * norm.sf(abs(z)))')
 close=$("$PYTHON" -c "print(abs($p - $ref) < 1e-12 * $ref)")
 is "$close" "True" "P1's p-value ($p) is scipy's ($ref)"
 run "$MEJORA" plans playbook.lua show P2-informacion
-like "$out" 'escalated .*"test":"welch-t","p_value":1(\.0)?,' "P2's verification: Welch, p = 1"
+like "$out" 'escalated +csat\.mean:R1 [0-9.]+ -> [0-9.]+ \(n 60 -> 60\), Welch t, p = 1\.000: not effective$' \
+  "P2's verification: Welch, p = 1"
 
 # Running December again, in its place, reopens no plan.
 run "$MEJORA" -q run playbook.lua --cycle 2026-12 --rerun
@@ -143,6 +145,6 @@ like "$out" "^plan\.closed: Plan 'P1-espera' closed: effective \(p = " \
   "the demo prints the notifier's line for P1 verified effective"
 like "$out" "^plan\.escalated: Plan 'P2-informacion' escalated: not effective" \
   "and for P2 escalated"
-like "$out" "cycle 2 +verified .*\"effective\":true" \
+like "$out" "cycle 2 +verified .*: effective$" \
   "and P1's verification as the plan records it"
 done_testing

@@ -51,7 +51,8 @@ killed=$(q "select count(*) from results where cycle = 2")
 run "$MEJORA" plans playbook.lua show P1-espera
 is "$(printf '%s\n' "$out" | grep -cE 'cycle [0-9]+ +(opened|action.updated|verified) ')" 4 \
   "P1's history reads back whole: opened, two actions done, verified"
-like "$out" "cycle 2 +verified .*\"effective\":true" "P1's verification reads back whole"
+like "$out" "cycle 2 +verified .*, p = [0-9.e-]+: effective$" \
+  "P1's verification reads back whole"
 run "$MEJORA" plans playbook.lua list
 like "$out" "^P1-espera +closed " "P1 is closed"
 unlike "$out" "P9-spin" "the spinning plan never opened"

@@ -1,0 +1,298 @@
+/*
+** Open-text answers in a report: per text question, how many people wrote
+** something in the cycle and the latest few, newest first, escaped for
+** the output so an answer can never become markup or break a line.
+*/
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+
+/* An answer the report shows. */
+typedef struct comment {
+  char *text;
+  char *response;
+  int64_t submitted_at;
+  uint64_t seq;          /* scan order: the later wins a tie */
+} comment;
+
+typedef struct comment_q {
+  const mj_questionnaire *qn;
+  const mj_question *q;
+  uint64_t count;        /* non-empty answers */
+  comment *latest;       /* newest first, at most `keep` */
+  size_t n;
+} comment_q;
+
+struct mj_comments {
+  comment_q *qs;
+  size_t n_qs;
+  size_t keep;
+};
+
+typedef struct scan {
+  mj_engine *e;
+  mj_comments *c;
+  comment_q *first;      /* this questionnaire's text questions */
+  size_t n;
+  const char *cycle;     /* the cycle's name */
+  int every;             /* the playbook declares no cycle: all belong */
+  int pilot;             /* pilot responses count */
+  uint64_t seq;
+} scan;
+
+static int newer(const comment *a, int64_t at, uint64_t seq)
+{
+  return a->submitted_at > at || (a->submitted_at == at && a->seq > seq);
+}
+
+/* Keep an answer if it is among the `keep` newest so far. */
+static int offer(comment_q *cq, size_t keep, const char *text,
+                 const char *response, int64_t at, uint64_t seq)
+{
+  cq->count++;
+  if (keep == 0)
+    return MJ_OK;
+  size_t pos = cq->n;
+  while (pos > 0 && !newer(&cq->latest[pos - 1], at, seq))
+    pos--;
+  if (pos >= keep)
+    return MJ_OK;
+  if (cq->n == keep) { /* the oldest makes room */
+    free(cq->latest[keep - 1].text);
+    free(cq->latest[keep - 1].response);
+    cq->n--;
+  }
+  memmove(&cq->latest[pos + 1], &cq->latest[pos],
+          (cq->n - pos) * sizeof *cq->latest);
+  comment *c = &cq->latest[pos];
+  c->text = strdup(text);
+  c->response = response ? strdup(response) : NULL;
+  c->submitted_at = at;
+  c->seq = seq;
+  cq->n++;
+  return c->text && (!response || c->response) ? MJ_OK : MJ_ENOMEM;
+}
+
+/* Does a response belong to the cycle reported (its wave names it, or the
+** playbook's rules give it to it)? */
+static int belongs(const scan *s, const char *wave, int64_t at)
+{
+  if (s->every)
+    return 1;
+  const char *w = wave && *wave ? wave : mj__response_cycle(s->e, NULL, at);
+  return w && strcmp(w, s->cycle) == 0;
+}
+
+static int take(scan *s, const char *question, const char *text,
+                const char *response, int64_t at)
+{
+  if (!question || !text || !*text)
+    return MJ_OK;
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->first[i].q->id, question) == 0)
+      return offer(&s->first[i], s->c->keep, text, response, at, s->seq);
+  return MJ_OK;
+}
+
+static int on_response(void *ud, const mj_response_rec *r)
+{
+  scan *s = ud;
+  s->seq++;
+  if (!belongs(s, r->wave, r->submitted_at) || (r->pilot && !s->pilot))
+    return MJ_OK;
+  for (size_t k = 0; k < r->n_answers; k++) {
+    const mj_answer_rec *a = &r->answers[k];
+    if (a->state != MJ_ANSWER_VALUE)
+      continue;
+    int rc = take(s, a->question, a->text, r->id, r->submitted_at);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
+static int on_answer(void *ud, const mj_answer_row *row)
+{
+  scan *s = ud;
+  s->seq++;
+  if (!belongs(s, row->wave, row->submitted_at) ||
+      row->answer.state != MJ_ANSWER_VALUE)
+    return MJ_OK;
+  return take(s, row->answer.question, row->answer.text, row->response,
+              row->submitted_at);
+}
+
+int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
+                      mj_comments **out)
+{
+  *out = NULL;
+  const mj_model *m = e->model;
+  if (!m)
+    return MJ_OK;
+  mj_comments *c = calloc(1, sizeof *c);
+  if (!c)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  c->keep = keep;
+  size_t n = 0;
+  for (size_t i = 0; m && i < m->n_questionnaires; i++)
+    for (size_t j = 0; j < m->questionnaires[i].n_questions; j++)
+      n += m->questionnaires[i].questions[j].kind == MJ_Q_TEXT;
+  if (n && !(c->qs = calloc(n, sizeof *c->qs))) {
+    free(c);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  *out = c;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  const mj_cycle_decl *decl = mj__model_cycle(m, cycle);
+  for (size_t i = 0; m && i < m->n_questionnaires; i++) {
+    const mj_questionnaire *qn = &m->questionnaires[i];
+    scan s = {.e = e, .c = c, .first = c->qs + c->n_qs, .cycle = cycle,
+              .every = !m->n_cycles, .pilot = decl && decl->include_pilot};
+    for (size_t j = 0; j < qn->n_questions; j++) {
+      if (qn->questions[j].kind != MJ_Q_TEXT)
+        continue;
+      comment_q *cq = &c->qs[c->n_qs++];
+      cq->qn = qn;
+      cq->q = &qn->questions[j];
+      if (keep && !(cq->latest = calloc(keep, sizeof *cq->latest)))
+        return mj__seterr(e, MJ_ENOMEM, "out of memory");
+      s.n++;
+    }
+    if (!s.n)
+      continue;
+    mj_error err = {0};
+    int rc = MJ__HAS_OP(S, scan_responses)
+                 ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
+                                     &err)
+                 : S->scan_answers(e->store->inst, qn->id, on_answer, &s,
+                                   &err);
+    if (rc == MJ_ENOMEM)
+      return mj__seterr(e, rc, "out of memory");
+    if (rc != MJ_OK)
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
+  }
+  return MJ_OK;
+}
+
+void mj__comments_free(mj_comments *c)
+{
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n_qs; i++) {
+    for (size_t k = 0; k < c->qs[i].n; k++) {
+      free(c->qs[i].latest[k].text);
+      free(c->qs[i].latest[k].response);
+    }
+    free(c->qs[i].latest);
+  }
+  free(c->qs);
+  free(c);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+/* Longest answer a text or Markdown report shows, in bytes of its text. */
+#define SHOWN 160
+
+/*
+** One answer on one line: newlines and tabs as "\n", "\t", other control
+** characters as "\xHH" (so nothing moves the terminal or breaks a line),
+** Markdown's own characters escaped with a backslash when md, and an
+** answer longer than SHOWN bytes cut at a character boundary with "…".
+*/
+static void put_escaped(FILE *f, const char *s, int md)
+{
+  size_t len = strlen(s), end = len;
+  if (len > SHOWN) {
+    end = SHOWN;
+    while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80)
+      end--; /* never inside a UTF-8 sequence */
+  }
+  for (size_t i = 0; i < end; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '\n')
+      fputs("\\n", f);
+    else if (ch == '\r')
+      fputs("\\r", f);
+    else if (ch == '\t')
+      fputs("\\t", f);
+    else if (ch < 0x20 || ch == 0x7F)
+      fprintf(f, "\\x%02X", ch);
+    else if (md && strchr("|*_[]<>\\`#", ch))
+      fprintf(f, "\\%c", ch);
+    else
+      fputc(ch, f);
+  }
+  if (end < len)
+    fputs("\xE2\x80\xA6", f); /* … */
+}
+
+void mj__comments_print(FILE *f, const mj_comments *c, int md)
+{
+  if (!c || c->n_qs == 0)
+    return;
+  fprintf(f, md ? "\n## Open answers\n" : "\nOpen answers\n");
+  for (size_t i = 0; i < c->n_qs; i++) {
+    const comment_q *cq = &c->qs[i];
+    const char *text = mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL);
+    if (md) {
+      fprintf(f, "\n### %s %s", cq->qn->id, cq->q->id);
+      if (text) {
+        fputs(" (", f);
+        put_escaped(f, text, 1);
+        fputc(')', f);
+      }
+      fputs("\n\n", f);
+    } else {
+      fprintf(f, "  %s %s%s%s:", cq->qn->id, cq->q->id, text ? " - " : "",
+              text ? text : "");
+    }
+    if (cq->count == 0) {
+      fprintf(f, md ? "No answers.\n" : " no answers\n");
+      continue;
+    }
+    if (cq->n == 0) {
+      fprintf(f, md ? "%llu answer(s).\n" : " %llu answer(s)\n",
+              (unsigned long long)cq->count);
+      continue;
+    }
+    fprintf(f, md ? "%llu answer(s); the latest %zu, newest first:\n\n"
+                  : " %llu answer(s); the latest %zu, newest first:\n",
+            (unsigned long long)cq->count, cq->n);
+    for (size_t k = 0; k < cq->n; k++) {
+      fputs(md ? "- " : "    - ", f);
+      put_escaped(f, cq->latest[k].text, md);
+      fputc('\n', f);
+    }
+  }
+}
+
+json_t *mj__comments_json(const mj_comments *c)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; a && c && i < c->n_qs; i++) {
+    const comment_q *cq = &c->qs[i];
+    json_t *o = json_object(), *latest = json_array();
+    json_object_set_new(o, "questionnaire", json_string(cq->qn->id));
+    json_object_set_new(o, "question", json_string(cq->q->id));
+    json_object_set_new(
+        o, "text",
+        mj__json_str(mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL)));
+    json_object_set_new(o, "count", json_integer((json_int_t)cq->count));
+    for (size_t k = 0; k < cq->n; k++) {
+      json_t *x = json_object();
+      json_object_set_new(x, "response", mj__json_str(cq->latest[k].response));
+      json_object_set_new(x, "submitted_at",
+                          mj__json_time(cq->latest[k].submitted_at));
+      json_object_set_new(x, "text", mj__json_str(cq->latest[k].text));
+      json_array_append_new(latest, x);
+    }
+    json_object_set_new(o, "latest", latest);
+    json_array_append_new(a, o);
+  }
+  return a;
+}
