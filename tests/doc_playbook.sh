@@ -6,7 +6,7 @@
 # schema rows are one-line literals, and reading them as text needs no
 # internal function exported only for a test.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 6
+plan 8
 scratch
 src="$top_srcdir/core/lua/lua_dsl.c"
 doc="$top_srcdir/doc/playbook.md"
@@ -81,4 +81,30 @@ for f in "$top_srcdir"/scripts/mejora/templates/*.lua; do
   grep -q "^| \`mejora.templates.$t\` |" "$doc" || nodoc="$nodoc $t"
 done
 is "$nodoc" "" "every template has a row in doc/playbook.md"
+
+# The Lua section names every base function, mejora.* function and r.*
+# function the sandbox and the trigger library register.
+sb="$top_srcdir/core/lua/lua_sandbox.c"
+tr="$top_srcdir/core/lua/lua_trigger.c"
+lua_doc=$(sed -n '/^## Lua in a playbook/,$p' "$doc")
+nodoc=""
+for f in $(sed -n '/^static const char \*const base_allowed/,/};/p' "$sb" |
+           grep -o '"[A-Za-z_]*"' | tr -d '"'); do
+  printf '%s\n' "$lua_doc" | grep -q "\`$f\`" || nodoc="$nodoc $f"
+done
+for f in $(sed -n '/^static const luaL_Reg mejora_funcs/,/};/p' "$sb" |
+           grep -o '{"[a-z_]*"' | tr -d '{"'); do
+  printf '%s\n' "$lua_doc" | grep -q "^| \`mejora\.$f(" || nodoc="$nodoc mejora.$f"
+done
+[ -n "$lua_doc" ] && [ -z "$nodoc" ]
+ok $? "every base and mejora.* function is in doc/playbook.md${nodoc:+:$nodoc missing}"
+
+nodoc=""
+fs=$(sed -n '/^static const luaL_Reg rfuncs/,/};/p' "$tr" |
+     grep -o '{"[a-z_]*"' | tr -d '{"')
+for f in $fs; do
+  printf '%s\n' "$lua_doc" | grep -q "^| \`r\.$f[({]" || nodoc="$nodoc r.$f"
+done
+[ -n "$fs" ] && [ -z "$nodoc" ]
+ok $? "every r.* trigger function is in doc/playbook.md${nodoc:+:$nodoc missing}"
 done_testing
