@@ -1808,6 +1808,45 @@ static int notifier_wanted(const mj_cycle_decl *d, const char *name)
   return 0;
 }
 
+/*
+** Queue every event for every notifier it is for, in one transaction: the
+** cycle's messages are all stored or none is. Then deliver what is due,
+** these and any earlier ones; a notifier that fails is counted, not an
+** error of the cycle.
+*/
+static int enqueue(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  if (c->n_events == 0)
+    return MJ_OK;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
+  int rc = MJ_OK;
+  for (size_t k = 0; rc == MJ_OK && k < c->n_events; k++)
+    for (size_t i = 0; rc == MJ_OK && i < e->n_instances; i++) {
+      mj_instance *in = e->instances[i];
+      if (in->desc->kind == MJ_KIND_NOTIFIER &&
+          notifier_wanted(c->decl, in->name))
+        rc = mj__outbox_put(e, c->id, k, in->name, &c->events[k], &err);
+    }
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &err);
+  if (rc != MJ_OK) {
+    S->rollback(e->store->inst, &ignored);
+    return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
+  }
+  mj_outbox_counts n;
+  rc = mj__outbox_deliver(e, &n);
+  if (rc == MJ_OK && (n.retry || n.failed))
+    mj__log(e, MJ_LOG_WARN,
+            "notifications: %zu sent, %zu to try again, %zu failed "
+            "(`mejora outbox` lists them)",
+            n.sent, n.retry, n.failed);
+  return rc;
+}
+
 static int notify(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -1822,6 +1861,8 @@ static int notify(cycle_run *c)
                c->decl->notify[i]);
       return mj__seterr_from(e, &inner, MJ_ENOTFOUND, ctx);
     }
+  if (mj__outbox_ready(e))
+    return enqueue(c);
   for (size_t k = 0; k < c->n_events; k++)
     for (size_t i = 0; i < e->n_instances; i++) {
       mj_instance *in = e->instances[i];
