@@ -187,6 +187,7 @@ sql mejora.db "CREATE TRIGGER third BEFORE INSERT ON notifications
 run timeout 120 "$MEJORA" run p.lua -q
 like "$rc:$out" "^3:.*queueing notifications: .*no third message" \
   "the third message refused: the cycle fails and says why"
-is "$(sql mejora.db "SELECT count(*) FROM notifications")" 0 \
-  "and leaves no message in the outbox"
+is "$(sql mejora.db "SELECT count(*) || ':' || (SELECT group_concat(status)
+  FROM cycles) FROM notifications")" "0:failed" \
+  "and leaves no message in the outbox, the cycle failed"
 done_testing
