@@ -274,9 +274,9 @@ MJ_API int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
                            int64_t *cycle_id);
 
 /* ---------------------------------------------------------------------
-** The outbox. A cycle queues its notifications in the store in the same
-** transaction for all of them, then delivers them; what is not delivered
-** waits there. A notifier's "try later" (MJ_RETRY) is tried again after
+** The outbox. A cycle queues its notifications in the store in the
+** transaction that marks it done, then delivers them; what is not
+** delivered waits there. A notifier's "try later" (MJ_RETRY) is tried again after
 ** 1, 2, 4 ... minutes (at most 6 hours apart); the 8th try that fails, or
 ** any refusal, parks the message as failed with the reason. A message is
 ** marked sent right after its notifier reports it delivered; a crash in
