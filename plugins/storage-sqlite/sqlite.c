@@ -2886,14 +2886,22 @@ static int store_outbox_put(void *inst, int64_t cycle, const char *notifier,
   return put_message(s, cycle, notifier, ev, "pending", NULL, key, at, err);
 }
 
+/* A copy of a message's texts, so that no statement is open while the
+** host delivers it. */
+enum { MSG_NOTIFIER, MSG_KEY, MSG_STATUS, MSG_REASON, MSG_CLAIM, MSG_KIND,
+       MSG_SUBJECT, MSG_MESSAGE, MSG_TEXTS };
+static const int msg_col[MSG_TEXTS] = {2, 3, 4, 9, 10, 11, 14, 15};
+
 /*
-** Message seq handed to cb, its event's meta read first into memory of
-** the host's (the message row stays stepped while cb runs, so cb may write
-** the row: SQLite lets a connection write beside its own reader).
+** Message seq handed to cb, read whole into memory first: a statement
+** left open during a delivery would hold a read snapshot, and the write
+** that records the outcome could then fail (SQLITE_BUSY_SNAPSHOT) when
+** another delivery wrote in between.
 */
 static int outbox_one(store *s, sqlite3_int64 seq, mj_outbox_cb cb, void *ud,
                       mj_error *err)
 {
+  const mj_host_api *h = s->host;
   sqlite3_stmt *mst = stmt(s, ST_OUTBOX_META, err);
   sqlite3_stmt *st = mst ? stmt(s, ST_OUTBOX_GET, err) : NULL;
   if (!st)
@@ -2905,7 +2913,7 @@ static int outbox_one(store *s, sqlite3_int64 seq, mj_outbox_cb cb, void *ud,
   while (rc == MJ_OK && (step = sqlite3_step(mst)) == SQLITE_ROW) {
     if (n == cap) {
       size_t ncap = cap ? 2 * cap : 8;
-      mj_meta *m = s->host->realloc(meta, ncap * sizeof *m);
+      mj_meta *m = h->realloc(meta, ncap * sizeof *m);
       if (!m) {
         rc = MJ_ENOMEM;
         break;
@@ -2914,10 +2922,10 @@ static int outbox_one(store *s, sqlite3_int64 seq, mj_outbox_cb cb, void *ud,
       cap = ncap;
     }
     const char *k = col_text(mst, 0), *v = col_text(mst, 1);
-    meta[n].key = s->host->strdup(k ? k : "");
-    meta[n].value = v ? s->host->strdup(v) : NULL;
+    meta[n].key = h->strdup(k ? k : "");
+    meta[n].value = v ? h->strdup(v) : NULL;
     if (!meta[n].key || (v && !meta[n].value)) {
-      s->host->free((void *)meta[n].key);
+      h->free((void *)meta[n].key);
       rc = MJ_ENOMEM;
       break;
     }
@@ -2926,48 +2934,60 @@ static int outbox_one(store *s, sqlite3_int64 seq, mj_outbox_cb cb, void *ud,
   if (rc == MJ_OK && step != SQLITE_DONE)
     rc = fail(s, "read a message's meta in", err);
   done(mst);
-  if (rc == MJ_ENOMEM)
-    s->host->error(err, rc, "sqlite: out of memory reading a message");
+  char *t[MSG_TEXTS] = {0};
+  mj_outbox_rec r = {0};
+  mj_event ev = {0};
+  int found = 0;
   if (rc == MJ_OK) {
     sqlite3_bind_int64(st, 1, seq);
     step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-      mj_event ev = {col_text(st, 11),
-                     sqlite3_column_int(st, 12),
-                     sqlite3_column_int64(st, 13),
-                     col_text(st, 14),
-                     col_text(st, 15),
-                     meta,
-                     n};
-      mj_outbox_rec r = {sqlite3_column_int64(st, 0),
-                         sqlite3_column_int64(st, 1),
-                         col_text(st, 2),
-                         col_text(st, 3),
-                         col_text(st, 4),
-                         sqlite3_column_int(st, 5),
-                         sqlite3_column_int64(st, 6),
-                         sqlite3_column_int64(st, 7),
-                         sqlite3_column_int64(st, 8),
-                         col_text(st, 9),
-                         col_text(st, 10),
-                         &ev};
-      if (!r.notifier || !r.status)
-        rc = s->host->error(err, MJ_ESTORE,
-                            "sqlite: message %lld in '%s' lacks its notifier "
-                            "or status: the store is damaged",
-                            (long long)seq, s->path);
-      else
-        rc = cb(ud, &r);
+    found = step == SQLITE_ROW;
+    for (int i = 0; found && i < MSG_TEXTS; i++) {
+      const char *v = col_text(st, msg_col[i]);
+      if (v && !(t[i] = h->strdup(v)))
+        rc = MJ_ENOMEM;
+    }
+    if (found) {
+      r = (mj_outbox_rec){sqlite3_column_int64(st, 0),
+                          sqlite3_column_int64(st, 1),
+                          t[MSG_NOTIFIER],
+                          t[MSG_KEY],
+                          t[MSG_STATUS],
+                          sqlite3_column_int(st, 5),
+                          sqlite3_column_int64(st, 6),
+                          sqlite3_column_int64(st, 7),
+                          sqlite3_column_int64(st, 8),
+                          t[MSG_REASON],
+                          t[MSG_CLAIM],
+                          &ev};
+      ev = (mj_event){t[MSG_KIND],
+                      sqlite3_column_int(st, 12),
+                      sqlite3_column_int64(st, 13),
+                      t[MSG_SUBJECT],
+                      t[MSG_MESSAGE],
+                      meta,
+                      n};
     } else if (step != SQLITE_DONE) {
       rc = fail(s, "read a message in", err);
     }
     done(st);
   }
+  if (rc == MJ_ENOMEM)
+    h->error(err, rc, "sqlite: out of memory reading a message");
+  else if (rc == MJ_OK && found && (!r.notifier || !r.status))
+    rc = h->error(err, MJ_ESTORE,
+                  "sqlite: message %lld in '%s' lacks its notifier or "
+                  "status: the store is damaged",
+                  (long long)seq, s->path);
+  else if (rc == MJ_OK && found)
+    rc = cb(ud, &r);
+  for (int i = 0; i < MSG_TEXTS; i++)
+    h->free(t[i]);
   for (size_t i = 0; i < n; i++) {
-    s->host->free((void *)meta[i].key);
-    s->host->free((void *)meta[i].value);
+    h->free((void *)meta[i].key);
+    h->free((void *)meta[i].value);
   }
-  s->host->free(meta);
+  h->free(meta);
   return rc;
 }
 
