@@ -5,10 +5,11 @@
 # receiver answering 500 gets them again after a doubling back-off until
 # they are parked as failed with the status, and `--retry ID` puts one
 # back; a delivery killed while the receiver stalls loses nothing and
-# sends nothing more than twice; a cycle whose messages cannot all be
+# sends nothing more than twice; two deliveries at once send each message
+# once; a cycle whose messages cannot all be
 # queued leaves none.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 37
+plan 39
 scratch
 . "$top_srcdir/tests/plugins/receivers.sh"
 MEJORA_ENV_ALLOW=HOOK_SECRET
@@ -176,6 +177,22 @@ is "$(sql mejora.db "SELECT status || ':' || sent_at FROM notifications
   ORDER BY seq" | tr '\n' ' ')" \
   "sent:$(at 662) sent:$(at 662) sent:$(at 662) " \
   "the store marks each sent once"
+
+# ---- two deliveries at once ------------------------------------------------
+start_receiver "$tmp/h4" http_receiver.py "$HOOK_SECRET" --status 503
+playbook "$tmp/e" "$port"
+cd "$tmp/e"
+run timeout 120 "$MEJORA" run p.lua -q
+rm -f "$tmp/h4"/*.headers
+echo 200 > "$tmp/h4/status"
+echo 1 > "$tmp/h4/delay"
+"$MEJORA" deliver p.lua --now "$(at 61)" > d1.out 2>&1 &
+d1=$!
+"$MEJORA" deliver p.lua --now "$(at 61)" > d2.out 2>&1
+wait "$d1"
+is "$(cat d1.out d2.out | sed -n 's/^delivered: \([0-9]*\) sent.*/\1/p' |
+  sort | tr '\n' ' ')" "0 3 " "two deliveries at once: one sends the three"
+is "$(keys "$tmp/h4")" "1 1 1 " "each once"
 
 # ---- a cycle whose messages cannot all be queued --------------------------
 playbook "$tmp/d" "$p3"
