@@ -164,13 +164,14 @@ int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n)
   return MJ_OK;
 }
 
-/* The store, its notifiers, and an outbox in it. */
-static int outbox_open(mj_engine *e)
+/* The store with an outbox in it and, to deliver (notifiers), the
+** playbook's notifiers; listing needs none of them, nor their secrets. */
+static int outbox_open(mj_engine *e, int notifiers)
 {
   mj__clearerr(e);
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
-  int rc = mj__instances_ensure(e);
+  int rc = notifiers ? mj__instances_ensure(e) : MJ_OK;
   if (rc == MJ_OK)
     rc = mj__store_ensure(e);
   if (rc != MJ_OK)
@@ -189,7 +190,7 @@ int mj_deliver(mj_engine *e, mj_outbox_counts *counts)
   if (!e || !counts)
     return e ? mj__seterr(e, MJ_EINVAL, "no counts pointer") : MJ_EINVAL;
   memset(counts, 0, sizeof *counts);
-  int rc = outbox_open(e);
+  int rc = outbox_open(e, 1);
   return rc == MJ_OK ? mj__outbox_deliver(e, counts) : rc;
 }
 
@@ -197,7 +198,7 @@ int mj_outbox_retry(mj_engine *e, int64_t id)
 {
   if (!e)
     return MJ_EINVAL;
-  int rc = outbox_open(e);
+  int rc = outbox_open(e, 0);
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
@@ -275,7 +276,7 @@ int mj_outbox_list(mj_engine *e, unsigned flags, const char *format,
   if (flags & ~MJ_OUTBOX_FAILED)
     return mj__seterr(e, MJ_EINVAL, "mj_outbox_list: unknown flags %#x",
                       flags & ~MJ_OUTBOX_FAILED);
-  int rc = outbox_open(e);
+  int rc = outbox_open(e, 0);
   if (rc != MJ_OK)
     return rc;
   const mj_storage_ops *S = MJ_STORE_OPS(e);

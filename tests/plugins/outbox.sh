@@ -9,7 +9,7 @@
 # once; a cycle whose messages cannot all be
 # queued leaves none.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 39
+plan 40
 scratch
 . "$top_srcdir/tests/plugins/receivers.sh"
 MEJORA_ENV_ALLOW=HOOK_SECRET
@@ -71,6 +71,8 @@ print(" ".join("%s:%s:%s" % (m["id"], m["status"], m["attempts"])
                for m in json.load(sys.stdin)))')" \
   "1:retry:1 2:retry:1 3:retry:1" \
   "outbox --format json gives the same"
+run env MEJORA_ENV_ALLOW= "$MEJORA" outbox p.lua
+like "$rc:$out" "^0:ID" "listing needs no notifier's secret"
 run "$MEJORA" deliver p.lua --now "$(at 30)"
 is "$rc:$out" "0:delivered: 0 sent, 0 to try again, 0 failed" \
   "deliver before they are due sends nothing"
