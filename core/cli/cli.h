@@ -29,6 +29,8 @@ typedef enum cli_cmd {
   CLI_IMPORT,
   CLI_REPORT,
   CLI_PLANS,
+  CLI_DELIVER,
+  CLI_OUTBOX,
   CLI_SAMPLE,
   CLI_INVITATIONS,
   CLI_EXPORT,
@@ -56,9 +58,9 @@ typedef struct cli {
   /* the command and its options */
   cli_cmd cmd;
   const char *format, *output, *cycle, *sample, *customer, *wave, *audit;
-  const char *status, *owner, *note, *action;
+  const char *status, *owner, *note, *action, *retry;
   const char *sep, *encoding, *date_format;
-  int rerun, pilot, labels, raw, pending;
+  int rerun, pilot, labels, raw, pending, failed;
   /* its arguments */
   char **args;
   int n_args;

@@ -395,6 +395,63 @@ static int cmd_plans(cli *c)
   return x;
 }
 
+/* deliver PLAYBOOK: one line of counts; a message parked is exit 3 */
+static int cmd_deliver(cli *c)
+{
+  mj_engine *e = NULL;
+  int x = with_playbook(c, c->args[0], &e);
+  if (!x) {
+    mj_outbox_counts n;
+    int rc = mj_deliver(e, &n);
+    if (rc != MJ_OK) {
+      x = fail(e, rc);
+    } else {
+      printf("delivered: %zu sent, %zu to try again, %zu failed", n.sent,
+             n.retry, n.failed);
+      if (n.kept)
+        printf(", %zu kept (no such notifier in the playbook)", n.kept);
+      printf("\n");
+      x = fflush(stdout) != 0 || n.failed ? CLI_EXIT_ENV : 0;
+    }
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+/* outbox PLAYBOOK [--failed] [--retry ID] */
+static int cmd_outbox(cli *c)
+{
+  long long id = 0;
+  if (c->retry) {
+    char *end;
+    errno = 0;
+    id = strtoll(c->retry, &end, 10);
+    if (*end || errno || id < 1)
+      return cli_usage(c, "--retry takes a message's id (a number 'outbox "
+                          "--failed' shows), not '%s'",
+                       c->retry);
+    if (c->failed || c->format)
+      return cli_usage(c, "--retry goes alone (without --failed or "
+                          "--format)");
+  }
+  mj_engine *e = NULL;
+  int x = with_playbook(c, c->args[0], &e);
+  if (!x && c->retry) {
+    int rc = mj_outbox_retry(e, (int64_t)id);
+    if (rc == MJ_OK)
+      printf("message %lld is back in the queue\n", id);
+    x = rc != MJ_OK ? fail(e, rc) : fflush(stdout) == 0 ? 0 : CLI_EXIT_ENV;
+  } else if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mj_outbox_list(e, c->failed ? MJ_OUTBOX_FAILED : 0,
+                            c->format ? c->format : "text", &text, &len);
+    x = print_text(e, rc, text, len);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 /* complaints|audits PLAYBOOK [import FILE | report] */
 static int cmd_service(cli *c)
 {
@@ -485,6 +542,8 @@ int main(int argc, char **argv)
       [CLI_IMPORT] = cmd_import,
       [CLI_REPORT] = cmd_report,
       [CLI_PLANS] = cmd_plans,
+      [CLI_DELIVER] = cmd_deliver,
+      [CLI_OUTBOX] = cmd_outbox,
       [CLI_SAMPLE] = cmd_sample,
       [CLI_INVITATIONS] = cmd_invitations,
       [CLI_EXPORT] = cmd_export,

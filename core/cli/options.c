@@ -57,6 +57,8 @@ typedef enum opt_id {
   O_CUSTOMER,
   O_WAVE,
   O_AUDIT,
+  O_FAILED,
+  O_RETRY,
   O_N
 } opt_id;
 
@@ -140,6 +142,10 @@ static const opt_def opts[O_N] = {
     [O_AUDIT] = {"audit", 0, "NAME", TEXT(audit),
                  "import: the audit the visits are for (default: the\n"
                  "playbook's only one)"},
+    [O_FAILED] = {"failed", 0, NULL, FLAG(failed),
+                  "the messages parked as failed, not the waiting ones"},
+    [O_RETRY] = {"retry", 0, "ID", TEXT(retry),
+                 "put failed message ID back in the queue, due now"},
 };
 
 /* An option a command takes, with what it means there (NULL: as above). */
@@ -194,6 +200,15 @@ static const command commands[CLI_N_COMMANDS] = {
                     {O_STATUS, NULL},
                     {O_OWNER, NULL},
                     {O_NOTE, NULL}}},
+    [CLI_DELIVER] = {"deliver", "PLAYBOOK", 1, 1,
+                     "send the queued notifications that are due; exit 3\n"
+                     "when one is parked as failed",
+                     {{O_NONE, NULL}}},
+    [CLI_OUTBOX] = {"outbox", "PLAYBOOK", 1, 1,
+                    "the notifications waiting to be sent, or failed",
+                    {{O_FAILED, NULL},
+                     {O_RETRY, NULL},
+                     {O_FORMAT, "text or json (default: text)"}}},
     [CLI_SAMPLE] = {"sample", "PLAYBOOK NAME", 2, 2,
                     "draw a sample: store its invitations",
                     {{O_FORMAT, "text or json (default: text)"}}},
@@ -238,7 +253,8 @@ static const char exit_text[] =
     "  0    success\n"
     "  1    a mistake in the playbook or the data (rejected rows...)\n"
     "  2    wrong usage\n"
-    "  3    the environment: store, plugin, file, memory\n"
+    "  3    the environment: store, plugin, file, memory; a\n"
+    "       notification deliver parked as failed\n"
     "  130  an interview stopped with Ctrl-C\n";
 
 const char *cli_command_name(cli_cmd cmd)

@@ -1735,7 +1735,7 @@ static int review_event(void *ud, const char *kind, int severity,
              : mj__seterr(((cycle_run *)ud)->e, MJ_ENOMEM, "out of memory");
 }
 
-static int notify(cycle_run *c);
+static int notify(cycle_run *c, int last);
 
 static int improve(cycle_run *c)
 {
@@ -1781,7 +1781,7 @@ static int improve(cycle_run *c)
         ** whole limit again. Send what was found so far, this failure
         ** included, then let the cycle close as failed with its message.
         */
-        notify(c);
+        notify(c, 0);
         e->err = kept;
         return rc;
       }
@@ -1808,7 +1808,56 @@ static int notifier_wanted(const mj_cycle_decl *d, const char *name)
   return 0;
 }
 
-static int notify(cycle_run *c)
+/*
+** Queue every event for every notifier it is for, in one transaction
+** that, for the cycle's last phase (last), also closes the cycle as done:
+** the cycle and its messages are stored together or not at all (the
+** close after the run then only says "done" again). Then deliver what is
+** due, these and any earlier ones. What delivery meets (a notifier that
+** fails, even a store that cannot record it) is logged, not an error of
+** the cycle: the messages are safe in the outbox for `mejora deliver`.
+*/
+static int enqueue(cycle_run *c, int last)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  mj_error err = {0}, ignored;
+  if (c->n_events == 0)
+    return MJ_OK;
+  if (S->begin(e->store->inst, &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
+  int rc = MJ_OK;
+  for (size_t k = 0; rc == MJ_OK && k < c->n_events; k++)
+    for (size_t i = 0; rc == MJ_OK && i < e->n_instances; i++) {
+      mj_instance *in = e->instances[i];
+      if (in->desc->kind == MJ_KIND_NOTIFIER &&
+          notifier_wanted(c->decl, in->name))
+        rc = mj__outbox_put(e, c->id, k, in->name, &c->events[k], &err);
+    }
+  if (rc == MJ_OK && last)
+    rc = S->cycle_close(e->store->inst, c->id, "done", mj__now(e), &err);
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &err);
+  if (rc != MJ_OK) {
+    S->rollback(e->store->inst, &ignored);
+    return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
+  }
+  mj_error kept = e->err;
+  mj_outbox_counts n;
+  rc = mj__outbox_deliver(e, &n);
+  if (rc != MJ_OK)
+    mj__log(e, MJ_LOG_ERROR, "notifications queued, not delivered: %s",
+            mj_errmsg(e));
+  else if (n.retry || n.failed)
+    mj__log(e, MJ_LOG_WARN,
+            "notifications: %zu sent, %zu to try again, %zu failed "
+            "(`mejora outbox` lists them)",
+            n.sent, n.retry, n.failed);
+  e->err = kept;
+  return MJ_OK;
+}
+
+static int notify(cycle_run *c, int last)
 {
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
@@ -1822,6 +1871,8 @@ static int notify(cycle_run *c)
                c->decl->notify[i]);
       return mj__seterr_from(e, &inner, MJ_ENOTFOUND, ctx);
     }
+  if (mj__outbox_ready(e))
+    return enqueue(c, last);
   for (size_t k = 0; k < c->n_events; k++)
     for (size_t i = 0; i < e->n_instances; i++) {
       mj_instance *in = e->instances[i];
@@ -1953,7 +2004,7 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
   if (rc == MJ_OK)
     rc = improve(&c);
   if (rc == MJ_OK)
-    rc = notify(&c);
+    rc = notify(&c, 1);
 
   /* Keep the first error's message; closing must not overwrite it. */
   mj_error kept = e->err, cerr = {0};

@@ -163,4 +163,29 @@ int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
 
+/* ---- outbox.c ----------------------------------------------------------- */
+
+/*
+** The delivery policy: a message not delivered for now is tried again
+** after BASE seconds, doubling each time up to CAP, and parked as failed
+** at its MAX_ATTEMPTS-th try; a claim older than LEASE seconds belongs to
+** a delivery that died (killed, the machine lost) and is taken over.
+*/
+enum {
+  MJ_OUTBOX_BACKOFF_BASE = 60,
+  MJ_OUTBOX_BACKOFF_CAP = 6 * 3600,
+  MJ_OUTBOX_MAX_ATTEMPTS = 8,
+  MJ_OUTBOX_LEASE = 600
+};
+/* Seconds to wait after the attempts-th failed try (1: the first). */
+int64_t mj__outbox_backoff(int attempts);
+/* Whether the open store keeps an outbox (the ABI 1.3 operations). */
+int mj__outbox_ready(mj_engine *e);
+/* Queue event number index of cycle for notifier, inside the caller's
+** transaction, under a key made from all of them. */
+int mj__outbox_put(mj_engine *e, int64_t cycle, size_t index,
+                   const char *notifier, const mj_event *ev, mj_error *err);
+/* Deliver every due message (mj_deliver on an open store). */
+int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n);
+
 #endif

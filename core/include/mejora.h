@@ -273,14 +273,63 @@ MJ_API int mj_cycle_run(mj_engine *e, const char *name, int64_t *cycle_id);
 MJ_API int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
                            int64_t *cycle_id);
 
+/* ---------------------------------------------------------------------
+** The outbox. A cycle queues its notifications in the store in the
+** transaction that marks it done, then delivers them; what is not
+** delivered waits there. A notifier's "try later" (MJ_RETRY) is tried again after
+** 1, 2, 4 ... minutes (at most 6 hours apart); the 8th try that fails, or
+** any refusal, parks the message as failed with the reason. A message is
+** marked sent right after its notifier reports it delivered; a crash in
+** between sends it again, with the same key for the receiver to drop it
+** (the notifiers' Message-ID, Idempotency-Key). Each needs a store with
+** an outbox (plugin ABI 1.3): MJ_EINVAL otherwise. Time is the engine's
+** clock (mj_opts.now).
+*/
+
+/* What one delivery did. */
+typedef struct mj_outbox_counts {
+  size_t sent;   /* delivered and marked sent */
+  size_t retry;  /* not delivered for now: due again later */
+  size_t failed; /* parked as failed: refused, or out of tries */
+  size_t kept;   /* for a notifier the playbook no longer uses: kept */
+} mj_outbox_counts;
+
+/*
+** Deliver every message due by now, through the playbook's notifiers,
+** and say how it went in *counts. A message another delivery has claimed
+** is left alone unless that claim is 10 minutes old (its delivery died).
+** A notifier's failure is counted, never an error; errors: MJ_EINVAL,
+** MJ_ESTORE.
+*/
+MJ_API int mj_deliver(mj_engine *e, mj_outbox_counts *counts);
+
+/* mj_outbox_list flags. */
+#define MJ_OUTBOX_FAILED 1u /* the parked messages, not the waiting ones */
+
+/*
+** The messages waiting to be delivered (pending, retry, or being sent),
+** or with MJ_OUTBOX_FAILED the parked ones, oldest first, as "text" (a
+** table: id, notifier, kind, status, attempts, next attempt, last reason)
+** or "json" (an array of objects with those and cycle, subject, key and
+** claimed_at). The caller frees *out with mj_free().
+*/
+MJ_API int mj_outbox_list(mj_engine *e, unsigned flags, const char *format,
+                          char **out, size_t *len);
+
+/*
+** Put parked message id back in the queue, due now, its tries counted
+** from 0 again. MJ_ENOTFOUND when no parked message has that id.
+*/
+MJ_API int mj_outbox_retry(mj_engine *e, int64_t id);
+
 /*
 ** Can the output of command be written in format? The commands and their
-** formats: "report" text, json or md; "plans", "complaints", "audits"
-** and "sample" text or json; "invitations" text, csv or json; "export"
-** csv or json (the functions behind them check the same way). MJ_OK when
-** it can; MJ_EINVAL when it cannot, or for an unknown command, with the
-** reason written to why (up to whylen bytes, NUL-terminated; why may be
-** NULL): "unknown format 'xml' (use text, json or md)". No engine needed.
+** formats: "report" text, json or md; "plans", "complaints", "audits",
+** "sample" and "outbox" text or json; "invitations" text, csv or json;
+** "export" csv or json (the functions behind them check the same way).
+** MJ_OK when it can; MJ_EINVAL when it cannot, or for an unknown command,
+** with the reason written to why (up to whylen bytes, NUL-terminated; why
+** may be NULL): "unknown format 'xml' (use text, json or md)". No engine needed.
 */
 MJ_API int mj_format_check(const char *command, const char *format, char *why,
                            size_t whylen);

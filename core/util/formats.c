@@ -18,6 +18,7 @@ static const struct {
     {"sample", {"text", "json", NULL}},
     {"invitations", {"text", "csv", "json", NULL}},
     {"export", {"csv", "json", NULL}},
+    {"outbox", {"text", "json", NULL}},
 };
 
 int mj_format_check(const char *command, const char *format, char *why,

@@ -170,6 +170,24 @@ static const char *const migrations[] = {
     /* What the plugin remembers between runs: the digest of the
     ** customers a cycle last put (put_customers). */
     "CREATE TABLE store_meta(key TEXT PRIMARY KEY, value BLOB);",
+    /* The outbox: a notification is a message queued for its notifier,
+    ** due at next_at and claimed by one delivery at a time (claim, at
+    ** claimed_at). Rows from before were tried once and never again: a
+    ** "retry" among them is parked as failed, for `outbox --failed`. */
+    "ALTER TABLE notifications ADD COLUMN key TEXT;"
+    "ALTER TABLE notifications ADD COLUMN attempts INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE notifications ADD COLUMN next_at INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE notifications ADD COLUMN claimed_at INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE notifications ADD COLUMN claim TEXT;"
+    "ALTER TABLE notifications ADD COLUMN sent_at INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "UPDATE notifications SET attempts = 1,"
+    " sent_at = CASE WHEN status = 'sent' THEN time ELSE 0 END,"
+    " status = CASE WHEN status = 'retry' THEN 'failed' ELSE status END;"
+    "CREATE INDEX notifications_due ON notifications(status, next_at, seq);",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -295,11 +313,42 @@ static const char *const migrations[] = {
     " WHERE ?1 IS NULL OR plan = ?1 ORDER BY seq")                           \
   X(PUT_NOTIFICATION,                                                        \
     "INSERT INTO notifications(cycle, notifier, kind, severity, time,"      \
-    " subject, message, status, detail)"                                     \
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                           \
+    " subject, message, status, detail, key, next_at, attempts, sent_at)"   \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")        \
   X(PUT_NOTIFICATION_META,                                                   \
     "INSERT INTO notification_meta(notification, pos, key, value)"          \
     " VALUES(?1, ?2, ?3, ?4)")                                                \
+  X(OUTBOX_CLAIM,                                                            \
+    "UPDATE notifications SET status = 'sending', claimed_at = ?1,"         \
+    " claim = ?4 WHERE seq IN (SELECT seq FROM notifications"                \
+    " WHERE (status IN ('pending', 'retry') AND next_at <= ?1)"              \
+    " OR (status = 'sending' AND claimed_at <= ?2) ORDER BY seq LIMIT ?3)")   \
+  X(OUTBOX_CLAIMED,                                                          \
+    "SELECT seq FROM notifications WHERE status = 'sending' AND claim = ?1"  \
+    " ORDER BY seq")                                                         \
+  X(OUTBOX_GET,                                                              \
+    "SELECT seq, cycle, notifier, key, status, attempts, next_at,"          \
+    " claimed_at, sent_at, detail, claim, kind, severity, time, subject,"   \
+    " message FROM notifications WHERE seq = ?1")                            \
+  X(OUTBOX_META,                                                             \
+    "SELECT key, value FROM notification_meta WHERE notification = ?1"      \
+    " ORDER BY pos")                                                         \
+  X(OUTBOX_MARK,                                                             \
+    "UPDATE notifications SET status = ?3,"                                  \
+    " attempts = attempts + (?3 <> 'pending'),"                              \
+    " sent_at = CASE WHEN ?3 = 'sent' THEN ?4 ELSE sent_at END,"             \
+    " next_at = CASE WHEN ?3 IN ('retry', 'pending') THEN ?5"                \
+    "  ELSE next_at END,"                                                    \
+    " detail = CASE WHEN ?3 = 'sent' THEN NULL WHEN ?3 = 'pending'"          \
+    "  THEN detail ELSE ?6 END, claim = NULL"                                \
+    " WHERE seq = ?1 AND status = 'sending' AND claim = ?2")                 \
+  X(OUTBOX_SCAN,                                                             \
+    "SELECT seq FROM notifications WHERE CASE WHEN ?1"                       \
+    " THEN status = 'failed'"                                                \
+    " ELSE status IN ('pending', 'retry', 'sending') END ORDER BY seq")      \
+  X(OUTBOX_RETRY,                                                            \
+    "UPDATE notifications SET status = 'pending', attempts = 0,"            \
+    " next_at = ?2, claim = NULL WHERE seq = ?1 AND status = 'failed'")      \
   X(PUT_COMPLAINT,                                                           \
     "INSERT INTO complaints(id, wave, received_at, channel, customer,"      \
     " category, text, acknowledged_at, assessed_at, investigated_at,"       \
@@ -2775,6 +2824,42 @@ static int put_meta(store *s, sqlite3_int64 seq, const mj_event *ev,
   return MJ_OK;
 }
 
+/*
+** One row of notifications with its meta: a message of the outbox (status
+** "pending", a key, due at next_at) or, from put_notification, an event
+** whose one delivery was tried already (status its outcome).
+*/
+static int put_message(store *s, int64_t cycle, const char *notifier,
+                       const mj_event *ev, const char *status,
+                       const char *detail, const char *key, int64_t next_at,
+                       mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, ST_PUT_NOTIFICATION, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  int tried = strcmp(status, "pending") != 0;
+  sqlite3_bind_int64(st, 1, cycle);
+  bind_text(st, 2, notifier);
+  bind_text(st, 3, ev->kind);
+  sqlite3_bind_int(st, 4, ev->severity);
+  sqlite3_bind_int64(st, 5, ev->time);
+  bind_text(st, 6, ev->subject);
+  bind_text(st, 7, ev->message);
+  bind_text(st, 8, status);
+  bind_text(st, 9, detail);
+  bind_text(st, 10, key);
+  sqlite3_bind_int64(st, 11, next_at);
+  sqlite3_bind_int(st, 12, tried);
+  sqlite3_bind_int64(st, 13, strcmp(status, "sent") == 0 ? ev->time : 0);
+  rc = exec_stmt(s, st, "store a notification in", err);
+  if (rc == MJ_OK)
+    rc = put_meta(s, sqlite3_last_insert_rowid(s->db), ev, err);
+  return op_end(s, rc, err);
+}
+
 static int store_put_notification(void *inst, int64_t cycle,
                                   const char *notifier, const mj_event *ev,
                                   const char *status, const char *detail,
@@ -2785,25 +2870,256 @@ static int store_put_notification(void *inst, int64_t cycle,
     return s->host->error(err, MJ_EINVAL,
                           "sqlite: a notification needs a notifier, an event "
                           "and a status");
-  sqlite3_stmt *st = stmt(s, ST_PUT_NOTIFICATION, err);
+  return put_message(s, cycle, notifier, ev, status, detail, NULL, 0, err);
+}
+
+/* ---- the outbox ---------------------------------------------------------- */
+
+static int store_outbox_put(void *inst, int64_t cycle, const char *notifier,
+                            const mj_event *ev, const char *key, int64_t at,
+                            mj_error *err)
+{
+  store *s = inst;
+  if (!notifier || !ev)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a message needs a notifier and an event");
+  return put_message(s, cycle, notifier, ev, "pending", NULL, key, at, err);
+}
+
+/* A copy of a message's texts, so that no statement is open while the
+** host delivers it. */
+enum { MSG_NOTIFIER, MSG_KEY, MSG_STATUS, MSG_REASON, MSG_CLAIM, MSG_KIND,
+       MSG_SUBJECT, MSG_MESSAGE, MSG_TEXTS };
+static const int msg_col[MSG_TEXTS] = {2, 3, 4, 9, 10, 11, 14, 15};
+
+/*
+** Message seq handed to cb, read whole into memory first: a statement
+** left open during a delivery would hold a read snapshot, and the write
+** that records the outcome could then fail (SQLITE_BUSY_SNAPSHOT) when
+** another delivery wrote in between.
+*/
+static int outbox_one(store *s, sqlite3_int64 seq, mj_outbox_cb cb, void *ud,
+                      mj_error *err)
+{
+  const mj_host_api *h = s->host;
+  sqlite3_stmt *mst = stmt(s, ST_OUTBOX_META, err);
+  sqlite3_stmt *st = mst ? stmt(s, ST_OUTBOX_GET, err) : NULL;
   if (!st)
     return MJ_ESTORE;
-  int rc = op_begin(s, err);
-  if (rc != MJ_OK)
-    return rc;
-  sqlite3_bind_int64(st, 1, cycle);
-  bind_text(st, 2, notifier);
-  bind_text(st, 3, ev->kind);
-  sqlite3_bind_int(st, 4, ev->severity);
-  sqlite3_bind_int64(st, 5, ev->time);
-  bind_text(st, 6, ev->subject);
-  bind_text(st, 7, ev->message);
-  bind_text(st, 8, status);
-  bind_text(st, 9, detail);
-  rc = exec_stmt(s, st, "store a notification in", err);
-  if (rc == MJ_OK)
-    rc = put_meta(s, sqlite3_last_insert_rowid(s->db), ev, err);
-  return op_end(s, rc, err);
+  mj_meta *meta = NULL;
+  size_t n = 0, cap = 0;
+  int rc = MJ_OK, step;
+  sqlite3_bind_int64(mst, 1, seq);
+  while (rc == MJ_OK && (step = sqlite3_step(mst)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? 2 * cap : 8;
+      mj_meta *m = h->realloc(meta, ncap * sizeof *m);
+      if (!m) {
+        rc = MJ_ENOMEM;
+        break;
+      }
+      meta = m;
+      cap = ncap;
+    }
+    const char *k = col_text(mst, 0), *v = col_text(mst, 1);
+    meta[n].key = h->strdup(k ? k : "");
+    meta[n].value = v ? h->strdup(v) : NULL;
+    if (!meta[n].key || (v && !meta[n].value)) {
+      h->free((void *)meta[n].key);
+      rc = MJ_ENOMEM;
+      break;
+    }
+    n++;
+  }
+  if (rc == MJ_OK && step != SQLITE_DONE)
+    rc = fail(s, "read a message's meta in", err);
+  done(mst);
+  char *t[MSG_TEXTS] = {0};
+  mj_outbox_rec r = {0};
+  mj_event ev = {0};
+  int found = 0;
+  if (rc == MJ_OK) {
+    sqlite3_bind_int64(st, 1, seq);
+    step = sqlite3_step(st);
+    found = step == SQLITE_ROW;
+    for (int i = 0; found && i < MSG_TEXTS; i++) {
+      const char *v = col_text(st, msg_col[i]);
+      if (v && !(t[i] = h->strdup(v)))
+        rc = MJ_ENOMEM;
+    }
+    if (found) {
+      r = (mj_outbox_rec){sqlite3_column_int64(st, 0),
+                          sqlite3_column_int64(st, 1),
+                          t[MSG_NOTIFIER],
+                          t[MSG_KEY],
+                          t[MSG_STATUS],
+                          sqlite3_column_int(st, 5),
+                          sqlite3_column_int64(st, 6),
+                          sqlite3_column_int64(st, 7),
+                          sqlite3_column_int64(st, 8),
+                          t[MSG_REASON],
+                          t[MSG_CLAIM],
+                          &ev};
+      ev = (mj_event){t[MSG_KIND],
+                      sqlite3_column_int(st, 12),
+                      sqlite3_column_int64(st, 13),
+                      t[MSG_SUBJECT],
+                      t[MSG_MESSAGE],
+                      meta,
+                      n};
+    } else if (step != SQLITE_DONE) {
+      rc = fail(s, "read a message in", err);
+    }
+    done(st);
+  }
+  if (rc == MJ_ENOMEM)
+    h->error(err, rc, "sqlite: out of memory reading a message");
+  else if (rc == MJ_OK && found && (!r.notifier || !r.status))
+    rc = h->error(err, MJ_ESTORE,
+                  "sqlite: message %lld in '%s' lacks its notifier or "
+                  "status: the store is damaged",
+                  (long long)seq, s->path);
+  else if (rc == MJ_OK && found)
+    rc = cb(ud, &r);
+  for (int i = 0; i < MSG_TEXTS; i++)
+    h->free(t[i]);
+  for (size_t i = 0; i < n; i++) {
+    h->free((void *)meta[i].key);
+    h->free((void *)meta[i].value);
+  }
+  h->free(meta);
+  return rc;
+}
+
+/* The ids a statement selects (its first column), in order. */
+static int outbox_ids(store *s, sqlite3_stmt *st, sqlite3_int64 **ids,
+                      size_t *n, const char *what, mj_error *err)
+{
+  size_t cap = 0;
+  int step, rc = MJ_OK;
+  *ids = NULL;
+  *n = 0;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == cap) {
+      size_t ncap = cap ? 2 * cap : 16;
+      sqlite3_int64 *m = s->host->realloc(*ids, ncap * sizeof *m);
+      if (!m) {
+        rc = s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+        break;
+      }
+      *ids = m;
+      cap = ncap;
+    }
+    (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+  }
+  if (rc == MJ_OK && step != SQLITE_DONE)
+    rc = fail(s, what, err);
+  done(st);
+  return rc;
+}
+
+static int outbox_each(store *s, sqlite3_int64 *ids, size_t n,
+                       mj_outbox_cb cb, void *ud, mj_error *err)
+{
+  int rc = MJ_OK;
+  for (size_t i = 0; rc == MJ_OK && i < n; i++)
+    rc = outbox_one(s, ids[i], cb, ud, err);
+  s->host->free(ids);
+  return rc;
+}
+
+static int store_outbox_claim(void *inst, int64_t now, int64_t stale,
+                              size_t limit, mj_outbox_cb cb, void *ud,
+                              mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_OUTBOX_CLAIM, err);
+  sqlite3_stmt *q = st ? stmt(s, ST_OUTBOX_CLAIMED, err) : NULL;
+  if (!q)
+    return MJ_ESTORE;
+  /* A token no other claim has: 128 random bits from SQLite's PRNG. */
+  unsigned char raw[16];
+  char token[33];
+  sqlite3_randomness(sizeof raw, raw);
+  for (size_t i = 0; i < sizeof raw; i++)
+    snprintf(token + 2 * i, 3, "%02x", raw[i]);
+  /* One statement: a write that commits on its own (or with the host's
+  ** transaction, when one is open). */
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, stale);
+  sqlite3_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+  sqlite3_bind_text(st, 4, token, -1, SQLITE_STATIC);
+  int rc = exec_stmt(s, st, "claim messages in", err);
+  sqlite3_int64 *ids = NULL;
+  size_t n = 0;
+  if (rc == MJ_OK) {
+    sqlite3_bind_text(q, 1, token, -1, SQLITE_STATIC);
+    rc = outbox_ids(s, q, &ids, &n, "read the claimed messages in", err);
+  }
+  return rc == MJ_OK ? outbox_each(s, ids, n, cb, ud, err) : rc;
+}
+
+static int store_outbox_mark(void *inst, int64_t id, const char *claim,
+                             const char *status, int64_t at, int64_t next_at,
+                             const char *reason, mj_error *err)
+{
+  store *s = inst;
+  static const char *const known[] = {"sent", "retry", "failed", "pending"};
+  int ok = 0;
+  for (size_t i = 0; status && i < sizeof known / sizeof *known; i++)
+    ok |= strcmp(status, known[i]) == 0;
+  if (!ok || !claim)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: mark a message sent, retry, failed or "
+                          "pending, with its claim");
+  sqlite3_stmt *st = stmt(s, ST_OUTBOX_MARK, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  bind_text(st, 2, claim);
+  bind_text(st, 3, status);
+  sqlite3_bind_int64(st, 4, at);
+  sqlite3_bind_int64(st, 5, next_at);
+  bind_text(st, 6, reason);
+  int rc = exec_stmt(s, st, "record a delivery in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 0)
+    rc = s->host->error(err, MJ_ECONFLICT,
+                        "sqlite: message %lld is no longer claimed by this "
+                        "delivery (another one took it over)",
+                        (long long)id);
+  return rc;
+}
+
+static int store_outbox_scan(void *inst, int failed, mj_outbox_cb cb,
+                             void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_OUTBOX_SCAN, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int(st, 1, failed != 0);
+  sqlite3_int64 *ids = NULL;
+  size_t n = 0;
+  int rc = outbox_ids(s, st, &ids, &n, "read the outbox in", err);
+  return rc == MJ_OK ? outbox_each(s, ids, n, cb, ud, err) : rc;
+}
+
+static int store_outbox_retry(void *inst, int64_t id, int64_t at,
+                              mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_OUTBOX_RETRY, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, at);
+  int rc = exec_stmt(s, st, "put a message back in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 0)
+    rc = s->host->error(err, MJ_ENOTFOUND,
+                        "sqlite: no failed message has id %lld in '%s' "
+                        "(`mejora outbox PLAYBOOK --failed` lists them)",
+                        (long long)id, s->path);
+  return rc;
 }
 
 /* ---- complaints and audit visits -------------------------------------- */
@@ -3089,6 +3405,11 @@ static const mj_storage_ops sqlite_ops = {
     .begin_bulk = store_begin_bulk,
     .scan_cycles = store_scan_cycles,
     .cycle_reopen = store_cycle_reopen,
+    .outbox_put = store_outbox_put,
+    .outbox_claim = store_outbox_claim,
+    .outbox_mark = store_outbox_mark,
+    .outbox_scan = store_outbox_scan,
+    .outbox_retry = store_outbox_retry,
 };
 
 static const mj_plugin_desc sqlite_desc = {

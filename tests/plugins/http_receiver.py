@@ -1,6 +1,7 @@
 """A webhook receiver on loopback for the webhook notifier's tests.
 
     http_receiver.py DIR SECRET [--status CODE] [--lifetime SECONDS]
+                     [--port PORT]
 
 Picks a free port, writes it to DIR/port once it listens, and checks each
 POST as a receiver should: the X-Mejora-Signature header must be
@@ -11,6 +12,12 @@ recorded as DIR/NNN.json (the body) with DIR/NNN.headers and answered
 with --status (200); a bad one is answered 401 and recorded as
 DIR/NNN.rejected with the reason. It stops on SIGTERM or after
 --lifetime seconds (60), so a test cannot hang make check.
+
+A test steers a running receiver with files in DIR: DIR/status holds the
+status to answer instead of --status, DIR/delay the seconds to wait,
+after recording a request, before answering it (a receiver that
+stalls). --port listens on that port rather than a free one (the same
+receiver again after a stop).
 """
 import argparse
 import hashlib
@@ -47,8 +54,16 @@ def main():
     ap.add_argument("secret")
     ap.add_argument("--status", type=int, default=200)
     ap.add_argument("--lifetime", type=float, default=60)
+    ap.add_argument("--port", type=int, default=0)
     a = ap.parse_args()
     count = [0]
+
+    def steer(name, default):
+        try:
+            with open(os.path.join(a.dir, name)) as f:
+                return f.read().strip() or default
+        except OSError:
+            return default
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -68,7 +83,8 @@ def main():
                     f.write(str(self.headers))
                 with open(base + ".json", "wb") as f:
                     f.write(body)
-                status = a.status
+                status = int(steer("status", a.status))
+                time.sleep(float(steer("delay", 0)))
                 text = "ok" if status < 300 else "no thanks: error %d" % status
             out = text.encode()
             self.send_response(status)
@@ -77,7 +93,7 @@ def main():
             self.end_headers()
             self.wfile.write(out)
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     with open(os.path.join(a.dir, "port.tmp"), "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.rename(os.path.join(a.dir, "port.tmp"), os.path.join(a.dir, "port"))

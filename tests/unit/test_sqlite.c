@@ -136,6 +136,26 @@ static int on_plan(void *ud, const mj_plan_rec *p)
   return MJ_OK;
 }
 
+/* "id status attempts meta-count claim" lines; the last claim kept. */
+typedef struct claimed {
+  char out[512];
+  char claim[64];
+  char subject[64];
+} claimed;
+
+static int on_outbox(void *ud, const mj_outbox_rec *r)
+{
+  claimed *c = ud;
+  size_t used = strlen(c->out);
+  snprintf(c->out + used, sizeof c->out - used, "%lld %s %d %zu %s\n",
+           (long long)r->id, r->status, r->attempts, r->event->n_meta,
+           r->key ? r->key : "-");
+  snprintf(c->claim, sizeof c->claim, "%s", r->claim ? r->claim : "");
+  snprintf(c->subject, sizeof c->subject, "%s",
+           r->event->subject ? r->event->subject : "");
+  return MJ_OK;
+}
+
 static int on_event(void *ud, const mj_plan_event_rec *ev)
 {
   char *out = ud;
@@ -222,7 +242,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(124);
+  plan(141);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -453,6 +473,58 @@ int main(void)
   ok(sql_int(path, "SELECT count(*) FROM notifications") == 1 &&
          sql_int(path, "SELECT count(*) FROM notification_meta") == 2,
      "notification and its meta stored");
+
+  /* ---- the outbox ---- */
+  claimed cl = {{0}, {0}, {0}};
+  is_int(MJ_OK, S->begin(st, &err), "begin for two messages");
+  S->outbox_put(st, cid, "hook", &e, "k1", 1000, &err);
+  S->outbox_put(st, cid, "hook", &e, "k2", 2000, &err);
+  S->rollback(st, &err);
+  S->outbox_scan(st, 0, on_outbox, &cl, &err);
+  is_string("", cl.out, "messages queued in a rolled-back transaction: none");
+  S->begin(st, &err);
+  S->outbox_put(st, cid, "hook", &e, "k1", 1000, &err);
+  S->outbox_put(st, cid, "hook", &e, "k2", 2000, &err);
+  is_int(MJ_OK, S->commit(st, &err), "two messages queued and committed");
+  S->outbox_claim(st, 1500, 0, 10, on_outbox, &cl, &err);
+  is_string("2 sending 0 2 k1\n", cl.out,
+            "claim hands over what is due, with its event's meta");
+  is_string("Plan opened", cl.subject, "and its event's fields");
+  char first[64];
+  snprintf(first, sizeof first, "%s", cl.claim);
+  cl.out[0] = '\0';
+  S->outbox_claim(st, 1600, 0, 10, on_outbox, &cl, &err);
+  is_string("", cl.out, "a claimed message is not claimed again");
+  S->outbox_claim(st, 2200, 1500, 10, on_outbox, &cl, &err);
+  is_string("2 sending 0 2 k1\n3 sending 0 2 k2\n", cl.out,
+            "a stale claim is taken over, oldest first");
+  is_int(MJ_ECONFLICT,
+         S->outbox_mark(st, 2, first, "sent", 2300, 0, NULL, &err),
+         "the delivery whose claim was taken over records nothing");
+  is_int(MJ_OK, S->outbox_mark(st, 2, cl.claim, "sent", 2300, 0, NULL, &err),
+         "the one holding the claim marks it sent");
+  cl.out[0] = '\0';
+  S->outbox_scan(st, 0, on_outbox, &cl, &err);
+  is_string("3 sending 0 2 k2\n", cl.out, "a sent message waits no more");
+  S->outbox_mark(st, 3, cl.claim, "failed", 2300, 0, "HTTP 400", &err);
+  cl.out[0] = '\0';
+  S->outbox_scan(st, 1, on_outbox, &cl, &err);
+  is_string("3 failed 1 2 k2\n", cl.out, "a failed one is parked");
+  is_int(MJ_ENOTFOUND, S->outbox_retry(st, 2, 2400, &err),
+         "a message not parked cannot be put back");
+  is_int(MJ_OK, S->outbox_retry(st, 3, 2400, &err), "a parked one can");
+  cl.out[0] = '\0';
+  S->outbox_claim(st, 2400, 0, 10, on_outbox, &cl, &err);
+  is_string("3 sending 0 2 k2\n", cl.out, "due again at once, untried");
+  S->outbox_mark(st, 3, cl.claim, "retry", 2400, 2460, "busy", &err);
+  cl.out[0] = '\0';
+  S->outbox_claim(st, 2459, 0, 10, on_outbox, &cl, &err);
+  S->outbox_claim(st, 2460, 0, 10, on_outbox, &cl, &err);
+  is_string("3 sending 1 2 k2\n", cl.out,
+            "a retry is due at its next_at, not before");
+  is_int(MJ_EINVAL,
+         S->outbox_mark(st, 3, cl.claim, "lost", 2460, 0, NULL, &err),
+         "an unknown outcome is refused");
   S->close(st);
 
   /* ---- packed answers: every number and text comes back exactly ---- */
@@ -514,6 +586,13 @@ int main(void)
            "CREATE TABLE answers(response INTEGER NOT NULL, pos INTEGER NOT"
            " NULL, question TEXT NOT NULL, state INTEGER NOT NULL, num REAL,"
            " text TEXT, PRIMARY KEY(response, pos)) WITHOUT ROWID;"
+           "CREATE TABLE notifications(seq INTEGER PRIMARY KEY, cycle"
+           " INTEGER NOT NULL, notifier TEXT NOT NULL, kind TEXT, severity"
+           " INTEGER NOT NULL, time INTEGER NOT NULL, subject TEXT, message"
+           " TEXT, status TEXT NOT NULL, detail TEXT);"
+           "INSERT INTO notifications VALUES(1, 1, 'webhook', 'plan.opened',"
+           " 1, 0, 'S', 'M', 'retry', 'HTTP 503'), (2, 1, 'webhook',"
+           " 'plan.opened', 1, 0, 'S', 'M', 'sent', NULL);"
            "INSERT INTO responses VALUES(1, 'r1', 'post-visit', 1, 'c1',"
            " 'retail', NULL, 0, 'f'), (2, 'r2', 'post-visit', 1, NULL, NULL,"
            " NULL, 0, 'f'), (3, 'r3', 'post-visit', 1, NULL, NULL, NULL, 0,"
@@ -556,6 +635,12 @@ int main(void)
          "their source is stored once, in the sources table");
   is_int(0x4d4a4442, sql_int(old, "PRAGMA application_id"),
          "a store made before the application id is recognised and gets it");
+  is_int(2, sql_int(old, "SELECT count(*) FROM notifications WHERE"
+                         " attempts = 1 AND ((seq = 1 AND status = 'failed'"
+                         " AND detail = 'HTTP 503') OR (seq = 2 AND"
+                         " status = 'sent'))"),
+         "notifications from before the outbox: a retry is parked as "
+         "failed, not sent late");
 
   /* ---- questionnaire versions, pilot and channel ---- */
   char ver[512];

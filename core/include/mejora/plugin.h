@@ -38,7 +38,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 2       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 3       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -401,6 +401,30 @@ typedef int (*mj_complaint_cb)(void *ud, const mj_complaint_rec *rec);
 typedef int (*mj_visit_cb)(void *ud, const mj_visit_rec *rec);
 typedef int (*mj_response_cb)(void *ud, const mj_response_rec *rec);
 
+/*
+** Added in ABI 1.3.
+** One message of the outbox: an event for one notifier, with where its
+** delivery stands. status is "pending" (not tried yet), "sending" (claimed
+** by a delivery since claimed_at), "retry" (tried, due again at next_at),
+** "sent" (at sent_at) or "failed" (parked: reason says why). Every string
+** and the event are borrowed for the call that hands the record over.
+*/
+typedef struct mj_outbox_rec {
+  int64_t id;                /* unique in the store, increasing */
+  int64_t cycle;             /* the cycle whose event it is */
+  const char *notifier;      /* the notifier instance's name */
+  const char *key;           /* the message's stable key */
+  const char *status;
+  int attempts;              /* deliveries tried so far */
+  int64_t next_at;           /* due from then (pending, retry) */
+  int64_t claimed_at;        /* sending: when it was claimed */
+  int64_t sent_at;           /* sent: when */
+  const char *reason;        /* the last attempt's error, or NULL */
+  const char *claim;         /* sending: the claim's token, for mark */
+  const mj_event *event;
+} mj_outbox_rec;
+typedef int (*mj_outbox_cb)(void *ud, const mj_outbox_rec *rec);
+
 typedef struct mj_storage_ops {
   size_t ops_size;
   /* uri is the part after "KIND:" (a path for sqlite). Opening also
@@ -513,6 +537,52 @@ typedef struct mj_storage_ops {
   ** plan events and notifications that name the cycle stay. MJ_ENOTFOUND
   ** when no cycle has that id. */
   int (*cycle_reopen)(void *inst, int64_t id, int64_t at, mj_error *err);
+
+  /*
+  ** Added in ABI 1.3: the outbox, all five or none (NULL: the host
+  ** delivers at once and records the outcome with put_notification).
+  ** The host sets the policy (when to try again, when to give up); the
+  ** store keeps the messages and hands each to one delivery at a time.
+  ** Nothing here needs more than row locks and one-statement updates.
+  **
+  ** outbox_put: queue event ev for notifier, "pending" and due at `at`,
+  ** under key. Called inside the transaction the host opened with begin,
+  ** so the messages of a cycle are stored together or not at all.
+  */
+  int (*outbox_put)(void *inst, int64_t cycle, const char *notifier,
+                    const mj_event *ev, const char *key, int64_t at,
+                    mj_error *err);
+  /*
+  ** Claim up to limit due messages, oldest first, and hand each to cb: a
+  ** message "pending" or "retry" with next_at <= now, or one "sending"
+  ** whose claim is older than stale (claimed_at <= stale: its delivery
+  ** died). The claim itself is one committed write that sets status
+  ** "sending", claimed_at now and a fresh claim token, so two deliveries
+  ** never claim the same message; cb runs after it, outside any
+  ** transaction, and may call outbox_mark.
+  */
+  int (*outbox_claim)(void *inst, int64_t now, int64_t stale, size_t limit,
+                      mj_outbox_cb cb, void *ud, mj_error *err);
+  /*
+  ** Record the outcome of a claimed message's delivery, in its own
+  ** committed write, if the message is still "sending" under claim:
+  **   "sent"     attempts + 1, sent_at = at, reason cleared;
+  **   "retry"    attempts + 1, next_at, reason;
+  **   "failed"   attempts + 1, parked, reason;
+  **   "pending"  given back untried: attempts kept, next_at.
+  ** MJ_ECONFLICT when the claim was lost (another delivery reclaimed the
+  ** message as stale): nothing is written.
+  */
+  int (*outbox_mark)(void *inst, int64_t id, const char *claim,
+                     const char *status, int64_t at, int64_t next_at,
+                     const char *reason, mj_error *err);
+  /* The messages not delivered yet ("pending", "retry", "sending"; failed
+  ** 0) or the parked ones ("failed"; failed 1), oldest first. */
+  int (*outbox_scan)(void *inst, int failed, mj_outbox_cb cb, void *ud,
+                     mj_error *err);
+  /* Put parked message id back: "pending", attempts 0, due at `at`, the
+  ** reason kept. MJ_ENOTFOUND when no parked message has that id. */
+  int (*outbox_retry)(void *inst, int64_t id, int64_t at, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
