@@ -339,11 +339,17 @@ int mj_responses_export_file(mj_engine *e, const char *questionnaire,
   int rc = mj__store_ensure(e);
   if (rc != MJ_OK)
     return rc;
-  x.ext = mj__export_whole(e);
-  write_header(&x);
-  rc = scan(&x);
-  if (rc == MJ_OK && x.json)
-    fputs(x.written ? "\n]" : "[]", f);
+  if (strcmp(format, "xlsx") == 0)
+    rc = mj__export_xlsx(e, x.qn, flags, f);
+  else if (strcmp(format, "sav") == 0)
+    rc = mj__export_sav(e, x.qn, f);
+  else {
+    x.ext = mj__export_whole(e);
+    write_header(&x);
+    rc = scan(&x);
+    if (rc == MJ_OK && x.json)
+      fputs(x.written ? "\n]" : "[]", f);
+  }
   if (rc != MJ_OK)
     return rc;
   if (ferror(f))

@@ -46,4 +46,17 @@ int mj__export_scan(mj_engine *e, const mj_questionnaire *qn, unsigned flags,
 /* 1 when the store keeps whole responses: rows have channel and pilot. */
 int mj__export_whole(mj_engine *e);
 
+/* ---- export_xlsx.c ----------------------------------------------------- */
+
+/* Sheets "responses", "labels" and "figures" (of the latest stored cycle)
+** as one .xlsx workbook written to f. */
+int mj__export_xlsx(mj_engine *e, const mj_questionnaire *qn, unsigned flags,
+                    FILE *f);
+
+/* ---- export_sav.c ------------------------------------------------------ */
+
+/* An SPSS .sav file to f: one variable per question, labelled, with N/A
+** declared missing (doc/export.md has the mapping). */
+int mj__export_sav(mj_engine *e, const mj_questionnaire *qn, FILE *f);
+
 #endif
