@@ -274,6 +274,15 @@ static int cmd_export(cli *c)
   unsigned flags = (c->labels ? MJ_EXPORT_LABELS : 0u) |
                    (c->raw ? MJ_EXPORT_RAW : 0u);
   const char *questionnaire = c->args[1];
+  /* A workbook or .sav file is binary: to a file, or with -o - into a
+  ** pipe, never onto a terminal. */
+  int binary = !strcmp(format, "xlsx") || !strcmp(format, "sav");
+  if (binary && !c->output)
+    return cli_usage(c, "--format %s writes a binary file: give -o "
+                        "FILE.%s (or -o - into a pipe)", format, format);
+  if (binary && !path && isatty(STDOUT_FILENO))
+    return cli_usage(c, "--format %s writes a binary file, not one for a "
+                        "terminal: give -o FILE.%s", format, format);
   mj_engine *e = NULL;
   int x = with_playbook(c, c->args[0], &e);
   if (!x && !path) {

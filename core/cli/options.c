@@ -219,7 +219,7 @@ static const command commands[CLI_N_COMMANDS] = {
                           {O_PENDING, NULL}}},
     [CLI_EXPORT] = {"export", "PLAYBOOK QUESTIONNAIRE", 2, 2,
                     "the stored responses, with codes or labels",
-                    {{O_FORMAT, "csv or json (default: csv)"},
+                    {{O_FORMAT, "csv, json, xlsx or sav (default: csv)"},
                      {O_LABELS, NULL},
                      {O_RAW, NULL},
                      {O_OUTPUT, NULL}}},

@@ -326,10 +326,11 @@ MJ_API int mj_outbox_retry(mj_engine *e, int64_t id);
 ** Can the output of command be written in format? The commands and their
 ** formats: "report" text, json or md; "plans", "complaints", "audits",
 ** "sample" and "outbox" text or json; "invitations" text, csv or json;
-** "export" csv or json (the functions behind them check the same way).
-** MJ_OK when it can; MJ_EINVAL when it cannot, or for an unknown command,
-** with the reason written to why (up to whylen bytes, NUL-terminated; why
-** may be NULL): "unknown format 'xml' (use text, json or md)". No engine needed.
+** "export" csv, json, xlsx or sav (the functions behind them check the
+** same way). MJ_OK when it can; MJ_EINVAL when it cannot, or for an
+** unknown command, with the reason written to why (up to whylen bytes,
+** NUL-terminated; why may be NULL): "unknown format 'xml' (use text, json
+** or md)". No engine needed.
 */
 MJ_API int mj_format_check(const char *command, const char *format, char *why,
                            size_t whylen);
@@ -580,8 +581,13 @@ MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 ** "json" (an array of objects with those keys and "answers"). With
 ** MJ_EXPORT_LABELS, labels are in the respondent's language (else the
 ** questionnaire's, else English); CSV text is safe to open in a
-** spreadsheet unless MJ_EXPORT_RAW. The caller frees *out with mj_free().
-** Errors: MJ_ENOTFOUND, MJ_EINVAL, MJ_ESTORE.
+** spreadsheet unless MJ_EXPORT_RAW. "xlsx" is an Excel workbook with
+** sheets "responses" (the CSV's columns, numbers as numbers, dates as
+** dates, text never a formula), "labels" and "figures" (the latest
+** stored cycle's); it is built in a temporary file in $TMPDIR (else
+** /tmp). "sav" is an SPSS system file with variable and value labels
+** and N/A declared missing (doc/export.md). The caller frees *out with
+** mj_free(). Errors: MJ_ENOTFOUND, MJ_EINVAL, MJ_ESTORE, MJ_EIO.
 */
 MJ_API int mj_responses_export(mj_engine *e, const char *questionnaire,
                                const char *format, unsigned flags,

@@ -26,6 +26,9 @@ typedef struct exporter {
   json_t *answers;
   char last[256]; /* its id */
   int ext;        /* whole responses with channel, pilot and version */
+  mj__export_row_fn row; /* else CSV or JSON to f */
+  void *ud;
+  int row_rc; /* what row failed with, its message set */
 } exporter;
 
 static void write_row(exporter *x, json_t *r);
@@ -119,21 +122,28 @@ static json_t *value(const exporter *x, const mj_question *q,
 }
 
 /* Write the response being filled, if any, and let it go. */
-static void flush(exporter *x)
+static int flush(exporter *x)
 {
   if (!x->cur)
-    return;
-  write_row(x, x->cur);
+    return MJ_OK;
+  int rc = MJ_OK;
+  if (x->row)
+    rc = x->row_rc = x->row(x->ud, x->cur);
+  else
+    write_row(x, x->cur);
   json_decref(x->cur);
   x->cur = NULL;
   x->written++;
+  return rc;
 }
 
 static int on_answer(void *ud, const mj_answer_row *row)
 {
   exporter *x = ud;
   if (!x->cur || strcmp(x->last, row->response) != 0) {
-    flush(x);
+    int rc = flush(x);
+    if (rc != MJ_OK)
+      return rc;
     x->cur = json_object();
     x->answers = json_object();
     if (!x->cur || !x->answers) {
@@ -167,28 +177,30 @@ static int on_answer(void *ud, const mj_answer_row *row)
 static int on_response(void *ud, const mj_response_rec *r)
 {
   exporter *x = ud;
-  flush(x);
+  int rc = flush(x);
+  if (rc != MJ_OK)
+    return rc;
   for (size_t k = 0; k < r->n_answers; k++) {
     mj_answer_row row = {r->id, r->customer, r->segment, r->wave,
                          r->submitted_at, r->answers[k]};
     if (!row.answer.question)
       continue;
-    int rc = on_answer(ud, &row);
+    rc = on_answer(ud, &row);
     if (rc != MJ_OK)
       return rc;
   }
   if (!x->cur) { /* no answers at all: the response still counts */
     mj_answer_row row = {r->id, r->customer, r->segment, r->wave,
                          r->submitted_at, {.question = ""}};
-    int rc = on_answer(ud, &row);
+    rc = on_answer(ud, &row);
     if (rc != MJ_OK)
       return rc;
   }
   json_object_set_new(x->cur, "channel", mj__json_str(r->channel));
   json_object_set_new(x->cur, "pilot", json_boolean(r->pilot));
   json_object_set_new(x->cur, "version", json_integer(r->version));
-  flush(x); /* the next response starts afresh, even with this id */
-  return MJ_OK;
+  /* the next response starts afresh, even with this id */
+  return flush(x);
 }
 
 /* Numbers as numbers; text, unless raw, never as a spreadsheet formula. */
@@ -262,6 +274,47 @@ static void write_row(exporter *x, json_t *r)
     fputs("\r\n", f);
 }
 
+/*
+** Read every stored response of x->qn into x's writer. Errors: MJ_ENOMEM,
+** MJ_ESTORE, or what x->row returned (its message already set).
+*/
+static int scan(exporter *x)
+{
+  mj_engine *e = x->e;
+  mj_error err = {0};
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  int rc;
+  if (x->ext)
+    rc = S->scan_responses(e->store->inst, x->qn->id, on_response, x, &err);
+  else
+    rc = S->scan_answers(e->store->inst, x->qn->id, on_answer, x, &err);
+  if (rc == MJ_OK)
+    rc = flush(x);
+  json_decref(x->cur);
+  x->cur = NULL;
+  if (x->row_rc != MJ_OK)
+    return x->row_rc;
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  if (rc != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "export: ");
+  return MJ_OK;
+}
+
+int mj__export_whole(mj_engine *e)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  return MJ__HAS_OP(S, scan_questionnaire_versions) && S->scan_responses;
+}
+
+int mj__export_scan(mj_engine *e, const mj_questionnaire *qn, unsigned flags,
+                    mj__export_row_fn row, void *ud)
+{
+  exporter x = {.e = e, .qn = qn, .labels = (flags & MJ_EXPORT_LABELS) != 0,
+                .ext = mj__export_whole(e), .row = row, .ud = ud};
+  return scan(&x);
+}
+
 int mj_responses_export_file(mj_engine *e, const char *questionnaire,
                              const char *format, unsigned flags, FILE *f)
 {
@@ -286,23 +339,19 @@ int mj_responses_export_file(mj_engine *e, const char *questionnaire,
   int rc = mj__store_ensure(e);
   if (rc != MJ_OK)
     return rc;
-  mj_error err = {0};
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  x.ext = MJ__HAS_OP(S, scan_questionnaire_versions) && S->scan_responses;
-  write_header(&x);
-  if (x.ext)
-    rc = S->scan_responses(e->store->inst, x.qn->id, on_response, &x, &err);
-  else
-    rc = S->scan_answers(e->store->inst, x.qn->id, on_answer, &x, &err);
-  if (rc == MJ_OK)
-    flush(&x);
-  json_decref(x.cur);
-  if (rc == MJ_OK && x.json)
-    fputs(x.written ? "\n]" : "[]", f);
-  if (rc == MJ_ENOMEM)
-    return mj__seterr(e, rc, "out of memory");
+  if (strcmp(format, "xlsx") == 0)
+    rc = mj__export_xlsx(e, x.qn, flags, f);
+  else if (strcmp(format, "sav") == 0)
+    rc = mj__export_sav(e, x.qn, f);
+  else {
+    x.ext = mj__export_whole(e);
+    write_header(&x);
+    rc = scan(&x);
+    if (rc == MJ_OK && x.json)
+      fputs(x.written ? "\n]" : "[]", f);
+  }
   if (rc != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "export: ");
+    return rc;
   if (ferror(f))
     return mj__seterr(e, MJ_EIO, "export: cannot write the output");
   return MJ_OK;

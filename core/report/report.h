@@ -28,4 +28,35 @@ void mj__comments_print(FILE *f, const mj_comments *c, int md);
 json_t *mj__comments_json(const mj_comments *c);
 void mj__comments_free(mj_comments *c);
 
+/* ---- export.c ---------------------------------------------------------- */
+
+/*
+** The stored responses of a questionnaire one at a time, each as the JSON
+** export has it: response_id, customer_id, segment, wave, submitted_at
+** (ISO 8601 or null), answers (question id: number, text, "NA" for not
+** applicable; absent or null when skipped) and, when mj__export_whole,
+** channel, pilot and version. Text as stored (no formula mark); labels
+** instead of codes with MJ_EXPORT_LABELS. row owns nothing it is given;
+** an error it returns (its message set) stops the scan and is returned.
+** The store must be open (mj__store_ensure).
+*/
+typedef int (*mj__export_row_fn)(void *ud, json_t *row);
+int mj__export_scan(mj_engine *e, const mj_questionnaire *qn, unsigned flags,
+                    mj__export_row_fn row, void *ud);
+/* 1 when the store keeps whole responses: rows have channel and pilot. */
+int mj__export_whole(mj_engine *e);
+
+/* ---- export_xlsx.c ----------------------------------------------------- */
+
+/* Sheets "responses", "labels" and "figures" (of the latest stored cycle)
+** as one .xlsx workbook written to f. */
+int mj__export_xlsx(mj_engine *e, const mj_questionnaire *qn, unsigned flags,
+                    FILE *f);
+
+/* ---- export_sav.c ------------------------------------------------------ */
+
+/* An SPSS .sav file to f: one variable per question, labelled, with N/A
+** declared missing (doc/export.md has the mapping). */
+int mj__export_sav(mj_engine *e, const mj_questionnaire *qn, FILE *f);
+
 #endif

@@ -9,7 +9,7 @@
 
 static const struct {
   const char *command;
-  const char *formats[4]; /* ends with NULL */
+  const char *formats[6]; /* ends with NULL */
 } commands[] = {
     {"report", {"text", "json", "md", NULL}},
     {"plans", {"text", "json", NULL}},
@@ -17,7 +17,7 @@ static const struct {
     {"audits", {"text", "json", NULL}},
     {"sample", {"text", "json", NULL}},
     {"invitations", {"text", "csv", "json", NULL}},
-    {"export", {"csv", "json", NULL}},
+    {"export", {"csv", "json", "xlsx", "sav", NULL}},
     {"outbox", {"text", "json", NULL}},
 };
 

@@ -26,7 +26,8 @@ int main(void)
             "two formats read 'a or b'");
   is_int(MJ_EINVAL, mj_format_check("export", "text", why, sizeof why),
          "export refuses text");
-  is_string("unknown format 'text' (use csv or json)", why, "export's formats");
+  is_string("unknown format 'text' (use csv, json, xlsx or sav)", why,
+            "export's formats");
   is_int(MJ_EINVAL, mj_format_check("report", "JSON", why, sizeof why),
          "formats are lower case");
   is_int(MJ_EINVAL, mj_format_check("report", NULL, why, sizeof why),
