@@ -67,6 +67,14 @@ int mj__seterr_from(mj_engine *e, const mj_error *err, int fallback_code,
                     const char *context);
 void mj__clearerr(mj_engine *e);
 
+/* ---- text_output.c ------------------------------------------------------ */
+
+/* The checks that open every call returning text: out given (*out and
+** *len cleared), the error cleared, *format NULL made "text", and *format
+** one the command writes (mj_format_check). MJ_OK or MJ_EINVAL, set. */
+int mj__text_output_start(mj_engine *e, const char *command,
+                          const char **format, char **out, size_t *len);
+
 /* ---- log.c ------------------------------------------------------------ */
 
 void mj__log(mj_engine *e, int level, const char *fmt, ...) MJ__PRINTF(3, 4);

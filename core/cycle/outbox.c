@@ -265,14 +265,8 @@ static void text_list(FILE *f, json_t *list, int failed)
 int mj_outbox_list(mj_engine *e, unsigned flags, const char *format,
                    char **out, size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check("outbox", format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, "outbox", &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   if (flags & ~MJ_OUTBOX_FAILED)
     return mj__seterr(e, MJ_EINVAL, "mj_outbox_list: unknown flags %#x",
                       flags & ~MJ_OUTBOX_FAILED);

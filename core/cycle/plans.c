@@ -267,15 +267,8 @@ static void text_show(FILE *f, const json_t *p)
 int mj_plans(mj_engine *e, const char *id, const char *format, char **out,
              size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  mj__clearerr(e);
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check("plans", format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, "plans", &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   int rc = mj__store_ensure(e);
   json_t *plans = NULL;
   if (rc == MJ_OK)

@@ -509,17 +509,8 @@ static void text_out(FILE *f, json_t *o)
 int mj_sample_draw(mj_engine *e, const char *name, const char *format,
                    char **out, size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  if (len)
-    *len = 0;
-  mj__clearerr(e);
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check("sample", format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, "sample", &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   const mj_model *m = e->model;
@@ -706,17 +697,8 @@ static void list_text(FILE *f, json_t *rows, const lister *l)
 int mj_invitations_list(mj_engine *e, const char *sample, const char *format,
                         unsigned flags, char **out, size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  if (len)
-    *len = 0;
-  mj__clearerr(e);
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check("invitations", format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, "invitations", &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   int rc = mj__store_ensure(e);

@@ -934,15 +934,8 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
 int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,
               size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  mj__clearerr(e);
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check("report", format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, "report", &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   if (strcmp(format, "json") == 0)
     return mj__report_json(e, cycle, out, len);
   return mj__report_text(e, cycle, strcmp(format, "md") == 0, out, len);

@@ -340,15 +340,8 @@ static json_t *fig_json(const mj_result_rec *r)
 int mj__service_summary(mj_engine *e, const mj_svc_kind *kind, const char *wave,
                         const char *format, char **out, size_t *len)
 {
-  if (!e || !out)
-    return e ? mj__seterr(e, MJ_EINVAL, "no output pointer") : MJ_EINVAL;
-  *out = NULL;
-  mj__clearerr(e);
-  if (!format)
-    format = "text";
-  char why[128];
-  if (mj_format_check(kind->command, format, why, sizeof why) != MJ_OK)
-    return mj__seterr(e, MJ_EINVAL, "%s", why);
+  if (mj__text_output_start(e, kind->command, &format, out, len) != MJ_OK)
+    return MJ_EINVAL;
   if (!e->model)
     return mj__seterr(e, MJ_EINVAL, "no playbook loaded");
   int rc = mj__store_ensure(e);
