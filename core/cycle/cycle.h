@@ -179,12 +179,6 @@ enum {
 };
 /* Seconds to wait after the attempts-th failed try (1: the first). */
 int64_t mj__outbox_backoff(int attempts);
-/* Whether the open store keeps an outbox (the ABI 1.3 operations). */
-int mj__outbox_ready(mj_engine *e);
-/* Queue event number index of cycle for notifier, inside the caller's
-** transaction, under a key made from all of them. */
-int mj__outbox_put(mj_engine *e, int64_t cycle, size_t index,
-                   const char *notifier, const mj_event *ev, mj_error *err);
 /* Deliver every due message (mj_deliver on an open store). */
 int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n);
 

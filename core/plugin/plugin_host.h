@@ -64,6 +64,15 @@ int mj__store_check(mj_engine *e);
   (MJ__HAS_OP(S, begin_bulk) ? (S)->begin_bulk(inst, err)                    \
                              : (S)->begin(inst, err))
 
+/* ---- outbox_queue.c --------------------------------------------------- */
+
+/* Whether the open store keeps an outbox (the ABI 1.3 operations). */
+int mj__outbox_ready(mj_engine *e);
+/* Queue event number index of cycle for notifier, inside the caller's
+** transaction, under a key made from all of them. */
+int mj__outbox_put(mj_engine *e, int64_t cycle, size_t index,
+                   const char *notifier, const mj_event *ev, mj_error *err);
+
 /* ---- instances.c ------------------------------------------------------ */
 
 /* Instances for the model's `use` declarations (and defaults), made on
