@@ -31,6 +31,7 @@ typedef enum cli_cmd {
   CLI_PLANS,
   CLI_DELIVER,
   CLI_OUTBOX,
+  CLI_UNSUBSCRIBE,
   CLI_SAMPLE,
   CLI_INVITATIONS,
   CLI_EXPORT,
@@ -61,6 +62,7 @@ typedef struct cli {
   const char *status, *owner, *note, *action, *retry;
   const char *sep, *encoding, *date_format;
   int rerun, pilot, labels, raw, pending, failed;
+  int undo;
   /* its arguments */
   char **args;
   int n_args;

@@ -419,6 +419,10 @@ static int cmd_deliver(cli *c)
              n.retry, n.failed);
       if (n.kept)
         printf(", %zu kept (no such notifier in the playbook)", n.kept);
+      if (n.deferred)
+        printf(", %zu deferred (quiet hours, cap)", n.deferred);
+      if (n.cancelled)
+        printf(", %zu cancelled (unsubscribed)", n.cancelled);
       printf("\n");
       x = fflush(stdout) != 0 || n.failed ? CLI_EXIT_ENV : 0;
     }
@@ -456,6 +460,30 @@ static int cmd_outbox(cli *c)
     int rc = mj_outbox_list(e, c->failed ? MJ_OUTBOX_FAILED : 0,
                             c->format ? c->format : "text", &text, &len);
     x = print_text(e, rc, text, len);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
+/* unsubscribe PLAYBOOK TOKEN | --customer ID [--undo] */
+static int cmd_unsubscribe(cli *c)
+{
+  const char *token = c->n_args > 1 ? c->args[1] : NULL;
+  if (!token == !c->customer)
+    return cli_usage(c, "name the customer once: an invitation's TOKEN or "
+                        "--customer ID");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, c->args[0], &e);
+  if (!x) {
+    unsigned flags = (c->customer ? MJ_UNSUBSCRIBE_CUSTOMER : 0) |
+                     (c->undo ? MJ_UNSUBSCRIBE_UNDO : 0);
+    int rc = mj_unsubscribe(e, token ? token : c->customer, flags);
+    if (rc == MJ_OK)
+      printf(c->undo ? "subscribed again: messages go to %s%s\n"
+                     : "unsubscribed: no message goes to %s%s from now on\n",
+             token ? "the customer of invitation " : "customer ",
+             token ? token : c->customer);
+    x = rc != MJ_OK ? fail(e, rc) : fflush(stdout) == 0 ? 0 : CLI_EXIT_ENV;
   }
   mj_engine_free(e);
   return x;
@@ -553,6 +581,7 @@ int main(int argc, char **argv)
       [CLI_PLANS] = cmd_plans,
       [CLI_DELIVER] = cmd_deliver,
       [CLI_OUTBOX] = cmd_outbox,
+      [CLI_UNSUBSCRIBE] = cmd_unsubscribe,
       [CLI_SAMPLE] = cmd_sample,
       [CLI_INVITATIONS] = cmd_invitations,
       [CLI_EXPORT] = cmd_export,

@@ -59,6 +59,7 @@ typedef enum opt_id {
   O_AUDIT,
   O_FAILED,
   O_RETRY,
+  O_UNDO,
   O_N
 } opt_id;
 
@@ -146,6 +147,8 @@ static const opt_def opts[O_N] = {
                   "the messages parked as failed, not the waiting ones"},
     [O_RETRY] = {"retry", 0, "ID", TEXT(retry),
                  "put failed message ID back in the queue, due now"},
+    [O_UNDO] = {"undo", 0, NULL, FLAG(undo),
+                "take the customer back: messages go to them again"},
 };
 
 /* An option a command takes, with what it means there (NULL: as above). */
@@ -209,6 +212,11 @@ static const command commands[CLI_N_COMMANDS] = {
                     {{O_FAILED, NULL},
                      {O_RETRY, NULL},
                      {O_FORMAT, "text or json (default: text)"}}},
+    [CLI_UNSUBSCRIBE] = {"unsubscribe", "PLAYBOOK [TOKEN]", 1, 2,
+                         "stop every message to the customer of invitation\n"
+                         "TOKEN (or --customer ID), at once",
+                         {{O_CUSTOMER, "the customer's id, instead of a token"},
+                          {O_UNDO, NULL}}},
     [CLI_SAMPLE] = {"sample", "PLAYBOOK NAME", 2, 2,
                     "draw a sample: store its invitations",
                     {{O_FORMAT, "text or json (default: text)"}}},

@@ -182,4 +182,30 @@ int64_t mj__outbox_backoff(int attempts);
 /* Deliver every due message (mj_deliver on an open store). */
 int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n);
 
+/* ---- contact.c ---------------------------------------------------------- */
+
+/* Whether the open store keeps unsubscribes (the ABI 1.4 operations). */
+int mj__respect_ready(mj_engine *e);
+/* One delivery's look at each message before it is sent, with the time
+** zones it read so far. */
+typedef struct mj_respect {
+  mj_engine *e;
+  int64_t now;
+  int ready;           /* mj__respect_ready */
+  struct {
+    const char *name;  /* the model's string */
+    mj_tz *tz;
+  } zones[16];
+  size_t n_zones;
+  /* The verdict on the last message checked: */
+  int cancelled;       /* never to be sent: reason says why */
+  int64_t until;       /* not before then (quiet hours, the cap) */
+  char reason[256];
+} mj_respect;
+void mj__respect_init(mj_respect *r, mj_engine *e, int64_t now);
+/* Look at ev before it is sent: the verdict in r (neither cancelled nor
+** until: send it). MJ_OK, or a store error, set. */
+int mj__respect_check(mj_respect *r, const mj_event *ev);
+void mj__respect_free(mj_respect *r);
+
 #endif

@@ -38,6 +38,7 @@ typedef struct delivery {
   size_t claimed;
   mj_outbox_counts *n;
   int rc; /* a store error that stops the delivery */
+  mj_respect respect;
 } delivery;
 
 static int mark(delivery *d, const mj_outbox_rec *r, const char *status,
@@ -72,6 +73,24 @@ static int deliver_one(void *ud, const mj_outbox_rec *r)
     d->n->kept++;
     return mark(d, r, "pending", d->now + MJ_OUTBOX_LEASE, NULL);
   }
+  /* Right before the send, so an unsubscribe a moment ago counts. */
+  mj_respect *re = &d->respect;
+  if (mj__respect_check(re, r->event) != MJ_OK) {
+    d->rc = e->err.code;
+    return d->rc;
+  }
+  if (re->cancelled) {
+    mj__log(e, MJ_LOG_INFO, "message %lld to %s cancelled: %s",
+            (long long)r->id, r->notifier, re->reason);
+    d->n->cancelled++;
+    return mark(d, r, "cancelled", 0, re->reason);
+  }
+  if (re->until) {
+    mj__log(e, MJ_LOG_INFO, "message %lld to %s deferred: %s",
+            (long long)r->id, r->notifier, re->reason);
+    d->n->deferred++;
+    return mark(d, r, "pending", re->until, re->reason);
+  }
   const mj_notifier_ops *ops = in->ops;
   mj_error err = {0};
   int rc = ops->notify(in->inst, r->event, &err);
@@ -105,8 +124,9 @@ static int deliver_one(void *ud, const mj_outbox_rec *r)
 int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n)
 {
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  delivery d = {e, mj__now(e), 0, n, MJ_OK};
+  delivery d = {e, mj__now(e), 0, n, MJ_OK, {0}};
   memset(n, 0, sizeof *n);
+  mj__respect_init(&d.respect, e, d.now);
   /* A message claimed in this run is neither due (sent, retry later,
   ** kept for a lease) nor stale again, so the batches come to an end. */
   do {
@@ -115,12 +135,11 @@ int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n)
     int rc = S->outbox_claim(e->store->inst, d.now,
                              d.now - MJ_OUTBOX_LEASE, CLAIM_BATCH,
                              deliver_one, &d, &err);
-    if (d.rc != MJ_OK)
-      return d.rc;
-    if (rc != MJ_OK)
-      return mj__seterr_from(e, &err, MJ_ESTORE, "claiming messages: ");
-  } while (d.claimed == CLAIM_BATCH);
-  return MJ_OK;
+    if (d.rc == MJ_OK && rc != MJ_OK)
+      d.rc = mj__seterr_from(e, &err, MJ_ESTORE, "claiming messages: ");
+  } while (d.rc == MJ_OK && d.claimed == CLAIM_BATCH);
+  mj__respect_free(&d.respect);
+  return d.rc;
 }
 
 /* The store with an outbox in it and, to deliver (notifiers), the

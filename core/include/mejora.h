@@ -292,6 +292,8 @@ typedef struct mj_outbox_counts {
   size_t retry;  /* not delivered for now: due again later */
   size_t failed; /* parked as failed: refused, or out of tries */
   size_t kept;   /* for a notifier the playbook no longer uses: kept */
+  size_t deferred;  /* to a customer in quiet hours or over the cap: later */
+  size_t cancelled; /* to a customer who unsubscribed: never sent */
 } mj_outbox_counts;
 
 /*
@@ -321,6 +323,24 @@ MJ_API int mj_outbox_list(mj_engine *e, unsigned flags, const char *format,
 ** from 0 again. MJ_ENOTFOUND when no parked message has that id.
 */
 MJ_API int mj_outbox_retry(mj_engine *e, int64_t id);
+
+/* mj_unsubscribe flags. */
+#define MJ_UNSUBSCRIBE_CUSTOMER 1u /* who is a customer id, not a token */
+#define MJ_UNSUBSCRIBE_UNDO 2u     /* take the customer back */
+
+/*
+** The customer behind invitation token who (or customer id who, with
+** MJ_UNSUBSCRIBE_CUSTOMER) wants no more messages, from now on: every
+** delivery after this call cancels the messages to them (status
+** "cancelled", listed with the parked ones, never sent), also those
+** queued before. Importing the customers again does not undo it;
+** MJ_UNSUBSCRIBE_UNDO does, for a customer who asks to be written to
+** again. Calling it twice keeps the first time. An unsubscribe link's
+** target (a web page, `mejora serve`) calls this with the link's token.
+** Errors: MJ_ENOTFOUND (no invitation has the token, no such customer),
+** MJ_EINVAL (a store without ABI 1.4 unsubscribes), MJ_ESTORE.
+*/
+MJ_API int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags);
 
 /*
 ** Can the output of command be written in format? The commands and their

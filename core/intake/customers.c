@@ -15,8 +15,12 @@
 
 static const char *const ccols[] = {"id",      "segment", "name",
                                     "lang",    "channel", "email",
-                                    "consent", "since",   "until"};
-enum { NCOLS = 9 };
+                                    "consent", "since",   "until",
+                                    "tz"};
+enum { NCOLS = 10, COL_TZ = 9 };
+
+/* Distinct time zones checked per file: a file names a few. */
+enum { NZONES = 64 };
 
 /* Segment, lang and channel take a few values among many customers: each
 ** distinct one is stored once (up to NSHARED / 2 of them, then copies). */
@@ -35,6 +39,8 @@ typedef struct csv_ctx {
     size_t len;
   } shared[NSHARED]; /* open addressing by hash */
   size_t n_shared;
+  const char *zones[NZONES]; /* shared tz values found on this system */
+  size_t n_zones;
   mj_error err;
 } csv_ctx;
 
@@ -72,6 +78,32 @@ static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
   return MJ_EDATA;
 }
 
+/* The zone a row names, checked once a file: its shared copy in *out. */
+static int check_zone(csv_ctx *x, const char *s, size_t len, const char **out,
+                      uint64_t row, mj_error *err)
+{
+  for (size_t i = 0; i < x->n_zones; i++)
+    if (strlen(x->zones[i]) == len && !memcmp(x->zones[i], s, len)) {
+      *out = x->zones[i];
+      return MJ_OK;
+    }
+  const char *name = shared_str(x, s, len);
+  if (!name)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  mj_tz *z = NULL;
+  char why[300];
+  int rc = mj__tz_open(NULL, name, &z, why, sizeof why);
+  mj__tz_free(z);
+  if (rc == MJ_ENOMEM)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  if (rc != MJ_OK)
+    return csv_fail(x, err, row, x->col[COL_TZ] + 1, "%s", why);
+  if (x->n_zones < NZONES)
+    x->zones[x->n_zones++] = name;
+  *out = name;
+  return MJ_OK;
+}
+
 static int csv_header(void *ud, const char *const *names, size_t n,
                       mj_error *err)
 {
@@ -94,7 +126,7 @@ static int csv_header(void *ud, const char *const *names, size_t n,
       return csv_fail(x, err, 1, (int)i + 1,
                       "unknown column '%s' (customers files have id, "
                       "segment, name, lang, channel, email, consent, since, "
-                      "until)",
+                      "until, tz)",
                       names[i]);
     if (x->col[k] >= 0)
       return csv_fail(x, err, 1, (int)i + 1, "column '%s' appears twice",
@@ -156,8 +188,15 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
       return csv_fail(x, err, row, x->col[7 + k] + 1,
                       "%s '%s' is not a date like 2024-03-01", ccols[7 + k],
                       val[7 + k]);
+  const char *tz = NULL;
+  if (val[COL_TZ]) {
+    int rc = check_zone(x, val[COL_TZ], lens[x->col[COL_TZ]], &tz, row, err);
+    if (rc != MJ_OK)
+      return rc;
+  }
   mj_customer *u = &x->v[x->n];
   memset(u, 0, sizeof *u);
+  u->tz = tz;
   u->since = span[0];
   u->until = span[1];
   const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,

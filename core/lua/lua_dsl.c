@@ -37,6 +37,7 @@ enum {
   K_AUDIT,
   K_STANDARD,
   K_PROMISE, /* what the service promises: SERVQUAL gap 4 */
+  K_CONTACT, /* when and how often customers may be written to */
   K__N
 };
 
@@ -44,7 +45,7 @@ static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
-    "standard",    "promise"};
+    "standard",    "promise", "contact"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -214,6 +215,7 @@ static const mj_field f_customer[] = {
     {"consent", T_BOOL, 0, NULL, NULL, NULL, "may be surveyed"},
     {"since", T_STR, 0, NULL, NULL, NULL, "customer since, \"2024-03-01\""},
     {"until", T_STR, 0, NULL, NULL, NULL, "customer until (left), a date"},
+    {"tz", T_STR, 0, NULL, NULL, NULL, "time zone, e.g. \"Europe/Madrid\""},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_requirement[] = {
@@ -402,6 +404,16 @@ static const mj_field f_promise[] = {
      "how delivery keeps the promise (default \">=\")"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
+/* `contact { ... }`: the playbook's rules for messages to customers. */
+static const mj_field f_contact[] = {
+    {"quiet_hours", T_STR, 0, NULL, NULL, NULL,
+     "\"21:00-08:00\": no message then, in the customer's time zone"},
+    {"max", T_STR, 0, NULL, NULL, NULL,
+     "\"2/7d\": at most 2 messages to a customer in any 7 days"},
+    {"tz", T_STR, 0, NULL, NULL, NULL,
+     "time zone of customers without one (default UTC)"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
 /* The phone-protocol checklist (DOMAIN.md), added by protocol = "phone". */
 static const char *const phone_protocol[][2] = {
     {"greeted", "Greeted the caller"},
@@ -532,6 +544,8 @@ static const mj_field *schema_of(int kind)
     return f_standard;
   case K_PROMISE:
     return f_promise;
+  case K_CONTACT:
+    return f_contact;
   default:
     return NULL;
   }
@@ -829,7 +843,11 @@ static void view(lua_State *L, int idx, dview *v)
     lua_newtable(L);
   }
   v->fields = lua_gettop(L);
-  snprintf(v->what, sizeof v->what, "%s \"%s\"", kind_names[v->d->kind], v->id);
+  if (v->d->kind == K_CONTACT && strcmp(v->id, "contact") == 0)
+    snprintf(v->what, sizeof v->what, "contact"); /* written unnamed */
+  else
+    snprintf(v->what, sizeof v->what, "%s \"%s\"", kind_names[v->d->kind],
+             v->id);
 }
 
 static int parse_qtype(const char *t, mj_qkind *kind, int *min, int *max)
@@ -892,6 +910,58 @@ static int parse_due(const char *s, int *days)
   else
     return 0;
   return 1;
+}
+
+/* "hh:mm" at s into minutes after midnight; the end of it, or NULL. */
+static const char *parse_hhmm(const char *s, int *minutes)
+{
+  if (!(s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
+        s[2] == ':' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' &&
+        s[4] <= '9'))
+    return NULL;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  *minutes = h * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+  return h < 24 ? s + 5 : NULL;
+}
+
+/* "21:00-08:00": the window's two ends, which must differ. */
+static int parse_quiet(const char *s, int *from, int *to)
+{
+  s = parse_hhmm(s, from);
+  s = s && *s == '-' ? parse_hhmm(s + 1, to) : NULL;
+  return s && !*s && *from != *to;
+}
+
+/* "2/7d": n messages in a window of hours (h), days (d) or weeks (w). */
+static int parse_cap(const char *s, int *n, int64_t *window)
+{
+  char *end;
+  long k = strtol(s, &end, 10);
+  if (end == s || *end != '/' || k < 1 || k > 1000)
+    return 0;
+  s = end + 1;
+  long w = strtol(s, &end, 10);
+  if (end == s || w < 1 || w > 3660 || !*end || end[1])
+    return 0;
+  int64_t unit = *end == 'h' ? 3600 : *end == 'd' ? 86400
+                 : *end == 'w' ? 7 * 86400 : 0;
+  *n = (int)k;
+  *window = unit * w;
+  return unit != 0;
+}
+
+/* The zone a customer or the contact rules name exists on this system. */
+static void check_tz(lua_State *L, mj_dsl_ctx *c, const dview *v)
+{
+  if (lua_getfield(L, v->fields, "tz") == LUA_TSTRING) {
+    mj_tz *z = NULL;
+    char why[300];
+    if (mj__tz_open(NULL, lua_tostring(L, -1), &z, why, sizeof why) != MJ_OK)
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "tz"),
+           "%s: %s", v->what, why);
+    mj__tz_free(z);
+  }
+  lua_pop(L, 1);
 }
 
 static const char *const use_kinds[] = {"storage", "scorer", "notifier",
@@ -1219,6 +1289,27 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
              keys[i], lua_tostring(L, -1));
       lua_pop(L, 1);
     }
+    check_tz(L, c, v);
+    break;
+  }
+  case K_CONTACT: {
+    int from, to, n;
+    int64_t window;
+    if (lua_getfield(L, t, "quiet_hours") == LUA_TSTRING &&
+        !parse_quiet(lua_tostring(L, -1), &from, &to))
+      fail(L, c, MJ_EVALIDATE, v->file,
+           KLINE(v->file, v->d->line, "quiet_hours"),
+           "%s: quiet_hours \"%s\" is not a window like \"21:00-08:00\" "
+           "(from-to, 24-hour clock, local to each customer)",
+           v->what, lua_tostring(L, -1));
+    if (lua_getfield(L, t, "max") == LUA_TSTRING &&
+        !parse_cap(lua_tostring(L, -1), &n, &window))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "max"),
+           "%s: max \"%s\" is not a cap like \"2/7d\" (messages per "
+           "hours h, days d or weeks w)",
+           v->what, lua_tostring(L, -1));
+    lua_pop(L, 2);
+    check_tz(L, c, v);
     break;
   }
   case K_USE: {
@@ -1268,6 +1359,8 @@ static void call_site(lua_State *L, const char **file, int *line)
   }
 }
 
+static int decl_call(lua_State *L);
+
 /* requirement "R1" -> a declaration, recorded now, filled by its call. */
 static int ctor(lua_State *L)
 {
@@ -1282,7 +1375,9 @@ static int ctor(lua_State *L)
                       "%s: declarations are only allowed while the "
                       "playbook loads",
                       kn);
-  if (lua_type(L, 1) != LUA_TSTRING || !*lua_tostring(L, 1))
+  /* contact { ... }: one a playbook, so it needs no name. */
+  int unnamed = kind == K_CONTACT && lua_type(L, 1) == LUA_TTABLE;
+  if (!unnamed && (lua_type(L, 1) != LUA_TSTRING || !*lua_tostring(L, 1)))
     fail(L, c, MJ_EVALIDATE, file, line, "%s needs a name first: %s \"NAME\"%s",
          kn, kn, kind == K_STORE || kind == K_CUSTOMERS ? "" : " { ... }");
   decl *d = lua_newuserdatauv(L, sizeof *d, 3); /* id ... d */
@@ -1291,7 +1386,10 @@ static int ctor(lua_State *L)
   d->filled = kind == K_STORE;
   d->used = 0;
   luaL_setmetatable(L, DECL_MT);
-  lua_pushvalue(L, 1);
+  if (unnamed)
+    lua_pushstring(L, kn);
+  else
+    lua_pushvalue(L, 1);
   lua_setiuservalue(L, -2, 2);
   lua_pushstring(L, file);
   lua_setiuservalue(L, -2, 3);
@@ -1299,6 +1397,10 @@ static int ctor(lua_State *L)
   lua_pushvalue(L, -2);
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   lua_pop(L, 1); /* ... d */
+  if (unnamed) {
+    lua_insert(L, 1); /* d t ... */
+    return decl_call(L);
+  }
   return d->filled ? 0 : 1;
 }
 
@@ -1866,6 +1968,24 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     f->encoding = get_str(L, c, t, "encoding");
     break;
   }
+  case K_CONTACT: {
+    if (m->contact)
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "a second contact (the first is at %s:%d): a playbook has one",
+           m->contact->pos.file, m->contact->pos.line);
+    mj_contact *k = aalloc(L, c, sizeof *k);
+    k->quiet_from = k->quiet_to = -1;
+    const char *q = get_str(L, c, t, "quiet_hours");
+    if (q)
+      parse_quiet(q, &k->quiet_from, &k->quiet_to);
+    const char *cap = get_str(L, c, t, "max");
+    if (cap)
+      parse_cap(cap, &k->max, &k->window);
+    k->tz = get_str(L, c, t, "tz");
+    k->pos = pos;
+    m->contact = k;
+    break;
+  }
   case K_SEGMENT: {
     mj_segment *s = &m->segments[m->n_segments++];
     s->id = astr(L, c, v->id);
@@ -1888,6 +2008,7 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     if (lua_getfield(L, t, "until") == LUA_TSTRING)
       mj__parse_time(lua_tostring(L, -1), &u->until);
     lua_pop(L, 1);
+    u->tz = get_str(L, c, t, "tz");
     u->pos = pos;
     break;
   }

@@ -57,6 +57,7 @@ typedef struct mj_customer {
   int consent;
   int64_t since, until;  /* customer from / until (epoch s); 0 unknown/active */
   mj_pos pos; /* for customers from CSV: the file and its data row */
+  const char *tz;        /* IANA time zone ("Europe/Madrid"), or NULL */
 } mj_customer;
 
 typedef struct mj_requirement {
@@ -320,6 +321,18 @@ typedef struct mj_promise {
   mj_pos pos;
 } mj_promise;
 
+/*
+** `contact { quiet_hours = "21:00-08:00", max = "2/7d", tz = "..." }`:
+** when and how often a message to a customer may go (cycle/contact.c).
+*/
+typedef struct mj_contact {
+  int quiet_from, quiet_to; /* minutes after local midnight; -1: none */
+  int max;                  /* messages a customer gets per window; 0 any */
+  int64_t window;           /* the cap's window, in seconds */
+  const char *tz;           /* zone of customers without one; NULL: UTC */
+  mj_pos pos;
+} mj_contact;
+
 typedef struct mj_model {
   mj_arena arena;
   const char *file;      /* the playbook as named when loaded */
@@ -341,6 +354,8 @@ typedef struct mj_model {
   mj_standard *standards;         size_t n_standards;
   /* ---- service promises ---- */
   mj_promise *promises;           size_t n_promises;
+  /* ---- respect for the recipient ---- */
+  mj_contact *contact;            /* `contact { ... }`, or NULL */
 } mj_model;
 
 /* Lookups by id; NULL when absent. */

@@ -100,6 +100,35 @@ int mj__parse_time(const char *s, int64_t *out);
 ** default wave of a complaint or visit. */
 void mj__utc_month(int64_t t, char *buf, size_t n);
 
+/* ---- tzif.c ----------------------------------------------------------- */
+
+/* Where the system keeps its zone files (Debian's tzdata). */
+#ifndef MJ_ZONEINFO_DIR
+#define MJ_ZONEINFO_DIR "/usr/share/zoneinfo"
+#endif
+
+/* A time zone read from its TZif file (RFC 8536), for conversions that
+** need no process-wide TZ. */
+typedef struct mj_tz mj_tz;
+/*
+** Read zone name ("Europe/Madrid") from dir (NULL: MJ_ZONEINFO_DIR) into
+** *out, freed with mj__tz_free. MJ_EINVAL for a name that is not a zone
+** name or a file that is not TZif, MJ_ENOTFOUND for no such zone, MJ_EIO,
+** MJ_ENOMEM; why (n bytes) says which in a sentence.
+*/
+int mj__tz_open(const char *dir, const char *name, mj_tz **out, char *why,
+                size_t n);
+void mj__tz_free(mj_tz *z);
+/* The zone's offset from UTC at t, in seconds (east positive). */
+int32_t mj__tz_offset(const mj_tz *z, int64_t t);
+/*
+** The instant at which the zone's clocks show local (seconds since the
+** epoch, read as a wall clock): the first such instant when the clocks
+** went back over it, the instant they jumped past it when they went
+** forward over it.
+*/
+int64_t mj__tz_utc(const mj_tz *z, int64_t local);
+
 /* ---- json.c ------------------------------------------------------------ */
 
 typedef struct json_t json_t; /* jansson's */

@@ -234,6 +234,14 @@ static int email_notify(void *inst, const mj_event *ev, mj_error *err)
   if (rc != MJ_OK)
     return rc;
   const char *unsub = mj__notify_meta(ev, "unsubscribe");
+  /* A customer (an event with a "customer" meta) can always say stop. */
+  if (!unsub && mj__notify_meta(ev, "customer"))
+    return H->error(err, MJ_EINVAL,
+                    WHO ": event %s to customer '%.100s' has no unsubscribe "
+                    "link: give the event an \"unsubscribe\" meta (a "
+                    "sample's unsubscribe = \"https://.../u/{token}\")",
+                    ev->kind ? ev->kind : "",
+                    mj__notify_meta(ev, "customer"));
   if (unsub && !mj__mail_link_safe(unsub))
     return H->error(err, MJ_EINVAL,
                     WHO ": event %s: the unsubscribe link '%.200s' is not an "

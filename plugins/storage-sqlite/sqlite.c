@@ -188,6 +188,13 @@ static const char *const migrations[] = {
     " sent_at = CASE WHEN status = 'sent' THEN time ELSE 0 END,"
     " status = CASE WHEN status = 'retry' THEN 'failed' ELSE status END;"
     "CREATE INDEX notifications_due ON notifications(status, next_at, seq);",
+    /* Respect for the recipient: who unsubscribed (apart from customers,
+    ** which every import rewrites), and the messages to each customer,
+    ** found through their "customer" meta, to count what was sent. */
+    "CREATE TABLE unsubscribes(customer TEXT PRIMARY KEY,"
+    " at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX notification_meta_customer ON notification_meta(value)"
+    " WHERE key = 'customer';",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -335,16 +342,16 @@ static const char *const migrations[] = {
     " ORDER BY pos")                                                         \
   X(OUTBOX_MARK,                                                             \
     "UPDATE notifications SET status = ?3,"                                  \
-    " attempts = attempts + (?3 <> 'pending'),"                              \
+    " attempts = attempts + (?3 NOT IN ('pending', 'cancelled')),"           \
     " sent_at = CASE WHEN ?3 = 'sent' THEN ?4 ELSE sent_at END,"             \
     " next_at = CASE WHEN ?3 IN ('retry', 'pending') THEN ?5"                \
     "  ELSE next_at END,"                                                    \
     " detail = CASE WHEN ?3 = 'sent' THEN NULL WHEN ?3 = 'pending'"          \
-    "  THEN detail ELSE ?6 END, claim = NULL"                                \
+    "  THEN coalesce(?6, detail) ELSE ?6 END, claim = NULL"                  \
     " WHERE seq = ?1 AND status = 'sending' AND claim = ?2")                 \
   X(OUTBOX_SCAN,                                                             \
     "SELECT seq FROM notifications WHERE CASE WHEN ?1"                       \
-    " THEN status = 'failed'"                                                \
+    " THEN status IN ('failed', 'cancelled')"                                \
     " ELSE status IN ('pending', 'retry', 'sending') END ORDER BY seq")      \
   X(OUTBOX_RETRY,                                                            \
     "UPDATE notifications SET status = 'pending', attempts = 0,"            \
@@ -392,7 +399,17 @@ static const char *const migrations[] = {
     " WHERE questionnaire = ?1 AND fingerprint = ?2")                        \
   X(QVERSION_SCAN,                                                           \
     "SELECT version, fingerprint, structure, created_at"                     \
-    " FROM questionnaire_versions WHERE questionnaire = ?1 ORDER BY version")
+    " FROM questionnaire_versions WHERE questionnaire = ?1 ORDER BY version") \
+  X(UNSUBSCRIBE,                                                             \
+    "INSERT INTO unsubscribes(customer, at) VALUES(?1, ?2)"                  \
+    " ON CONFLICT(customer) DO NOTHING")                                     \
+  X(RESUBSCRIBE, "DELETE FROM unsubscribes WHERE customer = ?1")             \
+  X(UNSUBSCRIBED, "SELECT at FROM unsubscribes WHERE customer = ?1")         \
+  X(SENT_TO,                                                                 \
+    "SELECT n.sent_at FROM notification_meta m"                              \
+    " JOIN notifications n ON n.seq = m.notification"                        \
+    " WHERE m.key = 'customer' AND m.value = ?1 AND n.status = 'sent'"       \
+    " AND n.sent_at >= ?2 ORDER BY n.sent_at DESC LIMIT ?3")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -3064,14 +3081,15 @@ static int store_outbox_mark(void *inst, int64_t id, const char *claim,
                              const char *reason, mj_error *err)
 {
   store *s = inst;
-  static const char *const known[] = {"sent", "retry", "failed", "pending"};
+  static const char *const known[] = {"sent", "retry", "failed", "pending",
+                                      "cancelled"};
   int ok = 0;
   for (size_t i = 0; status && i < sizeof known / sizeof *known; i++)
     ok |= strcmp(status, known[i]) == 0;
   if (!ok || !claim)
     return s->host->error(err, MJ_EINVAL,
-                          "sqlite: mark a message sent, retry, failed or "
-                          "pending, with its claim");
+                          "sqlite: mark a message sent, retry, failed, "
+                          "pending or cancelled, with its claim");
   sqlite3_stmt *st = stmt(s, ST_OUTBOX_MARK, err);
   if (!st)
     return MJ_ESTORE;
@@ -3120,6 +3138,60 @@ static int store_outbox_retry(void *inst, int64_t id, int64_t at,
                         "(`mejora outbox PLAYBOOK --failed` lists them)",
                         (long long)id, s->path);
   return rc;
+}
+
+/* ---- unsubscribes and messages to a customer ---------------------------- */
+
+static int store_customer_unsubscribe(void *inst, const char *customer,
+                                      int64_t at, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, at ? ST_UNSUBSCRIBE : ST_RESUBSCRIBE, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, customer);
+  if (at)
+    sqlite3_bind_int64(st, 2, at);
+  return exec_stmt(s, st, "record an unsubscribe in", err);
+}
+
+static int store_customer_unsubscribed(void *inst, const char *customer,
+                                       int64_t *at, mj_error *err)
+{
+  store *s = inst;
+  *at = 0;
+  sqlite3_stmt *st = stmt(s, ST_UNSUBSCRIBED, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, customer);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    *at = sqlite3_column_int64(st, 0);
+  else if (rc != SQLITE_DONE)
+    fail(s, "read the unsubscribes in", err);
+  done(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? MJ_OK : MJ_ESTORE;
+}
+
+static int store_outbox_sent_to(void *inst, const char *customer,
+                                int64_t since, size_t limit, int64_t *times,
+                                size_t *n, mj_error *err)
+{
+  store *s = inst;
+  *n = 0;
+  sqlite3_stmt *st = stmt(s, ST_SENT_TO, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, customer);
+  sqlite3_bind_int64(st, 2, since);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+    times[(*n)++] = sqlite3_column_int64(st, 0);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    fail(s, "count the messages to a customer in", err);
+  done(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
 }
 
 /* ---- complaints and audit visits -------------------------------------- */
@@ -3410,6 +3482,9 @@ static const mj_storage_ops sqlite_ops = {
     .outbox_mark = store_outbox_mark,
     .outbox_scan = store_outbox_scan,
     .outbox_retry = store_outbox_retry,
+    .customer_unsubscribe = store_customer_unsubscribe,
+    .customer_unsubscribed = store_customer_unsubscribed,
+    .outbox_sent_to = store_outbox_sent_to,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -242,7 +242,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(141);
+  plan(149);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -525,6 +525,43 @@ int main(void)
   is_int(MJ_EINVAL,
          S->outbox_mark(st, 3, cl.claim, "lost", 2460, 0, NULL, &err),
          "an unknown outcome is refused");
+
+  /* ---- respect for the recipient (ABI 1.4) ---- */
+  int64_t at = -1;
+  is_int(MJ_OK, S->customer_unsubscribed(st, "c9", &at, &err),
+         "unsubscribes read");
+  is_int(0, at, "nobody unsubscribed yet");
+  S->customer_unsubscribe(st, "c9", 3000, &err);
+  S->customer_unsubscribe(st, "c9", 3500, &err);
+  S->customer_unsubscribed(st, "c9", &at, &err);
+  is_int(3000, at, "unsubscribing twice keeps the first time");
+  S->customer_unsubscribe(st, "c9", 0, &err);
+  S->customer_unsubscribed(st, "c9", &at, &err);
+  is_int(0, at, "at 0 takes the customer back");
+  mj_meta cm[] = {{"customer", "c9"}, {"email", "c9@x.example"}};
+  mj_event ce = {"customer.invitation", MJ_LOG_INFO, 2500, "Hi", "M", cm, 2};
+  S->begin(st, &err);
+  S->outbox_put(st, cid, "mail", &ce, "k3", 2500, &err);
+  S->outbox_put(st, cid, "mail", &ce, "k4", 2500, &err);
+  S->commit(st, &err);
+  cl.out[0] = '\0';
+  S->outbox_claim(st, 2500, 0, 10, on_outbox, &cl, &err);
+  S->outbox_mark(st, 4, cl.claim, "sent", 2600, 0, NULL, &err);
+  S->outbox_mark(st, 5, cl.claim, "cancelled", 2600, 0, "unsubscribed",
+                 &err);
+  int64_t times[4] = {0};
+  size_t n_sent = 9;
+  S->outbox_sent_to(st, "c9", 2000, 4, times, &n_sent, &err);
+  ok(n_sent == 1 && times[0] == 2600,
+     "what was sent to a customer, and when");
+  S->outbox_sent_to(st, "c9", 2601, 4, times, &n_sent, &err);
+  is_int(0, (long long)n_sent, "nothing sent since a later time");
+  cl.out[0] = '\0';
+  S->outbox_scan(st, 1, on_outbox, &cl, &err);
+  is_string("5 cancelled 0 2 k4\n", cl.out,
+            "a cancelled message is parked, no attempt counted");
+  is_int(MJ_ENOTFOUND, S->outbox_retry(st, 5, 2700, &err),
+         "and is not put back");
   S->close(st);
 
   /* ---- packed answers: every number and text comes back exactly ---- */
@@ -590,6 +627,10 @@ int main(void)
            " INTEGER NOT NULL, notifier TEXT NOT NULL, kind TEXT, severity"
            " INTEGER NOT NULL, time INTEGER NOT NULL, subject TEXT, message"
            " TEXT, status TEXT NOT NULL, detail TEXT);"
+           "CREATE TABLE notification_meta(notification INTEGER NOT NULL"
+           " REFERENCES notifications(seq) ON DELETE CASCADE, pos INTEGER"
+           " NOT NULL, key TEXT NOT NULL, value TEXT, PRIMARY"
+           " KEY(notification, pos)) WITHOUT ROWID;"
            "INSERT INTO notifications VALUES(1, 1, 'webhook', 'plan.opened',"
            " 1, 0, 'S', 'M', 'retry', 'HTTP 503'), (2, 1, 'webhook',"
            " 'plan.opened', 1, 0, 'S', 'M', 'sent', NULL);"

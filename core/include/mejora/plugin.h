@@ -38,7 +38,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 3       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 4       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -583,6 +583,32 @@ typedef struct mj_storage_ops {
   /* Put parked message id back: "pending", attempts 0, due at `at`, the
   ** reason kept. MJ_ENOTFOUND when no parked message has that id. */
   int (*outbox_retry)(void *inst, int64_t id, int64_t at, mj_error *err);
+
+  /*
+  ** Added in ABI 1.4: respect for the recipient, all three or none (NULL:
+  ** the host cannot honour an unsubscribe, and says so). A message "to a
+  ** customer" is one whose event has a "customer" meta, the customer's id.
+  ** With these, outbox_mark also takes "cancelled" (parked, never to be
+  ** sent: attempts kept, reason set; outbox_scan lists it among the parked
+  ** ones and outbox_retry leaves it) and keeps a reason given with
+  ** "pending" (NULL keeps the one before).
+  **
+  ** customer_unsubscribe: record that customer no longer wants messages,
+  ** from `at`; at 0 takes the customer back. Kept apart from what
+  ** put_customer(s) write, so importing the customers again changes
+  ** nothing.
+  */
+  int (*customer_unsubscribe)(void *inst, const char *customer, int64_t at,
+                              mj_error *err);
+  /* When customer unsubscribed, in *at; 0 when they did not (or were
+  ** taken back). */
+  int (*customer_unsubscribed)(void *inst, const char *customer,
+                               int64_t *at, mj_error *err);
+  /* The sent_at of the messages to customer sent at or after since,
+  ** newest first: at most limit of them in times, how many in *n. */
+  int (*outbox_sent_to)(void *inst, const char *customer, int64_t since,
+                        size_t limit, int64_t *times, size_t *n,
+                        mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
