@@ -36,6 +36,7 @@ typedef enum cli_cmd {
   CLI_INVITATIONS,
   CLI_EXPORT,
   CLI_INTERVIEW,
+  CLI_SERVE,
   CLI_COMPLAINTS,
   CLI_AUDITS,
   CLI_PLUGINS,
@@ -61,6 +62,7 @@ typedef struct cli {
   const char *format, *output, *cycle, *sample, *customer, *wave, *audit;
   const char *status, *owner, *note, *action, *retry;
   const char *sep, *encoding, *date_format;
+  const char *listen;
   int rerun, pilot, labels, raw, pending, failed;
   int undo;
   /* its arguments */

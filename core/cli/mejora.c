@@ -5,6 +5,7 @@
 */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,40 @@ static int cmd_interview(cli *c)
   return x;
 }
 
+/* Set by SIGTERM and SIGINT: serve finishes the requests under way. */
+static volatile int serve_stop;
+
+static void on_stop_signal(int sig)
+{
+  (void)sig;
+  serve_stop = 1;
+}
+
+static int cmd_serve(cli *c)
+{
+  /* A server's log is what it does: where it listens, each response
+  ** stored. -q keeps it to errors. */
+  if (c->verbosity == MJ_LOG_WARN)
+    c->verbosity = MJ_LOG_INFO;
+  mj_engine *e = NULL;
+  int x = with_playbook(c, c->args[0], &e);
+  if (!x) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    mj_serve_opts o = {.size = sizeof o, .listen = c->listen,
+                       .stop = &serve_stop};
+    int rc = mj_serve(e, &o);
+    if (rc != MJ_OK)
+      x = fail(e, rc);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 static int cmd_sample(cli *c)
 {
   mj_engine *e = NULL;
@@ -586,6 +621,7 @@ int main(int argc, char **argv)
       [CLI_INVITATIONS] = cmd_invitations,
       [CLI_EXPORT] = cmd_export,
       [CLI_INTERVIEW] = cmd_interview,
+      [CLI_SERVE] = cmd_serve,
       [CLI_COMPLAINTS] = cmd_service,
       [CLI_AUDITS] = cmd_service,
       [CLI_PLUGINS] = cmd_plugins,

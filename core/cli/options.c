@@ -60,6 +60,7 @@ typedef enum opt_id {
   O_FAILED,
   O_RETRY,
   O_UNDO,
+  O_LISTEN,
   O_N
 } opt_id;
 
@@ -149,6 +150,9 @@ static const opt_def opts[O_N] = {
                  "put failed message ID back in the queue, due now"},
     [O_UNDO] = {"undo", 0, NULL, FLAG(undo),
                 "take the customer back: messages go to them again"},
+    [O_LISTEN] = {"listen", 0, "ADDR:PORT", TEXT(listen),
+                  "where to listen (default 127.0.0.1:8080; [::1]:8080\n"
+                  "for IPv6)"},
 };
 
 /* An option a command takes, with what it means there (NULL: as above). */
@@ -235,6 +239,10 @@ static const command commands[CLI_N_COMMANDS] = {
                        "ask a questionnaire in the terminal; :q or Ctrl-C\n"
                        "stops, the same command resumes",
                        {{O_CUSTOMER, NULL}}},
+    [CLI_SERVE] = {"serve", "PLAYBOOK", 1, 1,
+                   "answer the questionnaires' links as web forms until\n"
+                   "SIGTERM or Ctrl-C",
+                   {{O_LISTEN, NULL}}},
     [CLI_COMPLAINTS] = {"complaints", "PLAYBOOK [import FILE | report]", 1,
                         3, "complaints: ISO 10002 steps, Pareto",
                         {{O_WAVE, NULL},

@@ -580,6 +580,32 @@ MJ_API int mj_interview_save(mj_interview *iv);
 MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 
 /* ---------------------------------------------------------------------
+** Serving respondents: the playbook's questionnaires as forms, through a
+** collector plugin that serves them (the web collector: doc/serve.md).
+** An invitation's link (/a/TOKEN) opens its questionnaire for its
+** customer; a questionnaire with anonymous = true also answers /q/ID.
+** Answers are checked with the rules an import applies and each response
+** is stored, with its invitation marked answered, in one transaction
+** before the respondent is thanked.
+*/
+typedef struct mj_serve_opts {
+  size_t size;               /* sizeof(mj_serve_opts) */
+  const char *listen;        /* "ADDRESS:PORT"; NULL: "127.0.0.1:8080" */
+  const char *collector;     /* the collector plugin; NULL: "web" */
+  volatile int *stop;        /* serve until *stop is nonzero (a signal
+                                handler sets it); NULL: until an error */
+} mj_serve_opts;
+
+/*
+** Serve until *opts->stop becomes nonzero, then finish the requests under
+** way and return MJ_OK. The engine must not be used by another thread
+** meanwhile. Errors: MJ_EINVAL (no playbook, bad opts), MJ_ENOTFOUND (no
+** such collector), MJ_EPLUGIN (a collector that cannot serve), MJ_EIO
+** (cannot listen on opts->listen), MJ_ESTORE.
+*/
+MJ_API int mj_serve(mj_engine *e, const mj_serve_opts *opts);
+
+/* ---------------------------------------------------------------------
 ** Export.
 */
 

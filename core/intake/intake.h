@@ -92,6 +92,14 @@ int mj__tokens_load(mj_engine *e, const char *questionnaire, mj_tokens *t);
 mj_token *mj__tokens_find(const mj_tokens *t, const char *token);
 void mj__tokens_free(mj_tokens *t);
 
+/* ---- interview.c ------------------------------------------------------- */
+
+/* The options of q as shown in response response_id (a permutation of
+** 0..q->n_choices-1 into order): declared, or shuffled for randomize =
+** true, the same every time for the same response and question. */
+void mj__option_order(const char *response_id, const mj_question *q,
+                      size_t *order);
+
 /* ---- writer.c ----------------------------------------------------------- */
 
 /* A thread that stores responses while the importer reads the next ones

@@ -77,8 +77,8 @@ static uint64_t splitmix64(uint64_t *x)
 ** 64-bit range is rejected); anchored ones ("none", "don't know") keep
 ** their declared place. "other:TEXT" and NA are not options: the hint
 ** offers them after the list, so they always come last. */
-static void option_order(const mj_interview *iv, const mj_question *q,
-                         size_t *order)
+void mj__option_order(const char *response_id, const mj_question *q,
+                      size_t *order)
 {
   size_t n_free = 0;
   for (size_t i = 0; i < q->n_choices; i++) {
@@ -87,7 +87,7 @@ static void option_order(const mj_interview *iv, const mj_question *q,
   }
   if (!q->randomize || n_free < 2)
     return;
-  uint64_t x = order_seed(iv->response_id, q->id);
+  uint64_t x = order_seed(response_id, q->id);
   /* Position i takes a uniform pick among the free positions up to it
   ** (the k-th of them); options are a handful, so the scans are cheap. */
   for (size_t i = q->n_choices; i-- > 0 && n_free > 1;) {
@@ -328,7 +328,7 @@ static void make_item(mj_interview *iv)
   case MJ_Q_MULTI:
     how = q->kind == MJ_Q_CHOICE ? "the option's number or code"
                                  : "option numbers or codes separated by ';'";
-    option_order(iv, q, iv->order);
+    mj__option_order(iv->response_id, q, iv->order);
     for (size_t i = 0; i < q->n_choices; i++) {
       const mj_choice *ch = &q->choices[iv->order[i]];
       iv->codes[it->n_labels] = ch->code;
@@ -473,7 +473,7 @@ int mj_interview_answer(mj_interview *iv, const char *text)
   const mj_question *q = &iv->qn->questions[iv->k];
   int choice = q->kind == MJ_Q_CHOICE || q->kind == MJ_Q_MULTI;
   if (choice)
-    option_order(iv, q, iv->order);
+    mj__option_order(iv->response_id, q, iv->order);
   char *copy = choice ? map_numbers(q, iv->order, text) : strdup(text);
   if (!copy)
     return mj__seterr(iv->e, MJ_ENOMEM, "out of memory");

@@ -229,6 +229,11 @@ static const mj_field f_requirement[] = {
 static const mj_field f_questionnaire[] = {
     {"title", T_I18N, 0, NULL, NULL, NULL, "the questionnaire's title"},
     {"lang", T_STR, 0, NULL, NULL, NULL, "default language, e.g. \"es\""},
+    {"intro", T_I18N, 0, NULL, NULL, NULL, "what it is for, shown online"},
+    {"minutes", T_INT, 0, NULL, NULL, NULL, "how long it takes, shown online"},
+    {"anonymous", T_BOOL, 0, NULL, NULL, NULL, "answerable without a token"},
+    {"expire_days", T_INT, 0, NULL, NULL, NULL,
+     "days an invitation's link lasts"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_constraint[] = {
@@ -1114,6 +1119,15 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
     break;
   }
   case K_QUESTIONNAIRE: {
+    static const char *const positive[] = {"minutes", "expire_days"};
+    for (size_t i = 0; i < 2; i++) {
+      if (lua_getfield(L, t, positive[i]) != LUA_TNIL &&
+          lua_tointeger(L, -1) < 1)
+        fail(L, c, MJ_EVALIDATE, v->file,
+             KLINE(v->file, v->d->line, positive[i]),
+             "%s: %s must be at least 1", v->what, positive[i]);
+      lua_pop(L, 1);
+    }
     lua_Integer n = (lua_Integer)lua_rawlen(L, t), k = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) {
@@ -2028,6 +2042,10 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     q->id = astr(L, c, v->id);
     get_i18n(L, c, t, "title", &q->title);
     q->lang = get_str(L, c, t, "lang");
+    get_i18n(L, c, t, "intro", &q->intro);
+    q->minutes = get_num(L, t, "minutes", &num) ? (int)num : 0;
+    q->anonymous = get_bool(L, t, "anonymous", 0);
+    q->expire_days = get_num(L, t, "expire_days", &num) ? (int)num : 0;
     q->pos = pos;
     size_t n = lua_rawlen(L, t), total = 0;
     for (size_t i = 0; i < n; i++) {

@@ -144,6 +144,11 @@ typedef struct mj_questionnaire {
   size_t n_questions;
   mj_pos pos;
   const char *lang;      /* default language of its texts, or NULL */
+  /* ---- how respondents see it online (mejora serve) */
+  mj_i18n intro;         /* what it is for, shown above the questions */
+  int minutes;           /* how long it takes, 0 when not said */
+  int anonymous;         /* a link without a token may answer it */
+  int expire_days;       /* an invitation's link lasts this long; 0 ever */
 } mj_questionnaire;
 
 typedef struct mj_plan {

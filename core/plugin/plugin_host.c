@@ -369,7 +369,8 @@ static int check_ops(mj_engine *e, const char *where, const mj_plugin_desc *d)
   }
   case MJ_KIND_COLLECTOR: {
     const mj_collector_ops *o = d->ops;
-    need = sizeof *o;
+    /* serve (ABI 1.4) is optional: a 1.0 collector's table suffices. */
+    need = offsetof(mj_collector_ops, serve);
     if (have >= need)
       missing = !o->create    ? "create"
                 : !o->destroy ? "destroy"

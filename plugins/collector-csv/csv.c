@@ -407,6 +407,7 @@ static const mj_collector_ops csv_ops = {
     csv_create,
     csv_destroy,
     csv_collect,
+    NULL, /* serve: it reads files only */
 };
 
 static const mj_plugin_desc csv_desc = {

@@ -107,7 +107,7 @@ commands=$("$MEJORA" --help | awk '/^commands:/ { f = 1; next }
   /^$/ { f = 0 } f && /^  [a-z]/ { print $1 }')
 all="run check import report plans deliver outbox unsubscribe sample"
 all="$all invitations export"
-all="$all interview"
+all="$all interview serve"
 all="$all complaints audits plugins version help"
 is "$(echo $commands)" "$all" "mejora --help lists every command"
 bad=""

@@ -46,6 +46,7 @@ static const mj_collector_ops ops = {
     ln_create,
     ln_destroy,
     ln_collect,
+    NULL, /* serve: it reads files only */
 };
 
 static const mj_plugin_desc desc = {

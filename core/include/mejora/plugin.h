@@ -793,6 +793,89 @@ typedef struct mj_sink {
              const size_t *lens, size_t n, mj_error *err);
 } mj_sink;
 
+/*
+** Added in ABI 1.4: respondents served directly (a web form).
+**
+** A collector with serve() talks to respondents itself: the host hands it
+** an mj_serve_host whose callbacks describe the questionnaire a link
+** opens and validate and store what comes back, with the rules and the
+** store an import uses. The plugin owns the protocol (HTTP, pages,
+** sessions, limits); the host owns questionnaires, rules and the store.
+** Every callback is called from the thread that called serve().
+*/
+
+/* One option of a choice or multi question, in the order to show it. */
+typedef struct mj_form_option {
+  const char *code;          /* what is submitted and stored */
+  const char *label;         /* in the respondent's language */
+} mj_form_option;
+
+typedef struct mj_form_question {
+  const char *id;
+  const char *type;          /* as declared: "scale5", "nps", "ces",
+                             ** "text", "choice", "multi", "yesno",
+                             ** "number", "date", "points" */
+  const char *text;          /* in the respondent's language, with the
+                             ** customer's fields filled in */
+  const char *section;       /* or NULL */
+  int required, allow_na;
+  int other;                 /* choice, multi: "other:TEXT" accepted */
+  int min, max;              /* scales and NPS: the points */
+  const char *const *labels; /* scales: the label of min..max, or NULL */
+  const mj_form_option *options; /* choice, multi */
+  size_t n_options;
+  double num_min, num_max;   /* number, points: the range when has_ */
+  int has_num_min, has_num_max, integer;
+  int max_len;               /* text: the longest answer, in bytes */
+  int conditional;           /* asked only when an earlier answer says */
+  /* ---- set by submit(): */
+  int asked;                 /* 0: its condition is false; not shown */
+  const char *value;         /* the answer as last submitted, or NULL */
+  const char *error;         /* why it was refused, or NULL */
+} mj_form_question;
+
+typedef struct mj_form {
+  const char *questionnaire;
+  const char *response;      /* the response id a submission stores */
+  const char *lang;          /* the respondent's language */
+  const char *title;
+  const char *intro;         /* what it is for, or NULL */
+  int minutes;               /* how long it takes, 0 when not said */
+  mj_form_question *questions;
+  size_t n_questions;
+} mj_form;
+
+typedef struct mj_serve_host {
+  size_t size;               /* sizeof(mj_serve_host) as the host built it */
+  void *ud;                  /* handed back to every callback */
+  const char *listen;        /* "ADDRESS:PORT" to listen on */
+  /* Nonzero once the host wants serve() to finish the requests under
+  ** way and return. serve() asks often (10 times a second or more). */
+  int (*stopping)(void *ud);
+  /*
+  ** The form a link opens: an invitation's token, or (token NULL) an
+  ** anonymous link to questionnaire; response: the id a form shown
+  ** before had (NULL: a new one). MJ_OK: *form is the host's until
+  ** close(). Refusals still set *lang (the respondent's language, or
+  ** NULL) for a polite page: MJ_ENOTFOUND no such link, MJ_ECONFLICT
+  ** already answered, MJ_ELIMIT expired.
+  */
+  int (*open)(void *ud, const char *token, const char *questionnaire,
+              const char *response, mj_form **form, const char **lang,
+              mj_error *err);
+  /*
+  ** Check values (one per question of form, as a cell of an import;
+  ** NULL or "" for none) with the import's rules, setting each
+  ** question's asked, value and error; with store nonzero, then store
+  ** the response in one transaction that also marks its invitation
+  ** answered, durably, before returning MJ_OK. MJ_EVALIDATE: some
+  ** question has an error. MJ_ECONFLICT: the link was answered already.
+  */
+  int (*submit)(void *ud, mj_form *form, const char *const *values,
+                int store, mj_error *err);
+  void (*close)(void *ud, mj_form *form);
+} mj_serve_host;
+
 typedef struct mj_collector_ops {
   size_t ops_size;
   int (*create)(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
@@ -802,6 +885,10 @@ typedef struct mj_collector_ops {
   ** A malformed file is an MJ_EDATA error with row and column. */
   int (*collect)(void *inst, const char *source, const mj_sink *sink,
                  mj_error *err);
+  /* Added in ABI 1.4. Optional (NULL or not covered by ops_size: the
+  ** collector only reads files): serve respondents, on host->listen,
+  ** until host->stopping(); MJ_EIO when it cannot listen there. */
+  int (*serve)(void *inst, const mj_serve_host *host, mj_error *err);
 } mj_collector_ops;
 
 /* ---------------------------------------------------------------------
