@@ -3,7 +3,12 @@
 // JavaScript and without; the used link refused. Prints one line per
 // check, "ok|WHAT" or "not ok|WHAT", for the TAP wrapper serve.sh.
 // Usage: node serve.mjs BASE_URL TOKEN_JS TOKEN_NOJS SHOT_DIR PROFILE_DIR
-import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+// playwright-core from the folder serve.sh names, so that a copy of the
+// tests (make distcheck) runs against the modules npm ci installed.
+const require = createRequire(`${process.env.MEJORA_NODE_MODULES}/`);
+const { chromium } = require('playwright-core');
 
 const [base, tokJs, tokNoJs, shots, profile] = process.argv.slice(2);
 const check = (cond, what) =>
@@ -18,7 +23,7 @@ const flags = ['--headless', '--no-sandbox', '--disable-gpu',
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
                 isMobile: true, hasTouch: true };
 const open = (dir, js) => chromium.launchPersistentContext(dir, {
-  executablePath: '/usr/bin/chromium', args: flags, headless: true,
+  executablePath: process.env.CHROMIUM, args: flags, headless: true,
   javaScriptEnabled: js, ...phone });
 const visible = (page, sel) => page.locator(sel).isVisible();
 
