@@ -1700,11 +1700,6 @@ static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   mj_plan_rec rec = {p->id,    "open", p->owner, due_at,   c->id,
                      now,      now,    evidence, actions, NULL};
-  int rc = mj__plan_save(e, &rec, c->id, "opened", evidence, "opening plan: ");
-  free(actions);
-  if (rc != MJ_OK)
-    return rc;
-
   char subject[256], message[512], due[32], cyc[32];
   snprintf(subject, sizeof subject, "Plan '%s' opened", p->id);
   snprintf(due, sizeof due, "%lld", (long long)due_at);
@@ -1718,7 +1713,19 @@ static int open_plan(cycle_run *c, const mj_plan *p, const char *evidence)
                     {"owner", p->owner ? p->owner : ""},
                     {"due_at", due},
                     {"cycle", cyc}};
-  if (add_event(c, "plan.opened", MJ_LOG_WARN, subject, message, meta, 4))
+  /* The opening and its message in one transaction; a store without an
+  ** outbox has the cycle deliver the event at once. */
+  mj_event ev = {"plan.opened", MJ_LOG_WARN, now, subject, message, meta, 4};
+  mj_plan_msg msg = {&ev, (const char *const *)c->decl->notify,
+                     c->decl->n_notify};
+  int ready = mj__outbox_ready(e);
+  int rc = mj__plan_save(e, &rec, c->id, "opened", evidence,
+                         ready ? &msg : NULL, "opening plan: ");
+  free(actions);
+  if (rc != MJ_OK)
+    return rc;
+  if (!ready &&
+      add_event(c, "plan.opened", MJ_LOG_WARN, subject, message, meta, 4))
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   mj__log(e, MJ_LOG_INFO, "%s (owner %s)", subject,
           p->owner ? p->owner : "none");
@@ -1742,7 +1749,7 @@ static int improve(cycle_run *c)
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   /* Plans already open first: verify, escalate or flag them. */
-  int rrc = mj__plans_review(e, c->id, &c->figs, review_event, c);
+  int rrc = mj__plans_review(e, c->id, c->decl, &c->figs, review_event, c);
   if (rrc != MJ_OK)
     return rrc;
   for (size_t i = 0; i < e->model->n_plans; i++) {
@@ -1812,12 +1819,10 @@ static int notifier_wanted(const mj_cycle_decl *d, const char *name)
 ** Queue every event for every notifier it is for, in one transaction
 ** that, for the cycle's last phase (last), also closes the cycle as done:
 ** the cycle and its messages are stored together or not at all (the
-** close after the run then only says "done" again). Then deliver what is
-** due, these and any earlier ones. What delivery meets (a notifier that
-** fails, even a store that cannot record it) is logged, not an error of
-** the cycle: the messages are safe in the outbox for `mejora deliver`.
+** close after the run then only says "done" again). Plan events are not
+** among them: each went with its plan's change.
 */
-static int enqueue(cycle_run *c, int last)
+static int queue_events(cycle_run *c, int last)
 {
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
@@ -1842,6 +1847,21 @@ static int enqueue(cycle_run *c, int last)
     S->rollback(e->store->inst, &ignored);
     return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
   }
+  return MJ_OK;
+}
+
+/*
+** Queue the cycle's events, then deliver what is due, these and any
+** earlier ones. What delivery meets (a notifier that fails, even a store
+** that cannot record it) is logged, not an error of the cycle: the
+** messages are safe in the outbox for `mejora deliver`.
+*/
+static int enqueue(cycle_run *c, int last)
+{
+  mj_engine *e = c->e;
+  int rc = queue_events(c, last);
+  if (rc != MJ_OK)
+    return rc;
   mj_error kept = e->err;
   mj_outbox_counts n;
   rc = mj__outbox_deliver(e, &n);

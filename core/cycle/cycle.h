@@ -140,28 +140,59 @@ void mj__tally_free(mj_tally *t);
 
 /* ---- plans.c ------------------------------------------------------------ */
 
-/* Where the review's events go (the cycle's notifications). */
+/* Where the review's events go when the store keeps no outbox (the
+** cycle's notifications, delivered at once). */
 typedef int (*mj_plan_event_fn)(void *ud, const char *kind, int severity,
                                  const char *subject, const char *message,
                                  const mj_meta *meta, size_t n_meta);
 /*
-** Review the open plans at a cycle: verify each whose actions are all
-** done (closed when effective, escalated when not), flag the overdue ones
-** once. Plans it closes are not reopened by this cycle's triggers.
+** Review the open plans at cycle d (NULL: the default one): verify each
+** whose actions are all done (closed when effective, escalated when not),
+** flag the overdue ones once. Plans it closes are not reopened by this
+** cycle's triggers. Each event is queued in the outbox with the plan's
+** change (mj__plan_save), or handed to emit on a store without one.
 */
-int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
-                     mj_plan_event_fn emit, void *ud);
+int mj__plans_review(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
+                     const mj_figset *figs, mj_plan_event_fn emit, void *ud);
+/*
+** What time alone brings about for the open plans, outside a cycle (by
+** `mejora deliver` and `run`): each open action's owner told once when
+** it falls due within the plan's due_soon days, and an overdue plan
+** flagged once. Queued in the outbox with the plan event that records it.
+*/
+int mj__plans_timed(mj_engine *e);
+/* A plan event's message: the event, the notifiers it is for (to, n_to;
+** none: every notifier the playbook uses). */
+typedef struct mj_plan_msg {
+  const mj_event *ev;
+  const char *const *to;
+  size_t n_to;
+} mj_plan_msg;
 /*
 ** Store plan p (opened or changed) and one event of it, kind with note
-** at cycle (0: none) and p->updated_at, in one transaction. A store error
-** is MJ_ESTORE, its message after context ("saving plan: ").
+** at cycle (0: none) and p->updated_at, with msg queued in the outbox
+** (msg NULL or a store without one: none), in one transaction: the change
+** and its message are stored together or not at all. A store error is
+** MJ_ESTORE, its message after context ("saving plan: ").
 */
 int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
-                  const char *kind, const char *note, const char *context);
+                  const char *kind, const char *note, const mj_plan_msg *msg,
+                  const char *context);
 /* May closed plan id open again on cycle's evidence? Only when that
 ** cycle comes after (mj__cycle_after) every cycle in the plan's history:
 ** never on evidence as old as, or older than, what opened or closed it. */
 int mj__plan_may_reopen(mj_engine *e, const char *id, int64_t cycle);
+
+/* ---- thanks.c ------------------------------------------------------------ */
+
+/*
+** Each `thanks` declaration's list of the day, once a day (its key from
+** the date): the newest promoters within promoters_within who consent,
+** are still customers and were not thanked within not_within, newest
+** answer first, ties by customer id; queued to its owner with the
+** customers recorded as thanked, in one transaction.
+*/
+int mj__thanks_daily(mj_engine *e);
 
 /* ---- outbox.c ----------------------------------------------------------- */
 
@@ -179,7 +210,9 @@ enum {
 };
 /* Seconds to wait after the attempts-th failed try (1: the first). */
 int64_t mj__outbox_backoff(int attempts);
-/* Deliver every due message (mj_deliver on an open store). */
+/* Deliver every due message (mj_deliver on an open store), after
+** queueing what time alone brings about: actions due soon, plans and
+** complaints overdue, the day's thanks. */
 int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n);
 
 /* ---- contact.c ---------------------------------------------------------- */

@@ -126,6 +126,14 @@ int mj__outbox_deliver(mj_engine *e, mj_outbox_counts *n)
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   delivery d = {e, mj__now(e), 0, n, MJ_OK, {0}};
   memset(n, 0, sizeof *n);
+  /* Each queued in its own transaction with what records it. */
+  int trc = mj__plans_timed(e);
+  if (trc == MJ_OK)
+    trc = mj__complaints_overdue(e);
+  if (trc == MJ_OK)
+    trc = mj__thanks_daily(e);
+  if (trc != MJ_OK)
+    return trc;
   mj__respect_init(&d.respect, e, d.now);
   /* A message claimed in this run is neither due (sent, retry later,
   ** kept for a lease) nor stale again, so the batches come to an end. */

@@ -195,6 +195,10 @@ static void put_note(FILE *f, const char *kind, const json_t *note)
   } else if (json_is_object(note) && json_object_get(note, "metric") &&
              json_object_get(note, "before")) {
     put_verdict(f, note);
+  } else if (json_is_object(note) && strcmp(kind, "action.due_soon") == 0) {
+    fprintf(f, "action %lld due %.10s",
+            (long long)json_integer_value(json_object_get(note, "action")),
+            str(note, "due_at"));
   } else if (json_is_object(note) && strcmp(kind, "overdue") == 0) {
     fprintf(f, "due %.10s, still open on %.10s", str(note, "due_at"),
             str(note, "now"));
@@ -345,7 +349,8 @@ static int one_of(const char *s, const char *const *allowed)
 }
 
 int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
-                  const char *kind, const char *note, const char *context)
+                  const char *kind, const char *note, const mj_plan_msg *msg,
+                  const char *context)
 {
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0}, ignored;
@@ -355,6 +360,9 @@ int mj__plan_save(mj_engine *e, const mj_plan_rec *p, int64_t cycle,
     rc = S->put_plan(e->store->inst, p, &err);
   if (rc == MJ_OK)
     rc = S->put_plan_event(e->store->inst, &ev, &err);
+  if (rc == MJ_OK && msg)
+    rc = mj__outbox_queue(e, cycle, msg->to, msg->n_to, NULL, msg->ev, NULL,
+                          &err);
   if (rc == MJ_OK)
     rc = S->commit(e->store->inst, &err);
   else
@@ -446,7 +454,7 @@ int mj_plan_update(mj_engine *e, const char *id, const mj_plan_change *ch)
   c.r.actions = newactions;
   c.r.updated_at = now;
   rc = mj__plan_save(e, &c.r, 0, ch->action ? "action.updated" : "updated",
-                     note, "saving plan: ");
+                     note, NULL, "saving plan: ");
 out:
   free(newactions);
   free(note);
@@ -478,41 +486,84 @@ static int actions_done(const char *actions)
   return n > 0 && done == n;
 }
 
-static int had_event(mj_engine *e, const char *plan, const char *kind,
-                     int64_t since)
+/* Has plan had an event of kind (about action, when not 0) since it
+** opened? A cycle's event counts from the cycle that opened it, one
+** recorded outside a cycle (cycle 0) from the time it opened. */
+typedef struct seen_check {
+  const char *kind;
+  int action;
+  int64_t since_cycle, since_at;
+  int seen;
+} seen_check;
+
+static int on_seen(void *ud, const mj_plan_event_rec *ev)
 {
-  int seen = 0;
+  seen_check *x = ud;
+  if (!ev->kind || strcmp(ev->kind, x->kind) != 0)
+    return MJ_OK;
+  if (ev->cycle ? ev->cycle < x->since_cycle : ev->at < x->since_at)
+    return MJ_OK;
+  if (x->action) {
+    json_t *note = ev->note ? json_loads(ev->note, 0, NULL) : NULL;
+    int same = json_integer_value(json_object_get(note, "action")) ==
+               x->action;
+    json_decref(note);
+    if (!same)
+      return MJ_OK;
+  }
+  x->seen = 1;
+  return MJ_OK;
+}
+
+static int had_event(mj_engine *e, const plan_copy *c, const char *kind,
+                     int action)
+{
+  seen_check x = {kind, action, c->r.opened_cycle, c->r.opened_at, 0};
   mj_error err = {0};
   const mj_storage_ops *S = MJ_STORE_OPS(e);
-  json_t *events = json_array();
-  if (!events)
+  if (S->scan_plan_events(e->store->inst, c->r.id, on_seen, &x, &err) !=
+      MJ_OK)
     return 0;
-  if (S->scan_plan_events(e->store->inst, plan, on_event, events, &err) ==
-      MJ_OK) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(events, i, x)
-        seen |= strcmp(json_string_value(json_object_get(x, "kind")), kind) ==
-                    0 &&
-                json_integer_value(json_object_get(x, "cycle")) >= since;
-  }
-  json_decref(events);
-  return seen;
+  return x.seen;
 }
 
 typedef struct review {
   mj_engine *e;
   int64_t cycle;
+  const mj_cycle_decl *d;
   const mj_figset *figs;
-  mj_plan_event_fn emit;
+  mj_plan_event_fn emit; /* NULL: outside a cycle */
   void *ud;
 } review;
 
-static int tell(review *rv, const char *kind, int severity, const char *plan,
-                const char *owner, const char *subject, const char *message)
+/*
+** Save plan r's change (kind, note) with the event that tells of it
+** (ev_kind ...) queued in the same transaction, its meta the plan, the
+** owner to tell (a notifier's to_meta = "owner"; NULL: the plan's) and
+** extra; on a store without an outbox the event goes to the cycle, which
+** delivers it at once.
+*/
+static int save_tell(review *rv, const mj_plan_rec *r, const char *kind,
+                     const char *note, const char *ev_kind, int severity,
+                     const char *subject, const char *message,
+                     const char *owner, const mj_meta *extra, size_t n_extra)
 {
-  mj_meta meta[] = {{"plan", plan}, {"owner", owner ? owner : ""}};
-  return rv->emit(rv->ud, kind, severity, subject, message, meta, 2);
+  if (!owner)
+    owner = r->owner;
+  mj_meta meta[8] = {{"plan", r->id}, {"owner", owner ? owner : ""}};
+  size_t n = 2;
+  for (size_t i = 0; i < n_extra && n < 8; i++)
+    meta[n++] = extra[i];
+  mj_event ev = {ev_kind, severity, mj__now(rv->e), subject, message, meta,
+                 n};
+  mj_plan_msg msg = {&ev, rv->d ? (const char *const *)rv->d->notify : NULL,
+                     rv->d ? rv->d->n_notify : 0};
+  int ready = mj__outbox_ready(rv->e);
+  int rc = mj__plan_save(rv->e, r, rv->cycle, kind, note, ready ? &msg : NULL,
+                         "saving plan: ");
+  if (rc == MJ_OK && !ready && rv->emit)
+    rc = rv->emit(rv->ud, ev_kind, severity, subject, message, meta, n);
+  return rc;
 }
 
 /* Verify one plan whose actions are all done. */
@@ -526,11 +577,8 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
              "{\"effective\":null,\"reason\":\"every action done; the "
              "playbook declares no verify metric\"}");
     snprintf(subject, sizeof subject, "Plan '%s' closed: actions done", p->id);
-    int rc =
-        mj__plan_save(e, &c->r, rv->cycle, "closed", note, "saving plan: ");
-    return rc == MJ_OK ? tell(rv, "plan.closed", MJ_LOG_INFO, p->id,
-                              c->r.owner, subject, note)
-                       : rc;
+    return save_tell(rv, &c->r, "closed", note, "plan.closed", MJ_LOG_INFO,
+                     subject, note, NULL, NULL, 0);
   }
   mj_metric_ref m; /* read as triggers and standards read it */
   if (!mj__metric_parse(p->verify_metric, &m))
@@ -592,20 +640,91 @@ static int verify(review *rv, const mj_plan *p, plan_copy *c)
            effective ? "Plan '%s' closed: effective (p = %.3g)"
                      : "Plan '%s' escalated: not effective (p = %.3g)",
            p->id, pv);
-  rc = mj__plan_save(e, &c->r, rv->cycle, effective ? "verified" : "escalated",
-                     verdict, "saving plan: ");
-  if (rc == MJ_OK)
-    rc = tell(rv, effective ? "plan.closed" : "plan.escalated",
-              effective ? MJ_LOG_INFO : MJ_LOG_WARN, p->id, c->r.owner,
-              subject, verdict);
+  rc = save_tell(rv, &c->r, effective ? "verified" : "escalated", verdict,
+                 effective ? "plan.closed" : "plan.escalated",
+                 effective ? MJ_LOG_INFO : MJ_LOG_WARN, subject, verdict, NULL,
+                 NULL, 0);
   free(verdict);
   return rc;
 }
 
-int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
-                     mj_plan_event_fn emit, void *ud)
+/* Flag an open plan past its due date, once. */
+static int flag_overdue(review *rv, const mj_plan *p, plan_copy *c,
+                        int64_t now)
 {
-  review rv = {e, cycle, figs, emit, ud};
+  if (c->r.due_at <= 0 || now <= c->r.due_at ||
+      had_event(rv->e, c, "overdue", 0))
+    return MJ_OK;
+  char subject[256], due[32];
+  snprintf(subject, sizeof subject, "Plan '%s' is overdue", p->id);
+  snprintf(due, sizeof due, "%lld", (long long)c->r.due_at);
+  json_t *o = json_pack("{s:o, s:o}", "due_at", mj__json_time(c->r.due_at),
+                        "now", mj__json_time(now));
+  char *note = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(o);
+  if (!note)
+    return mj__seterr(rv->e, MJ_ENOMEM, "out of memory");
+  c->r.updated_at = now;
+  mj_meta extra[] = {{"due_at", due}};
+  int rc = save_tell(rv, &c->r, "overdue", note, "plan.overdue", MJ_LOG_WARN,
+                     subject, note, NULL, extra, 1);
+  free(note);
+  return rc;
+}
+
+/* Tell the owner of each open action of plan p that falls due within the
+** plan's due_soon days, once an action. */
+static int tell_due_soon(review *rv, const mj_plan *p, plan_copy *c,
+                         int64_t now)
+{
+  json_t *actions = json_loads(c->r.actions ? c->r.actions : "[]", 0, NULL);
+  int rc = MJ_OK;
+  size_t i;
+  json_t *a;
+  json_array_foreach(actions, i, a)
+  {
+    const char *status = json_string_value(json_object_get(a, "status"));
+    const char *when = json_string_value(json_object_get(a, "due_at"));
+    int64_t due = 0;
+    if ((status && strcmp(status, "done") == 0) || !when ||
+        !mj__parse_time(when, &due) || now >= due ||
+        now < due - (int64_t)p->due_soon_days * 86400 ||
+        had_event(rv->e, c, "action.due_soon", (int)i + 1))
+      continue;
+    const char *text = json_string_value(json_object_get(a, "text"));
+    const char *owner = json_string_value(json_object_get(a, "owner"));
+    char subject[256], message[1024], num[24], dues[32], note[128];
+    long long left = (long long)((due - now + 86399) / 86400);
+    snprintf(subject, sizeof subject,
+             "Plan '%s': action %zu is due on %.10s", p->id, i + 1, when);
+    snprintf(message, sizeof message,
+             "Action %zu of plan '%s' (\"%s\") is due on %.10s, in %lld "
+             "day(s), and is still %s.",
+             i + 1, p->id, text ? text : "", when, left,
+             status ? status : "open");
+    snprintf(num, sizeof num, "%zu", i + 1);
+    snprintf(dues, sizeof dues, "%lld", (long long)due);
+    snprintf(note, sizeof note, "{\"action\":%zu,\"due_at\":\"%s\"}",
+             i + 1, when);
+    /* The action's owner is told, who may not be the plan's. */
+    c->r.updated_at = now;
+    mj_meta extra[] = {{"action", num}, {"due_at", dues}};
+    rc = save_tell(rv, &c->r, "action.due_soon", note, "plan.action_due_soon",
+                   MJ_LOG_INFO, subject, message, owner, extra, 2);
+    if (rc != MJ_OK)
+      break;
+  }
+  json_decref(actions);
+  return rc;
+}
+
+/* Call fn on each of the playbook's plans that is stored open. */
+typedef int (*open_plan_fn)(review *rv, const mj_plan *p, plan_copy *c,
+                            int64_t now);
+
+static int each_open_plan(review *rv, open_plan_fn fn)
+{
+  mj_engine *e = rv->e;
   int64_t now = mj__now(e);
   for (size_t i = 0; i < e->model->n_plans; i++) {
     const mj_plan *p = &e->model->plans[i];
@@ -615,41 +734,49 @@ int mj__plans_review(mj_engine *e, int64_t cycle, const mj_figset *figs,
       mj__clearerr(e);
       continue; /* never opened */
     }
-    if (rc == MJ_OK && strcmp(c.r.status, "open") == 0) {
-      if (actions_done(c.r.actions)) {
-        /* The figures after the actions come from a cycle declared after
-        ** the one that opened the plan, never from it or one before. */
-        if (mj__cycle_after(e, cycle, c.r.opened_cycle))
-          rc = verify(&rv, p, &c);
-        else
-          mj__log(e, MJ_LOG_INFO,
-                  "plan '%s' is verified by a cycle declared after the "
-                  "one that opened it (cycle %lld)",
-                  p->id, (long long)c.r.opened_cycle);
-      } else if (c.r.due_at > 0 && now > c.r.due_at &&
-                 !had_event(e, p->id, "overdue", c.r.opened_cycle)) {
-        char subject[256];
-        snprintf(subject, sizeof subject, "Plan '%s' is overdue", p->id);
-        json_t *o = json_pack("{s:o, s:o}", "due_at", mj__json_time(c.r.due_at),
-                              "now", mj__json_time(now));
-        char *note = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                       : NULL;
-        json_decref(o);
-        c.r.updated_at = now;
-        rc = note ? mj__plan_save(e, &c.r, cycle, "overdue", note,
-                                  "saving plan: ")
-                  : mj__seterr(e, MJ_ENOMEM, "out of memory");
-        if (rc == MJ_OK)
-          rc = tell(&rv, "plan.overdue", MJ_LOG_WARN, p->id, c.r.owner,
-                    subject, note);
-        free(note);
-      }
-    }
+    if (rc == MJ_OK && strcmp(c.r.status, "open") == 0)
+      rc = fn(rv, p, &c, now);
     plan_copy_free(&c);
     if (rc != MJ_OK)
       return rc;
   }
   return MJ_OK;
+}
+
+static int review_one(review *rv, const mj_plan *p, plan_copy *c, int64_t now)
+{
+  if (!actions_done(c->r.actions))
+    return flag_overdue(rv, p, c, now);
+  /* The figures after the actions come from a cycle declared after the
+  ** one that opened the plan, never from it or one before. */
+  if (mj__cycle_after(rv->e, rv->cycle, c->r.opened_cycle))
+    return verify(rv, p, c);
+  mj__log(rv->e, MJ_LOG_INFO,
+          "plan '%s' is verified by a cycle declared after the one that "
+          "opened it (cycle %lld)",
+          p->id, (long long)c->r.opened_cycle);
+  return MJ_OK;
+}
+
+int mj__plans_review(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
+                     const mj_figset *figs, mj_plan_event_fn emit, void *ud)
+{
+  review rv = {e, cycle, d, figs, emit, ud};
+  return each_open_plan(&rv, review_one);
+}
+
+static int timed_one(review *rv, const mj_plan *p, plan_copy *c, int64_t now)
+{
+  if (actions_done(c->r.actions))
+    return MJ_OK; /* the next cycle verifies it */
+  int rc = tell_due_soon(rv, p, c, now);
+  return rc == MJ_OK ? flag_overdue(rv, p, c, now) : rc;
+}
+
+int mj__plans_timed(mj_engine *e)
+{
+  review rv = {e, 0, NULL, NULL, NULL, NULL};
+  return mj__outbox_ready(e) ? each_open_plan(&rv, timed_one) : MJ_OK;
 }
 
 typedef struct reopen_check {

@@ -38,6 +38,7 @@ enum {
   K_STANDARD,
   K_PROMISE, /* what the service promises: SERVQUAL gap 4 */
   K_CONTACT, /* when and how often customers may be written to */
+  K_THANKS,  /* the daily list of customers to thank */
   K__N
 };
 
@@ -45,7 +46,7 @@ static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
-    "standard",    "promise", "contact"};
+    "standard",    "promise", "contact", "thanks"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -288,6 +289,8 @@ static const mj_field f_plan[] = {
     {"when", T_FUNC, 0, NULL, NULL, NULL,
      "function(r) ... end, or a rule such as \"mean:R1 < target\""},
     {"verify", T_RECORD, 0, NULL, NULL, f_verify, "{ metric, test, alpha }"},
+    {"due_soon", T_STR, 0, NULL, NULL, NULL,
+     "\"3d\": tell an action's owner this long before it is due"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const mj_field f_import[] = {
@@ -360,6 +363,23 @@ static const mj_field f_sample[] = {
 
 static const mj_field f_complaint_category[] = {
     {"text", T_I18N, 0, NULL, NULL, NULL, "what the category covers"},
+    {"owner", T_STR, 0, NULL, NULL, NULL,
+     "who is told of its complaints (an address)"},
+    {"limit", T_STR, 0, NULL, NULL, NULL,
+     "\"5d\": time to respond before the owner is told it is overdue"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* ---- the daily thanks ---- */
+
+static const mj_field f_thanks[] = {
+    {"owner", T_STR, 1, NULL, NULL, NULL, "who receives the list (an address)"},
+    {"count", T_INT, 0, NULL, NULL, NULL, "customers a day (default 3)"},
+    {"promoters_within", T_STR, 0, NULL, NULL, NULL,
+     "\"30d\": answers this recent count (default 30 days)"},
+    {"not_within", T_STR, 0, NULL, NULL, NULL,
+     "\"90d\": nobody thanked twice within this (default 90 days)"},
+    {"questions", T_STRLIST, 0, NULL, NULL, NULL,
+     "\"QUESTIONNAIRE/QUESTION\" whose top box counts (default: NPS 9-10)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 static const char *const crit_kinds[] = {"objective", "subjective", "check",
@@ -551,6 +571,8 @@ static const mj_field *schema_of(int kind)
     return f_promise;
   case K_CONTACT:
     return f_contact;
+  case K_THANKS:
+    return f_thanks;
   default:
     return NULL;
   }
@@ -1176,6 +1198,16 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
              v->what, lua_tostring(L, -1));
     }
     lua_pop(L, 1);
+    if (lua_getfield(L, t, "due_soon") == LUA_TSTRING) {
+      int days;
+      if (!parse_due(lua_tostring(L, -1), &days))
+        fail(L, c, MJ_EVALIDATE, v->file,
+             KLINE(v->file, v->d->line, "due_soon"),
+             "%s: due_soon \"%s\" is not a duration; write \"3d\" (days) "
+             "or \"1w\" (weeks)",
+             v->what, lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
     if (lua_getfield(L, t, "verify") == LUA_TTABLE) {
       if (lua_getfield(L, -1, "alpha") == LUA_TNUMBER) {
         lua_Number a = lua_tonumber(L, -1);
@@ -1191,6 +1223,28 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
   case K_AUDIT:
     validate_audit(L, c, t, v->what, v->file, v->d->line);
     break;
+  case K_THANKS:
+  case K_COMPLAINT_CATEGORY: {
+    static const char *const spans[] = {"limit", "promoters_within",
+                                        "not_within", NULL};
+    for (size_t k = 0; spans[k]; k++) {
+      int days;
+      if (lua_getfield(L, t, spans[k]) == LUA_TSTRING &&
+          !parse_due(lua_tostring(L, -1), &days))
+        fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, spans[k]),
+             "%s: %s \"%s\" is not a duration; write \"5d\" (days) or "
+             "\"2w\" (weeks)",
+             v->what, spans[k], lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    if (lua_getfield(L, t, "count") == LUA_TNUMBER &&
+        (lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 100))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "count"),
+           "%s: count %lld is out of range; use 1 to 100 (e.g. 3)", v->what,
+           (long long)lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    break;
+  }
   case K_STANDARD:
   case K_PROMISE: {
     lua_getfield(L, t, "indicator");
@@ -1874,6 +1928,27 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
         &m->complaint_categories[m->n_complaint_categories++];
     k->id = astr(L, c, v->id);
     get_i18n(L, c, t, "text", &k->text);
+    k->owner = get_str(L, c, t, "owner");
+    const char *limit = get_str(L, c, t, "limit");
+    if (limit)
+      parse_due(limit, &k->limit_days);
+    k->pos = pos;
+    break;
+  }
+  case K_THANKS: {
+    mj_thanks *k = &m->thanks[m->n_thanks++];
+    k->id = astr(L, c, v->id);
+    k->owner = get_str(L, c, t, "owner");
+    k->count = get_num(L, t, "count", &num) ? (int)num : 3;
+    const char *within = get_str(L, c, t, "promoters_within");
+    const char *not_within = get_str(L, c, t, "not_within");
+    k->within_days = 30;
+    k->not_within_days = 90;
+    if (within)
+      parse_due(within, &k->within_days);
+    if (not_within)
+      parse_due(not_within, &k->not_within_days);
+    k->questions = get_strlist(L, c, t, "questions", &k->n_questions);
     k->pos = pos;
     break;
   }
@@ -2081,6 +2156,10 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     p->due = get_str(L, c, t, "due");
     if (p->due)
       parse_due(p->due, &p->due_days);
+    const char *soon = get_str(L, c, t, "due_soon");
+    p->due_soon_days = MJ_DUE_SOON_DAYS;
+    if (soon)
+      parse_due(soon, &p->due_soon_days);
     p->actions = get_strlist(L, c, t, "actions", &p->n_actions);
     if (lua_getfield(L, t, "verify") == LUA_TTABLE) {
       int vt = lua_gettop(L);
@@ -2291,6 +2370,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
+  m->thanks = aalloc(L, c, counts[K_THANKS] * sizeof *m->thanks);
   m->customer_files =
       aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
@@ -2439,7 +2519,8 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                  m->n_complaint_categories, mj_complaint_category)) ||
       (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
       (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)) ||
-      (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)))
+      (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)) ||
+      (rc = DUPS("thanks", m->thanks, m->n_thanks, mj_thanks)))
     return rc;
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *q = &m->questionnaires[i];

@@ -165,6 +165,9 @@ typedef struct mj_plan {
   int verify_line;           /* the line of its `metric =`, for messages */
   const char *escalate_to;   /* new owner when verification fails, or NULL */
   mj_pos pos;
+  /* `due_soon = "3d"`: each open action's owner is told this many days
+  ** before it is due (MJ_DUE_SOON_DAYS when not written). */
+  int due_soon_days;
   /* ---- `when = "mean:R1 < target"`, a declarative trigger
   ** (rules.c documents the grammar); when_ref is then LUA_NOREF. */
   const char *when_text;     /* as written, or NULL */
@@ -262,7 +265,27 @@ typedef struct mj_complaint_category {
   const char *id;
   mj_i18n text;
   mj_pos pos;
+  /* ---- `owner = "..."`: told of each complaint received, and of one
+  ** not responded to within `limit = "5d"` (limit_days; 0: no limit). */
+  const char *owner;
+  int limit_days;
 } mj_complaint_category;
+
+/* The days before an action is due that its owner is told, by default. */
+#define MJ_DUE_SOON_DAYS 3
+
+/* `thanks "daily" { owner = ..., count = 3, ... }`: whom to thank each
+** day (cycle/thanks.c has the rule). */
+typedef struct mj_thanks {
+  const char *id;
+  const char *owner;
+  int count;
+  int within_days;      /* promoters_within: answers this recent */
+  int not_within_days;  /* not_within: nobody thanked again sooner */
+  const char **questions; /* "QUESTIONNAIRE/QUESTION" top boxes, or none */
+  size_t n_questions;
+  mj_pos pos;
+} mj_thanks;
 
 /* A comparison with a target, as written: "<= 20", ">= 4", "90". */
 typedef enum mj_cmp {
@@ -361,6 +384,7 @@ typedef struct mj_model {
   mj_promise *promises;           size_t n_promises;
   /* ---- respect for the recipient ---- */
   mj_contact *contact;            /* `contact { ... }`, or NULL */
+  mj_thanks *thanks;              size_t n_thanks;
 } mj_model;
 
 /* Lookups by id; NULL when absent. */

@@ -72,6 +72,24 @@ int mj__outbox_ready(mj_engine *e);
 ** transaction, under a key made from all of them. */
 int mj__outbox_put(mj_engine *e, int64_t cycle, size_t index,
                    const char *notifier, const mj_event *ev, mj_error *err);
+/* Whether the store can also tell a message it has (ABI 1.4), so that
+** an event meant to go once is queued once. */
+int mj__outbox_once(mj_engine *e);
+/*
+** Queue ev inside the caller's transaction for the notifiers named in to
+** (n_to of them; none: every notifier the playbook uses), when the store
+** keeps an outbox. With ident (the event's identity, such as
+** "complaint.overdue/C7"), each message's key comes from ident and the
+** notifier alone, and a notifier that has one under that key already
+** gets none: the event goes once, and nothing is queued on a store
+** without outbox_has. *queued (may be NULL) counts what was queued.
+*/
+int mj__outbox_queue(mj_engine *e, int64_t cycle, const char *const *to,
+                     size_t n_to, const char *ident, const mj_event *ev,
+                     size_t *queued, mj_error *err);
+/* *pending 1 when a notifier the playbook uses has no message under
+** ident yet (mj__outbox_queue would queue one); a store error is set. */
+int mj__outbox_unqueued(mj_engine *e, const char *ident, int *pending);
 
 /* ---- instances.c ------------------------------------------------------ */
 

@@ -59,6 +59,78 @@ static const struct {
              {"closed", C_CLOSED}};
 #define N_STEPS (sizeof steps / sizeof *steps)
 
+/* The declared category id, or NULL. */
+static const mj_complaint_category *category_of(const mj_model *m,
+                                                const char *id)
+{
+  for (size_t k = 0; m && id && k < m->n_complaint_categories; k++)
+    if (strcmp(m->complaint_categories[k].id, id) == 0)
+      return &m->complaint_categories[k];
+  return NULL;
+}
+
+/*
+** Queue what tells a category's owner of complaint c (kind
+** "complaint.received" or "complaint.overdue") inside the caller's
+** transaction, once: its key comes from the kind and the complaint's id.
+** The customer and the complaint's text ride in the meta, which a webhook
+** leaves out unless the playbook asks for them.
+*/
+static int tell_complaint(mj_engine *e, const mj_complaint_rec *c,
+                          const char *kind, mj_error *err)
+{
+  const mj_complaint_category *k = category_of(e->model, c->category);
+  int64_t limit = k && k->limit_days ? (int64_t)k->limit_days * 86400 : 0;
+  char received[32], due[32], dues[32], subject[256], message[768];
+  json_t *t = mj__json_time(c->received_at);
+  snprintf(received, sizeof received, "%s",
+           json_string_value(t) ? json_string_value(t) : "-");
+  json_decref(t);
+  t = mj__json_time(c->received_at + limit);
+  snprintf(due, sizeof due, "%s",
+           limit && json_string_value(t) ? json_string_value(t) : "-");
+  json_decref(t);
+  snprintf(dues, sizeof dues, "%lld", (long long)(c->received_at + limit));
+  int overdue = strcmp(kind, "complaint.overdue") == 0;
+  if (overdue)
+    snprintf(subject, sizeof subject,
+             "Complaint %s has had no response within %d days", c->id,
+             k->limit_days);
+  else
+    snprintf(subject, sizeof subject, "Complaint %s received", c->id);
+  if (overdue)
+    snprintf(message, sizeof message,
+             "Complaint %s (category %s), received on %.10s, was due a "
+             "response by %.10s and has none yet.",
+             c->id, c->category ? c->category : "none", received, due);
+  else if (limit)
+    snprintf(message, sizeof message,
+             "Complaint %s (category %s) was received on %.10s through %s; "
+             "respond by %.10s (within %d days).",
+             c->id, c->category ? c->category : "none", received,
+             c->channel ? c->channel : "an unknown channel", due,
+             k->limit_days);
+  else
+    snprintf(message, sizeof message,
+             "Complaint %s (category %s) was received on %.10s through %s.",
+             c->id, c->category ? c->category : "none", received,
+             c->channel ? c->channel : "an unknown channel");
+  mj_meta meta[7] = {{"complaint", c->id},
+                     {"category", c->category ? c->category : ""},
+                     {"owner", k && k->owner ? k->owner : ""}};
+  size_t n = 3;
+  if (limit)
+    meta[n++] = (mj_meta){"due_at", dues};
+  if (c->customer)
+    meta[n++] = (mj_meta){"complainant", c->customer};
+  if (c->text)
+    meta[n++] = (mj_meta){"text", c->text};
+  mj_event ev = {kind, MJ_LOG_WARN, mj__now(e), subject, message, meta, n};
+  char ident[300];
+  snprintf(ident, sizeof ident, "%s/%s", kind, c->id);
+  return mj__outbox_queue(e, 0, NULL, 0, ident, &ev, NULL, err);
+}
+
 static int complaint_header(mj_engine *e, void *ud, const char *path,
                             const char *const *names, size_t n)
 {
@@ -66,11 +138,12 @@ static int complaint_header(mj_engine *e, void *ud, const char *path,
   return mj__service_header(e, path, names, n, ccols, C__N, 2);
 }
 
+/* ud: the ids of the complaints stored before the import (a JSON
+** object), so that only a new one is told of. */
 static int complaint_row(mj_engine *e, void *ud, const char *const *names,
                          const char *const *cells, size_t n, int *col,
                          char *why, size_t whylen)
 {
-  (void)ud;
   const char *v[C__N] = {NULL};
   int at[C__N];
   for (size_t i = 0; i < n; i++)
@@ -159,6 +232,9 @@ static int complaint_row(mj_engine *e, void *ud, const char *const *names,
   mj_error err = {0};
   if (MJ_STORE_OPS(e)->put_complaint(e->store->inst, &c, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing a complaint: ");
+  if (ud && !json_object_get(ud, c.id) &&
+      tell_complaint(e, &c, "complaint.received", &err) != MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "queueing a complaint: ");
   return MJ_OK;
 }
 
@@ -183,12 +259,39 @@ static const mj_svc_kind complaint_kind = {.id_column = "id",
                                            .figures = mj__complaint_figures,
                                            .section = mj__complaint_section};
 
+/* The ids stored before a change, for complaint_row; NULL set. */
+static int stored_before(mj_engine *e, json_t **ids)
+{
+  mj_error err = {0};
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return rc;
+  if (!MJ_STORE_OPS(e)->scan_complaints)
+    return MJ_OK; /* mj__service_import refuses such a store */
+  *ids = json_object();
+  if (!*ids)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  rc = complaint_ids(e, *ids, &err);
+  if (rc != MJ_OK) {
+    json_decref(*ids);
+    *ids = NULL;
+    return rc == MJ_ENOMEM ? mj__seterr(e, rc, "out of memory")
+                           : mj__seterr_from(e, &err, MJ_ESTORE, "import: ");
+  }
+  return MJ_OK;
+}
+
 int mj_complaints_import(mj_engine *e, const char *path, mj_import_stats *stats)
 {
   if (!e || !path || !stats)
     return e ? mj__seterr(e, MJ_EINVAL, "no file or stats given") : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__service_import(e, &complaint_kind, NULL, path, stats);
+  json_t *ids = NULL;
+  int rc = stored_before(e, &ids);
+  if (rc == MJ_OK)
+    rc = mj__service_import(e, &complaint_kind, ids, path, stats);
+  json_decref(ids);
+  return rc;
 }
 
 int mj_complaint_add(mj_engine *e, const char *const *columns,
@@ -198,7 +301,55 @@ int mj_complaint_add(mj_engine *e, const char *const *columns,
     return e ? mj__seterr(e, MJ_EINVAL, "no columns or values given")
              : MJ_EINVAL;
   mj__clearerr(e);
-  return mj__service_add(e, &complaint_kind, NULL, columns, values, n);
+  json_t *ids = NULL;
+  int rc = stored_before(e, &ids);
+  if (rc == MJ_OK)
+    rc = mj__service_add(e, &complaint_kind, ids, columns, values, n);
+  json_decref(ids);
+  return rc;
+}
+
+/* ---- complaints past their limit ---------------------------------------- */
+
+typedef struct overdue_scan {
+  mj_engine *e;
+  int64_t now;
+  mj_error err;
+} overdue_scan;
+
+static int on_open_complaint(void *ud, const mj_complaint_rec *c)
+{
+  overdue_scan *x = ud;
+  const mj_complaint_category *k = category_of(x->e->model, c->category);
+  if (!k || !k->limit_days || c->responded_at || c->closed_at ||
+      x->now <= c->received_at + (int64_t)k->limit_days * 86400)
+    return MJ_OK;
+  return tell_complaint(x->e, c, "complaint.overdue", &x->err);
+}
+
+int mj__complaints_overdue(mj_engine *e)
+{
+  const mj_model *m = e->model;
+  int limits = 0;
+  for (size_t k = 0; m && k < m->n_complaint_categories; k++)
+    limits |= m->complaint_categories[k].limit_days > 0;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (!limits || !S->scan_complaints || !mj__outbox_once(e))
+    return MJ_OK;
+  overdue_scan x = {e, mj__now(e), {0}};
+  mj_error ignored;
+  /* Found and queued in one transaction, each once (tell_complaint). */
+  int rc = S->begin(e->store->inst, &x.err);
+  if (rc == MJ_OK)
+    rc = S->scan_complaints(e->store->inst, NULL, on_open_complaint, &x,
+                            &x.err);
+  if (rc == MJ_OK)
+    rc = S->commit(e->store->inst, &x.err);
+  else
+    S->rollback(e->store->inst, &ignored);
+  return rc == MJ_OK ? MJ_OK
+                     : mj__seterr_from(e, &x.err, MJ_ESTORE,
+                                       "complaints past their limit: ");
 }
 
 /* ---- complaints: the figures of a wave ----------------------------------- */

@@ -68,6 +68,10 @@ int mj__standard_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
 ** metrics gap1..gap5), from the figures already in figs (standard.c
 ** explains each). */
 int mj__gap_figures(mj_engine *e, int64_t cycle, mj_figset *figs);
+/* Tell each category's owner of the complaints not responded to or
+** closed within the category's limit, once each, by the engine's clock
+** (`mejora deliver` and `run`). */
+int mj__complaints_overdue(mj_engine *e);
 /* All three, then stored in one transaction (cycle.c calls it after the
 ** scorers, before the plans). */
 int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,

@@ -195,6 +195,11 @@ static const char *const migrations[] = {
     " at INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX notification_meta_customer ON notification_meta(value)"
     " WHERE key = 'customer';",
+    /* Messages sent once only are found by their key; the customers
+    ** thanked, one row each time, so the daily list passes them by. */
+    "CREATE INDEX notifications_by_key ON notifications(key);"
+    "CREATE TABLE thanked(customer TEXT NOT NULL, at INTEGER NOT NULL,"
+    " PRIMARY KEY(customer, at)) WITHOUT ROWID;",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -409,7 +414,13 @@ static const char *const migrations[] = {
     "SELECT n.sent_at FROM notification_meta m"                              \
     " JOIN notifications n ON n.seq = m.notification"                        \
     " WHERE m.key = 'customer' AND m.value = ?1 AND n.status = 'sent'"       \
-    " AND n.sent_at >= ?2 ORDER BY n.sent_at DESC LIMIT ?3")
+    " AND n.sent_at >= ?2 ORDER BY n.sent_at DESC LIMIT ?3")                  \
+  X(OUTBOX_HAS, "SELECT 1 FROM notifications WHERE key = ?1 LIMIT 1")       \
+  X(PUT_THANKED,                                                             \
+    "INSERT INTO thanked(customer, at) VALUES(?1, ?2) ON CONFLICT DO NOTHING") \
+  X(SCAN_THANKED,                                                            \
+    "SELECT customer, max(at) FROM thanked WHERE at >= ?1"                   \
+    " GROUP BY customer ORDER BY customer")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -3194,6 +3205,62 @@ static int store_outbox_sent_to(void *inst, const char *customer,
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? MJ_OK : MJ_ESTORE;
 }
 
+/* ---- sent once, and the customers thanked ------------------------------ */
+
+static int store_outbox_has(void *inst, const char *key, int *found,
+                            mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_OUTBOX_HAS, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, key);
+  int step = sqlite3_step(st);
+  *found = step == SQLITE_ROW;
+  int rc = step == SQLITE_ROW || step == SQLITE_DONE
+               ? MJ_OK
+               : fail(s, "look for a message in", err);
+  done(st);
+  return rc;
+}
+
+static int store_put_thanked(void *inst, const char *customer, int64_t at,
+                             mj_error *err)
+{
+  store *s = inst;
+  if (!customer)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a thanked customer needs an id");
+  sqlite3_stmt *st = stmt(s, ST_PUT_THANKED, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, customer);
+  sqlite3_bind_int64(st, 2, at);
+  return exec_stmt(s, st, "record a thanked customer in", err);
+}
+
+typedef int (*thanked_cb)(void *ud, const char *customer, int64_t at);
+
+static int thanked_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  static const int key[] = {0, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
+  return ((thanked_cb)cb)(ud, col_text(st, 0), sqlite3_column_int64(st, 1));
+}
+
+static int store_scan_thanked(void *inst, int64_t since, thanked_cb cb,
+                              void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_THANKED, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, since);
+  return scan(s, st, thanked_row, (void *)cb, ud,
+              "read the thanked customers in", err);
+}
+
 /* ---- complaints and audit visits -------------------------------------- */
 
 static int store_put_complaint(void *inst, const mj_complaint_rec *c,
@@ -3485,6 +3552,9 @@ static const mj_storage_ops sqlite_ops = {
     .customer_unsubscribe = store_customer_unsubscribe,
     .customer_unsubscribed = store_customer_unsubscribed,
     .outbox_sent_to = store_outbox_sent_to,
+    .outbox_has = store_outbox_has,
+    .put_thanked = store_put_thanked,
+    .scan_thanked = store_scan_thanked,
 };
 
 static const mj_plugin_desc sqlite_desc = {

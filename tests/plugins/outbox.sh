@@ -6,10 +6,10 @@
 # they are parked as failed with the status, and `--retry ID` puts one
 # back; a delivery killed while the receiver stalls loses nothing and
 # sends nothing more than twice; two deliveries at once send each message
-# once; a cycle whose messages cannot all be
-# queued leaves none.
+# once; a plan whose message cannot be queued is not opened either, and
+# the cycle fails.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 40
+plan 41
 scratch
 . "$top_srcdir/tests/plugins/receivers.sh"
 MEJORA_ENV_ALLOW=HOOK_SECRET
@@ -204,9 +204,11 @@ sql mejora.db "CREATE TRIGGER third BEFORE INSERT ON notifications
   WHEN (SELECT count(*) FROM notifications) >= 2
   BEGIN SELECT RAISE(ABORT, 'no third message'); END;"
 run timeout 120 "$MEJORA" run p.lua -q
-like "$rc:$out" "^3:.*queueing notifications: .*no third message" \
+like "$rc:$out" "^3:.*opening plan: .*no third message" \
   "the third message refused: the cycle fails and says why"
 is "$(sql mejora.db "SELECT count(*) || ':' || (SELECT group_concat(status)
-  FROM cycles) FROM notifications")" "0:failed" \
-  "and leaves no message in the outbox, the cycle failed"
+  FROM cycles) FROM notifications")" "2:failed" \
+  "the two plans opened keep their messages, the cycle failed"
+is "$(sql mejora.db "SELECT group_concat(id) FROM plans")" "P1,P2" \
+  "the plan whose message was refused was not opened"
 done_testing

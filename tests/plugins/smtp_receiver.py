@@ -1,7 +1,7 @@
 """An SMTP server on loopback for the e-mail notifier's tests (aiosmtpd).
 
     smtp_receiver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD]
-                     [--lifetime SECONDS]
+                     [--lifetime SECONDS] [--port PORT]
 
 Picks a free port, writes it to DIR/port once it listens, and writes each
 message it accepts to DIR/NNN.eml (envelope recipients in DIR/NNN.rcpt).
@@ -9,8 +9,13 @@ With --tls it offers STARTTLS and requires it; with --auth it requires
 AUTH (after STARTTLS). A recipient starting "bounce" is refused with 550,
 one starting "later" with 451. It stops on SIGTERM or after --lifetime
 seconds (60), so a test that forgets it cannot hang make check.
+DIR/delay, when present, holds the seconds to wait after a message is
+written before it is acknowledged (a delivery killed meanwhile never hears
+the 250). --port listens on that port rather than a free one (the same
+server back after a stop).
 """
 import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -26,7 +31,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 class Keep:
     def __init__(self, folder):
         self.folder = folder
-        self.n = 0
+        # Back on the same folder after a stop: number on from there.
+        self.n = sum(1 for f in os.listdir(folder) if f.endswith(".eml"))
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address.startswith("bounce"):
@@ -44,6 +50,11 @@ class Keep:
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos) + "\n")
         os.rename(base + ".tmp", base + ".eml")
+        try:
+            with open(os.path.join(self.folder, "delay")) as f:
+                await asyncio.sleep(float(f.read().strip() or 0))
+        except FileNotFoundError:
+            pass
         return "250 2.0.0 accepted"
 
 
@@ -63,6 +74,7 @@ def main():
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--auth")
     ap.add_argument("--lifetime", type=float, default=60)
+    ap.add_argument("--port", type=int, default=0)
     a = ap.parse_args()
     kw = {}
     if a.tls:
@@ -80,7 +92,7 @@ def main():
 
         kw.update(authenticator=check, auth_required=True,
                   auth_require_tls=bool(a.tls))
-    port = free_port()
+    port = a.port or free_port()
     ctl = Controller(Keep(a.dir), hostname="127.0.0.1", port=port,
                      decode_data=False, **kw)
     ctl.start()

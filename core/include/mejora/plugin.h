@@ -609,6 +609,26 @@ typedef struct mj_storage_ops {
   int (*outbox_sent_to)(void *inst, const char *customer, int64_t since,
                         size_t limit, int64_t *times, size_t *n,
                         mj_error *err);
+
+  /*
+  ** Added in ABI 1.4: messages sent once only, and the customers thanked
+  ** (optional, all three or none: NULL, the host queues neither the
+  ** events that go once, a complaint past its limit or a day's thanks,
+  ** nor the thanks).
+  **
+  ** outbox_has: *found 1 when a message under key is stored, whatever
+  ** its status, else 0.
+  */
+  int (*outbox_has)(void *inst, const char *key, int *found, mj_error *err);
+  /* Record that customer was thanked at `at`, inside the transaction the
+  ** host opened with begin (the one that queues the thanks). */
+  int (*put_thanked)(void *inst, const char *customer, int64_t at,
+                     mj_error *err);
+  /* Every customer thanked at or after since, once, with the latest
+  ** time; customer is borrowed for the call. */
+  int (*scan_thanked)(void *inst, int64_t since,
+                      int (*cb)(void *ud, const char *customer, int64_t at),
+                      void *ud, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
