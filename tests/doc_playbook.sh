@@ -18,8 +18,8 @@ awk '
   BEGIN { split("T_STR string T_NUM number T_INT integer T_BOOL boolean " \
                 "T_I18N text T_FUNC function T_STRLIST strings T_RECORD " \
                 "record T_RECORDS records T_MAP map T_CHOICES choices " \
-                "T_NUMMAP numbers", w, " ")
-          for (i = 1; i < 24; i += 2) tname[w[i]] = w[i + 1] }
+                "T_NUMMAP numbers T_BOOLSTR boolean-or-string", w, " ")
+          for (i = 1; i < 26; i += 2) tname[w[i]] = w[i + 1] }
   /^static const mj_field f_[a-z_]+\[\] = \{/ {
     arr = $4; sub(/\[\]$/, "", arr); order[++na] = arr; next }
   arr != "" && /^ *\{"[a-z_]+", T_[A-Z0-9]+, [01],/ {

@@ -1827,7 +1827,15 @@ static int queue_events(cycle_run *c, int last)
   mj_engine *e = c->e;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0}, ignored;
-  if (c->n_events == 0)
+  /* Reminders fall due with time, whether the cycle has events or not;
+  ** one that cannot be queued waits for the next delivery. */
+  size_t reminders = 0;
+  mj_error before = e->err;
+  if (mj__invite_remind(e, &reminders) != MJ_OK) {
+    mj__log(e, MJ_LOG_ERROR, "reminders not queued: %s", mj_errmsg(e));
+    e->err = before;
+  }
+  if (c->n_events == 0 && reminders == 0)
     return MJ_OK;
   if (S->begin(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");

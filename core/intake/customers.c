@@ -166,12 +166,18 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
     return csv_fail(x, err, row, x->col[1] + 1, "customer '%s' has no segment",
                     val[0]);
   int consent = 1;
+  const char *channels = NULL; /* consent given for these only */
   if (val[6]) {
     const char *s = val[6];
     consent = mj__yesno(s, strlen(s));
+    if (consent < 0 && mj__channel_list_ok(s)) {
+      consent = 1;
+      channels = s;
+    }
     if (consent < 0)
       return csv_fail(x, err, row, x->col[6] + 1,
-                      "consent '%s' is not yes/no, true/false or 1/0", s);
+                      "consent '%s' is not yes/no, true/false, 1/0 or a "
+                      "list of channels such as \"email,sms\"", s);
   }
   if (x->n == x->cap) {
     size_t cap = x->cap * 2;
@@ -211,6 +217,13 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
       return mj__error(err, MJ_ENOMEM, "out of memory");
   }
   u->consent = consent;
+  if (channels) {
+    char *norm = mj__arena_alloc(a, strlen(channels) + 1);
+    if (!norm)
+      return mj__error(err, MJ_ENOMEM, "out of memory");
+    mj__channel_list(channels, norm);
+    u->consent_channels = norm;
+  }
   u->pos.file = x->posfile;
   u->pos.line = (int)row;
   x->n++;

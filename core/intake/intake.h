@@ -72,6 +72,37 @@ const char *mj__header_sep(const char *only, char sep);
 ** named it. */
 int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f);
 
+/* ---- invite.c ---------------------------------------------------------- */
+
+/* Why an invitee gets no message. */
+typedef enum mj_invite_skip {
+  MJ_INVITE_NO_CONSENT = 1, /* none for the channel(s) the sample sends */
+  MJ_INVITE_NO_ADDRESS = 2  /* no address for them, or none is sent */
+} mj_invite_skip;
+/*
+** The channel sample d writes customer c on (the preferred one when d
+** sends it, else "email"), with its notifier instance; NULL with *why
+** when none can be used. Consent and address only: whether c has left is
+** the caller's to check.
+*/
+const char *mj__invite_channel(const mj_sample_decl *d, const mj_customer *c,
+                               const char **notifier, mj_invite_skip *why);
+/*
+** Queue message "invitation" or "reminder" to c for invitation token in
+** the outbox (cycle 0: of no cycle), as event customer.MESSAGE, inside
+** the caller's transaction. Fills err.
+*/
+int mj__invite_queue(mj_engine *e, const mj_sample_decl *d,
+                     const mj_customer *c, const char *token,
+                     const char *message, const char *channel,
+                     const char *notifier, mj_error *err);
+/*
+** Queue one reminder to each invitee of a sample with remind_after whose
+** invitation is that old, unanswered and not reminded, and who can still
+** be written to; *queued says how many. Sets the engine error.
+*/
+int mj__invite_remind(mj_engine *e, size_t *queued);
+
 /* ---- tokens.c ---------------------------------------------------------- */
 
 /* An invitation an import may meet by its token. */

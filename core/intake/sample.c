@@ -78,6 +78,7 @@ typedef struct unit {
   const mj_customer *c;
   int64_t last; /* newest invitation, 0 if never */
   int chosen;
+  const char *channel, *notifier; /* where its invitation goes, if sent */
 } unit;
 
 typedef struct stratum {
@@ -153,6 +154,7 @@ typedef struct draw {
   const mj_sample_decl *d;
   uint64_t seed;
   size_t population, no_consent, left, fatigued, eligible;
+  size_t no_channel_consent, no_address, queued; /* with send = { } */
   double n0, n, invitations; /* n0 NAN for a fixed size */
   int capped;                /* more were asked for than are eligible */
   stratum *strata;
@@ -328,12 +330,17 @@ static int build_frame(mj_engine *e, draw *w)
   ** has left, by the retention scorer's rule: a customer at t while
   ** until >= t. */
   size_t k = 0;
+  mj_invite_skip why;
   for (size_t i = 0; i < m->n_customers; i++) {
     unit u = w->frame[i];
     if (!u.c->consent)
       w->no_consent++;
     else if (u.c->until != 0 && u.c->until < now)
       w->left++;
+    else if (d->n_send && !(u.channel = mj__invite_channel(
+                                d, u.c, &u.notifier, &why)))
+      why == MJ_INVITE_NO_CONSENT ? w->no_channel_consent++
+                                  : w->no_address++;
     else if (u.last > 0 && window > 0 && now - u.last < window)
       w->fatigued++;
     else
@@ -371,6 +378,11 @@ static int store_invitations(mj_engine *e, draw *w, json_t *invited)
         .answered = 0,
     };
     rc = S->put_invitation(in, &inv, &err);
+    if (rc == MJ_OK && u->channel) {
+      rc = mj__invite_queue(e, w->d, u->c, tok, "invitation", u->channel,
+                            u->notifier, &err);
+      w->queued += rc == MJ_OK;
+    }
     json_t *o = json_object();
     if (rc == MJ_OK && !o)
       rc = MJ_ENOMEM;
@@ -441,6 +453,17 @@ static json_t *summary(const draw *w, json_t *invited)
   }
   json_object_set_new(o, "strata", strata);
   json_object_set_new(o, "invited", invited);
+  if (d->n_send) {
+    json_t *msg = json_object();
+    json_object_set_new(msg, "queued", json_integer((json_int_t)w->queued));
+    json_object_set_new(
+        msg, "no_consent",
+        json_integer((json_int_t)(w->no_consent + w->no_channel_consent)));
+    json_object_set_new(msg, "left", json_integer((json_int_t)w->left));
+    json_object_set_new(msg, "no_address",
+                        json_integer((json_int_t)w->no_address));
+    json_object_set_new(o, "messages", msg);
+  }
   return o;
 }
 
@@ -480,6 +503,18 @@ static void text_out(FILE *f, json_t *o)
           json_is_true(json_object_get(o, "capped"))
               ? " (every eligible customer: fewer than wanted)"
               : "");
+  json_t *msg = json_object_get(o, "messages");
+  if (msg) {
+    json_int_t nc = json_integer_value(json_object_get(msg, "no_consent")),
+               left = json_integer_value(json_object_get(msg, "left")),
+               na = json_integer_value(json_object_get(msg, "no_address"));
+    fprintf(f,
+            "%lld invited, %lld skipped: %lld no consent for the channel, "
+            "%lld left, %lld no address\n",
+            (long long)json_integer_value(json_object_get(msg, "queued")),
+            (long long)(nc + left + na), (long long)nc, (long long)left,
+            (long long)na);
+  }
   json_t *strata = json_object_get(o, "strata"), *s;
   size_t i;
   if (json_array_size(strata) > 1 ||
@@ -539,6 +574,13 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
                       "the storage plugin '%s' cannot store invitations; "
                       "update it or use the sqlite store",
                       e->store->name ? e->store->name : "?");
+  if (d->n_send && !mj__outbox_ready(e))
+    return mj__seterr(e, MJ_EPLUGIN,
+                      "%s:%d: sample '%s' sends invitations, and the storage "
+                      "plugin '%s' keeps no outbox (plugin ABI 1.3); update "
+                      "it or use the sqlite store",
+                      d->pos.file, d->pos.line, d->id,
+                      e->store->name ? e->store->name : "?");
 
   draw w = {.d = d};
   if (d->has_seed) {
@@ -557,13 +599,20 @@ int mj_sample_draw(mj_engine *e, const char *name, const char *format,
   json_t *invited = json_array(), *o = NULL;
   if (!invited)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  if ((rc = build_frame(e, &w)) == MJ_OK && w.eligible == 0)
+  char unreachable[120] = "";
+  if ((rc = build_frame(e, &w)) == MJ_OK && w.eligible == 0) {
+    if (d->n_send)
+      snprintf(unreachable, sizeof unreachable,
+               ", %zu without consent for the channels sent, %zu without "
+               "an address on them",
+               w.no_channel_consent, w.no_address);
     rc = mj__seterr_at(e, MJ_EDATA, d->pos.file, d->pos.line, 0,
                        "sample '%s': no customer is eligible (%zu of %zu "
                        "without consent, %zu who have left, %zu invited in "
-                       "the last %d days)",
+                       "the last %d days%s)",
                        d->id, w.no_consent, w.population, w.left, w.fatigued,
-                       d->fatigue_days);
+                       d->fatigue_days, unreachable);
+  }
   if (rc == MJ_OK)
     rc = sizes(e, &w);
   if (rc == MJ_OK)

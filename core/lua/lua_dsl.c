@@ -39,6 +39,7 @@ enum {
   K_PROMISE, /* what the service promises: SERVQUAL gap 4 */
   K_CONTACT, /* when and how often customers may be written to */
   K_THANKS,  /* the daily list of customers to thank */
+  K_MESSAGE, /* what customers are sent: invitations, reminders */
   K__N
 };
 
@@ -46,7 +47,8 @@ static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
-    "standard",    "promise", "contact", "thanks"};
+    "standard",    "promise",       "contact",  "thanks",
+    "message"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -187,7 +189,8 @@ typedef enum ftype {
   T_RECORDS,
   T_MAP,
   T_CHOICES,
-  T_NUMMAP /* { key = number } */
+  T_NUMMAP, /* { key = number } */
+  T_BOOLSTR /* true, false or a string */
 } ftype;
 
 /* One key a declaration accepts (flb_config_map rows). */
@@ -213,7 +216,8 @@ static const mj_field f_customer[] = {
     {"lang", T_STR, 0, NULL, NULL, NULL, "language code, e.g. \"es\""},
     {"channel", T_STR, 0, NULL, NULL, NULL, "how to reach them"},
     {"email", T_STR, 0, NULL, NULL, NULL, "e-mail address"},
-    {"consent", T_BOOL, 0, NULL, NULL, NULL, "may be surveyed"},
+    {"consent", T_BOOLSTR, 0, NULL, NULL, NULL,
+     "may be surveyed: true, false or the channels, \"email,sms\""},
     {"since", T_STR, 0, NULL, NULL, NULL, "customer since, \"2024-03-01\""},
     {"until", T_STR, 0, NULL, NULL, NULL, "customer until (left), a date"},
     {"tz", T_STR, 0, NULL, NULL, NULL, "time zone, e.g. \"Europe/Madrid\""},
@@ -357,6 +361,21 @@ static const mj_field f_sample[] = {
     {"seed", T_INT, 0, NULL, NULL, NULL, "makes the draw reproducible"},
     {"fatigue_days", T_INT, 0, NULL, NULL, NULL,
      "nobody invited twice within this many days (default 90)"},
+    {"link", T_STR, 0, NULL, NULL, NULL,
+     "the answer link, with {token}: \"https://survey.example/a/{token}\""},
+    {"unsubscribe", T_STR, 0, NULL, NULL, NULL,
+     "the unsubscribe link, with {token}"},
+    {"send", T_MAP, 0, NULL, NULL, NULL,
+     "{ CHANNEL = \"NOTIFIER\" }: send invitations, e.g. { email = \"mail\" }"},
+    {"remind_after", T_STR, 0, NULL, NULL, NULL,
+     "one reminder to those who have not answered, e.g. \"7d\""},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
+/* `message "invitation" { ... }`: the texts customers are sent. */
+static const mj_field f_message[] = {
+    {"subject", T_I18N, 1, NULL, NULL, NULL, "the subject line"},
+    {"text", T_I18N, 1, NULL, NULL, NULL, "the message, plain text"},
+    {"html", T_I18N, 0, NULL, NULL, NULL, "the message as HTML"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
 /* ---- complaints, audits, the service standard ---- */
@@ -573,6 +592,8 @@ static const mj_field *schema_of(int kind)
     return f_contact;
   case K_THANKS:
     return f_thanks;
+  case K_MESSAGE:
+    return f_message;
   default:
     return NULL;
   }
@@ -607,6 +628,8 @@ static const char *type_text(ftype t)
            "\"a\", label = ..., anchor = true } tables";
   case T_NUMMAP:
     return "a table of names to numbers ({ key = 1.5 })";
+  case T_BOOLSTR:
+    return "true, false or a string";
   }
   return "?";
 }
@@ -700,6 +723,9 @@ static void check_value(lua_State *L, mj_dsl_ctx *c, int v, const mj_field *f,
   }
   case T_BOOL:
     good = lt == LUA_TBOOLEAN;
+    break;
+  case T_BOOLSTR:
+    good = lt == LUA_TBOOLEAN || lt == LUA_TSTRING;
     break;
   case T_FUNC: /* `when`: a function, or a declarative rule */
     good = lt == LUA_TFUNCTION || lt == LUA_TSTRING;
@@ -1118,6 +1144,48 @@ static void validate_question(lua_State *L, mj_dsl_ctx *c, const dview *v,
   lua_pop(L, 1);
 }
 
+/* A message's text (a string or translations, at index v) uses only
+** known placeholders: an unknown one is an error here, at load, not a
+** blank in a customer's mail. */
+static void check_placeholders(lua_State *L, mj_dsl_ctx *c, const dview *v,
+                               const char *key, int val)
+{
+  char bad[64];
+  int line = KLINE(v->file, v->d->line, key);
+  if (lua_type(L, val) == LUA_TSTRING) {
+    if (mj__message_unknown(lua_tostring(L, val), bad, sizeof bad))
+      fail(L, c, MJ_EVALIDATE, v->file, line,
+           "%s: %s has the unknown placeholder {%s}; use {customer.name}, "
+           "{customer.id}, {customer.email}, {customer.segment}, "
+           "{customer.lang}, {customer.channel}, {link}, {unsubscribe}, "
+           "{questionnaire} or {token}",
+           v->what, key, bad);
+    return;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, val)) { /* lang text */
+    check_placeholders(L, c, v, key, lua_gettop(L));
+    lua_pop(L, 1);
+  }
+}
+
+/* A sample's link: "...{token}...", and no other placeholder. */
+static void check_link(lua_State *L, mj_dsl_ctx *c, const dview *v,
+                       const char *key)
+{
+  if (lua_getfield(L, v->fields, key) == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1), *tok = strstr(s, "{token}");
+    const char *other = strchr(s, '{');
+    if (!tok || (other && other != tok) ||
+        strchr(tok + 1, '{'))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, key),
+           "%s: %s \"%s\" needs the invitation's token once, as {token} "
+           "(e.g. \"https://survey.example/a/{token}\")",
+           v->what, key, s);
+  }
+  lua_pop(L, 1);
+}
+
 /* Checks beyond the schema, one kind at a time. */
 static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
 {
@@ -1319,6 +1387,48 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
       }
     }
     lua_pop(L, 1);
+    check_link(L, c, v, "link");
+    check_link(L, c, v, "unsubscribe");
+    int sends = has_key(L, t, "send");
+    if (sends && (!has_key(L, t, "link") || !has_key(L, t, "unsubscribe")))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "send"),
+           "%s: sending invitations needs link = \"...{token}\" (where to "
+           "answer) and unsubscribe = \"...{token}\" (every customer "
+           "message carries one)",
+           v->what);
+    if (lua_getfield(L, t, "remind_after") == LUA_TSTRING) {
+      int days;
+      if (!parse_due(lua_tostring(L, -1), &days) || days < 1)
+        fail(L, c, MJ_EVALIDATE, v->file,
+             KLINE(v->file, v->d->line, "remind_after"),
+             "%s: remind_after \"%s\" is not a duration; write \"7d\" "
+             "(days) or \"1w\" (weeks)",
+             v->what, lua_tostring(L, -1));
+      if (!sends)
+        fail(L, c, MJ_EVALIDATE, v->file,
+             KLINE(v->file, v->d->line, "remind_after"),
+             "%s: a reminder needs send = { email = \"NOTIFIER\" }, the "
+             "notifier that sends the invitations",
+             v->what);
+    }
+    lua_pop(L, 1);
+    break;
+  }
+  case K_MESSAGE: {
+    size_t i = 0;
+    while (mj__message_ids[i] && strcmp(mj__message_ids[i], v->id))
+      i++;
+    if (!mj__message_ids[i])
+      fail(L, c, MJ_EVALIDATE, v->file, v->d->line,
+           "%s: mejora sends no message of that name; declare "
+           "message \"invitation\" or message \"reminder\"",
+           v->what);
+    static const char *const keys[] = {"subject", "text", "html"};
+    for (size_t k = 0; k < 3; k++) {
+      if (lua_getfield(L, t, keys[k]) != LUA_TNIL)
+        check_placeholders(L, c, v, keys[k], lua_gettop(L));
+      lua_pop(L, 1);
+    }
     break;
   }
   case K_CYCLE:
@@ -1347,6 +1457,13 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
     lua_pop(L, 1);
     break;
   case K_CUSTOMER: {
+    if (lua_getfield(L, t, "consent") == LUA_TSTRING &&
+        !mj__channel_list_ok(lua_tostring(L, -1)))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "consent"),
+           "%s: consent \"%s\" is not a list of channels; write true, "
+           "false or the channels, e.g. \"email,sms\"",
+           v->what, lua_tostring(L, -1));
+    lua_pop(L, 1);
     static const char *const keys[] = {"since", "until"};
     for (int i = 0; i < 2; i++) {
       int64_t when;
@@ -2090,7 +2207,16 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     u->lang = get_str(L, c, t, "lang");
     u->channel = get_str(L, c, t, "channel");
     u->email = get_str(L, c, t, "email");
-    u->consent = get_bool(L, t, "consent", 1);
+    if (lua_getfield(L, t, "consent") == LUA_TSTRING) {
+      u->consent = 1;
+      const char *list = lua_tostring(L, -1);
+      char *norm = aalloc(L, c, strlen(list) + 1);
+      mj__channel_list(list, norm);
+      u->consent_channels = norm;
+    } else {
+      u->consent = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
     if (lua_getfield(L, t, "since") == LUA_TSTRING)
       mj__parse_time(lua_tostring(L, -1), &u->since);
     lua_pop(L, 1);
@@ -2314,6 +2440,12 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     sd->seed = sd->has_seed ? (uint64_t)(int64_t)num : 0;
     sd->fatigue_days = get_num(L, t, "fatigue_days", &num) ? (int)num : 90;
     sd->pos = pos;
+    sd->link = get_str(L, c, t, "link");
+    sd->unsubscribe = get_str(L, c, t, "unsubscribe");
+    sd->send = get_tags(L, c, t, "send", &sd->n_send);
+    const char *remind = get_str(L, c, t, "remind_after");
+    if (remind)
+      parse_due(remind, &sd->remind_after_days);
     if (lua_getfield(L, t, "sd") == LUA_TTABLE) { /* sd */
       size_t n = 0;
       lua_pushnil(L);
@@ -2333,6 +2465,15 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
       qsort(sd->sd, sd->n_sd, sizeof *sd->sd, cmp_sample_sd);
     }
     lua_pop(L, 1);
+    break;
+  }
+  case K_MESSAGE: {
+    mj_message_decl *md = &m->messages[m->n_messages++];
+    md->id = astr(L, c, v->id);
+    get_i18n(L, c, t, "subject", &md->subject);
+    get_i18n(L, c, t, "text", &md->text);
+    get_i18n(L, c, t, "html", &md->html);
+    md->pos = pos;
     break;
   }
   default:
@@ -2371,6 +2512,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
   m->thanks = aalloc(L, c, counts[K_THANKS] * sizeof *m->thanks);
+  m->messages = aalloc(L, c, counts[K_MESSAGE] * sizeof *m->messages);
   m->customer_files =
       aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
@@ -2515,6 +2657,7 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
       (rc = DUPS("plan", m->plans, m->n_plans, mj_plan)) ||
       (rc = DUPS("cycle", m->cycles, m->n_cycles, mj_cycle_decl)) ||
       (rc = DUPS("sample", m->samples, m->n_samples, mj_sample_decl)) ||
+      (rc = DUPS("message", m->messages, m->n_messages, mj_message_decl)) ||
       (rc = DUPS("complaint_category", m->complaint_categories,
                  m->n_complaint_categories, mj_complaint_category)) ||
       (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
@@ -2595,6 +2738,20 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                            "sample '%s' gives an sd for segment '%s', which "
                            "is not declared%s",
                            sd->id, sd->sd[k].segment, hint);
+    }
+    for (size_t k = 0; k < sd->n_send; k++) {
+      size_t u = 0;
+      while (u < m->n_uses && (strcmp(m->uses[u].kind, "notifier") ||
+                               strcmp(m->uses[u].as, sd->send[k].value)))
+        u++;
+      if (u == m->n_uses)
+        return mj__seterr_at(e, MJ_EREF, sd->pos.file,
+                             KLINE(sd->pos.file, sd->pos.line, "send"), 0,
+                             "sample '%s' sends %s through notifier '%s', "
+                             "which the playbook does not use; write use "
+                             "\"notifier.email\" { as = \"%s\", ... }",
+                             sd->id, sd->send[k].key, sd->send[k].value,
+                             sd->send[k].value);
     }
   }
   /* A verify metric is read only when a plan's actions are done, maybe

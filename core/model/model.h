@@ -55,6 +55,9 @@ typedef struct mj_customers_decl {
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
   int consent;
+  /* consent = "email,sms": the channels consented to, ','-separated;
+  ** NULL: every channel when consent is 1. */
+  const char *consent_channels;
   int64_t since, until;  /* customer from / until (epoch s); 0 unknown/active */
   mj_pos pos; /* for customers from CSV: the file and its data row */
   const char *tz;        /* IANA time zone ("Europe/Madrid"), or NULL */
@@ -256,7 +259,23 @@ typedef struct mj_sample_decl {
   int has_seed;          /* ... or a fresh one per draw (reported) */
   int fatigue_days;      /* nobody invited again within this many days */
   mj_pos pos;
+  /* Messages (invite.c): the answer and unsubscribe links with {token}
+  ** in them, customer channel -> notifier instance (sorted by channel;
+  ** none: the draw sends nothing), and the days before one reminder to
+  ** those who have not answered (0: none). */
+  const char *link, *unsubscribe;
+  mj_tag *send;
+  size_t n_send;
+  int remind_after_days;
 } mj_sample_decl;
+
+/* `message "invitation" { subject =, text =, html = }`: what a customer
+** is sent, with {placeholders} filled per recipient (message.c). */
+typedef struct mj_message_decl {
+  const char *id;        /* "invitation" or "reminder" */
+  mj_i18n subject, text, html;
+  mj_pos pos;
+} mj_message_decl;
 
 /* ---- complaints, audits, the service standard ------------------------- */
 
@@ -385,6 +404,8 @@ typedef struct mj_model {
   /* ---- respect for the recipient ---- */
   mj_contact *contact;            /* `contact { ... }`, or NULL */
   mj_thanks *thanks;              size_t n_thanks;
+  /* ---- messages to customers ---- */
+  mj_message_decl *messages;      size_t n_messages;
 } mj_model;
 
 /* Lookups by id; NULL when absent. */
@@ -417,6 +438,36 @@ const char *mj__i18n_get(const mj_i18n *t, const char *lang);
 ** Interviews and exports with labels use it. */
 const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
                           const char *fallback);
+
+/* ---- message.c ------------------------------------------------------- */
+
+/* The messages a playbook may declare, NULL-terminated. */
+extern const char *const mj__message_ids[];
+/* The playbook's `message "id"`, else mejora's own (en, es); NULL for an
+** id not in mj__message_ids. */
+const mj_message_decl *mj__message_get(const mj_model *m, const char *id);
+/* Is name a placeholder a message may use ("customer.name", "link")? */
+int mj__message_placeholder(const char *name);
+/*
+** The first {placeholder} of text that is not one (copied to bad, size
+** n), or 0 when every one is known. A '{' not followed by a name and '}'
+** is plain text.
+*/
+int mj__message_unknown(const char *text, char *bad, size_t n);
+/*
+** text with each {placeholder} replaced by value(ud, name) (NULL: empty),
+** malloc'd; NULL when out of memory.
+*/
+char *mj__message_fill(const char *text,
+                       const char *(*value)(void *ud, const char *name),
+                       void *ud);
+/* Is s a list of channel names ("email,sms"; ',', ';' or blanks between
+** names of letters, digits, '-' and '_')? */
+int mj__channel_list_ok(const char *s);
+/* The list s as "email,sms" into out (room for strlen(s) + 1). */
+void mj__channel_list(const char *s, char *out);
+/* Does customer c consent to be written to on channel? */
+int mj__customer_consents(const mj_customer *c, const char *channel);
 
 /* ---- metric_ref.c / rules.c ------------------------------------------ */
 

@@ -285,18 +285,31 @@ static void put_date(buf *b, int64_t t)
        tm.tm_min, tm.tm_sec);
 }
 
-/* Meta shown in the body: all but the unsubscribe link, said apart. */
+/* Meta shown in the body: all but the unsubscribe link, said apart, and
+** the HTML body of a customer message. */
 static int shown(const mj_meta *m)
 {
-  return m->key && strcmp(m->key, "unsubscribe") != 0;
+  return m->key && strcmp(m->key, "unsubscribe") != 0 &&
+         strcmp(m->key, "html") != 0;
+}
+
+/*
+** A message to a customer (an invitation, a reminder: kind "customer.*")
+** is the playbook's text alone: the event's kind and meta are for the
+** service's own people, not for the customer reading it.
+*/
+static int to_customer(const mj_event *ev)
+{
+  return ev->kind && strncmp(ev->kind, "customer.", 9) == 0;
 }
 
 static void text_part(buf *b, const mj_event *ev, const char *unsub)
 {
   put(b, ev->message ? ev->message : "");
   put(b, "\n\n");
-  putf(b, "event: %s\n", ev->kind ? ev->kind : "");
-  for (size_t i = 0; i < ev->n_meta; i++)
+  if (!to_customer(ev))
+    putf(b, "event: %s\n", ev->kind ? ev->kind : "");
+  for (size_t i = 0; !to_customer(ev) && i < ev->n_meta; i++)
     if (shown(&ev->meta[i])) {
       put(b, ev->meta[i].key);
       put(b, ": ");
@@ -314,20 +327,32 @@ static void html_part(buf *b, const mj_event *ev, const char *unsub)
 {
   put(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
   put_html(b, ev->subject);
-  put(b, "</title></head>\n<body>\n<p>");
-  put_html(b, ev->message);
-  put(b, "</p>\n<table>\n<tr><th align=\"left\">event</th><td>");
-  put_html(b, ev->kind);
-  put(b, "</td></tr>\n");
-  for (size_t i = 0; i < ev->n_meta; i++)
-    if (shown(&ev->meta[i])) {
-      put(b, "<tr><th align=\"left\">");
-      put_html(b, ev->meta[i].key);
-      put(b, "</th><td>");
-      put_html(b, ev->meta[i].value);
-      put(b, "</td></tr>\n");
-    }
-  put(b, "</table>\n");
+  put(b, "</title></head>\n<body>\n");
+  /* A customer message's own HTML, written by the playbook with its
+  ** values escaped when filled in; else its text, escaped. */
+  const char *own = to_customer(ev) ? mj__notify_meta(ev, "html") : NULL;
+  if (own) {
+    put(b, own);
+    put(b, "\n");
+  } else {
+    put(b, "<p>");
+    put_html(b, ev->message);
+    put(b, "</p>\n");
+  }
+  if (!to_customer(ev)) {
+    put(b, "<table>\n<tr><th align=\"left\">event</th><td>");
+    put_html(b, ev->kind);
+    put(b, "</td></tr>\n");
+    for (size_t i = 0; i < ev->n_meta; i++)
+      if (shown(&ev->meta[i])) {
+        put(b, "<tr><th align=\"left\">");
+        put_html(b, ev->meta[i].key);
+        put(b, "</th><td>");
+        put_html(b, ev->meta[i].value);
+        put(b, "</td></tr>\n");
+      }
+    put(b, "</table>\n");
+  }
   if (unsub) {
     put(b, "<p><a href=\"");
     put_html(b, unsub);

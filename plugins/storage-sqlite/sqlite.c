@@ -200,6 +200,9 @@ static const char *const migrations[] = {
     "CREATE INDEX notifications_by_key ON notifications(key);"
     "CREATE TABLE thanked(customer TEXT NOT NULL, at INTEGER NOT NULL,"
     " PRIMARY KEY(customer, at)) WITHOUT ROWID;",
+    /* One reminder per invitation: when it was sent (0: not yet). */
+    "ALTER TABLE invitations ADD COLUMN reminded_at INTEGER NOT NULL"
+    " DEFAULT 0;",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -394,6 +397,14 @@ static const char *const migrations[] = {
     "SELECT token, customer, questionnaire, sample, channel, lang,"         \
     " created_at, answered FROM invitations"                                 \
     " WHERE ?1 IS NULL OR sample = ?1 ORDER BY seq")                         \
+  X(REMINDERS_DUE,                                                           \
+    "SELECT token, customer, questionnaire, sample, channel, lang,"         \
+    " created_at, answered FROM invitations WHERE sample = ?1"               \
+    " AND answered = 0 AND reminded_at = 0 AND created_at <= ?2"             \
+    " ORDER BY seq")                                                         \
+  X(INVITATION_REMIND,                                                       \
+    "UPDATE invitations SET reminded_at = ?2 WHERE token = ?1"               \
+    " AND answered = 0 AND reminded_at = 0")                                 \
   X(QVERSION_PUT,                                                            \
     "INSERT INTO questionnaire_versions(questionnaire, version, fingerprint," \
     " structure, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2,"  \
@@ -3442,6 +3453,39 @@ static int store_scan_invitations(void *inst, const char *sample,
               "read the invitations in", err);
 }
 
+static int store_scan_reminders_due(void *inst, const char *sample,
+                                    int64_t before, mj_invitation_cb cb,
+                                    void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_REMINDERS_DUE, err);
+  if (!st)
+    return MJ_ESTORE;
+  bind_text(st, 1, sample);
+  sqlite3_bind_int64(st, 2, before);
+  return scan(s, st, invitation_row, (void *)cb, ud,
+              "read the invitations due a reminder in", err);
+}
+
+static int store_invitation_remind(void *inst, const char *token, int64_t at,
+                                   int *marked, mj_error *err)
+{
+  store *s = inst;
+  *marked = 0;
+  sqlite3_stmt *st = stmt(s, ST_INVITATION_REMIND, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  bind_text(st, 1, token);
+  sqlite3_bind_int64(st, 2, at);
+  rc = exec_stmt(s, st, "mark an invitation reminded in", err);
+  if (rc == MJ_OK)
+    *marked = sqlite3_changes(s->db) == 1;
+  return op_end(s, rc, err);
+}
+
 /* ---- questionnaire versions ------------------------------------------------- */
 
 static int store_put_questionnaire_version(void *inst,
@@ -3555,6 +3599,8 @@ static const mj_storage_ops sqlite_ops = {
     .outbox_has = store_outbox_has,
     .put_thanked = store_put_thanked,
     .scan_thanked = store_scan_thanked,
+    .scan_reminders_due = store_scan_reminders_due,
+    .invitation_remind = store_invitation_remind,
 };
 
 static const mj_plugin_desc sqlite_desc = {

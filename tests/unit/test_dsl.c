@@ -227,8 +227,9 @@ static void references(void)
   rc = mj_playbook_load(e, fix("bad_csv.lua"));
   is_int(MJ_EDATA, rc, "bad CSV row refused");
   snprintf(want, sizeof want,
-           "%s/data/bad_customers.csv:3:3: consent 'maybe' is not yes/no, "
-           "true/false or 1/0 (customers declared at %s:2)",
+           "%s/data/bad_customers.csv:3:3: consent 'maybe?' is not yes/no, "
+           "true/false, 1/0 or a list of channels such as \"email,sms\" "
+           "(customers declared at %s:2)",
            fixdir, fix("bad_csv.lua"));
   is_string(want, mj_errmsg(e), "file.csv:ROW:COL and the declaration");
 

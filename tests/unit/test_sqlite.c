@@ -126,6 +126,15 @@ static int on_cycle_line(void *ud, const mj_cycle_rec *c)
   return MJ_OK;
 }
 
+/* The tokens of the invitations scanned, each followed by a space. */
+static int on_token(void *ud, const mj_invitation_rec *inv)
+{
+  char *buf = ud;
+  size_t n = strlen(buf);
+  snprintf(buf + n, 256 - n, "%s ", inv->token);
+  return MJ_OK;
+}
+
 static int on_plan(void *ud, const mj_plan_rec *p)
 {
   char *out = ud;
@@ -242,7 +251,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(149);
+  plan(154);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -562,6 +571,29 @@ int main(void)
             "a cancelled message is parked, no attempt counted");
   is_int(MJ_ENOTFOUND, S->outbox_retry(st, 5, 2700, &err),
          "and is not put back");
+  /* ---- one reminder per invitation ---- */
+  mj_invitation_rec invs[] = {
+      {"t1", "c1", "q", "s", "email", "en", 1000, 0},
+      {"t2", "c2", "q", "s", NULL, NULL, 5000, 0}, /* too recent */
+      {"t3", "c3", "q", "s", NULL, NULL, 1000, 1}, /* answered */
+  };
+  for (size_t i = 0; i < 3; i++)
+    S->put_invitation(st, &invs[i], &err);
+  char due[256] = "";
+  S->scan_reminders_due(st, "s", 2000, on_token, due, &err);
+  is_string("t1 ", due, "due a reminder: old enough, unanswered");
+  int marked = -1, twice = -1, answered = -1;
+  S->begin(st, &err);
+  S->invitation_remind(st, "t1", 3000, &marked, &err);
+  S->invitation_remind(st, "t1", 3000, &twice, &err);
+  S->invitation_remind(st, "t3", 3000, &answered, &err);
+  S->commit(st, &err);
+  ok(marked == 1, "the first mark marks it");
+  ok(twice == 0, "a second mark does not");
+  ok(answered == 0, "an answered invitation is not marked");
+  due[0] = '\0';
+  S->scan_reminders_due(st, "s", 9000, on_token, due, &err);
+  is_string("t2 ", due, "a reminded invitation is due no more");
   S->close(st);
 
   /* ---- packed answers: every number and text comes back exactly ---- */
@@ -623,6 +655,10 @@ int main(void)
            "CREATE TABLE answers(response INTEGER NOT NULL, pos INTEGER NOT"
            " NULL, question TEXT NOT NULL, state INTEGER NOT NULL, num REAL,"
            " text TEXT, PRIMARY KEY(response, pos)) WITHOUT ROWID;"
+           "CREATE TABLE invitations(seq INTEGER PRIMARY KEY, token TEXT"
+           " NOT NULL UNIQUE, customer TEXT NOT NULL, questionnaire TEXT NOT"
+           " NULL, sample TEXT, channel TEXT, lang TEXT, created_at INTEGER"
+           " NOT NULL, answered INTEGER NOT NULL DEFAULT 0);"
            "CREATE TABLE notifications(seq INTEGER PRIMARY KEY, cycle"
            " INTEGER NOT NULL, notifier TEXT NOT NULL, kind TEXT, severity"
            " INTEGER NOT NULL, time INTEGER NOT NULL, subject TEXT, message"

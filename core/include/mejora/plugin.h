@@ -629,6 +629,23 @@ typedef struct mj_storage_ops {
   int (*scan_thanked)(void *inst, int64_t since,
                       int (*cb)(void *ud, const char *customer, int64_t at),
                       void *ud, mj_error *err);
+  /*
+  ** Added in ABI 1.4: one reminder per invitation, both or none (NULL:
+  ** the host sends no reminders).
+  **
+  ** scan_reminders_due: the invitations of sample that are not answered
+  ** and not reminded, created at or before `before`, oldest first.
+  */
+  int (*scan_reminders_due)(void *inst, const char *sample, int64_t before,
+                            mj_invitation_cb cb, void *ud, mj_error *err);
+  /*
+  ** Mark invitation token reminded at `at`, inside the transaction the
+  ** host opened, unless it is answered or already reminded: *marked is 1
+  ** when this call marked it, 0 when it did not (another delivery did
+  ** first, or an answer came), so no invitation is reminded twice.
+  */
+  int (*invitation_remind)(void *inst, const char *token, int64_t at,
+                           int *marked, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
