@@ -425,6 +425,29 @@ typedef struct mj_outbox_rec {
 } mj_outbox_rec;
 typedef int (*mj_outbox_cb)(void *ud, const mj_outbox_rec *rec);
 
+/*
+** Added in ABI 1.4.
+** A close-the-loop case: one stored response that matched one of the
+** playbook's alerts, the person who answers for it, when it falls due,
+** and how it ended. Strings are borrowed for the call.
+*/
+typedef struct mj_case_rec {
+  int64_t id;                /* unique in the store, from 1, increasing */
+  const char *alert;         /* the alert's id */
+  const char *response;      /* the response's id */
+  const char *customer;      /* the response's customer, or NULL */
+  const char *questionnaire;
+  const char *owner;
+  const char *escalate_to;   /* or NULL: the owner is told again */
+  int64_t opened_at;
+  int64_t due_at;
+  int64_t escalated_at;      /* 0: not escalated */
+  int64_t closed_at;         /* 0: open */
+  const char *closed_by;     /* who closed it, or NULL */
+  const char *outcome;       /* what was done, or NULL */
+} mj_case_rec;
+typedef int (*mj_case_cb)(void *ud, const mj_case_rec *rec);
+
 typedef struct mj_storage_ops {
   size_t ops_size;
   /* uri is the part after "KIND:" (a path for sqlite). Opening also
@@ -609,6 +632,32 @@ typedef struct mj_storage_ops {
   int (*outbox_sent_to)(void *inst, const char *customer, int64_t since,
                         size_t limit, int64_t *times, size_t *n,
                         mj_error *err);
+
+  /*
+  ** Added in ABI 1.4: close-the-loop cases, all four or none (NULL: a
+  ** playbook's alerts open no case, and the host says so).
+  **
+  ** case_put: store case c (its id, escalated_at, closed_at, closed_by
+  ** and outcome ignored) unless the store holds one of the same alert and
+  ** response: *id is the new case's id, or 0 when there was one already
+  ** (nothing is written). Called inside the transaction that stores the
+  ** response, so a response and its cases are stored together or not at
+  ** all.
+  */
+  int (*case_put)(void *inst, const mj_case_rec *c, int64_t *id,
+                  mj_error *err);
+  /* Case id, or every case (id 0), oldest first. */
+  int (*case_scan)(void *inst, int64_t id, mj_case_cb cb, void *ud,
+                   mj_error *err);
+  /* Mark case id escalated at `at` if it is open and not escalated yet;
+  ** MJ_ECONFLICT (nothing written) when it is closed or escalated
+  ** already, MJ_ENOTFOUND when no case has that id. */
+  int (*case_escalate)(void *inst, int64_t id, int64_t at, mj_error *err);
+  /* Close case id at `at`, recording by and outcome, if it is open;
+  ** MJ_ECONFLICT (nothing written) when it is closed already,
+  ** MJ_ENOTFOUND when no case has that id. */
+  int (*case_close)(void *inst, int64_t id, int64_t at, const char *by,
+                    const char *outcome, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
