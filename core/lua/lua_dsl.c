@@ -38,6 +38,7 @@ enum {
   K_STANDARD,
   K_PROMISE, /* what the service promises: SERVQUAL gap 4 */
   K_CONTACT, /* when and how often customers may be written to */
+  K_ALERT,   /* a close-the-loop case per matching response */
   K__N
 };
 
@@ -45,7 +46,7 @@ static const char *const kind_names[K__N] = {
     NULL,          "store",         "segment",  "customer", "customers",
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
-    "standard",    "promise", "contact"};
+    "standard",    "promise",       "contact",  "alert"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -419,6 +420,21 @@ static const mj_field f_contact[] = {
      "time zone of customers without one (default UTC)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
+/* `alert "detractor" { questionnaire, when, owner, due, ... }`: a
+** close-the-loop case opened for each matching response. */
+static const mj_field f_alert[] = {
+    {"questionnaire", T_STR, 1, NULL, "questionnaire", NULL,
+     "the questionnaire whose responses it reads"},
+    {"when", T_STR, 1, NULL, NULL, NULL,
+     "a condition on the answers, as ask_if: \"nps <= 6\""},
+    {"owner", T_STR, 1, NULL, NULL, NULL, "who is told and answers for it"},
+    {"due", T_STR, 1, NULL, NULL, NULL,
+     "time to close it: \"90m\", \"24h\", \"2d\" or \"1w\""},
+    {"escalate_to", T_STR, 0, NULL, NULL, NULL,
+     "who is told when it is overdue (default: the owner again)"},
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what the owner is asked to do"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
 /* The phone-protocol checklist (DOMAIN.md), added by protocol = "phone". */
 static const char *const phone_protocol[][2] = {
     {"greeted", "Greeted the caller"},
@@ -551,6 +567,8 @@ static const mj_field *schema_of(int kind)
     return f_promise;
   case K_CONTACT:
     return f_contact;
+  case K_ALERT:
+    return f_alert;
   default:
     return NULL;
   }
@@ -969,6 +987,22 @@ static void check_tz(lua_State *L, mj_dsl_ctx *c, const dview *v)
   lua_pop(L, 1);
 }
 
+/* An alert's due: N minutes, hours, days or weeks, in seconds (at most
+** ten years). */
+static int parse_due_secs(const char *s, int64_t *secs)
+{
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (end == s || n <= 0 || n > 5256000 || end[0] == '\0' || end[1] != '\0')
+    return 0;
+  int64_t unit = *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400
+                 : *end == 'w' ? 604800 : 0;
+  if (!unit || n * unit > (int64_t)3650 * 86400)
+    return 0;
+  *secs = n * unit;
+  return 1;
+}
+
 static const char *const use_kinds[] = {"storage", "scorer", "notifier",
                                         "collector"};
 
@@ -1191,6 +1225,17 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
   case K_AUDIT:
     validate_audit(L, c, t, v->what, v->file, v->d->line);
     break;
+  case K_ALERT: {
+    int64_t secs;
+    if (lua_getfield(L, t, "due") == LUA_TSTRING &&
+        !parse_due_secs(lua_tostring(L, -1), &secs))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "due"),
+           "%s: due \"%s\" is not a duration; write \"90m\", \"24h\", "
+           "\"2d\" or \"1w\"",
+           v->what, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    break;
+  }
   case K_STANDARD:
   case K_PROMISE: {
     lua_getfield(L, t, "indicator");
@@ -1886,6 +1931,19 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
     d->pos = pos;
     break;
   }
+  case K_ALERT: {
+    mj_alert *a = &m->alerts[m->n_alerts++];
+    a->id = astr(L, c, v->id);
+    a->questionnaire = get_str(L, c, t, "questionnaire");
+    a->when = get_str(L, c, t, "when");
+    a->owner = get_str(L, c, t, "owner");
+    a->escalate_to = get_str(L, c, t, "escalate_to");
+    a->due = get_str(L, c, t, "due");
+    parse_due_secs(a->due, &a->due_secs);
+    get_i18n(L, c, t, "text", &a->text);
+    a->pos = pos;
+    break;
+  }
   case K_PROMISE: {
     mj_promise *d = &m->promises[m->n_promises++];
     d->id = astr(L, c, v->id);
@@ -2291,6 +2349,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->audits = aalloc(L, c, counts[K_AUDIT] * sizeof *m->audits);
   m->standards = aalloc(L, c, counts[K_STANDARD] * sizeof *m->standards);
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
+  m->alerts = aalloc(L, c, counts[K_ALERT] * sizeof *m->alerts);
   m->customer_files =
       aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
@@ -2439,7 +2498,8 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                  m->n_complaint_categories, mj_complaint_category)) ||
       (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
       (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)) ||
-      (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)))
+      (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)) ||
+      (rc = DUPS("alert", m->alerts, m->n_alerts, mj_alert)))
     return rc;
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *q = &m->questionnaires[i];
@@ -2515,6 +2575,28 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                            "is not declared%s",
                            sd->id, sd->sd[k].segment, hint);
     }
+  }
+  /* An alert's condition reads any question of its questionnaire. */
+  for (size_t i = 0; i < m->n_alerts; i++) {
+    mj_alert *a = &m->alerts[i];
+    char why[400];
+    a->qn = mj__model_questionnaire(m, a->questionnaire);
+    if (!a->qn) {
+      suggest_id(hint, sizeof hint, a->questionnaire, m->questionnaires,
+                 m->n_questionnaires, sizeof *m->questionnaires);
+      return mj__seterr_at(e, MJ_EREF, a->pos.file,
+                           KLINE(a->pos.file, a->pos.line, "questionnaire"),
+                           0,
+                           "alert '%s' reads questionnaire '%s', which is "
+                           "not declared%s",
+                           a->id, a->questionnaire, hint);
+    }
+    if ((rc = mj__cond_compile(&m->arena, a->qn, a->qn->n_questions, 0,
+                               a->when, &a->cond, why, sizeof why)) != MJ_OK)
+      return mj__seterr_at(e, rc, a->pos.file,
+                           KLINE(a->pos.file, a->pos.line, "when"), 0,
+                           "alert \"%s\": when \"%s\": %s", a->id, a->when,
+                           why);
   }
   /* A verify metric is read only when a plan's actions are done, maybe
   ** months later: a mistake in it is caught now, as in a `when` rule. */
