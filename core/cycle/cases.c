@@ -198,21 +198,9 @@ int mj__cases_figures(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
                : mj__seterr(e, MJ_ENOMEM, "out of memory");
   }
   case_list_free(&l);
-  if (rc != MJ_OK)
-    return rc;
-  /* One transaction, as the service figures. */
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  mj_error err = {0}, ignored;
-  if (S->begin(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing case figures: ");
-  for (size_t i = first; i < figs->n; i++)
-    if (S->put_result(e->store->inst, &figs->items[i], &err) != MJ_OK) {
-      S->rollback(e->store->inst, &ignored);
-      return mj__seterr_from(e, &err, MJ_ESTORE, "storing case figures: ");
-    }
-  if (S->commit(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing case figures: ");
-  return MJ_OK;
+  return rc == MJ_OK ? mj__figures_store(e, figs, first,
+                                         "storing case figures: ")
+                     : rc;
 }
 
 static const mj_result_rec *case_figure(const mj_figset *fs,
