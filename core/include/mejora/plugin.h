@@ -411,7 +411,8 @@ typedef int (*mj_response_cb)(void *ud, const mj_response_rec *rec);
 */
 typedef struct mj_outbox_rec {
   int64_t id;                /* unique in the store, increasing */
-  int64_t cycle;             /* the cycle whose event it is */
+  int64_t cycle;             /* the cycle whose event it is; 0: an
+                             ** event of no cycle (a case's) */
   const char *notifier;      /* the notifier instance's name */
   const char *key;           /* the message's stable key */
   const char *status;
@@ -569,8 +570,9 @@ typedef struct mj_storage_ops {
   ** Nothing here needs more than row locks and one-statement updates.
   **
   ** outbox_put: queue event ev for notifier, "pending" and due at `at`,
-  ** under key. Called inside the transaction the host opened with begin,
-  ** so the messages of a cycle are stored together or not at all.
+  ** under key, of cycle (0: of no cycle, as a case's messages). Called
+  ** inside the transaction the host opened with begin, so the messages
+  ** of a cycle are stored together or not at all.
   */
   int (*outbox_put)(void *inst, int64_t cycle, const char *notifier,
                     const mj_event *ev, const char *key, int64_t at,
