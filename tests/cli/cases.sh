@@ -6,7 +6,7 @@
 # open past due is escalated once, by deliver; the cycle counts them, the
 # report shows the counts and a trigger reads the overdue one.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 41
+plan 42
 scratch
 . "$top_srcdir/tests/plugins/receivers.sh"
 cd "$tmp"
@@ -35,6 +35,15 @@ plan "callbacks" {
   owner = "ana@example.com", due = "30d",
   when = "cases.overdue:detractor > 0",
   actions = { "Review why callbacks are late" },
+}
+plan "counted" {
+  owner = "ana@example.com", due = "30d",
+  when = function(r)
+    return r.cases("detractor") == 1 and r.cases() == 1 and
+      r.cases("detractor", "closed_in_time") == 1 and
+      r.cases("detractor", "opened") == 2 and r.cases("nope") == 0
+  end,
+  actions = { "Thank the team" },
 }
 use "notifier.email" {
   url = "smtp://127.0.0.1:$smtp_port",
@@ -153,6 +162,7 @@ like "$(printf '%s' "$out" | tr -d ' \n')" \
   "the JSON report has them as figures of scorer case"
 run "$MEJORA" plans p.lua
 like "$out" "^callbacks +open" "the trigger on cases.overdue:detractor fired"
+like "$out" "^counted +open" "a Lua trigger reads the same counts with r.cases"
 
 # ---- playbook mistakes, at load with file:line ----------------------------
 cat > bad.lua <<'LUA'
