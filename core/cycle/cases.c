@@ -343,8 +343,9 @@ int mj_cases(mj_engine *e, unsigned flags, int64_t id, const char *format,
   rc = list ? MJ_OK : MJ_ENOMEM;
   for (size_t i = 0; rc == MJ_OK && i < l.n; i++) {
     const mj_case_rec *c = &l.v[i].r;
-    if (((flags & MJ_CASES_OPEN) && !is_open(c)) ||
-        ((flags & MJ_CASES_OVERDUE) && !is_overdue(c, now)))
+    /* The filters pick among all cases; one asked for by id is shown. */
+    if (!id && (((flags & MJ_CASES_OPEN) && !is_open(c)) ||
+                ((flags & MJ_CASES_OVERDUE) && !is_overdue(c, now))))
       continue;
     json_t *o = case_json(c, now);
     if (!o || json_array_append_new(list, o) != 0)
@@ -388,9 +389,10 @@ int mj_case_close(mj_engine *e, int64_t id, const char *by,
   case_list l;
   if (rc != MJ_OK || (rc = load_cases(e, id, &l)) != MJ_OK)
     return rc;
-  int64_t now = mj__now(e), due = l.n ? l.v[0].r.due_at : 0;
+  int found = l.n > 0;
+  int64_t now = mj__now(e), due = found ? l.v[0].r.due_at : 0;
   case_list_free(&l);
-  if (due == 0)
+  if (!found)
     return mj__seterr(e, MJ_ENOTFOUND,
                       "no case %lld in the store (`mejora cases PLAYBOOK "
                       "list` lists them)",

@@ -360,7 +360,8 @@ MJ_API int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags);
 ** "json" (an array of objects, one case: the object, with id, alert,
 ** status "open", "overdue" or "closed", response, customer,
 ** questionnaire, owner, escalate_to, opened_at, due_at, escalated_at,
-** closed_at, closed_by, outcome and in_time). The caller frees *out with
+** closed_at, closed_by, outcome and in_time). The flags pick among all
+** cases; case id is shown whatever they say. The caller frees *out with
 ** mj_free(). MJ_ENOTFOUND for an unknown id.
 */
 MJ_API int mj_cases(mj_engine *e, unsigned flags, int64_t id,
