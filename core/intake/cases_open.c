@@ -96,7 +96,7 @@ int mj__case_event(const mj_model *m, const mj_case_rec *c, const char *kind,
   out->meta[k++] = (mj_meta){"alert", c->alert};
   out->meta[k++] = (mj_meta){"owner", to};
   if (c->customer)
-    out->meta[k++] = (mj_meta){"customer", c->customer};
+    out->meta[k++] = (mj_meta){"customer_id", c->customer};
   out->meta[k++] = (mj_meta){"questionnaire", c->questionnaire};
   out->meta[k++] = (mj_meta){"due_at", out->due_at};
   out->ev = (mj_event){.kind = kind,
