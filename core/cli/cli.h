@@ -32,6 +32,7 @@ typedef enum cli_cmd {
   CLI_DELIVER,
   CLI_OUTBOX,
   CLI_UNSUBSCRIBE,
+  CLI_CASES,
   CLI_SAMPLE,
   CLI_INVITATIONS,
   CLI_EXPORT,
@@ -65,6 +66,8 @@ typedef struct cli {
   const char *listen;
   int rerun, pilot, labels, raw, pending, failed;
   int undo;
+  const char *outcome, *by; /* cases close */
+  int open_only, overdue;   /* cases list */
   /* its arguments */
   char **args;
   int n_args;

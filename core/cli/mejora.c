@@ -524,6 +524,59 @@ static int cmd_unsubscribe(cli *c)
   return x;
 }
 
+/* cases PLAYBOOK [list | show ID | close ID --outcome TEXT [--by WHO]] */
+static int cmd_cases(cli *c)
+{
+  const char *verb = c->n_args > 1 ? c->args[1] : "list";
+  const char *arg = c->n_args > 2 ? c->args[2] : NULL;
+  int close = strcmp(verb, "close") == 0;
+  int want_id = close || strcmp(verb, "show") == 0;
+  if (strcmp(verb, "list") != 0 && !want_id)
+    return cli_usage(c, "unknown action '%s' (use list, show or close)",
+                     verb);
+  if (want_id != (arg != NULL))
+    return cli_usage(c, want_id ? "%s takes a case id" : "%s takes no case id",
+                     verb);
+  long long id = 0;
+  if (arg) {
+    char *end;
+    errno = 0;
+    id = strtoll(arg, &end, 10);
+    if (*end || errno || id < 1)
+      return cli_usage(c, "%s takes a case's id (a number 'cases list' "
+                          "shows), not '%s'",
+                       verb, arg);
+  }
+  if (!close && (c->outcome || c->by))
+    return cli_usage(c, "--outcome and --by go with close");
+  if (close && !c->outcome)
+    return cli_usage(c, "close: say what was done with --outcome TEXT");
+  if (strcmp(verb, "list") != 0 && (c->open_only || c->overdue))
+    return cli_usage(c, "--open and --overdue go with list");
+  const char *by = c->by ? c->by : getenv("USER");
+  if (close && (!by || !*by))
+    return cli_usage(c, "close: say who closes it with --by WHO");
+  mj_engine *e = NULL;
+  int x = with_playbook(c, c->args[0], &e);
+  if (!x && close) {
+    int in_time = 0;
+    int rc = mj_case_close(e, (int64_t)id, by, c->outcome, &in_time);
+    if (rc == MJ_OK)
+      printf("case %lld closed %s\n", id, in_time ? "in time" : "late");
+    x = rc != MJ_OK ? fail(e, rc) : fflush(stdout) == 0 ? 0 : CLI_EXIT_ENV;
+  } else if (!x) {
+    char *text = NULL;
+    size_t len = 0;
+    unsigned flags = (c->open_only ? MJ_CASES_OPEN : 0u) |
+                     (c->overdue ? MJ_CASES_OVERDUE : 0u);
+    int rc = mj_cases(e, flags, (int64_t)id, c->format ? c->format : "text",
+                      &text, &len);
+    x = print_text(e, rc, text, len);
+  }
+  mj_engine_free(e);
+  return x;
+}
+
 /* complaints|audits PLAYBOOK [import FILE | report] */
 static int cmd_service(cli *c)
 {
@@ -617,6 +670,7 @@ int main(int argc, char **argv)
       [CLI_DELIVER] = cmd_deliver,
       [CLI_OUTBOX] = cmd_outbox,
       [CLI_UNSUBSCRIBE] = cmd_unsubscribe,
+      [CLI_CASES] = cmd_cases,
       [CLI_SAMPLE] = cmd_sample,
       [CLI_INVITATIONS] = cmd_invitations,
       [CLI_EXPORT] = cmd_export,

@@ -61,6 +61,10 @@ typedef enum opt_id {
   O_RETRY,
   O_UNDO,
   O_LISTEN,
+  O_OUTCOME,
+  O_BY,
+  O_OPEN,
+  O_OVERDUE,
   O_N
 } opt_id;
 
@@ -153,6 +157,14 @@ static const opt_def opts[O_N] = {
     [O_LISTEN] = {"listen", 0, "ADDR:PORT", TEXT(listen),
                   "where to listen (default 127.0.0.1:8080; [::1]:8080\n"
                   "for IPv6)"},
+    [O_OUTCOME] = {"outcome", 0, "TEXT", TEXT(outcome),
+                   "close: what was done (kept with the case)"},
+    [O_BY] = {"by", 0, "WHO", TEXT(by),
+              "close: who closed it (default: $USER)"},
+    [O_OPEN] = {"open", 0, NULL, FLAG(open_only),
+                "only the cases not closed yet"},
+    [O_OVERDUE] = {"overdue", 0, NULL, FLAG(overdue),
+                   "only the open cases past their due time"},
 };
 
 /* An option a command takes, with what it means there (NULL: as above). */
@@ -221,6 +233,14 @@ static const command commands[CLI_N_COMMANDS] = {
                          "TOKEN (or --customer ID), at once",
                          {{O_CUSTOMER, "the customer's id, instead of a token"},
                           {O_UNDO, NULL}}},
+    [CLI_CASES] = {"cases", "PLAYBOOK [list | show ID | close ID]", 1, 3,
+                   "close-the-loop cases opened by alerts; close\n"
+                   "records who, when and the outcome",
+                   {{O_FORMAT, "text or json (default: text)"},
+                    {O_OPEN, NULL},
+                    {O_OVERDUE, NULL},
+                    {O_OUTCOME, NULL},
+                    {O_BY, NULL}}},
     [CLI_SAMPLE] = {"sample", "PLAYBOOK NAME", 2, 2,
                     "draw a sample: store its invitations",
                     {{O_FORMAT, "text or json (default: text)"}}},

@@ -81,6 +81,7 @@ typedef struct cycle_run {
   size_t scratch_cap;
   mj_event *events;
   size_t n_events;
+  size_t queued;      /* messages queued before notify (escalated cases) */
   int every;          /* the default cycle: every response belongs to it */
   int64_t previous;   /* the stored cycle changes are measured against */
   int previous_known; /* 0: the store cannot say (the last one run) */
@@ -1835,7 +1836,7 @@ static int queue_events(cycle_run *c, int last)
     mj__log(e, MJ_LOG_ERROR, "reminders not queued: %s", mj_errmsg(e));
     e->err = before;
   }
-  if (c->n_events == 0 && reminders == 0)
+  if (c->n_events == 0 && reminders == 0 && !c->queued)
     return MJ_OK;
   if (S->begin(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "queueing notifications: ");
@@ -2029,6 +2030,13 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
   ** before the plans so their triggers can read them. */
   if (rc == MJ_OK)
     rc = mj__service_figures(e, c.id, c.decl->id, &c.figs);
+  /* Cases past due escalate first, so the figures count what is now. */
+  size_t escalated = 0;
+  if (rc == MJ_OK)
+    rc = mj__cases_escalate(e, &escalated);
+  if (rc == MJ_OK)
+    rc = mj__cases_figures(e, c.id, c.every ? NULL : c.decl, &c.figs);
+  c.queued = escalated;
   if (rc == MJ_OK)
     rc = improve(&c);
   if (rc == MJ_OK)

@@ -240,5 +240,26 @@ void mj__respect_init(mj_respect *r, mj_engine *e, int64_t now);
 ** until: send it). MJ_OK, or a store error, set. */
 int mj__respect_check(mj_respect *r, const mj_event *ev);
 void mj__respect_free(mj_respect *r);
+/* ---- cases.c ------------------------------------------------------------ */
+
+/*
+** Escalate every open case past its due time and not escalated yet: mark
+** it escalated and queue its "case.escalated" message in one
+** transaction, so a case is escalated once whatever runs at the same
+** time. *escalated counts them. Nothing with a store without cases.
+*/
+int mj__cases_escalate(mj_engine *e, size_t *escalated);
+/*
+** The case figures of cycle (declared as d, whose period bounds
+** "opened"; NULL: every case) into figs and the store: scorer "cases",
+** metrics opened, open, closed_in_time, closed_late and overdue, per
+** alert (questionnaire "alert", question the alert's id) and for all
+** alerts (no questionnaire), counted at the engine's clock.
+*/
+int mj__cases_figures(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
+                      mj_figset *figs);
+/* The report's section of those figures (nothing when there are none). */
+void mj__cases_section(FILE *f, const mj_figset *fs, const mj_model *m,
+                       int md);
 
 #endif

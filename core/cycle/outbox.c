@@ -177,9 +177,11 @@ int mj_deliver(mj_engine *e, mj_outbox_counts *counts)
     return e ? mj__seterr(e, MJ_EINVAL, "no counts pointer") : MJ_EINVAL;
   memset(counts, 0, sizeof *counts);
   int rc = outbox_open(e, 1);
-  size_t reminders;
+  size_t reminders, escalated;
   if (rc == MJ_OK)
     rc = mj__invite_remind(e, &reminders);
+  if (rc == MJ_OK)
+    rc = mj__cases_escalate(e, &escalated);
   return rc == MJ_OK ? mj__outbox_deliver(e, counts) : rc;
 }
 

@@ -341,6 +341,39 @@ MJ_API int mj_outbox_retry(mj_engine *e, int64_t id);
 ** MJ_EINVAL (a store without ABI 1.4 unsubscribes), MJ_ESTORE.
 */
 MJ_API int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags);
+/* ---------------------------------------------------------------------
+** Close-the-loop cases (doc/cases.md). A playbook's `alert` opens a case
+** for each stored response that matches it, as the response is stored,
+** and queues a "case.opened" message to its owner; mj_deliver (and a
+** cycle's run) first escalates every open case past due, once, queueing
+** "case.escalated". Both need a store with the case operations (plugin
+** ABI 1.4): MJ_EINVAL otherwise.
+*/
+
+/* mj_cases flags. */
+#define MJ_CASES_OPEN 1u    /* only the cases not closed yet */
+#define MJ_CASES_OVERDUE 2u /* only the open cases past their due time */
+
+/*
+** The cases, oldest first (id 0), or case id alone, as "text" (a table:
+** case, alert, status, owner, customer, due; one case: every field) or
+** "json" (an array of objects, one case: the object, with id, alert,
+** status "open", "overdue" or "closed", response, customer,
+** questionnaire, owner, escalate_to, opened_at, due_at, escalated_at,
+** closed_at, closed_by, outcome and in_time). The flags pick among all
+** cases; case id is shown whatever they say. The caller frees *out with
+** mj_free(). MJ_ENOTFOUND for an unknown id.
+*/
+MJ_API int mj_cases(mj_engine *e, unsigned flags, int64_t id,
+                    const char *format, char **out, size_t *len);
+
+/*
+** Close case id now, recording who closed it (by) and what was done
+** (outcome); *in_time (may be NULL) says whether it was by its due time.
+** MJ_ENOTFOUND for an unknown case, MJ_ECONFLICT for a closed one.
+*/
+MJ_API int mj_case_close(mj_engine *e, int64_t id, const char *by,
+                         const char *outcome, int *in_time);
 
 /*
 ** Can the output of command be written in format? The commands and their

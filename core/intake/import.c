@@ -809,7 +809,7 @@ static int on_header(void *ud, const char *const *names, size_t n,
   if (MJ__BEGIN_BULK(im->S, im->store, err) != MJ_OK)
     return err->code ? err->code : MJ_ESTORE;
   im->in_tx = 1;
-  if (mj__writer_start(im->S, im->store, &im->writer) != MJ_OK)
+  if (mj__writer_start(im->e, &im->writer) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0,
                     "cannot start the store's thread: out of memory");
   return MJ_OK;
@@ -1314,8 +1314,17 @@ int mj_response_add(mj_engine *e, const char *questionnaire,
                          .n_answers = qn->n_questions,
                          .channel = cust->channel};
     int inserted = 0;
-    mj_error err = {0};
-    rc = MJ_STORE_OPS(e)->put_response(e->store->inst, &r, &inserted, &err);
+    mj_error err = {0}, ignored;
+    const mj_storage_ops *S = MJ_STORE_OPS(e);
+    /* The response and the cases it opens, together or not at all. */
+    rc = S->begin(e->store->inst, &err);
+    if (rc == MJ_OK) {
+      rc = mj__response_put(e, &r, &inserted, &err);
+      if (rc == MJ_OK && inserted)
+        rc = S->commit(e->store->inst, &err);
+      else
+        S->rollback(e->store->inst, &ignored);
+    }
     if (rc != MJ_OK)
       mj__seterr_from(e, &err, MJ_ESTORE, NULL);
     else if (!inserted)

@@ -379,7 +379,7 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
     };
     int inserted = 0;
     mj_error err = {0};
-    rc = im->S->put_response(im->store, &r, &inserted, &err);
+    rc = mj__response_put(im->e, &r, &inserted, &err);
     if (rc == MJ_OK && tok && !tok->answered) {
       mj_invitation_rec inv = {.token = tok->token,
                                .customer = tok->customer,

@@ -131,14 +131,44 @@ void mj__tokens_free(mj_tokens *t);
 void mj__option_order(const char *response_id, const mj_question *q,
                       size_t *order);
 
+/* ---- cases_open.c ------------------------------------------------------ */
+
+/* Whether the open store keeps cases (the ABI 1.4 operations). */
+int mj__cases_ready(mj_engine *e);
+/*
+** Store response r (put_response, inside the caller's transaction) and,
+** when it is new, open a case for each alert it matches, each with its
+** "case.opened" message queued for every notifier the playbook uses, in
+** the same transaction. *inserted as put_response's. Safe on the
+** importer's writer thread: it reads the model, writes the store and
+** err, and never logs.
+*/
+int mj__response_put(mj_engine *e, const mj_response_rec *r, int *inserted,
+                     mj_error *err);
+/* A case's message: "case.opened" to the owner or "case.escalated" to
+** escalate_to (else the owner), at now; its strings live in *out. */
+typedef struct mj_case_event {
+  mj_event ev;
+  mj_meta meta[6];
+  char id[24], due_at[24], subject[256], message[1024];
+} mj_case_event;
+int mj__case_event(const mj_model *m, const mj_case_rec *c, const char *kind,
+                   int64_t now, mj_case_event *out);
+/* Queue case c's message of kind for every notifier the playbook uses
+** (cycle 0: no cycle's), inside the caller's transaction; nothing when
+** the store keeps no outbox. */
+int mj__case_queue(mj_engine *e, const mj_case_rec *c, const char *kind,
+                   int64_t now, mj_error *err);
+
 /* ---- writer.c ----------------------------------------------------------- */
 
 /* A thread that stores responses while the importer reads the next ones
-** (writer.c). Start it inside the open transaction; put copies r; finish
+** (writer.c), with mj__response_put, on e's open store. Start it inside
+** the open transaction; put copies r; finish
 ** waits for every batch, returns the first store error and the counts,
 ** and must be called before the commit or rollback. */
 typedef struct mj_writer mj_writer;
-int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out);
+int mj__writer_start(mj_engine *e, mj_writer **out);
 int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
 int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
                       mj_error *err);

@@ -389,7 +389,8 @@ static int store(mj_engine *e, form *fm, mj_error *err)
   if ((rc = S->begin(st, err)) != MJ_OK)
     return rc;
   int inserted = 0;
-  rc = S->put_response(st, &r, &inserted, err);
+  /* Through the import's own path, so alerts open their cases with it. */
+  rc = mj__response_put(e, &r, &inserted, err);
   if (rc == MJ_OK && !inserted)
     rc = mj__error(err, MJ_ECONFLICT, "response '%s' is already stored",
                    fm->response);

@@ -32,8 +32,7 @@ typedef struct batch {
 } batch;
 
 struct mj_writer {
-  const mj_storage_ops *S;
-  void *store;
+  mj_engine *e;
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -69,7 +68,7 @@ static void *run(void *arg)
     uint64_t ins = 0, dup = 0;
     for (size_t i = 0; !failed && rc == MJ_OK && i < b->n; i++) {
       int inserted = 0;
-      rc = w->S->put_response(w->store, &b->rec[i], &inserted, &err);
+      rc = mj__response_put(w->e, &b->rec[i], &inserted, &err);
       ins += rc == MJ_OK && inserted;
       dup += rc == MJ_OK && !inserted;
     }
@@ -102,14 +101,13 @@ static void free_batches(mj_writer *w)
   free(w);
 }
 
-int mj__writer_start(const mj_storage_ops *S, void *store, mj_writer **out)
+int mj__writer_start(mj_engine *e, mj_writer **out)
 {
   *out = NULL;
   mj_writer *w = calloc(1, sizeof *w);
   if (!w)
     return MJ_ENOMEM;
-  w->S = S;
-  w->store = store;
+  w->e = e;
   w->filling = &w->b[0];
   w->b[0].mem = malloc(BATCH_BYTES);
   w->b[1].mem = malloc(BATCH_BYTES);

@@ -40,6 +40,7 @@ enum {
   K_CONTACT, /* when and how often customers may be written to */
   K_THANKS,  /* the daily list of customers to thank */
   K_MESSAGE, /* what customers are sent: invitations, reminders */
+  K_ALERT,   /* a close-the-loop case per matching response */
   K__N
 };
 
@@ -48,7 +49,7 @@ static const char *const kind_names[K__N] = {
     "requirement", "questionnaire", "question", "plan",     "cycle",
     "use",         "sample",        "complaint_category", "audit",
     "standard",    "promise",       "contact",  "thanks",
-    "message"};
+    "message",     "alert"};
 
 /* A declaration: `kind "id"` then, for most kinds, `{ fields }`. User
 ** values: 1 the fields table, 2 the id, 3 the file it was written in. */
@@ -458,6 +459,21 @@ static const mj_field f_contact[] = {
      "time zone of customers without one (default UTC)"},
     {NULL, 0, 0, NULL, NULL, NULL, NULL}};
 
+/* `alert "detractor" { questionnaire, when, owner, due, ... }`: a
+** close-the-loop case opened for each matching response. */
+static const mj_field f_alert[] = {
+    {"questionnaire", T_STR, 1, NULL, "questionnaire", NULL,
+     "the questionnaire whose responses it reads"},
+    {"when", T_STR, 1, NULL, NULL, NULL,
+     "a condition on the answers, as ask_if: \"nps <= 6\""},
+    {"owner", T_STR, 1, NULL, NULL, NULL, "who is told and answers for it"},
+    {"due", T_STR, 1, NULL, NULL, NULL,
+     "time to close it: \"90m\", \"24h\", \"2d\" or \"1w\""},
+    {"escalate_to", T_STR, 0, NULL, NULL, NULL,
+     "who is told when it is overdue (default: the owner again)"},
+    {"text", T_I18N, 0, NULL, NULL, NULL, "what the owner is asked to do"},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL}};
+
 /* The phone-protocol checklist (DOMAIN.md), added by protocol = "phone". */
 static const char *const phone_protocol[][2] = {
     {"greeted", "Greeted the caller"},
@@ -594,6 +610,8 @@ static const mj_field *schema_of(int kind)
     return f_thanks;
   case K_MESSAGE:
     return f_message;
+  case K_ALERT:
+    return f_alert;
   default:
     return NULL;
   }
@@ -1017,6 +1035,22 @@ static void check_tz(lua_State *L, mj_dsl_ctx *c, const dview *v)
   lua_pop(L, 1);
 }
 
+/* An alert's due: N minutes, hours, days or weeks, in seconds (at most
+** ten years). */
+static int parse_due_secs(const char *s, int64_t *secs)
+{
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (end == s || n <= 0 || n > 5256000 || end[0] == '\0' || end[1] != '\0')
+    return 0;
+  int64_t unit = *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400
+                 : *end == 'w' ? 604800 : 0;
+  if (!unit || n * unit > (int64_t)3650 * 86400)
+    return 0;
+  *secs = n * unit;
+  return 1;
+}
+
 static const char *const use_kinds[] = {"storage", "scorer", "notifier",
                                         "collector"};
 
@@ -1310,6 +1344,17 @@ static void validate_decl(lua_State *L, mj_dsl_ctx *c, const dview *v)
       fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "count"),
            "%s: count %lld is out of range; use 1 to 100 (e.g. 3)", v->what,
            (long long)lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    break;
+  }
+  case K_ALERT: {
+    int64_t secs;
+    if (lua_getfield(L, t, "due") == LUA_TSTRING &&
+        !parse_due_secs(lua_tostring(L, -1), &secs))
+      fail(L, c, MJ_EVALIDATE, v->file, KLINE(v->file, v->d->line, "due"),
+           "%s: due \"%s\" is not a duration; write \"90m\", \"24h\", "
+           "\"2d\" or \"1w\"",
+           v->what, lua_tostring(L, -1));
     lua_pop(L, 1);
     break;
   }
@@ -2078,6 +2123,19 @@ static void build_service(lua_State *L, mj_dsl_ctx *c, const dview *v)
     d->pos = pos;
     break;
   }
+  case K_ALERT: {
+    mj_alert *a = &m->alerts[m->n_alerts++];
+    a->id = astr(L, c, v->id);
+    a->questionnaire = get_str(L, c, t, "questionnaire");
+    a->when = get_str(L, c, t, "when");
+    a->owner = get_str(L, c, t, "owner");
+    a->escalate_to = get_str(L, c, t, "escalate_to");
+    a->due = get_str(L, c, t, "due");
+    parse_due_secs(a->due, &a->due_secs);
+    get_i18n(L, c, t, "text", &a->text);
+    a->pos = pos;
+    break;
+  }
   case K_PROMISE: {
     mj_promise *d = &m->promises[m->n_promises++];
     d->id = astr(L, c, v->id);
@@ -2513,6 +2571,7 @@ static void build(lua_State *L, mj_dsl_ctx *c)
   m->promises = aalloc(L, c, counts[K_PROMISE] * sizeof *m->promises);
   m->thanks = aalloc(L, c, counts[K_THANKS] * sizeof *m->thanks);
   m->messages = aalloc(L, c, counts[K_MESSAGE] * sizeof *m->messages);
+  m->alerts = aalloc(L, c, counts[K_ALERT] * sizeof *m->alerts);
   m->customer_files =
       aalloc(L, c, counts[K_CUSTOMERS] * sizeof *m->customer_files);
   size_t filled[K__N] = {0};
@@ -2663,7 +2722,8 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
       (rc = DUPS("audit", m->audits, m->n_audits, mj_audit)) ||
       (rc = DUPS("standard", m->standards, m->n_standards, mj_standard)) ||
       (rc = DUPS("promise", m->promises, m->n_promises, mj_promise)) ||
-      (rc = DUPS("thanks", m->thanks, m->n_thanks, mj_thanks)))
+      (rc = DUPS("thanks", m->thanks, m->n_thanks, mj_thanks)) ||
+      (rc = DUPS("alert", m->alerts, m->n_alerts, mj_alert)))
     return rc;
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *q = &m->questionnaires[i];
@@ -2753,6 +2813,28 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
                              sd->id, sd->send[k].key, sd->send[k].value,
                              sd->send[k].value);
     }
+  }
+  /* An alert's condition reads any question of its questionnaire. */
+  for (size_t i = 0; i < m->n_alerts; i++) {
+    mj_alert *a = &m->alerts[i];
+    char why[400];
+    a->qn = mj__model_questionnaire(m, a->questionnaire);
+    if (!a->qn) {
+      suggest_id(hint, sizeof hint, a->questionnaire, m->questionnaires,
+                 m->n_questionnaires, sizeof *m->questionnaires);
+      return mj__seterr_at(e, MJ_EREF, a->pos.file,
+                           KLINE(a->pos.file, a->pos.line, "questionnaire"),
+                           0,
+                           "alert '%s' reads questionnaire '%s', which is "
+                           "not declared%s",
+                           a->id, a->questionnaire, hint);
+    }
+    if ((rc = mj__cond_compile(&m->arena, a->qn, a->qn->n_questions, 0,
+                               a->when, &a->cond, why, sizeof why)) != MJ_OK)
+      return mj__seterr_at(e, rc, a->pos.file,
+                           KLINE(a->pos.file, a->pos.line, "when"), 0,
+                           "alert \"%s\": when \"%s\": %s", a->id, a->when,
+                           why);
   }
   /* A verify metric is read only when a plan's actions are done, maybe
   ** months later: a mistake in it is caught now, as in a `when` rule. */

@@ -214,10 +214,36 @@ static int r_standard(lua_State *L)
   return 1;
 }
 
+/* r.cases([alert [, metric]]): the cycle's count of close-the-loop cases
+** of an alert (nil: every alert), metric "overdue" unless named; 0 when
+** the cycle counted none. */
+static int r_cases(lua_State *L)
+{
+  mj_trigger_ctx *t = ctx_of(L);
+  const char *alert = luaL_optstring(L, 1, NULL);
+  const char *metric = luaL_optstring(L, 2, "overdue");
+  const mj_result_rec *r = NULL;
+  for (size_t i = 0; i < t->fs->n && !r; i++) {
+    const mj_result_rec *x = &t->fs->items[i];
+    if (x->scorer && strcmp(x->scorer, "cases") == 0 &&
+        strcmp(x->metric, metric) == 0 &&
+        (alert ? x->question && strcmp(x->question, alert) == 0
+               : !x->question))
+      r = x;
+  }
+  if (!r) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  push_figure(L, t, r);
+  return 1;
+}
+
 static const luaL_Reg rfuncs[] = {
     {"figure", r_figure}, {"mean", r_mean},   {"t2b", r_t2b}, {"nps", r_nps},
     {"target", r_target}, {"below", r_below}, {"complaints", r_complaints},
-    {"audit", r_audit},   {"standard", r_standard}, {NULL, NULL}};
+    {"audit", r_audit},   {"standard", r_standard}, {"cases", r_cases},
+    {NULL, NULL}};
 
 static int trig_run(lua_State *L)
 {

@@ -1104,6 +1104,12 @@ int mj__answer_asked(const mj_questionnaire *qn, const mj_answer_rec *answers,
   return !q->ask_if_cond || cond_eval(q->ask_if_cond, qn, answers);
 }
 
+int mj__cond_holds(const mj_cond *c, const mj_questionnaire *qn,
+                   const mj_answer_rec *answers)
+{
+  return cond_eval(c, qn, answers);
+}
+
 /* ---- whole responses ----------------------------------------------------- */
 
 static int check_points(const mj_questionnaire *qn,

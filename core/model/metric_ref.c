@@ -109,6 +109,12 @@ static int is_category_metric(const mj_metric_ref *m)
          !strchr(m->subject, '/');
 }
 
+/* Case figures of one alert live under questionnaire "alert". */
+static int is_alert_metric(const mj_metric_ref *m)
+{
+  return strcmp(m->scorer, "cases") == 0 && m->subject[0];
+}
+
 const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
                                      const mj_metric_ref *m)
 {
@@ -117,6 +123,9 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
   if (m->subject[0]) {
     if (is_category_metric(m)) {
       qn = "category";
+      q = m->subject;
+    } else if (is_alert_metric(m)) {
+      qn = "alert";
       q = m->subject;
     } else if (model && mj__model_requirement(model, m->subject)) {
       req = m->subject;
@@ -139,7 +148,7 @@ const mj_result_rec *mj__metric_find(const mj_figset *fs, const mj_model *model,
 
 /* Figures the core makes itself, beside the scorer plugins'. */
 static const char *const service_scorers[] = {"complaints", "audit", "standard",
-                                              "gaps"};
+                                              "gaps", "cases"};
 /* Scorers built into mejora (plugins/scorer-*, and the shares of yes/no,
 ** choice and multi answers every cycle counts), for "did you mean". */
 static const char *const known_scorers[] = {
@@ -214,6 +223,16 @@ int mj__metric_check(const mj_model *m, const mj_metric_ref *r,
              "unknown complaint category '%s'%s (declare it: "
              "complaint_category \"%s\" { ... })",
              r->subject, hint, r->subject);
+    return MJ_EREF;
+  }
+  if (is_alert_metric(r) && m) {
+    for (size_t i = 0; i < m->n_alerts; i++)
+      if (strcmp(m->alerts[i].id, r->subject) == 0)
+        goto segment;
+    k = ids_of(m->alerts, m->n_alerts, sizeof *m->alerts, c, 256);
+    hint_of(hint, sizeof hint, r->subject, c, k);
+    snprintf(why, n, "unknown alert '%s'%s (declare it: alert \"%s\" "
+             "{ ... })", r->subject, hint, r->subject);
     return MJ_EREF;
   }
   if (r->subject[0] && !service && m) {

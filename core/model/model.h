@@ -380,6 +380,28 @@ typedef struct mj_contact {
   mj_pos pos;
 } mj_contact;
 
+/*
+** `alert "detractor" { questionnaire = "q", when = "nps <= 6", owner =
+** "ana@example.com", due = "24h", escalate_to = "jefe@example.com",
+** text = "..." }`: a case opened for each response of the questionnaire
+** that matches when, as it is stored (intake's cases_open.c), told to
+** its owner and escalated when nobody closes it in time (cycle's
+** cases.c).
+*/
+typedef struct mj_alert {
+  const char *id;
+  const char *questionnaire;
+  const mj_questionnaire *qn; /* linked */
+  const char *when;           /* an ask_if expression over the answers */
+  const mj_cond *cond;        /* compiled when linking */
+  const char *owner;
+  const char *escalate_to;    /* or NULL: the owner again */
+  const char *due;            /* as written: "24h", "2d" */
+  int64_t due_secs;
+  mj_i18n text;               /* the owner's message, or empty */
+  mj_pos pos;
+} mj_alert;
+
 typedef struct mj_model {
   mj_arena arena;
   const char *file;      /* the playbook as named when loaded */
@@ -406,6 +428,8 @@ typedef struct mj_model {
   mj_thanks *thanks;              size_t n_thanks;
   /* ---- messages to customers ---- */
   mj_message_decl *messages;      size_t n_messages;
+  /* ---- close-the-loop alerts ---- */
+  mj_alert *alerts;               size_t n_alerts;
 } mj_model;
 
 /* Lookups by id; NULL when absent. */
@@ -631,6 +655,14 @@ int mj__cond_compile(mj_arena *a, const mj_questionnaire *qn, size_t self,
 */
 int mj__answer_asked(const mj_questionnaire *qn, const mj_answer_rec *answers,
                      size_t k);
+
+/*
+** Whether condition c (compiled against qn with self qn->n_questions, so
+** that it may name every question) holds for a whole response's answers,
+** answers[i] being question i's.
+*/
+int mj__cond_holds(const mj_cond *c, const mj_questionnaire *qn,
+                   const mj_answer_rec *answers);
 
 /*
 ** The checks that need a whole response, after mj__answer_parse filled

@@ -871,7 +871,8 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
          j++)
       ;
     if (j == i && (mj__service_scorer(d.figs.items[i].scorer) ||
-                   strcmp(d.figs.items[i].scorer, "cycle") == 0))
+                   strcmp(d.figs.items[i].scorer, "cycle") == 0 ||
+                   strcmp(d.figs.items[i].scorer, "cases") == 0))
       continue; /* in their own sections below */
     if (j == i && same(d.figs.items[i].scorer, MJ__DIST_SCORER))
       rc = print_dist_group(f, &d.figs, i, md);
@@ -888,7 +889,8 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
   size_t seen = 0, outside = 0;
   for (size_t i = 0; i < d.figs.n; i++) {
     const mj_result_rec *r = &d.figs.items[i];
-    outside += outside_ci(r) && !mj__service_scorer(r->scorer);
+    outside += outside_ci(r) && !mj__service_scorer(r->scorer) &&
+               strcmp(r->scorer, "cases") != 0;
     if (strcmp(r->scorer, "cycle") != 0 || strcmp(r->metric, "note") != 0 ||
         !r->label)
       continue;
@@ -918,6 +920,7 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
     rc = print_changes(f, &d, md);
   print_requirements(f, &d, e->model, md);
   mj__service_report(f, &d.figs, e->model, md);
+  mj__cases_section(f, &d.figs, e->model, md);
   print_plans(f, d.plans, md);
   fclose(f);
   unload(&d);

@@ -286,20 +286,28 @@ int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,
     rc = mj__standard_figures(e, cycle, figs);
   if (rc == MJ_OK)
     rc = mj__gap_figures(e, cycle, figs);
-  if (rc != MJ_OK || figs->n == first)
+  if (rc != MJ_OK)
     return rc;
+  return mj__figures_store(e, figs, first, "storing service figures: ");
+}
+
+int mj__figures_store(mj_engine *e, const mj_figset *figs, size_t first,
+                      const char *context)
+{
+  if (figs->n == first)
+    return MJ_OK;
   /* One transaction: a cycle killed here has all of these or none. */
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0}, ignored;
   if (S->begin(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+    return mj__seterr_from(e, &err, MJ_ESTORE, context);
   for (size_t i = first; i < figs->n; i++)
     if (S->put_result(e->store->inst, &figs->items[i], &err) != MJ_OK) {
       S->rollback(e->store->inst, &ignored);
-      return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+      return mj__seterr_from(e, &err, MJ_ESTORE, context);
     }
   if (S->commit(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing service figures: ");
+    return mj__seterr_from(e, &err, MJ_ESTORE, context);
   return MJ_OK;
 }
 

@@ -76,6 +76,10 @@ int mj__complaints_overdue(mj_engine *e);
 ** scorers, before the plans). */
 int mj__service_figures(mj_engine *e, int64_t cycle, const char *wave,
                         mj_figset *figs);
+/* Store figs' figures from index first on, in one transaction (the
+** cycle's own, beside the scorers'); an error starts with context. */
+int mj__figures_store(mj_engine *e, const mj_figset *figs, size_t first,
+                      const char *context);
 /* Is this figure one of the service sections' (printed by them)? */
 int mj__service_scorer(const char *scorer);
 /* The report's sections: complaints, audit scorecards, the standard. */

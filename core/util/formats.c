@@ -19,6 +19,7 @@ static const struct {
     {"invitations", {"text", "csv", "json", NULL}},
     {"export", {"csv", "json", "xlsx", "sav", NULL}},
     {"outbox", {"text", "json", NULL}},
+    {"cases", {"text", "json", NULL}},
 };
 
 int mj_format_check(const char *command, const char *format, char *why,

@@ -43,14 +43,14 @@
 #define WHO "notifier webhook"
 
 /*
-** Meta keys sent by default: what names a cycle, a plan, a figure or a
-** due date. Anything else (an owner's or a customer's address, a name, a
+** Meta keys sent by default: what names a cycle, a plan, a case, a
+** figure or a due date. Anything else (an owner's or a customer's address, a name, a
 ** token, a comment) goes only when include names it.
 */
 static const char *const default_keys[] = {
     "cycle",    "plan",  "due_at",        "status", "metric",
     "segment",  "questionnaire", "question", "standard", "audit",
-    "requirement", "wave", "value", "target", NULL};
+    "requirement", "wave", "value", "target", "case", "alert", NULL};
 
 typedef struct webhook_inst {
   const mj_host_api *host;

@@ -203,6 +203,15 @@ static const char *const migrations[] = {
     /* One reminder per invitation: when it was sent (0: not yet). */
     "ALTER TABLE invitations ADD COLUMN reminded_at INTEGER NOT NULL"
     " DEFAULT 0;",
+    /* Close-the-loop cases: one per alert and response, so a response
+    ** stored again opens none. */
+    "CREATE TABLE cases("
+    " id INTEGER PRIMARY KEY, alert TEXT NOT NULL, response TEXT NOT NULL,"
+    " customer TEXT, questionnaire TEXT NOT NULL, owner TEXT NOT NULL,"
+    " escalate_to TEXT, opened_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL, escalated_at INTEGER NOT NULL DEFAULT 0,"
+    " closed_at INTEGER NOT NULL DEFAULT 0, closed_by TEXT, outcome TEXT,"
+    " UNIQUE(alert, response));",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -431,7 +440,22 @@ static const char *const migrations[] = {
     "INSERT INTO thanked(customer, at) VALUES(?1, ?2) ON CONFLICT DO NOTHING") \
   X(SCAN_THANKED,                                                            \
     "SELECT customer, max(at) FROM thanked WHERE at >= ?1"                   \
-    " GROUP BY customer ORDER BY customer")
+    " GROUP BY customer ORDER BY customer")                                   \
+  X(CASE_PUT,                                                                \
+    "INSERT INTO cases(alert, response, customer, questionnaire, owner,"    \
+    " escalate_to, opened_at, due_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" \
+    " ON CONFLICT(alert, response) DO NOTHING")                              \
+  X(CASE_SCAN,                                                               \
+    "SELECT id, alert, response, customer, questionnaire, owner,"           \
+    " escalate_to, opened_at, due_at, escalated_at, closed_at, closed_by,"  \
+    " outcome FROM cases WHERE ?1 = 0 OR id = ?1 ORDER BY id")               \
+  X(CASE_ESCALATE,                                                           \
+    "UPDATE cases SET escalated_at = ?2"                                     \
+    " WHERE id = ?1 AND escalated_at = 0 AND closed_at = 0")                 \
+  X(CASE_CLOSE,                                                              \
+    "UPDATE cases SET closed_at = ?2, closed_by = ?3, outcome = ?4"         \
+    " WHERE id = ?1 AND closed_at = 0")                                      \
+  X(CASE_EXISTS, "SELECT 1 FROM cases WHERE id = ?1")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -3550,6 +3574,125 @@ static int store_scan_questionnaire_versions(void *inst,
               "read the questionnaire versions in", err);
 }
 
+/* ---- close-the-loop cases ------------------------------------------------ */
+
+static int store_case_put(void *inst, const mj_case_rec *c, int64_t *id,
+                          mj_error *err)
+{
+  store *s = inst;
+  *id = 0;
+  if (!c || !c->alert || !c->response || !c->questionnaire || !c->owner)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a case needs an alert, a response, a "
+                          "questionnaire and an owner");
+  sqlite3_stmt *st = stmt(s, ST_CASE_PUT, err);
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  bind_text(st, 1, c->alert);
+  bind_text(st, 2, c->response);
+  bind_text(st, 3, c->customer);
+  bind_text(st, 4, c->questionnaire);
+  bind_text(st, 5, c->owner);
+  bind_text(st, 6, c->escalate_to);
+  sqlite3_bind_int64(st, 7, c->opened_at);
+  sqlite3_bind_int64(st, 8, c->due_at);
+  rc = exec_stmt(s, st, "store a case in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 1)
+    *id = sqlite3_last_insert_rowid(s->db);
+  return op_end(s, rc, err);
+}
+
+static int case_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  static const int key[] = {1, 2, 4, 5, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
+  mj_case_rec c;
+  c.id = sqlite3_column_int64(st, 0);
+  c.alert = col_text(st, 1);
+  c.response = col_text(st, 2);
+  c.customer = col_text(st, 3);
+  c.questionnaire = col_text(st, 4);
+  c.owner = col_text(st, 5);
+  c.escalate_to = col_text(st, 6);
+  c.opened_at = sqlite3_column_int64(st, 7);
+  c.due_at = sqlite3_column_int64(st, 8);
+  c.escalated_at = sqlite3_column_int64(st, 9);
+  c.closed_at = sqlite3_column_int64(st, 10);
+  c.closed_by = col_text(st, 11);
+  c.outcome = col_text(st, 12);
+  return ((mj_case_cb)cb)(ud, &c);
+}
+
+static int store_case_scan(void *inst, int64_t id, mj_case_cb cb, void *ud,
+                           mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_CASE_SCAN, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  return scan(s, st, case_row, (void *)cb, ud, "read the cases in", err);
+}
+
+/* After an update of case id that changed nothing: MJ_ENOTFOUND when no
+** case has that id, else MJ_ECONFLICT saying why (what). */
+static int case_unchanged(store *s, int64_t id, const char *what,
+                          mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, ST_CASE_EXISTS, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  int step = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (step == SQLITE_ROW)
+    return s->host->error(err, MJ_ECONFLICT, "sqlite: case %lld is %s",
+                          (long long)id, what);
+  if (step != SQLITE_DONE)
+    return s->host->error(err, MJ_ESTORE, "sqlite: cannot read the cases in "
+                          "'%s': %s", s->path, sqlite3_errmsg(s->db));
+  return s->host->error(err, MJ_ENOTFOUND,
+                        "sqlite: no case has id %lld in '%s'", (long long)id,
+                        s->path);
+}
+
+static int store_case_escalate(void *inst, int64_t id, int64_t at,
+                               mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_CASE_ESCALATE, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, at);
+  int rc = exec_stmt(s, st, "escalate a case in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 0)
+    rc = case_unchanged(s, id, "closed or escalated already", err);
+  return rc;
+}
+
+static int store_case_close(void *inst, int64_t id, int64_t at,
+                            const char *by, const char *outcome,
+                            mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_CASE_CLOSE, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, at);
+  bind_text(st, 3, by);
+  bind_text(st, 4, outcome);
+  int rc = exec_stmt(s, st, "close a case in", err);
+  if (rc == MJ_OK && sqlite3_changes(s->db) == 0)
+    rc = case_unchanged(s, id, "closed already", err);
+  return rc;
+}
+
 /* ---- the descriptor ---------------------------------------------------------- */
 
 static const mj_storage_ops sqlite_ops = {
@@ -3601,6 +3744,10 @@ static const mj_storage_ops sqlite_ops = {
     .scan_thanked = store_scan_thanked,
     .scan_reminders_due = store_scan_reminders_due,
     .invitation_remind = store_invitation_remind,
+    .case_put = store_case_put,
+    .case_scan = store_case_scan,
+    .case_escalate = store_case_escalate,
+    .case_close = store_case_close,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -105,8 +105,8 @@ like "$out" 'Stopped: the answers so far are saved' \
 # ---- help, version, usage errors ------------------------------------------
 commands=$("$MEJORA" --help | awk '/^commands:/ { f = 1; next }
   /^$/ { f = 0 } f && /^  [a-z]/ { print $1 }')
-all="run check import report plans deliver outbox unsubscribe sample"
-all="$all invitations export"
+all="run check import report plans deliver outbox unsubscribe cases"
+all="$all sample invitations export"
 all="$all interview serve"
 all="$all complaints audits plugins version help"
 is "$(echo $commands)" "$all" "mejora --help lists every command"

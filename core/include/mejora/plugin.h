@@ -411,7 +411,8 @@ typedef int (*mj_response_cb)(void *ud, const mj_response_rec *rec);
 */
 typedef struct mj_outbox_rec {
   int64_t id;                /* unique in the store, increasing */
-  int64_t cycle;             /* the cycle whose event it is */
+  int64_t cycle;             /* the cycle whose event it is; 0: an
+                             ** event of no cycle (a case's) */
   const char *notifier;      /* the notifier instance's name */
   const char *key;           /* the message's stable key */
   const char *status;
@@ -424,6 +425,29 @@ typedef struct mj_outbox_rec {
   const mj_event *event;
 } mj_outbox_rec;
 typedef int (*mj_outbox_cb)(void *ud, const mj_outbox_rec *rec);
+
+/*
+** Added in ABI 1.4.
+** A close-the-loop case: one stored response that matched one of the
+** playbook's alerts, the person who answers for it, when it falls due,
+** and how it ended. Strings are borrowed for the call.
+*/
+typedef struct mj_case_rec {
+  int64_t id;                /* unique in the store, from 1, increasing */
+  const char *alert;         /* the alert's id */
+  const char *response;      /* the response's id */
+  const char *customer;      /* the response's customer, or NULL */
+  const char *questionnaire;
+  const char *owner;
+  const char *escalate_to;   /* or NULL: the owner is told again */
+  int64_t opened_at;
+  int64_t due_at;
+  int64_t escalated_at;      /* 0: not escalated */
+  int64_t closed_at;         /* 0: open */
+  const char *closed_by;     /* who closed it, or NULL */
+  const char *outcome;       /* what was done, or NULL */
+} mj_case_rec;
+typedef int (*mj_case_cb)(void *ud, const mj_case_rec *rec);
 
 typedef struct mj_storage_ops {
   size_t ops_size;
@@ -546,8 +570,9 @@ typedef struct mj_storage_ops {
   ** Nothing here needs more than row locks and one-statement updates.
   **
   ** outbox_put: queue event ev for notifier, "pending" and due at `at`,
-  ** under key. Called inside the transaction the host opened with begin,
-  ** so the messages of a cycle are stored together or not at all.
+  ** under key, of cycle (0: of no cycle, as a case's messages). Called
+  ** inside the transaction the host opened with begin, so the messages
+  ** of a cycle are stored together or not at all.
   */
   int (*outbox_put)(void *inst, int64_t cycle, const char *notifier,
                     const mj_event *ev, const char *key, int64_t at,
@@ -646,6 +671,31 @@ typedef struct mj_storage_ops {
   */
   int (*invitation_remind)(void *inst, const char *token, int64_t at,
                            int *marked, mj_error *err);
+  /*
+  ** Added in ABI 1.4: close-the-loop cases, all four or none (NULL: a
+  ** playbook's alerts open no case, and the host says so).
+  **
+  ** case_put: store case c (its id, escalated_at, closed_at, closed_by
+  ** and outcome ignored) unless the store holds one of the same alert and
+  ** response: *id is the new case's id, or 0 when there was one already
+  ** (nothing is written). Called inside the transaction that stores the
+  ** response, so a response and its cases are stored together or not at
+  ** all.
+  */
+  int (*case_put)(void *inst, const mj_case_rec *c, int64_t *id,
+                  mj_error *err);
+  /* Case id, or every case (id 0), oldest first. */
+  int (*case_scan)(void *inst, int64_t id, mj_case_cb cb, void *ud,
+                   mj_error *err);
+  /* Mark case id escalated at `at` if it is open and not escalated yet;
+  ** MJ_ECONFLICT (nothing written) when it is closed or escalated
+  ** already, MJ_ENOTFOUND when no case has that id. */
+  int (*case_escalate)(void *inst, int64_t id, int64_t at, mj_error *err);
+  /* Close case id at `at`, recording by and outcome, if it is open;
+  ** MJ_ECONFLICT (nothing written) when it is closed already,
+  ** MJ_ENOTFOUND when no case has that id. */
+  int (*case_close)(void *inst, int64_t id, int64_t at, const char *by,
+                    const char *outcome, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
