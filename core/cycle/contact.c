@@ -162,23 +162,6 @@ int mj__respect_check(mj_respect *r, const mj_event *ev)
 
 /* ---- unsubscribing ---------------------------------------------------- */
 
-typedef struct token_find {
-  const char *token;
-  char customer[256];
-  int found;
-} token_find;
-
-static int token_one(void *ud, const mj_invitation_rec *inv)
-{
-  token_find *f = ud;
-  if (inv->token && inv->customer && strcmp(inv->token, f->token) == 0) {
-    snprintf(f->customer, sizeof f->customer, "%s", inv->customer);
-    f->found = 1;
-    return 1; /* stop the scan */
-  }
-  return MJ_OK;
-}
-
 int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags)
 {
   if (!e)
@@ -200,32 +183,27 @@ int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags)
                       "store plugin '%s' keeps no unsubscribes (it needs "
                       "the operations of plugin ABI 1.4)",
                       e->store->desc->name);
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
   mj_error err = {0};
-  token_find f = {who, "", 0};
+  char customer[256] = "";
   if (flags & MJ_UNSUBSCRIBE_CUSTOMER) {
     if (!mj__model_customer(e->model, who))
       return mj__seterr(e, MJ_ENOTFOUND,
                         "no customer '%s' in the playbook's customers", who);
-    snprintf(f.customer, sizeof f.customer, "%s", who);
+    snprintf(customer, sizeof customer, "%s", who);
   } else {
-    rc = S->scan_invitations(e->store->inst, NULL, token_one, &f, &err);
-    if (rc != MJ_OK && !f.found)
-      return mj__seterr_from(e, &err, MJ_ESTORE, "reading invitations: ");
-    if (!f.found)
+    rc = mj__token_customer(e, who, customer, sizeof customer, &err);
+    if (rc == MJ_ENOTFOUND)
       return mj__seterr(e, MJ_ENOTFOUND,
                         "no invitation has the token '%s' (`mejora "
                         "invitations PLAYBOOK` lists them; --customer ID "
                         "names a customer)",
                         who);
+    if (rc != MJ_OK)
+      return mj__seterr_from(e, &err, MJ_ESTORE, "reading invitations: ");
   }
   int64_t at = (flags & MJ_UNSUBSCRIBE_UNDO) ? 0 : mj__now(e);
-  rc = S->customer_unsubscribe(e->store->inst, f.customer, at, &err);
+  rc = mj__unsubscribe_record(e, customer, at, &err);
   if (rc != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "recording the unsubscribe: ");
-  mj__log(e, MJ_LOG_INFO,
-          at ? "customer %s unsubscribed: no message will be sent to them"
-             : "customer %s takes messages again",
-          f.customer);
   return MJ_OK;
 }

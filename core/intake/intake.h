@@ -123,6 +123,19 @@ int mj__tokens_load(mj_engine *e, const char *questionnaire, mj_tokens *t);
 mj_token *mj__tokens_find(const mj_tokens *t, const char *token);
 void mj__tokens_free(mj_tokens *t);
 
+/* The customer the invitation with token was sent to, into customer (n
+** bytes), tokens compared in a time that does not tell how much of a
+** guess was right. MJ_ENOTFOUND: none has it; else the store's error,
+** in err. The store must be open. */
+int mj__token_customer(mj_engine *e, const char *token, char *customer,
+                       size_t n, mj_error *err);
+/* Record customer unsubscribed at at (0: takes messages again), durably,
+** and log it: the store-level half of mj_unsubscribe, shared with the
+** unsubscribe link mj_serve serves. MJ_EINVAL when the store keeps no
+** unsubscribes. The store must be open. */
+int mj__unsubscribe_record(mj_engine *e, const char *customer, int64_t at,
+                           mj_error *err);
+
 /* ---- interview.c ------------------------------------------------------- */
 
 /* The options of q as shown in response response_id (a permutation of

@@ -4,7 +4,9 @@
 ** anonymous link where the questionnaire allows one); a submission is
 ** checked with the import's rules (mj__answer_parse, then
 ** mj__answer_check_row) and stored in one transaction with its
-** invitation marked answered. The collector does the protocol.
+** invitation marked answered. An unsubscribe link (/u/TOKEN) records
+** the customer unsubscribed, as mj_unsubscribe does. The collector does
+** the protocol.
 */
 #include "config.h"
 
@@ -422,6 +424,29 @@ static int host_submit(void *ud, mj_form *f, const char *const *values,
   return rc;
 }
 
+/* An unsubscribe link: the customer its token was sent to gets no more
+** messages (record), as `mejora unsubscribe TOKEN` does it. A token of
+** another shape is not looked up. */
+static int host_unsubscribe(void *ud, const char *token, int record,
+                            const char **lang, mj_error *err)
+{
+  mj_engine *e = ((serving *)ud)->e;
+  *lang = NULL;
+  if (!token || !is_hex(token, TOKEN_LEN))
+    return mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    return mj__error(err, rc, "%s", e->err.msg);
+  char customer[256];
+  if ((rc = mj__token_customer(e, token, customer, sizeof customer, err)) !=
+      MJ_OK)
+    return rc;
+  const mj_customer *c = mj__model_customer(e->model, customer);
+  *lang = c ? c->lang : NULL;
+  return record ? mj__unsubscribe_record(e, customer, mj__now(e), err)
+                : MJ_OK;
+}
+
 /* ---- serving -------------------------------------------------------------- */
 
 int mj_serve(mj_engine *e, const mj_serve_opts *opts)
@@ -470,7 +495,8 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
                         .stopping = host_stopping,
                         .open = host_open,
                         .submit = host_submit,
-                        .close = host_close};
+                        .close = host_close,
+                        .unsubscribe = host_unsubscribe};
   mj_error err = {0};
   rc = ops->serve(in->inst, &host, &err);
   if (rc != MJ_OK)

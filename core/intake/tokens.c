@@ -1,7 +1,10 @@
 /*
 ** The invitation tokens a CSV or JSON import accepts in place of a
-** customer id: the store's invitations to one questionnaire, by token.
+** customer id: the store's invitations to one questionnaire, by token;
+** and the customer a token names, unsubscribed by it (mj_unsubscribe,
+** and the link mj_serve serves).
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,4 +84,68 @@ void mj__tokens_free(mj_tokens *t)
   }
   free(t->v);
   memset(t, 0, sizeof *t);
+}
+
+/* ---- unsubscribing by token -------------------------------------------- */
+
+typedef struct token_find {
+  const char *token;
+  char *customer;
+  size_t n;
+  int found;
+} token_find;
+
+/* Equal, in a time that depends only on the expected length. */
+static int secret_eq(const char *got, const char *want)
+{
+  size_t n = strlen(want), g = strlen(got);
+  unsigned char d = (unsigned char)(g != n);
+  for (size_t i = 0; i < n; i++)
+    d |= (unsigned char)((i < g ? got[i] : 0) ^ want[i]);
+  return d == 0;
+}
+
+static int token_one(void *ud, const mj_invitation_rec *inv)
+{
+  token_find *f = ud;
+  if (inv->token && inv->customer && secret_eq(f->token, inv->token)) {
+    snprintf(f->customer, f->n, "%s", inv->customer);
+    f->found = 1;
+    return 1; /* stop the scan */
+  }
+  return MJ_OK;
+}
+
+int mj__token_customer(mj_engine *e, const char *token, char *customer,
+                       size_t n, mj_error *err)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  token_find f = {token, customer, n, 0};
+  if (!token || !*token || !MJ__HAS_OP(S, scan_invitations))
+    return mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
+  int rc = S->scan_invitations(e->store->inst, NULL, token_one, &f, err);
+  if (f.found)
+    return MJ_OK;
+  if (rc != MJ_OK)
+    return rc;
+  return mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
+}
+
+int mj__unsubscribe_record(mj_engine *e, const char *customer, int64_t at,
+                           mj_error *err)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (!MJ__HAS_OP(S, customer_unsubscribe))
+    return mj__error(err, MJ_EINVAL,
+                     "store plugin '%s' keeps no unsubscribes (it needs "
+                     "the operations of plugin ABI 1.4)",
+                     e->store->desc->name);
+  int rc = S->customer_unsubscribe(e->store->inst, customer, at, err);
+  if (rc != MJ_OK)
+    return rc;
+  mj__log(e, MJ_LOG_INFO,
+          at ? "customer %s unsubscribed: no message will be sent to them"
+             : "customer %s takes messages again",
+          customer);
+  return MJ_OK;
 }

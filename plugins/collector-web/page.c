@@ -109,6 +109,11 @@ static const char *const words_en[N_WORDS] = {
                 "saved. Please try again later.",
     [W_SURVEY] = "Survey",
     [W_CHOOSE] = "Choose",
+    [W_UNSUB] = "Unsubscribe",
+    [W_UNSUB_ASK] = "Do you want to stop receiving our messages? We will "
+                    "send you no more.",
+    [W_UNSUB_DONE] = "You are unsubscribed: we will send you no more "
+                     "messages.",
 };
 
 static const char *const words_es[N_WORDS] = {
@@ -137,6 +142,10 @@ static const char *const words_es[N_WORDS] = {
                 "guardaron. Inténtelo más tarde.",
     [W_SURVEY] = "Encuesta",
     [W_CHOOSE] = "Elija",
+    [W_UNSUB] = "Darse de baja",
+    [W_UNSUB_ASK] = "¿Quiere dejar de recibir nuestros mensajes? No le "
+                    "enviaremos más.",
+    [W_UNSUB_DONE] = "Se ha dado de baja: no le enviaremos más mensajes.",
 };
 
 const char *web_word_in(const char *lang, web_word w)
@@ -445,6 +454,23 @@ void web_note_page(buf *b, const char *lang, web_word title, web_word text,
   web_puts(b, "</h1><p class=\"note\" role=\"status\">");
   web_html(b, web_word_in(lang, text));
   web_puts(b, "</p></main></body></html>\n");
+}
+
+void web_unsub_page(buf *b, const char *lang, const char *action,
+                    const char *csrf)
+{
+  head(b, lang, web_word_in(lang, W_UNSUB));
+  web_puts(b, "<body><main><h1>");
+  web_html(b, web_word_in(lang, W_UNSUB));
+  web_puts(b, "</h1><p class=\"intro\">");
+  web_html(b, web_word_in(lang, W_UNSUB_ASK));
+  web_puts(b, "</p><form method=\"post\" action=\"");
+  web_html(b, action);
+  web_puts(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+  web_html(b, csrf);
+  web_puts(b, "\"><button type=\"submit\">");
+  web_html(b, web_word_in(lang, W_UNSUB));
+  web_puts(b, "</button></form></main></body></html>\n");
 }
 
 void web_check_json(buf *b, const mj_form *f)

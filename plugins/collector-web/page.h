@@ -46,6 +46,9 @@ typedef enum web_word {
   W_ERROR,
   W_SURVEY,
   W_CHOOSE,
+  W_UNSUB,       /* an unsubscribe link's heading and button */
+  W_UNSUB_ASK,
+  W_UNSUB_DONE,
   N_WORDS
 } web_word;
 const char *web_word_in(const char *lang, web_word w);
@@ -59,6 +62,10 @@ void web_form_page(buf *b, const mj_form *f, const char *action,
 /* A short page in lang: a heading and a sentence (a refusal, thanks). */
 void web_note_page(buf *b, const char *lang, web_word title, web_word text,
                    const char *draft);
+/* The unsubscribe link's page: a question and a button that posts csrf
+** to action. */
+void web_unsub_page(buf *b, const char *lang, const char *action,
+                    const char *csrf);
 /* What the script gets from a check: {"asked":{..},"errors":{..}}. */
 void web_check_json(buf *b, const mj_form *f);
 

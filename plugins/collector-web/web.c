@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,11 @@ typedef struct request {
   const char *lang;
   char **values;        /* per question of form */
   buf csrf, rid, *others, *nas;
+  int one_click;        /* an unsubscribe: List-Unsubscribe=One-Click */
+  int multipart;        /* an unsubscribe posted as multipart/form-data */
 } request;
 
-enum { R_NONE, R_TOKEN, R_ANON, R_STATIC };
+enum { R_NONE, R_TOKEN, R_ANON, R_STATIC, R_UNSUB };
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -152,20 +155,24 @@ static enum MHD_Result send_note(struct MHD_Connection *c, unsigned status,
 /* ---- routes ------------------------------------------------------------------ */
 
 /*
-** /a/TOKEN, /q/QUESTIONNAIRE, each optionally with /check, and
-** /s/form.css, /s/form.js: anything else (a "..", a file name) is not a
+** /a/TOKEN, /q/QUESTIONNAIRE, each optionally with /check, /u/TOKEN (an
+** unsubscribe link) and /s/form.css, /s/form.js: anything else (a "..",
+** a file name) is not a
 ** route, and nothing is ever read from disk.
 */
 static int route(const char *url, request *rq, const char **file)
 {
   size_t n;
-  if (strncmp(url, "/a/", 3) == 0) {
+  if (strncmp(url, "/a/", 3) == 0 || strncmp(url, "/u/", 3) == 0) {
+    int unsub = url[1] == 'u';
     url += 3;
     if (strlen(url) < TOKEN_LEN || !is_hex(url, TOKEN_LEN))
       return R_NONE;
     memcpy(rq->token, url, TOKEN_LEN);
     rq->token[TOKEN_LEN] = '\0';
     url += TOKEN_LEN;
+    if (unsub)
+      return rq->route = *url ? R_NONE : R_UNSUB;
     rq->route = R_TOKEN;
   } else if (strncmp(url, "/q/", 3) == 0) {
     url += 3;
@@ -349,6 +356,10 @@ static int field(request *rq, const char *key, const char *data, size_t size)
     web_put(&rq->rid, data, size);
     return rq->rid.ok;
   }
+  if (strcmp(key, "List-Unsubscribe") == 0) {
+    rq->one_click = size == 9 && memcmp(data, "One-Click", 9) == 0;
+    return 1;
+  }
   if (!rq->form || strlen(key) < 3 || key[1] != '-')
     return 1;
   long q = field_question(rq->form, key);
@@ -418,7 +429,8 @@ static int parse_body(request *rq, uint64_t max_fields, int answers)
       if (kl < sizeof key) {
         memcpy(key, p, kl);
         url_decode(key, kl);
-        int mine = strcmp(key, "csrf") == 0 || strcmp(key, "rid") == 0;
+        int mine = strcmp(key, "csrf") == 0 || strcmp(key, "rid") == 0 ||
+                   strcmp(key, "List-Unsubscribe") == 0;
         if (mine != answers && !field(rq, key, val, vl)) {
           free(val);
           return 0;
@@ -525,6 +537,142 @@ static enum MHD_Result post_done(web *w, struct MHD_Connection *c,
   return send_note(c, MHD_HTTP_OK, rq->lang, W_SURVEY, W_THANKS, action);
 }
 
+/* ---- unsubscribe links ------------------------------------------------------ */
+
+/* Whether the host serves unsubscribe links (ABI 1.4, a field past
+** close: a host built before it has a shorter table). */
+static int has_unsubscribe(const mj_serve_host *sh)
+{
+  return sh->size >= offsetof(mj_serve_host, unsubscribe) +
+                         sizeof sh->unsubscribe &&
+         sh->unsubscribe != NULL;
+}
+
+/* Where needle (n bytes) first is in [p, end), or NULL. */
+static const char *find(const char *p, const char *end, const char *needle,
+                        size_t n)
+{
+  for (; p && end - p >= (ptrdiff_t)n; p++)
+    if (memcmp(p, needle, n) == 0)
+      return p;
+  return NULL;
+}
+
+/* The language of the page: the customer's (lang, from the host), else
+** the browser's first choice when Spanish, else English. */
+static const char *unsub_lang(struct MHD_Connection *c, const char *lang)
+{
+  if (lang)
+    return lang;
+  const char *al =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+  while (al && (*al == ' ' || *al == '\t'))
+    al++;
+  return al && (al[0] == 'e' || al[0] == 'E') && (al[1] == 's' || al[1] == 'S')
+             ? "es"
+             : "en";
+}
+
+/* Whether a multipart/form-data body has the part List-Unsubscribe with
+** the value One-Click (RFC 8058 allows either encoding). */
+static int multipart_one_click(const buf *body)
+{
+  static const char name[] = "name=\"List-Unsubscribe\"";
+  const char *p = body->s, *end = p ? p + body->len : NULL;
+  while ((p = find(p, end, name, sizeof name - 1))) {
+    const char *v = find(p, end, "\r\n\r\n", 4);
+    if (!v)
+      return 0;
+    v += 4;
+    if ((size_t)(end - v) >= 11 && memcmp(v, "One-Click\r\n", 11) == 0)
+      return 1;
+    p = v;
+  }
+  return 0;
+}
+
+static enum MHD_Result unsub_refusal(web *w, struct MHD_Connection *c,
+                                     int rc, const char *lang,
+                                     const mj_error *err)
+{
+  if (rc == MJ_ENOTFOUND)
+    return send_note(c, MHD_HTTP_NOT_FOUND, lang, W_UNSUB, W_NOTFOUND, NULL);
+  w->host->log(w->ctx, MJ_LOG_ERROR, "web: %s", err->msg);
+  return send_note(c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, W_UNSUB, W_ERROR,
+                   NULL);
+}
+
+/* GET /u/TOKEN: a page asking to confirm, with a button that posts the
+** session's CSRF token back. Nothing is recorded by a GET: mail scanners
+** open links. */
+static enum MHD_Result unsub_page(web *w, struct MHD_Connection *c,
+                                  request *rq)
+{
+  const char *lang = NULL;
+  mj_error err = {0};
+  int rc = has_unsubscribe(w->sh)
+               ? w->sh->unsubscribe(w->sh->ud, rq->token, 0, &lang, &err)
+               : MJ_ENOTFOUND;
+  lang = unsub_lang(c, lang);
+  if (rc != MJ_OK)
+    return unsub_refusal(w, c, rc, lang, &err);
+  char csrf[TOKEN_LEN + 1], cookie[200], action[200];
+  const char *have = cookie_csrf(c);
+  const char *set = NULL;
+  if (have) {
+    snprintf(csrf, sizeof csrf, "%s", have);
+  } else {
+    if (!random_hex(csrf, TOKEN_LEN / 2))
+      return refusal(c, MJ_EIO, lang);
+    snprintf(cookie, sizeof cookie,
+             "mj_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf,
+             w->secure ? "; Secure" : "");
+    set = cookie;
+  }
+  snprintf(action, sizeof action, "/u/%s", rq->token);
+  buf b = {.ok = 1};
+  web_unsub_page(&b, lang, action, csrf);
+  return send_buf(c, MHD_HTTP_OK, &b, "text/html; charset=utf-8", set);
+}
+
+/* POST /u/TOKEN: the button of that page, or a mail client's one-click
+** unsubscribe. Unsubscribing again is fine: the same page again. */
+static enum MHD_Result unsub_done(web *w, struct MHD_Connection *c,
+                                  request *rq)
+{
+  const char *lang = unsub_lang(c, NULL);
+  if (rq->too_large)
+    return send_note(c, MHD_HTTP_CONTENT_TOO_LARGE, lang, W_UNSUB,
+                     W_TOOLARGE, NULL);
+  if (!has_unsubscribe(w->sh))
+    return send_note(c, MHD_HTTP_NOT_FOUND, lang, W_UNSUB, W_NOTFOUND, NULL);
+  if (rq->multipart)
+    rq->one_click = multipart_one_click(&rq->body);
+  /*
+  ** RFC 8058 section 3.2: a mail client unsubscribes with a POST whose
+  ** body is List-Unsubscribe=One-Click, with no cookie and no page seen
+  ** before, so it cannot carry our CSRF token. It is exempt by design:
+  ** the secret is the token in the URL (32 random hex digits, only in
+  ** the customer's message), a cross-site form could not learn it, and
+  ** the worst a forged request does is unsubscribe the owner of a link
+  ** the forger already holds. Every other POST needs the session's
+  ** token, as the forms do.
+  */
+  if (!rq->one_click) {
+    const char *have = cookie_csrf(c);
+    if (!have || !rq->csrf.s || !secret_eq(rq->csrf.s, have))
+      return send_note(c, MHD_HTTP_FORBIDDEN, lang, W_UNSUB, W_FORBIDDEN,
+                       NULL);
+  }
+  mj_error err = {0};
+  const char *who = NULL;
+  int rc = w->sh->unsubscribe(w->sh->ud, rq->token, 1, &who, &err);
+  lang = unsub_lang(c, who);
+  if (rc != MJ_OK)
+    return unsub_refusal(w, c, rc, lang, &err);
+  return send_note(c, MHD_HTTP_OK, lang, W_UNSUB, W_UNSUB_DONE, NULL);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version,
@@ -575,6 +723,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       MHD_destroy_response(r);
       return ok;
     }
+    if (get && rq->route == R_UNSUB)
+      return unsub_page(w, c, rq);
     if (get) {
       mj_form *f = NULL;
       const char *lang = NULL;
@@ -596,7 +746,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                        W_TOOLARGE, NULL);
     const char *ct =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+    rq->multipart = rq->route == R_UNSUB && ct &&
+                    strncmp(ct, "multipart/form-data", 19) == 0;
+    if (!rq->multipart &&
+        (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
       buf b = {.ok = 1};
       web_puts(&b, "a form (application/x-www-form-urlencoded) is "
                    "expected\n");
@@ -617,6 +770,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (!rq->body.ok)
       return MHD_NO;
     return MHD_YES;
+  }
+  if (rq->route == R_UNSUB) {
+    if (!rq->too_large && !rq->multipart && !parse_body(rq, w->max_fields, 0))
+      rq->too_large = 1;
+    return unsub_done(w, c, rq);
   }
   /* The whole body is in: which form, then its answers. */
   if (!rq->too_large) {
@@ -686,7 +844,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
 static int web_serve(void *inst, const mj_serve_host *sh, mj_error *err)
 {
   web *w = inst;
-  if (!sh || sh->size < sizeof *sh)
+  if (!sh || sh->size < offsetof(mj_serve_host, unsubscribe))
     return w->host->error(err, MJ_EINVAL, "web: the host's table is too "
                                           "old for this collector");
   struct sockaddr_storage ss;

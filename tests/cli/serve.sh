@@ -4,11 +4,13 @@
 # the session's CSRF token, an oversize body, too many fields and
 # traversal paths refused; live checks of ask_if; errors beside the
 # question; a script in an answer stored as text and shown escaped; the
-# used link refused politely; anonymous links only where allowed; and a
-# SIGTERM in the middle of many submissions leaving every 200 stored and
+# used link refused politely; anonymous links only where allowed; an
+# unsubscribe link (a page with a button, RFC 8058 one-click, the
+# customer's queued message cancelled); and a SIGTERM in the middle of many submissions leaving every 200 stored and
 # nothing else.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 40
+QUEUE="$top_builddir/tests/cli/queue_message"
+plan 50
 scratch
 cd "$tmp"
 serve_pid=
@@ -37,6 +39,8 @@ questionnaire "kiosk" { anonymous = true,
   question "score" { type = "scale5", required = true },
 }
 sample "s" { questionnaire = "visit", size = 2, seed = 1, fatigue_days = 0 }
+use "notifier.email" { url = "smtp://127.0.0.1:9", from = "q@example.org",
+                       to_meta = "email", timeout = 5 }
 LUA
 run "$MEJORA" sample p.lua s
 tok_es=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C1" { print $1 }')
@@ -148,6 +152,36 @@ codes=$(curl -s -o /dev/null -w '%{http_code}' "$base/a/0123456789abcdef01234567
 codes="$codes $(curl -s -o /dev/null -w '%{http_code}' "$base/q/visit")"
 codes="$codes $(curl -s -o /dev/null -w '%{http_code}' "$base/q/kiosk")"
 is "$codes" "404 404 200" "unknown token 404; anonymous only where allowed"
+
+# ---- unsubscribe links ---------------------------------------------------------------
+U=$base/u/$tok_en
+curl -s -D h3 -c ujar -o unsub.html "$U"
+like "$(head -1 h3)" ' 200' "an unsubscribe link opens a page"
+like "$(cat unsub.html)" "<form method=\"post\" action=\"/u/$tok_en\"><input type=\"hidden\" name=\"csrf\" value=\"[0-9a-f]{32}\"><button type=\"submit\">Unsubscribe</button>" \
+  "with a button that posts the session's token"
+like "$(grep -i '^content-security-policy' h3)" "script-src 'self'" \
+  "and the forms' headers"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b ujar --data 'x=1' "$U")
+is "$code" 403 "a POST with neither the CSRF token nor One-Click: 403"
+code=$(curl -s -o u1.html -w '%{http_code}' \
+  --data 'List-Unsubscribe=One-Click' "$U")
+is "$code:$(grep -c 'You are unsubscribed' u1.html)" "200:1" \
+  "RFC 8058 one-click POST, no cookie: 200"
+uc=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' unsub.html)
+code=$(curl -s -o u2.html -w '%{http_code}' -b ujar --data "csrf=$uc" "$U")
+is "$code" 200 "the page's button, a second time: 200 again"
+like "$(cat u2.html)" 'You are unsubscribed' "and says so"
+code=$(curl -s -o /dev/null -w '%{http_code}' -F 'List-Unsubscribe=One-Click' "$U")
+is "$code" 200 "one-click as multipart/form-data too"
+codes=$(curl -s -o /dev/null -w '%{http_code}' "$base/u/0123456789abcdef0123456789abcdef")
+codes="$codes $(curl -s -o none.html -w '%{http_code}' \
+  --data 'List-Unsubscribe=One-Click' "$base/u/0123456789abcdef0123456789abcdef")"
+is "$codes" "404 404" "an unknown token: 404"
+"$QUEUE" p.lua email customer.invitation "For Bob" customer=C2 \
+  email=bob@example.org "unsubscribe=$U" >/dev/null 2>&1
+run timeout 60 "$MEJORA" deliver p.lua
+is "$rc:$out" "0:delivered: 0 sent, 0 to try again, 0 failed, 1 cancelled (unsubscribed)" \
+  "the customer's queued message is cancelled"
 
 # ---- SIGTERM in the middle of a load ------------------------------------------------
 curl -s -c kjar -o kiosk.html "$base/q/kiosk"

@@ -961,6 +961,18 @@ typedef struct mj_serve_host {
   int (*submit)(void *ud, mj_form *form, const char *const *values,
                 int store, mj_error *err);
   void (*close)(void *ud, mj_form *form);
+  /*
+  ** Added in ABI 1.4 (check size before calling; NULL: the collector
+  ** answers 404 for unsubscribe links). The customer an invitation's
+  ** token was sent to: with record nonzero, unsubscribe them at once
+  ** and durably, as mj_unsubscribe() does, so no message is sent to
+  ** them (doing it again is MJ_OK); with record 0, only look the token
+  ** up, for a page that asks to confirm. *lang: the customer's language
+  ** (NULL when the playbook does not say). MJ_ENOTFOUND: no invitation
+  ** has that token (err says so; a page should not).
+  */
+  int (*unsubscribe)(void *ud, const char *token, int record,
+                     const char **lang, mj_error *err);
 } mj_serve_host;
 
 typedef struct mj_collector_ops {
