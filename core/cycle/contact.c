@@ -122,8 +122,8 @@ int mj__respect_check(mj_respect *r, const mj_event *ev)
 
   if (k->quiet_from >= 0) {
     const mj_customer *c = mj__model_customer(e->model, who);
-    const char *tzname = c && c->tz ? c->tz : k->tz;
-    const mj_tz *z = tzname ? zone(r, tzname) : NULL;
+    const char *zone_name = c && c->tz ? c->tz : k->tz;
+    const mj_tz *z = zone_name ? zone(r, zone_name) : NULL;
     int64_t until = quiet_until(k, z, r->now);
     if (until) {
       iso(until, when, sizeof when);
@@ -131,7 +131,7 @@ int mj__respect_check(mj_respect *r, const mj_event *ev)
       snprintf(r->reason, sizeof r->reason,
                "quiet hours %02d:%02d-%02d:%02d %s: until %s",
                k->quiet_from / 60, k->quiet_from % 60, k->quiet_to / 60,
-               k->quiet_to % 60, z ? tzname : "UTC", when);
+               k->quiet_to % 60, z ? zone_name : "UTC", when);
       return MJ_OK;
     }
   }
