@@ -22,9 +22,17 @@ const flags = ['--headless', '--no-sandbox', '--disable-gpu',
                '--disable-sync', '--no-first-run'];
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
                 isMobile: true, hasTouch: true };
-const open = (dir, js) => chromium.launchPersistentContext(dir, {
-  executablePath: process.env.CHROMIUM, args: flags, headless: true,
-  javaScriptEnabled: js, ...phone });
+// Generous waits: on a loaded two-core machine (a CI run beside builds)
+// Chromium's first page has taken over 30 s, playwright's default; a test
+// never fails on timing.
+const open = async (dir, js) => {
+  const c = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM, args: flags, headless: true,
+    javaScriptEnabled: js, timeout: 300000, ...phone });
+  c.setDefaultTimeout(300000);
+  c.setDefaultNavigationTimeout(300000);
+  return c;
+};
 const visible = (page, sel) => page.locator(sel).isVisible();
 
 let ctx = null;

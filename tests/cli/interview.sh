@@ -54,7 +54,7 @@ screen() { tm capture-pane -p -J -t "$1" -S -200; }
 # wait_for NAME PATTERN: until the pane shows PATTERN (10 s at most).
 wait_for() {
   i=0
-  while [ $i -lt 100 ]; do
+  while [ $i -lt 600 ]; do
     screen "$1" | grep -Eq -- "$2" && return 0
     sleep 0.1; i=$((i + 1))
   done
@@ -63,7 +63,7 @@ wait_for() {
 # wait_last NAME TAG: until the last question shown is TAG, e.g. [6/7].
 wait_last() {
   i=0
-  while [ $i -lt 100 ]; do
+  while [ $i -lt 600 ]; do
     [ "$(screen "$1" | grep -o '\[[0-9]*/[0-9]*\]' | tail -1)" = "$2" ] && return 0
     sleep 0.1; i=$((i + 1))
   done

@@ -50,7 +50,7 @@ like "$tok_es$tok_en" '^[0-9a-f]{64}$' "two invitations drawn"
 "$MEJORA" serve p.lua --listen 127.0.0.1:0 2>serve.err &
 serve_pid=$!
 i=0
-while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 100 ]; do
+while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
   sleep 0.1
   i=$((i + 1))
 done

@@ -157,7 +157,7 @@ start_receiver "$tmp/h3" http_receiver.py "$HOOK_SECRET" --port "$p3"
 "$MEJORA" deliver p.lua --now "$(at 61)" -q >/dev/null 2>&1 &
 dpid=$!
 i=0
-while [ ! -f "$tmp/h3/001.headers" ] && [ $i -lt 100 ]; do
+while [ ! -f "$tmp/h3/001.headers" ] && [ $i -lt 600 ]; do
   sleep 0.1
   i=$((i + 1))
 done

@@ -78,7 +78,7 @@ start_receiver "$tmp/m2" smtp_receiver.py --lifetime 300 --port "$p2"
 "$MEJORA" deliver p.lua --now "$(at 61)" -q >/dev/null 2>&1 &
 dpid=$!
 i=0
-while [ ! -f "$tmp/m2/001.eml" ] && [ $i -lt 100 ]; do
+while [ ! -f "$tmp/m2/001.eml" ] && [ $i -lt 600 ]; do
   sleep 0.1
   i=$((i + 1))
 done

@@ -17,7 +17,7 @@ start_receiver() {
   pid=$!
   receiver_pids="$receiver_pids $pid"
   i=0
-  while [ ! -s "$d/port" ] && [ $i -lt 100 ]; do
+  while [ ! -s "$d/port" ] && [ $i -lt 600 ]; do
     sleep 0.1
     i=$((i + 1))
   done
