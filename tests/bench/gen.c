@@ -2,17 +2,20 @@
 ** Benchmark data: a deterministic generator of response and
 ** customer CSVs, the same bytes for the same arguments on every machine.
 **
-**   gen responses ROWS CUSTOMERS FILE   response_id,customer_id,segment,
-**                                       wave,submitted_at,nps,q1..q10,comment
-**   gen customers CUSTOMERS FILE        id,segment,name,lang,channel,email,
-**                                       consent
+**   gen responses ROWS CUSTOMERS [SEGMENTS] FILE
+**       response_id,customer_id,segment,wave,submitted_at,nps,q1..q10,
+**       comment
+**   gen customers CUSTOMERS [SEGMENTS] FILE
+**       id,segment,name,lang,channel,email,consent
 **
 ** Responses: nps 0..10 and q1..q10 on 1..5 driven by one latent
 ** satisfaction per row (so Cronbach's alpha is meaningful) with a shift
 ** per segment (so segments differ); about 3% of q cells empty ("no
 ** experience"); about 20% of rows carry a quoted comment with a comma,
 ** 30% a plain one. The customer of a row is drawn from CUSTOMERS ids and
-** its segment column is that customer's (20 segments).
+** its segment column is that customer's: 20 segments of equal size, or,
+** given SEGMENTS, that many of unequal size (segment k holds a share of
+** the customers proportional to k), as real segmentations are.
 */
 #include <inttypes.h>
 #include <stdint.h>
@@ -46,11 +49,20 @@ static unsigned below(rng *r, unsigned n)
   return (unsigned)(next64(r) % n);
 }
 
-/* The segment of customer i: fixed, so both files agree without sharing
-** state. */
-static unsigned segment_of(uint64_t i)
+/*
+** The segment of customer i among n (0: the 20 equal ones): fixed, so
+** both files agree without sharing state.
+*/
+static unsigned segment_of(uint64_t i, unsigned n)
 {
-  return (unsigned)((i * 7u + i / 3u) % N_SEGMENTS) + 1u;
+  if (!n)
+    return (unsigned)((i * 7u + i / 3u) % N_SEGMENTS) + 1u;
+  rng r = {i};
+  uint64_t w = next64(&r) % ((uint64_t)n * (n + 1) / 2);
+  unsigned k = 1;
+  while (w >= k)
+    w -= k++;
+  return k;
 }
 
 static int clampi(int v, int lo, int hi)
@@ -76,7 +88,8 @@ static const char *const quoted[] = {
     "Great prices, great people",
 };
 
-static int responses(uint64_t rows, uint64_t customers, FILE *f)
+static int responses(uint64_t rows, uint64_t customers, unsigned segments,
+                     FILE *f)
 {
   rng r = {0x6d656a6f7261u}; /* "mejora" */
   fputs("response_id,customer_id,segment,wave,submitted_at,nps", f);
@@ -85,9 +98,10 @@ static int responses(uint64_t rows, uint64_t customers, FILE *f)
   fputs(",comment\n", f);
   for (uint64_t i = 1; i <= rows; i++) {
     uint64_t c = 1 + next64(&r) % customers;
-    unsigned seg = segment_of(c);
-    /* Segments 1..20 range from unhappy to happy. */
-    double shift = ((double)seg - 10.5) * 0.05;
+    unsigned seg = segment_of(c, segments);
+    /* Segments 1..20 (or 1..SEGMENTS) range from unhappy to happy. */
+    double mid = segments ? (segments + 1) / 2.0 : 10.5;
+    double shift = ((double)seg - mid) * 0.05;
     double sat = bell(&r) * 0.9 + shift;
     unsigned day = 1 + below(&r, 30), sec = below(&r, 86400);
     fprintf(f, "R%08" PRIu64 ",C%06" PRIu64 ",seg%02u,2026-11,"
@@ -117,7 +131,7 @@ static int responses(uint64_t rows, uint64_t customers, FILE *f)
   return ferror(f) ? -1 : 0;
 }
 
-static int customer_file(uint64_t n, FILE *f)
+static int customer_file(uint64_t n, unsigned segments, FILE *f)
 {
   static const char *const langs[] = {"es", "en", "ca"};
   static const char *const channels[] = {"shop", "web", "phone"};
@@ -126,8 +140,8 @@ static int customer_file(uint64_t n, FILE *f)
     fprintf(f,
             "C%06" PRIu64 ",seg%02u,Customer %" PRIu64
             ",%s,%s,c%" PRIu64 "@example.com,%d\n",
-            i, segment_of(i), i, langs[i % 3], channels[i / 3 % 3], i,
-            i % 50 != 0);
+            i, segment_of(i, segments), i, langs[i % 3], channels[i / 3 % 3],
+            i, i % 50 != 0);
   return ferror(f) ? -1 : 0;
 }
 
@@ -145,13 +159,16 @@ static uint64_t count(const char *s)
 
 int main(int argc, char **argv)
 {
-  int resp = argc == 5 && strcmp(argv[1], "responses") == 0;
-  int cust = argc == 4 && strcmp(argv[1], "customers") == 0;
+  int resp = (argc == 5 || argc == 6) && strcmp(argv[1], "responses") == 0;
+  int cust = (argc == 4 || argc == 5) && strcmp(argv[1], "customers") == 0;
   uint64_t a = argc > 2 ? count(argv[2]) : 0;
   uint64_t b = resp ? count(argv[3]) : 1;
-  if ((!resp && !cust) || !a || !b) {
-    fputs("usage: gen responses ROWS CUSTOMERS FILE\n"
-          "       gen customers CUSTOMERS FILE\n",
+  /* SEGMENTS, when given, is the argument before FILE. */
+  int with_segments = argc == (resp ? 6 : 5);
+  uint64_t s = with_segments ? count(argv[argc - 2]) : 0;
+  if ((!resp && !cust) || !a || !b || (with_segments && (!s || s > 99))) {
+    fputs("usage: gen responses ROWS CUSTOMERS [SEGMENTS] FILE\n"
+          "       gen customers CUSTOMERS [SEGMENTS] FILE\n",
           stderr);
     return 2;
   }
@@ -163,7 +180,8 @@ int main(int argc, char **argv)
   }
   static char buf[1 << 16];
   setvbuf(f, buf, _IOFBF, sizeof buf);
-  int rc = resp ? responses(a, b, f) : customer_file(a, f);
+  int rc = resp ? responses(a, b, (unsigned)s, f)
+                 : customer_file(a, (unsigned)s, f);
   if (fclose(f) != 0 || rc != 0) {
     perror(path);
     return 1;
