@@ -8,7 +8,33 @@
 
 #include "cycle.h"
 
+/* The open-text answers a report shows (comments.c). */
+typedef struct mj_comments mj_comments;
+
 /* ---- report.c ---------------------------------------------------------- */
+
+/* A stored cycle as the reports name it. */
+typedef struct mj_report_cycle {
+  int64_t id;
+  char name[128];
+  int64_t started_at, finished_at;
+  char status[32];
+  int found;
+} mj_report_cycle;
+
+/* What every report of a cycle shows, read back from the store. */
+typedef struct mj_report_data {
+  mj_report_cycle cycle;
+  mj_figset figs;        /* ordered: a subject's figures together */
+  json_t *plans;         /* array of plan objects (mj__plan_json) */
+  mj_comments *comments;
+} mj_report_data;
+
+/* Read the stored cycle (0: the newest finished), its figures, the plans
+** and the comments into d; mj__report_unload(d) frees it, whatever this
+** returned. The message is set on error. */
+int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d);
+void mj__report_unload(mj_report_data *d);
 
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
@@ -18,7 +44,6 @@ int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
 
 /* The open-text answers of a stored cycle (by name): per text question of
 ** the playbook, the count of non-empty answers and the `keep` newest. */
-typedef struct mj_comments mj_comments;
 int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
                       mj_comments **out);
 /* Text or Markdown (md), each answer on one line, escaped and cut. */
