@@ -928,5 +928,7 @@ int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,
     return MJ_EINVAL;
   if (strcmp(format, "json") == 0)
     return mj__report_json(e, cycle, out, len);
+  if (strcmp(format, "html") == 0)
+    return mj__report_html(e, cycle, out, len);
   return mj__report_text(e, cycle, strcmp(format, "md") == 0, out, len);
 }
