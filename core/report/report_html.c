@@ -178,9 +178,9 @@ static int is_all(const mj_result_rec *r)
 static void figure_key(char *buf, size_t n, const mj_result_rec *r)
 {
 #define F(s) ((s) ? (s) : "")
-  snprintf(buf, n, "%lld|%s|%s|%s|%s|%s|%s|%s", (long long)r->cycle,
+  snprintf(buf, n, "%lld|%s|%s|%s|%s|%s|%s|%s|%s", (long long)r->cycle,
            F(r->scorer), F(r->metric), F(r->questionnaire), F(r->question),
-           F(r->requirement), F(r->segment), F(r->subject));
+           F(r->requirement), F(r->segment), F(r->subject), F(r->label));
 #undef F
 }
 
@@ -753,10 +753,10 @@ static void distributions(page *p)
     text(p, title);
     fputs("</figcaption>\n", f);
     mj_svg s;
-    mj__svg_open(f, &s, id, 560, 90, title, desc);
+    mj__svg_open(f, &s, id, 560, 96, title, desc);
     s.left = 12;
     s.bottom = 34;
-    s.top = 8;
+    s.top = 10;
     mj__svg_range(&s, -100, 100, 0, 1);
     /* below the middle answer to the left, above it to the right */
     double mid = (lo + hi) / 2.0, left = 0;
@@ -791,20 +791,26 @@ static void distributions(page *p)
       }
       x += sh;
     }
-    mj__svg_line(&s, mj__svg_x(&s, 0), s.top - 4, mj__svg_x(&s, 0),
-                 s.top + 40, 7, 1);
+    /* the middle marked above and below the bar, clear of its labels */
+    mj__svg_line(&s, mj__svg_x(&s, 0), s.top - 6, mj__svg_x(&s, 0), s.top,
+                 7, 0);
+    mj__svg_line(&s, mj__svg_x(&s, 0), s.top + 36, mj__svg_x(&s, 0),
+                 s.top + 42, 7, 0);
     /* the legend: each answer's colour beside its value */
     double lx = s.left;
     for (int v = 0; v < np; v++) {
       int k2 = (double)(lo + v) == mid ? 7
                : lo + v < mid         ? (v == 0 ? 5 : 1)
                : (lo + v == hi ? 0 : 4);
-      char lab[16];
+      char lab[96];
+      const char *word =
+          q->label_texts ? mj__i18n_get(&q->label_texts[v], p->lang) : NULL;
       mj__svg_cell(&s, lx, s.h - 20, 12, 12,
                    k2 == 7 ? "#bbbbbb" : mj__svg_palette[k2]);
-      snprintf(lab, sizeof lab, "%d", lo + v);
-      mj__svg_text(&s, lx + 16, s.h - 10, "start", NULL, lab);
-      lx += 40;
+      snprintf(lab, sizeof lab, "%d%s%.40s", lo + v, word ? " " : "",
+               word ? word : "");
+      mj__svg_text(&s, lx + 16, s.h - 10, "start", "small", lab);
+      lx += word && np <= 5 ? 108 : 40;
     }
     mj__svg_close(&s);
     data_open(p);

@@ -43,7 +43,7 @@ like "$page" '^<!DOCTYPE html>' "a whole HTML page"
 unlike "$page" '<script|<link |src=|@import' "self-contained, with no script"
 like "$page" '&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt; &#39;q&#39;' \
   "script in an open answer appears as text"
-like "$page" '<data value="" data-figure="2\|nps\|nps\|q\|rec\|\|all\|" class="few">too few</data>' \
+like "$page" '<data value="" data-figure="2\|nps\|nps\|q\|rec\|\|all\|\|" class="few">too few</data>' \
   "B's NPS from 13 answers is too few, with no value"
 unlike "$page" '<h2>Trends' "no trend from one cycle with figures"
 unlike "$page" '<h2>Complaints|<h2>Kano|<svg' \
@@ -52,7 +52,7 @@ unlike "$page" '<h2>Complaints|<h2>Kano|<svg' \
 run "$MEJORA" report playbook.lua --format html --cycle A
 is "$rc" 0 "cycle A's page to standard output"
 printf '%s\n' "$out" > a.html
-like "$out" '<data value="-50" data-figure="1\|nps\|nps\|q\|rec\|\|all\|">-50.0' \
+like "$out" '<data value="-50" data-figure="1\|nps\|nps\|q\|rec\|\|all\|\|">-50.0' \
   "A's NPS with its machine-readable figure"
 like "$out" '<h2>How customers answered</h2>' "the answers' distribution"
 # Every chart parses as XML (so every text in it is escaped), is an image
