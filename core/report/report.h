@@ -53,7 +53,6 @@ int mj__report_html(mj_engine *e, int64_t cycle, char **out, size_t *len);
 extern const char *const mj__svg_palette[8];
 /* s escaped for HTML text and quoted attributes alike. */
 void mj__html_text(FILE *f, const char *s);
-void mj__html_textf(FILE *f, const char *fmt, ...) MJ__PRINTF(2, 3);
 
 /* An SVG chart being written: its size and margins in pixels, the data
 ** range its axes map. */

@@ -433,7 +433,7 @@ static void plans(page *p)
     text(p, json_string_value(json_object_get(pl, "id")));
     fputs("</th><td>", f);
     text(p, st);
-    fputs("</td><td>", f);
+    fputs("</td><td class=\"addr\">", f);
     text(p, json_string_value(json_object_get(pl, "owner")));
     fprintf(f, "</td><td>%.10s</td></tr>\n", due ? due : "-");
   }
@@ -568,7 +568,7 @@ static void trend_chart(page *p, const trend_cycles *t, const char *title,
 {
   const mj_result_rec *at[64];
   double x[64], y[64], lo[64], hi[64];
-  size_t n = 0, shown = 0;
+  size_t n = 0;
   double ymin = INFINITY, ymax = -INFINITY;
   for (size_t i = 0; i < t->n && i < 64; i++) {
     at[i] = mj__figset_find(&t->figs[i], NULL, metric, questionnaire,
@@ -582,7 +582,6 @@ static void trend_chart(page *p, const trend_cycles *t, const char *title,
       ymax = fmax(ymax, hi[n]);
       n++;
     }
-    shown += at[i] != NULL;
   }
   if (n < 2) /* a trend needs two cycles */
     return;
@@ -639,7 +638,6 @@ static void trend_chart(page *p, const trend_cycles *t, const char *title,
     fputs("</td></tr>\n", p->f);
   }
   fputs("</tbody></table></details>\n</figure>\n", p->f);
-  (void)shown;
 }
 
 static int trends(page *p)
@@ -771,11 +769,9 @@ static void distributions(page *p)
     for (int v = 0; v < np; v++) {
       double sh = cnt[v] ? 100 * cnt[v]->value / total : 0;
       /* colours run from vermillion (low) to blue (high), the middle grey */
-      static const int low_high[11] = {5, 1, 6, 7, 4, 0, 2, 3, 0, 0, 0};
       int k2 = (double)(lo + v) == mid ? 7
                : lo + v < mid         ? (v == 0 ? 5 : 1)
                : (lo + v == hi ? 0 : 4);
-      (void)low_high;
       if (sh > 0) {
         char fill[16];
         snprintf(fill, sizeof fill, "%s",
@@ -1432,7 +1428,7 @@ static void standard(page *p)
     fputs("</span></th><td>", f);
     if (v)
       fig(p, v, 0);
-    fputs(" <span class=\"muted\">", f);
+    fputs(" <span class=\"muted addr\">", f);
     text(p, st->indicator);
     fputs("</span></td><td>", f);
     text(p, v && v->label ? v->label : st->target);
@@ -1466,7 +1462,8 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;"
     "font-size:.92rem}"
     "th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;"
-    "vertical-align:top;overflow-wrap:anywhere}"
+    "vertical-align:top;overflow-wrap:break-word}"
+    ".addr{overflow-wrap:anywhere}"
     "thead th{border-bottom:2px solid #555}"
     "td data,td{font-variant-numeric:tabular-nums}"
     ".muted{color:#555;font-weight:normal}.ci{color:#555}"

@@ -6,7 +6,6 @@
 ** labels carry the meaning too, so no chart relies on colour alone.
 */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,17 +41,6 @@ void mj__html_text(FILE *f, const char *s)
       fputc(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c, f);
     }
   }
-}
-
-/* printf, then the result escaped: labels built from names and numbers. */
-void mj__html_textf(FILE *f, const char *fmt, ...)
-{
-  char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  mj__html_text(f, buf);
 }
 
 void mj__svg_open(FILE *f, mj_svg *s, const char *id, double w, double h,
