@@ -334,6 +334,12 @@ static void on_stop_signal(int sig)
   serve_stop = 1;
 }
 
+/* What mejora serve shows at /report: the newest cycle's HTML report. */
+static int serve_report(void *ud, char **html, size_t *len)
+{
+  return mj_report(ud, "html", 0, html, len);
+}
+
 static int cmd_serve(cli *c)
 {
   /* A server's log is what it does: where it listens, each response
@@ -350,7 +356,8 @@ static int cmd_serve(cli *c)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     mj_serve_opts o = {.size = sizeof o, .listen = c->listen,
-                       .stop = &serve_stop};
+                       .stop = &serve_stop, .report = serve_report,
+                       .report_ud = e};
     int rc = mj_serve(e, &o);
     if (rc != MJ_OK)
       x = fail(e, rc);

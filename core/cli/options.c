@@ -208,7 +208,7 @@ static const command commands[CLI_N_COMMANDS] = {
                      {O_DATE_FORMAT, NULL}}},
     [CLI_REPORT] = {"report", "PLAYBOOK", 1, 1,
                     "the results of the newest (or given) cycle",
-                    {{O_FORMAT, "text, json or md (default: text)"},
+                    {{O_FORMAT, "text, json, md or html (default: text)"},
                      {O_OUTPUT, NULL},
                      {O_CYCLE, report_cycle_help}}},
     [CLI_PLANS] = {"plans", "PLAYBOOK [list | show ID | update ID]", 1, 3,

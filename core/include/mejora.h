@@ -627,6 +627,14 @@ typedef struct mj_serve_opts {
   const char *collector;     /* the collector plugin; NULL: "web" */
   volatile int *stop;        /* serve until *stop is nonzero (a signal
                                 handler sets it); NULL: until an error */
+  /* ---- added later; a smaller size leaves them unset ----
+  ** The page the collector serves at /report to those it lets in (its
+  ** report_token, or report_user and report_password): *html malloc'd,
+  ** freed by the host with mj_free(). NULL: no /report. The embedder
+  ** sets it (mejora serve: mj_report(e, "html", ...)) because the
+  ** serving code does not write reports. */
+  int (*report)(void *ud, char **html, size_t *len);
+  void *report_ud;
 } mj_serve_opts;
 
 /*

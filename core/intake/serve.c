@@ -25,6 +25,7 @@ enum { TOKEN_LEN = 32 };
 typedef struct serving {
   mj_engine *e;
   volatile int *stop; /* the caller's: serve until it is nonzero */
+  const mj_serve_opts *opts; /* the report callback, when it has one */
 } serving;
 
 /* The host's form: the plugin's mj_form first, then what it borrows. */
@@ -447,6 +448,30 @@ static int host_unsubscribe(void *ud, const char *token, int record,
                 : MJ_OK;
 }
 
+/* ---- the report ----------------------------------------------------------- */
+
+/* The embedder's report page: the serving code writes none itself. */
+static int host_report(void *ud, char **html, size_t *len, mj_error *err)
+{
+  serving *st = ud;
+  const mj_serve_opts *o = st->opts;
+  *html = NULL;
+  *len = 0;
+  if (o->size < offsetof(mj_serve_opts, report_ud) + sizeof o->report_ud ||
+      !o->report)
+    return mj__error(err, MJ_ENOTFOUND, "no report to serve");
+  int rc = o->report(o->report_ud, html, len);
+  if (rc != MJ_OK)
+    return mj__error(err, rc, "%s", mj_errmsg(st->e));
+  return MJ_OK;
+}
+
+static void host_report_free(void *ud, char *html)
+{
+  (void)ud;
+  mj_free(html);
+}
+
 /* ---- serving -------------------------------------------------------------- */
 
 int mj_serve(mj_engine *e, const mj_serve_opts *opts)
@@ -454,7 +479,8 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
   if (!e)
     return MJ_EINVAL;
   mj__clearerr(e);
-  if (!opts || opts->size < sizeof *opts)
+  /* Options built before report was added are as good. */
+  if (!opts || opts->size < offsetof(mj_serve_opts, report))
     return mj__seterr(e, MJ_EINVAL,
                       "mj_serve_opts.size is %zu, expected %zu: zero the "
                       "options and set size = sizeof(mj_serve_opts)",
@@ -487,7 +513,7 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
                       "respondents (use collector \"web\")",
                       name);
   }
-  serving st = {e, opts->stop};
+  serving st = {e, opts->stop, opts};
   mj_serve_host host = {.size = sizeof host,
                         .ud = &st,
                         .listen = opts->listen ? opts->listen
@@ -496,7 +522,9 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
                         .open = host_open,
                         .submit = host_submit,
                         .close = host_close,
-                        .unsubscribe = host_unsubscribe};
+                        .unsubscribe = host_unsubscribe,
+                        .report = host_report,
+                        .report_free = host_report_free};
   mj_error err = {0};
   rc = ops->serve(in->inst, &host, &err);
   if (rc != MJ_OK)

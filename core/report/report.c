@@ -14,17 +14,10 @@
 
 /* ---- reading the store ---------------------------------------------------- */
 
-typedef struct cycle_info {
-  int64_t id;
-  char name[128];
-  int64_t started_at, finished_at;
-  char status[32];
-  int found;
-} cycle_info;
 
 static int on_cycle(void *ud, const mj_cycle_rec *r)
 {
-  cycle_info *ci = ud;
+  mj_report_cycle *ci = ud;
   ci->id = r->id;
   snprintf(ci->name, sizeof ci->name, "%s", r->name ? r->name : "");
   ci->started_at = r->started_at;
@@ -34,12 +27,6 @@ static int on_cycle(void *ud, const mj_cycle_rec *r)
   return MJ_OK;
 }
 
-typedef struct report_data {
-  cycle_info cycle;
-  mj_figset figs;
-  json_t *plans;         /* array of plan objects */
-  mj_comments *comments;
-} report_data;
 
 static int on_result(void *ud, const mj_result_rec *r)
 {
@@ -137,7 +124,7 @@ static int order_figures(mj_figset *fs, const mj_model *m)
   return rc;
 }
 
-static int load(mj_engine *e, int64_t cycle, report_data *d)
+int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d)
 {
   memset(d, 0, sizeof *d);
   int rc = mj__store_ensure(e);
@@ -187,7 +174,7 @@ static int load(mj_engine *e, int64_t cycle, report_data *d)
                            &d->comments);
 }
 
-static void unload(report_data *d)
+void mj__report_unload(mj_report_data *d)
 {
   mj__figset_free(&d->figs);
   json_decref(d->plans);
@@ -195,7 +182,7 @@ static void unload(report_data *d)
 }
 
 /* The requirement-level figure comparable with the target: the mean. */
-static const mj_result_rec *requirement_mean(const report_data *d,
+static const mj_result_rec *requirement_mean(const mj_report_data *d,
                                              const mj_requirement *r)
 {
   return mj__figset_find(&d->figs, NULL, "mean", NULL, NULL, r->id, "all");
@@ -254,10 +241,10 @@ static json_t *figure_json(const mj_result_rec *r)
 
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
 {
-  report_data d;
-  int rc = load(e, cycle, &d);
+  mj_report_data d;
+  int rc = mj__report_load(e, cycle, &d);
   if (rc != MJ_OK) {
-    unload(&d);
+    mj__report_unload(&d);
     return rc;
   }
   json_t *root = json_object();
@@ -309,7 +296,7 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len)
   json_object_set_new(root, "comments", mj__comments_json(d.comments));
   char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
-  unload(&d);
+  mj__report_unload(&d);
   if (!s)
     return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
   *out = s;
@@ -697,7 +684,7 @@ static const char *fmt_change(char *buf, size_t n, const mj_result_rec *r)
 }
 
 /* The previous cycle the changes are against, as the cycle stored it. */
-static const mj_result_rec *previous_cycle(const report_data *d)
+static const mj_result_rec *previous_cycle(const mj_report_data *d)
 {
   return mj__figset_find(&d->figs, "cycle", "previous", NULL, NULL, NULL,
                          NULL);
@@ -708,7 +695,7 @@ static const mj_result_rec *previous_cycle(const report_data *d)
 ** p-value: what a manager asks first of a number. The answer counts of a
 ** distribution are left out (their mean's change is the tested one).
 */
-static int print_changes(FILE *f, const report_data *d, int md)
+static int print_changes(FILE *f, const mj_report_data *d, int md)
 {
   const mj_result_rec *prev = previous_cycle(d);
   char head[200];
@@ -753,7 +740,7 @@ static int print_changes(FILE *f, const report_data *d, int md)
   return rc;
 }
 
-static void print_requirements(FILE *f, const report_data *d,
+static void print_requirements(FILE *f, const mj_report_data *d,
                                const mj_model *m, int md)
 {
   if (!m || m->n_requirements == 0)
@@ -827,17 +814,17 @@ static void print_plans(FILE *f, json_t *plans, int md)
 int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
                     size_t *len)
 {
-  report_data d;
-  int rc = load(e, cycle, &d);
+  mj_report_data d;
+  int rc = mj__report_load(e, cycle, &d);
   if (rc != MJ_OK) {
-    unload(&d);
+    mj__report_unload(&d);
     return rc;
   }
   char *buf = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
   if (!f) {
-    unload(&d);
+    mj__report_unload(&d);
     return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
   }
   char when[32] = "-";
@@ -923,7 +910,7 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
   mj__cases_section(f, &d.figs, e->model, md);
   print_plans(f, d.plans, md);
   fclose(f);
-  unload(&d);
+  mj__report_unload(&d);
   if (rc != MJ_OK || !buf) {
     free(buf);
     return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
@@ -941,5 +928,7 @@ int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,
     return MJ_EINVAL;
   if (strcmp(format, "json") == 0)
     return mj__report_json(e, cycle, out, len);
+  if (strcmp(format, "html") == 0)
+    return mj__report_html(e, cycle, out, len);
   return mj__report_text(e, cycle, strcmp(format, "md") == 0, out, len);
 }

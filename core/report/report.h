@@ -8,17 +8,89 @@
 
 #include "cycle.h"
 
+/* The open-text answers a report shows (comments.c). */
+typedef struct mj_comments mj_comments;
+
 /* ---- report.c ---------------------------------------------------------- */
+
+/* A stored cycle as the reports name it. */
+typedef struct mj_report_cycle {
+  int64_t id;
+  char name[128];
+  int64_t started_at, finished_at;
+  char status[32];
+  int found;
+} mj_report_cycle;
+
+/* What every report of a cycle shows, read back from the store. */
+typedef struct mj_report_data {
+  mj_report_cycle cycle;
+  mj_figset figs;        /* ordered: a subject's figures together */
+  json_t *plans;         /* array of plan objects (mj__plan_json) */
+  mj_comments *comments;
+} mj_report_data;
+
+/* Read the stored cycle (0: the newest finished), its figures, the plans
+** and the comments into d; mj__report_unload(d) frees it, whatever this
+** returned. The message is set on error. */
+int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d);
+void mj__report_unload(mj_report_data *d);
 
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
                     size_t *len);
 
+/* ---- report_html.c ----------------------------------------------------- */
+
+/* The report as one self-contained HTML page (inline CSS and SVG, no
+** script) in the playbook's language; *out is malloc'd. */
+int mj__report_html(mj_engine *e, int64_t cycle, char **out, size_t *len);
+
+/* ---- svg.c ------------------------------------------------------------- */
+
+/* Okabe-Ito: blue, orange, bluish green, reddish purple, sky blue,
+** vermillion, yellow, black. */
+extern const char *const mj__svg_palette[8];
+/* s escaped for HTML text and quoted attributes alike. */
+void mj__html_text(FILE *f, const char *s);
+
+/* An SVG chart being written: its size and margins in pixels, the data
+** range its axes map. */
+typedef struct mj_svg {
+  FILE *f;
+  char id[16];
+  double w, h, left, right, top, bottom;
+  double x0, x1, y0, y1;
+} mj_svg;
+/* <svg role="img"> with title and desc as its accessible name; id makes
+** the ids inside unique on the page. */
+void mj__svg_open(FILE *f, mj_svg *s, const char *id, double w, double h,
+                  const char *title, const char *desc);
+void mj__svg_close(mj_svg *s);
+void mj__svg_range(mj_svg *s, double x0, double x1, double y0, double y1);
+/* Data to pixels. */
+double mj__svg_x(const mj_svg *s, double v);
+double mj__svg_y(const mj_svg *s, double v);
+void mj__svg_axes(mj_svg *s, double step, const char *ylabel);
+/* Series k's colour; every second series hatched as well. */
+void mj__svg_bar(mj_svg *s, double x, double w, double y0, double y1, int k);
+void mj__svg_band(mj_svg *s, size_t n, const double *x, const double *lo,
+                  const double *hi, int k);
+void mj__svg_path(mj_svg *s, size_t n, const double *x, const double *y,
+                  int k);
+void mj__svg_point(mj_svg *s, double x, double y, int k);
+/* In pixels. */
+void mj__svg_line(mj_svg *s, double x1, double y1, double x2, double y2,
+                  int k, int dashed);
+void mj__svg_text(mj_svg *s, double x, double y, const char *anchor,
+                  const char *cls, const char *text);
+void mj__svg_cell(mj_svg *s, double x, double y, double w, double h,
+                  const char *fill);
+
 /* ---- comments.c -------------------------------------------------------- */
 
 /* The open-text answers of a stored cycle (by name): per text question of
 ** the playbook, the count of non-empty answers and the `keep` newest. */
-typedef struct mj_comments mj_comments;
 int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
                       mj_comments **out);
 /* Text or Markdown (md), each answer on one line, escaped and cut. */

@@ -11,7 +11,7 @@ static const struct {
   const char *command;
   const char *formats[6]; /* ends with NULL */
 } commands[] = {
-    {"report", {"text", "json", "md", NULL}},
+    {"report", {"text", "json", "md", "html", NULL}},
     {"plans", {"text", "json", NULL}},
     {"complaints", {"text", "json", NULL}},
     {"audits", {"text", "json", NULL}},

@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 
 #include "page.h"
+#include "report_route.h"
 
 static const mj_option web_options[] = {
     {"max_body", MJ_OPT_INT, "65536", 0,
@@ -33,6 +34,12 @@ static const mj_option web_options[] = {
     {"connections", MJ_OPT_INT, "1000", 0, "open connections at most"},
     {"secure_cookies", MJ_OPT_BOOL, "false", 0,
      "mark the session cookie Secure (behind an HTTPS proxy)"},
+    {"report_token", MJ_OPT_STRING, NULL, 0,
+     "serve the report at /report to requests with this bearer token"},
+    {"report_user", MJ_OPT_STRING, NULL, 0,
+     "with report_password: serve /report behind HTTP Basic"},
+    {"report_password", MJ_OPT_STRING, NULL, 0,
+     "report_user's password"},
     {NULL, 0, NULL, 0, NULL},
 };
 
@@ -55,6 +62,7 @@ typedef struct web {
   int secure;
   const mj_serve_host *sh; /* while serving */
   rate_slot *rates;
+  web_report_auth report;  /* who may read /report; none: nobody */
 } web;
 
 /* One request: its route, and a POST's fields as they arrive. */
@@ -694,6 +702,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       return send_note(c, MHD_HTTP_TOO_MANY_REQUESTS, NULL, W_SURVEY,
                        W_TOOMANY, NULL);
     const char *file = NULL;
+    if (strcmp(url, "/report") == 0)
+      return web_report(c, method, &w->report, w->sh);
     if (get && strcmp(url, "/favicon.ico") == 0) {
       /* Browsers ask for it unbidden: no icon, and no error either. */
       buf b = {.ok = 1};
@@ -941,6 +951,14 @@ static int web_create(const mj_host_api *host, mj_ctx *ctx,
   w->rate = (unsigned)rate;
   w->connections = (unsigned)conns;
   w->secure = host->cfg_bool(cfg, "secure_cookies", 0);
+  w->report.token = host->cfg_str(cfg, "report_token");
+  w->report.user = host->cfg_str(cfg, "report_user");
+  w->report.password = host->cfg_str(cfg, "report_password");
+  if ((w->report.user != NULL) != (w->report.password != NULL)) {
+    host->free(w);
+    return host->error(err, MJ_EINVAL,
+                       "web: report_user and report_password go together");
+  }
   *inst = w;
   return MJ_OK;
 }

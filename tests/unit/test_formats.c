@@ -18,7 +18,7 @@ int main(void)
          "export takes json");
   is_int(MJ_EINVAL, mj_format_check("report", "xml", why, sizeof why),
          "report refuses xml");
-  is_string("unknown format 'xml' (use text, json or md)", why,
+  is_string("unknown format 'xml' (use text, json, md or html)", why,
             "the reason lists report's formats");
   is_int(MJ_EINVAL, mj_format_check("plans", "md", why, sizeof why),
          "plans refuse md");

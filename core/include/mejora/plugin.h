@@ -973,6 +973,15 @@ typedef struct mj_serve_host {
   */
   int (*unsubscribe)(void *ud, const char *token, int record,
                      const char **lang, mj_error *err);
+  /*
+  ** Added in ABI 1.4 (check size before calling; NULL: no report to
+  ** serve): the cycle's report as one HTML page (inline CSS, no script)
+  ** for /report, which the collector serves only behind the credentials
+  ** it is configured with. *html is the host's until report_free().
+  ** MJ_ENOTFOUND: no report (no cycle has run, or the host has none).
+  */
+  int (*report)(void *ud, char **html, size_t *len, mj_error *err);
+  void (*report_free)(void *ud, char *html);
 } mj_serve_host;
 
 typedef struct mj_collector_ops {

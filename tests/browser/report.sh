@@ -1,0 +1,74 @@
+#!/bin/sh
+# The call-centre example's HTML report in real headless Chromium
+# (Debian's chromium, driven by playwright-core; axe-core checks its
+# accessibility, both from tests/browser/package.json, installed by
+# `./bootstrap check` with npm ci): report.mjs compares every figure on
+# the page with the JSON report of its cycle and writes screenshots of
+# the first page and of a chart page to the build tree
+# (tests/browser/shots/report-*.png).
+. "$top_srcdir/tests/cli/tap.sh"
+N_BROWSER=9
+plan $((N_BROWSER + 2))
+here="$top_srcdir/tests/browser"
+modules=${MEJORA_NODE_MODULES:-$here/node_modules}
+chromium=$(command -v chromium || command -v chromium-browser || true)
+missing=
+[ -n "$chromium" ] || missing="$missing chromium"
+command -v node >/dev/null || missing="$missing node"
+[ -d "$modules/playwright-core" ] || missing="$missing playwright-core"
+[ -f "$modules/axe-core/axe.min.js" ] || missing="$missing axe-core"
+if [ -n "$missing" ]; then
+  # Missing tools are a failure, not a skip, as in serve.sh.
+  i=0
+  while [ $i -lt $((N_BROWSER + 2)) ]; do
+    i=$((i + 1))
+    echo "not ok $i - missing:$missing (./bootstrap check installs them)"
+  done
+  exit 0
+fi
+scratch
+cp -R "$top_srcdir/examples/call-center/playbook.lua" \
+      "$top_srcdir/examples/call-center/data" "$tmp/"
+chmod -R u+w "$tmp"
+cd "$tmp"
+shots="$top_builddir/tests/browser/shots"
+mkdir -p "$shots"
+rm -f "$shots"/report-*.png
+
+# The example's two cycles, as its demo runs them.
+for m in 2026-11 2026-12; do
+  "$MEJORA" complaints playbook.lua import "data/complaints-$m.csv" >/dev/null
+  "$MEJORA" audits playbook.lua import "data/calls-$m.csv" >/dev/null
+done
+"$MEJORA" -q run playbook.lua --cycle 2026-11 >/dev/null
+"$MEJORA" plans playbook.lua update P1-espera --action 1 --status done >/dev/null
+"$MEJORA" plans playbook.lua update P1-espera --action 2 --status done >/dev/null
+"$MEJORA" plans playbook.lua update P2-informacion --action 1 --status done \
+  >/dev/null
+"$MEJORA" -q run playbook.lua --cycle 2026-12 >/dev/null
+"$MEJORA" report playbook.lua --format html -o report.html
+is "$?" 0 "the call centre's HTML report is written"
+# The JSON report of each cycle the page shows figures of (the trends
+# reach back to November).
+"$MEJORA" report playbook.lua --format json --cycle 2026-11 > c1.json &&
+  "$MEJORA" report playbook.lua --format json --cycle 2026-12 > c2.json
+is "$?" 0 "and the JSON reports of both cycles"
+
+mkdir profile
+# The browser on the real clock even under faketime, as in serve.sh.
+env -u LD_PRELOAD -u FAKETIME \
+  MEJORA_NODE_MODULES=$modules CHROMIUM=$chromium \
+  node "$here/report.mjs" "$tmp/report.html" "$shots" "$tmp/profile" \
+  c1.json c2.json > results 2> node.err
+n=0
+while IFS='|' read -r status what; do
+  n=$((n + 1))
+  [ $n -le $N_BROWSER ] || break
+  if [ "$status" = ok ]; then ok 0 "$what"; else ok 1 "$what"; fi
+done < results
+while [ $n -lt $N_BROWSER ]; do
+  n=$((n + 1))
+  ok 1 "browser check $n did not run"
+done
+[ -s node.err ] && sed 's/^/# /' node.err | head -20
+done_testing
