@@ -129,6 +129,11 @@ void mj__tokens_free(mj_tokens *t);
 ** in err. The store must be open. */
 int mj__token_customer(mj_engine *e, const char *token, char *customer,
                        size_t n, mj_error *err);
+/* Call cb with the invitations that may have token (by the store's index
+** on its first half, else every one): cb compares the whole token in
+** constant time. MJ_OK, or cb's or the store's status. */
+int mj__invitations_near(mj_engine *e, const char *token,
+                         mj_invitation_cb cb, void *ud, mj_error *err);
 /* Record customer unsubscribed at at (0: takes messages again), durably,
 ** and log it: the store-level half of mj_unsubscribe, shared with the
 ** unsubscribe link mj_serve serves. MJ_EINVAL when the store keeps no

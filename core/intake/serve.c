@@ -245,11 +245,9 @@ static int host_open(void *ud, const char *token, const char *questionnaire,
       rc = mj__error(err, rc, "%s", e->err.msg);
       goto out;
     }
-    const mj_storage_ops *S = MJ_STORE_OPS(e);
     finding fd = {.token = token, .fm = fm};
-    if (MJ__HAS_OP(S, scan_invitations) &&
-        (rc = S->scan_invitations(e->store->inst, NULL, on_invitation, &fd,
-                                  err)) != MJ_OK)
+    if ((rc = mj__invitations_near(e, token, on_invitation, &fd, err)) !=
+        MJ_OK)
       goto out;
     fm->qn = fd.found ? mj__model_questionnaire(e->model,
                                                 fm->inv.questionnaire)

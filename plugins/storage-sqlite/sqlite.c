@@ -411,6 +411,10 @@ static const char *const migrations[] = {
     " created_at, answered FROM invitations WHERE sample = ?1"               \
     " AND answered = 0 AND reminded_at = 0 AND created_at <= ?2"             \
     " ORDER BY seq")                                                         \
+  X(FIND_INVITATIONS,                                                        \
+    "SELECT token, customer, questionnaire, sample, channel, lang,"         \
+    " created_at, answered FROM invitations"                                 \
+    " WHERE token >= ?1 AND token < ?2 ORDER BY token")                      \
   X(INVITATION_REMIND,                                                       \
     "UPDATE invitations SET reminded_at = ?2 WHERE token = ?1"               \
     " AND answered = 0 AND reminded_at = 0")                                 \
@@ -3481,6 +3485,31 @@ static int invitation_row(sqlite3_stmt *st, void *cb, void *ud)
   return ((mj_invitation_cb)cb)(ud, &inv);
 }
 
+/* The invitations whose token starts with prefix: a range of the
+** token's unique index, ended by prefix with a byte no UTF-8 text has. */
+static int store_find_invitations(void *inst, const char *prefix,
+                                  mj_invitation_cb cb, void *ud,
+                                  mj_error *err)
+{
+  store *s = inst;
+  char end[72];
+  size_t n = prefix ? strlen(prefix) : 0;
+  if (!n || n + 2 > sizeof end)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: an invitation's token prefix has 1 to "
+                          "%zu characters",
+                          sizeof end - 2);
+  memcpy(end, prefix, n);
+  end[n] = '\xff';
+  sqlite3_stmt *st = stmt(s, ST_FIND_INVITATIONS, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_text(st, 1, prefix, (int)n, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, end, (int)n + 1, SQLITE_STATIC);
+  return scan(s, st, invitation_row, (void *)cb, ud,
+              "look an invitation up in", err);
+}
+
 static int store_scan_invitations(void *inst, const char *sample,
                                   mj_invitation_cb cb, void *ud,
                                   mj_error *err)
@@ -3765,6 +3794,7 @@ static const mj_storage_ops sqlite_ops = {
     .case_scan = store_case_scan,
     .case_escalate = store_case_escalate,
     .case_close = store_case_close,
+    .find_invitations = store_find_invitations,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -251,7 +251,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(154);
+  plan(158);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -594,6 +594,18 @@ int main(void)
   due[0] = '\0';
   S->scan_reminders_due(st, "s", 9000, on_token, due, &err);
   is_string("t2 ", due, "a reminded invitation is due no more");
+
+  /* ---- a link's invitation by the index on its token ---- */
+  char near[256] = "";
+  is_int(MJ_OK, S->find_invitations(st, "t", on_token, near, &err),
+         "invitations found by a token's prefix");
+  is_string("t1 t2 t3 ", near, "every one that starts with it");
+  near[0] = '\0';
+  S->find_invitations(st, "t2", on_token, near, &err);
+  is_string("t2 ", near, "and only those");
+  near[0] = '\0';
+  S->find_invitations(st, "t4", on_token, near, &err);
+  is_string("", near, "none for a prefix no token has");
   S->close(st);
 
   /* ---- packed answers: every number and text comes back exactly ---- */

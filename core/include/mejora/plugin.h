@@ -696,6 +696,17 @@ typedef struct mj_storage_ops {
   ** MJ_ENOTFOUND when no case has that id. */
   int (*case_close)(void *inst, int64_t id, int64_t at, const char *by,
                     const char *outcome, mj_error *err);
+  /*
+  ** Added in ABI 1.4: answers from the web, fast and durable.
+  **
+  ** find_invitations (optional; NULL: the host scans every invitation):
+  ** call cb with each invitation whose token starts with prefix, found
+  ** by an index rather than a scan. The host looks a link up by the
+  ** first half of its token and compares the whole in constant time, so
+  ** the lookup's timing tells nothing of the half that is compared.
+  */
+  int (*find_invitations)(void *inst, const char *prefix,
+                          mj_invitation_cb cb, void *ud, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
