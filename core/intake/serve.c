@@ -232,11 +232,14 @@ static void host_close(void *ud, mj_form *f)
   free(fm);
 }
 
-static int open_form(void *ud, const char *token, const char *questionnaire,
+/* The form a link opens. Only the token's lookup takes the engine's
+** lock: the rest reads the playbook alone, which does not change. */
+static int host_open(void *ud, const char *token, const char *questionnaire,
                      const char *response, mj_form **out, const char **lang,
                      mj_error *err)
 {
-  mj_engine *e = ((serving *)ud)->e;
+  serving *s = ud;
+  mj_engine *e = s->e;
   *out = NULL;
   *lang = NULL;
   form *fm = calloc(1, sizeof *fm);
@@ -248,13 +251,14 @@ static int open_form(void *ud, const char *token, const char *questionnaire,
       rc = mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
       goto out;
     }
-    if ((rc = mj__store_ensure(e)) != MJ_OK) {
-      rc = mj__error(err, rc, "%s", e->err.msg);
-      goto out;
-    }
     finding fd = {.token = token, .fm = fm};
-    if ((rc = mj__invitations_near(e, token, on_invitation, &fd, err)) !=
-        MJ_OK)
+    pthread_mutex_lock(&s->lock);
+    if ((rc = mj__store_ensure(e)) != MJ_OK)
+      rc = mj__error(err, rc, "%s", e->err.msg);
+    else
+      rc = mj__invitations_near(e, token, on_invitation, &fd, err);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != MJ_OK)
       goto out;
     fm->qn = fd.found ? mj__model_questionnaire(e->model,
                                                 fm->inv.questionnaire)
@@ -306,17 +310,6 @@ out:
   }
   *out = &fm->f;
   return MJ_OK;
-}
-
-static int host_open(void *ud, const char *token, const char *questionnaire,
-                     const char *response, mj_form **out, const char **lang,
-                     mj_error *err)
-{
-  serving *s = ud;
-  pthread_mutex_lock(&s->lock);
-  int rc = open_form(ud, token, questionnaire, response, out, lang, err);
-  pthread_mutex_unlock(&s->lock);
-  return rc;
 }
 
 static const char *required_text(const char *lang)
