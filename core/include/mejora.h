@@ -618,8 +618,9 @@ MJ_API int mj_interview_finish(mj_interview *iv, const char **response_id);
 ** An invitation's link (/a/TOKEN) opens its questionnaire for its
 ** customer; a questionnaire with anonymous = true also answers /q/ID.
 ** Answers are checked with the rules an import applies and each response
-** is stored, with its invitation marked answered, in one transaction
-** before the respondent is thanked.
+** is stored, with its invitation marked answered, before the respondent
+** is thanked: responses submitted at the same time share one durable
+** (fsynced) commit, each undone alone if it is refused.
 */
 typedef struct mj_serve_opts {
   size_t size;               /* sizeof(mj_serve_opts) */
@@ -640,7 +641,8 @@ typedef struct mj_serve_opts {
 /*
 ** Serve until *opts->stop becomes nonzero, then finish the requests under
 ** way and return MJ_OK. The engine must not be used by another thread
-** meanwhile. Errors: MJ_EINVAL (no playbook, bad opts), MJ_ENOTFOUND (no
+** meanwhile; the collector's threads use it one at a time, and opts' log
+** function may be called from them. Errors: MJ_EINVAL (no playbook, bad opts), MJ_ENOTFOUND (no
 ** such collector), MJ_EPLUGIN (a collector that cannot serve), MJ_EIO
 ** (cannot listen on opts->listen), MJ_ESTORE.
 */

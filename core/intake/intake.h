@@ -8,6 +8,7 @@
 #define MJ_INTAKE_H
 
 #include <iconv.h>
+#include <pthread.h>
 
 #include "plugin_host.h"
 
@@ -129,6 +130,11 @@ void mj__tokens_free(mj_tokens *t);
 ** in err. The store must be open. */
 int mj__token_customer(mj_engine *e, const char *token, char *customer,
                        size_t n, mj_error *err);
+/* Call cb with the invitations that may have token (by the store's index
+** on its first half, else every one): cb compares the whole token in
+** constant time. MJ_OK, or cb's or the store's status. */
+int mj__invitations_near(mj_engine *e, const char *token,
+                         mj_invitation_cb cb, void *ud, mj_error *err);
 /* Record customer unsubscribed at at (0: takes messages again), durably,
 ** and log it: the store-level half of mj_unsubscribe, shared with the
 ** unsubscribe link mj_serve serves. MJ_EINVAL when the store keeps no
@@ -185,5 +191,40 @@ int mj__writer_start(mj_engine *e, mj_writer **out);
 int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
 int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
                       mj_error *err);
+
+/* ---- commit_queue.c ----------------------------------------------------- */
+
+/*
+** Group commit for threads that each have one thing to write: a thread
+** queues its item and waits; the first waiting thread that finds no
+** group being written becomes the committer, takes every item queued,
+** hands them to write in one call, and wakes their threads when it
+** returns. write sets each item's rc and err; an item's thread reads
+** them once mj__commit_wait returns.
+*/
+typedef struct mj_commit {
+  void *item;             /* the caller's */
+  int rc;                 /* set by write */
+  mj_error err;           /* set by write when rc is not MJ_OK */
+  int done;               /* the queue's */
+  struct mj_commit *next; /* the queue's */
+} mj_commit;
+typedef void (*mj_commit_fn)(void *ud, mj_commit *group, size_t n);
+typedef struct mj_commit_queue {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  mj_commit *head, **tail; /* queued, not taken yet */
+  int busy;                /* a committer is writing a group */
+  mj_commit_fn write;
+  void *ud;
+  uint64_t groups, items;  /* written so far */
+} mj_commit_queue;
+/* MJ_ENOMEM (a message in e) when the mutex or condition cannot be made. */
+int mj__commit_init(mj_engine *e, mj_commit_queue *q, mj_commit_fn write,
+                    void *ud);
+/* Queue c, wait until its group is written, and return c->rc. */
+int mj__commit_wait(mj_commit_queue *q, mj_commit *c);
+/* Only once no thread waits any more. */
+void mj__commit_free(mj_commit_queue *q);
 
 #endif

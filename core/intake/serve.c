@@ -4,13 +4,17 @@
 ** anonymous link where the questionnaire allows one); a submission is
 ** checked with the import's rules (mj__answer_parse, then
 ** mj__answer_check_row) and stored in one transaction with its
-** invitation marked answered. An unsubscribe link (/u/TOKEN) records
-** the customer unsubscribed, as mj_unsubscribe does. The collector does
-** the protocol.
+** invitation marked answered, committed durably with the other
+** submissions waiting at the time (commit_queue.c). An unsubscribe link
+** (/u/TOKEN) records the customer unsubscribed, as mj_unsubscribe does.
+** The collector does the protocol, on as many threads as it likes: the
+** engine is used under one lock, and only checking answers runs beside
+** it.
 */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,9 @@ typedef struct serving {
   mj_engine *e;
   volatile int *stop; /* the caller's: serve until it is nonzero */
   const mj_serve_opts *opts; /* the report callback, when it has one */
+  pthread_mutex_t lock; /* held while the engine or its store is used */
+  mj_commit_queue queue;
+  int *versions; /* per questionnaire of the model: its version, 0 unknown */
 } serving;
 
 /* The host's form: the plugin's mj_form first, then what it borrows. */
@@ -225,11 +232,14 @@ static void host_close(void *ud, mj_form *f)
   free(fm);
 }
 
+/* The form a link opens. Only the token's lookup takes the engine's
+** lock: the rest reads the playbook alone, which does not change. */
 static int host_open(void *ud, const char *token, const char *questionnaire,
                      const char *response, mj_form **out, const char **lang,
                      mj_error *err)
 {
-  mj_engine *e = ((serving *)ud)->e;
+  serving *s = ud;
+  mj_engine *e = s->e;
   *out = NULL;
   *lang = NULL;
   form *fm = calloc(1, sizeof *fm);
@@ -241,15 +251,14 @@ static int host_open(void *ud, const char *token, const char *questionnaire,
       rc = mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
       goto out;
     }
-    if ((rc = mj__store_ensure(e)) != MJ_OK) {
-      rc = mj__error(err, rc, "%s", e->err.msg);
-      goto out;
-    }
-    const mj_storage_ops *S = MJ_STORE_OPS(e);
     finding fd = {.token = token, .fm = fm};
-    if (MJ__HAS_OP(S, scan_invitations) &&
-        (rc = S->scan_invitations(e->store->inst, NULL, on_invitation, &fd,
-                                  err)) != MJ_OK)
+    pthread_mutex_lock(&s->lock);
+    if ((rc = mj__store_ensure(e)) != MJ_OK)
+      rc = mj__error(err, rc, "%s", e->err.msg);
+    else
+      rc = mj__invitations_near(e, token, on_invitation, &fd, err);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != MJ_OK)
       goto out;
     fm->qn = fd.found ? mj__model_questionnaire(e->model,
                                                 fm->inv.questionnaire)
@@ -365,17 +374,31 @@ static int check(form *fm, const char *const *values)
   return bad ? MJ_EVALIDATE : MJ_OK;
 }
 
-/* The response and its invitation, answered, in one transaction. */
-static int store(mj_engine *e, form *fm, mj_error *err)
+/* The version of the questionnaire fm answers, recorded once a serve:
+** the playbook does not change while it serves. */
+static int version_of(serving *s, const form *fm, int *version,
+                      mj_error *err)
 {
-  int rc = mj__store_ensure(e);
+  mj_engine *e = s->e;
+  size_t i = (size_t)(fm->qn - e->model->questionnaires);
+  if (!s->versions[i]) {
+    int rc = mj__questionnaire_version(e, fm->qn, &s->versions[i]);
+    if (rc != MJ_OK)
+      return mj__error(err, rc, "%s", e->err.msg);
+  }
+  *version = s->versions[i];
+  return MJ_OK;
+}
+
+/* The response and its invitation, answered, inside the caller's
+** transaction. */
+static int put(serving *s, form *fm, mj_error *err)
+{
+  mj_engine *e = s->e;
   int version = 1;
-  if (rc == MJ_OK)
-    rc = mj__questionnaire_version(e, fm->qn, &version);
+  int rc = version_of(s, fm, &version, err);
   if (rc != MJ_OK)
-    return mj__error(err, rc, "%s", e->err.msg);
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  void *st = e->store->inst;
+    return rc;
   int64_t now = mj__now(e);
   const mj_customer *c = fm->cust;
   mj_response_rec r = {.id = fm->response,
@@ -389,8 +412,6 @@ static int store(mj_engine *e, form *fm, mj_error *err)
                        .answers = fm->answers,
                        .n_answers = fm->qn->n_questions,
                        .channel = "web"};
-  if ((rc = S->begin(st, err)) != MJ_OK)
-    return rc;
   int inserted = 0;
   /* Through the import's own path, so alerts open their cases with it. */
   rc = mj__response_put(e, &r, &inserted, err);
@@ -400,36 +421,108 @@ static int store(mj_engine *e, form *fm, mj_error *err)
   if (rc == MJ_OK && fm->token) {
     mj_invitation_rec inv = fm->inv;
     inv.answered = 1;
-    rc = S->put_invitation(st, &inv, err);
+    rc = MJ_STORE_OPS(e)->put_invitation(e->store->inst, &inv, err);
   }
-  if (rc == MJ_OK)
+  return rc;
+}
+
+/* One response in a transaction of its own: a store without parts. */
+static int put_alone(serving *s, form *fm, mj_error *err)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(s->e);
+  void *st = s->e->store->inst;
+  int rc = S->begin(st, err);
+  if (rc != MJ_OK)
+    return rc;
+  if ((rc = put(s, fm, err)) == MJ_OK)
     return S->commit(st, err);
   mj_error ignored = {0};
   S->rollback(st, &ignored);
   return rc;
 }
 
+/*
+** The committer's call (commit_queue.c): the group's responses in one
+** durable transaction, each in a part of its own, so one refused (its
+** link answered a moment ago, or twice in the group: the store's unique
+** id finds it) is undone alone. The commit returns once the store has
+** fsynced it; only then are the responses' threads woken to thank. When
+** the transaction fails, none is stored and each is told so.
+*/
+static void write_group(void *ud, mj_commit *group, size_t n)
+{
+  serving *s = ud;
+  mj_engine *e = s->e;
+  pthread_mutex_lock(&s->lock);
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  void *st = e->store->inst;
+  mj_error err = {0};
+  int rc = mj__store_ensure(e);
+  if (rc != MJ_OK)
+    rc = mj__error(&err, rc, "%s", e->err.msg);
+  /* Versions are recorded before the transaction, not inside a part. */
+  for (mj_commit *c = group; rc == MJ_OK && c; c = c->next) {
+    int version;
+    rc = version_of(s, c->item, &version, &err);
+  }
+  if (rc == MJ_OK && !(MJ__HAS_OP(S, begin_durable) && MJ__HAS_OP(S, part) &&
+                       MJ__HAS_OP(S, part_end))) {
+    for (mj_commit *c = group; c; c = c->next)
+      c->rc = put_alone(s, c->item, &c->err);
+  } else if (rc == MJ_OK) {
+    rc = S->begin_durable(st, &err);
+    for (mj_commit *c = group; rc == MJ_OK && c; c = c->next) {
+      c->rc = S->part(st, &c->err);
+      if (c->rc == MJ_OK)
+        c->rc = put(s, c->item, &c->err);
+      rc = S->part_end(st, c->rc != MJ_OK, &err);
+    }
+    if (rc == MJ_OK)
+      rc = S->commit(st, &err);
+    if (rc != MJ_OK) {
+      mj_error ignored = {0};
+      S->rollback(st, &ignored);
+    }
+  }
+  for (mj_commit *c = group; c; c = c->next) {
+    form *fm = c->item;
+    if (rc != MJ_OK) {
+      c->rc = rc;
+      c->err = err;
+    } else if (c->rc == MJ_OK) {
+      mj__log(e, MJ_LOG_INFO, "serve: response %s to %s stored",
+              fm->response, fm->qn->id);
+    }
+  }
+  mj__log(e, MJ_LOG_DEBUG, "serve: %zu responses in one commit", n);
+  pthread_mutex_unlock(&s->lock);
+}
+
 static int host_submit(void *ud, mj_form *f, const char *const *values,
                        int keep, mj_error *err)
 {
-  mj_engine *e = ((serving *)ud)->e;
+  serving *s = ud;
   form *fm = (form *)f;
   if (check(fm, values) != MJ_OK)
     return mj__error(err, MJ_EVALIDATE, "some answers are not valid");
   if (!keep)
     return MJ_OK;
-  int rc = store(e, fm, err);
-  if (rc == MJ_OK)
-    mj__log(e, MJ_LOG_INFO, "serve: response %s to %s stored", fm->response,
-            fm->qn->id);
+  if (host_stopping(s))
+    return mj__error(err, MJ_ELIMIT,
+                     "serve is stopping: nothing was stored, submit again "
+                     "in a moment");
+  mj_commit c = {.item = fm};
+  int rc = mj__commit_wait(&s->queue, &c);
+  if (rc != MJ_OK)
+    *err = c.err;
   return rc;
 }
 
 /* An unsubscribe link: the customer its token was sent to gets no more
 ** messages (record), as `mejora unsubscribe TOKEN` does it. A token of
 ** another shape is not looked up. */
-static int host_unsubscribe(void *ud, const char *token, int record,
-                            const char **lang, mj_error *err)
+static int unsubscribe(void *ud, const char *token, int record,
+                       const char **lang, mj_error *err)
 {
   mj_engine *e = ((serving *)ud)->e;
   *lang = NULL;
@@ -460,16 +553,29 @@ static int host_report(void *ud, char **html, size_t *len, mj_error *err)
   if (o->size < offsetof(mj_serve_opts, report_ud) + sizeof o->report_ud ||
       !o->report)
     return mj__error(err, MJ_ENOTFOUND, "no report to serve");
+  /* The embedder's report reads the engine: one thread at a time. */
+  pthread_mutex_lock(&st->lock);
   int rc = o->report(o->report_ud, html, len);
   if (rc != MJ_OK)
-    return mj__error(err, rc, "%s", mj_errmsg(st->e));
-  return MJ_OK;
+    rc = mj__error(err, rc, "%s", mj_errmsg(st->e));
+  pthread_mutex_unlock(&st->lock);
+  return rc;
 }
 
 static void host_report_free(void *ud, char *html)
 {
   (void)ud;
   mj_free(html);
+}
+
+static int host_unsubscribe(void *ud, const char *token, int record,
+                            const char **lang, mj_error *err)
+{
+  serving *s = ud;
+  pthread_mutex_lock(&s->lock);
+  int rc = unsubscribe(ud, token, record, lang, err);
+  pthread_mutex_unlock(&s->lock);
+  return rc;
 }
 
 /* ---- serving -------------------------------------------------------------- */
@@ -513,7 +619,23 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
                       "respondents (use collector \"web\")",
                       name);
   }
-  serving st = {e, opts->stop, opts};
+  serving st = {.e = e, .stop = opts->stop, .opts = opts};
+  st.versions = calloc(e->model->n_questionnaires + 1, sizeof *st.versions);
+  if (!st.versions) {
+    mj__instance_free(e, in);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  }
+  if (pthread_mutex_init(&st.lock, NULL) != 0) {
+    free(st.versions);
+    mj__instance_free(e, in);
+    return mj__seterr(e, MJ_ENOMEM, "cannot make a mutex");
+  }
+  if ((rc = mj__commit_init(e, &st.queue, write_group, &st)) != MJ_OK) {
+    pthread_mutex_destroy(&st.lock);
+    free(st.versions);
+    mj__instance_free(e, in);
+    return rc;
+  }
   mj_serve_host host = {.size = sizeof host,
                         .ud = &st,
                         .listen = opts->listen ? opts->listen
@@ -524,9 +646,18 @@ int mj_serve(mj_engine *e, const mj_serve_opts *opts)
                         .close = host_close,
                         .unsubscribe = host_unsubscribe,
                         .report = host_report,
-                        .report_free = host_report_free};
+                        .report_free = host_report_free,
+                        .concurrent = 1};
   mj_error err = {0};
   rc = ops->serve(in->inst, &host, &err);
+  /* serve() has returned: no thread of the collector calls any more. */
+  if (st.queue.items)
+    mj__log(e, MJ_LOG_INFO, "serve: %llu submissions written in %llu commits",
+            (unsigned long long)st.queue.items,
+            (unsigned long long)st.queue.groups);
+  mj__commit_free(&st.queue);
+  pthread_mutex_destroy(&st.lock);
+  free(st.versions);
   if (rc != MJ_OK)
     rc = mj__seterr_from(e, &err, MJ_EIO, "serve: ");
   mj__instance_free(e, in);

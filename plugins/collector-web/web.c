@@ -1,7 +1,9 @@
 /*
 ** The web collector: serves a playbook's questionnaires to respondents
-** over HTTP with libmicrohttpd, on the thread that calls serve(), so the
-** host's callbacks never run concurrently. Safe by default: fixed routes
+** over HTTP with libmicrohttpd: each connection on a thread of its own
+** when the host takes concurrent calls (so submissions wait for their
+** group's commit side by side), else all on the thread that calls
+** serve(). Safe by default: fixed routes
 ** only (nothing is read from disk), a CSRF token per browser session,
 ** limits on body size, fields and requests per address, and headers that
 ** forbid framing, inline script, sniffing and referrers.
@@ -9,6 +11,8 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -63,6 +67,7 @@ typedef struct web {
   const mj_serve_host *sh; /* while serving */
   rate_slot *rates;
   web_report_auth report;  /* who may read /report; none: nobody */
+  pthread_mutex_t rates_mu; /* connections' threads share rates */
 } web;
 
 /* One request: its route, and a POST's fields as they arrive. */
@@ -160,6 +165,30 @@ static enum MHD_Result send_note(struct MHD_Connection *c, unsigned status,
   return send_buf(c, status, &b, "text/html; charset=utf-8", NULL);
 }
 
+/* The server is stopping: nothing was stored, try again soon (503), and
+** the connection closes, so a client reconnects to whichever server
+** takes over rather than keep asking this one. */
+static enum MHD_Result stopping_page(struct MHD_Connection *c,
+                                     const char *lang)
+{
+  buf b = {.ok = 1};
+  web_note_page(&b, lang, W_SURVEY, W_ERROR, NULL);
+  struct MHD_Response *r =
+      b.ok ? MHD_create_response_from_buffer(b.len, b.s,
+                                             MHD_RESPMEM_MUST_FREE)
+           : NULL;
+  if (!r) {
+    free(b.s);
+    return MHD_NO;
+  }
+  headers(r, "text/html; charset=utf-8", 0);
+  MHD_add_response_header(r, "Retry-After", "5");
+  MHD_add_response_header(r, "Connection", "close");
+  enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
 /* ---- routes ------------------------------------------------------------------ */
 
 /*
@@ -235,12 +264,15 @@ static int rate_ok(web *w, struct MHD_Connection *c)
     h = (h ^ addr[i]) * 16777619u;
   rate_slot *s = &w->rates[h % RATE_SLOTS];
   int64_t minute = (int64_t)time(NULL) / 60;
+  pthread_mutex_lock(&w->rates_mu);
   if (s->minute != minute || memcmp(s->addr, addr, sizeof addr) != 0) {
     memcpy(s->addr, addr, sizeof addr);
     s->minute = minute;
     s->n = 0;
   }
-  return ++s->n <= w->rate;
+  int ok = ++s->n <= w->rate;
+  pthread_mutex_unlock(&w->rates_mu);
+  return ok;
 }
 
 /* ---- the form --------------------------------------------------------------- */
@@ -536,6 +568,8 @@ static enum MHD_Result post_done(web *w, struct MHD_Connection *c,
     return show_form(w, c, rq, rq->form, MHD_HTTP_UNPROCESSABLE_CONTENT, 1);
   if (rc == MJ_ECONFLICT)
     return refusal(c, rc, rq->lang);
+  if (rc == MJ_ELIMIT)
+    return stopping_page(c, rq->lang);
   if (rc != MJ_OK) {
     w->host->log(w->ctx, MJ_LOG_ERROR, "web: %s", err.msg);
     return refusal(c, rc, rq->lang);
@@ -867,9 +901,26 @@ static int web_serve(void *inst, const mj_serve_host *sh, mj_error *err)
   w->rates = calloc(RATE_SLOTS, sizeof *w->rates);
   if (!w->rates)
     return w->host->error(err, MJ_ENOMEM, "web: out of memory");
+  if (pthread_mutex_init(&w->rates_mu, NULL) != 0) {
+    free(w->rates);
+    w->rates = NULL;
+    return w->host->error(err, MJ_ENOMEM, "web: cannot make a mutex");
+  }
   w->sh = sh;
-  /* No thread of its own: every callback runs here, in MHD_run_wait. */
-  unsigned flags = MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+  /*
+  ** A host that takes concurrent calls gets a thread per connection: a
+  ** submission waits in submit() for its group's fsync while the other
+  ** connections go on, and their submissions join the next group. An
+  ** older host gets no thread of ours: every callback runs here, in
+  ** MHD_run_wait.
+  */
+  int threads = sh->size >= offsetof(mj_serve_host, concurrent) +
+                                sizeof sh->concurrent &&
+                sh->concurrent;
+  unsigned flags = MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) |
+                   (threads ? MHD_USE_INTERNAL_POLLING_THREAD |
+                                  MHD_USE_THREAD_PER_CONNECTION
+                            : 0);
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
       mhd_log, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -878,6 +929,7 @@ static int web_serve(void *inst, const mj_serve_host *sh, mj_error *err)
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_END);
   if (!d) {
+    pthread_mutex_destroy(&w->rates_mu);
     free(w->rates);
     w->rates = NULL;
     w->sh = NULL;
@@ -901,10 +953,17 @@ static int web_serve(void *inst, const mj_serve_host *sh, mj_error *err)
            (int)(strrchr(sh->listen, ':') - sh->listen), sh->listen, port);
   w->host->log(w->ctx, MJ_LOG_INFO, "web: serving on http://%s/", where);
   while (!sh->stopping(sh->ud))
-    MHD_run_wait(d, 100);
-  /* Stop taking connections, let the ones under way finish (a second at
-  ** most), then close. A response is stored inside one request's call,
-  ** so no answer is ever half written. */
+    if (threads)
+      poll(NULL, 0, 100);
+    else
+      MHD_run_wait(d, 100);
+  /*
+  ** Stop taking connections, let the ones under way finish (a second at
+  ** most), then close. A response is stored inside one request's call
+  ** (submit() returns once it is committed), and the host refuses to
+  ** store any more once stopping: no answer is ever half written, and
+  ** none thanked is lost.
+  */
   MHD_socket ls = MHD_quiesce_daemon(d);
   if (ls != MHD_INVALID_SOCKET)
     close(ls);
@@ -913,9 +972,13 @@ static int web_serve(void *inst, const mj_serve_host *sh, mj_error *err)
         MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
     if (!di || di->num_connections == 0)
       break;
-    MHD_run_wait(d, 100);
+    if (threads)
+      poll(NULL, 0, 100);
+    else
+      MHD_run_wait(d, 100);
   }
   MHD_stop_daemon(d);
+  pthread_mutex_destroy(&w->rates_mu);
   free(w->rates);
   w->rates = NULL;
   w->sh = NULL;

@@ -411,6 +411,13 @@ static const char *const migrations[] = {
     " created_at, answered FROM invitations WHERE sample = ?1"               \
     " AND answered = 0 AND reminded_at = 0 AND created_at <= ?2"             \
     " ORDER BY seq")                                                         \
+  X(FIND_INVITATIONS,                                                        \
+    "SELECT token, customer, questionnaire, sample, channel, lang,"         \
+    " created_at, answered FROM invitations"                                 \
+    " WHERE token >= ?1 AND token < ?2 ORDER BY token")                      \
+  X(PART, "SAVEPOINT mj_part")                                               \
+  X(PART_RELEASE, "RELEASE mj_part")                                         \
+  X(PART_UNDO, "ROLLBACK TO mj_part")                                        \
   X(INVITATION_REMIND,                                                       \
     "UPDATE invitations SET reminded_at = ?2 WHERE token = ?1"               \
     " AND answered = 0 AND reminded_at = 0")                                 \
@@ -500,6 +507,8 @@ typedef struct store {
   mj_idtab ids;
   int ids_loaded, ids_checked;
   int bulk; /* a bulk write in rollback-journal mode is open (begin_bulk) */
+  int durable; /* the open transaction commits with synchronous=FULL */
+  uint64_t part_mark; /* responses known when the open part began */
   int readonly; /* the file is read-only to this process: nothing is written */
   sqlite3_int64 ids_dv;
   uint64_t n_known; /* responses in the blocks read; the next ordinal */
@@ -1715,6 +1724,14 @@ static void bulk_off(store *s)
   }
 }
 
+static void durable_off(store *s)
+{
+  if (!s->durable)
+    return;
+  s->durable = 0;
+  sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+}
+
 static void bulk_on(store *s)
 {
   sqlite3_stmt *st = stmt(s, ST_BULK_ON, NULL);
@@ -1756,8 +1773,10 @@ static int store_commit(void *inst, mj_error *err)
   int rc = blk_flush(s, err);
   if (rc == MJ_OK)
     rc = run(s, ST_COMMIT, "commit to", err);
-  if (sqlite3_get_autocommit(s->db))
+  if (sqlite3_get_autocommit(s->db)) {
     bulk_off(s);
+    durable_off(s);
+  }
   s->ids_checked = s->cust_checked = 0;
   return rc;
 }
@@ -1775,6 +1794,64 @@ static int store_rollback(void *inst, mj_error *err)
   if (!sqlite3_get_autocommit(s->db))
     rc = run(s, ST_ROLLBACK, "roll back", err);
   bulk_off(s);
+  durable_off(s);
+  return rc;
+}
+
+/*
+** A durable transaction (begin_durable): under WAL, synchronous=NORMAL
+** writes the commit to the WAL without an fsync, so a power cut may
+** lose it; FULL makes COMMIT fsync the WAL before it returns. Set for
+** this transaction only: the other writes keep NORMAL's speed.
+*/
+static int store_begin_durable(void *inst, mj_error *err)
+{
+  store *s = inst;
+  if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
+      SQLITE_OK)
+    return fail(s, "make a durable write to", err);
+  s->durable = 1;
+  int rc = store_begin(s, err); /* refuses inside an open transaction */
+  if (rc != MJ_OK && sqlite3_get_autocommit(s->db))
+    durable_off(s);
+  return rc;
+}
+
+/*
+** A part of a transaction, undone alone. The block being filled is
+** written first, so what a part appends to it is only the part's; an
+** undo forgets the in-memory state the undone rows were behind (layout,
+** source and customer caches; the block and the id table only when the
+** part stored a response, as an undone duplicate stores none).
+*/
+static int store_part(void *inst, mj_error *err)
+{
+  store *s = inst;
+  if (sqlite3_get_autocommit(s->db))
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a part needs an open transaction on "
+                          "'%s'",
+                          s->path);
+  int rc = blk_flush(s, err);
+  if (rc == MJ_OK)
+    rc = run(s, ST_PART, "start a part of a write to", err);
+  s->part_mark = s->n_known + s->blk.n;
+  return rc;
+}
+
+static int store_part_end(void *inst, int undo, mj_error *err)
+{
+  store *s = inst;
+  if (!undo)
+    return run(s, ST_PART_RELEASE, "write to", err);
+  if (s->n_known + s->blk.n != s->part_mark)
+    blocks_forget(s);
+  layouts_free(s);
+  sources_free(s);
+  customers_forget(s);
+  int rc = run(s, ST_PART_UNDO, "undo a part of a write to", err);
+  if (rc == MJ_OK)
+    rc = run(s, ST_PART_RELEASE, "undo a part of a write to", err);
   return rc;
 }
 
@@ -3481,6 +3558,31 @@ static int invitation_row(sqlite3_stmt *st, void *cb, void *ud)
   return ((mj_invitation_cb)cb)(ud, &inv);
 }
 
+/* The invitations whose token starts with prefix: a range of the
+** token's unique index, ended by prefix with a byte no UTF-8 text has. */
+static int store_find_invitations(void *inst, const char *prefix,
+                                  mj_invitation_cb cb, void *ud,
+                                  mj_error *err)
+{
+  store *s = inst;
+  char end[72];
+  size_t n = prefix ? strlen(prefix) : 0;
+  if (!n || n + 2 > sizeof end)
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: an invitation's token prefix has 1 to "
+                          "%zu characters",
+                          sizeof end - 2);
+  memcpy(end, prefix, n);
+  end[n] = '\xff';
+  sqlite3_stmt *st = stmt(s, ST_FIND_INVITATIONS, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_text(st, 1, prefix, (int)n, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, end, (int)n + 1, SQLITE_STATIC);
+  return scan(s, st, invitation_row, (void *)cb, ud,
+              "look an invitation up in", err);
+}
+
 static int store_scan_invitations(void *inst, const char *sample,
                                   mj_invitation_cb cb, void *ud,
                                   mj_error *err)
@@ -3765,6 +3867,10 @@ static const mj_storage_ops sqlite_ops = {
     .case_scan = store_case_scan,
     .case_escalate = store_case_escalate,
     .case_close = store_case_close,
+    .find_invitations = store_find_invitations,
+    .begin_durable = store_begin_durable,
+    .part = store_part,
+    .part_end = store_part_end,
 };
 
 static const mj_plugin_desc sqlite_desc = {

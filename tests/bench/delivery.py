@@ -198,6 +198,21 @@ def w5(mejora, env, data, src, n=10000):
             "ok": queued == n and delivered == n}
 
 
+def alone(builddir):
+    """For a workload run alone: (mejora, its environment, data folder)."""
+    env = dict(os.environ)
+    env.setdefault("MEJORA_PLUGIN_PATH",
+                   os.path.join(builddir, "plugins", ".libs"))
+    mejora = os.path.join(builddir, "core", ".libs", "mejora")
+    if os.path.exists(mejora):
+        env["LD_LIBRARY_PATH"] = os.path.join(builddir, "core", ".libs")
+    else:
+        mejora = os.path.join(builddir, "core", "mejora")
+    data = os.path.join(builddir, "tests", "bench", "data")
+    os.makedirs(data, exist_ok=True)
+    return mejora, env, data
+
+
 def main():
     import argparse
     ap = argparse.ArgumentParser()
@@ -205,16 +220,7 @@ def main():
     ap.add_argument("--srcdir", required=True)
     ap.add_argument("n", type=int, nargs="?", default=10000)
     a = ap.parse_args()
-    env = dict(os.environ)
-    env.setdefault("MEJORA_PLUGIN_PATH",
-                   os.path.join(a.builddir, "plugins", ".libs"))
-    mejora = os.path.join(a.builddir, "core", ".libs", "mejora")
-    if os.path.exists(mejora):
-        env["LD_LIBRARY_PATH"] = os.path.join(a.builddir, "core", ".libs")
-    else:
-        mejora = os.path.join(a.builddir, "core", "mejora")
-    data = os.path.join(a.builddir, "tests", "bench", "data")
-    os.makedirs(data, exist_ok=True)
+    mejora, env, data = alone(a.builddir)
     r = w5(mejora, env, data, a.srcdir, a.n)
     for k, v in r.items():
         print("%-28s %s" % (k, "%.3f" % v if isinstance(v, float) else v))

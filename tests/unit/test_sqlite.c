@@ -251,7 +251,7 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
 
 int main(void)
 {
-  plan(154);
+  plan(166);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -594,6 +594,44 @@ int main(void)
   due[0] = '\0';
   S->scan_reminders_due(st, "s", 9000, on_token, due, &err);
   is_string("t2 ", due, "a reminded invitation is due no more");
+
+  /* ---- a link's invitation by the index on its token ---- */
+  char near[256] = "";
+  is_int(MJ_OK, S->find_invitations(st, "t", on_token, near, &err),
+         "invitations found by a token's prefix");
+  is_string("t1 t2 t3 ", near, "every one that starts with it");
+  near[0] = '\0';
+  S->find_invitations(st, "t2", on_token, near, &err);
+  is_string("t2 ", near, "and only those");
+  near[0] = '\0';
+  S->find_invitations(st, "t4", on_token, near, &err);
+  is_string("", near, "none for a prefix no token has");
+
+  /* ---- a group commit: parts undone alone ---- */
+  int64_t before = 0, after = 0;
+  int inserted = -1, kept = -1;
+  S->count_responses(st, NULL, &before, &err);
+  mj_answer_rec ga[] = {{"nps", MJ_ANSWER_VALUE, 9, NULL}};
+  mj_response_rec g1 = response("g1", ga, 1), g2 = response("g2", ga, 1);
+  is_int(MJ_OK, S->begin_durable(st, &err), "a durable transaction begins");
+  S->part(st, &err);
+  S->put_response(st, &g1, &inserted, &err);
+  is_int(MJ_OK, S->part_end(st, 0, &err), "a part kept");
+  S->part(st, &err);
+  S->put_response(st, &g1, &inserted, &err);
+  ok(inserted == 0, "the same id again in the group is found");
+  is_int(MJ_OK, S->part_end(st, 1, &err), "its part undone");
+  S->part(st, &err);
+  S->put_response(st, &g2, &inserted, &err);
+  kept = inserted;
+  is_int(MJ_OK, S->part_end(st, 1, &err), "a part that stored one, undone");
+  S->part(st, &err);
+  S->put_response(st, &g2, &inserted, &err);
+  ok(kept == 1 && inserted == 1, "its id is free again in the group");
+  S->part_end(st, 0, &err);
+  is_int(MJ_OK, S->commit(st, &err), "the group committed");
+  S->count_responses(st, NULL, &after, &err);
+  is_int(before + 2, after, "the kept parts are stored, each once");
   S->close(st);
 
   /* ---- packed answers: every number and text comes back exactly ---- */

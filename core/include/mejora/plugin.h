@@ -696,6 +696,30 @@ typedef struct mj_storage_ops {
   ** MJ_ENOTFOUND when no case has that id. */
   int (*case_close)(void *inst, int64_t id, int64_t at, const char *by,
                     const char *outcome, mj_error *err);
+  /*
+  ** Added in ABI 1.4: answers from the web, fast and durable.
+  **
+  ** find_invitations (optional; NULL: the host scans every invitation):
+  ** call cb with each invitation whose token starts with prefix, found
+  ** by an index rather than a scan. The host looks a link up by the
+  ** first half of its token and compares the whole in constant time, so
+  ** the lookup's timing tells nothing of the half that is compared.
+  */
+  int (*find_invitations)(void *inst, const char *prefix,
+                          mj_invitation_cb cb, void *ud, mj_error *err);
+  /*
+  ** Group commit (optional, all three or none: NULL, the host commits
+  ** each response on its own). begin_durable: begin, as begin does, a
+  ** transaction whose commit is on disk when commit returns (an fsync,
+  ** not only the operating system's cache), to survive a power cut.
+  ** part: start a part of the open transaction; part_end keeps it
+  ** (undo 0) or undoes exactly what was written since part (undo 1,
+  ** the rest of the transaction kept), so one failed write in a group
+  ** does not sink the others. Parts do not nest.
+  */
+  int (*begin_durable)(void *inst, mj_error *err);
+  int (*part)(void *inst, mj_error *err);
+  int (*part_end)(void *inst, int undo, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
@@ -888,7 +912,8 @@ typedef struct mj_sink {
 ** opens and validate and store what comes back, with the rules and the
 ** store an import uses. The plugin owns the protocol (HTTP, pages,
 ** sessions, limits); the host owns questionnaires, rules and the store.
-** Every callback is called from the thread that called serve().
+** Every callback is called from the thread that called serve(), unless
+** the host says it is concurrent (below).
 */
 
 /* One option of a choice or multi question, in the order to show it. */
@@ -982,6 +1007,17 @@ typedef struct mj_serve_host {
   */
   int (*report)(void *ud, char **html, size_t *len, mj_error *err);
   void (*report_free)(void *ud, char *html);
+  /*
+  ** Added in ABI 1.4 (check size before reading): nonzero when every
+  ** callback above may be called from several threads at once, and
+  ** submit() with store nonzero waits, without holding anything the
+  ** other callbacks need, until its response is committed with others
+  ** (group commit). A collector may then serve each connection on a
+  ** thread of its own; with 0 (or an older host), it calls from the
+  ** thread of serve() only. Once stopping() is nonzero, submit() may
+  ** refuse to store with MJ_ELIMIT: answer 503, nothing was stored.
+  */
+  int concurrent;
 } mj_serve_host;
 
 typedef struct mj_collector_ops {
