@@ -27,6 +27,7 @@ enum {
   W_COMPLAINTS, W_PARETO, W_CAT, W_COUNT, W_SHARE, W_CUMULATIVE, W_STEPS,
   W_STEP, W_HOURS_MEDIAN, W_HOURS_MEAN, W_AUDITS, W_SITE, W_CRITERION,
   W_COMPLIANCE, W_STANDARD, W_INDICATOR, W_GAPS, W_GAP_WHAT, W_ABOUT,
+  W_GAPS_SCALE,
   W_DATA, W_STATUS, W_OWNER, W_DUE, W_ACTION, W_PLAN, W_QUESTION,
   W_SEGMENT, W_N, W_MEAN_SHORT, W_WORDS
 };
@@ -69,6 +70,7 @@ static const char *const words_en[W_WORDS] = {
     [W_COMPLIANCE] = "Compliance %", [W_STANDARD] = "Service standard",
     [W_INDICATOR] = "Indicator", [W_GAPS] = "The 5-gap model",
     [W_GAP_WHAT] = "What it compares", [W_ABOUT] = "About",
+    [W_GAPS_SCALE] = "Gaps on the answer scale",
     [W_DATA] = "The figures as a table", [W_STATUS] = "Status",
     [W_OWNER] = "Owner", [W_DUE] = "Due", [W_ACTION] = "Action",
     [W_PLAN] = "Plan", [W_QUESTION] = "Question", [W_SEGMENT] = "Segment",
@@ -118,6 +120,7 @@ static const char *const words_es[W_WORDS] = {
     [W_STANDARD] = "Estándar de servicio", [W_INDICATOR] = "Indicador",
     [W_GAPS] = "El modelo de las cinco brechas",
     [W_GAP_WHAT] = "Qué compara", [W_ABOUT] = "Sobre",
+    [W_GAPS_SCALE] = "Brechas en la escala de respuesta",
     [W_DATA] = "Las cifras en una tabla", [W_STATUS] = "Estado",
     [W_OWNER] = "Responsable", [W_DUE] = "Vence", [W_ACTION] = "Acción",
     [W_PLAN] = "Plan", [W_QUESTION] = "Pregunta", [W_SEGMENT] = "Segmento",
@@ -905,9 +908,13 @@ static void hbars(page *p, const char *title, const bar *b, size_t n,
     if (!isnan(r->ci_low) && !isnan(r->ci_high))
       mj__svg_line(&s, mj__svg_x(&s, r->ci_low), y + 9,
                    mj__svg_x(&s, r->ci_high), y + 9, 7, 0);
+    /* the figure right of the bar and of its whisker, never on them */
+    double end = fmax(a, c);
+    if (!isnan(r->ci_high))
+      end = fmax(end, mj__svg_x(&s, r->ci_high));
     char v[32];
     snprintf(v, sizeof v, sign ? "%+.2f" : "%.1f", r->value);
-    mj__svg_text(&s, fmax(a, c) + 4, y + 13, "start", "val", v);
+    mj__svg_text(&s, end + 4, y + 13, "start", "val", v);
   }
   mj__svg_close(&s);
   data_open(p);
@@ -971,7 +978,8 @@ static void gaps(page *p)
       const char *of = r->requirement ? r->requirement
                        : r->question  ? r->question
                                       : r->subject;
-      snprintf(labels[n], sizeof labels[n], "%s %s", metric, of ? of : "");
+      snprintf(labels[n], sizeof labels[n], "%s%s%s", metric, of ? " " : "",
+               of ? of : "");
       b[n].r = r;
       b[n].label = labels[n];
       n++;
@@ -985,7 +993,27 @@ static void gaps(page *p)
     fprintf(f, "<li>gap%d: %s</li>", g + 1,
             strcmp(p->lang, "es") == 0 ? what_es[g] : what_en[g]);
   fputs("</ul>\n", f);
-  hbars(p, W(p, W_GAPS), b, n, W(p, W_ABOUT), W(p, W_GAP), 1);
+  /* gaps 1, 2 and 5 are on the answer scale and share an axis; a gap 3
+  ** or 4 is in its indicator's unit (hours, %, ...), so each has its own
+  ** chart rather than dwarfing the others */
+  bar rated[32];
+  size_t nr = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!same(b[i].r->metric, "gap3") && !same(b[i].r->metric, "gap4"))
+      rated[nr++] = b[i];
+  if (nr)
+    hbars(p, W(p, W_GAPS_SCALE), rated, nr, W(p, W_ABOUT), W(p, W_GAP), 1);
+  const char *const *what = strcmp(p->lang, "es") == 0 ? what_es : what_en;
+  for (size_t i = 0; i < n; i++) {
+    int own = same(b[i].r->metric, "gap3") ? 2
+              : same(b[i].r->metric, "gap4") ? 3
+                                             : -1;
+    if (own >= 0) {
+      char title[200];
+      snprintf(title, sizeof title, "%s: %s", b[i].label, what[own]);
+      hbars(p, title, &b[i], 1, W(p, W_ABOUT), W(p, W_GAP), 1);
+    }
+  }
   fputs("</section>\n", f);
 }
 
@@ -1036,9 +1064,15 @@ static void scatter(page *p, const char *title, const pt *v, size_t n,
     if (isnan(v[i].x->value) || isnan(v[i].y->value))
       continue;
     mj__svg_point(&s, v[i].x->value, v[i].y->value, (int)i);
-    mj__svg_text(&s, mj__svg_x(&s, v[i].x->value) + 7,
-                 mj__svg_y(&s, v[i].y->value) - 5, "start", NULL,
-                 v[i].subject);
+    /* "attribute:wait" reads as "wait" on the chart (the table keeps the
+    ** whole name); right of centre the name goes left of its point, so
+    ** that none runs off the chart */
+    const char *name = strchr(v[i].subject, ':');
+    name = name ? name + 1 : v[i].subject;
+    int left = v[i].x->value > (x0 + x1) / 2;
+    mj__svg_text(&s, mj__svg_x(&s, v[i].x->value) + (left ? -7 : 7),
+                 mj__svg_y(&s, v[i].y->value) - 5, left ? "end" : "start",
+                 NULL, name);
   }
   mj__svg_close(&s);
   data_open(p);
@@ -1119,10 +1153,12 @@ static void ipa(page *p)
   }
   double cx = cp && !isnan(cp->value) ? cp->value : (x0 + x1) / 2;
   double cy = ci && !isnan(ci->value) ? ci->value : (y0 + y1) / 2;
-  x0 = floor(fmin(x0, cx) * 2) / 2;
-  x1 = ceil(fmax(x1, cx) * 2) / 2 + 0.5;
-  y0 = floor(fmin(y0, cy) * 2) / 2;
-  y1 = ceil(fmax(y1, cy) * 2) / 2 + 0.5;
+  /* whole-number ranges, so that the quarter ticks fall on quarters,
+  ** with room above the top point for its name */
+  x0 = floor(fmin(x0, cx));
+  x1 = x0 + ceil(fmax(x1, cx) + 0.25 - x0);
+  y0 = floor(fmin(y0, cy));
+  y1 = y0 + ceil(fmax(y1, cy) + 0.25 - y0);
   if (!isfinite(x0) || !isfinite(y0))
     return;
   fprintf(p->f, "<section>\n<h2>%s</h2>\n", W(p, W_IPA));
