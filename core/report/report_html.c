@@ -1434,6 +1434,78 @@ static void audits(page *p)
 
 /* ---- the service standard ---------------------------------------------- */
 
+/* Each standard's indicator against its target, a row each on its own
+** scale from zero (indicators are in hours, %, ...): the bar is the
+** indicator, solid when met and hatched when not, the dark tick the
+** target. */
+static void standard_chart(page *p, const mj_result_rec *const *v,
+                           const mj_result_rec *const *met, size_t n)
+{
+  FILE *f = p->f;
+  const mj_standard *st = p->m->standards;
+  char id[16], desc[800];
+  chart_id(p, id, sizeof id);
+  int used = snprintf(desc, sizeof desc, "%s:", W(p, W_STANDARD));
+  for (size_t i = 0; i < n && used > 0 && (size_t)used < sizeof desc; i++)
+    if (v[i] && !isnan(v[i]->value))
+      used += snprintf(desc + used, sizeof desc - (size_t)used,
+                       " %s %g (%s %s)%s;", st[i].id, v[i]->value,
+                       W(p, W_TARGET), st[i].target,
+                       met[i] && !isnan(met[i]->value)
+                           ? (met[i]->value > 0.5 ? " met" : " not met")
+                           : "");
+  fprintf(f, "<figure>\n<figcaption>%s</figcaption>\n", W(p, W_STANDARD));
+  mj_svg s;
+  double rowh = 26, left = 60, right = 70, w = 560;
+  mj__svg_open(f, &s, id, w, 12 + rowh * (double)n, W(p, W_STANDARD), desc);
+  for (size_t i = 0; i < n; i++) {
+    double y = 6 + rowh * (double)i;
+    mj__svg_text(&s, left - 6, y + 13, "end", NULL, st[i].id);
+    if (!v[i] || isnan(v[i]->value)) {
+      mj__svg_text(&s, left + 4, y + 13, "start", "muted",
+                   v[i] ? W(p, W_TOO_FEW) : "-");
+      continue;
+    }
+    double t = st[i].target_value, x = v[i]->value;
+    double top = fmax(fmax(x, t), 1e-9) * 1.1;
+    double span = w - left - right;
+    double bx = left + span * fmax(0, x) / top;
+    double tx = left + span * fmax(0, t) / top;
+    int ok = met[i] && !isnan(met[i]->value) && met[i]->value > 0.5;
+    char fill[40];
+    if (ok)
+      snprintf(fill, sizeof fill, "%s", mj__svg_palette[0]);
+    else
+      snprintf(fill, sizeof fill, "url(#%s-h1)", id);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
+               "fill=\"%s\" stroke=\"#333\" stroke-width=\"0.5\"/>\n",
+            left, y, bx - left, fill);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"#1a1a1a\" stroke-width=\"3\"/>\n",
+            tx, y - 3, tx, y + 21);
+    char val[64];
+    snprintf(val, sizeof val, "%g / %s", round(x * 10) / 10, st[i].target);
+    mj__svg_text(&s, fmax(bx, tx) + 5, y + 13, "start", "val", val);
+  }
+  mj__svg_close(&s);
+  data_open(p);
+  fprintf(f, "<table><thead><tr><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "</tr></thead><tbody>\n",
+          W(p, W_STANDARD), W(p, W_INDICATOR), W(p, W_TARGET));
+  for (size_t i = 0; i < n; i++) {
+    fputs("<tr><th scope=\"row\">", f);
+    text(p, st[i].id);
+    fputs("</th><td>", f);
+    if (v[i])
+      fig(p, v[i], 0);
+    fputs("</td><td>", f);
+    text(p, st[i].target);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</tbody></table></details>\n</figure>\n", f);
+}
+
 static void standard(page *p)
 {
   if (!p->m || !p->m->n_standards)
@@ -1480,8 +1552,19 @@ static void standard(page *p)
       fig(p, met, 0);
     fputs("</td></tr>\n", f);
   }
-  if (any)
-    fputs("</tbody></table>\n</section>\n", f);
+  if (!any)
+    return;
+  fputs("</tbody></table>\n", f);
+  const mj_result_rec *vs[32], *ms[32];
+  size_t n = p->m->n_standards < 32 ? p->m->n_standards : 32;
+  for (size_t i = 0; i < n; i++) {
+    const char *sid = p->m->standards[i].id;
+    vs[i] = mj__figset_find(fs, "standard", "indicator", NULL, sid, NULL,
+                            "all");
+    ms[i] = mj__figset_find(fs, "standard", "met", NULL, sid, NULL, "all");
+  }
+  standard_chart(p, vs, ms, n);
+  fputs("</section>\n", f);
 }
 
 /* ---- the page ------------------------------------------------------------ */

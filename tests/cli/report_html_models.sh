@@ -69,7 +69,7 @@ section 'Kano categories' 1 "Kano categories with Better and Worse"
 section 'Complaints' 2 "the complaints Pareto and hours to each step"
 section 'Mystery shopping: compliance per site and criterion (%)' 1 \
   "the mystery-shopper heat map"
-section 'Service standard' 0 "the service standard"
+section 'Service standard' 1 "the service standard"
 section 'The 5-gap model' 2 "the 5-gap model"
 page=$(cat report.html)
 n=$(grep -c '^<tr><th scope="row">\(tangibles\|reliability\|responsiveness\|assurance\|empathy\)</th><td><data ' report.html)
