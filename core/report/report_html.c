@@ -27,6 +27,7 @@ enum {
   W_COMPLAINTS, W_PARETO, W_CAT, W_COUNT, W_SHARE, W_CUMULATIVE, W_STEPS,
   W_STEP, W_HOURS_MEDIAN, W_HOURS_MEAN, W_AUDITS, W_SITE, W_CRITERION,
   W_COMPLIANCE, W_STANDARD, W_INDICATOR, W_GAPS, W_GAP_WHAT, W_ABOUT,
+  W_GAPS_SCALE,
   W_DATA, W_STATUS, W_OWNER, W_DUE, W_ACTION, W_PLAN, W_QUESTION,
   W_SEGMENT, W_N, W_MEAN_SHORT, W_WORDS
 };
@@ -69,6 +70,7 @@ static const char *const words_en[W_WORDS] = {
     [W_COMPLIANCE] = "Compliance %", [W_STANDARD] = "Service standard",
     [W_INDICATOR] = "Indicator", [W_GAPS] = "The 5-gap model",
     [W_GAP_WHAT] = "What it compares", [W_ABOUT] = "About",
+    [W_GAPS_SCALE] = "Gaps on the answer scale",
     [W_DATA] = "The figures as a table", [W_STATUS] = "Status",
     [W_OWNER] = "Owner", [W_DUE] = "Due", [W_ACTION] = "Action",
     [W_PLAN] = "Plan", [W_QUESTION] = "Question", [W_SEGMENT] = "Segment",
@@ -118,6 +120,7 @@ static const char *const words_es[W_WORDS] = {
     [W_STANDARD] = "Estándar de servicio", [W_INDICATOR] = "Indicador",
     [W_GAPS] = "El modelo de las cinco brechas",
     [W_GAP_WHAT] = "Qué compara", [W_ABOUT] = "Sobre",
+    [W_GAPS_SCALE] = "Brechas en la escala de respuesta",
     [W_DATA] = "Las cifras en una tabla", [W_STATUS] = "Estado",
     [W_OWNER] = "Responsable", [W_DUE] = "Vence", [W_ACTION] = "Acción",
     [W_PLAN] = "Plan", [W_QUESTION] = "Pregunta", [W_SEGMENT] = "Segmento",
@@ -905,9 +908,13 @@ static void hbars(page *p, const char *title, const bar *b, size_t n,
     if (!isnan(r->ci_low) && !isnan(r->ci_high))
       mj__svg_line(&s, mj__svg_x(&s, r->ci_low), y + 9,
                    mj__svg_x(&s, r->ci_high), y + 9, 7, 0);
+    /* the figure right of the bar and of its whisker, never on them */
+    double end = fmax(a, c);
+    if (!isnan(r->ci_high))
+      end = fmax(end, mj__svg_x(&s, r->ci_high));
     char v[32];
     snprintf(v, sizeof v, sign ? "%+.2f" : "%.1f", r->value);
-    mj__svg_text(&s, fmax(a, c) + 4, y + 13, "start", "val", v);
+    mj__svg_text(&s, end + 4, y + 13, "start", "val", v);
   }
   mj__svg_close(&s);
   data_open(p);
@@ -971,7 +978,8 @@ static void gaps(page *p)
       const char *of = r->requirement ? r->requirement
                        : r->question  ? r->question
                                       : r->subject;
-      snprintf(labels[n], sizeof labels[n], "%s %s", metric, of ? of : "");
+      snprintf(labels[n], sizeof labels[n], "%s%s%s", metric, of ? " " : "",
+               of ? of : "");
       b[n].r = r;
       b[n].label = labels[n];
       n++;
@@ -985,7 +993,27 @@ static void gaps(page *p)
     fprintf(f, "<li>gap%d: %s</li>", g + 1,
             strcmp(p->lang, "es") == 0 ? what_es[g] : what_en[g]);
   fputs("</ul>\n", f);
-  hbars(p, W(p, W_GAPS), b, n, W(p, W_ABOUT), W(p, W_GAP), 1);
+  /* gaps 1, 2 and 5 are on the answer scale and share an axis; a gap 3
+  ** or 4 is in its indicator's unit (hours, %, ...), so each has its own
+  ** chart rather than dwarfing the others */
+  bar rated[32];
+  size_t nr = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!same(b[i].r->metric, "gap3") && !same(b[i].r->metric, "gap4"))
+      rated[nr++] = b[i];
+  if (nr)
+    hbars(p, W(p, W_GAPS_SCALE), rated, nr, W(p, W_ABOUT), W(p, W_GAP), 1);
+  const char *const *what = strcmp(p->lang, "es") == 0 ? what_es : what_en;
+  for (size_t i = 0; i < n; i++) {
+    int own = same(b[i].r->metric, "gap3") ? 2
+              : same(b[i].r->metric, "gap4") ? 3
+                                             : -1;
+    if (own >= 0) {
+      char title[200];
+      snprintf(title, sizeof title, "%s: %s", b[i].label, what[own]);
+      hbars(p, title, &b[i], 1, W(p, W_ABOUT), W(p, W_GAP), 1);
+    }
+  }
   fputs("</section>\n", f);
 }
 
@@ -1036,9 +1064,15 @@ static void scatter(page *p, const char *title, const pt *v, size_t n,
     if (isnan(v[i].x->value) || isnan(v[i].y->value))
       continue;
     mj__svg_point(&s, v[i].x->value, v[i].y->value, (int)i);
-    mj__svg_text(&s, mj__svg_x(&s, v[i].x->value) + 7,
-                 mj__svg_y(&s, v[i].y->value) - 5, "start", NULL,
-                 v[i].subject);
+    /* "attribute:wait" reads as "wait" on the chart (the table keeps the
+    ** whole name); right of centre the name goes left of its point, so
+    ** that none runs off the chart */
+    const char *name = strchr(v[i].subject, ':');
+    name = name ? name + 1 : v[i].subject;
+    int left = v[i].x->value > (x0 + x1) / 2;
+    mj__svg_text(&s, mj__svg_x(&s, v[i].x->value) + (left ? -7 : 7),
+                 mj__svg_y(&s, v[i].y->value) - 5, left ? "end" : "start",
+                 NULL, name);
   }
   mj__svg_close(&s);
   data_open(p);
@@ -1119,10 +1153,12 @@ static void ipa(page *p)
   }
   double cx = cp && !isnan(cp->value) ? cp->value : (x0 + x1) / 2;
   double cy = ci && !isnan(ci->value) ? ci->value : (y0 + y1) / 2;
-  x0 = floor(fmin(x0, cx) * 2) / 2;
-  x1 = ceil(fmax(x1, cx) * 2) / 2 + 0.5;
-  y0 = floor(fmin(y0, cy) * 2) / 2;
-  y1 = ceil(fmax(y1, cy) * 2) / 2 + 0.5;
+  /* whole-number ranges, so that the quarter ticks fall on quarters,
+  ** with room above the top point for its name */
+  x0 = floor(fmin(x0, cx));
+  x1 = x0 + ceil(fmax(x1, cx) + 0.25 - x0);
+  y0 = floor(fmin(y0, cy));
+  y1 = y0 + ceil(fmax(y1, cy) + 0.25 - y0);
   if (!isfinite(x0) || !isfinite(y0))
     return;
   fprintf(p->f, "<section>\n<h2>%s</h2>\n", W(p, W_IPA));
@@ -1398,6 +1434,78 @@ static void audits(page *p)
 
 /* ---- the service standard ---------------------------------------------- */
 
+/* Each standard's indicator against its target, a row each on its own
+** scale from zero (indicators are in hours, %, ...): the bar is the
+** indicator, solid when met and hatched when not, the dark tick the
+** target. */
+static void standard_chart(page *p, const mj_result_rec *const *v,
+                           const mj_result_rec *const *met, size_t n)
+{
+  FILE *f = p->f;
+  const mj_standard *st = p->m->standards;
+  char id[16], desc[800];
+  chart_id(p, id, sizeof id);
+  int used = snprintf(desc, sizeof desc, "%s:", W(p, W_STANDARD));
+  for (size_t i = 0; i < n && used > 0 && (size_t)used < sizeof desc; i++)
+    if (v[i] && !isnan(v[i]->value))
+      used += snprintf(desc + used, sizeof desc - (size_t)used,
+                       " %s %g (%s %s)%s;", st[i].id, v[i]->value,
+                       W(p, W_TARGET), st[i].target,
+                       met[i] && !isnan(met[i]->value)
+                           ? (met[i]->value > 0.5 ? " met" : " not met")
+                           : "");
+  fprintf(f, "<figure>\n<figcaption>%s</figcaption>\n", W(p, W_STANDARD));
+  mj_svg s;
+  double rowh = 26, left = 60, right = 70, w = 560;
+  mj__svg_open(f, &s, id, w, 12 + rowh * (double)n, W(p, W_STANDARD), desc);
+  for (size_t i = 0; i < n; i++) {
+    double y = 6 + rowh * (double)i;
+    mj__svg_text(&s, left - 6, y + 13, "end", NULL, st[i].id);
+    if (!v[i] || isnan(v[i]->value)) {
+      mj__svg_text(&s, left + 4, y + 13, "start", "muted",
+                   v[i] ? W(p, W_TOO_FEW) : "-");
+      continue;
+    }
+    double t = st[i].target_value, x = v[i]->value;
+    double top = fmax(fmax(x, t), 1e-9) * 1.1;
+    double span = w - left - right;
+    double bx = left + span * fmax(0, x) / top;
+    double tx = left + span * fmax(0, t) / top;
+    int ok = met[i] && !isnan(met[i]->value) && met[i]->value > 0.5;
+    char fill[40];
+    if (ok)
+      snprintf(fill, sizeof fill, "%s", mj__svg_palette[0]);
+    else
+      snprintf(fill, sizeof fill, "url(#%s-h1)", id);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
+               "fill=\"%s\" stroke=\"#333\" stroke-width=\"0.5\"/>\n",
+            left, y, bx - left, fill);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"#1a1a1a\" stroke-width=\"3\"/>\n",
+            tx, y - 3, tx, y + 21);
+    char val[64];
+    snprintf(val, sizeof val, "%g / %s", round(x * 10) / 10, st[i].target);
+    mj__svg_text(&s, fmax(bx, tx) + 5, y + 13, "start", "val", val);
+  }
+  mj__svg_close(&s);
+  data_open(p);
+  fprintf(f, "<table><thead><tr><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "</tr></thead><tbody>\n",
+          W(p, W_STANDARD), W(p, W_INDICATOR), W(p, W_TARGET));
+  for (size_t i = 0; i < n; i++) {
+    fputs("<tr><th scope=\"row\">", f);
+    text(p, st[i].id);
+    fputs("</th><td>", f);
+    if (v[i])
+      fig(p, v[i], 0);
+    fputs("</td><td>", f);
+    text(p, st[i].target);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</tbody></table></details>\n</figure>\n", f);
+}
+
 static void standard(page *p)
 {
   if (!p->m || !p->m->n_standards)
@@ -1444,8 +1552,19 @@ static void standard(page *p)
       fig(p, met, 0);
     fputs("</td></tr>\n", f);
   }
-  if (any)
-    fputs("</tbody></table>\n</section>\n", f);
+  if (!any)
+    return;
+  fputs("</tbody></table>\n", f);
+  const mj_result_rec *vs[32], *ms[32];
+  size_t n = p->m->n_standards < 32 ? p->m->n_standards : 32;
+  for (size_t i = 0; i < n; i++) {
+    const char *sid = p->m->standards[i].id;
+    vs[i] = mj__figset_find(fs, "standard", "indicator", NULL, sid, NULL,
+                            "all");
+    ms[i] = mj__figset_find(fs, "standard", "met", NULL, sid, NULL, "all");
+  }
+  standard_chart(p, vs, ms, n);
+  fputs("</section>\n", f);
 }
 
 /* ---- the page ------------------------------------------------------------ */

@@ -5,10 +5,13 @@
 # `./bootstrap check` with npm ci): report.mjs compares every figure on
 # the page with the JSON report of its cycle and writes screenshots of
 # the first page and of a chart page to the build tree
-# (tests/browser/shots/report-*.png).
+# (tests/browser/shots/report-*.png). A second page, the report of
+# tests/data/models (SERVQUAL, IPA, Kano, complaints, mystery shopping,
+# the service standard and the 5-gap model over two cycles), is checked
+# the same way and shot whole as report-models.png.
 . "$top_srcdir/tests/cli/tap.sh"
-N_BROWSER=9
-plan $((N_BROWSER + 2))
+N_BROWSER=13
+plan $((N_BROWSER + 3))
 here="$top_srcdir/tests/browser"
 modules=${MEJORA_NODE_MODULES:-$here/node_modules}
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -20,7 +23,7 @@ command -v node >/dev/null || missing="$missing node"
 if [ -n "$missing" ]; then
   # Missing tools are a failure, not a skip, as in serve.sh.
   i=0
-  while [ $i -lt $((N_BROWSER + 2)) ]; do
+  while [ $i -lt $((N_BROWSER + 3)) ]; do
     i=$((i + 1))
     echo "not ok $i - missing:$missing (./bootstrap check installs them)"
   done
@@ -54,12 +57,35 @@ is "$?" 0 "the call centre's HTML report is written"
   "$MEJORA" report playbook.lua --format json --cycle 2026-12 > c2.json
 is "$?" 0 "and the JSON reports of both cycles"
 
+# The models playbook: the call centre's complaints and calls, its
+# surveys' answers written by make_data.py.
+mkdir -p models/data
+cp "$top_srcdir/tests/data/models/playbook.lua" models/
+cp "$top_srcdir"/examples/call-center/data/customers.csv \
+   "$top_srcdir"/examples/call-center/data/complaints-*.csv \
+   "$top_srcdir"/examples/call-center/data/calls-*.csv models/data/
+chmod -R u+w models
+(
+  cd models &&
+  "$PYTHON" "$top_srcdir/tests/data/models/make_data.py" data &&
+  for m in 2026-11 2026-12; do
+    "$MEJORA" complaints playbook.lua import "data/complaints-$m.csv" &&
+    "$MEJORA" audits playbook.lua import "data/calls-$m.csv" &&
+    "$MEJORA" -q run playbook.lua --cycle $m || exit 1
+  done >/dev/null &&
+  "$MEJORA" report playbook.lua --format html -o report.html &&
+  "$MEJORA" report playbook.lua --format json --cycle 2026-11 > c1.json &&
+  "$MEJORA" report playbook.lua --format json --cycle 2026-12 > c2.json
+)
+is "$?" 0 "the models playbook's two cycles, its HTML and JSON reports"
+
 mkdir profile
 # The browser on the real clock even under faketime, as in serve.sh.
 env -u LD_PRELOAD -u FAKETIME \
   MEJORA_NODE_MODULES=$modules CHROMIUM=$chromium \
   node "$here/report.mjs" "$tmp/report.html" "$shots" "$tmp/profile" \
-  c1.json c2.json > results 2> node.err
+  c1.json c2.json -- "$tmp/models/report.html" models/c1.json models/c2.json \
+  > results 2> node.err
 n=0
 while IFS='|' read -r status what; do
   n=$((n + 1))
