@@ -1,9 +1,11 @@
 /*
 ** Open-text answers in a report: per text question, how many people wrote
 ** something in the cycle and the latest few, newest first, escaped for
-** the output so an answer can never become markup or break a line.
+** the output so an answer can never become markup or break a line; and
+** the few that matter most: those of the least satisfied respondents.
 */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,12 @@ typedef struct comment {
   char *response;
   int64_t submitted_at;
   uint64_t seq;          /* scan order: the later wins a tie */
+  double low;            /* the response's lowest score, 0..1, or 2 */
+  const struct comment_q *from;
 } comment;
+
+/* How many answers "matter most" keeps. */
+#define MOST 3
 
 typedef struct comment_q {
   const mj_questionnaire *qn;
@@ -31,6 +38,8 @@ struct mj_comments {
   comment_q *qs;
   size_t n_qs;
   size_t keep;
+  comment most[MOST];    /* lowest score first, then newest */
+  size_t n_most;
 };
 
 typedef struct scan {
@@ -49,32 +58,77 @@ static int newer(const comment *a, int64_t at, uint64_t seq)
   return a->submitted_at > at || (a->submitted_at == at && a->seq > seq);
 }
 
+/* Does a come before an answer of score low given at (at, seq)? */
+static int graver(const comment *a, double low, int64_t at, uint64_t seq)
+{
+  return a->low < low || (a->low == low && newer(a, at, seq));
+}
+
+/*
+** Put x at pos of a ranked list of n (at most cap) answers, the last one
+** making room when the list is full; x's strings are copied.
+*/
+static int rank_in(comment *list, size_t *n, size_t cap, size_t pos,
+                   comment x)
+{
+  if (pos >= cap)
+    return MJ_OK;
+  if (*n == cap) {
+    free(list[cap - 1].text);
+    free(list[cap - 1].response);
+    (*n)--;
+  }
+  memmove(&list[pos + 1], &list[pos], (*n - pos) * sizeof *list);
+  comment *c = &list[pos];
+  *c = x;
+  c->text = strdup(x.text);
+  c->response = x.response ? strdup(x.response) : NULL;
+  (*n)++;
+  return c->text && (!x.response || c->response) ? MJ_OK : MJ_ENOMEM;
+}
+
+/* Keep an answer if it is among the MOST gravest so far. */
+static int offer_most(mj_comments *c, comment x)
+{
+  size_t pos = c->n_most;
+  while (pos > 0 && !graver(&c->most[pos - 1], x.low, x.submitted_at, x.seq))
+    pos--;
+  return rank_in(c->most, &c->n_most, MOST, pos, x);
+}
+
+/*
+** A response's lowest rating on the scale of its question, 0 the worst and
+** 1 the best, over its NPS and scale answers; 2 when it has none, so an
+** answer with no rating beside it comes after every rated one.
+*/
+static double lowest(const mj_questionnaire *qn, const mj_response_rec *r)
+{
+  double low = 2;
+  for (size_t k = 0; k < r->n_answers; k++) {
+    const mj_answer_rec *a = &r->answers[k];
+    if (a->state != MJ_ANSWER_VALUE || isnan(a->num) || !a->question)
+      continue;
+    const mj_question *q = mj__model_question(qn, a->question);
+    if (!q || (q->kind != MJ_Q_NPS && q->kind != MJ_Q_SCALE) ||
+        q->max <= q->min)
+      continue;
+    double v = (a->num - q->min) / (q->max - q->min);
+    if (v < low)
+      low = v;
+  }
+  return low;
+}
+
 /* Keep an answer if it is among the `keep` newest so far. */
-static int offer(comment_q *cq, size_t keep, const char *text,
-                 const char *response, int64_t at, uint64_t seq)
+static int offer(comment_q *cq, size_t keep, comment x)
 {
   cq->count++;
   if (keep == 0)
     return MJ_OK;
   size_t pos = cq->n;
-  while (pos > 0 && !newer(&cq->latest[pos - 1], at, seq))
+  while (pos > 0 && !newer(&cq->latest[pos - 1], x.submitted_at, x.seq))
     pos--;
-  if (pos >= keep)
-    return MJ_OK;
-  if (cq->n == keep) { /* the oldest makes room */
-    free(cq->latest[keep - 1].text);
-    free(cq->latest[keep - 1].response);
-    cq->n--;
-  }
-  memmove(&cq->latest[pos + 1], &cq->latest[pos],
-          (cq->n - pos) * sizeof *cq->latest);
-  comment *c = &cq->latest[pos];
-  c->text = strdup(text);
-  c->response = response ? strdup(response) : NULL;
-  c->submitted_at = at;
-  c->seq = seq;
-  cq->n++;
-  return c->text && (!response || c->response) ? MJ_OK : MJ_ENOMEM;
+  return rank_in(cq->latest, &cq->n, keep, pos, x);
 }
 
 /* Does a response belong to the cycle reported (its wave names it, or the
@@ -88,13 +142,18 @@ static int belongs(const scan *s, const char *wave, int64_t at)
 }
 
 static int take(scan *s, const char *question, const char *text,
-                const char *response, int64_t at)
+                const char *response, int64_t at, double low)
 {
   if (!question || !text || !*text)
     return MJ_OK;
   for (size_t i = 0; i < s->n; i++)
-    if (strcmp(s->first[i].q->id, question) == 0)
-      return offer(&s->first[i], s->c->keep, text, response, at, s->seq);
+    if (strcmp(s->first[i].q->id, question) == 0) {
+      comment x = {.text = (char *)text, .response = (char *)response,
+                   .submitted_at = at, .seq = s->seq, .low = low,
+                   .from = &s->first[i]};
+      int rc = offer(&s->first[i], s->c->keep, x);
+      return rc != MJ_OK ? rc : offer_most(s->c, x);
+    }
   return MJ_OK;
 }
 
@@ -104,11 +163,12 @@ static int on_response(void *ud, const mj_response_rec *r)
   s->seq++;
   if (!belongs(s, r->wave, r->submitted_at) || (r->pilot && !s->pilot))
     return MJ_OK;
+  double low = lowest(s->first->qn, r);
   for (size_t k = 0; k < r->n_answers; k++) {
     const mj_answer_rec *a = &r->answers[k];
     if (a->state != MJ_ANSWER_VALUE)
       continue;
-    int rc = take(s, a->question, a->text, r->id, r->submitted_at);
+    int rc = take(s, a->question, a->text, r->id, r->submitted_at, low);
     if (rc != MJ_OK)
       return rc;
   }
@@ -122,8 +182,9 @@ static int on_answer(void *ud, const mj_answer_row *row)
   if (!belongs(s, row->wave, row->submitted_at) ||
       row->answer.state != MJ_ANSWER_VALUE)
     return MJ_OK;
+  /* Answer by answer, the response's ratings are not at hand. */
   return take(s, row->answer.question, row->answer.text, row->response,
-              row->submitted_at);
+              row->submitted_at, 2);
 }
 
 int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
@@ -188,6 +249,10 @@ void mj__comments_free(mj_comments *c)
       free(c->qs[i].latest[k].response);
     }
     free(c->qs[i].latest);
+  }
+  for (size_t k = 0; k < c->n_most; k++) {
+    free(c->most[k].text);
+    free(c->most[k].response);
   }
   free(c->qs);
   free(c);
@@ -293,6 +358,26 @@ json_t *mj__comments_json(const mj_comments *c)
     }
     json_object_set_new(o, "latest", latest);
     json_array_append_new(a, o);
+  }
+  return a;
+}
+
+json_t *mj__comments_most_json(const mj_comments *c)
+{
+  json_t *a = json_array();
+  for (size_t k = 0; a && c && k < c->n_most; k++) {
+    const comment *m = &c->most[k];
+    json_t *x = json_object();
+    json_object_set_new(x, "questionnaire", json_string(m->from->qn->id));
+    json_object_set_new(x, "question", json_string(m->from->q->id));
+    json_object_set_new(
+        x, "about",
+        mj__json_str(mj__i18n_pick(&m->from->q->text, m->from->qn->lang,
+                                   NULL)));
+    json_object_set_new(x, "response", mj__json_str(m->response));
+    json_object_set_new(x, "submitted_at", mj__json_time(m->submitted_at));
+    json_object_set_new(x, "text", mj__json_str(m->text));
+    json_array_append_new(a, x);
   }
   return a;
 }

@@ -98,6 +98,11 @@ void mj__comments_print(FILE *f, const mj_comments *c, int md);
 /* [{questionnaire, question, text, count, latest: [{response,
 ** submitted_at, text}]}]: the answers whole. */
 json_t *mj__comments_json(const mj_comments *c);
+/* [{questionnaire, question, about, response, submitted_at, text}]: the
+** three answers that matter most, from the respondents who rated lowest
+** (NPS and scales, each on its own range), the newest first among equals;
+** answers beside no rating come last. */
+json_t *mj__comments_most_json(const mj_comments *c);
 void mj__comments_free(mj_comments *c);
 
 /* ---- export.c ---------------------------------------------------------- */

@@ -443,46 +443,24 @@ static void plans(page *p)
   fputs("</tbody></table>\n", f);
 }
 
-/* The three newest open-text answers of the cycle, whatever question. */
+/* The three open-text answers that matter most (comments.c says which). */
 static void comments(page *p)
 {
-  json_t *all = mj__comments_json(p->d->comments);
-  json_t *pick[3] = {NULL, NULL, NULL};
-  const char *about[3] = {NULL, NULL, NULL};
-  size_t i, j;
-  json_t *q, *c;
-  json_array_foreach(all, i, q)
-  {
-    json_array_foreach(json_object_get(q, "latest"), j, c)
-    {
-      const char *at = json_string_value(json_object_get(c, "submitted_at"));
-      for (int k = 0; k < 3; k++) {
-        const char *kat = pick[k] ? json_string_value(json_object_get(
-                                        pick[k], "submitted_at"))
-                                  : NULL;
-        if (!pick[k] || (at && (!kat || strcmp(at, kat) > 0))) {
-          for (int m = 2; m > k; m--) {
-            pick[m] = pick[m - 1];
-            about[m] = about[m - 1];
-          }
-          pick[k] = c;
-          about[k] = json_string_value(json_object_get(q, "text"));
-          break;
-        }
-      }
-    }
-  }
+  json_t *most = mj__comments_most_json(p->d->comments);
+  size_t i;
+  json_t *c;
   fprintf(p->f, "<h3>%s</h3>\n", W(p, W_COMMENTS));
-  if (!pick[0])
+  if (json_array_size(most) == 0)
     fprintf(p->f, "<p>%s</p>\n", W(p, W_NO_COMMENT));
-  for (int k = 0; k < 3 && pick[k]; k++) {
+  json_array_foreach(most, i, c)
+  {
     fputs("<blockquote><p>", p->f);
-    text(p, json_string_value(json_object_get(pick[k], "text")));
+    text(p, json_string_value(json_object_get(c, "text")));
     fputs("</p><footer>", p->f);
-    text(p, about[k]);
+    text(p, json_string_value(json_object_get(c, "about")));
     fputs("</footer></blockquote>\n", p->f);
   }
-  json_decref(all);
+  json_decref(most);
 }
 
 /* ---- trends ------------------------------------------------------------- */

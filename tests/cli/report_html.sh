@@ -2,11 +2,12 @@
 # The HTML report: one page with no script, whose charts are well-formed
 # SVG with a text alternative and a table; script in an open answer shown
 # as text; a figure below min_n "too few" with an empty value; a section
-# with no data left out; Spanish for a playbook in Spanish. The browser
+# with no data left out; Spanish for a playbook in Spanish; the comments
+# that matter most are those of the respondents who rated lowest. The browser
 # test (tests/browser/report.sh) checks the page's figures and its
 # accessibility in Chromium.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 17
+plan 20
 scratch
 cd "$tmp"
 
@@ -29,9 +30,10 @@ for i in $(seq 1 20); do
 done
 printf 'response_id,customer_id,rec,fast,say\n' > b.csv
 for i in $(seq 1 12); do
-  printf 'b%d,c1,%d,%d,fine\n' "$i" $(((i + 3) % 11)) $((i % 5 + 1)) >> b.csv
+  printf 'b%d,c1,%d,%d,fine\n' "$i" $((i % 5 + 5)) $((i % 4 + 2)) >> b.csv
 done
-printf 'b13,c2,9,5,"<script>alert(1)</script> & <b>x</b> \047q\047"\n' >> b.csv
+# The only detractor's answer: first among the comments that matter.
+printf 'b13,c2,0,1,"<script>alert(1)</script> & <b>x</b> \047q\047"\n' >> b.csv
 
 run "$MEJORA" -q run playbook.lua --cycle A
 run "$MEJORA" -q run playbook.lua --cycle B
@@ -80,6 +82,39 @@ run "$MEJORA" report es.lua --format html --cycle A
 like "$out" '<html lang="es">' "the page in the playbook's language"
 like "$out" '<h2>Resumen</h2>' "with Spanish headings"
 like "$out" 'Requisitos frente a su objetivo' "and the report's words in Spanish"
+# The three comments that matter most: the lowest rating first (NPS and
+# scales each on its own range), the newest first among equals; a happy
+# customer's answer waits behind them.
+mkdir most && cd most
+cat > most.lua <<'LUA'
+customer "c1" { }
+questionnaire "q" {
+  question "rec" { type = "nps" },
+  question "fast" { type = "scale5" },
+  question "say" { type = "text", text = "Anything else?" },
+}
+LUA
+cat > most.csv <<'CSV'
+response_id,customer_id,submitted_at,rec,fast,say
+m1,c1,2026-11-01T10:00:00Z,10,5,great
+m2,c1,2026-11-02T10:00:00Z,2,5,slow and rude
+m3,c1,2026-11-03T10:00:00Z,9,5,fine
+m4,c1,2026-11-04T10:00:00Z,9,2,never again
+m5,c1,2026-11-05T10:00:00Z,6,4,meh
+m6,c1,2026-11-06T10:00:00Z,2,4,lost my case
+CSV
+run "$MEJORA" -q import most.lua q most.csv
+is "$rc" 0 "six answers imported"
+run "$MEJORA" -q run most.lua
+run "$MEJORA" report most.lua --format html
+printf '%s\n' "$out" | sed -n 's|^<blockquote><p>\(.*\)</p><footer>.*|\1|p' \
+  > most.txt
+is "$(tr '\n' '|' < most.txt)" "lost my case|slow and rude|never again|" \
+  "the three comments of the lowest ratings, newest first among equals"
+unlike "$out" '<blockquote><p>(great|fine|meh)<' \
+  "happier customers' comments wait"
+cd ..
+
 run "$MEJORA" report playbook.lua --format pdf
 like "$out" "use text, json, md or html" "the formats the report writes"
 done_testing
