@@ -80,8 +80,8 @@ static const char *const words_en[W_WORDS] = {
 static const char *const words_es[W_WORDS] = {
     [W_TITLE] = "Informe de mejora del servicio",
     [W_FINISHED] = "Ciclo %s, cerrado el %s.",
-    [W_CI_NOTE] = "Cifras con su intervalo de confianza del 95 % entre "
-                  "corchetes.",
+    [W_CI_NOTE] = ("Cifras con su intervalo de confianza del 95 % entre "
+                   "corchetes."),
     [W_SUMMARY] = "Resumen",
     [W_REQS] = "Requisitos frente a su objetivo",
     [W_REQ] = "Requisito", [W_MEAN] = "Media [IC 95 %]",
