@@ -74,20 +74,26 @@ static int find_questionnaire(mj_engine *e, const char *id,
 
 /* ---- response ids seen in one file ----------------------------------------
 **
-** A million ids must fit well under the import's memory budget and be
-** found without a cache miss per probe. Each id is kept once, after the
-** row it was first seen on, in pages that never move (so growing copies
-** nothing); the table holds 8 bytes a slot, the id's offset and 32 bits
-** of its hash, compared before the id is touched. The table is filled to
-** 7/8 and grows by half, so it may have any size: the hash is scaled to it
-** (h * cap >> 32) instead of masked.
+** Most files list their ids in increasing order (exports number them,
+** R00000001, R00000002, ...). Ids are compared as numbers are, the
+** shorter first and then byte by byte, so that R9 comes before R10. While
+** every id is greater than the greatest before it, none can be a repeat:
+** the greatest is all that is kept, and ten million rows cost what ten do.
 **
-** Most files list their ids in increasing order (exports sort by id or
-** time). While they do, no table is needed: the entries, in file order,
-** are a sorted run, a new id greater than the last is new for certain,
-** and any other is looked up by bisection. The first id out of order
-** builds the table from the run, once; a hash probe is a cache miss per
-** row in a table of millions, an append to the run is not.
+** The first id that is not greater may repeat any before it, and those
+** were not kept: the file is read again up to that row (reread_ids) into
+** a table, which from then on takes every id. That costs one more reading
+** of the rows before, once per import; keeping every id for the rare file
+** that needs them cost 14 bytes a row in every import.
+**
+** The table keeps each id once, after the row it was first seen on, in
+** pages that never move (so growing copies nothing); it holds 8 bytes a
+** slot, the id's offset and 32 bits of its hash, compared before the id
+** is touched. It is filled to 7/8 and grows by half, so it may have any
+** size: the hash is scaled to it (h * cap >> 32) instead of masked. With
+** the id itself kept, a hash match is checked, and the message names the
+** row exactly; 32 bits of hash alone would take a million ids' hundred
+** chance collisions for repeats.
 */
 
 enum { IDPAGE_BITS = 20, IDPAGE = 1 << IDPAGE_BITS };
@@ -103,9 +109,9 @@ typedef struct idslot {
 ** bytes after it: rows cost 4 bytes, not 8, and stay exact.
 */
 typedef struct idset {
-  int hashed;     /* 0: the ids so far increase, run[] holds them in order */
-  uint32_t *run;  /* entry offsets in file order while not hashed */
-  size_t run_cap;
+  int hashed;       /* 0: the ids so far increase, and only max is kept */
+  char *max;        /* the greatest id so far, while not hashed */
+  size_t max_len, max_cap;
   uint64_t expect; /* ids the file is expected to hold, 0 unknown */
   idslot *slot;
   size_t n, cap;
@@ -244,82 +250,59 @@ static uint32_t idset_put(idset *set, const char *id, size_t len,
   return off;
 }
 
-/* From the sorted run to the table, when an id comes out of order. */
-static int idset_hash_run(idset *set)
+/* From keeping the greatest id to the table, which the caller fills with
+** the ids seen so far; sized for the ids expected. */
+static int idset_hash(idset *set)
 {
   uint64_t want = set->expect > set->n ? set->expect : set->n;
   uint64_t cap = want + want / 7 + 1024;
   if (cap > UINT32_MAX || idset_resize(set, (size_t)cap) != MJ_OK)
     return MJ_ENOMEM;
-  for (size_t i = 0; i < set->n; i++) {
-    uint64_t at;
-    const char *id = idset_entry(set, set->run[i], &at);
-    uint32_t h = hash32(id, strlen(id));
-    size_t j = home_slot(h, set->cap);
-    while (set->slot[j].off) /* distinct ids: the first free slot */
-      j = j + 1 < set->cap ? j + 1 : 0;
-    set->slot[j].off = set->run[i];
-    set->slot[j].h = h;
-  }
-  free(set->run);
-  set->run = NULL;
+  free(set->max);
+  set->max = NULL;
+  set->max_len = set->max_cap = 0;
+  set->n = 0;
   set->hashed = 1;
   return MJ_OK;
 }
 
-/* While the ids increase: 1 when id was seen (its row in *first), 0 when
-** it is new and appended, -1 when it is out of order (nothing done). */
-static int idset_run_add(idset *set, const char *id, size_t len, uint64_t row,
-                         uint64_t *first, int *oom)
+/* Whether id[0..len) comes after the greatest id so far (then it becomes
+** the greatest): shorter ids first, then by bytes. */
+static int idset_greater(idset *set, const char *id, size_t len, int *oom)
 {
-  uint64_t at;
-  if (set->n && strcmp(id, idset_entry(set, set->run[set->n - 1], &at)) <= 0) {
-    size_t lo = 0, hi = set->n;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      int c = strcmp(id, idset_entry(set, set->run[mid], &at));
-      if (c == 0) {
-        *first = at;
-        return 1;
-      }
-      if (c < 0)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-    return -1;
-  }
-  if (set->n == set->run_cap) {
-    size_t cap = set->run_cap ? 2 * set->run_cap : 1024;
-    if (set->expect > cap && set->expect < UINT32_MAX)
-      cap = (size_t)set->expect;
-    uint32_t *v = realloc(set->run, cap * sizeof *v);
+  if (set->n && (len < set->max_len ||
+                 (len == set->max_len && memcmp(id, set->max, len) <= 0)))
+    return 0;
+  if (len + 1 > set->max_cap) {
+    size_t cap = len + 1 > 64 ? len + 1 : 64;
+    char *v = realloc(set->max, cap);
     *oom = !v;
     if (!v)
       return 0;
-    set->run = v;
-    set->run_cap = cap;
+    set->max = v;
+    set->max_cap = cap;
   }
-  uint32_t off = idset_put(set, id, len, row);
-  *oom = !off;
-  if (off)
-    set->run[set->n++] = off;
-  return 0;
+  memcpy(set->max, id, len);
+  set->max_len = len;
+  set->n++;
+  return 1;
 }
 
-/* The row id was first seen on, or 0 when new (and then remember it). */
+/* IDSET_EARLIER: id may repeat an earlier one, and the table must be
+** filled with the ids seen so far (idset_hash) before it is asked again. */
+enum { IDSET_EARLIER = 1 };
+
+/* The row id was first seen on in *first, or 0 when new (and then
+** remember it); MJ_OK, MJ_ENOMEM or IDSET_EARLIER. */
 static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
                      uint64_t *first)
 {
   *first = 0;
   if (!set->hashed) {
-    int oom = 0, seen = idset_run_add(set, id, len, row, first, &oom);
-    if (oom)
-      return MJ_ENOMEM;
-    if (seen >= 0)
+    int oom = 0;
+    if (idset_greater(set, id, len, &oom))
       return MJ_OK;
-    if (idset_hash_run(set) != MJ_OK)
-      return MJ_ENOMEM;
+    return oom ? MJ_ENOMEM : IDSET_EARLIER;
   }
   if (8 * (set->n + 1) > 7 * set->cap &&
       idset_resize(set, set->cap ? set->cap + set->cap / 2 : 1024) != MJ_OK)
@@ -345,7 +328,7 @@ static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
 
 static void idset_free(idset *set)
 {
-  free(set->run);
+  free(set->max);
   free(set->slot);
   for (size_t i = 0; i < set->npages; i++)
     free(set->page[i]);
@@ -565,6 +548,13 @@ static int parse_flag(const char *s)
   return *s ? mj__yesno(s, strlen(s)) : 0;
 }
 
+/* A row's cells with the apostrophe that kept a spreadsheet from running
+** them (mj__csv_cell) taken off, when one has it. */
+typedef struct unmarks {
+  const char **cells;
+  size_t *lens, cap;
+} unmarks;
+
 typedef struct importer {
   mj_engine *e;
   const mj_questionnaire *qn;
@@ -595,10 +585,7 @@ typedef struct importer {
   int wrote_rejects; /* this import created the rejects file */
   mj_writer *writer;  /* the store's thread while the transaction is open */
   char rejects_path[512];
-  /* A row's cells with the apostrophe that kept a spreadsheet from
-  ** running them (mj__csv_cell) taken off, when one has it. */
-  const char **unmarked;
-  size_t *unmarked_lens, unmarked_cap;
+  unmarks unmarked;
 } importer;
 
 /* PATH.rejects.csv beside the input (mejora.h), so it sorts next to it. */
@@ -823,7 +810,7 @@ enum { EXPECT_AFTER = 1000 };
 ** apostrophe (it would have been a spreadsheet formula) loses the mark.
 ** Points *cells and *lens at the importer's copy when a cell had one.
 */
-static int unmark_row(importer *im, const char *const **cells,
+static int unmark_row(unmarks *u, const char *const **cells,
                       const size_t **lens, size_t n)
 {
   size_t i;
@@ -831,24 +818,147 @@ static int unmark_row(importer *im, const char *const **cells,
     ;
   if (i == n)
     return MJ_OK;
-  if (n > im->unmarked_cap) {
-    const char **c = realloc(im->unmarked, n * sizeof *c);
+  if (n > u->cap) {
+    const char **c = realloc(u->cells, n * sizeof *c);
     if (c)
-      im->unmarked = c;
-    size_t *l = c ? realloc(im->unmarked_lens, n * sizeof *l) : NULL;
+      u->cells = c;
+    size_t *l = c ? realloc(u->lens, n * sizeof *l) : NULL;
     if (!l)
       return MJ_ENOMEM;
-    im->unmarked_lens = l;
-    im->unmarked_cap = n;
+    u->lens = l;
+    u->cap = n;
   }
   for (i = 0; i < n; i++) {
     size_t k = mj__csv_mark_len((*cells)[i]);
-    im->unmarked[i] = (*cells)[i] + k;
-    im->unmarked_lens[i] = (*lens)[i] - k;
+    u->cells[i] = (*cells)[i] + k;
+    u->lens[i] = (*lens)[i] - k;
   }
-  *cells = im->unmarked;
-  *lens = im->unmarked_lens;
+  *cells = u->cells;
+  *lens = u->lens;
   return MJ_OK;
+}
+
+/* Why a row has no response id to check. */
+enum { ROW_ID, ROW_CELLS, ROW_NUL, ROW_TOKEN, ROW_BLANK };
+
+/*
+** The response id of a row whose marks are off (unmark_row), and its
+** token when it has one: ROW_ID, or why the row is refused before its id
+** is checked, with the 0-based column in *col (and for ROW_NUL the byte,
+** 1-based, in *at). The first reading and reread_ids both ask here, so
+** they agree on which rows have ids.
+*/
+static int row_id(const importer *im, const char *const *cells,
+                  const size_t *lens, size_t n, const char **id,
+                  mj_token **tok, int *col, size_t *at)
+{
+  *tok = NULL;
+  *col = -1;
+  if (n != im->ncols)
+    return ROW_CELLS;
+  /* Ids, tokens, waves and the rest are C strings from here on: a NUL
+  ** inside would cut one short, and "R\0002" would be stored as "R" and
+  ** the real "R" skipped as already stored. Answers are read with their
+  ** lengths, and a text answer refuses a NUL itself. */
+  for (int f = 0; f < MJ__N_FIXED; f++) {
+    int c = im->fixed[f];
+    const char *nul = c >= 0 ? memchr(cells[c], '\0', lens[c]) : NULL;
+    if (nul) {
+      *col = c;
+      *at = (size_t)(nul - cells[c]) + 1;
+      return ROW_NUL;
+    }
+  }
+  int cid = im->fixed[MJ__COL_ID], ctk = im->fixed[MJ__COL_TOKEN];
+  /* An invitation's token names the customer and, without a response id,
+  ** is the id: a re-import of the same answers adds nothing. */
+  if (ctk >= 0 && !is_blank_text(cells[ctk])) {
+    *tok = mj__tokens_find(&im->tokens, cells[ctk]);
+    if (!*tok) {
+      *col = ctk;
+      return ROW_TOKEN;
+    }
+  }
+  *id = cid >= 0 && !is_blank_text(cells[cid]) ? cells[cid]
+        : *tok                                  ? (*tok)->token
+                                                : "";
+  *col = cid >= 0 ? cid : ctk;
+  return is_blank_text(*id) ? ROW_BLANK : ROW_ID;
+}
+
+/* Reading the file again, up to the row an id came out of order on. */
+typedef struct reread {
+  importer *im;
+  uint64_t until;
+  int stopped; /* reached until: the reading stops early, and well */
+  unmarks unmarked;
+} reread;
+
+static int reread_header(void *ud, const char *const *names, size_t n,
+                         mj_error *err)
+{
+  (void)ud;
+  (void)names;
+  (void)n;
+  (void)err;
+  return MJ_OK;
+}
+
+static int reread_row(void *ud, uint64_t row, const char *const *cells,
+                      const size_t *lens, size_t n, mj_error *err)
+{
+  reread *rr = ud;
+  if (row >= rr->until) {
+    rr->stopped = 1;
+    return MJ_ECONFLICT; /* any error stops the collector */
+  }
+  const char *id;
+  mj_token *tok;
+  int col;
+  size_t at;
+  uint64_t first;
+  if (unmark_row(&rr->unmarked, &cells, &lens, n) != MJ_OK ||
+      (row_id(rr->im, cells, lens, n, &id, &tok, &col, &at) == ROW_ID &&
+       idset_add(&rr->im->seen, id, strlen(id), row, &first) != MJ_OK))
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  return MJ_OK;
+}
+
+/*
+** The ids of the rows before row into the table, read from the file
+** again: the first reading kept only the greatest (see "response ids
+** seen in one file"). Repeats among them were rejected then and are
+** found again here, where the first row each was seen on is kept.
+*/
+static int reread_ids(importer *im, uint64_t row, mj_error *err)
+{
+  if (idset_hash(&im->seen) != MJ_OK)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  reread rr = {.im = im, .until = row};
+  mj_sink sink = {&rr, reread_header, reread_row};
+  mj_recoder recoder;
+  char why[600];
+  int rc = mj__recoder_init(&recoder, im->opts ? im->opts->encoding : NULL,
+                            im->path, &sink, why, sizeof why);
+  if (rc == MJ_OK) {
+    rc = mj__plugin_collect(im->e, "csv", im->path, im->jail,
+                            im->opts ? im->opts->sep : NULL, &recoder.sink);
+    mj__recoder_free(&recoder);
+  }
+  free(rr.unmarked.cells);
+  free(rr.unmarked.lens);
+  if (rr.stopped) {
+    mj__clearerr(im->e);
+    return MJ_OK;
+  }
+  if (rc == MJ_OK) /* the file ended before the row: it changed meanwhile */
+    rc = MJ_EIO;
+  return mj__error(err, rc,
+                   "%s: reading the file again for the ids before row %llu: "
+                   "%s",
+                   im->path, (unsigned long long)row,
+                   rc == MJ_EIO ? "it is shorter than it was"
+                                : mj_errmsg(im->e));
 }
 
 static int on_row(void *ud, uint64_t row, const char *const *cells,
@@ -864,54 +974,48 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
       idset_expect(&im->seen, im->file_bytes / (im->row_bytes / EXPECT_AFTER +
                                                 1) * 21 / 20);
   }
-  if (unmark_row(im, &cells, &lens, n) != MJ_OK)
+  if (unmark_row(&im->unmarked, &cells, &lens, n) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
-  if (n != im->ncols)
+  const char *id;
+  mj_token *tok;
+  int idcol;
+  size_t nul_at;
+  switch (row_id(im, cells, lens, n, &id, &tok, &idcol, &nul_at)) {
+  case ROW_CELLS:
     return reject(im, row, cells, n, 0, err,
                   "%zu cell%s, but the header has %zu columns", n,
                   n == 1 ? "" : "s", im->ncols);
-
-  /* Ids, tokens, waves and the rest are C strings from here on: a NUL
-  ** inside would cut one short, and "R\0002" would be stored as "R" and
-  ** the real "R" skipped as already stored. Answers are read with their
-  ** lengths, and a text answer refuses a NUL itself. */
-  for (int f = 0; f < MJ__N_FIXED; f++) {
-    int c = im->fixed[f];
-    const char *nul = c >= 0 ? memchr(cells[c], '\0', lens[c]) : NULL;
-    if (nul)
-      return reject(im, row, cells, n, c + 1, err,
-                    "a NUL byte (byte %zu) would cut this value short; "
-                    "remove it",
-                    (size_t)(nul - cells[c]) + 1);
+  case ROW_NUL:
+    return reject(im, row, cells, n, idcol + 1, err,
+                  "a NUL byte (byte %zu) would cut this value short; "
+                  "remove it",
+                  nul_at);
+  case ROW_TOKEN:
+    return reject(im, row, cells, n, idcol + 1, err,
+                  "unknown token '%s': no invitation to questionnaire "
+                  "'%s' has it",
+                  cells[idcol], im->qn->id);
+  case ROW_BLANK:
+    return reject(im, row, cells, n, idcol + 1, err,
+                  "the response id is blank (and no token stands for it)");
+  default:
+    break;
   }
-  int cid = im->fixed[MJ__COL_ID], ccu = im->fixed[MJ__COL_CUSTOMER];
-  int ctk = im->fixed[MJ__COL_TOKEN];
+  int ccu = im->fixed[MJ__COL_CUSTOMER], ctk = im->fixed[MJ__COL_TOKEN];
   /* The customer's slot is fetched while the response id is checked. */
   size_t cell_len = ccu >= 0 ? strlen(cells[ccu]) : 0;
   uint32_t cell_h = ccu >= 0 ? hash32(cells[ccu], cell_len) : 0;
   if (ccu >= 0)
     custindex_prefetch(&im->customers, cell_h);
-  /* An invitation's token names the customer and, without a response id,
-  ** is the id: a re-import of the same answers adds nothing. */
-  mj_token *tok = NULL;
-  if (ctk >= 0 && !is_blank_text(cells[ctk])) {
-    tok = mj__tokens_find(&im->tokens, cells[ctk]);
-    if (!tok)
-      return reject(im, row, cells, n, ctk + 1, err,
-                    "unknown token '%s': no invitation to questionnaire "
-                    "'%s' has it",
-                    cells[ctk], im->qn->id);
-  }
-  const char *id = cid >= 0 && !is_blank_text(cells[cid]) ? cells[cid]
-                   : tok                                   ? tok->token
-                                                           : "";
-  int idcol = cid >= 0 ? cid : ctk;
-  if (is_blank_text(id))
-    return reject(im, row, cells, n, idcol + 1, err,
-                  "the response id is blank (and no token stands for it)");
   uint64_t first;
-  if (idset_add(&im->seen, id, strlen(id), row, &first) != MJ_OK)
+  size_t id_len = strlen(id);
+  int added = idset_add(&im->seen, id, id_len, row, &first);
+  if (added == IDSET_EARLIER && (added = reread_ids(im, row, err)) == MJ_OK)
+    added = idset_add(&im->seen, id, id_len, row, &first);
+  if (added == MJ_ENOMEM)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
+  if (added != MJ_OK)
+    return added;
   if (first)
     return reject(im, row, cells, n, idcol + 1, err,
                   "duplicate response id '%s' (first used on row %llu)", id,
@@ -1042,8 +1146,8 @@ static void importer_free(importer *im)
   free(im->names);
   free(im->qcol);
   free(im->answers);
-  free(im->unmarked);
-  free(im->unmarked_lens);
+  free(im->unmarked.cells);
+  free(im->unmarked.lens);
   importer_free_tables(im);
   mj__tokens_free(&im->tokens);
 }

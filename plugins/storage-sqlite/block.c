@@ -14,6 +14,13 @@ uint32_t mj__blk_hash(const char *id, size_t len)
   return (uint32_t)(h ^ (h >> 32));
 }
 
+int mj__blk_id_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+  if (an != bn)
+    return an < bn ? -1 : 1;
+  return an ? memcmp(a, b, an) : 0;
+}
+
 /* ---- writing ------------------------------------------------------------- */
 
 static int bb_room(const mj_host_api *h, mj_bbuf *b, size_t more)

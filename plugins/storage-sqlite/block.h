@@ -59,6 +59,10 @@ typedef struct mj_blk_writer {
 } mj_blk_writer;
 
 uint32_t mj__blk_hash(const char *id, size_t len);
+/* The order of ids for the blocks' ranges: the shorter first, then by
+** bytes, so that numbered ids (R9, R10) increase as their numbers do.
+** Negative, 0 or positive, as memcmp. */
+int mj__blk_id_cmp(const char *a, size_t an, const char *b, size_t bn);
 
 void mj__blk_writer_init(mj_blk_writer *w, const mj_host_api *host);
 void mj__blk_writer_reset(mj_blk_writer *w);

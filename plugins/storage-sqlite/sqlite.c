@@ -212,6 +212,12 @@ static const char *const migrations[] = {
     " due_at INTEGER NOT NULL, escalated_at INTEGER NOT NULL DEFAULT 0,"
     " closed_at INTEGER NOT NULL DEFAULT 0, closed_by TEXT, outcome TEXT,"
     " UNIQUE(alert, response));",
+    /* The least and greatest id of each block whose ids increase (see
+    ** "response blocks"): while the blocks follow one another, a put
+    ** finds its id without a table of every stored id. Blocks from
+    ** before have no row here, and are read into that table. */
+    "CREATE TABLE response_ranges(seq INTEGER PRIMARY KEY,"
+    " lo BLOB NOT NULL, hi BLOB NOT NULL);",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -283,7 +289,13 @@ static const char *const migrations[] = {
     "INSERT INTO response_blocks(questionnaire, n, ids, dict, data)"         \
     " VALUES(?1, ?2, ?3, ?4, ?5)")                                           \
   X(BLOCK_IDS,                                                               \
-    "SELECT seq, n, ids FROM response_blocks WHERE seq > ?1 ORDER BY seq")   \
+    "SELECT seq, n, ids FROM response_blocks WHERE seq > ?1 AND seq <= ?2"   \
+    " ORDER BY seq")                                                         \
+  X(BLOCK_RANGES,                                                            \
+    "SELECT b.seq, b.n, r.lo, r.hi FROM response_blocks b"                   \
+    " LEFT JOIN response_ranges r ON r.seq = b.seq WHERE b.seq > ?1"         \
+    " ORDER BY b.seq")                                                       \
+  X(RANGE_PUT, "INSERT INTO response_ranges(seq, lo, hi) VALUES(?1, ?2, ?3)") \
   X(BLOCK_GET, "SELECT dict, data FROM response_blocks WHERE seq = ?1")      \
   X(BLOCK_SCAN,                                                              \
     "SELECT seq, dict, data, questionnaire FROM response_blocks"             \
@@ -506,6 +518,11 @@ typedef struct store {
   size_t blk_q_cap;
   mj_idtab ids;
   int ids_loaded, ids_checked;
+  int hashed;     /* the id table holds every id known */
+  int unordered;  /* a block known has no range, or one not after the last */
+  int blk_unsorted; /* the block being filled has ids out of order */
+  int no_ranges;  /* migrating: response_ranges does not exist yet */
+  mj_bbuf rng;    /* the blocks' least and greatest ids, one after another */
   int bulk; /* a bulk write in rollback-journal mode is open (begin_bulk) */
   int durable; /* the open transaction commits with synchronous=FULL */
   uint64_t part_mark; /* responses known when the open part began */
@@ -515,6 +532,8 @@ typedef struct store {
   struct blk_ref {
     sqlite3_int64 seq;
     uint64_t first;
+    uint32_t lo, hi; /* offsets in rng of each id's length and bytes */
+    int ranged;      /* lo and hi are known: the ids increase */
   } *blks;
   size_t n_blks, blks_cap;
   sqlite3_int64 cmp_seq;
@@ -1352,6 +1371,7 @@ static int rows_to_blocks(store *s, mj_error *err)
                          -1, &st, NULL) != SQLITE_OK)
     return fail(s, "read the responses of", err);
   int rc = MJ_OK, step;
+  s->no_ranges = 1; /* response_ranges comes in a later version */
   while (rc == MJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *q = col_text(st, 1);
     mj_blk_rec b = {
@@ -1378,6 +1398,7 @@ static int rows_to_blocks(store *s, mj_error *err)
   sqlite3_finalize(st);
   if (rc == MJ_OK)
     rc = blk_flush(s, err);
+  s->no_ranges = 0;
   if (rc == MJ_OK &&
       sqlite3_exec(s->db, "DROP TABLE responses", NULL, NULL, NULL) !=
           SQLITE_OK)
@@ -1488,6 +1509,7 @@ static void store_close(void *inst)
   mj__blk_reader_free(&s->rd, s->host);
   s->host->free(s->blk_q);
   s->host->free(s->blks);
+  s->host->free(s->rng.p);
   s->host->free(s->cmp_dict.p);
   s->host->free(s->cmp_data.p);
   s->host->free((void *)s->cmp_id);
@@ -2115,12 +2137,23 @@ static int store_put_customers(void *inst, size_t n,
 ** Responses are written BLK_ROWS to a row of response_blocks (block.h):
 ** a put appends to the block being filled, which is written when full, on
 ** commit, and before anything reads responses. Ids stay unique without an
-** index in the file: the plugin keeps a table of their hashes (block.h,
-** mj_idtab), read from the blocks' `ids` on the first put and topped up
-** when another connection has added blocks since (PRAGMA data_version).
-** A hash match is checked against the id itself, in the block being
-** filled or in a stored block read for it (the last one is kept, as a
-** re-import meets its duplicates in order).
+** index in the file.
+**
+** Ids mostly come in increasing order (exports number them), compared
+** the shorter first and then by bytes (mj__blk_id_cmp), so R9 < R10. A
+** block whose ids increase gets a row in response_ranges with its least
+** and greatest id. While every block has one, each after the one before,
+** the plugin keeps only those (a block's worth of memory per thousand
+** responses): an id greater than the greatest stored is new, and any
+** other is looked for in the one block whose range holds it, read for it
+** (the last one read is kept, as a re-import meets its duplicates in
+** order) and bisected.
+**
+** Otherwise, and from the first new id that is not the greatest, the
+** plugin keeps a table of every id's hash (block.h, mj_idtab), read from
+** the blocks' `ids` and topped up when another connection has added
+** blocks since (PRAGMA data_version). A hash match is checked against the
+** id itself, in the block being filled or in a stored block read for it.
 */
 
 /* Forget what the blocks and ids looked like: after a rollback, whose
@@ -2130,12 +2163,51 @@ static void blocks_forget(store *s)
   mj__blk_writer_reset(&s->blk);
   mj__idtab_free(&s->ids, s->host);
   s->ids_loaded = s->ids_checked = 0;
+  s->hashed = s->unordered = s->blk_unsorted = 0;
+  s->rng.len = 0;
   s->n_known = 0;
   s->n_blks = 0;
   s->cmp_seq = 0;
 }
 
-static int blks_push(store *s, sqlite3_int64 seq, uint64_t first)
+/* Keep id[0..n) in rng: its offset there, or UINT32_MAX out of memory. */
+static uint32_t rng_put(store *s, const void *id, size_t n)
+{
+  uint32_t len = (uint32_t)n;
+  mj_bbuf *b = &s->rng;
+  if (n > UINT32_MAX - sizeof len || b->len + sizeof len + n >= UINT32_MAX)
+    return UINT32_MAX;
+  if (b->len + sizeof len + n > b->cap) {
+    size_t cap = b->cap ? 2 * b->cap : 4096;
+    while (cap < b->len + sizeof len + n)
+      cap *= 2;
+    unsigned char *p = s->host->realloc(b->p, cap);
+    if (!p)
+      return UINT32_MAX;
+    b->p = p;
+    b->cap = cap;
+  }
+  uint32_t off = (uint32_t)b->len;
+  memcpy(b->p + b->len, &len, sizeof len);
+  memcpy(b->p + b->len + sizeof len, id, n);
+  b->len += sizeof len + n;
+  return off;
+}
+
+/* The id kept at off in rng, and its length. */
+static const char *rng_get(const store *s, uint32_t off, size_t *n)
+{
+  uint32_t len;
+  memcpy(&len, s->rng.p + off, sizeof len);
+  *n = len;
+  return (const char *)s->rng.p + off + sizeof len;
+}
+
+/* Block seq, starting at ordinal first, with its range when lo is not
+** NULL; a block without one, or not after the last, makes the store
+** unordered. */
+static int blks_push(store *s, sqlite3_int64 seq, uint64_t first,
+                     const void *lo, size_t lo_n, const void *hi, size_t hi_n)
 {
   if (s->n_blks == s->blks_cap) {
     size_t cap = s->blks_cap ? 2 * s->blks_cap : 256;
@@ -2145,24 +2217,51 @@ static int blks_push(store *s, sqlite3_int64 seq, uint64_t first)
     s->blks = v;
     s->blks_cap = cap;
   }
-  s->blks[s->n_blks].seq = seq;
-  s->blks[s->n_blks++].first = first;
+  struct blk_ref *b = &s->blks[s->n_blks];
+  b->seq = seq;
+  b->first = first;
+  b->ranged = 0;
+  if (lo && hi && !s->unordered) {
+    const struct blk_ref *prev = s->n_blks ? b - 1 : NULL;
+    size_t pn;
+    const char *p = prev ? rng_get(s, prev->hi, &pn) : NULL;
+    if (!prev || mj__blk_id_cmp(p, pn, lo, lo_n) < 0) {
+      b->lo = rng_put(s, lo, lo_n);
+      b->hi = b->lo == UINT32_MAX ? UINT32_MAX : rng_put(s, hi, hi_n);
+      if (b->hi == UINT32_MAX)
+        return MJ_ENOMEM;
+      b->ranged = 1;
+    }
+  }
+  if (!b->ranged) {
+    s->unordered = 1;
+    s->rng.len = 0; /* ranges serve only while every block has one */
+  }
+  s->n_blks++;
   return MJ_OK;
 }
 
-/* Add the ids of the blocks after the last one read. */
-static int ids_read_blocks(store *s, mj_error *err)
+/* The ids of the blocks after ordinal from (the first n_from blocks are
+** in the table) into the id table. */
+static int ids_hash_blocks(store *s, size_t n_from, mj_error *err)
 {
+  if (n_from == s->n_blks)
+    return MJ_OK;
   sqlite3_stmt *st = stmt(s, ST_BLOCK_IDS, err);
   if (!st)
     return MJ_ESTORE;
-  sqlite3_bind_int64(st, 1, s->n_blks ? s->blks[s->n_blks - 1].seq : 0);
+  sqlite3_bind_int64(st, 1, n_from ? s->blks[n_from - 1].seq : 0);
+  sqlite3_bind_int64(st, 2, s->blks[s->n_blks - 1].seq);
   int rc = MJ_OK, step;
+  size_t k = n_from;
   while (rc == MJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
     sqlite3_int64 seq = sqlite3_column_int64(st, 0);
     sqlite3_int64 n = sqlite3_column_int64(st, 1);
     const unsigned char *h = sqlite3_column_blob(st, 2);
-    if (n < 0 || sqlite3_column_bytes(st, 2) != 4 * n || (n && !h)) {
+    uint64_t end = k + 1 < s->n_blks ? s->blks[k + 1].first : s->n_known;
+    if (k == s->n_blks || s->blks[k].seq != seq || n < 0 ||
+        (uint64_t)n != end - s->blks[k].first ||
+        sqlite3_column_bytes(st, 2) != 4 * n || (n && !h)) {
       rc = s->host->error(err, MJ_ESTORE,
                           "sqlite: block %lld of '%s' is damaged (%lld "
                           "responses, %d bytes of ids); restore the store "
@@ -2171,14 +2270,13 @@ static int ids_read_blocks(store *s, mj_error *err)
                           sqlite3_column_bytes(st, 2));
       break;
     }
-    if (blks_push(s, seq, s->n_known) != MJ_OK)
-      rc = MJ_ENOMEM;
     for (sqlite3_int64 i = 0; rc == MJ_OK && i < n; i++) {
       const unsigned char *p = h + 4 * i;
       uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
                    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-      rc = mj__idtab_add(&s->ids, s->host, v, s->n_known++);
+      rc = mj__idtab_add(&s->ids, s->host, v, s->blks[k].first + (uint64_t)i);
     }
+    k++;
   }
   if (rc == MJ_OK && step != SQLITE_DONE)
     rc = fail(s, "read the response ids in", err);
@@ -2188,8 +2286,46 @@ static int ids_read_blocks(store *s, mj_error *err)
   return rc;
 }
 
-/* The id table, current with what other connections committed. Once per
-** transaction: within ours, nobody else writes. */
+/* Add the blocks after the last one read, with their ranges, and their
+** ids to the table once there is one. */
+static int ids_read_blocks(store *s, mj_error *err)
+{
+  sqlite3_stmt *st = stmt(s, ST_BLOCK_RANGES, err);
+  if (!st)
+    return MJ_ESTORE;
+  size_t n_from = s->n_blks;
+  sqlite3_bind_int64(st, 1, s->n_blks ? s->blks[s->n_blks - 1].seq : 0);
+  int rc = MJ_OK, step;
+  while (rc == MJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+    sqlite3_int64 n = sqlite3_column_int64(st, 1);
+    const void *lo = sqlite3_column_blob(st, 2);
+    size_t lo_n = (size_t)sqlite3_column_bytes(st, 2);
+    const void *hi = sqlite3_column_blob(st, 3);
+    size_t hi_n = (size_t)sqlite3_column_bytes(st, 3);
+    if (n < 0) {
+      rc = s->host->error(err, MJ_ESTORE,
+                          "sqlite: block %lld of '%s' is damaged (%lld "
+                          "responses); restore the store from a backup",
+                          (long long)seq, s->path, (long long)n);
+      break;
+    }
+    if (blks_push(s, seq, s->n_known, lo, lo_n, hi, hi_n) != MJ_OK)
+      rc = MJ_ENOMEM;
+    s->n_known += (uint64_t)n;
+  }
+  if (rc == MJ_OK && step != SQLITE_DONE)
+    rc = fail(s, "read the response ids in", err);
+  done(st);
+  if (rc == MJ_ENOMEM)
+    s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  if (rc == MJ_OK && s->hashed)
+    rc = ids_hash_blocks(s, n_from, err);
+  return rc;
+}
+
+/* The blocks known, current with what other connections committed. Once
+** per transaction: within ours, nobody else writes. */
 static int ids_ready(store *s, mj_error *err)
 {
   if (s->ids_loaded && s->ids_checked)
@@ -2211,6 +2347,25 @@ static int ids_ready(store *s, mj_error *err)
   s->ids_checked = !sqlite3_get_autocommit(s->db);
   s->ids_dv = dv;
   return MJ_OK;
+}
+
+/* From ranges to the table of every id: the stored blocks' and those of
+** the block being filled. */
+static int ids_hash(store *s, mj_error *err)
+{
+  s->hashed = 1;
+  int rc = ids_hash_blocks(s, 0, err);
+  mj_blk_writer *w = &s->blk;
+  for (size_t k = 0; rc == MJ_OK && k < w->n; k++) {
+    const unsigned char *p = w->ids.p + 4 * k;
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    if (mj__idtab_add(&s->ids, s->host, v, s->n_known + k) != MJ_OK)
+      rc = s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  }
+  if (rc != MJ_OK)
+    blocks_forget(s); /* read again on the next put */
+  return rc;
 }
 
 /* Read stored block seq's ids into s->cmp_id (kept for the next). */
@@ -2306,7 +2461,8 @@ static int id_at(store *s, uint64_t ord, const char **id, mj_error *err)
   return MJ_OK;
 }
 
-/* Write the block being filled, if any. */
+/* Write the block being filled, if any, and its range when its ids
+** increase. */
 static int blk_flush(store *s, mj_error *err)
 {
   mj_blk_writer *w = &s->blk;
@@ -2324,14 +2480,27 @@ static int blk_flush(store *s, mj_error *err)
     sqlite3_bind_zeroblob(st, 4, 0);
   sqlite3_bind_blob(st, 5, w->data.p, (int)w->data.len, SQLITE_STATIC);
   int rc = exec_stmt(s, st, "store responses in", err);
+  sqlite3_int64 seq = sqlite3_last_insert_rowid(s->db);
+  const char *lo = mj__blk_writer_id(w, 0);
+  const char *hi = mj__blk_writer_id(w, w->n - 1);
+  int ranged = !s->blk_unsorted && !s->no_ranges;
+  if (rc == MJ_OK && ranged && (st = stmt(s, ST_RANGE_PUT, err)) == NULL)
+    rc = MJ_ESTORE;
+  if (rc == MJ_OK && ranged) {
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_blob(st, 2, lo, (int)strlen(lo), SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, hi, (int)strlen(hi), SQLITE_STATIC);
+    rc = exec_stmt(s, st, "store responses in", err);
+  }
   if (rc == MJ_OK && s->ids_loaded) {
-    if (blks_push(s, sqlite3_last_insert_rowid(s->db), s->n_known) !=
-        MJ_OK) {
+    if (blks_push(s, seq, s->n_known, ranged ? lo : NULL, strlen(lo),
+                  ranged ? hi : NULL, strlen(hi)) != MJ_OK) {
       blocks_forget(s); /* read again on the next put */
     } else
       s->n_known += w->n;
   }
   mj__blk_writer_reset(w);
+  s->blk_unsorted = 0;
   return rc;
 }
 
@@ -2354,9 +2523,126 @@ static int blk_append(store *s, const char *q, const mj_blk_rec *r,
     s->blk_q = copy;
     memcpy(copy, q, n + 1);
   }
+  if (w->n && !s->blk_unsorted) {
+    const char *last = mj__blk_writer_id(w, w->n - 1);
+    s->blk_unsorted =
+        mj__blk_id_cmp(r->id, strlen(r->id), last, strlen(last)) <= 0;
+  }
   if (mj__blk_writer_add(w, r) != MJ_OK)
     return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
   return MJ_OK;
+}
+
+/* Whether id[0..n) is among count ids in increasing order, at(ud, k)
+** the k-th. */
+static int sorted_find(const char *id, size_t n, size_t count,
+                       const char *(*at)(const void *, size_t),
+                       const void *ud)
+{
+  size_t lo = 0, hi = count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *other = at(ud, mid);
+    int c = mj__blk_id_cmp(id, n, other, strlen(other));
+    if (c == 0)
+      return 1;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return 0;
+}
+
+static const char *writer_at(const void *w, size_t k)
+{
+  return mj__blk_writer_id(w, k);
+}
+
+static const char *cmp_at(const void *s, size_t k)
+{
+  return ((const store *)s)->cmp_id[k];
+}
+
+/*
+** While the store is ordered: 1 when id is stored, 0 when it is not, and
+** then *greatest says whether it is greater than every stored id; an
+** error code when a block cannot be read.
+*/
+static int ranged_find(store *s, const char *id, int *greatest, mj_error *err)
+{
+  size_t n = strlen(id);
+  mj_blk_writer *w = &s->blk;
+  *greatest = 0;
+  if (w->n) { /* its ids increase, after every stored block's */
+    const char *last = mj__blk_writer_id(w, w->n - 1);
+    int c = mj__blk_id_cmp(id, n, last, strlen(last));
+    if (c > 0) {
+      *greatest = 1;
+      return 0;
+    }
+    const char *first = mj__blk_writer_id(w, 0);
+    if (mj__blk_id_cmp(id, n, first, strlen(first)) >= 0)
+      return sorted_find(id, n, w->n, writer_at, w);
+  }
+  /* The last block whose least id is not after id. */
+  size_t lo = 0, hi = s->n_blks;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2, mn;
+    const char *m = rng_get(s, s->blks[mid].lo, &mn);
+    if (mj__blk_id_cmp(m, mn, id, n) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0) {
+    *greatest = s->n_blks == 0 && !w->n;
+    return 0;
+  }
+  const struct blk_ref *b = &s->blks[lo - 1];
+  size_t bn;
+  const char *bhi = rng_get(s, b->hi, &bn);
+  int c = mj__blk_id_cmp(id, n, bhi, bn);
+  if (c > 0) {
+    *greatest = lo == s->n_blks && !w->n;
+    return 0;
+  }
+  if (c == 0)
+    return 1;
+  int rc = cmp_load(s, b->seq, err);
+  if (rc != MJ_OK)
+    return rc;
+  return sorted_find(id, n, s->cmp_n, cmp_at, s);
+}
+
+/* Whether r's id is stored: 1 or 0, or an error code. */
+static int stored(store *s, const mj_response_rec *r, uint32_t h,
+                  mj_error *err)
+{
+  if (!s->hashed && !s->unordered) {
+    int greatest, found = ranged_find(s, r->id, &greatest, err);
+    if (found != 0 || greatest)
+      return found;
+    /* New, and not the greatest: from here on every id is looked up in
+    ** the table. */
+    int rc = ids_hash(s, err);
+    return rc == MJ_OK ? 0 : rc;
+  }
+  if (!s->hashed) {
+    int rc = ids_hash(s, err);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  size_t pos = 0;
+  for (int64_t ord; (ord = mj__idtab_next(&s->ids, h, &pos)) >= 0;) {
+    const char *other = NULL;
+    int rc = id_at(s, (uint64_t)ord, &other, err);
+    if (rc != MJ_OK)
+      return rc;
+    if (strcmp(other, r->id) == 0)
+      return 1;
+  }
+  return 0;
 }
 
 /* put_response inside a transaction. */
@@ -2370,7 +2656,8 @@ static int put_one(store *s, const mj_response_rec *r, int *inserted,
     return rc;
   /* The id's slot is fetched while the answers are packed. */
   uint32_t h = mj__blk_hash(r->id, strlen(r->id));
-  mj__idtab_prefetch(&s->ids, h);
+  if (s->hashed)
+    mj__idtab_prefetch(&s->ids, h);
   rc = layout_for(s, r, &lay, err);
   if (rc == MJ_OK)
     rc = source_for(s, r->source, &src, err);
@@ -2378,14 +2665,11 @@ static int put_one(store *s, const mj_response_rec *r, int *inserted,
     rc = pack_answers(s, r, &len, err);
   if (rc != MJ_OK)
     return rc;
-  size_t pos = 0;
-  for (int64_t ord; (ord = mj__idtab_next(&s->ids, h, &pos)) >= 0;) {
-    const char *other = NULL;
-    if ((rc = id_at(s, (uint64_t)ord, &other, err)) != MJ_OK)
-      return rc;
-    if (strcmp(other, r->id) == 0)
-      return MJ_OK; /* stored already: a re-import adds nothing */
-  }
+  int found = stored(s, r, h, err);
+  if (found < 0)
+    return found;
+  if (found)
+    return MJ_OK; /* stored already: a re-import adds nothing */
   mj_blk_rec b = {
       .id = r->id,
       .customer = r->customer,
@@ -2402,8 +2686,9 @@ static int put_one(store *s, const mj_response_rec *r, int *inserted,
   };
   if ((rc = blk_append(s, r->questionnaire, &b, err)) != MJ_OK)
     return rc;
-  if (mj__idtab_add(&s->ids, s->host, h, s->n_known + s->blk.n - 1) !=
-      MJ_OK) {
+  if (s->hashed &&
+      mj__idtab_add(&s->ids, s->host, h, s->n_known + s->blk.n - 1) !=
+          MJ_OK) {
     blocks_forget(s); /* the block lost its place: the put fails */
     return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
   }

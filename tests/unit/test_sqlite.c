@@ -249,9 +249,87 @@ static mj_response_rec response(const char *id, const mj_answer_rec *a,
   return r;
 }
 
+/* Put id and say whether it was inserted (-1: the put failed). */
+static int put_id(void *st, const char *id)
+{
+  mj_answer_rec a[1] = {{"staff", MJ_ANSWER_VALUE, 3, NULL}};
+  mj_response_rec r = response(id, a, 1);
+  int ins = -1;
+  if (S->put_response(st, &r, &ins, &err) != MJ_OK)
+    return -1;
+  return ins;
+}
+
+/*
+** Ids in increasing order are found through each block's least and
+** greatest id; the first new id out of order brings the table of every
+** id, and both find the same duplicates.
+*/
+static void ranges(const char *dir)
+{
+  char path[512], id[32];
+  snprintf(path, sizeof path, "%s/ranges.db", dir);
+  void *st = open_store(path);
+  int stored = 0;
+  S->begin(st, &err);
+  for (int i = 1; i <= 3000; i++) { /* R1 .. R9, R10 ...: they increase */
+    snprintf(id, sizeof id, "R%d", i);
+    stored += put_id(st, id) == 1;
+  }
+  int early = put_id(st, "R9"), filling = put_id(st, "R2999");
+  is_int(MJ_OK, S->commit(st, &err), "3000 increasing ids committed");
+  ok(stored == 3000 && early == 0 && filling == 0,
+     "R9 then R10 both stored; repeats found in a written block and in the "
+     "one being filled (%d stored)", stored);
+  is_int(3, sql_int(path, "SELECT count(*) FROM response_ranges"),
+         "each block of increasing ids has its range");
+  is_string("R1", sql_text(path, "SELECT lo FROM response_ranges"
+                                 " ORDER BY seq LIMIT 1"),
+            "a range starts at the block's least id");
+  S->close(st);
+
+  st = open_store(path);
+  ok(put_id(st, "R10") == 0 && put_id(st, "R9") == 0 &&
+         put_id(st, "R1024") == 0 && put_id(st, "R1025") == 0 &&
+         put_id(st, "R3000") == 0,
+     "after a reopen, the ranges find ids at the ends of blocks");
+  is_int(1, put_id(st, "R3001"), "a greater id is new");
+  S->begin(st, &err);
+  ok(put_id(st, "R3002") == 1 && put_id(st, "Q7") == 1 &&
+         put_id(st, "R42") == 0 && put_id(st, "R3002") == 0 &&
+         put_id(st, "Q7") == 0 && put_id(st, "R3003") == 1,
+     "after a long increasing run, a new id out of order is stored, and "
+     "repeats before and after it are found");
+  is_int(MJ_OK, S->commit(st, &err), "the unordered block committed");
+  is_int(4, sql_int(path, "SELECT count(*) FROM response_ranges"),
+         "a block whose ids do not increase has no range");
+  S->close(st);
+
+  st = open_store(path);
+  ok(put_id(st, "R100") == 0 && put_id(st, "Q7") == 0 &&
+         put_id(st, "R3003") == 0 && put_id(st, "Q8") == 1,
+     "reopened with a block out of order, the table finds every id");
+  S->close(st);
+
+  snprintf(path, sizeof path, "%s/ranges_undo.db", dir);
+  st = open_store(path);
+  S->begin(st, &err);
+  for (int i = 1; i <= 2000; i++) {
+    snprintf(id, sizeof id, "S%d", i);
+    put_id(st, id);
+  }
+  S->rollback(st, &err);
+  ok(put_id(st, "S5") == 1 && put_id(st, "S3") == 1 &&
+         put_id(st, "S5") == 0,
+     "after a rollback no undone id or range is kept");
+  is_int(2, sql_int(path, "SELECT count(*) FROM response_ranges"),
+         "only the committed blocks have ranges");
+  S->close(st);
+}
+
 int main(void)
 {
-  plan(166);
+  plan(178);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -1052,6 +1130,8 @@ int main(void)
   ok(S->open(mock_host(), NULL, bad, &none, &err) == MJ_ESTORE &&
          strstr(err.msg, "text.db") != NULL,
      "a file that is no database is refused: %s", err.msg);
+
+  ranges(dir);
 
   tap_rmtree(dir);
   free(dir);
