@@ -42,15 +42,27 @@ struct mj_comments {
   size_t n_most;
 };
 
+/* Answer positions whose question is remembered by address. */
+#define SEEN 64
+
 typedef struct scan {
   mj_engine *e;
   mj_comments *c;
+  const mj_questionnaire *qn;
   comment_q *first;      /* this questionnaire's text questions */
   size_t n;
   const char *cycle;     /* the cycle's name */
   int every;             /* the playbook declares no cycle: all belong */
   int pilot;             /* pilot responses count */
   uint64_t seq;
+  /* Per question of the questionnaire: its text question's slot, or
+  ** NULL when it is not a text question. */
+  comment_q **text;
+  /* Answer k's question string -> question index, as last seen: the
+  ** store keeps those strings for the scan (plugin.h, scan_responses), so
+  ** a response costs no string search once its layout has been seen. */
+  const char *qptr[SEEN];
+  size_t qidx[SEEN];
 } scan;
 
 static int newer(const comment *a, int64_t at, uint64_t seq)
@@ -96,19 +108,35 @@ static int offer_most(mj_comments *c, comment x)
   return rank_in(c->most, &c->n_most, MOST, pos, x);
 }
 
+/* The index of the question answer k names, SIZE_MAX when the playbook
+** no longer has it. */
+static size_t question_of(scan *s, size_t k, const char *id)
+{
+  if (k < SEEN && s->qptr[k] == id)
+    return s->qidx[k];
+  const mj_question *q = mj__model_question(s->qn, id);
+  size_t i = q ? (size_t)(q - s->qn->questions) : SIZE_MAX;
+  if (k < SEEN) {
+    s->qptr[k] = id;
+    s->qidx[k] = i;
+  }
+  return i;
+}
+
 /*
 ** A response's lowest rating on the scale of its question, 0 the worst and
 ** 1 the best, over its NPS and scale answers; 2 when it has none, so an
 ** answer with no rating beside it comes after every rated one.
 */
-static double lowest(const mj_questionnaire *qn, const mj_response_rec *r)
+static double lowest(scan *s, const mj_response_rec *r)
 {
   double low = 2;
   for (size_t k = 0; k < r->n_answers; k++) {
     const mj_answer_rec *a = &r->answers[k];
     if (a->state != MJ_ANSWER_VALUE || isnan(a->num) || !a->question)
       continue;
-    const mj_question *q = mj__model_question(qn, a->question);
+    size_t i = question_of(s, k, a->question);
+    const mj_question *q = i != SIZE_MAX ? &s->qn->questions[i] : NULL;
     if (!q || (q->kind != MJ_Q_NPS && q->kind != MJ_Q_SCALE) ||
         q->max <= q->min)
       continue;
@@ -141,20 +169,34 @@ static int belongs(const scan *s, const char *wave, int64_t at)
   return w && strcmp(w, s->cycle) == 0;
 }
 
+static int keep_answer(scan *s, comment_q *cq, const char *text,
+                       const char *response, int64_t at, double low)
+{
+  comment x = {.text = (char *)text, .response = (char *)response,
+               .submitted_at = at, .seq = s->seq, .low = low, .from = cq};
+  int rc = offer(cq, s->c->keep, x);
+  return rc != MJ_OK ? rc : offer_most(s->c, x);
+}
+
 static int take(scan *s, const char *question, const char *text,
                 const char *response, int64_t at, double low)
 {
   if (!question || !text || !*text)
     return MJ_OK;
   for (size_t i = 0; i < s->n; i++)
-    if (strcmp(s->first[i].q->id, question) == 0) {
-      comment x = {.text = (char *)text, .response = (char *)response,
-                   .submitted_at = at, .seq = s->seq, .low = low,
-                   .from = &s->first[i]};
-      int rc = offer(&s->first[i], s->c->keep, x);
-      return rc != MJ_OK ? rc : offer_most(s->c, x);
-    }
+    if (strcmp(s->first[i].q->id, question) == 0)
+      return keep_answer(s, &s->first[i], text, response, at, low);
   return MJ_OK;
+}
+
+/* The text question answer a of position k answers, when it is one and
+** the answer is not empty, else NULL. */
+static comment_q *text_answer(scan *s, size_t k, const mj_answer_rec *a)
+{
+  if (a->state != MJ_ANSWER_VALUE || !a->question || !a->text || !*a->text)
+    return NULL;
+  size_t i = question_of(s, k, a->question);
+  return i != SIZE_MAX ? s->text[i] : NULL;
 }
 
 static int on_response(void *ud, const mj_response_rec *r)
@@ -163,12 +205,16 @@ static int on_response(void *ud, const mj_response_rec *r)
   s->seq++;
   if (!belongs(s, r->wave, r->submitted_at) || (r->pilot && !s->pilot))
     return MJ_OK;
-  double low = lowest(s->first->qn, r);
+  /* The ratings are looked at only for a response that wrote something. */
+  double low = NAN;
   for (size_t k = 0; k < r->n_answers; k++) {
-    const mj_answer_rec *a = &r->answers[k];
-    if (a->state != MJ_ANSWER_VALUE)
+    comment_q *cq = text_answer(s, k, &r->answers[k]);
+    if (!cq)
       continue;
-    int rc = take(s, a->question, a->text, r->id, r->submitted_at, low);
+    if (isnan(low))
+      low = lowest(s, r);
+    int rc = keep_answer(s, cq, r->answers[k].text, r->id, r->submitted_at,
+                         low);
     if (rc != MJ_OK)
       return rc;
   }
@@ -211,8 +257,9 @@ int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
   const mj_cycle_decl *decl = mj__model_cycle(m, cycle);
   for (size_t i = 0; m && i < m->n_questionnaires; i++) {
     const mj_questionnaire *qn = &m->questionnaires[i];
-    scan s = {.e = e, .c = c, .first = c->qs + c->n_qs, .cycle = cycle,
-              .every = !m->n_cycles, .pilot = decl && decl->include_pilot};
+    scan s = {.e = e, .c = c, .qn = qn, .first = c->qs + c->n_qs,
+              .cycle = cycle, .every = !m->n_cycles,
+              .pilot = decl && decl->include_pilot};
     for (size_t j = 0; j < qn->n_questions; j++) {
       if (qn->questions[j].kind != MJ_Q_TEXT)
         continue;
@@ -225,12 +272,17 @@ int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
     }
     if (!s.n)
       continue;
+    if (!(s.text = calloc(qn->n_questions, sizeof *s.text)))
+      return mj__seterr(e, MJ_ENOMEM, "out of memory");
+    for (size_t j = 0; j < s.n; j++)
+      s.text[s.first[j].q - qn->questions] = &s.first[j];
     mj_error err = {0};
     int rc = MJ__HAS_OP(S, scan_responses)
                  ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
                                      &err)
                  : S->scan_answers(e->store->inst, qn->id, on_answer, &s,
                                    &err);
+    free(s.text);
     if (rc == MJ_ENOMEM)
       return mj__seterr(e, rc, "out of memory");
     if (rc != MJ_OK)
