@@ -262,4 +262,45 @@ int mj__cases_figures(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
 void mj__cases_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);
 
+/* ---- opentext.c --------------------------------------------------------- */
+
+/* An open-text answer a report shows. */
+typedef struct mj_comment {
+  char *text;
+  char *response;
+  int64_t submitted_at;
+  uint64_t seq;          /* scan order: the later wins a tie */
+  double low;            /* the response's lowest score, 0..1, or 2 */
+  const struct mj_comment_q *from;
+} mj_comment;
+
+/* How many answers "matter most" keeps. */
+#define MJ_COMMENTS_MOST 3
+
+typedef struct mj_comment_q {
+  const mj_questionnaire *qn;
+  const mj_question *q;
+  uint64_t count;        /* non-empty answers */
+  mj_comment *latest;    /* newest first, at most `keep` */
+  size_t n;
+} mj_comment_q;
+
+/* The open-text answers of a cycle. */
+typedef struct mj_comments {
+  mj_comment_q *qs;
+  size_t n_qs;
+  size_t keep;
+  mj_comment most[MJ_COMMENTS_MOST]; /* lowest score first, then newest */
+  size_t n_most;
+} mj_comments;
+
+/* Count x, an answer of cq, and keep it if it is among the `keep` newest
+** so far; its strings are copied. MJ_ENOMEM or MJ_OK. */
+int mj__comments_offer(mj_comment_q *cq, size_t keep, mj_comment x);
+/* Keep x if it is among the MJ_COMMENTS_MOST gravest so far: the lowest
+** score first, the newest first among equals, the later in scan order
+** first among those. */
+int mj__comments_offer_most(mj_comments *c, mj_comment x);
+void mj__comments_free(mj_comments *c);
+
 #endif

@@ -13,34 +13,6 @@
 
 #include "report.h"
 
-/* An answer the report shows. */
-typedef struct comment {
-  char *text;
-  char *response;
-  int64_t submitted_at;
-  uint64_t seq;          /* scan order: the later wins a tie */
-  double low;            /* the response's lowest score, 0..1, or 2 */
-  const struct comment_q *from;
-} comment;
-
-/* How many answers "matter most" keeps. */
-#define MOST 3
-
-typedef struct comment_q {
-  const mj_questionnaire *qn;
-  const mj_question *q;
-  uint64_t count;        /* non-empty answers */
-  comment *latest;       /* newest first, at most `keep` */
-  size_t n;
-} comment_q;
-
-struct mj_comments {
-  comment_q *qs;
-  size_t n_qs;
-  size_t keep;
-  comment most[MOST];    /* lowest score first, then newest */
-  size_t n_most;
-};
 
 /* Answer positions whose question is remembered by address. */
 #define SEEN 64
@@ -49,7 +21,7 @@ typedef struct scan {
   mj_engine *e;
   mj_comments *c;
   const mj_questionnaire *qn;
-  comment_q *first;      /* this questionnaire's text questions */
+  mj_comment_q *first;      /* this questionnaire's text questions */
   size_t n;
   const char *cycle;     /* the cycle's name */
   int every;             /* the playbook declares no cycle: all belong */
@@ -57,7 +29,7 @@ typedef struct scan {
   uint64_t seq;
   /* Per question of the questionnaire: its text question's slot, or
   ** NULL when it is not a text question. */
-  comment_q **text;
+  mj_comment_q **text;
   /* Answer k's question string -> question index, as last seen: the
   ** store keeps those strings for the scan (plugin.h, scan_responses), so
   ** a response costs no string search once its layout has been seen. */
@@ -65,48 +37,6 @@ typedef struct scan {
   size_t qidx[SEEN];
 } scan;
 
-static int newer(const comment *a, int64_t at, uint64_t seq)
-{
-  return a->submitted_at > at || (a->submitted_at == at && a->seq > seq);
-}
-
-/* Does a come before an answer of score low given at (at, seq)? */
-static int graver(const comment *a, double low, int64_t at, uint64_t seq)
-{
-  return a->low < low || (a->low == low && newer(a, at, seq));
-}
-
-/*
-** Put x at pos of a ranked list of n (at most cap) answers, the last one
-** making room when the list is full; x's strings are copied.
-*/
-static int rank_in(comment *list, size_t *n, size_t cap, size_t pos,
-                   comment x)
-{
-  if (pos >= cap)
-    return MJ_OK;
-  if (*n == cap) {
-    free(list[cap - 1].text);
-    free(list[cap - 1].response);
-    (*n)--;
-  }
-  memmove(&list[pos + 1], &list[pos], (*n - pos) * sizeof *list);
-  comment *c = &list[pos];
-  *c = x;
-  c->text = strdup(x.text);
-  c->response = x.response ? strdup(x.response) : NULL;
-  (*n)++;
-  return c->text && (!x.response || c->response) ? MJ_OK : MJ_ENOMEM;
-}
-
-/* Keep an answer if it is among the MOST gravest so far. */
-static int offer_most(mj_comments *c, comment x)
-{
-  size_t pos = c->n_most;
-  while (pos > 0 && !graver(&c->most[pos - 1], x.low, x.submitted_at, x.seq))
-    pos--;
-  return rank_in(c->most, &c->n_most, MOST, pos, x);
-}
 
 /* The index of the question answer k names, SIZE_MAX when the playbook
 ** no longer has it. */
@@ -147,17 +77,6 @@ static double lowest(scan *s, const mj_response_rec *r)
   return low;
 }
 
-/* Keep an answer if it is among the `keep` newest so far. */
-static int offer(comment_q *cq, size_t keep, comment x)
-{
-  cq->count++;
-  if (keep == 0)
-    return MJ_OK;
-  size_t pos = cq->n;
-  while (pos > 0 && !newer(&cq->latest[pos - 1], x.submitted_at, x.seq))
-    pos--;
-  return rank_in(cq->latest, &cq->n, keep, pos, x);
-}
 
 /* Does a response belong to the cycle reported (its wave names it, or the
 ** playbook's rules give it to it)? */
@@ -169,13 +88,13 @@ static int belongs(const scan *s, const char *wave, int64_t at)
   return w && strcmp(w, s->cycle) == 0;
 }
 
-static int keep_answer(scan *s, comment_q *cq, const char *text,
+static int keep_answer(scan *s, mj_comment_q *cq, const char *text,
                        const char *response, int64_t at, double low)
 {
-  comment x = {.text = (char *)text, .response = (char *)response,
+  mj_comment x = {.text = (char *)text, .response = (char *)response,
                .submitted_at = at, .seq = s->seq, .low = low, .from = cq};
-  int rc = offer(cq, s->c->keep, x);
-  return rc != MJ_OK ? rc : offer_most(s->c, x);
+  int rc = mj__comments_offer(cq, s->c->keep, x);
+  return rc != MJ_OK ? rc : mj__comments_offer_most(s->c, x);
 }
 
 static int take(scan *s, const char *question, const char *text,
@@ -191,7 +110,7 @@ static int take(scan *s, const char *question, const char *text,
 
 /* The text question answer a of position k answers, when it is one and
 ** the answer is not empty, else NULL. */
-static comment_q *text_answer(scan *s, size_t k, const mj_answer_rec *a)
+static mj_comment_q *text_answer(scan *s, size_t k, const mj_answer_rec *a)
 {
   if (a->state != MJ_ANSWER_VALUE || !a->question || !a->text || !*a->text)
     return NULL;
@@ -208,7 +127,7 @@ static int on_response(void *ud, const mj_response_rec *r)
   /* The ratings are looked at only for a response that wrote something. */
   double low = NAN;
   for (size_t k = 0; k < r->n_answers; k++) {
-    comment_q *cq = text_answer(s, k, &r->answers[k]);
+    mj_comment_q *cq = text_answer(s, k, &r->answers[k]);
     if (!cq)
       continue;
     if (isnan(low))
@@ -263,7 +182,7 @@ int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
     for (size_t j = 0; j < qn->n_questions; j++) {
       if (qn->questions[j].kind != MJ_Q_TEXT)
         continue;
-      comment_q *cq = &c->qs[c->n_qs++];
+      mj_comment_q *cq = &c->qs[c->n_qs++];
       cq->qn = qn;
       cq->q = &qn->questions[j];
       if (keep && !(cq->latest = calloc(keep, sizeof *cq->latest)))
@@ -291,24 +210,6 @@ int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
   return MJ_OK;
 }
 
-void mj__comments_free(mj_comments *c)
-{
-  if (!c)
-    return;
-  for (size_t i = 0; i < c->n_qs; i++) {
-    for (size_t k = 0; k < c->qs[i].n; k++) {
-      free(c->qs[i].latest[k].text);
-      free(c->qs[i].latest[k].response);
-    }
-    free(c->qs[i].latest);
-  }
-  for (size_t k = 0; k < c->n_most; k++) {
-    free(c->most[k].text);
-    free(c->most[k].response);
-  }
-  free(c->qs);
-  free(c);
-}
 
 /* ---- output -------------------------------------------------------------- */
 
@@ -354,7 +255,7 @@ void mj__comments_print(FILE *f, const mj_comments *c, int md)
     return;
   fprintf(f, md ? "\n## Open answers\n" : "\nOpen answers\n");
   for (size_t i = 0; i < c->n_qs; i++) {
-    const comment_q *cq = &c->qs[i];
+    const mj_comment_q *cq = &c->qs[i];
     const char *text = mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL);
     if (md) {
       fprintf(f, "\n### %s %s", cq->qn->id, cq->q->id);
@@ -392,7 +293,7 @@ json_t *mj__comments_json(const mj_comments *c)
 {
   json_t *a = json_array();
   for (size_t i = 0; a && c && i < c->n_qs; i++) {
-    const comment_q *cq = &c->qs[i];
+    const mj_comment_q *cq = &c->qs[i];
     json_t *o = json_object(), *latest = json_array();
     json_object_set_new(o, "questionnaire", json_string(cq->qn->id));
     json_object_set_new(o, "question", json_string(cq->q->id));
@@ -418,7 +319,7 @@ json_t *mj__comments_most_json(const mj_comments *c)
 {
   json_t *a = json_array();
   for (size_t k = 0; a && c && k < c->n_most; k++) {
-    const comment *m = &c->most[k];
+    const mj_comment *m = &c->most[k];
     json_t *x = json_object();
     json_object_set_new(x, "questionnaire", json_string(m->from->qn->id));
     json_object_set_new(x, "question", json_string(m->from->q->id));

@@ -8,9 +8,6 @@
 
 #include "cycle.h"
 
-/* The open-text answers a report shows (comments.c). */
-typedef struct mj_comments mj_comments;
-
 /* ---- report.c ---------------------------------------------------------- */
 
 /* A stored cycle as the reports name it. */
@@ -103,7 +100,6 @@ json_t *mj__comments_json(const mj_comments *c);
 ** (NPS and scales, each on its own range), the newest first among equals;
 ** answers beside no rating come last. */
 json_t *mj__comments_most_json(const mj_comments *c);
-void mj__comments_free(mj_comments *c);
 
 /* ---- export.c ---------------------------------------------------------- */
 
