@@ -13,7 +13,6 @@
 
 #include "report.h"
 
-
 /* Answer positions whose question is remembered by address. */
 #define SEEN 64
 
@@ -21,7 +20,7 @@ typedef struct scan {
   mj_engine *e;
   mj_comments *c;
   const mj_questionnaire *qn;
-  mj_comment_q *first;      /* this questionnaire's text questions */
+  mj_comment_q *first;   /* this questionnaire's text questions */
   size_t n;
   const char *cycle;     /* the cycle's name */
   int every;             /* the playbook declares no cycle: all belong */
@@ -37,11 +36,11 @@ typedef struct scan {
   size_t qidx[SEEN];
 } scan;
 
-
 /* The index of the question answer k names, SIZE_MAX when the playbook
 ** no longer has it. */
-static size_t question_of(scan *s, size_t k, const char *id)
+static size_t question_of(void *ud, size_t k, const char *id)
 {
+  scan *s = ud;
   if (k < SEEN && s->qptr[k] == id)
     return s->qidx[k];
   const mj_question *q = mj__model_question(s->qn, id);
@@ -52,31 +51,6 @@ static size_t question_of(scan *s, size_t k, const char *id)
   }
   return i;
 }
-
-/*
-** A response's lowest rating on the scale of its question, 0 the worst and
-** 1 the best, over its NPS and scale answers; 2 when it has none, so an
-** answer with no rating beside it comes after every rated one.
-*/
-static double lowest(scan *s, const mj_response_rec *r)
-{
-  double low = 2;
-  for (size_t k = 0; k < r->n_answers; k++) {
-    const mj_answer_rec *a = &r->answers[k];
-    if (a->state != MJ_ANSWER_VALUE || isnan(a->num) || !a->question)
-      continue;
-    size_t i = question_of(s, k, a->question);
-    const mj_question *q = i != SIZE_MAX ? &s->qn->questions[i] : NULL;
-    if (!q || (q->kind != MJ_Q_NPS && q->kind != MJ_Q_SCALE) ||
-        q->max <= q->min)
-      continue;
-    double v = (a->num - q->min) / (q->max - q->min);
-    if (v < low)
-      low = v;
-  }
-  return low;
-}
-
 
 /* Does a response belong to the cycle reported (its wave names it, or the
 ** playbook's rules give it to it)? */
@@ -92,7 +66,7 @@ static int keep_answer(scan *s, mj_comment_q *cq, const char *text,
                        const char *response, int64_t at, double low)
 {
   mj_comment x = {.text = (char *)text, .response = (char *)response,
-               .submitted_at = at, .seq = s->seq, .low = low, .from = cq};
+                  .submitted_at = at, .seq = s->seq, .low = low, .from = cq};
   int rc = mj__comments_offer(cq, s->c->keep, x);
   return rc != MJ_OK ? rc : mj__comments_offer_most(s->c, x);
 }
@@ -108,36 +82,14 @@ static int take(scan *s, const char *question, const char *text,
   return MJ_OK;
 }
 
-/* The text question answer a of position k answers, when it is one and
-** the answer is not empty, else NULL. */
-static mj_comment_q *text_answer(scan *s, size_t k, const mj_answer_rec *a)
-{
-  if (a->state != MJ_ANSWER_VALUE || !a->question || !a->text || !*a->text)
-    return NULL;
-  size_t i = question_of(s, k, a->question);
-  return i != SIZE_MAX ? s->text[i] : NULL;
-}
-
 static int on_response(void *ud, const mj_response_rec *r)
 {
   scan *s = ud;
   s->seq++;
   if (!belongs(s, r->wave, r->submitted_at) || (r->pilot && !s->pilot))
     return MJ_OK;
-  /* The ratings are looked at only for a response that wrote something. */
-  double low = NAN;
-  for (size_t k = 0; k < r->n_answers; k++) {
-    mj_comment_q *cq = text_answer(s, k, &r->answers[k]);
-    if (!cq)
-      continue;
-    if (isnan(low))
-      low = lowest(s, r);
-    int rc = keep_answer(s, cq, r->answers[k].text, r->id, r->submitted_at,
-                         low);
-    if (rc != MJ_OK)
-      return rc;
-  }
-  return MJ_OK;
+  return mj__comments_take(s->c, s->text, s->qn, r, s->seq, question_of,
+                           s);
 }
 
 static int on_answer(void *ud, const mj_answer_row *row)
@@ -152,55 +104,130 @@ static int on_answer(void *ud, const mj_answer_row *row)
               row->submitted_at, 2);
 }
 
-int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
-                      mj_comments **out)
+/* Reading the comments the cycle stored. */
+typedef struct stored {
+  mj_comments *c;
+  int stale;             /* they do not fit this playbook or this report */
+  unsigned char *seen;   /* per text question: its count was stored */
+} stored;
+
+static mj_comment_q *stored_q(stored *st, const mj_comment_rec *r)
+{
+  for (size_t i = 0; i < st->c->n_qs; i++) {
+    mj_comment_q *cq = &st->c->qs[i];
+    if (strcmp(cq->qn->id, r->questionnaire) == 0 &&
+        strcmp(cq->q->id, r->question) == 0)
+      return cq;
+  }
+  return NULL;
+}
+
+static int on_stored(void *ud, const mj_comment_rec *r)
+{
+  stored *st = ud;
+  mj_comments *c = st->c;
+  mj_comment_q *cq = stored_q(st, r);
+  if (!cq) {
+    st->stale = 1; /* a text question the playbook no longer has */
+    return MJ_OK;
+  }
+  mj_comment x = {.text = (char *)r->text, .response = (char *)r->response,
+                  .submitted_at = r->submitted_at, .from = cq};
+  mj_comment *to = NULL;
+  if (strcmp(r->list, "count") == 0) {
+    cq->count = r->n;
+    st->seen[cq - c->qs] = 1;
+    st->stale |= r->keep < 0 || (size_t)r->keep < c->keep;
+  } else if (strcmp(r->list, "latest") == 0) {
+    if (r->rank == (int64_t)cq->n && cq->n < c->keep)
+      to = &cq->latest[cq->n++];
+  } else if (strcmp(r->list, "most") == 0) {
+    if (r->rank == (int64_t)c->n_most && c->n_most < MJ_COMMENTS_MOST)
+      to = &c->most[c->n_most++];
+  }
+  if (!to)
+    return MJ_OK;
+  if (!x.text) {
+    st->stale = 1;
+    x.response = NULL;
+  }
+  *to = x;
+  to->text = x.text ? strdup(x.text) : NULL;
+  to->response = x.response ? strdup(x.response) : NULL;
+  return (!x.text || to->text) && (!x.response || to->response)
+             ? MJ_OK
+             : MJ_ENOMEM;
+}
+
+/*
+** The comments stored with cycle id: 1 and *out set when they are there
+** for every text question and keep as many as the report shows, else 0
+** (a store without them, a cycle stored before them, a playbook or a
+** `comments` changed since), or an error.
+*/
+static int load_stored(mj_engine *e, int64_t id, size_t keep,
+                       mj_comments **out)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  *out = NULL;
+  if (!MJ__HAS_OP(S, scan_comments) || id <= 0)
+    return 0;
+  stored st = {0};
+  int rc = mj__comments_new(e->model, keep, &st.c);
+  if (rc == MJ_OK && st.c->n_qs &&
+      !(st.seen = calloc(st.c->n_qs, sizeof *st.seen)))
+    rc = MJ_ENOMEM;
+  mj_error err = {0};
+  if (rc == MJ_OK && st.c->n_qs)
+    rc = S->scan_comments(e->store->inst, id, on_stored, &st, &err);
+  for (size_t i = 0; rc == MJ_OK && i < st.c->n_qs; i++)
+    st.stale |= !st.seen[i];
+  free(st.seen);
+  if (rc == MJ_OK && !st.stale) {
+    *out = st.c;
+    return 1;
+  }
+  mj__comments_free(st.c);
+  if (rc == MJ_OK)
+    return 0;
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  return mj__seterr_from(e, &err, MJ_ESTORE, "reading comments: ");
+}
+
+int mj__comments_load(mj_engine *e, int64_t id, const char *cycle,
+                      size_t keep, mj_comments **out)
 {
   *out = NULL;
   const mj_model *m = e->model;
   if (!m)
     return MJ_OK;
-  mj_comments *c = calloc(1, sizeof *c);
-  if (!c)
+  int rc = load_stored(e, id, keep, out);
+  if (rc != 0)
+    return rc < 0 ? rc : MJ_OK;
+  if (mj__comments_new(m, keep, out) != MJ_OK)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  c->keep = keep;
-  size_t n = 0;
-  for (size_t i = 0; m && i < m->n_questionnaires; i++)
-    for (size_t j = 0; j < m->questionnaires[i].n_questions; j++)
-      n += m->questionnaires[i].questions[j].kind == MJ_Q_TEXT;
-  if (n && !(c->qs = calloc(n, sizeof *c->qs))) {
-    free(c);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  }
-  *out = c;
+  mj_comments *c = *out;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   const mj_cycle_decl *decl = mj__model_cycle(m, cycle);
-  for (size_t i = 0; m && i < m->n_questionnaires; i++) {
+  mj_comment_q *next = c->qs;
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *qn = &m->questionnaires[i];
-    scan s = {.e = e, .c = c, .qn = qn, .first = c->qs + c->n_qs,
-              .cycle = cycle, .every = !m->n_cycles,
-              .pilot = decl && decl->include_pilot};
-    for (size_t j = 0; j < qn->n_questions; j++) {
-      if (qn->questions[j].kind != MJ_Q_TEXT)
-        continue;
-      mj_comment_q *cq = &c->qs[c->n_qs++];
-      cq->qn = qn;
-      cq->q = &qn->questions[j];
-      if (keep && !(cq->latest = calloc(keep, sizeof *cq->latest)))
-        return mj__seterr(e, MJ_ENOMEM, "out of memory");
+    scan s = {.e = e, .c = c, .qn = qn, .first = next, .cycle = cycle,
+              .every = !m->n_cycles, .pilot = decl && decl->include_pilot};
+    while (next < c->qs + c->n_qs && next->qn == qn) {
+      next++;
       s.n++;
     }
     if (!s.n)
       continue;
-    if (!(s.text = calloc(qn->n_questions, sizeof *s.text)))
+    if (!(s.text = mj__comments_index(c, qn)))
       return mj__seterr(e, MJ_ENOMEM, "out of memory");
-    for (size_t j = 0; j < s.n; j++)
-      s.text[s.first[j].q - qn->questions] = &s.first[j];
     mj_error err = {0};
-    int rc = MJ__HAS_OP(S, scan_responses)
-                 ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
-                                     &err)
-                 : S->scan_answers(e->store->inst, qn->id, on_answer, &s,
-                                   &err);
+    rc = MJ__HAS_OP(S, scan_responses)
+             ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
+                                 &err)
+             : S->scan_answers(e->store->inst, qn->id, on_answer, &s, &err);
     free(s.text);
     if (rc == MJ_ENOMEM)
       return mj__seterr(e, rc, "out of memory");
@@ -209,7 +236,6 @@ int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
   }
   return MJ_OK;
 }
-
 
 /* ---- output -------------------------------------------------------------- */
 

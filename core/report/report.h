@@ -86,10 +86,13 @@ void mj__svg_cell(mj_svg *s, double x, double y, double w, double h,
 
 /* ---- comments.c -------------------------------------------------------- */
 
-/* The open-text answers of a stored cycle (by name): per text question of
-** the playbook, the count of non-empty answers and the `keep` newest. */
-int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
-                      mj_comments **out);
+/* The open-text answers of stored cycle id (named cycle): per text
+** question of the playbook, the count of non-empty answers and the `keep`
+** newest, and the gravest; as the cycle stored them when it did, for
+** every text question and at least `keep` of them, else read from the
+** responses again. */
+int mj__comments_load(mj_engine *e, int64_t id, const char *cycle,
+                      size_t keep, mj_comments **out);
 /* Text or Markdown (md), each answer on one line, escaped and cut. */
 void mj__comments_print(FILE *f, const mj_comments *c, int md);
 /* [{questionnaire, question, text, count, latest: [{response,
