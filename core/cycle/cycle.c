@@ -90,6 +90,9 @@ typedef struct cycle_run {
   ** where the responses are when none is this cycle's. */
   wave_count *others;
   size_t n_others;
+  /* The open-text answers the report shows, kept with the results when
+  ** the store can keep them; NULL otherwise. */
+  mj_comments *comments;
 } cycle_run;
 
 /* ---- measure ------------------------------------------------------------ */
@@ -515,6 +518,10 @@ typedef struct scan_ctx {
   ** whether it belongs to the cycle. */
   int rows_seen, row_in;
   uint64_t row_hash;
+  /* Per question: its slot in cycle_run.comments when it is a text
+  ** question kept, else NULL (all NULL: none); responses seen so far. */
+  mj_comment_q **text;
+  uint64_t seq;
 } scan_ctx;
 
 /*
@@ -620,6 +627,11 @@ static size_t question_of(scan_ctx *sc, size_t k, const char *id)
   return i;
 }
 
+static size_t resolve_question(void *ud, size_t k, const char *id)
+{
+  return question_of(ud, k, id);
+}
+
 /* segment_slot through scan_ctx.segc: the store hands out the same
 ** string for a block of responses, so a hit costs one short strcmp. */
 static size_t segment_slot_seen(scan_ctx *sc, const char *segment, int *oom)
@@ -646,6 +658,7 @@ static int on_response(void *ud, const mj_response_rec *r)
 {
   scan_ctx *sc = ud;
   cycle_run *c = sc->c;
+  sc->seq++;
   int in = belongs(c, r->wave, r->submitted_at);
   if (in <= 0)
     return in;
@@ -653,6 +666,10 @@ static int on_response(void *ud, const mj_response_rec *r)
     sc->pilot_left++; /* kept in the store, left out of the figures */
     return MJ_OK;
   }
+  if (sc->text && !(r->pilot && !c->decl->include_pilot) &&
+      mj__comments_take(c->comments, sc->text, sc->qn, r, sc->seq,
+                        resolve_question, sc) != MJ_OK)
+    return MJ_ENOMEM;
   const unsigned char *skip =
       r->version > 0 && (size_t)r->version < sc->n_vskip
           ? sc->vskip[r->version]
@@ -1256,6 +1273,73 @@ static int compare_previous(cycle_run *c)
                      : mj__seterr_from(e, &err, MJ_ESTORE, "reading results: ");
 }
 
+/* Does qn have a text question? */
+static int has_text(const mj_questionnaire *qn)
+{
+  for (size_t i = 0; i < qn->n_questions; i++)
+    if (qn->questions[i].kind == MJ_Q_TEXT)
+      return 1;
+  return 0;
+}
+
+/* The comments kept as the store's rows (strings borrowed from c), in
+** *out to free, how many in *n; MJ_ENOMEM or MJ_OK. */
+static int comment_rows(const cycle_run *c, mj_comment_rec **out, size_t *n)
+{
+  const mj_comments *k = c->comments;
+  *out = NULL;
+  *n = 0;
+  if (!k)
+    return MJ_OK;
+  size_t cap = MJ_COMMENTS_MOST + 1;
+  for (size_t i = 0; i < k->n_qs; i++)
+    cap += 1 + k->qs[i].n;
+  mj_comment_rec *v = calloc(cap, sizeof *v);
+  if (!v)
+    return MJ_ENOMEM;
+  for (size_t i = 0; i < k->n_qs; i++) {
+    const mj_comment_q *cq = &k->qs[i];
+    mj_comment_rec r = {.cycle = c->id, .questionnaire = cq->qn->id,
+                        .question = cq->q->id, .list = "count",
+                        .n = cq->count, .keep = (int64_t)k->keep};
+    v[(*n)++] = r;
+    for (size_t j = 0; j < cq->n; j++)
+      v[(*n)++] = (mj_comment_rec){
+          .cycle = c->id, .questionnaire = cq->qn->id, .question = cq->q->id,
+          .list = "latest", .rank = (int64_t)j,
+          .response = cq->latest[j].response,
+          .submitted_at = cq->latest[j].submitted_at,
+          .text = cq->latest[j].text};
+  }
+  for (size_t j = 0; j < k->n_most; j++) {
+    const mj_comment *x = &k->most[j];
+    v[(*n)++] = (mj_comment_rec){
+        .cycle = c->id, .questionnaire = x->from->qn->id,
+        .question = x->from->q->id, .list = "most", .rank = (int64_t)j,
+        .response = x->response, .submitted_at = x->submitted_at,
+        .text = x->text};
+  }
+  *out = v;
+  return MJ_OK;
+}
+
+/* The comments kept, replacing those stored before for this cycle (none
+** when the scan could not keep them), in the results' transaction. */
+static int store_comments(cycle_run *c, mj_error *err)
+{
+  mj_engine *e = c->e;
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  if (!MJ__HAS_OP(S, put_comments))
+    return MJ_OK;
+  mj_comment_rec *v;
+  size_t n;
+  if (comment_rows(c, &v, &n) != MJ_OK)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  int rc = S->put_comments(e->store->inst, c->id, v, n, err);
+  free(v);
+  return rc;
+}
+
 static int store_figures(cycle_run *c)
 {
   mj_engine *e = c->e;
@@ -1268,6 +1352,10 @@ static int store_figures(cycle_run *c)
       S->rollback(e->store->inst, &ignored);
       return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
     }
+  if (store_comments(c, &err) != MJ_OK) {
+    S->rollback(e->store->inst, &ignored);
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
+  }
   if (S->commit(e->store->inst, &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing results: ");
   return MJ_OK;
@@ -1552,6 +1640,13 @@ static int analyse(cycle_run *c)
   /* Segment slot 0 is "all", which every answer joins. */
   if (segtab_slot(c, "all") != 0)
     rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
+  /* The report's comments, kept in this scan where the store keeps them
+  ** (and reads whole responses), so the report need not scan again. */
+  if (rc == MJ_OK && MJ__HAS_OP(S, put_comments) &&
+      MJ__HAS_OP(S, scan_responses) &&
+      mj__comments_new(m, mj__comments_keep(m, c->decl->id),
+                       &c->comments) != MJ_OK)
+    rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
   for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++) {
     scan_ctx sc = {.c = c, .qn = &m->questionnaires[i], .first = qs,
                    .reqs = reqs};
@@ -1585,12 +1680,16 @@ static int analyse(cycle_run *c)
       free(sc.qreq);
       break;
     }
+    if (c->comments && has_text(sc.qn) &&
+        !(sc.text = mj__comments_index(c->comments, sc.qn)))
+      rc = MJ_ENOMEM;
     mj_error err = {0};
-    if (MJ__HAS_OP(S, scan_responses))
+    if (rc == MJ_OK && MJ__HAS_OP(S, scan_responses))
       rc = S->scan_responses(e->store->inst, sc.qn->id, on_response, &sc,
                              &err);
-    else
+    else if (rc == MJ_OK)
       rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
+    free(sc.text);
     if (rc == MJ_ENOMEM)
       rc = mj__seterr(e, rc, "out of memory reading answers");
     else if (rc != MJ_OK)
@@ -2071,6 +2170,7 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
   free(c.scratch);
   free(c.events);
   free(c.others);
+  mj__comments_free(c.comments);
   mj__figset_free(&c.figs);
   mj__arena_free(&c.arena);
   return rc;

@@ -262,4 +262,68 @@ int mj__cases_figures(mj_engine *e, int64_t cycle, const mj_cycle_decl *d,
 void mj__cases_section(FILE *f, const mj_figset *fs, const mj_model *m,
                        int md);
 
+/* ---- opentext.c --------------------------------------------------------- */
+
+/* An open-text answer a report shows. */
+typedef struct mj_comment {
+  char *text;
+  char *response;
+  int64_t submitted_at;
+  uint64_t seq;          /* scan order: the later wins a tie */
+  double low;            /* the response's lowest score, 0..1, or 2 */
+  const struct mj_comment_q *from;
+} mj_comment;
+
+/* How many answers "matter most" keeps. */
+#define MJ_COMMENTS_MOST 3
+
+typedef struct mj_comment_q {
+  const mj_questionnaire *qn;
+  const mj_question *q;
+  uint64_t count;        /* non-empty answers */
+  mj_comment *latest;    /* newest first, at most `keep` */
+  size_t n;
+} mj_comment_q;
+
+/* The open-text answers of a cycle. */
+typedef struct mj_comments {
+  mj_comment_q *qs;
+  size_t n_qs;
+  size_t keep;
+  mj_comment most[MJ_COMMENTS_MOST]; /* lowest score first, then newest */
+  size_t n_most;
+} mj_comments;
+
+/* Count x, an answer of cq, and keep it if it is among the `keep` newest
+** so far; its strings are copied. MJ_ENOMEM or MJ_OK. */
+int mj__comments_offer(mj_comment_q *cq, size_t keep, mj_comment x);
+/* Keep x if it is among the MJ_COMMENTS_MOST gravest so far: the lowest
+** score first, the newest first among equals, the later in scan order
+** first among those. */
+int mj__comments_offer_most(mj_comments *c, mj_comment x);
+void mj__comments_free(mj_comments *c);
+/* An empty set for every text question of m, in playbook order, each
+** keeping the `keep` newest; *out is set, to free, even on MJ_ENOMEM. */
+int mj__comments_new(const mj_model *m, size_t keep, mj_comments **out);
+/* Answer a to question q on q's own range, 0 the worst and 1 the best,
+** when it is an NPS or scale rating; 2 otherwise (q NULL included), so an
+** answer with no rating beside it ranks after every rated one. */
+double mj__comments_score(const mj_question *q, const mj_answer_rec *a);
+/* Per question of qn (by index), its slot in c when it is a text
+** question, else NULL: an array to free, or NULL when out of memory. */
+mj_comment_q **mj__comments_index(mj_comments *c, const mj_questionnaire *qn);
+/* How many of the newest answers a report of cycle `cycle` (by name)
+** shows per text question: the cycle's `comments`, 5 when the playbook
+** does not declare it. */
+size_t mj__comments_keep(const mj_model *m, const char *cycle);
+/* The index of the question of qn answer k of a response names (id),
+** SIZE_MAX when qn has none of that id. */
+typedef size_t (*mj_comments_resolve)(void *ud, size_t k, const char *id);
+/* Response r's non-empty answers to text questions of qn into c: text
+** (mj__comments_index) gives each question's slot, resolve each answer's
+** question, seq is r's place in the scan. MJ_ENOMEM or MJ_OK. */
+int mj__comments_take(mj_comments *c, mj_comment_q *const *text,
+                      const mj_questionnaire *qn, const mj_response_rec *r,
+                      uint64_t seq, mj_comments_resolve resolve, void *ud);
+
 #endif

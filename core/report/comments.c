@@ -13,122 +13,43 @@
 
 #include "report.h"
 
-/* An answer the report shows. */
-typedef struct comment {
-  char *text;
-  char *response;
-  int64_t submitted_at;
-  uint64_t seq;          /* scan order: the later wins a tie */
-  double low;            /* the response's lowest score, 0..1, or 2 */
-  const struct comment_q *from;
-} comment;
-
-/* How many answers "matter most" keeps. */
-#define MOST 3
-
-typedef struct comment_q {
-  const mj_questionnaire *qn;
-  const mj_question *q;
-  uint64_t count;        /* non-empty answers */
-  comment *latest;       /* newest first, at most `keep` */
-  size_t n;
-} comment_q;
-
-struct mj_comments {
-  comment_q *qs;
-  size_t n_qs;
-  size_t keep;
-  comment most[MOST];    /* lowest score first, then newest */
-  size_t n_most;
-};
+/* Answer positions whose question is remembered by address. */
+#define SEEN 64
 
 typedef struct scan {
   mj_engine *e;
   mj_comments *c;
-  comment_q *first;      /* this questionnaire's text questions */
+  const mj_questionnaire *qn;
+  mj_comment_q *first;   /* this questionnaire's text questions */
   size_t n;
   const char *cycle;     /* the cycle's name */
   int every;             /* the playbook declares no cycle: all belong */
   int pilot;             /* pilot responses count */
   uint64_t seq;
+  /* Per question of the questionnaire: its text question's slot, or
+  ** NULL when it is not a text question. */
+  mj_comment_q **text;
+  /* Answer k's question string -> question index, as last seen: the
+  ** store keeps those strings for the scan (plugin.h, scan_responses), so
+  ** a response costs no string search once its layout has been seen. */
+  const char *qptr[SEEN];
+  size_t qidx[SEEN];
 } scan;
 
-static int newer(const comment *a, int64_t at, uint64_t seq)
+/* The index of the question answer k names, SIZE_MAX when the playbook
+** no longer has it. */
+static size_t question_of(void *ud, size_t k, const char *id)
 {
-  return a->submitted_at > at || (a->submitted_at == at && a->seq > seq);
-}
-
-/* Does a come before an answer of score low given at (at, seq)? */
-static int graver(const comment *a, double low, int64_t at, uint64_t seq)
-{
-  return a->low < low || (a->low == low && newer(a, at, seq));
-}
-
-/*
-** Put x at pos of a ranked list of n (at most cap) answers, the last one
-** making room when the list is full; x's strings are copied.
-*/
-static int rank_in(comment *list, size_t *n, size_t cap, size_t pos,
-                   comment x)
-{
-  if (pos >= cap)
-    return MJ_OK;
-  if (*n == cap) {
-    free(list[cap - 1].text);
-    free(list[cap - 1].response);
-    (*n)--;
+  scan *s = ud;
+  if (k < SEEN && s->qptr[k] == id)
+    return s->qidx[k];
+  const mj_question *q = mj__model_question(s->qn, id);
+  size_t i = q ? (size_t)(q - s->qn->questions) : SIZE_MAX;
+  if (k < SEEN) {
+    s->qptr[k] = id;
+    s->qidx[k] = i;
   }
-  memmove(&list[pos + 1], &list[pos], (*n - pos) * sizeof *list);
-  comment *c = &list[pos];
-  *c = x;
-  c->text = strdup(x.text);
-  c->response = x.response ? strdup(x.response) : NULL;
-  (*n)++;
-  return c->text && (!x.response || c->response) ? MJ_OK : MJ_ENOMEM;
-}
-
-/* Keep an answer if it is among the MOST gravest so far. */
-static int offer_most(mj_comments *c, comment x)
-{
-  size_t pos = c->n_most;
-  while (pos > 0 && !graver(&c->most[pos - 1], x.low, x.submitted_at, x.seq))
-    pos--;
-  return rank_in(c->most, &c->n_most, MOST, pos, x);
-}
-
-/*
-** A response's lowest rating on the scale of its question, 0 the worst and
-** 1 the best, over its NPS and scale answers; 2 when it has none, so an
-** answer with no rating beside it comes after every rated one.
-*/
-static double lowest(const mj_questionnaire *qn, const mj_response_rec *r)
-{
-  double low = 2;
-  for (size_t k = 0; k < r->n_answers; k++) {
-    const mj_answer_rec *a = &r->answers[k];
-    if (a->state != MJ_ANSWER_VALUE || isnan(a->num) || !a->question)
-      continue;
-    const mj_question *q = mj__model_question(qn, a->question);
-    if (!q || (q->kind != MJ_Q_NPS && q->kind != MJ_Q_SCALE) ||
-        q->max <= q->min)
-      continue;
-    double v = (a->num - q->min) / (q->max - q->min);
-    if (v < low)
-      low = v;
-  }
-  return low;
-}
-
-/* Keep an answer if it is among the `keep` newest so far. */
-static int offer(comment_q *cq, size_t keep, comment x)
-{
-  cq->count++;
-  if (keep == 0)
-    return MJ_OK;
-  size_t pos = cq->n;
-  while (pos > 0 && !newer(&cq->latest[pos - 1], x.submitted_at, x.seq))
-    pos--;
-  return rank_in(cq->latest, &cq->n, keep, pos, x);
+  return i;
 }
 
 /* Does a response belong to the cycle reported (its wave names it, or the
@@ -141,19 +62,23 @@ static int belongs(const scan *s, const char *wave, int64_t at)
   return w && strcmp(w, s->cycle) == 0;
 }
 
+static int keep_answer(scan *s, mj_comment_q *cq, const char *text,
+                       const char *response, int64_t at, double low)
+{
+  mj_comment x = {.text = (char *)text, .response = (char *)response,
+                  .submitted_at = at, .seq = s->seq, .low = low, .from = cq};
+  int rc = mj__comments_offer(cq, s->c->keep, x);
+  return rc != MJ_OK ? rc : mj__comments_offer_most(s->c, x);
+}
+
 static int take(scan *s, const char *question, const char *text,
                 const char *response, int64_t at, double low)
 {
   if (!question || !text || !*text)
     return MJ_OK;
   for (size_t i = 0; i < s->n; i++)
-    if (strcmp(s->first[i].q->id, question) == 0) {
-      comment x = {.text = (char *)text, .response = (char *)response,
-                   .submitted_at = at, .seq = s->seq, .low = low,
-                   .from = &s->first[i]};
-      int rc = offer(&s->first[i], s->c->keep, x);
-      return rc != MJ_OK ? rc : offer_most(s->c, x);
-    }
+    if (strcmp(s->first[i].q->id, question) == 0)
+      return keep_answer(s, &s->first[i], text, response, at, low);
   return MJ_OK;
 }
 
@@ -163,16 +88,8 @@ static int on_response(void *ud, const mj_response_rec *r)
   s->seq++;
   if (!belongs(s, r->wave, r->submitted_at) || (r->pilot && !s->pilot))
     return MJ_OK;
-  double low = lowest(s->first->qn, r);
-  for (size_t k = 0; k < r->n_answers; k++) {
-    const mj_answer_rec *a = &r->answers[k];
-    if (a->state != MJ_ANSWER_VALUE)
-      continue;
-    int rc = take(s, a->question, a->text, r->id, r->submitted_at, low);
-    if (rc != MJ_OK)
-      return rc;
-  }
-  return MJ_OK;
+  return mj__comments_take(s->c, s->text, s->qn, r, s->seq, question_of,
+                           s);
 }
 
 static int on_answer(void *ud, const mj_answer_row *row)
@@ -187,75 +104,137 @@ static int on_answer(void *ud, const mj_answer_row *row)
               row->submitted_at, 2);
 }
 
-int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
-                      mj_comments **out)
+/* Reading the comments the cycle stored. */
+typedef struct stored {
+  mj_comments *c;
+  int stale;             /* they do not fit this playbook or this report */
+  unsigned char *seen;   /* per text question: its count was stored */
+} stored;
+
+static mj_comment_q *stored_q(stored *st, const mj_comment_rec *r)
+{
+  for (size_t i = 0; i < st->c->n_qs; i++) {
+    mj_comment_q *cq = &st->c->qs[i];
+    if (strcmp(cq->qn->id, r->questionnaire) == 0 &&
+        strcmp(cq->q->id, r->question) == 0)
+      return cq;
+  }
+  return NULL;
+}
+
+static int on_stored(void *ud, const mj_comment_rec *r)
+{
+  stored *st = ud;
+  mj_comments *c = st->c;
+  mj_comment_q *cq = stored_q(st, r);
+  if (!cq) {
+    st->stale = 1; /* a text question the playbook no longer has */
+    return MJ_OK;
+  }
+  mj_comment x = {.text = (char *)r->text, .response = (char *)r->response,
+                  .submitted_at = r->submitted_at, .from = cq};
+  mj_comment *to = NULL;
+  if (strcmp(r->list, "count") == 0) {
+    cq->count = r->n;
+    st->seen[cq - c->qs] = 1;
+    st->stale |= r->keep < 0 || (size_t)r->keep < c->keep;
+  } else if (strcmp(r->list, "latest") == 0) {
+    if (r->rank == (int64_t)cq->n && cq->n < c->keep)
+      to = &cq->latest[cq->n++];
+  } else if (strcmp(r->list, "most") == 0) {
+    if (r->rank == (int64_t)c->n_most && c->n_most < MJ_COMMENTS_MOST)
+      to = &c->most[c->n_most++];
+  }
+  if (!to)
+    return MJ_OK;
+  if (!x.text) {
+    st->stale = 1;
+    x.response = NULL;
+  }
+  *to = x;
+  to->text = x.text ? strdup(x.text) : NULL;
+  to->response = x.response ? strdup(x.response) : NULL;
+  return (!x.text || to->text) && (!x.response || to->response)
+             ? MJ_OK
+             : MJ_ENOMEM;
+}
+
+/*
+** The comments stored with cycle id: 1 and *out set when they are there
+** for every text question and keep as many as the report shows, else 0
+** (a store without them, a cycle stored before them, a playbook or a
+** `comments` changed since), or an error.
+*/
+static int load_stored(mj_engine *e, int64_t id, size_t keep,
+                       mj_comments **out)
+{
+  const mj_storage_ops *S = MJ_STORE_OPS(e);
+  *out = NULL;
+  if (!MJ__HAS_OP(S, scan_comments) || id <= 0)
+    return 0;
+  stored st = {0};
+  int rc = mj__comments_new(e->model, keep, &st.c);
+  if (rc == MJ_OK && st.c->n_qs &&
+      !(st.seen = calloc(st.c->n_qs, sizeof *st.seen)))
+    rc = MJ_ENOMEM;
+  mj_error err = {0};
+  if (rc == MJ_OK && st.c->n_qs)
+    rc = S->scan_comments(e->store->inst, id, on_stored, &st, &err);
+  for (size_t i = 0; rc == MJ_OK && i < st.c->n_qs; i++)
+    st.stale |= !st.seen[i];
+  free(st.seen);
+  if (rc == MJ_OK && !st.stale) {
+    *out = st.c;
+    return 1;
+  }
+  mj__comments_free(st.c);
+  if (rc == MJ_OK)
+    return 0;
+  if (rc == MJ_ENOMEM)
+    return mj__seterr(e, rc, "out of memory");
+  return mj__seterr_from(e, &err, MJ_ESTORE, "reading comments: ");
+}
+
+int mj__comments_load(mj_engine *e, int64_t id, const char *cycle,
+                      size_t keep, mj_comments **out)
 {
   *out = NULL;
   const mj_model *m = e->model;
   if (!m)
     return MJ_OK;
-  mj_comments *c = calloc(1, sizeof *c);
-  if (!c)
+  int rc = load_stored(e, id, keep, out);
+  if (rc != 0)
+    return rc < 0 ? rc : MJ_OK;
+  if (mj__comments_new(m, keep, out) != MJ_OK)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  c->keep = keep;
-  size_t n = 0;
-  for (size_t i = 0; m && i < m->n_questionnaires; i++)
-    for (size_t j = 0; j < m->questionnaires[i].n_questions; j++)
-      n += m->questionnaires[i].questions[j].kind == MJ_Q_TEXT;
-  if (n && !(c->qs = calloc(n, sizeof *c->qs))) {
-    free(c);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory");
-  }
-  *out = c;
+  mj_comments *c = *out;
   const mj_storage_ops *S = MJ_STORE_OPS(e);
   const mj_cycle_decl *decl = mj__model_cycle(m, cycle);
-  for (size_t i = 0; m && i < m->n_questionnaires; i++) {
+  mj_comment_q *next = c->qs;
+  for (size_t i = 0; i < m->n_questionnaires; i++) {
     const mj_questionnaire *qn = &m->questionnaires[i];
-    scan s = {.e = e, .c = c, .first = c->qs + c->n_qs, .cycle = cycle,
+    scan s = {.e = e, .c = c, .qn = qn, .first = next, .cycle = cycle,
               .every = !m->n_cycles, .pilot = decl && decl->include_pilot};
-    for (size_t j = 0; j < qn->n_questions; j++) {
-      if (qn->questions[j].kind != MJ_Q_TEXT)
-        continue;
-      comment_q *cq = &c->qs[c->n_qs++];
-      cq->qn = qn;
-      cq->q = &qn->questions[j];
-      if (keep && !(cq->latest = calloc(keep, sizeof *cq->latest)))
-        return mj__seterr(e, MJ_ENOMEM, "out of memory");
+    while (next < c->qs + c->n_qs && next->qn == qn) {
+      next++;
       s.n++;
     }
     if (!s.n)
       continue;
+    if (!(s.text = mj__comments_index(c, qn)))
+      return mj__seterr(e, MJ_ENOMEM, "out of memory");
     mj_error err = {0};
-    int rc = MJ__HAS_OP(S, scan_responses)
-                 ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
-                                     &err)
-                 : S->scan_answers(e->store->inst, qn->id, on_answer, &s,
-                                   &err);
+    rc = MJ__HAS_OP(S, scan_responses)
+             ? S->scan_responses(e->store->inst, qn->id, on_response, &s,
+                                 &err)
+             : S->scan_answers(e->store->inst, qn->id, on_answer, &s, &err);
+    free(s.text);
     if (rc == MJ_ENOMEM)
       return mj__seterr(e, rc, "out of memory");
     if (rc != MJ_OK)
       return mj__seterr_from(e, &err, MJ_ESTORE, "reading answers: ");
   }
   return MJ_OK;
-}
-
-void mj__comments_free(mj_comments *c)
-{
-  if (!c)
-    return;
-  for (size_t i = 0; i < c->n_qs; i++) {
-    for (size_t k = 0; k < c->qs[i].n; k++) {
-      free(c->qs[i].latest[k].text);
-      free(c->qs[i].latest[k].response);
-    }
-    free(c->qs[i].latest);
-  }
-  for (size_t k = 0; k < c->n_most; k++) {
-    free(c->most[k].text);
-    free(c->most[k].response);
-  }
-  free(c->qs);
-  free(c);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -302,7 +281,7 @@ void mj__comments_print(FILE *f, const mj_comments *c, int md)
     return;
   fprintf(f, md ? "\n## Open answers\n" : "\nOpen answers\n");
   for (size_t i = 0; i < c->n_qs; i++) {
-    const comment_q *cq = &c->qs[i];
+    const mj_comment_q *cq = &c->qs[i];
     const char *text = mj__i18n_pick(&cq->q->text, cq->qn->lang, NULL);
     if (md) {
       fprintf(f, "\n### %s %s", cq->qn->id, cq->q->id);
@@ -340,7 +319,7 @@ json_t *mj__comments_json(const mj_comments *c)
 {
   json_t *a = json_array();
   for (size_t i = 0; a && c && i < c->n_qs; i++) {
-    const comment_q *cq = &c->qs[i];
+    const mj_comment_q *cq = &c->qs[i];
     json_t *o = json_object(), *latest = json_array();
     json_object_set_new(o, "questionnaire", json_string(cq->qn->id));
     json_object_set_new(o, "question", json_string(cq->q->id));
@@ -366,7 +345,7 @@ json_t *mj__comments_most_json(const mj_comments *c)
 {
   json_t *a = json_array();
   for (size_t k = 0; a && c && k < c->n_most; k++) {
-    const comment *m = &c->most[k];
+    const mj_comment *m = &c->most[k];
     json_t *x = json_object();
     json_object_set_new(x, "questionnaire", json_string(m->from->qn->id));
     json_object_set_new(x, "question", json_string(m->from->q->id));

@@ -167,10 +167,8 @@ int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d)
     return mj__seterr(e, rc, "out of memory");
   if (rc != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
-  const mj_cycle_decl *decl =
-      e->model ? mj__model_cycle(e->model, d->cycle.name) : NULL;
-  int keep = decl ? decl->comments : 5;
-  return mj__comments_load(e, d->cycle.name, keep > 0 ? (size_t)keep : 0,
+  return mj__comments_load(e, d->cycle.id, d->cycle.name,
+                           mj__comments_keep(e->model, d->cycle.name),
                            &d->comments);
 }
 

@@ -8,9 +8,6 @@
 
 #include "cycle.h"
 
-/* The open-text answers a report shows (comments.c). */
-typedef struct mj_comments mj_comments;
-
 /* ---- report.c ---------------------------------------------------------- */
 
 /* A stored cycle as the reports name it. */
@@ -89,10 +86,13 @@ void mj__svg_cell(mj_svg *s, double x, double y, double w, double h,
 
 /* ---- comments.c -------------------------------------------------------- */
 
-/* The open-text answers of a stored cycle (by name): per text question of
-** the playbook, the count of non-empty answers and the `keep` newest. */
-int mj__comments_load(mj_engine *e, const char *cycle, size_t keep,
-                      mj_comments **out);
+/* The open-text answers of stored cycle id (named cycle): per text
+** question of the playbook, the count of non-empty answers and the `keep`
+** newest, and the gravest; as the cycle stored them when it did, for
+** every text question and at least `keep` of them, else read from the
+** responses again. */
+int mj__comments_load(mj_engine *e, int64_t id, const char *cycle,
+                      size_t keep, mj_comments **out);
 /* Text or Markdown (md), each answer on one line, escaped and cut. */
 void mj__comments_print(FILE *f, const mj_comments *c, int md);
 /* [{questionnaire, question, text, count, latest: [{response,
@@ -103,7 +103,6 @@ json_t *mj__comments_json(const mj_comments *c);
 ** (NPS and scales, each on its own range), the newest first among equals;
 ** answers beside no rating come last. */
 json_t *mj__comments_most_json(const mj_comments *c);
-void mj__comments_free(mj_comments *c);
 
 /* ---- export.c ---------------------------------------------------------- */
 

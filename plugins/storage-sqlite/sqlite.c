@@ -218,6 +218,14 @@ static const char *const migrations[] = {
     ** before have no row here, and are read into that table. */
     "CREATE TABLE response_ranges(seq INTEGER PRIMARY KEY,"
     " lo BLOB NOT NULL, hi BLOB NOT NULL);",
+    /* The open-text answers a cycle keeps with its results, so a report
+    ** need not read every response again. */
+    "CREATE TABLE cycle_comments("
+    " cycle INTEGER NOT NULL, list TEXT NOT NULL, rank INTEGER NOT NULL,"
+    " questionnaire TEXT NOT NULL, question TEXT NOT NULL,"
+    " n INTEGER NOT NULL DEFAULT 0, keep INTEGER NOT NULL DEFAULT 0,"
+    " response TEXT, submitted_at INTEGER NOT NULL DEFAULT 0, text TEXT,"
+    " PRIMARY KEY(cycle, list, questionnaire, question, rank));",
 };
 
 /* The version whose step moves `responses` rows into blocks. */
@@ -474,7 +482,16 @@ static const char *const migrations[] = {
   X(CASE_CLOSE,                                                              \
     "UPDATE cases SET closed_at = ?2, closed_by = ?3, outcome = ?4"         \
     " WHERE id = ?1 AND closed_at = 0")                                      \
-  X(CASE_EXISTS, "SELECT 1 FROM cases WHERE id = ?1")
+  X(CASE_EXISTS, "SELECT 1 FROM cases WHERE id = ?1")                       \
+  X(COMMENTS_CLEAR, "DELETE FROM cycle_comments WHERE cycle = ?1")           \
+  X(PUT_COMMENT,                                                             \
+    "INSERT INTO cycle_comments(cycle, list, rank, questionnaire, question," \
+    " n, keep, response, submitted_at, text)"                                \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                     \
+  X(SCAN_COMMENTS,                                                           \
+    "SELECT cycle, list, rank, questionnaire, question, n, keep, response,"  \
+    " submitted_at, text FROM cycle_comments WHERE cycle = ?1"               \
+    " ORDER BY list, rank, rowid")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -4097,6 +4114,75 @@ static int store_case_close(void *inst, int64_t id, int64_t at,
   return rc;
 }
 
+/* ---- a cycle's comments -------------------------------------------------- */
+
+static int store_put_comments(void *inst, int64_t cycle,
+                              const mj_comment_rec *recs, size_t n,
+                              mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *clear = stmt(s, ST_COMMENTS_CLEAR, err);
+  sqlite3_stmt *st = clear ? stmt(s, ST_PUT_COMMENT, err) : NULL;
+  if (!st)
+    return MJ_ESTORE;
+  int rc = op_begin(s, err);
+  if (rc != MJ_OK)
+    return rc;
+  sqlite3_bind_int64(clear, 1, cycle);
+  rc = exec_stmt(s, clear, "clear a cycle's comments in", err);
+  for (size_t i = 0; rc == MJ_OK && i < n; i++) {
+    const mj_comment_rec *c = &recs[i];
+    if (!c->list || !c->questionnaire || !c->question) {
+      rc = s->host->error(err, MJ_EINVAL, "sqlite: a comment needs a list, "
+                          "a questionnaire and a question");
+      break;
+    }
+    sqlite3_bind_int64(st, 1, cycle);
+    bind_text(st, 2, c->list);
+    sqlite3_bind_int64(st, 3, c->rank);
+    bind_text(st, 4, c->questionnaire);
+    bind_text(st, 5, c->question);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)c->n);
+    sqlite3_bind_int64(st, 7, c->keep);
+    bind_text(st, 8, c->response);
+    sqlite3_bind_int64(st, 9, c->submitted_at);
+    bind_text(st, 10, c->text);
+    rc = exec_stmt(s, st, "store a cycle's comments in", err);
+  }
+  return op_end(s, rc, err);
+}
+
+static int comment_row(sqlite3_stmt *st, void *cb, void *ud)
+{
+  static const int key[] = {1, 3, 4, -1};
+  if (row_damaged(st, key))
+    return ROW_DAMAGED;
+  mj_comment_rec c;
+  c.cycle = sqlite3_column_int64(st, 0);
+  c.list = col_text(st, 1);
+  c.rank = sqlite3_column_int64(st, 2);
+  c.questionnaire = col_text(st, 3);
+  c.question = col_text(st, 4);
+  c.n = (uint64_t)sqlite3_column_int64(st, 5);
+  c.keep = sqlite3_column_int64(st, 6);
+  c.response = col_text(st, 7);
+  c.submitted_at = sqlite3_column_int64(st, 8);
+  c.text = col_text(st, 9);
+  return ((mj_comment_cb)cb)(ud, &c);
+}
+
+static int store_scan_comments(void *inst, int64_t cycle, mj_comment_cb cb,
+                               void *ud, mj_error *err)
+{
+  store *s = inst;
+  sqlite3_stmt *st = stmt(s, ST_SCAN_COMMENTS, err);
+  if (!st)
+    return MJ_ESTORE;
+  sqlite3_bind_int64(st, 1, cycle);
+  return scan(s, st, comment_row, (void *)cb, ud,
+              "read a cycle's comments in", err);
+}
+
 /* ---- the descriptor ---------------------------------------------------------- */
 
 static const mj_storage_ops sqlite_ops = {
@@ -4156,6 +4242,8 @@ static const mj_storage_ops sqlite_ops = {
     .begin_durable = store_begin_durable,
     .part = store_part,
     .part_end = store_part_end,
+    .put_comments = store_put_comments,
+    .scan_comments = store_scan_comments,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -303,6 +303,29 @@ typedef struct mj_result_rec {
   double p_change;
 } mj_result_rec;
 
+/*
+** One row of the open-text answers a cycle keeps with its results (ABI
+** 1.4, put_comments): list "count" gives, per text question, the answers
+** that were not empty (n) and how many of the newest the cycle kept
+** (keep); list "latest" the newest of a question, newest first; list
+** "most" the few gravest of all the cycle's text answers, from the
+** respondents who rated lowest. rank is the place in its list, from 0.
+*/
+typedef struct mj_comment_rec {
+  int64_t cycle;
+  const char *questionnaire;
+  const char *question;
+  const char *list;          /* "count", "latest" or "most" */
+  int64_t rank;
+  uint64_t n;                /* "count" only */
+  int64_t keep;              /* "count" only */
+  const char *response;      /* "latest", "most": the response's id */
+  int64_t submitted_at;
+  const char *text;
+} mj_comment_rec;
+
+typedef int (*mj_comment_cb)(void *ud, const mj_comment_rec *rec);
+
 typedef struct mj_cycle_rec {
   int64_t id;
   const char *name;
@@ -720,6 +743,20 @@ typedef struct mj_storage_ops {
   int (*begin_durable)(void *inst, mj_error *err);
   int (*part)(void *inst, mj_error *err);
   int (*part_end)(void *inst, int undo, mj_error *err);
+  /*
+  ** Added in ABI 1.4: a cycle's open-text answers kept with its results,
+  ** both or none (NULL: the report reads them from the responses again).
+  **
+  ** put_comments: replace the comments stored for cycle with the n of
+  ** recs (n 0: none), inside the transaction the host opened to store
+  ** the cycle's results, so both are stored together or not at all.
+  */
+  int (*put_comments)(void *inst, int64_t cycle, const mj_comment_rec *recs,
+                      size_t n, mj_error *err);
+  /* The comments stored for cycle, list by list ("count", "latest",
+  ** "most") in rank order; none for a cycle stored without them. */
+  int (*scan_comments)(void *inst, int64_t cycle, mj_comment_cb cb, void *ud,
+                       mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
