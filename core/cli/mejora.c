@@ -113,6 +113,9 @@ static int engine_open(cli *c, mj_engine **e)
   o.lua_path = getenv("MEJORA_LUA_PATH");
   if (c->trust)
     o.flags |= MJ_TRUST_PLAYBOOK;
+  const char *threads = getenv("MEJORA_THREADS");
+  if (threads && strcmp(threads, "1") == 0)
+    o.flags |= MJ_ONE_THREAD;
   o.lua_time_limit_ms = c->time_limit_ms;
   int rc = mj_engine_new(e, &o);
   if (rc != MJ_OK) {

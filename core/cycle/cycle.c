@@ -93,6 +93,7 @@ typedef struct cycle_run {
   /* The open-text answers the report shows, kept with the results when
   ** the store can keep them; NULL otherwise. */
   mj_comments *comments;
+  mj_aside *aside;    /* the customers being stored beside, or NULL */
 } cycle_run;
 
 /* ---- measure ------------------------------------------------------------ */
@@ -104,36 +105,69 @@ static void customer_at(void *ud, size_t i, mj_customer_rec *r)
                          m->channel, m->email,   m->consent};
 }
 
-/* The playbook's customers into the store: all at once where the store
-** can (and then skips them when unchanged), else one by one. */
-static int put_customers(cycle_run *c)
+/*
+** The playbook's customers into the store, in one transaction on the
+** instance given: all at once where the store can (and then skips them
+** when unchanged), else one by one.
+*/
+static int customers_job(const mj_storage_ops *S, void *inst, void *ud,
+                         mj_error *err)
 {
-  mj_engine *e = c->e;
-  const mj_storage_ops *S = MJ_STORE_OPS(e);
-  const mj_model *m = e->model;
-  mj_error err = {0};
-  if (m->n_customers == 0)
-    return MJ_OK;
+  const mj_model *m = ud;
+  if (S->begin(inst, err) != MJ_OK)
+    return err->code ? err->code : MJ_ESTORE;
   int bulk = MJ__HAS_OP(S, put_customers);
-  if (S->begin(e->store->inst, &err) != MJ_OK)
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
   int rc = MJ_OK;
   if (bulk)
-    rc = S->put_customers(e->store->inst, m->n_customers, customer_at,
-                          (void *)m, &err);
+    rc = S->put_customers(inst, m->n_customers, customer_at, (void *)m, err);
   for (size_t i = 0; !bulk && rc == MJ_OK && i < m->n_customers; i++) {
     mj_customer_rec r;
     customer_at((void *)m, i, &r);
-    rc = S->put_customer(e->store->inst, &r, &err);
+    rc = S->put_customer(inst, &r, err);
   }
   if (rc == MJ_OK)
-    rc = S->commit(e->store->inst, &err);
+    rc = S->commit(inst, err);
   if (rc != MJ_OK) {
     mj_error ignored;
-    S->rollback(e->store->inst, &ignored);
-    return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
+    S->rollback(inst, &ignored);
   }
+  return rc;
+}
+
+/*
+** The customers are written on a second connection by a second thread
+** while the responses are read, when the store can be opened twice: the
+** scan reads no customer, and the model stays as it is until the join
+** (customers_joined), which comes before the cycle's next write. Imports
+** write, so a cycle that declares some stores its customers first.
+*/
+static int put_customers(cycle_run *c)
+{
+  mj_engine *e = c->e;
+  const mj_model *m = e->model;
+  if (m->n_customers == 0)
+    return MJ_OK;
+  if (m->n_customers > 1 && c->decl->n_imports == 0 &&
+      !(e->opts.flags & MJ_ONE_THREAD) &&
+      (c->aside = mj__aside_start(e, customers_job, (void *)m)))
+    return MJ_OK;
+  mj_error err = {0};
+  if (customers_job(MJ_STORE_OPS(e), e->store->inst, (void *)m, &err) !=
+      MJ_OK)
+    return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
   return MJ_OK;
+}
+
+/* Wait for the customers' thread, if any: its error as put_customers
+** would have set it. */
+static int customers_joined(cycle_run *c)
+{
+  mj_error err = {0};
+  int rc = mj__aside_join(c->aside, &err);
+  c->aside = NULL;
+  return rc == MJ_OK ? MJ_OK
+                     : mj__seterr_from(c->e, &err, MJ_ESTORE,
+                                       "storing customers: ");
 }
 
 static int measure(cycle_run *c)
@@ -1731,6 +1765,8 @@ static int analyse(cycle_run *c)
   free(scorers);
   if (rc == MJ_OK)
     rc = compare_previous(c);
+  if (rc == MJ_OK)
+    rc = customers_joined(c);
   return rc == MJ_OK ? store_figures(c) : rc;
 }
 
@@ -2125,6 +2161,11 @@ int mj_cycle_run_ex(mj_engine *e, const char *name, unsigned flags,
   rc = measure(&c);
   if (rc == MJ_OK)
     rc = analyse(&c);
+  /* A failed analysis joins here; the customers' error comes first, as
+  ** it would have come first with one thread. */
+  int jrc = c.aside ? customers_joined(&c) : MJ_OK;
+  if (jrc != MJ_OK)
+    rc = jrc;
   /* Complaints, audits and the service standard of this cycle's wave,
   ** before the plans so their triggers can read them. */
   if (rc == MJ_OK)

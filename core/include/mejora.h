@@ -62,6 +62,9 @@ typedef void (*mj_log_fn)(void *ud, int level, const char *msg);
 #define MJ_TRUST_PLAYBOOK 0x1u
 /* Do not search the installed plugin folder (tests, sealed hosts). */
 #define MJ_NO_DEFAULT_PLUGINS 0x2u
+/* Use one thread: a cycle then stores the playbook's customers before it
+** reads the responses, not beside. Results are the same either way. */
+#define MJ_ONE_THREAD 0x4u
 
 typedef struct mj_opts {
   size_t struct_size;        /* sizeof(mj_opts) as compiled by the caller */
@@ -73,7 +76,8 @@ typedef struct mj_opts {
                                 playbook's, else mejora.db beside it */
   size_t lua_mem_limit;      /* bytes; 0: 256 MiB */
   unsigned lua_time_limit_ms;/* per call into the playbook; 0: 5000 */
-  unsigned flags;            /* MJ_TRUST_PLAYBOOK, MJ_NO_DEFAULT_PLUGINS */
+  unsigned flags;            /* MJ_TRUST_PLAYBOOK, MJ_NO_DEFAULT_PLUGINS,
+                                MJ_ONE_THREAD */
   int64_t now;               /* clock override, seconds since the epoch;
                                 0: the real clock. Every date the engine
                                 takes from a clock (submitted_at, due

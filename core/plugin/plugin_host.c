@@ -45,12 +45,24 @@ struct mj_registry {
   int builtins_done;
 };
 
+/* A log line an instance wrote while away on another thread. */
+typedef struct held_line {
+  struct held_line *next;
+  int level;
+  char text[];
+} held_line;
+
 /* What an instance hands back to host->log and host->path: the engine it
 ** belongs to, and the folder the files it opens must stay in (NULL: any;
-** the operator named them, or trusts the playbook). */
+** the operator named them, or trusts the playbook). While the instance
+** is away on another thread its log lines are held, in order, for the
+** engine's thread to pass on (the embedder's log function is called
+** from that thread only). */
 struct mj_ctx {
   mj_engine *e;
   char *jail;
+  int away;
+  held_line *held, **held_tail;
 };
 
 typedef struct cfg_value {
@@ -118,7 +130,23 @@ static void host_log(mj_ctx *ctx, int level, const char *fmt, ...)
     return; /* load() gets no instance: nowhere to route the line */
   va_list ap;
   va_start(ap, fmt);
-  mj__logv(ctx->e, level, fmt, ap);
+  if (!ctx->away) {
+    mj__logv(ctx->e, level, fmt, ap);
+  } else {
+    /* Only this thread uses ctx while away; a line that finds no memory
+    ** is lost, as the log is no channel for errors. */
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    size_t n = strlen(buf) + 1;
+    held_line *l = malloc(sizeof *l + n);
+    if (l) {
+      l->next = NULL;
+      l->level = level;
+      memcpy(l->text, buf, n);
+      *ctx->held_tail = l;
+      ctx->held_tail = &l->next;
+    }
+  }
   va_end(ap);
 }
 
@@ -1319,10 +1347,24 @@ static void config_free(mj_config *cfg)
   free(cfg);
 }
 
+/* Pass the lines held while away to the engine's log, and free them. */
+static void ctx_release(mj_ctx *ctx)
+{
+  while (ctx->held) {
+    held_line *l = ctx->held;
+    ctx->held = l->next;
+    mj__log(ctx->e, l->level, "%s", l->text);
+    free(l);
+  }
+  ctx->held_tail = &ctx->held;
+}
+
 static void ctx_free(mj_ctx *ctx)
 {
-  if (ctx)
+  if (ctx) {
+    ctx_release(ctx);
     free(ctx->jail);
+  }
   free(ctx);
 }
 
@@ -1344,6 +1386,7 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
   in->desc = d;
   in->ops = d->ops;
   in->ctx->e = e;
+  in->ctx->held_tail = &in->ctx->held;
   int rc = config_build(e, d, use, &in->cfg);
   mj_error err = {0};
   if (rc == MJ_OK) {
@@ -1385,6 +1428,19 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
   }
   *out = in;
   return MJ_OK;
+}
+
+int mj__instance_again(mj_engine *e, const mj_instance *in, const char *uri,
+                       mj_instance **out)
+{
+  return mj__instance_new(e, in->plugin, NULL, uri, in->ctx->jail, out);
+}
+
+void mj__instance_away(mj_instance *in, int away)
+{
+  in->ctx->away = away;
+  if (!away)
+    ctx_release(in->ctx);
 }
 
 void mj__instance_free(mj_engine *e, mj_instance *in)

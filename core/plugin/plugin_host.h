@@ -32,6 +32,14 @@ const char *mj__plugin_kind_name(mj_plugin_kind kind);
 int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
                      const char *uri, const char *jail, mj_instance **out);
 void mj__instance_free(mj_engine *e, mj_instance *in);
+/* Another storage instance of in's plugin, opened on uri with in's
+** folder (a second connection to the same store). */
+int mj__instance_again(mj_engine *e, const mj_instance *in, const char *uri,
+                       mj_instance **out);
+/* away 1: in is about to be used on another thread, which holds its log
+** lines; away 0: it is back (that thread joined), and the held lines go
+** to the engine's log in order. */
+void mj__instance_away(mj_instance *in, int away);
 /* The host table handed to plugins. */
 const mj_host_api *mj__plugin_host_api(void);
 /* Read a source through a collector plugin ("csv") into sink; a source
@@ -51,6 +59,27 @@ int mj__store_ensure(mj_engine *e);
 /* Is there a storage plugin for the store mj__store_ensure would open?
 ** Opens nothing; an error names the playbook's `store` line. */
 int mj__store_check(mj_engine *e);
+/* A second instance of the open store, or NULL (e->err as it was) when
+** its plugin cannot share it (shareable) or the open fails. */
+mj_instance *mj__store_again(mj_engine *e);
+
+/* ---- store_aside.c ---------------------------------------------------- */
+
+/* Work on a store instance: its ops, its instance, the caller's data. */
+typedef int (*mj_store_job)(const mj_storage_ops *S, void *inst, void *ud,
+                            mj_error *err);
+typedef struct mj_aside mj_aside;
+/*
+** Run job on a second connection to the open store, on a second thread,
+** while the engine's thread goes on with the first. NULL (e->err as it
+** was) when that cannot be: a store that cannot be shared (its ops'
+** shareable), a second open that fails, no memory, no thread; the caller
+** then runs job itself.
+*/
+mj_aside *mj__aside_start(mj_engine *e, mj_store_job job, void *ud);
+/* Wait for the job, close its connection, free a: the job's code, with
+** *err as the job filled it. a NULL: MJ_OK. */
+int mj__aside_join(mj_aside *a, mj_error *err);
 
 /* Whether the storage ops S, built with some version of mj_storage_ops,
 ** have the optional operation op. */

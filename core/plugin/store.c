@@ -140,3 +140,20 @@ int mj__store_ensure(mj_engine *e)
 {
   return e->store ? MJ_OK : mj_store_open(e, NULL);
 }
+
+mj_instance *mj__store_again(mj_engine *e)
+{
+  char kind[32];
+  const char *rest;
+  if (!e->store || !e->store_uri ||
+      !MJ__HAS_OP(MJ_STORE_OPS(e), shareable) ||
+      !MJ_STORE_OPS(e)->shareable(e->store->inst) ||
+      split_uri(e->store_uri, kind, sizeof kind, &rest) != 0)
+    return NULL;
+  mj_error kept = e->err;
+  mj_instance *in = NULL;
+  if (mj__instance_again(e, e->store, rest, &in) != MJ_OK)
+    in = NULL;
+  e->err = kept;
+  return in;
+}

@@ -1719,6 +1719,29 @@ static int store_open(const mj_host_api *host, mj_ctx *ctx, const char *uri,
   return MJ_OK;
 }
 
+/*
+** Another open of the file reaches the same data, and under WAL its
+** writes wait for no reader of this connection (a memory database has no
+** file, a read-only store takes no write, and the journal mode is asked
+** because a bulk write leaves WAL for a while). SQLite must be built
+** thread-safe for two connections on two threads.
+*/
+static int store_shareable(void *inst)
+{
+  store *s = inst;
+  const char *file = sqlite3_db_filename(s->db, "main");
+  if (s->readonly || !sqlite3_threadsafe() || !file || !*file)
+    return 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA main.journal_mode", -1, &st, NULL) !=
+      SQLITE_OK)
+    return 0;
+  const char *mode = sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : NULL;
+  int wal = mode && strcmp(mode, "wal") == 0;
+  sqlite3_finalize(st);
+  return wal;
+}
+
 static int store_schema_version(void *inst, int *version, mj_error *err)
 {
   return read_version(inst, version, err);
@@ -4244,6 +4267,7 @@ static const mj_storage_ops sqlite_ops = {
     .part_end = store_part_end,
     .put_comments = store_put_comments,
     .scan_comments = store_scan_comments,
+    .shareable = store_shareable,
 };
 
 static const mj_plugin_desc sqlite_desc = {

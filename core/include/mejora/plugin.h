@@ -757,6 +757,16 @@ typedef struct mj_storage_ops {
   ** "most") in rank order; none for a cycle stored without them. */
   int (*scan_comments)(void *inst, int64_t cycle, mj_comment_cb cb, void *ud,
                        mj_error *err);
+  /*
+  ** Added in ABI 1.4: a second connection for a second thread (optional;
+  ** NULL: the host uses one connection). shareable: 1 when opening the
+  ** uri this instance was opened with again gives a connection to the
+  ** same data that may write on another thread while this one reads
+  ** (its writes wait for no reader, as under SQLite's WAL), else 0 (a
+  ** memory database, a read-only store). Two instances share no state:
+  ** each is used by one thread at a time.
+  */
+  int (*shareable)(void *inst);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
