@@ -121,7 +121,8 @@ int mj__respect_check(mj_respect *r, const mj_event *ev)
     return MJ_OK;
 
   if (k->quiet_from >= 0) {
-    const mj_customer *c = mj__model_customer(e->model, who);
+    mj_customer cv;
+    const mj_customer *c = mj__model_customer(e->model, who, &cv);
     const char *zone_name = c && c->tz ? c->tz : k->tz;
     const mj_tz *z = zone_name ? zone(r, zone_name) : NULL;
     int64_t until = quiet_until(k, z, r->now);
@@ -186,7 +187,7 @@ int mj_unsubscribe(mj_engine *e, const char *who, unsigned flags)
   mj_error err = {0};
   char customer[256] = "";
   if (flags & MJ_UNSUBSCRIBE_CUSTOMER) {
-    if (!mj__model_customer(e->model, who))
+    if (mj__customer_find(e->model, who) == SIZE_MAX)
       return mj__seterr(e, MJ_ENOTFOUND,
                         "no customer '%s' in the playbook's customers", who);
     snprintf(customer, sizeof customer, "%s", who);

@@ -100,9 +100,10 @@ typedef struct cycle_run {
 
 static void customer_at(void *ud, size_t i, mj_customer_rec *r)
 {
-  const mj_customer *m = &((const mj_model *)ud)->customers[i];
-  *r = (mj_customer_rec){m->id,      m->segment, m->name, m->lang,
-                         m->channel, m->email,   m->consent};
+  mj_customer u;
+  mj__customer_at(ud, i, &u);
+  *r = (mj_customer_rec){u.id,      u.segment, u.name, u.lang,
+                         u.channel, u.email,   u.consent};
 }
 
 /*
@@ -724,8 +725,8 @@ static int on_response(void *ud, const mj_response_rec *r)
   if (c->decl->by_channel) {
     const char *name = sc->ext ? r->channel : NULL;
     if (!name && r->customer) { /* stored before channels were */
-      const mj_customer *u = mj__model_customer(c->e->model, r->customer);
-      name = u ? u->channel : NULL;
+      size_t u = mj__customer_find(c->e->model, r->customer);
+      name = u != SIZE_MAX ? mj__customer_channel(c->e->model, u) : NULL;
     }
     if (name && *name) {
       snprintf(key, sizeof key, "channel:%s", name);
@@ -1130,10 +1131,12 @@ static int score_customer_base(cycle_run *c, mj_instance *in)
     const char *seg = g ? m->segments[g - 1].id : NULL;
     size_t n = 0;
     for (size_t i = 0; i < m->n_customers; i++) {
-      const mj_customer *u = &m->customers[i];
-      if (seg && (!u->segment || strcmp(u->segment, seg) != 0))
+      const char *useg = mj__customer_segment(m, i);
+      if (seg && (!useg || strcmp(useg, seg) != 0))
         continue;
-      mj_customer_span sp = {u->id, u->segment, u->since, u->until};
+      mj_customer u;
+      mj__customer_at(m, i, &u);
+      mj_customer_span sp = {u.id, u.segment, u.since, u.until};
       v[n++] = sp;
     }
     if (seg && n == 0)

@@ -65,7 +65,8 @@ static int on_response(void *ud, const mj_response_rec *r)
   if (!r->customer || r->submitted_at < x->from || r->submitted_at > x->now ||
       r->pilot || json_object_get(x->thanked, r->customer))
     return MJ_OK;
-  const mj_customer *c = mj__model_customer(x->e->model, r->customer);
+  mj_customer cv;
+  const mj_customer *c = mj__model_customer(x->e->model, r->customer, &cv);
   if (!c || !c->consent || (c->until && c->until <= x->now))
     return MJ_OK;
   int yes = 0;
@@ -177,7 +178,8 @@ static int send_list(thanks_run *x, const char *day, const char *ident)
   meta[nm++] = (mj_meta){"event_id", ident};
   int rc = MJ_OK;
   for (size_t i = 0; i < n && i < 100; i++) {
-    const mj_customer *c = mj__model_customer(e->model, x->v[i].customer);
+    mj_customer cv;
+    const mj_customer *c = mj__model_customer(e->model, x->v[i].customer, &cv);
     json_t *at = mj__json_time(x->v[i].at);
     size_t len = 0;
     FILE *f = open_memstream(&lines[i], &len);

@@ -23,15 +23,11 @@ enum { NCOLS = 10, COL_TZ = 9 };
 /* Distinct time zones checked per file: a file names a few. */
 enum { NZONES = 64 };
 
-/* Segment, lang and channel take a few values among many customers: each
-** distinct one is stored once (up to NSHARED / 2 of them, then copies). */
-enum { NSHARED = 512 };
-
 /*
-** A file's customers go into one array. Doubling it copied the array
-** (realloc moves a block it cannot grow) and held old and new at once, a
-** third of the memory of 333k customers: after SAMPLE_ROWS rows the array
-** is grown once to what the file's size says it holds.
+** A file's customers are appended to the model's, whose arrays grow by
+** doubling; a 333k-customer file would double them a dozen times and
+** end up to half empty. After SAMPLE_ROWS rows they are grown once to
+** what the file's size says it holds.
 */
 enum { SAMPLE_ROWS = 1024 };
 
@@ -39,41 +35,15 @@ typedef struct csv_ctx {
   mj_model *m;
   const char *shown;   /* the path as messages show it */
   const char *sep;     /* the declaration's, or NULL */
-  const char *posfile; /* arena copy, for customers' pos */
   int col[NCOLS];      /* cell index of each column, -1 if absent */
-  mj_customer *v;      /* the model's customers so far, then this file's */
-  size_t n, cap;
   size_t first;        /* customers before this file's */
   uint64_t file_bytes; /* the file's size, 0 unknown */
   uint64_t row_bytes;  /* the cells and separators of its first rows */
-  struct {
-    const char *s;
-    size_t len;
-  } shared[NSHARED]; /* open addressing by hash */
-  size_t n_shared;
-  const char *zones[NZONES]; /* shared tz values found on this system */
+  uint64_t text_bytes; /* what the model keeps of their own strings */
+  const char *zones[NZONES]; /* tz values found on this system */
   size_t n_zones;
   mj_error err;
 } csv_ctx;
-
-/* The arena copy of s[0..len), shared with an equal earlier one. */
-static const char *shared_str(csv_ctx *x, const char *s, size_t len)
-{
-  uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
-  size_t k = (size_t)h & (NSHARED - 1);
-  while (x->shared[k].s) {
-    if (x->shared[k].len == len && !memcmp(x->shared[k].s, s, len))
-      return x->shared[k].s;
-    k = (k + 1) & (NSHARED - 1);
-  }
-  char *p = mj__arena_strndup(&x->m->arena, s, len);
-  if (p && x->n_shared < NSHARED / 2) {
-    x->shared[k].s = p;
-    x->shared[k].len = len;
-    x->n_shared++;
-  }
-  return p;
-}
 
 static int csv_fail(csv_ctx *x, mj_error *err, uint64_t row, int col,
                     const char *fmt, ...) MJ__PRINTF(5, 6);
@@ -99,17 +69,18 @@ static int check_zone(csv_ctx *x, const char *s, size_t len, const char **out,
       *out = x->zones[i];
       return MJ_OK;
     }
-  const char *name = shared_str(x, s, len);
-  if (!name)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
   mj_tz *z = NULL;
   char why[300];
-  int rc = mj__tz_open(NULL, name, &z, why, sizeof why);
+  int rc = mj__tz_open(NULL, s, &z, why, sizeof why);
   mj__tz_free(z);
   if (rc == MJ_ENOMEM)
     return mj__error(err, MJ_ENOMEM, "out of memory");
   if (rc != MJ_OK)
     return csv_fail(x, err, row, x->col[COL_TZ] + 1, "%s", why);
+  const char *name =
+      x->n_zones < NZONES ? mj__arena_strndup(&x->m->arena, s, len) : s;
+  if (!name)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
   if (x->n_zones < NZONES)
     x->zones[x->n_zones++] = name;
   *out = name;
@@ -158,7 +129,6 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
                    const size_t *lens, size_t n, mj_error *err)
 {
   csv_ctx *x = ud;
-  mj_arena *a = &x->m->arena;
   const char *val[NCOLS] = {0};
   for (size_t k = 0; k < NCOLS; k++)
     if (x->col[k] >= 0 && (size_t)x->col[k] < n && lens[x->col[k]])
@@ -191,65 +161,53 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
                       "consent '%s' is not yes/no, true/false, 1/0 or a "
                       "list of channels such as \"email,sms\"", s);
   }
-  size_t seen = x->n - x->first, cap = x->n == x->cap ? x->cap * 2 : x->cap;
-  if (seen < SAMPLE_ROWS)
+  size_t seen = x->m->n_customers - x->first;
+  if (seen < SAMPLE_ROWS) {
     for (size_t k = 0; k < n; k++)
       x->row_bytes += lens[k] + 1;
+    for (size_t k = 0; k < 6; k++)
+      if (val[k] && (k == 0 || k == 2 || k == 5))
+        x->text_bytes += lens[x->col[k]] + 1;
+    x->text_bytes += channels ? strlen(channels) + 1 : 0;
+  }
   if (seen == SAMPLE_ROWS && x->file_bytes) {
     /* Once: room for the rows the file holds at its first rows' length,
     ** and a sixteenth more. */
     uint64_t rows = x->file_bytes / (x->row_bytes / SAMPLE_ROWS + 1);
     rows += rows / 16;
-    if (rows < SIZE_MAX / 2 / sizeof *x->v - x->n && x->n + rows > cap)
-      cap = x->n + (size_t)rows;
-  }
-  if (cap != x->cap) {
-    mj_customer *v = mj__arena_regrow(&x->m->arena, x->v, cap * sizeof *v);
-    if (!v)
+    uint64_t text = x->text_bytes / SAMPLE_ROWS + 1;
+    if (rows > seen && rows < SIZE_MAX / 64 / text &&
+        mj__customer_reserve(x->m, (size_t)(rows - seen),
+                             (size_t)((rows - seen) * text)) != MJ_OK)
       return mj__error(err, MJ_ENOMEM, "out of memory");
-    mj__huge_pages(v, cap * sizeof *v);
-    x->v = v;
-    x->cap = cap;
   }
-  int64_t span[2] = {0, 0};
+  mj_customer u = {.id = val[0],
+                   .segment = val[1],
+                   .name = val[2],
+                   .lang = val[3],
+                   .channel = val[4],
+                   .email = val[5],
+                   .consent = consent,
+                   .consent_channels = channels,
+                   .pos = {x->shown, (int)row}};
   for (int k = 0; k < 2; k++)
-    if (val[7 + k] && !mj__parse_time(val[7 + k], &span[k]))
+    if (val[7 + k] && !mj__parse_time(val[7 + k], k ? &u.until : &u.since))
       return csv_fail(x, err, row, x->col[7 + k] + 1,
                       "%s '%s' is not a date like 2024-03-01", ccols[7 + k],
                       val[7 + k]);
-  const char *tz = NULL;
   if (val[COL_TZ]) {
-    int rc = check_zone(x, val[COL_TZ], lens[x->col[COL_TZ]], &tz, row, err);
+    int rc = check_zone(x, val[COL_TZ], lens[x->col[COL_TZ]], &u.tz, row, err);
     if (rc != MJ_OK)
       return rc;
   }
-  mj_customer *u = &x->v[x->n];
-  memset(u, 0, sizeof *u);
-  u->tz = tz;
-  u->since = span[0];
-  u->until = span[1];
-  const char **dst[NCOLS] = {&u->id,      &u->segment, &u->name, &u->lang,
-                             &u->channel, &u->email,   NULL};
-  for (size_t k = 0; k < 6; k++) {
-    if (!val[k])
-      continue;
-    size_t len = lens[x->col[k]];
-    *dst[k] = k == 1 || k == 3 || k == 4 ? shared_str(x, val[k], len)
-                                         : mj__arena_strndup(a, val[k], len);
-    if (!*dst[k])
-      return mj__error(err, MJ_ENOMEM, "out of memory");
-  }
-  u->consent = consent;
-  if (channels) {
-    char *norm = mj__arena_alloc(a, strlen(channels) + 1);
-    if (!norm)
-      return mj__error(err, MJ_ENOMEM, "out of memory");
-    mj__channel_list(channels, norm);
-    u->consent_channels = norm;
-  }
-  u->pos.file = x->posfile;
-  u->pos.line = (int)row;
-  x->n++;
+  int rc = mj__customer_add(x->m, &u);
+  if (rc == MJ_ELIMIT)
+    return csv_fail(x, err, row, 0,
+                    "more customers than mejora keeps: their ids, names and "
+                    "e-mails pass 4 GiB, or their segments, languages, "
+                    "channels and time zones 65535 different values");
+  if (rc != MJ_OK)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
   return MJ_OK;
 }
 
@@ -273,20 +231,11 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
                                           "customers \"%s\": %s", f->path,
                                           why);
   }
-  csv_ctx x = {.m = m, .shown = shown ? shown : f->path, .sep = f->sep};
+  csv_ctx x = {.m = m, .shown = shown, .sep = f->sep};
   struct stat st;
   if (stat(real, &st) == 0 && st.st_size > 0)
     x.file_bytes = (uint64_t)st.st_size;
   x.first = m->n_customers;
-  /* The rows append to the customers declared so far, in place: the array
-  ** is the model's when done (arena memory, no copy). */
-  x.cap = m->n_customers + 64;
-  x.v = mj__arena_regrow(&m->arena, NULL, x.cap * sizeof *x.v);
-  if (x.v && m->n_customers) {
-    memcpy(x.v, m->customers, m->n_customers * sizeof *x.v);
-    x.n = m->n_customers;
-  }
-  x.posfile = mj__arena_strdup(&m->arena, x.shown);
   mj_sink sink = {&x, csv_header, csv_row};
   mj_recoder recoder;
   rc = mj__recoder_init(&recoder, f->encoding, x.shown, &sink, why,
@@ -297,16 +246,10 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
     return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
                          "customers \"%s\": %s", f->path, why);
   }
-  rc = x.v && x.posfile ? mj__plugin_collect(e, "csv", real, NULL, f->sep,
-                                             &recoder.sink)
-                        : MJ_ENOMEM;
+  rc = mj__plugin_collect(e, "csv", real, NULL, f->sep, &recoder.sink);
   mj__recoder_free(&recoder);
   if (rc == MJ_OK) {
-    /* Give back the spare room (shrinking copies nothing). */
-    mj_customer *fit =
-        mj__arena_regrow(&m->arena, x.v, (x.n ? x.n : 1) * sizeof *x.v);
-    m->customers = fit ? fit : x.v;
-    m->n_customers = x.n;
+    mj__customer_fit(m);
   } else if (rc == MJ_ENOMEM && !x.err.code) {
     mj__seterr(e, MJ_ENOMEM, "out of memory reading %s", x.shown);
   } else if (x.err.code) {

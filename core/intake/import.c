@@ -411,7 +411,7 @@ typedef struct custslot {
 typedef struct custindex {
   custslot *slot;
   size_t cap;
-  const mj_customer *customers;
+  const mj_model *m;
 } custindex;
 
 /* Whether slot s holds the id id[0..len) of hash h. */
@@ -423,18 +423,19 @@ static int cust_match(const custindex *x, const custslot *s, uint32_t h,
   int inline_key = s->key[sizeof s->key - 1] == 0;
   if (len < sizeof s->key)
     return inline_key && memcmp(s->key, id, len + 1) == 0;
-  return !inline_key && strcmp(x->customers[s->n - 1].id, id) == 0;
+  return !inline_key && strcmp(mj__customer_id(x->m, s->n - 1), id) == 0;
 }
 
-static int custindex_build(custindex *x, const mj_customer *v, size_t n)
+static int custindex_build(custindex *x, const mj_model *m)
 {
+  size_t n = m->n_customers;
   x->cap = n + n / 3 + 1;
-  x->customers = v;
+  x->m = m;
   x->slot = n < UINT32_MAX ? calloc(x->cap, sizeof *x->slot) : NULL;
   if (!x->slot)
     return MJ_ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    const char *id = v[i].id;
+    const char *id = mj__customer_id(m, i);
     if (!id)
       continue;
     size_t len = strlen(id);
@@ -449,8 +450,8 @@ static int custindex_build(custindex *x, const mj_customer *v, size_t n)
       continue;
     s->n = (uint32_t)i + 1;
     s->h = h;
-    s->segment = v[i].segment;
-    s->channel = v[i].channel;
+    s->segment = mj__customer_segment(m, i);
+    s->channel = mj__customer_channel(m, i);
     if (len < sizeof s->key)
       memcpy(s->key, id, len + 1);
     else
@@ -1238,7 +1239,7 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   im.S = MJ_STORE_OPS(e);
   im.store = e->store->inst;
   const mj_model *m = e->model;
-  if (custindex_build(&im.customers, m->customers, m->n_customers) != MJ_OK ||
+  if (custindex_build(&im.customers, m) != MJ_OK ||
       nameindex_build(&im.segments, m->n_segments, m->segments,
                       sizeof *m->segments, offsetof(mj_segment, id)) != MJ_OK) {
     importer_free(&im);
@@ -1348,7 +1349,8 @@ int mj_response_add(mj_engine *e, const char *questionnaire,
   if (!customer || is_blank_text(customer))
     return mj__seterr(e, MJ_EVALIDATE, "response '%s': no customer id given",
                       response_id);
-  const mj_customer *cust = mj__model_customer(e->model, customer);
+  mj_customer cv;
+  const mj_customer *cust = mj__model_customer(e->model, customer, &cv);
   if (!cust)
     return mj__seterr(e, MJ_EVALIDATE,
                       "response '%s': unknown customer '%s' (not among the "

@@ -227,6 +227,7 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
   char why[300];
   const char *key;
   json_t *v;
+  mj_customer cv;
   const mj_customer *cust = NULL;
   mj_token *tok = NULL;
   const char *segment = NULL, *wave = NULL;
@@ -265,9 +266,9 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
                   qn->id);
       goto out;
     }
-    cust = mj__model_customer(im->e->model, tok->customer);
+    cust = mj__model_customer(im->e->model, tok->customer, &cv);
   } else if (json_is_string(jc)) {
-    cust = mj__model_customer(im->e->model, json_string_value(jc));
+    cust = mj__model_customer(im->e->model, json_string_value(jc), &cv);
   }
   if (!cust) {
     const char *who = tok ? tok->customer : json_string_value(jc);

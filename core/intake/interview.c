@@ -28,7 +28,8 @@
 struct mj_interview {
   mj_engine *e;
   const mj_questionnaire *qn;
-  const mj_customer *cust;
+  mj_customer cust_view;  /* the customer interviewed ... */
+  const mj_customer *cust; /* ... there */
   const char *lang;
   char response_id[48];
   char *draft;            /* the draft file's path */
@@ -199,8 +200,9 @@ int mj_interview_open(mj_engine *e, const char *questionnaire,
     return mj__seterr(e, MJ_ENOTFOUND,
                       "%s: no questionnaire '%s' to interview with",
                       e->model->file, questionnaire ? questionnaire : "");
+  mj_customer cv;
   const mj_customer *cust =
-      customer ? mj__model_customer(e->model, customer) : NULL;
+      customer ? mj__model_customer(e->model, customer, &cv) : NULL;
   if (!cust)
     return mj__seterr(e, MJ_ENOTFOUND,
                       "%s: no customer '%s' among the playbook's customers",
@@ -229,7 +231,8 @@ int mj_interview_open(mj_engine *e, const char *questionnaire,
   }
   iv->e = e;
   iv->qn = qn;
-  iv->cust = cust;
+  iv->cust_view = cv;
+  iv->cust = &iv->cust_view;
   iv->lang = cust->lang ? cust->lang : qn->lang ? qn->lang : "en";
   for (size_t i = 0; i < qn->n_questions; i++) {
     iv->answers[i].question = qn->questions[i].id;

@@ -270,7 +270,8 @@ static int remind_sample(mj_engine *e, const mj_sample_decl *d,
     rc = S->begin(in, &err);
   size_t n = 0;
   for (size_t i = 0; rc == MJ_OK && i < w.n; i++) {
-    const mj_customer *c = mj__model_customer(e->model, w.customer[i]);
+    mj_customer cv;
+    const mj_customer *c = mj__model_customer(e->model, w.customer[i], &cv);
     const char *via;
     mj_invite_skip why;
     /* Still eligible: in the playbook, not left, reachable with consent. */

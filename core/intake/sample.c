@@ -75,7 +75,8 @@ static uint64_t rng_below(xoshiro *r, uint64_t n)
 /* ---- the frame ----------------------------------------------------------- */
 
 typedef struct unit {
-  const mj_customer *c;
+  const char *id, *segment; /* the customer's, to sort by */
+  size_t c;                 /* the customer (mj__customer_at) */
   int64_t last; /* newest invitation, 0 if never */
   int chosen;
   const char *channel, *notifier; /* where its invitation goes, if sent */
@@ -97,19 +98,19 @@ static int cmp_seg(const char *a, const char *b)
 
 static int cmp_unit_id(const void *a, const void *b)
 {
-  return strcmp(((const unit *)a)->c->id, ((const unit *)b)->c->id);
+  return strcmp(((const unit *)a)->id, ((const unit *)b)->id);
 }
 
 static int cmp_unit_seg(const void *a, const void *b)
 {
   const unit *x = a, *y = b;
-  int d = cmp_seg(x->c->segment, y->c->segment);
-  return d ? d : strcmp(x->c->id, y->c->id);
+  int d = cmp_seg(x->segment, y->segment);
+  return d ? d : strcmp(x->id, y->id);
 }
 
 static int cmp_key_unit(const void *key, const void *u)
 {
-  return strcmp(key, ((const unit *)u)->c->id);
+  return strcmp(key, ((const unit *)u)->id);
 }
 
 /* The frame sorted by id, for the scan of past invitations. */
@@ -200,17 +201,17 @@ static int make_strata(mj_engine *e, draw *w)
   const mj_sample_decl *d = w->d;
   size_t H = w->eligible > 0;
   for (size_t i = 1; d->stratified && i < w->eligible; i++)
-    H += cmp_seg(w->frame[i].c->segment, w->frame[i - 1].c->segment) != 0;
+    H += cmp_seg(w->frame[i].segment, w->frame[i - 1].segment) != 0;
   w->strata = calloc(H ? H : 1, sizeof *w->strata);
   if (!w->strata)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   for (size_t i = 0; i < w->eligible; i++) {
     int fresh =
         i == 0 || (d->stratified &&
-                   cmp_seg(w->frame[i].c->segment, w->frame[i - 1].c->segment));
+                   cmp_seg(w->frame[i].segment, w->frame[i - 1].segment));
     if (fresh) {
       stratum *s = &w->strata[w->n_strata++];
-      s->segment = d->stratified ? w->frame[i].c->segment : NULL;
+      s->segment = d->stratified ? w->frame[i].segment : NULL;
       s->first = i;
       s->sd = 1;
     }
@@ -317,7 +318,9 @@ static int build_frame(mj_engine *e, draw *w)
   if (!w->frame)
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   for (size_t i = 0; i < m->n_customers; i++)
-    w->frame[i].c = &m->customers[i];
+    w->frame[i] = (unit){.id = mj__customer_id(m, i),
+                         .segment = mj__customer_segment(m, i),
+                         .c = i};
   qsort(w->frame, m->n_customers, sizeof *w->frame, cmp_unit_id);
   byid f = {w->frame, m->n_customers};
   mj_error err = {0};
@@ -333,12 +336,14 @@ static int build_frame(mj_engine *e, draw *w)
   mj_invite_skip why;
   for (size_t i = 0; i < m->n_customers; i++) {
     unit u = w->frame[i];
-    if (!u.c->consent)
+    mj_customer c;
+    mj__customer_at(m, u.c, &c);
+    if (!c.consent)
       w->no_consent++;
-    else if (u.c->until != 0 && u.c->until < now)
+    else if (c.until != 0 && c.until < now)
       w->left++;
     else if (d->n_send && !(u.channel = mj__invite_channel(
-                                d, u.c, &u.notifier, &why)))
+                                d, &c, &u.notifier, &why)))
       why == MJ_INVITE_NO_CONSENT ? w->no_channel_consent++
                                   : w->no_address++;
     else if (u.last > 0 && window > 0 && now - u.last < window)
@@ -364,22 +369,24 @@ static int store_invitations(mj_engine *e, draw *w, json_t *invited)
     const unit *u = &w->frame[i];
     if (!u->chosen)
       continue;
+    mj_customer c;
+    mj__customer_at(e->model, u->c, &c);
     char tok[33];
     if ((rc = new_token(e, tok)) != MJ_OK)
       break;
     mj_invitation_rec inv = {
         .token = tok,
-        .customer = u->c->id,
+        .customer = c.id,
         .questionnaire = w->d->questionnaire,
         .sample = w->d->id,
-        .channel = u->c->channel,
-        .lang = u->c->lang,
+        .channel = c.channel,
+        .lang = c.lang,
         .created_at = now,
         .answered = 0,
     };
     rc = S->put_invitation(in, &inv, &err);
     if (rc == MJ_OK && u->channel) {
-      rc = mj__invite_queue(e, w->d, u->c, tok, "invitation", u->channel,
+      rc = mj__invite_queue(e, w->d, &c, tok, "invitation", u->channel,
                             u->notifier, &err);
       w->queued += rc == MJ_OK;
     }
@@ -390,10 +397,10 @@ static int store_invitations(mj_engine *e, draw *w, json_t *invited)
       json_decref(o);
       break;
     }
-    json_object_set_new(o, "customer", json_string(u->c->id));
-    json_object_set_new(o, "segment", mj__json_str(u->c->segment));
-    json_object_set_new(o, "channel", mj__json_str(u->c->channel));
-    json_object_set_new(o, "lang", mj__json_str(u->c->lang));
+    json_object_set_new(o, "customer", json_string(c.id));
+    json_object_set_new(o, "segment", mj__json_str(c.segment));
+    json_object_set_new(o, "channel", mj__json_str(c.channel));
+    json_object_set_new(o, "lang", mj__json_str(c.lang));
     json_object_set_new(o, "token", json_string(tok));
     json_array_append_new(invited, o);
   }
@@ -667,7 +674,8 @@ static int on_listed(void *ud, const mj_invitation_rec *inv)
   if (l->pending && inv->answered)
     return MJ_OK;
   /* Name and e-mail from the playbook's customers, for a mail merge. */
-  const mj_customer *c = mj__model_customer(l->m, inv->customer);
+  mj_customer cv;
+  const mj_customer *c = mj__model_customer(l->m, inv->customer, &cv);
   json_t *o = json_object();
   if (!o || json_array_append_new(l->rows, o))
     return MJ_ENOMEM;

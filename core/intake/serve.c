@@ -39,7 +39,8 @@ typedef struct serving {
 typedef struct form {
   mj_form f;
   const mj_questionnaire *qn;
-  const mj_customer *cust; /* NULL for an anonymous link */
+  mj_customer cust_view;
+  const mj_customer *cust; /* &cust_view, NULL for an anonymous link */
   const char *token;       /* NULL for an anonymous link */
   mj_invitation_rec inv;   /* the invitation, strings in the arena */
   mj_answer_rec *answers;
@@ -263,7 +264,9 @@ static int host_open(void *ud, const char *token, const char *questionnaire,
     fm->qn = fd.found ? mj__model_questionnaire(e->model,
                                                 fm->inv.questionnaire)
                       : NULL;
-    fm->cust = fm->qn ? mj__model_customer(e->model, fm->inv.customer) : NULL;
+    fm->cust = fm->qn ? mj__model_customer(e->model, fm->inv.customer,
+                                           &fm->cust_view)
+                      : NULL;
     if (!fm->cust || !fm->cust->consent) {
       rc = mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
       goto out;
@@ -535,7 +538,8 @@ static int unsubscribe(void *ud, const char *token, int record,
   if ((rc = mj__token_customer(e, token, customer, sizeof customer, err)) !=
       MJ_OK)
     return rc;
-  const mj_customer *c = mj__model_customer(e->model, customer);
+  mj_customer cv;
+  const mj_customer *c = mj__model_customer(e->model, customer, &cv);
   *lang = c ? c->lang : NULL;
   return record ? mj__unsubscribe_record(e, customer, mj__now(e), err)
                 : MJ_OK;

@@ -95,16 +95,20 @@ static int fail(lua_State *L, mj_dsl_ctx *c, int code, const char *file,
   return lua_error(L);
 }
 
+static int oom(lua_State *L, mj_dsl_ctx *c)
+{
+  if (!c->code) {
+    c->code = MJ_ENOMEM;
+    snprintf(c->msg, sizeof c->msg, "out of memory building the model");
+  }
+  return luaL_error(L, "out of memory building the model");
+}
+
 static void *aalloc(lua_State *L, mj_dsl_ctx *c, size_t n)
 {
   void *p = mj__arena_alloc(&c->m->arena, n ? n : 1);
-  if (!p) {
-    if (!c->code) {
-      c->code = MJ_ENOMEM;
-      snprintf(c->msg, sizeof c->msg, "out of memory building the model");
-    }
-    luaL_error(L, "out of memory building the model");
-  }
+  if (!p)
+    oom(L, c);
   return p;
 }
 
@@ -2258,31 +2262,40 @@ static void build_one(lua_State *L, mj_dsl_ctx *c, const dview *v,
     break;
   }
   case K_CUSTOMER: {
-    mj_customer *u = &m->customers[m->n_customers++];
-    u->id = astr(L, c, v->id);
-    u->segment = get_str(L, c, t, "segment");
-    u->name = get_str(L, c, t, "name");
-    u->lang = get_str(L, c, t, "lang");
-    u->channel = get_str(L, c, t, "channel");
-    u->email = get_str(L, c, t, "email");
-    if (lua_getfield(L, t, "consent") == LUA_TSTRING) {
-      u->consent = 1;
-      const char *list = lua_tostring(L, -1);
-      char *norm = aalloc(L, c, strlen(list) + 1);
-      mj__channel_list(list, norm);
-      u->consent_channels = norm;
-    } else {
-      u->consent = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
-    if (lua_getfield(L, t, "since") == LUA_TSTRING)
-      mj__parse_time(lua_tostring(L, -1), &u->since);
-    lua_pop(L, 1);
-    if (lua_getfield(L, t, "until") == LUA_TSTRING)
-      mj__parse_time(lua_tostring(L, -1), &u->until);
-    lua_pop(L, 1);
-    u->tz = get_str(L, c, t, "tz");
-    u->pos = pos;
+    /* The values stay on the stack until the model has copied them. */
+    static const char *const keys[] = {"segment", "name",    "lang",
+                                       "channel", "email",   "tz",
+                                       "consent", "since",   "until"};
+    const char *str[9];
+    for (int k = 0; k < 9; k++) {
+      lua_getfield(L, t, keys[k]);
+      str[k] = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    } /* ... segment name lang channel email tz consent since until */
+    mj_customer u = {.id = v->id,
+                     .segment = str[0],
+                     .name = str[1],
+                     .lang = str[2],
+                     .channel = str[3],
+                     .email = str[4],
+                     .tz = str[5],
+                     .pos = pos};
+    /* consent = "email,sms": those channels only (the model normalises
+    ** the list); a boolean, or nothing for yes. */
+    u.consent_channels = str[6];
+    u.consent = str[6] || lua_isnil(L, -3) ? 1 : lua_toboolean(L, -3);
+    if (str[7])
+      mj__parse_time(str[7], &u.since);
+    if (str[8])
+      mj__parse_time(str[8], &u.until);
+    int rc = mj__customer_add(m, &u);
+    lua_pop(L, 9); /* ... */
+    if (rc == MJ_ELIMIT)
+      fail(L, c, rc, v->file, v->d->line,
+           "more customers than mejora keeps: their ids, names and e-mails "
+           "pass 4 GiB, or their segments, languages, channels and time "
+           "zones 65535 different values");
+    if (rc != MJ_OK)
+      oom(L, c);
     break;
   }
   case K_REQUIREMENT: {
@@ -2552,7 +2565,8 @@ static void build(lua_State *L, mj_dsl_ctx *c)
     lua_pop(L, 1);
   }
   m->segments = aalloc(L, c, counts[K_SEGMENT] * sizeof *m->segments);
-  m->customers = aalloc(L, c, counts[K_CUSTOMER] * sizeof *m->customers);
+  if (mj__customer_reserve(m, counts[K_CUSTOMER], 0) != MJ_OK)
+    oom(L, c);
   m->requirements =
       aalloc(L, c, counts[K_REQUIREMENT] * sizeof *m->requirements);
   m->questionnaires =
@@ -2704,11 +2718,27 @@ static void suggest_id(char *buf, size_t n, const char *word, const void *base,
     buf[0] = '\0';
 }
 
+/* The customers' index by id, which a repeated id stops, as DUPS would. */
+static int index_customers(mj_engine *e, mj_model *m)
+{
+  size_t first, dup;
+  if (mj__customer_index(m, &first, &dup) != MJ_OK)
+    return mj__seterr(e, MJ_ENOMEM, "out of memory");
+  if (!dup)
+    return MJ_OK;
+  mj_customer u1, u2;
+  mj__customer_at(m, first, &u1);
+  mj__customer_at(m, dup - 1, &u2);
+  return mj__seterr_at(e, MJ_EVALIDATE, u2.pos.file, u2.pos.line, 0,
+                       "duplicate customer '%s' (first declared at %s:%d)",
+                       u2.id, u1.pos.file, u1.pos.line);
+}
+
 static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
 {
   int rc;
   if ((rc = DUPS("segment", m->segments, m->n_segments, mj_segment)) ||
-      (rc = DUPS("customer", m->customers, m->n_customers, mj_customer)) ||
+      (rc = index_customers(e, m)) ||
       (rc = DUPS("requirement", m->requirements, m->n_requirements,
                  mj_requirement)) ||
       (rc = DUPS("questionnaire", m->questionnaires, m->n_questionnaires,
@@ -2744,17 +2774,25 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
             m->uses[j].pos.line);
 
   char hint[200];
+  /* Customers share their segment's string: one known is known for all. */
+  const char *known = NULL;
   for (size_t i = 0; i < m->n_customers; i++) {
-    const mj_customer *u = &m->customers[i];
-    if (!u->segment || mj__model_segment(m, u->segment))
+    const char *seg = mj__customer_segment(m, i);
+    if (!seg || seg == known)
       continue;
-    suggest_id(hint, sizeof hint, u->segment, m->segments, m->n_segments,
+    if (mj__model_segment(m, seg)) {
+      known = seg;
+      continue;
+    }
+    mj_customer u;
+    mj__customer_at(m, i, &u);
+    suggest_id(hint, sizeof hint, u.segment, m->segments, m->n_segments,
                sizeof *m->segments);
-    return mj__seterr_at(e, MJ_EREF, u->pos.file,
-                         KLINE(u->pos.file, u->pos.line, "segment"), 0,
+    return mj__seterr_at(e, MJ_EREF, u.pos.file,
+                         KLINE(u.pos.file, u.pos.line, "segment"), 0,
                          "customer '%s' is in segment '%s', which is not "
                          "declared%s (declare it: segment \"%s\" { ... })",
-                         u->id, u->segment, hint, u->segment);
+                         u.id, u.segment, hint, u.segment);
   }
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     mj_questionnaire *qn = &m->questionnaires[i];

@@ -19,27 +19,6 @@ const mj_segment *mj__model_segment(const mj_model *m, const char *id)
   FIND(m->segments, m->n_segments, id);
 }
 
-/* Called per row by exports and JSON imports, with 10^5 customers. CRM
-** files usually come sorted by id: try a binary search first (ids are
-** unique once linked, so any hit is the one), and scan when it misses
-** because they were not sorted. Written out, as bsearch() on an array
-** that may not be sorted is undefined. */
-const mj_customer *mj__model_customer(const mj_model *m, const char *id)
-{
-  size_t lo = 0, hi = m->n_customers;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(id, m->customers[mid].id);
-    if (c == 0)
-      return &m->customers[mid];
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  FIND(m->customers, m->n_customers, id);
-}
-
 const mj_requirement *mj__model_requirement(const mj_model *m,
                                             const char *id)
 {

@@ -52,6 +52,11 @@ typedef struct mj_customers_decl {
   const char *sep, *encoding;
 } mj_customers_decl;
 
+/*
+** A customer as its readers see it: a view the model fills
+** (mj__customer_at, mj__model_customer) from its compact record, on the
+** caller's stack; the strings are the model's and live as long as it.
+*/
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
   int consent;
@@ -62,6 +67,36 @@ typedef struct mj_customer {
   mj_pos pos; /* for customers from CSV: the file and its data row */
   const char *tz;        /* IANA time zone ("Europe/Madrid"), or NULL */
 } mj_customer;
+
+/*
+** The model's customers as they are kept (customer_table.c). A file of
+** 333k customers is read by every command, and as mj_customer records
+** (eight pointers and two times) they were the biggest thing in memory.
+** Each is a record of 48 bytes instead: offsets into one text of
+** NUL-ended strings for what differs per customer, indexes into a table
+** of the few values many share (segment, lang, channel, tz, the file
+** it came from), and its times.
+*/
+typedef struct mj_packed_customer {
+  int64_t since, until;
+  uint32_t id, name, email, channels; /* into text; 0: none */
+  int32_t line;                       /* pos.line */
+  uint16_t segment, lang, channel, tz, file; /* into shared; 0: none */
+  uint8_t consent;
+} mj_packed_customer;
+
+typedef struct mj_customer_table {
+  mj_packed_customer *v;  /* mj_model.n_customers of them, in order */
+  size_t cap;
+  char *text;            /* text[0] is the "none" of offset 0 */
+  size_t text_len, text_cap;
+  const char **shared;   /* shared[0] NULL; the rest distinct */
+  size_t n_shared, shared_cap;
+  uint16_t *shared_slot; /* shared by hash, open addressing; 0 free */
+  size_t shared_mask;
+  uint32_t *index;       /* by id: record + 1, 0 free (mask + 1 slots); */
+  size_t index_mask;     /* NULL until mj__customer_index builds it */
+} mj_customer_table;
 
 typedef struct mj_requirement {
   const char *id;
@@ -409,7 +444,7 @@ typedef struct mj_model {
   const char *store;     /* `store "sqlite:..."`, or NULL */
   mj_pos store_pos;      /* where the playbook names it */
   mj_segment *segments;           size_t n_segments;
-  mj_customer *customers;         size_t n_customers;
+  mj_customer_table customers;    size_t n_customers;
   mj_customers_decl *customer_files; size_t n_customer_files;
   mj_requirement *requirements;   size_t n_requirements;
   mj_questionnaire *questionnaires; size_t n_questionnaires;
@@ -434,7 +469,9 @@ typedef struct mj_model {
 
 /* Lookups by id; NULL when absent. */
 const mj_segment *mj__model_segment(const mj_model *m, const char *id);
-const mj_customer *mj__model_customer(const mj_model *m, const char *id);
+/* The customer called id as a view in *out (returned), or NULL. */
+const mj_customer *mj__model_customer(const mj_model *m, const char *id,
+                                      mj_customer *out);
 const mj_requirement *mj__model_requirement(const mj_model *m,
                                             const char *id);
 const mj_questionnaire *mj__model_questionnaire(const mj_model *m,
@@ -462,6 +499,37 @@ const char *mj__i18n_get(const mj_i18n *t, const char *lang);
 ** Interviews and exports with labels use it. */
 const char *mj__i18n_pick(const mj_i18n *t, const char *lang,
                           const char *fallback);
+
+/* ---- customer_table.c ------------------------------------------------ */
+
+/*
+** Append customer c to m's, its strings copied: id, name, email and
+** consent_channels (as mj__channel_list writes it) into the text,
+** segment, lang, channel, tz and pos.file into the shared values. MJ_OK,
+** MJ_ENOMEM, or MJ_ELIMIT past 4 GiB of text or 65535 shared values.
+*/
+int mj__customer_add(mj_model *m, const mj_customer *c);
+/* Room for n more customers whose strings take about text bytes, so that
+** a file of known size is read without growing the arrays: MJ_OK or
+** MJ_ENOMEM. */
+int mj__customer_reserve(mj_model *m, size_t n, size_t text);
+/* Give back the room reserved and not used. */
+void mj__customer_fit(mj_model *m);
+/* Customer i (< m->n_customers) as a view in *out. */
+void mj__customer_at(const mj_model *m, size_t i, mj_customer *out);
+/* Its id, segment and channel alone, for the loops over every customer. */
+const char *mj__customer_id(const mj_model *m, size_t i);
+const char *mj__customer_segment(const mj_model *m, size_t i);
+const char *mj__customer_channel(const mj_model *m, size_t i);
+/* The index of the customer called id, or SIZE_MAX. */
+size_t mj__customer_find(const mj_model *m, const char *id);
+/*
+** Index the customers by id, for mj__customer_find: MJ_OK or MJ_ENOMEM.
+** When two share an id, *dup is the later one's index + 1 and *first the
+** earlier one's index (the first such pair in order), and the index is
+** left unbuilt; else *dup is 0.
+*/
+int mj__customer_index(mj_model *m, size_t *first, size_t *dup);
 
 /* ---- message.c ------------------------------------------------------- */
 

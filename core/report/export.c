@@ -162,8 +162,10 @@ static int on_answer(void *ud, const mj_answer_row *row)
   const mj_question *q = mj__model_question(x->qn, row->answer.question);
   if (!q) /* a question since removed from the questionnaire */
     return MJ_OK;
+  mj_customer cv;
   const mj_customer *c =
-      row->customer ? mj__model_customer(x->e->model, row->customer) : NULL;
+      row->customer ? mj__model_customer(x->e->model, row->customer, &cv)
+                    : NULL;
   const char *lang = c && c->lang ? c->lang : x->qn->lang ? x->qn->lang : "en";
   json_t *v = value(x, q, &row->answer, lang);
   if (!v)

@@ -150,11 +150,14 @@ static const char *report_lang(const mj_model *m)
     lang = m->questionnaires[i].lang;
   if (!lang && m) {
     size_t es = 0, other = 0;
-    for (size_t i = 0; i < m->n_customers; i++)
-      if (m->customers[i].lang && strncmp(m->customers[i].lang, "es", 2) == 0)
+    for (size_t i = 0; i < m->n_customers; i++) {
+      mj_customer u;
+      mj__customer_at(m, i, &u);
+      if (u.lang && strncmp(u.lang, "es", 2) == 0)
         es++;
-      else if (m->customers[i].lang)
+      else if (u.lang)
         other++;
+    }
     lang = es > other ? "es" : "en";
   }
   return lang && strncmp(lang, "es", 2) == 0 ? "es" : "en";

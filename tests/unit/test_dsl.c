@@ -77,8 +77,9 @@ static void good_model(void)
   ok(m->segments[1].name.items[0].lang == NULL, "plain name has no lang");
 
   is_int(3, (long long)m->n_customers, "one declared + two from CSV");
-  const mj_customer *c1 = mj__model_customer(m, "C001");
-  const mj_customer *c3 = mj__model_customer(m, "C003");
+  mj_customer v1, v3;
+  const mj_customer *c1 = mj__model_customer(m, "C001", &v1);
+  const mj_customer *c3 = mj__model_customer(m, "C003", &v3);
   ok(c1 && c1->consent == 1 && strcmp(c1->email, "ana@example.com") == 0,
      "C001 fields");
   is_int(7, c1 ? c1->pos.line : 0, "C001 at its line");
@@ -346,17 +347,19 @@ static void many_customers(void)
   if (!m)
     bail("no model");
   is_int(N + 2, (long long)m->n_customers, "declared + both files");
-  ok(!strcmp(m->customers[0].id, "L1") &&
-         !strcmp(m->customers[1].id, "C0000") &&
-         !strcmp(m->customers[N].id, "C4999") &&
-         !strcmp(m->customers[N + 1].id, "S1"),
+  ok(!strcmp(mj__customer_id(m, 0), "L1") &&
+         !strcmp(mj__customer_id(m, 1), "C0000") &&
+         !strcmp(mj__customer_id(m, N), "C4999") &&
+         !strcmp(mj__customer_id(m, N + 1), "S1"),
      "declaration order kept");
-  is_int(N + 1, m->customers[N].pos.line, "last big row at its line");
-  const mj_customer *u = mj__model_customer(m, "C2501");
+  mj_customer v;
+  mj__customer_at(m, N, &v);
+  is_int(N + 1, v.pos.line, "last big row at its line");
+  const mj_customer *u = mj__model_customer(m, "C2501", &v);
   ok(u && !strcmp(u->name, "Name 2501") && !strcmp(u->segment, "b") &&
          !strcmp(u->lang, "en") && !strcmp(u->channel, "shop") && !u->email,
      "a row's fields");
-  u = mj__model_customer(m, "S1");
+  u = mj__model_customer(m, "S1", &v);
   ok(u && !strcmp(u->segment, "b") && !strcmp(u->lang, "ca") && !u->name,
      "the second file's row");
   mj_engine_free(e);

@@ -1,0 +1,311 @@
+/*
+** The model's customers, compactly: a record of 48 bytes each, their own
+** strings in one text, the values many of them share in a small table,
+** and an index by id.
+*/
+#include <stdint.h>
+#include <string.h>
+
+#include "model.h"
+
+/* Shared values are numbered in 16 bits, 0 being none. */
+enum { SHARED_MAX = UINT16_MAX };
+
+_Static_assert(sizeof(mj_packed_customer) == 48,
+               "a customer's record is 48 bytes (model.h)");
+
+static const char *text_at(const mj_customer_table *t, uint32_t off)
+{
+  return off ? t->text + off : NULL;
+}
+
+static const char *shared_at(const mj_customer_table *t, uint16_t k)
+{
+  return k ? t->shared[k] : NULL;
+}
+
+/* Room for n more records: doubling, unless mj__customer_reserve made it. */
+static int rec_room(mj_model *m, size_t n)
+{
+  mj_customer_table *t = &m->customers;
+  if (t->cap - m->n_customers >= n)
+    return MJ_OK;
+  if (n > UINT32_MAX - 1 - m->n_customers)
+    return MJ_ELIMIT; /* the index numbers records in 32 bits */
+  size_t cap = t->cap ? t->cap : 64;
+  while (cap - m->n_customers < n)
+    cap *= 2;
+  mj_packed_customer *v = mj__arena_regrow(&m->arena, t->v, cap * sizeof *v);
+  if (!v)
+    return MJ_ENOMEM;
+  mj__huge_pages(v, cap * sizeof *v);
+  t->v = v;
+  t->cap = cap;
+  return MJ_OK;
+}
+
+/* Room for n more bytes of text, whose offsets must fit in 32 bits. */
+static int text_room(mj_model *m, size_t n)
+{
+  mj_customer_table *t = &m->customers;
+  size_t len = t->text ? t->text_len : 1; /* text[0] stands for none */
+  if (t->text && t->text_cap - len >= n)
+    return MJ_OK;
+  if (n > UINT32_MAX - len)
+    return MJ_ELIMIT;
+  size_t cap = t->text_cap ? t->text_cap : 4096;
+  while (cap - len < n)
+    cap *= 2;
+  char *p = mj__arena_regrow(&m->arena, t->text, cap);
+  if (!p)
+    return MJ_ENOMEM;
+  mj__huge_pages(p, cap);
+  if (!t->text)
+    p[0] = '\0';
+  t->text = p;
+  t->text_len = len;
+  t->text_cap = cap;
+  return MJ_OK;
+}
+
+/* s (room made) into the text: its offset, 0 for NULL. */
+static uint32_t text_put(mj_customer_table *t, const char *s)
+{
+  if (!s)
+    return 0;
+  size_t n = strlen(s) + 1;
+  uint32_t off = (uint32_t)t->text_len;
+  memcpy(t->text + off, s, n);
+  t->text_len += n;
+  return off;
+}
+
+/* The table by hash with room for one more value, rebuilt when half full
+** (a few hundred values at most in practice). */
+static int shared_room(mj_model *m)
+{
+  mj_customer_table *t = &m->customers;
+  if (t->n_shared + 1 >= t->shared_cap) {
+    size_t cap = t->shared_cap ? t->shared_cap * 2 : 16;
+    const char **v = mj__arena_regrow(&m->arena, t->shared, cap * sizeof *v);
+    if (!v)
+      return MJ_ENOMEM;
+    if (!t->shared)
+      v[0] = NULL;
+    t->shared = v;
+    t->shared_cap = cap;
+  }
+  size_t slots = t->shared_slot ? t->shared_mask + 1 : 0;
+  if (2 * (t->n_shared + 1) <= slots)
+    return MJ_OK;
+  slots = slots ? slots * 2 : 64;
+  uint16_t *s = mj__arena_regrow(&m->arena, t->shared_slot, slots * sizeof *s);
+  if (!s)
+    return MJ_ENOMEM;
+  memset(s, 0, slots * sizeof *s);
+  for (size_t k = 1; k <= t->n_shared; k++) {
+    const char *v = t->shared[k];
+    size_t j =
+        (size_t)mj__hash_bytes(MJ__HASH_START, v, strlen(v)) & (slots - 1);
+    while (s[j])
+      j = (j + 1) & (slots - 1);
+    s[j] = (uint16_t)k;
+  }
+  t->shared_slot = s;
+  t->shared_mask = slots - 1;
+  return MJ_OK;
+}
+
+/* The number of shared value s (0 for NULL), added when new. */
+static int shared_put(mj_model *m, const char *s, uint16_t *out)
+{
+  mj_customer_table *t = &m->customers;
+  *out = 0;
+  if (!s)
+    return MJ_OK;
+  size_t len = strlen(s);
+  uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
+  if (t->shared_slot)
+    for (size_t j = (size_t)h & t->shared_mask; t->shared_slot[j];
+         j = (j + 1) & t->shared_mask) {
+      const char *v = t->shared[t->shared_slot[j]];
+      if (strncmp(v, s, len) == 0 && v[len] == '\0') {
+        *out = t->shared_slot[j];
+        return MJ_OK;
+      }
+    }
+  if (t->n_shared >= SHARED_MAX)
+    return MJ_ELIMIT;
+  int rc = shared_room(m);
+  if (rc != MJ_OK)
+    return rc;
+  char *copy = mj__arena_strndup(&m->arena, s, len);
+  if (!copy)
+    return MJ_ENOMEM;
+  size_t j = (size_t)h & t->shared_mask;
+  while (t->shared_slot[j])
+    j = (j + 1) & t->shared_mask;
+  t->shared[++t->n_shared] = copy;
+  t->shared_slot[j] = (uint16_t)t->n_shared;
+  *out = (uint16_t)t->n_shared;
+  return MJ_OK;
+}
+
+int mj__customer_add(mj_model *m, const mj_customer *c)
+{
+  mj_customer_table *t = &m->customers;
+  const char *own[4] = {c->id, c->name, c->email, c->consent_channels};
+  size_t need = 0;
+  for (size_t k = 0; k < 4; k++)
+    need += own[k] ? strlen(own[k]) + 1 : 0;
+  mj_packed_customer r = {.since = c->since,
+                          .until = c->until,
+                          .line = c->pos.line,
+                          .consent = c->consent != 0};
+  int rc = rec_room(m, 1);
+  if (rc == MJ_OK)
+    rc = text_room(m, need);
+  if (rc == MJ_OK)
+    rc = shared_put(m, c->segment, &r.segment);
+  if (rc == MJ_OK)
+    rc = shared_put(m, c->lang, &r.lang);
+  if (rc == MJ_OK)
+    rc = shared_put(m, c->channel, &r.channel);
+  if (rc == MJ_OK)
+    rc = shared_put(m, c->tz, &r.tz);
+  if (rc == MJ_OK)
+    rc = shared_put(m, c->pos.file, &r.file);
+  if (rc != MJ_OK)
+    return rc;
+  r.id = text_put(t, c->id);
+  r.name = text_put(t, c->name);
+  r.email = text_put(t, c->email);
+  if (c->consent_channels) {
+    /* The normal form is never longer than what it normalises. */
+    r.channels = (uint32_t)t->text_len;
+    mj__channel_list(c->consent_channels, t->text + r.channels);
+    t->text_len += strlen(t->text + r.channels) + 1;
+  }
+  t->v[m->n_customers++] = r;
+  t->index = NULL; /* built once they are all in */
+  return MJ_OK;
+}
+
+int mj__customer_reserve(mj_model *m, size_t n, size_t text)
+{
+  int rc = rec_room(m, n);
+  if (rc == MJ_OK && text)
+    rc = text_room(m, text);
+  /* Too much to reserve is no error: the rows will say if it is. */
+  return rc == MJ_ELIMIT ? MJ_OK : rc;
+}
+
+void mj__customer_fit(mj_model *m)
+{
+  /* Shrinking copies nothing, and cannot fail in a way that matters. */
+  mj_customer_table *t = &m->customers;
+  size_t n = m->n_customers ? m->n_customers : 1;
+  mj_packed_customer *v =
+      t->v ? mj__arena_regrow(&m->arena, t->v, n * sizeof *v) : NULL;
+  if (v) {
+    t->v = v;
+    t->cap = n;
+  }
+  char *p = t->text ? mj__arena_regrow(&m->arena, t->text, t->text_len) : NULL;
+  if (p) {
+    t->text = p;
+    t->text_cap = t->text_len;
+  }
+}
+
+void mj__customer_at(const mj_model *m, size_t i, mj_customer *out)
+{
+  const mj_customer_table *t = &m->customers;
+  const mj_packed_customer *r = &t->v[i];
+  *out = (mj_customer){.id = text_at(t, r->id),
+                       .segment = shared_at(t, r->segment),
+                       .name = text_at(t, r->name),
+                       .lang = shared_at(t, r->lang),
+                       .channel = shared_at(t, r->channel),
+                       .email = text_at(t, r->email),
+                       .consent = r->consent,
+                       .consent_channels = text_at(t, r->channels),
+                       .since = r->since,
+                       .until = r->until,
+                       .pos = {shared_at(t, r->file), r->line},
+                       .tz = shared_at(t, r->tz)};
+}
+
+const char *mj__customer_id(const mj_model *m, size_t i)
+{
+  return text_at(&m->customers, m->customers.v[i].id);
+}
+
+const char *mj__customer_segment(const mj_model *m, size_t i)
+{
+  return shared_at(&m->customers, m->customers.v[i].segment);
+}
+
+const char *mj__customer_channel(const mj_model *m, size_t i)
+{
+  return shared_at(&m->customers, m->customers.v[i].channel);
+}
+
+size_t mj__customer_find(const mj_model *m, const char *id)
+{
+  const mj_customer_table *t = &m->customers;
+  if (!t->index) { /* not linked yet: a few customers at most */
+    for (size_t i = 0; i < m->n_customers; i++)
+      if (t->v[i].id && strcmp(t->text + t->v[i].id, id) == 0)
+        return i;
+    return SIZE_MAX;
+  }
+  uint64_t h = mj__hash_bytes(MJ__HASH_START, id, strlen(id));
+  for (size_t k = (size_t)h & t->index_mask; t->index[k];
+       k = (k + 1) & t->index_mask) {
+    size_t i = t->index[k] - 1;
+    if (strcmp(t->text + t->v[i].id, id) == 0)
+      return i;
+  }
+  return SIZE_MAX;
+}
+
+const mj_customer *mj__model_customer(const mj_model *m, const char *id,
+                                      mj_customer *out)
+{
+  size_t i = id ? mj__customer_find(m, id) : SIZE_MAX;
+  if (i == SIZE_MAX)
+    return NULL;
+  mj__customer_at(m, i, out);
+  return out;
+}
+
+int mj__customer_index(mj_model *m, size_t *first, size_t *dup)
+{
+  mj_customer_table *t = &m->customers;
+  size_t n = m->n_customers, size = 4;
+  *first = *dup = 0;
+  while (size < 2 * n)
+    size *= 2;
+  /* Half full at most, so that a miss ends soon; record + 1, 0 free. */
+  uint32_t *slot = mj__arena_alloc(&m->arena, size * sizeof *slot);
+  if (!slot)
+    return MJ_ENOMEM;
+  mj__huge_pages(slot, size * sizeof *slot);
+  for (size_t i = 0; i < n; i++) {
+    const char *id = t->text + t->v[i].id;
+    uint64_t h = mj__hash_bytes(MJ__HASH_START, id, strlen(id));
+    size_t k = (size_t)h & (size - 1);
+    while (slot[k] && strcmp(t->text + t->v[slot[k] - 1].id, id) != 0)
+      k = (k + 1) & (size - 1);
+    if (slot[k]) {
+      *first = slot[k] - 1;
+      *dup = i + 1;
+      return MJ_OK;
+    }
+    slot[k] = (uint32_t)(i + 1);
+  }
+  t->index = slot;
+  t->index_mask = size - 1;
+  return MJ_OK;
+}
