@@ -29,8 +29,6 @@ if [ -n "$missing" ]; then
 fi
 scratch
 cd "$tmp"
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 shots="$top_builddir/tests/browser/shots"
 mkdir -p "$shots"
 rm -f "$shots"/serve-*.png
@@ -59,14 +57,7 @@ LUA
 run "$MEJORA" sample p.lua s
 tok_es=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C1" { print $1 }')
 tok_en=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C2" { print $1 }')
-"$MEJORA" serve p.lua --listen 127.0.0.1:0 2>serve.err &
-serve_pid=$!
-i=0
-while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' serve.err)
+serve_start p.lua
 like "$port" '^[1-9][0-9]*$' "serve listens on a free loopback port"
 
 mkdir profile
@@ -75,7 +66,7 @@ mkdir profile
 # every Chromium process makes this test take minutes instead of seconds.
 env -u LD_PRELOAD -u FAKETIME \
   MEJORA_NODE_MODULES=$modules CHROMIUM=$chromium \
-  node "$here/serve.mjs" "http://127.0.0.1:$port" "$tok_es" "$tok_en" \
+  node "$here/serve.mjs" "$base" "$tok_es" "$tok_en" \
   "$shots" "$tmp/profile" > results 2> node.err
 n=0
 while IFS='|' read -r status what; do
@@ -89,10 +80,7 @@ while [ $n -lt $N_BROWSER ]; do
 done
 [ -s node.err ] && sed 's/^/# /' node.err | head -20
 
-kill -TERM "$serve_pid"
-wait "$serve_pid"
-src=$?
-serve_pid=
+serve_stop
 is "$src" 0 "serve stops on SIGTERM"
 run "$MEJORA" export p.lua visit
 like "$out" "$tok_es,C1,.*,3,Too slow,,4,web," "the JavaScript answer is in export"
