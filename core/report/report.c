@@ -167,6 +167,16 @@ int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d)
     return mj__seterr(e, rc, "out of memory");
   if (rc != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "reading plans: ");
+  snprintf(d->finished, sizeof d->finished, "-");
+  if (d->cycle.finished_at > 0) {
+    time_t tt = (time_t)d->cycle.finished_at;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(d->finished, sizeof d->finished, "%Y-%m-%d %H:%M UTC", &tm);
+  }
+  const mj_cycle_decl *decl =
+      e->model ? mj__model_cycle(e->model, d->cycle.name) : NULL;
+  d->min_n = decl ? decl->min_n : 0;
   return mj__comments_load(e, d->cycle.id, d->cycle.name,
                            mj__comments_keep(e->model, d->cycle.name),
                            &d->comments);
@@ -177,6 +187,40 @@ void mj__report_unload(mj_report_data *d)
   mj__figset_free(&d->figs);
   json_decref(d->plans);
   mj__comments_free(d->comments);
+}
+
+int mj__report_write(mj_engine *e, int64_t cycle, mj__report_write_fn fn,
+                     void *ud, char **out, size_t *len)
+{
+  mj_report_data d;
+  int rc = mj__report_load(e, cycle, &d);
+  if (rc != MJ_OK) {
+    mj__report_unload(&d);
+    return rc;
+  }
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f) {
+    mj__report_unload(&d);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  }
+  rc = fn(f, e, &d, ud);
+  int bad = ferror(f);
+  fclose(f);
+  mj__report_unload(&d);
+  if (rc != MJ_OK) {
+    free(buf);
+    return rc;
+  }
+  if (bad || !buf) {
+    free(buf);
+    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
+  }
+  *out = buf;
+  if (len)
+    *len = n;
+  return MJ_OK;
 }
 
 /* The requirement-level figure comparable with the target: the mean. */
@@ -809,71 +853,50 @@ static void print_plans(FILE *f, json_t *plans, int md)
   }
 }
 
-int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
-                    size_t *len)
+/* The text or Markdown (*(int *)ud) report of d. */
+static int text_write(FILE *f, mj_engine *e, mj_report_data *d, void *ud)
 {
-  mj_report_data d;
-  int rc = mj__report_load(e, cycle, &d);
-  if (rc != MJ_OK) {
-    mj__report_unload(&d);
-    return rc;
-  }
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *f = open_memstream(&buf, &n);
-  if (!f) {
-    mj__report_unload(&d);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
-  }
-  char when[32] = "-";
-  if (d.cycle.finished_at > 0) {
-    time_t tt = (time_t)d.cycle.finished_at;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-  }
+  int md = *(const int *)ud;
+  int rc = MJ_OK;
   fprintf(f, md ? "# mejora report: cycle %lld \"%s\"\n\nFinished %s. "
                   "Figures with a 95%% confidence interval in brackets.\n"
                 : "mejora report: cycle %lld \"%s\", finished %s\n"
                   "(figures with a 95%% confidence interval in brackets)\n",
-          (long long)d.cycle.id, d.cycle.name, when);
+          (long long)d->cycle.id, d->cycle.name, d->finished);
   if (md)
     fprintf(f, "\n## Figures\n");
   /* Each group is printed at its first figure: with thousands of figures
   ** the search for an earlier one compares hashes first. */
-  uint64_t *gh = malloc((d.figs.n ? d.figs.n : 1) * sizeof *gh);
+  uint64_t *gh = malloc((d->figs.n ? d->figs.n : 1) * sizeof *gh);
   if (!gh)
     rc = mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
-  const mj_cycle_decl *decl =
-      e->model ? mj__model_cycle(e->model, d.cycle.name) : NULL;
-  int min_n = decl ? decl->min_n : 0;
-  for (size_t i = 0; gh && i < d.figs.n; i++)
-    gh[i] = group_hash(&d.figs.items[i]);
-  for (size_t i = 0; rc == MJ_OK && i < d.figs.n; i++) {
+  for (size_t i = 0; gh && i < d->figs.n; i++)
+    gh[i] = group_hash(&d->figs.items[i]);
+  for (size_t i = 0; rc == MJ_OK && i < d->figs.n; i++) {
     size_t j;
     for (j = 0; j < i && !(gh[j] == gh[i] &&
-                           same_group(&d.figs.items[j], &d.figs.items[i]));
+                           same_group(&d->figs.items[j], &d->figs.items[i]));
          j++)
       ;
-    if (j == i && (mj__service_scorer(d.figs.items[i].scorer) ||
-                   strcmp(d.figs.items[i].scorer, "cycle") == 0 ||
-                   strcmp(d.figs.items[i].scorer, "cases") == 0))
+    if (j == i && (mj__service_scorer(d->figs.items[i].scorer) ||
+                   strcmp(d->figs.items[i].scorer, "cycle") == 0 ||
+                   strcmp(d->figs.items[i].scorer, "cases") == 0))
       continue; /* in their own sections below */
-    if (j == i && same(d.figs.items[i].scorer, MJ__DIST_SCORER))
-      rc = print_dist_group(f, &d.figs, i, md);
+    if (j == i && same(d->figs.items[i].scorer, MJ__DIST_SCORER))
+      rc = print_dist_group(f, &d->figs, i, md);
     else if (j == i)
-      rc = is_matrix(&d.figs.items[i])
-               ? print_matrix_group(f, &d.figs, i, md, min_n)
-               : print_group(f, &d.figs, i, e->model, md);
+      rc = is_matrix(&d->figs.items[i])
+               ? print_matrix_group(f, &d->figs, i, md, d->min_n)
+               : print_group(f, &d->figs, i, e->model, md);
   }
   free(gh);
-  if (d.figs.n == 0)
+  if (d->figs.n == 0)
     fprintf(f, "\n  No figures: no answers were stored yet.\n");
   /* What the cycle left out (questionnaire versions, pilot responses),
   ** and why a point may lie outside its interval. */
   size_t seen = 0, outside = 0;
-  for (size_t i = 0; i < d.figs.n; i++) {
-    const mj_result_rec *r = &d.figs.items[i];
+  for (size_t i = 0; i < d->figs.n; i++) {
+    const mj_result_rec *r = &d->figs.items[i];
     outside += outside_ci(r) && !mj__service_scorer(r->scorer) &&
                strcmp(r->scorer, "cases") != 0;
     if (strcmp(r->scorer, "cycle") != 0 || strcmp(r->metric, "note") != 0 ||
@@ -900,23 +923,22 @@ int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
                     "the NPS itself\n    can fall outside it.\n",
             outside);
   }
-  mj__comments_print(f, d.comments, md);
+  mj__comments_print(f, d->comments, md);
   if (rc == MJ_OK)
-    rc = print_changes(f, &d, md);
-  print_requirements(f, &d, e->model, md);
-  mj__service_report(f, &d.figs, e->model, md);
-  mj__cases_section(f, &d.figs, e->model, md);
-  print_plans(f, d.plans, md);
-  fclose(f);
-  mj__report_unload(&d);
-  if (rc != MJ_OK || !buf) {
-    free(buf);
+    rc = print_changes(f, d, md);
+  print_requirements(f, d, e->model, md);
+  mj__service_report(f, &d->figs, e->model, md);
+  mj__cases_section(f, &d->figs, e->model, md);
+  print_plans(f, d->plans, md);
+  if (rc != MJ_OK)
     return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
-  }
-  *out = buf;
-  if (len)
-    *len = n;
   return MJ_OK;
+}
+
+int mj__report_text(mj_engine *e, int64_t cycle, int md, char **out,
+                    size_t *len)
+{
+  return mj__report_write(e, cycle, text_write, &md, out, len);
 }
 
 int mj_report(mj_engine *e, const char *format, int64_t cycle, char **out,

@@ -25,6 +25,8 @@ typedef struct mj_report_data {
   mj_figset figs;        /* ordered: a subject's figures together */
   json_t *plans;         /* array of plan objects (mj__plan_json) */
   mj_comments *comments;
+  char finished[32];     /* "2026-12-01 09:30 UTC", "-" if not finished */
+  int min_n;             /* the cycle's min_n in the playbook, 0 if none */
 } mj_report_data;
 
 /* Read the stored cycle (0: the newest finished), its figures, the plans
@@ -32,6 +34,19 @@ typedef struct mj_report_data {
 ** returned. The message is set on error. */
 int mj__report_load(mj_engine *e, int64_t cycle, mj_report_data *d);
 void mj__report_unload(mj_report_data *d);
+
+/*
+** A report of the stored cycle (0: the newest finished) written by fn
+** into a malloc'd *out, its length in *len when len is not NULL: the
+** data read with mj__report_load and handed to fn with f, a memory
+** stream, and ud; both freed before this returns. An error fn returns
+** is returned as it is, with the message fn set; a stream that failed
+** is MJ_ENOMEM.
+*/
+typedef int (*mj__report_write_fn)(FILE *f, mj_engine *e, mj_report_data *d,
+                                   void *ud);
+int mj__report_write(mj_engine *e, int64_t cycle, mj__report_write_fn fn,
+                     void *ud, char **out, size_t *len);
 
 int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,

@@ -134,7 +134,6 @@ typedef struct page {
   mj_report_data *d;
   const char *lang;          /* "en" or "es" */
   const char *const *w;      /* its words */
-  int min_n;
   int charts;                /* charts so far: each gets its own ids */
 } page;
 
@@ -207,7 +206,8 @@ static int decimals(const mj_result_rec *r)
 /* A figure below min_n: kept with its n, without a value. */
 static int too_few(const page *p, const mj_result_rec *r)
 {
-  return isnan(r->value) && (int64_t)r->n < (p->min_n > 0 ? p->min_n : 1);
+  int min_n = p->d->min_n > 0 ? p->d->min_n : 1;
+  return isnan(r->value) && (int64_t)r->n < min_n;
 }
 
 /*
@@ -1604,13 +1604,6 @@ static const char css[] =
 static int page_write(page *p)
 {
   FILE *f = p->f;
-  char when[32] = "-";
-  if (p->d->cycle.finished_at > 0) {
-    time_t tt = (time_t)p->d->cycle.finished_at;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-  }
   fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta "
              "charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width="
              "device-width, initial-scale=1\">\n<title>%s: ",
@@ -1620,7 +1613,8 @@ static int page_write(page *p)
              "<div class=\"first\">\n<header><h1>%s</h1>\n<p class=\"lead\">",
           css, W(p, W_TITLE));
   char lead[300];
-  snprintf(lead, sizeof lead, W(p, W_FINISHED), p->d->cycle.name, when);
+  snprintf(lead, sizeof lead, W(p, W_FINISHED), p->d->cycle.name,
+           p->d->finished);
   text(p, lead);
   fprintf(f, " %s</p></header>\n<h2>%s</h2>\n", W(p, W_CI_NOTE),
           W(p, W_SUMMARY));
@@ -1644,41 +1638,17 @@ static int page_write(page *p)
   return MJ_OK;
 }
 
-int mj__report_html(mj_engine *e, int64_t cycle, char **out, size_t *len)
+/* The page of d in the playbook's language. */
+static int html_write(FILE *f, mj_engine *e, mj_report_data *d, void *ud)
 {
-  mj_report_data d;
-  int rc = mj__report_load(e, cycle, &d);
-  if (rc != MJ_OK) {
-    mj__report_unload(&d);
-    return rc;
-  }
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *f = open_memstream(&buf, &n);
-  if (!f) {
-    mj__report_unload(&d);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
-  }
-  const mj_cycle_decl *decl =
-      e->model ? mj__model_cycle(e->model, d.cycle.name) : NULL;
-  page p = {.f = f, .e = e, .m = e->model, .d = &d, .min_n = decl ? decl->min_n
-                                                                   : 0};
+  (void)ud;
+  page p = {.f = f, .e = e, .m = e->model, .d = d};
   p.lang = report_lang(e->model);
   p.w = strcmp(p.lang, "es") == 0 ? words_es : words_en;
-  rc = page_write(&p);
-  int bad = ferror(f);
-  fclose(f);
-  mj__report_unload(&d);
-  if (rc != MJ_OK) {
-    free(buf);
-    return rc;
-  }
-  if (bad || !buf) {
-    free(buf);
-    return mj__seterr(e, MJ_ENOMEM, "out of memory writing the report");
-  }
-  *out = buf;
-  if (len)
-    *len = n;
-  return MJ_OK;
+  return page_write(&p);
+}
+
+int mj__report_html(mj_engine *e, int64_t cycle, char **out, size_t *len)
+{
+  return mj__report_write(e, cycle, html_write, NULL, out, len);
 }

@@ -297,6 +297,30 @@ static enum MHD_Result refusal(struct MHD_Connection *c, int rc,
                    W_ERROR, NULL);
 }
 
+/*
+** The session's CSRF token in csrf: the browser's cookie when it sent a
+** well-formed one, else a new one. *set is the Set-Cookie header that
+** gives a new one (written into cookie), NULL when the cookie stays. 0
+** when no random bytes could be had.
+*/
+static int session_csrf(const web *w, struct MHD_Connection *c,
+                        char csrf[TOKEN_LEN + 1], char *cookie, size_t n,
+                        const char **set)
+{
+  const char *have = cookie_csrf(c);
+  *set = NULL;
+  if (have) {
+    snprintf(csrf, TOKEN_LEN + 1, "%s", have);
+    return 1;
+  }
+  if (!random_hex(csrf, TOKEN_LEN / 2))
+    return 0;
+  snprintf(cookie, n, "mj_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf,
+           w->secure ? "; Secure" : "");
+  *set = cookie;
+  return 1;
+}
+
 static void action_of(const request *rq, char *out, size_t n)
 {
   if (rq->route == R_TOKEN)
@@ -310,18 +334,9 @@ static enum MHD_Result show_form(web *w, struct MHD_Connection *c,
                                  int errors)
 {
   char csrf[TOKEN_LEN + 1], cookie[200], action[200];
-  const char *have = cookie_csrf(c);
-  const char *set = NULL;
-  if (have) {
-    snprintf(csrf, sizeof csrf, "%s", have);
-  } else {
-    if (!random_hex(csrf, TOKEN_LEN / 2))
-      return refusal(c, MJ_EIO, f->lang);
-    snprintf(cookie, sizeof cookie,
-             "mj_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf,
-             w->secure ? "; Secure" : "");
-    set = cookie;
-  }
+  const char *set;
+  if (!session_csrf(w, c, csrf, cookie, sizeof cookie, &set))
+    return refusal(c, MJ_EIO, f->lang);
   action_of(rq, action, sizeof action);
   buf b = {.ok = 1};
   web_form_page(&b, f, action, csrf, rq->route == R_ANON ? f->response : NULL,
@@ -659,18 +674,9 @@ static enum MHD_Result unsub_page(web *w, struct MHD_Connection *c,
   if (rc != MJ_OK)
     return unsub_refusal(w, c, rc, lang, &err);
   char csrf[TOKEN_LEN + 1], cookie[200], action[200];
-  const char *have = cookie_csrf(c);
-  const char *set = NULL;
-  if (have) {
-    snprintf(csrf, sizeof csrf, "%s", have);
-  } else {
-    if (!random_hex(csrf, TOKEN_LEN / 2))
-      return refusal(c, MJ_EIO, lang);
-    snprintf(cookie, sizeof cookie,
-             "mj_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf,
-             w->secure ? "; Secure" : "");
-    set = cookie;
-  }
+  const char *set;
+  if (!session_csrf(w, c, csrf, cookie, sizeof cookie, &set))
+    return refusal(c, MJ_EIO, lang);
   snprintf(action, sizeof action, "/u/%s", rq->token);
   buf b = {.ok = 1};
   web_unsub_page(&b, lang, action, csrf);

@@ -10,25 +10,10 @@
 # the service standard and the 5-gap model over two cycles), is checked
 # the same way and shot whole as report-models.png.
 . "$top_srcdir/tests/cli/tap.sh"
+. "$top_srcdir/tests/browser/browser.sh"
 N_BROWSER=13
 plan $((N_BROWSER + 3))
-here="$top_srcdir/tests/browser"
-modules=${MEJORA_NODE_MODULES:-$here/node_modules}
-chromium=$(command -v chromium || command -v chromium-browser || true)
-missing=
-[ -n "$chromium" ] || missing="$missing chromium"
-command -v node >/dev/null || missing="$missing node"
-[ -d "$modules/playwright-core" ] || missing="$missing playwright-core"
-[ -f "$modules/axe-core/axe.min.js" ] || missing="$missing axe-core"
-if [ -n "$missing" ]; then
-  # Missing tools are a failure, not a skip, as in serve.sh.
-  i=0
-  while [ $i -lt $((N_BROWSER + 3)) ]; do
-    i=$((i + 1))
-    echo "not ok $i - missing:$missing (./bootstrap check installs them)"
-  done
-  exit 0
-fi
+browser_ready $((N_BROWSER + 3)) axe-core/axe.min.js
 scratch
 cp -R "$top_srcdir/examples/call-center/playbook.lua" \
       "$top_srcdir/examples/call-center/data" "$tmp/"
@@ -80,21 +65,7 @@ chmod -R u+w models
 is "$?" 0 "the models playbook's two cycles, its HTML and JSON reports"
 
 mkdir profile
-# The browser on the real clock even under faketime, as in serve.sh.
-env -u LD_PRELOAD -u FAKETIME \
-  MEJORA_NODE_MODULES=$modules CHROMIUM=$chromium \
-  node "$here/report.mjs" "$tmp/report.html" "$shots" "$tmp/profile" \
-  c1.json c2.json -- "$tmp/models/report.html" models/c1.json models/c2.json \
-  > results 2> node.err
-n=0
-while IFS='|' read -r status what; do
-  n=$((n + 1))
-  [ $n -le $N_BROWSER ] || break
-  if [ "$status" = ok ]; then ok 0 "$what"; else ok 1 "$what"; fi
-done < results
-while [ $n -lt $N_BROWSER ]; do
-  n=$((n + 1))
-  ok 1 "browser check $n did not run"
-done
-[ -s node.err ] && sed 's/^/# /' node.err | head -20
+browser_run report.mjs "$tmp/report.html" "$shots" "$tmp/profile" \
+  c1.json c2.json -- "$tmp/models/report.html" models/c1.json models/c2.json
+browser_results $N_BROWSER
 done_testing

@@ -6,31 +6,12 @@
 # screenshots to the build tree (tests/browser/shots/); here the
 # responses are then found in `mejora export`.
 . "$top_srcdir/tests/cli/tap.sh"
+. "$top_srcdir/tests/browser/browser.sh"
 N_BROWSER=15
 plan $((N_BROWSER + 4))
-here="$top_srcdir/tests/browser"
-# playwright-core from `npm ci` in tests/browser; a copied tree (make
-# distcheck) finds it through MEJORA_NODE_MODULES, which ./bootstrap sets.
-modules=${MEJORA_NODE_MODULES:-$here/node_modules}
-chromium=$(command -v chromium || command -v chromium-browser || true)
-missing=
-[ -n "$chromium" ] || missing="$missing chromium"
-command -v node >/dev/null || missing="$missing node"
-[ -d "$modules/playwright-core" ] || missing="$missing playwright-core"
-if [ -n "$missing" ]; then
-  # Missing tools are a failure, not a skip: ./bootstrap check installs
-  # them, and a browser test that never runs proves nothing.
-  i=0
-  while [ $i -lt $((N_BROWSER + 4)) ]; do
-    i=$((i + 1))
-    echo "not ok $i - missing:$missing (./bootstrap check installs them)"
-  done
-  exit 0
-fi
+browser_ready $((N_BROWSER + 4))
 scratch
 cd "$tmp"
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 shots="$top_builddir/tests/browser/shots"
 mkdir -p "$shots"
 rm -f "$shots"/serve-*.png
@@ -59,40 +40,14 @@ LUA
 run "$MEJORA" sample p.lua s
 tok_es=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C1" { print $1 }')
 tok_en=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C2" { print $1 }')
-"$MEJORA" serve p.lua --listen 127.0.0.1:0 2>serve.err &
-serve_pid=$!
-i=0
-while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' serve.err)
+serve_start p.lua
 like "$port" '^[1-9][0-9]*$' "serve listens on a free loopback port"
 
 mkdir profile
-# The browser runs on the real clock even when the suite runs under
-# faketime: it is not what the shifted clock tests, and libfaketime in
-# every Chromium process makes this test take minutes instead of seconds.
-env -u LD_PRELOAD -u FAKETIME \
-  MEJORA_NODE_MODULES=$modules CHROMIUM=$chromium \
-  node "$here/serve.mjs" "http://127.0.0.1:$port" "$tok_es" "$tok_en" \
-  "$shots" "$tmp/profile" > results 2> node.err
-n=0
-while IFS='|' read -r status what; do
-  n=$((n + 1))
-  [ $n -le $N_BROWSER ] || break
-  if [ "$status" = ok ]; then ok 0 "$what"; else ok 1 "$what"; fi
-done < results
-while [ $n -lt $N_BROWSER ]; do
-  n=$((n + 1))
-  ok 1 "browser check $n did not run"
-done
-[ -s node.err ] && sed 's/^/# /' node.err | head -20
+browser_run serve.mjs "$base" "$tok_es" "$tok_en" "$shots" "$tmp/profile"
+browser_results $N_BROWSER
 
-kill -TERM "$serve_pid"
-wait "$serve_pid"
-src=$?
-serve_pid=
+serve_stop
 is "$src" 0 "serve stops on SIGTERM"
 run "$MEJORA" export p.lua visit
 like "$out" "$tok_es,C1,.*,3,Too slow,,4,web," "the JavaScript answer is in export"

@@ -11,14 +11,9 @@ chmod -R u+w "$tmp"
 cd "$tmp"
 q() { sqlite3 mejora.db "$1" 2>&1; }
 # wait_for SQL: poll until the query prints something other than 0.
-wait_for() {
-  i=0
-  while [ $i -lt 300 ]; do
-    v=$(q "$1")
-    case "$v" in ''|0|*rror*|*locked*) ;; *) return 0 ;; esac
-    sleep 0.05; i=$((i + 1))
-  done
-  return 1
+wait_for() { wait_until 15 q_found "$1"; }
+q_found() {
+  case "$(q "$1")" in ''|0|*rror*|*locked*) return 1 ;; esac
 }
 
 for m in 2026-11 2026-12; do

@@ -51,23 +51,13 @@ start() {
      echo \"EXIT=\$?\"; sleep 120"
 }
 screen() { tm capture-pane -p -J -t "$1" -S -200; }
-# wait_for NAME PATTERN: until the pane shows PATTERN (10 s at most).
-wait_for() {
-  i=0
-  while [ $i -lt 600 ]; do
-    screen "$1" | grep -Eq -- "$2" && return 0
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
-}
+# wait_for NAME PATTERN: until the pane shows PATTERN (60 s at most).
+wait_for() { wait_until 60 shows "$1" "$2"; }
+shows() { screen "$1" | grep -Eq -- "$2"; }
 # wait_last NAME TAG: until the last question shown is TAG, e.g. [6/7].
-wait_last() {
-  i=0
-  while [ $i -lt 600 ]; do
-    [ "$(screen "$1" | grep -o '\[[0-9]*/[0-9]*\]' | tail -1)" = "$2" ] && return 0
-    sleep 0.1; i=$((i + 1))
-  done
-  return 1
+wait_last() { wait_until 60 last_is "$1" "$2"; }
+last_is() {
+  [ "$(screen "$1" | grep -o '\[[0-9]*/[0-9]*\]' | tail -1)" = "$2" ]
 }
 send() { tm send-keys -t "$1" -l "$2"; tm send-keys -t "$1" Enter; }
 

@@ -13,8 +13,6 @@ QUEUE="$top_builddir/tests/cli/queue_message"
 plan 50
 scratch
 cd "$tmp"
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 cat > p.lua <<'LUA'
 customer "C1" { name = "Ana <Pérez>", lang = "es" }
 customer "C2" { name = "Bob", lang = "en" }
@@ -47,16 +45,8 @@ tok_es=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C1" { print $1 }
 tok_en=$(printf '%s\n' "$out" | awk 'length($1) == 32 && $2 == "C2" { print $1 }')
 like "$tok_es$tok_en" '^[0-9a-f]{64}$' "two invitations drawn"
 
-"$MEJORA" serve p.lua --listen 127.0.0.1:0 2>serve.err &
-serve_pid=$!
-i=0
-while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' serve.err)
+serve_start p.lua
 like "$port" '^[1-9][0-9]*$' "serve listens on a free loopback port"
-base=http://127.0.0.1:$port
 A=$base/a/$tok_es
 
 # ---- the form ---------------------------------------------------------------
@@ -196,15 +186,8 @@ done | xargs -P 6 -I{} sh -c \
      --data "csrf='"$kc"'&q-score=4" "'"$base"'/q/kiosk" >> codes' 2>/dev/null &
 load=$!
 # Stop it mid-load: once some answers are in, with more under way.
-i=0
-while [ "$(wc -l < codes)" -lt 20 ] && [ $i -lt 200 ]; do
-  sleep 0.05
-  i=$((i + 1))
-done
-kill -TERM "$serve_pid"
-wait "$serve_pid"
-src=$?
-serve_pid=
+wait_until 10 has_lines codes 20
+serve_stop
 wait "$load"
 is "$src" 0 "SIGTERM: serve finishes and exits 0"
 ok200=$(grep -c '^200$' codes)

@@ -9,8 +9,6 @@
 plan 10
 scratch
 cd "$tmp"
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 {
   i=1
   while [ $i -le 100 ]; do
@@ -32,24 +30,6 @@ run "$MEJORA" sample p.lua s
 printf '%s\n' "$out" | awk 'length($1) == 32 { print $1 }' > tokens
 is "$(wc -l < tokens | tr -d ' ')" 100 "100 invitations drawn"
 
-start() {
-  : > serve.err
-  "$MEJORA" serve p.lua --listen 127.0.0.1:0 -v 2>serve.err &
-  serve_pid=$!
-  i=0
-  while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
-    sleep 0.1
-    i=$((i + 1))
-  done
-  port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' serve.err)
-  base=http://127.0.0.1:$port
-}
-stop() {
-  kill -TERM "$serve_pid"
-  wait "$serve_pid"
-  src=$?
-  serve_pid=
-}
 # Any 32 hex digits are a session's token, as long as the cookie and the
 # form agree (a browser gets them from the form's page).
 csrf=0123456789abcdef0123456789abcdef
@@ -63,7 +43,7 @@ stored() { # stored QUESTIONNAIRE: how many responses export lists
 }
 
 # ---- a burst of anonymous answers ---------------------------------------------------
-start
+serve_start p.lua -v
 : > codes
 seq 1 200 | xargs -P 32 -I{} sh -c \
   "curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
@@ -90,7 +70,7 @@ rid=web-00112233445566778899aabbccddeeff
 is "$(grep -c '^200$' codes):$(grep -c '^410$' codes):$(stored kiosk)" \
   "65:63:265" \
   "a response id posted 64 times among 64 others: stored once, the others kept"
-stop
+serve_stop
 run "$MEJORA" export p.lua kiosk
 is "$(printf '%s\n' "$out" | grep -c "^$rid,")" 1 "the repeated id stored once"
 line=$(grep -o 'serve: [0-9]* submissions written in [0-9]* commits' serve.err)
@@ -101,19 +81,15 @@ ok $([ "$subs" -eq 428 ] && [ "$commits" -ge 1 ] &&
   "each submission stored went through a commit ($subs in $commits)"
 
 # ---- SIGTERM in the middle of a burst -----------------------------------------------
-start
+serve_start p.lua -v
 : > codes
 seq 1 1000 | xargs -P 32 -I{} sh -c \
   "curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
      -b mj_csrf=$csrf --data 'csrf=$csrf&q-score=1' $base/q/kiosk >> codes" \
   2>/dev/null &
 load=$!
-i=0
-while [ "$(wc -l < codes)" -lt 50 ] && [ $i -lt 1200 ]; do
-  sleep 0.05
-  i=$((i + 1))
-done
-stop
+wait_until 60 has_lines codes 50
+serve_stop
 wait "$load"
 n200=$(grep -c '^200$' codes)
 is "$src" 0 "SIGTERM during a burst: serve finishes and exits 0"

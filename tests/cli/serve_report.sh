@@ -8,8 +8,6 @@
 plan 20
 scratch
 cd "$tmp"
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 cat > p.lua <<'LUA'
 customer "c1" { }
@@ -28,34 +26,17 @@ Xuse "collector.web" { report_user = "ana", report_password = "pa:ss" }
 LUA
 cat p.lua >> basic.lua
 
-start() { # start PLAYBOOK: serve it on a free port, set $base
-  "$MEJORA" serve "$1" --listen 127.0.0.1:0 2>serve.err &
-  serve_pid=$!
-  i=0
-  while ! grep -q 'serving on' serve.err 2>/dev/null && [ $i -lt 600 ]; do
-    sleep 0.1
-    i=$((i + 1))
-  done
-  port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' \
-    serve.err)
-  base=http://127.0.0.1:$port
-}
-stop() {
-  kill -TERM "$serve_pid"
-  wait "$serve_pid"
-  serve_pid=
-}
 status() { # status CURL-ARGS...: the HTTP status of a request
   curl -s -o /dev/null -w '%{http_code}' "$@"
 }
 
-start p.lua
+serve_start p.lua
 is "$(status "$base/report")" 404 "no credentials configured: no /report"
 is "$(status -H 'Authorization: Bearer ' "$base/report")" 404 \
   "an empty token opens nothing"
-stop
+serve_stop
 
-start tok.lua
+serve_start tok.lua
 like "$port" '^[1-9][0-9]*$' "serve with a report token"
 curl -s -D h401 -o b401 "$base/report"
 like "$(head -1 h401)" ' 401' "401 without credentials"
@@ -85,15 +66,15 @@ like "$(cat h200)" 'X-Content-Type-Options: nosniff' "nosniff"
 like "$(cat h200)" 'Cache-Control: no-store' "not cached"
 is "$(status -X POST -H 'Authorization: Bearer s3cret-token' \
   "$base/report")" 405 "POST is not allowed"
-stop
+serve_stop
 
-start basic.lua
+serve_start basic.lua
 is "$(status -u 'ana:wrong' "$base/report")" 401 "401 with a wrong password"
 like "$(curl -s -D - -o /dev/null "$base/report")" \
   'WWW-Authenticate: Basic realm="mejora report"' "WWW-Authenticate: Basic"
 is "$(status -u 'ana:pa:ss' "$base/report")" 200 \
   "200 with the user and password (a colon in it)"
-stop
+serve_stop
 run "$MEJORA" check p.lua
 sed 's/report_password = "pa:ss"//' basic.lua > half.lua
 run "$MEJORA" serve half.lua --listen 127.0.0.1:0

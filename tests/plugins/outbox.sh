@@ -156,11 +156,7 @@ echo 30 > "$tmp/h3/delay"
 start_receiver "$tmp/h3" http_receiver.py "$HOOK_SECRET" --port "$p3"
 "$MEJORA" deliver p.lua --now "$(at 61)" -q >/dev/null 2>&1 &
 dpid=$!
-i=0
-while [ ! -f "$tmp/h3/001.headers" ] && [ $i -lt 600 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
+wait_until 60 test -f "$tmp/h3/001.headers"
 kill -9 "$dpid"
 wait "$dpid" 2>/dev/null
 is "$(keys "$tmp/h3")" "1 " "deliver was killed while the receiver held one"

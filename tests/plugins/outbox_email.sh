@@ -77,11 +77,7 @@ echo 30 > "$tmp/m2/delay"
 start_receiver "$tmp/m2" smtp_receiver.py --lifetime 300 --port "$p2"
 "$MEJORA" deliver p.lua --now "$(at 61)" -q >/dev/null 2>&1 &
 dpid=$!
-i=0
-while [ ! -f "$tmp/m2/001.eml" ] && [ $i -lt 600 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
+wait_until 60 test -f "$tmp/m2/001.eml"
 kill -9 "$dpid"
 wait "$dpid" 2>/dev/null
 rm -f "$tmp/m2/delay"

@@ -8,7 +8,7 @@ trap 'for p in $receiver_pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EX
 
 # start_receiver DIR SCRIPT ARGS...: runs SCRIPT (smtp_receiver.py or
 # http_receiver.py) on DIR, sets $pid and $port; 1 if it did not come up
-# within 10 seconds.
+# within 60 seconds.
 start_receiver() {
   d=$1 script=$2; shift 2
   mkdir -p "$d"
@@ -16,11 +16,7 @@ start_receiver() {
   "$PYTHON" "$RECV/$script" "$d" "$@" --lifetime 120 2>"$d/stderr" &
   pid=$!
   receiver_pids="$receiver_pids $pid"
-  i=0
-  while [ ! -s "$d/port" ] && [ $i -lt 600 ]; do
-    sleep 0.1
-    i=$((i + 1))
-  done
+  wait_until 60 test -s "$d/port"
   port=$(cat "$d/port" 2>/dev/null) || port=
   [ -n "$port" ]
 }
