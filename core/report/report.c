@@ -782,8 +782,9 @@ static int print_changes(FILE *f, const mj_report_data *d, int md)
   return rc;
 }
 
+/* level: "95%", or "" when the scorers' levels differ. */
 static void print_requirements(FILE *f, const mj_report_data *d,
-                               const mj_model *m, int md)
+                               const mj_model *m, const char *level, int md)
 {
   if (!m || m->n_requirements == 0)
     return;
@@ -791,7 +792,9 @@ static void print_requirements(FILE *f, const mj_report_data *d,
                 : "\nRequirements against targets\n");
   table t = {0};
   t.cols = 5;
-  char *head[] = {"requirement", "mean [95% CI]", "n", "target", "verdict"};
+  char mean[48];
+  snprintf(mean, sizeof mean, "mean [%s%sCI]", level, *level ? " " : "");
+  char *head[] = {"requirement", mean, "n", "target", "verdict"};
   table_add(&t, head);
   for (size_t i = 0; i < m->n_requirements; i++) {
     const mj_requirement *r = &m->requirements[i];
@@ -858,11 +861,25 @@ static int text_write(FILE *f, mj_engine *e, mj_report_data *d, void *ud)
 {
   int md = *(const int *)ud;
   int rc = MJ_OK;
+  mj_ci_level lv[MJ_CI_LEVELS];
+  size_t n_lv = (size_t)mj__ci_levels(e, &d->figs, lv, MJ_CI_LEVELS);
+  double level = mj__ci_level_one(lv, n_lv);
+  char lt[32] = "";
+  if (!isnan(level))
+    mj__ci_level_text(lt, sizeof lt, level, "en");
   fprintf(f, md ? "# mejora report: cycle %lld \"%s\"\n\nFinished %s. "
-                  "Figures with a 95%% confidence interval in brackets.\n"
-                : "mejora report: cycle %lld \"%s\", finished %s\n"
-                  "(figures with a 95%% confidence interval in brackets)\n",
+                : "mejora report: cycle %lld \"%s\", finished %s\n(",
           (long long)d->cycle.id, d->cycle.name, d->finished);
+  if (!isnan(level)) {
+    fprintf(f, "%s with a %s confidence interval in brackets",
+            md ? "Figures" : "figures", lt);
+  } else {
+    /* Scorers at different levels: say each one's. */
+    fprintf(f, "%s with a confidence interval in brackets, at ",
+            md ? "Figures" : "figures");
+    mj__ci_levels_list(f, lv, n_lv, "en");
+  }
+  fputs(md ? ".\n" : ")\n", f);
   if (md)
     fprintf(f, "\n## Figures\n");
   /* Each group is printed at its first figure: with thousands of figures
@@ -926,7 +943,7 @@ static int text_write(FILE *f, mj_engine *e, mj_report_data *d, void *ud)
   mj__comments_print(f, d->comments, md);
   if (rc == MJ_OK)
     rc = print_changes(f, d, md);
-  print_requirements(f, d, e->model, md);
+  print_requirements(f, d, e->model, lt, md);
   mj__service_report(f, &d->figs, e->model, md);
   mj__cases_section(f, &d->figs, e->model, md);
   print_plans(f, d->plans, md);

@@ -52,6 +52,31 @@ int mj__report_json(mj_engine *e, int64_t cycle, char **out, size_t *len);
 int mj__report_text(mj_engine *e, int64_t cycle, int markdown, char **out,
                     size_t *len);
 
+/* ---- ci_level.c -------------------------------------------------------- */
+
+/* The confidence level of scorer's intervals: its `level` in the
+** playbook's `use`, else its plugin's default; 0.95 for the core's own
+** figures (complaints, audits). */
+double mj__ci_level(mj_engine *e, const char *scorer);
+typedef struct mj_ci_level {
+  const char *scorer;    /* borrowed from the figure */
+  double level;
+} mj_ci_level;
+#define MJ_CI_LEVELS 32 /* scorers a report names the levels of */
+/* The scorers of figs' figures with an interval and their levels, at
+** most cap of them, in order of first figure; returns how many. */
+int mj__ci_levels(mj_engine *e, const mj_figset *figs, mj_ci_level *out,
+                  size_t cap);
+/* Their one level (0.95 when none has an interval), NAN when they
+** differ. */
+double mj__ci_level_one(const mj_ci_level *v, size_t n);
+/* "90%" ("90 %" in Spanish) into buf. */
+const char *mj__ci_level_text(char *buf, size_t n, double level,
+                              const char *lang);
+/* "nps90 90%, csat 95%". */
+void mj__ci_levels_list(FILE *f, const mj_ci_level *v, size_t n,
+                        const char *lang);
+
 /* ---- report_html.c ----------------------------------------------------- */
 
 /* The report as one self-contained HTML page (inline CSS and SVG, no

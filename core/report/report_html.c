@@ -17,11 +17,12 @@
 /* ---- words ------------------------------------------------------------- */
 
 enum {
-  W_TITLE, W_FINISHED, W_CI_NOTE, W_SUMMARY, W_REQS, W_REQ, W_MEAN,
+  W_TITLE, W_FINISHED, W_CI_NOTE, W_CI_NOTE_ANY, W_SUMMARY, W_REQS, W_REQ,
+  W_MEAN, W_MEAN_ANY, W_NPS_CI, W_NPS_CI_ANY,
   W_TARGET, W_VERDICT, W_MET, W_NOT_MET, W_NO_ANSWERS, W_TOO_FEW, W_KPIS,
   W_NPS, W_CSAT, W_CHANGE, W_SIGNIFICANT, W_NOT_SIGNIFICANT, W_NOT_TESTED,
   W_NO_PREVIOUS, W_PLANS, W_OPEN_PLANS, W_OVERDUE, W_NO_PLAN, W_COMMENTS,
-  W_NO_COMMENT, W_TRENDS, W_CYCLE, W_LOW, W_HIGH, W_DIST, W_ANSWERS,
+  W_NO_COMMENT, W_TRENDS, W_CYCLE, W_DIST, W_ANSWERS,
   W_SERVQUAL, W_GAP, W_DIMENSION, W_IPA, W_IMPORTANCE, W_PERFORMANCE,
   W_QUADRANT, W_ITEM, W_KANO, W_CATEGORY, W_BETTER, W_WORSE, W_FEATURE,
   W_COMPLAINTS, W_PARETO, W_CAT, W_COUNT, W_SHARE, W_CUMULATIVE, W_STEPS,
@@ -35,10 +36,14 @@ enum {
 static const char *const words_en[W_WORDS] = {
     [W_TITLE] = "Service improvement report",
     [W_FINISHED] = "Cycle %s, finished %s.",
-    [W_CI_NOTE] = "Figures with their 95% confidence interval in brackets.",
+    [W_CI_NOTE] = "Figures with their %s confidence interval in brackets.",
+    [W_CI_NOTE_ANY] = "Figures with their confidence interval in brackets, "
+                      "at each scorer's level: ",
     [W_SUMMARY] = "Summary",
     [W_REQS] = "Requirements against their targets",
-    [W_REQ] = "Requirement", [W_MEAN] = "Mean [95% CI]",
+    [W_REQ] = "Requirement", [W_MEAN] = "Mean [%s CI]",
+    [W_MEAN_ANY] = "Mean [CI]", [W_NPS_CI] = "NPS [%s CI]",
+    [W_NPS_CI_ANY] = "NPS [CI]",
     [W_TARGET] = "Target", [W_VERDICT] = "Verdict", [W_MET] = "met",
     [W_NOT_MET] = "not met", [W_NO_ANSWERS] = "no answers",
     [W_TOO_FEW] = "too few", [W_KPIS] = "Loyalty and satisfaction",
@@ -51,7 +56,6 @@ static const char *const words_en[W_WORDS] = {
     [W_COMMENTS] = "What customers wrote",
     [W_NO_COMMENT] = "No open-text answer in this cycle.",
     [W_TRENDS] = "Trends over the cycles", [W_CYCLE] = "Cycle",
-    [W_LOW] = "95% CI low", [W_HIGH] = "95% CI high",
     [W_DIST] = "How customers answered", [W_ANSWERS] = "answers",
     [W_SERVQUAL] = "SERVQUAL gaps per dimension", [W_GAP] = "Gap",
     [W_DIMENSION] = "Dimension",
@@ -80,11 +84,15 @@ static const char *const words_en[W_WORDS] = {
 static const char *const words_es[W_WORDS] = {
     [W_TITLE] = "Informe de mejora del servicio",
     [W_FINISHED] = "Ciclo %s, cerrado el %s.",
-    [W_CI_NOTE] = ("Cifras con su intervalo de confianza del 95 % entre "
+    [W_CI_NOTE] = ("Cifras con su intervalo de confianza del %s entre "
                    "corchetes."),
+    [W_CI_NOTE_ANY] = ("Cifras con su intervalo de confianza entre "
+                       "corchetes, al nivel de cada cálculo: "),
     [W_SUMMARY] = "Resumen",
     [W_REQS] = "Requisitos frente a su objetivo",
-    [W_REQ] = "Requisito", [W_MEAN] = "Media [IC 95 %]",
+    [W_REQ] = "Requisito", [W_MEAN] = "Media [IC %s]",
+    [W_MEAN_ANY] = "Media [IC]", [W_NPS_CI] = "NPS [IC %s]",
+    [W_NPS_CI_ANY] = "NPS [IC]",
     [W_TARGET] = "Objetivo", [W_VERDICT] = "Resultado",
     [W_MET] = "cumplido", [W_NOT_MET] = "no cumplido",
     [W_NO_ANSWERS] = "sin respuestas", [W_TOO_FEW] = "muy pocas",
@@ -99,7 +107,6 @@ static const char *const words_es[W_WORDS] = {
     [W_COMMENTS] = "Lo que escribieron los clientes",
     [W_NO_COMMENT] = "Ninguna respuesta abierta en este ciclo.",
     [W_TRENDS] = "Evolución por ciclos", [W_CYCLE] = "Ciclo",
-    [W_LOW] = "IC 95 % inferior", [W_HIGH] = "IC 95 % superior",
     [W_DIST] = "Cómo respondieron los clientes", [W_ANSWERS] = "respuestas",
     [W_SERVQUAL] = "Brechas SERVQUAL por dimensión", [W_GAP] = "Brecha",
     [W_DIMENSION] = "Dimensión",
@@ -134,6 +141,11 @@ typedef struct page {
   mj_report_data *d;
   const char *lang;          /* "en" or "es" */
   const char *const *w;      /* its words */
+  /* The intervals' levels: lv[n_lv] per scorer, level their one level
+  ** as text ("95%"), "" when they differ. */
+  mj_ci_level lv[MJ_CI_LEVELS];
+  size_t n_lv;
+  char level[32];
   int charts;                /* charts so far: each gets its own ids */
 } page;
 
@@ -165,6 +177,16 @@ static const char *report_lang(const mj_model *m)
 static const char *W(const page *p, int k)
 {
   return p->w[k] ? p->w[k] : words_en[k];
+}
+
+/* A word that states the intervals' level (k), or its variant for
+** scorers at different levels (k + 1), which the page's note lists. */
+static const char *CI(const page *p, int k, char *buf, size_t n)
+{
+  if (!p->level[0])
+    return W(p, k + 1);
+  snprintf(buf, n, W(p, k), p->level);
+  return buf;
 }
 
 static int same(const char *a, const char *b)
@@ -311,12 +333,13 @@ static void requirements(page *p)
   if (!p->m || p->m->n_requirements == 0)
     return;
   FILE *f = p->f;
+  char mean[64];
   fprintf(f, "<h3>%s</h3>\n<table class=\"reqs\"><thead><tr><th scope=\"col\">"
              "%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
              "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>"
              "<tbody>\n",
-          W(p, W_REQS), W(p, W_REQ), W(p, W_MEAN), W(p, W_N), W(p, W_TARGET),
-          W(p, W_VERDICT));
+          W(p, W_REQS), W(p, W_REQ), CI(p, W_MEAN, mean, sizeof mean),
+          W(p, W_N), W(p, W_TARGET), W(p, W_VERDICT));
   for (size_t i = 0; i < p->m->n_requirements; i++) {
     const mj_requirement *q = &p->m->requirements[i];
     const mj_result_rec *r = mj__figset_find(&p->d->figs, NULL, "mean", NULL,
@@ -605,11 +628,12 @@ static void trend_chart(page *p, const trend_cycles *t, const char *title,
                  "middle", NULL, t->names[i]);
   mj__svg_close(&s);
   data_open(p);
+  char head[64];
   fprintf(p->f, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
                 "%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                 "</tr></thead><tbody>\n",
-          W(p, W_CYCLE), nps ? "NPS [95% CI]" : W(p, W_MEAN), W(p, W_N),
-          W(p, W_CHANGE));
+          W(p, W_CYCLE), CI(p, nps ? W_NPS_CI : W_MEAN, head, sizeof head),
+          W(p, W_N), W(p, W_CHANGE));
   for (size_t i = 0; i < nc; i++) {
     if (!at[i])
       continue;
@@ -641,9 +665,9 @@ static int trends(page *p)
       snprintf(title, sizeof title, "NPS: %s",
                question_text(p, r->questionnaire, r->question));
     else
-      snprintf(title, sizeof title, "%s %s: %s", W(p, W_MEAN),
+      snprintf(title, sizeof title, "%s %s: %s", W(p, W_MEAN_ANY),
                r->requirement, req_text(p, r->requirement));
-    /* "Mean [95% CI]" reads as a title without its bracket */
+    /* "Mean [CI]" reads as a title without its bracket */
     char *br = strstr(title, " [");
     if (br && !same(r->scorer, "nps")) {
       char rest[300];
@@ -1616,8 +1640,16 @@ static int page_write(page *p)
   snprintf(lead, sizeof lead, W(p, W_FINISHED), p->d->cycle.name,
            p->d->finished);
   text(p, lead);
-  fprintf(f, " %s</p></header>\n<h2>%s</h2>\n", W(p, W_CI_NOTE),
-          W(p, W_SUMMARY));
+  char note[200];
+  fprintf(f, " %s", CI(p, W_CI_NOTE, note, sizeof note));
+  for (size_t k = 0; !p->level[0] && k < p->n_lv; k++) {
+    char t[32];
+    fputs(k ? ", " : "", f);
+    text(p, p->lv[k].scorer);
+    fprintf(f, " %s%s", mj__ci_level_text(t, sizeof t, p->lv[k].level, p->lang),
+            k + 1 == p->n_lv ? "." : "");
+  }
+  fprintf(f, "</p></header>\n<h2>%s</h2>\n", W(p, W_SUMMARY));
   requirements(p);
   kpis(p);
   plans(p);
@@ -1645,6 +1677,10 @@ static int html_write(FILE *f, mj_engine *e, mj_report_data *d, void *ud)
   page p = {.f = f, .e = e, .m = e->model, .d = d};
   p.lang = report_lang(e->model);
   p.w = strcmp(p.lang, "es") == 0 ? words_es : words_en;
+  p.n_lv = (size_t)mj__ci_levels(e, &d->figs, p.lv, MJ_CI_LEVELS);
+  double level = mj__ci_level_one(p.lv, p.n_lv);
+  if (!isnan(level))
+    mj__ci_level_text(p.level, sizeof p.level, level, p.lang);
   return page_write(&p);
 }
 
