@@ -16,8 +16,10 @@
 ** recipient, refused credentials, a certificate that fails), and
 ** MJ_EINVAL when the event gives no address to send to.
 **
-** create() connects nowhere (mejora check creates every instance); each
-** event is one connection, so nothing is held between events.
+** create() connects nowhere (mejora check creates every instance). The
+** first event connects; the events after it reuse that connection (one
+** TLS handshake and login for a whole outbox, not one per message), which
+** libcurl drops when it has idled too long or failed, and destroy() ends.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ typedef struct email_inst {
   char *to, *to_meta;  /* as given: to is checked in create */
   mj_mail_addr from;
   int require_tls;
+  CURL *curl;          /* from the first event on: its connection stays */
 } email_inst;
 
 static void email_destroy(void *inst);
@@ -148,6 +151,7 @@ static void email_destroy(void *inst)
   if (!in)
     return;
   const mj_host_api *H = in->host;
+  curl_easy_cleanup(in->curl);
   mj__notify_link_close(H, &in->link);
   H->free(in->to);
   H->free(in->to_meta);
@@ -254,7 +258,9 @@ static int email_notify(void *inst, const mj_event *ev, mj_error *err)
   if (!msg)
     return H->error(err, MJ_ENOMEM, WHO ": out of memory");
 
-  CURL *curl = curl_easy_init();
+  if (!in->curl)
+    in->curl = curl_easy_init();
+  CURL *curl = in->curl;
   struct curl_slist *rcpt = NULL;
   char mail_from[MJ_MAIL_ADDR_MAX + 2], errbuf[CURL_ERROR_SIZE] = "";
   int good = curl != NULL;
@@ -268,7 +274,6 @@ static int email_notify(void *inst, const mj_event *ev, mj_error *err)
   }
   if (!good) {
     curl_slist_free_all(rcpt);
-    curl_easy_cleanup(curl);
     free(msg);
     return H->error(err, MJ_ENOMEM, WHO ": out of memory");
   }
@@ -297,8 +302,10 @@ static int email_notify(void *inst, const mj_event *ev, mj_error *err)
   if (crc != CURLE_OK)
     rc = outcome(in, crc, code, errbuf[0] ? errbuf : curl_easy_strerror(crc),
                  err);
+  /* The options point into this frame (error buffer, recipients, the
+  ** message): forget them; the connection stays. */
+  curl_easy_reset(curl);
   curl_slist_free_all(rcpt);
-  curl_easy_cleanup(curl);
   free(msg);
   return rc;
 }

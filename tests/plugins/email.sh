@@ -5,7 +5,7 @@
 # Message-ID, both parts, HTML escaping, List-Unsubscribe); refusals and
 # an absent server are recorded as failed or retry.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 28
+plan 29
 scratch; example_copy
 . "$top_srcdir/tests/plugins/receivers.sh"
 cd "$tmp/shop"
@@ -49,6 +49,8 @@ is "$(stored mejora.db email | cut -d'|' -f1,2 | tr '\n' ' ')" \
   "plan.opened|sent plan.opened|sent " "both plan events recorded as sent"
 is "$(ls "$tmp/smtp"/*.eml 2>/dev/null | wc -l | tr -d ' ')" 2 \
   "and the server holds two messages"
+is "$(cat "$tmp/smtp"/*.peer | sort -u | wc -l | tr -d ' ')" 1 \
+  "both over one connection: one STARTTLS and one login"
 
 check=$("$PYTHON" - "$tmp/smtp" <<'PY' 2>&1
 import email, email.policy, glob, re, sys

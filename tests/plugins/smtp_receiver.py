@@ -4,7 +4,8 @@
                      [--lifetime SECONDS] [--port PORT]
 
 Picks a free port, writes it to DIR/port once it listens, and writes each
-message it accepts to DIR/NNN.eml (envelope recipients in DIR/NNN.rcpt).
+message it accepts to DIR/NNN.eml (envelope recipients in DIR/NNN.rcpt,
+the client's port in DIR/NNN.peer).
 With --tls it offers STARTTLS and requires it; with --auth it requires
 AUTH (after STARTTLS). A recipient starting "bounce" is refused with 550,
 one starting "later" with 451. It stops on SIGTERM or after --lifetime
@@ -49,6 +50,9 @@ class Keep:
             f.write(envelope.original_content or envelope.content)
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos) + "\n")
+        # The client's port: messages over one connection share it.
+        with open(base + ".peer", "w") as f:
+            f.write("%s\n" % (session.peer[1],))
         os.rename(base + ".tmp", base + ".eml")
         try:
             with open(os.path.join(self.folder, "delay")) as f:
