@@ -3080,13 +3080,15 @@ static int store_scan_cycles(void *inst, mj_cycle_cb cb, void *ud,
   return scan(s, st, cycle_row, NULL, &f, "read the cycles in", err);
 }
 
-/* The cycle's figures go and its row says "running" again, together:
-** a re-run killed half way leaves it "running", never half replaced. */
+/* The cycle's figures and kept comments go and its row says "running"
+** again, together: a re-run killed or failed half way leaves it
+** "running", never half replaced. */
 static int store_cycle_reopen(void *inst, int64_t id, int64_t at, mj_error *err)
 {
   store *s = inst;
   sqlite3_stmt *clear = stmt(s, ST_CYCLE_CLEAR, err);
-  sqlite3_stmt *st = clear ? stmt(s, ST_CYCLE_REOPEN, err) : NULL;
+  sqlite3_stmt *said = clear ? stmt(s, ST_COMMENTS_CLEAR, err) : NULL;
+  sqlite3_stmt *st = said ? stmt(s, ST_CYCLE_REOPEN, err) : NULL;
   if (!st)
     return MJ_ESTORE;
   int rc = op_begin(s, err);
@@ -3102,6 +3104,10 @@ static int store_cycle_reopen(void *inst, int64_t id, int64_t at, mj_error *err)
   if (rc == MJ_OK) {
     sqlite3_bind_int64(clear, 1, id);
     rc = exec_stmt(s, clear, "clear a cycle's results in", err);
+  }
+  if (rc == MJ_OK) {
+    sqlite3_bind_int64(said, 1, id);
+    rc = exec_stmt(s, said, "clear a cycle's comments in", err);
   }
   return op_end(s, rc, err);
 }

@@ -5,7 +5,7 @@
 # again when they are not there (a cycle stored before, a playbook asking
 # for more); a failed store keeps none, and a re-run replaces them.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 16
+plan 18
 scratch
 cd "$tmp"
 export MEJORA_NOW=2026-11-30T12:00:00Z
@@ -103,6 +103,16 @@ reports rerun
 q "DELETE FROM cycle_comments"
 reports rerun_rescanned
 is "$(same rerun rerun_rescanned)" same "and the report is the rescan's"
+
+# A re-run that fails leaves none of the old run's comments behind.
+run "$MEJORA" -q run playbook.lua --rerun
+q "CREATE TRIGGER no_results BEFORE INSERT ON results
+  BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+run "$MEJORA" -q run playbook.lua --rerun
+ok "$(test "$rc" != 0; echo $?)" "a re-run whose results fail fails"
+is "$(q "SELECT count(*) FROM cycle_comments")" 0 \
+  "and keeps no comment of the run it replaced"
+q "DROP TRIGGER no_results"
 
 # A store that fails while keeping them keeps neither them nor results.
 "$MEJORA" -q --db sqlite:b.db import playbook.lua q a.csv > /dev/null 2>&1
