@@ -395,17 +395,18 @@ static const void *nameindex_find(const nameindex *x, const char *id,
 /*
 ** The customers of a large file are looked up at random, and each pointer
 ** a lookup follows misses the cache. So the customers get their own index,
-** sized to be 3/4 full and addressed by scaling the hash, whose slots hold
-** all a row needs: the id when short (as ids are), its hash, and the
-** segment and channel, which the model shares among customers. A row then
-** touches one slot, and strings already in the cache.
+** sized to be 3/4 full and addressed by scaling the hash, of 16-byte
+** slots that hold all a row needs: the id when short (as ids are), its
+** hash, and the numbers of the segment and channel, whose values the model
+** keeps in a table small enough to stay in the cache. A row then touches
+** one slot, four to a cache line.
 */
 
 typedef struct custslot {
-  char key[16]; /* the id when shorter than this; else its last byte is 1 */
-  const char *segment, *channel;
-  uint32_t h;
-  uint32_t n; /* the customer's index + 1; 0: empty */
+  uint32_t h;                 /* the id's hash32, made nonzero; 0: empty */
+  uint16_t segment, channel;  /* mj__customer_shared numbers */
+  char key[8]; /* the id when shorter than this; else key[7] is 1 and the
+               ** first 4 bytes hold the customer's index */
 } custslot;
 
 typedef struct custindex {
@@ -414,16 +415,25 @@ typedef struct custindex {
   const mj_model *m;
 } custindex;
 
-/* Whether slot s holds the id id[0..len) of hash h. */
+/* A slot's hash: hash32, with 0 (the mark of an empty slot) made 1. */
+static uint32_t cust_hash(uint32_t h)
+{
+  return h ? h : 1;
+}
+
+/* Whether slot s holds the id id[0..len) of slot hash h. */
 static int cust_match(const custindex *x, const custslot *s, uint32_t h,
                       const char *id, size_t len)
 {
+  enum { K = sizeof s->key };
   if (s->h != h)
     return 0;
-  int inline_key = s->key[sizeof s->key - 1] == 0;
-  if (len < sizeof s->key)
+  int inline_key = s->key[K - 1] == 0;
+  if (len < K)
     return inline_key && memcmp(s->key, id, len + 1) == 0;
-  return !inline_key && strcmp(mj__customer_id(x->m, s->n - 1), id) == 0;
+  uint32_t i;
+  memcpy(&i, s->key, sizeof i);
+  return !inline_key && strcmp(mj__customer_id(x->m, i), id) == 0;
 }
 
 static int custindex_build(custindex *x, const mj_model *m)
@@ -439,23 +449,24 @@ static int custindex_build(custindex *x, const mj_model *m)
     if (!id)
       continue;
     size_t len = strlen(id);
-    uint32_t h = hash32(id, len);
+    uint32_t h = cust_hash(hash32(id, len));
     size_t j = home_slot(h, x->cap);
     /* A repeated id (the linker refuses those): the first one wins, as
     ** with the model's own lookup. */
-    while (x->slot[j].n && !cust_match(x, &x->slot[j], h, id, len))
+    while (x->slot[j].h && !cust_match(x, &x->slot[j], h, id, len))
       j = j + 1 < x->cap ? j + 1 : 0;
     custslot *s = &x->slot[j];
-    if (s->n)
+    if (s->h)
       continue;
-    s->n = (uint32_t)i + 1;
     s->h = h;
-    s->segment = mj__customer_segment(m, i);
-    s->channel = mj__customer_channel(m, i);
-    if (len < sizeof s->key)
+    mj__customer_shared_nos(m, i, &s->segment, &s->channel);
+    if (len < sizeof s->key) {
       memcpy(s->key, id, len + 1);
-    else
+    } else {
+      uint32_t n32 = (uint32_t)i;
+      memcpy(s->key, &n32, sizeof n32);
       s->key[sizeof s->key - 1] = 1;
+    }
   }
   return MJ_OK;
 }
@@ -476,7 +487,8 @@ static void custindex_prefetch(const custindex *x, uint32_t h)
 static const custslot *custindex_find(const custindex *x, const char *id,
                                       size_t len, uint32_t h)
 {
-  for (size_t j = home_slot(h, x->cap); x->slot[j].n;
+  h = cust_hash(h);
+  for (size_t j = home_slot(h, x->cap); x->slot[j].h;
        j = j + 1 < x->cap ? j + 1 : 0)
     if (cust_match(x, &x->slot[j], h, id, len))
       return &x->slot[j];
@@ -1066,9 +1078,11 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   /* The channel it came through, else the customer's preferred one. */
   int cch = im->fixed[MJ__COL_CHANNEL];
   const char *channel =
-      cch >= 0 && !is_blank_text(cells[cch]) ? cells[cch] : cust->channel;
+      cch >= 0 && !is_blank_text(cells[cch])
+          ? cells[cch]
+          : mj__customer_shared(m, cust->channel);
 
-  const char *segment = cust->segment;
+  const char *segment = mj__customer_shared(m, cust->segment);
   int cs = im->fixed[MJ__COL_SEGMENT];
   if (cs >= 0 && !is_blank_text(cells[cs])) {
     segment = cells[cs];

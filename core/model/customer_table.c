@@ -251,6 +251,18 @@ const char *mj__customer_channel(const mj_model *m, size_t i)
   return shared_at(&m->customers, m->customers.v[i].channel);
 }
 
+void mj__customer_shared_nos(const mj_model *m, size_t i, uint16_t *segment,
+                             uint16_t *channel)
+{
+  *segment = m->customers.v[i].segment;
+  *channel = m->customers.v[i].channel;
+}
+
+const char *mj__customer_shared(const mj_model *m, uint16_t k)
+{
+  return shared_at(&m->customers, k);
+}
+
 size_t mj__customer_find(const mj_model *m, const char *id)
 {
   const mj_customer_table *t = &m->customers;

@@ -521,6 +521,14 @@ void mj__customer_at(const mj_model *m, size_t i, mj_customer *out);
 const char *mj__customer_id(const mj_model *m, size_t i);
 const char *mj__customer_segment(const mj_model *m, size_t i);
 const char *mj__customer_channel(const mj_model *m, size_t i);
+/*
+** The segment and channel of customer i as the numbers of their shared
+** values (0: none), small enough for an index to keep beside each id, and
+** the value of such a number.
+*/
+void mj__customer_shared_nos(const mj_model *m, size_t i, uint16_t *segment,
+                             uint16_t *channel);
+const char *mj__customer_shared(const mj_model *m, uint16_t k);
 /* The index of the customer called id, or SIZE_MAX. */
 size_t mj__customer_find(const mj_model *m, const char *id);
 /*

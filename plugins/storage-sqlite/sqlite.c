@@ -254,6 +254,21 @@ static const char *const migrations[] = {
 ** a bigger cache only held a million responses' pages for nothing. */
 #define CACHE_KIB "-2048"
 
+/*
+** PUT_CUSTOMERS stores CUST_ROWS customers a statement, as PUT_CUSTOMER
+** stores one: a new store's first cycle writes every customer, 333k of
+** them, and each statement run costs a savepoint, its release and a
+** reset, which 64 rows then share (448 of SQLite's 999 parameters).
+*/
+enum { CUST_ROWS = 64 };
+#define CUST_ROW_SQL "(?,?,?,?,?,?,?)"
+#define CUST_ROWS2_SQL CUST_ROW_SQL "," CUST_ROW_SQL
+#define CUST_ROWS4_SQL CUST_ROWS2_SQL "," CUST_ROWS2_SQL
+#define CUST_ROWS8_SQL CUST_ROWS4_SQL "," CUST_ROWS4_SQL
+#define CUST_ROWS16_SQL CUST_ROWS8_SQL "," CUST_ROWS8_SQL
+#define CUST_ROWS32_SQL CUST_ROWS16_SQL "," CUST_ROWS16_SQL
+#define CUST_ROWS_SQL CUST_ROWS32_SQL "," CUST_ROWS32_SQL
+
 #define STATEMENTS(X)                                                        \
   X(BEGIN, "BEGIN IMMEDIATE")                                                \
   X(BEGIN_EXCL, "BEGIN EXCLUSIVE")                                           \
@@ -491,7 +506,16 @@ static const char *const migrations[] = {
   X(SCAN_COMMENTS,                                                           \
     "SELECT cycle, list, rank, questionnaire, question, n, keep, response,"  \
     " submitted_at, text FROM cycle_comments WHERE cycle = ?1"               \
-    " ORDER BY list, rank, rowid")
+    " ORDER BY list, rank, rowid")                                           \
+  X(PUT_CUSTOMERS,                                                           \
+    "INSERT INTO customers(id, segment, name, lang, channel, email, consent)" \
+    " VALUES" CUST_ROWS_SQL " ON CONFLICT(id) DO UPDATE SET"                 \
+    " segment = excluded.segment, name = excluded.name,"                     \
+    " lang = excluded.lang, channel = excluded.channel,"                     \
+    " email = excluded.email, consent = excluded.consent"                    \
+    " WHERE segment IS NOT excluded.segment OR name IS NOT excluded.name"    \
+    " OR lang IS NOT excluded.lang OR channel IS NOT excluded.channel"       \
+    " OR email IS NOT excluded.email OR consent IS NOT excluded.consent")
 
 enum {
 #define X(name, sql) ST_##name,
@@ -1542,6 +1566,15 @@ static void store_close(void *inst)
 /* Open name (a path, or a URI with SQLITE_OPEN_URI) as s->db. */
 static int connect(store *s, const char *name, int flags, mj_error *err)
 {
+  /*
+  ** SQLite counts the memory it holds under one lock for the whole
+  ** process, taken by every allocation and free: the first cycle's two
+  ** threads (the scan and the customers' writer) kept waiting for it.
+  ** The count serves only sqlite3_memory_used and the soft heap limit,
+  ** which the store does not use. The setting can only be made before
+  ** SQLite starts (the first open); after that it is refused, harmlessly.
+  */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK)
     return s->db ? fail(s, "open", err)
@@ -2071,6 +2104,40 @@ static int customer_write(store *s, const mj_customer_rec *c, mj_error *err)
   return exec_stmt(s, st, "store a customer in", err);
 }
 
+/* Customers *next.. of n, CUST_ROWS a statement while as many are left;
+** *next is where the rest begin. */
+static int customers_write(store *s, size_t n,
+                           void (*at)(void *ud, size_t i, mj_customer_rec *rec),
+                           void *ud, size_t *next, mj_error *err)
+{
+  for (; n - *next >= CUST_ROWS; *next += CUST_ROWS) {
+    sqlite3_stmt *st = stmt(s, ST_PUT_CUSTOMERS, err);
+    if (!st)
+      return MJ_ESTORE;
+    for (int r = 0; r < CUST_ROWS; r++) {
+      mj_customer_rec c = {0};
+      at(ud, *next + (size_t)r, &c);
+      if (!c.id) {
+        done(st);
+        return s->host->error(err, MJ_EINVAL,
+                              "sqlite: a customer needs an id");
+      }
+      int p = 7 * r;
+      bind_text(st, p + 1, c.id);
+      bind_text(st, p + 2, c.segment);
+      bind_text(st, p + 3, c.name);
+      bind_text(st, p + 4, c.lang);
+      bind_text(st, p + 5, c.channel);
+      bind_text(st, p + 6, c.email);
+      sqlite3_bind_int(st, p + 7, c.consent);
+    }
+    int rc = exec_stmt(s, st, "store a customer in", err);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
 /* put_customer without touching the digest of put_customers. */
 static int put_customer_one(store *s, const mj_customer_rec *c, mj_error *err)
 {
@@ -2162,7 +2229,10 @@ static int store_put_customers(void *inst, size_t n,
   ** tenth of that cycle.
   */
   int fresh = customers_ready(s) && s->n_cust == 0;
-  for (size_t i = 0; rc == MJ_OK && i < n; i++) {
+  size_t i = 0;
+  if (fresh)
+    rc = customers_write(s, n, at, ud, &i, err);
+  for (; rc == MJ_OK && i < n; i++) {
     mj_customer_rec c = {0};
     at(ud, i, &c);
     rc = fresh ? customer_write(s, &c, err) : put_customer_one(s, &c, err);

@@ -329,7 +329,7 @@ static void ranges(const char *dir)
 
 int main(void)
 {
-  plan(178);
+  plan(182);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -1012,6 +1012,36 @@ int main(void)
   is_string("Eva María",
             sql_text(cs, "SELECT name FROM customers WHERE id = 'k3'"),
             "and a changed customer is written when it is put again");
+  S->close(st);
+
+  /* Into a new store, many statements' worth at once, a repeat in them. */
+  char mc[512];
+  snprintf(mc, sizeof mc, "%s/many.db", dir);
+  st = open_store(mc);
+  enum { MANY = 130 };
+  mj_customer_rec lots[MANY];
+  char lots_id[MANY][8], lots_name[MANY][16];
+  for (int i = 0; i < MANY; i++) {
+    snprintf(lots_id[i], sizeof lots_id[i], "m%03d", i == 70 ? 5 : i);
+    snprintf(lots_name[i], sizeof lots_name[i], "Name %d", i);
+    lots[i] = (mj_customer_rec){lots_id[i], i % 2 ? "retail" : NULL,
+                                lots_name[i], "en", NULL, NULL, i % 3 != 0};
+  }
+  S->begin(st, &err);
+  is_int(MJ_OK, S->put_customers(st, MANY, rec_at, lots, &err),
+         "put_customers fills a new store (%s)", err.msg);
+  S->commit(st, &err);
+  is_int(MANY - 1, sql_int(mc, "SELECT count(*) FROM customers"),
+         "each customer stored once");
+  is_string("Name 70",
+            sql_text(mc, "SELECT name FROM customers WHERE id = 'm005'"),
+            "a repeated id keeps its last fields, as put one by one");
+  ok(sql_int(mc, "SELECT count(*) FROM customers WHERE segment IS NULL") ==
+             65 &&
+         sql_int(mc, "SELECT sum(consent) FROM customers") == 85 &&
+         sql_int(mc, "SELECT count(*) FROM customers WHERE id = 'm129'"
+                     " AND segment = 'retail' AND lang = 'en'") == 1,
+     "every field as given, the last customers too");
   S->close(st);
 
   /* ---- a bulk write: pages written once, WAL mode back at its end ---- */
