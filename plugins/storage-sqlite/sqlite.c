@@ -1566,15 +1566,6 @@ static void store_close(void *inst)
 /* Open name (a path, or a URI with SQLITE_OPEN_URI) as s->db. */
 static int connect(store *s, const char *name, int flags, mj_error *err)
 {
-  /*
-  ** SQLite counts the memory it holds under one lock for the whole
-  ** process, taken by every allocation and free: the first cycle's two
-  ** threads (the scan and the customers' writer) kept waiting for it.
-  ** The count serves only sqlite3_memory_used and the soft heap limit,
-  ** which the store does not use. The setting can only be made before
-  ** SQLite starts (the first open); after that it is refused, harmlessly.
-  */
-  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK)
     return s->db ? fail(s, "open", err)
