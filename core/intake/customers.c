@@ -42,6 +42,9 @@ typedef struct csv_ctx {
   uint64_t text_bytes; /* what the model keeps of their own strings */
   const char *zones[NZONES]; /* tz values found on this system */
   size_t n_zones;
+  char yes_cell[16]; /* the last yes/no consent cell, and its answer */
+  size_t yes_len;    /* 0 when none */
+  int yes;
   mj_error err;
 } csv_ctx;
 
@@ -151,7 +154,17 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   const char *channels = NULL; /* consent given for these only */
   if (val[6]) {
     const char *s = val[6];
-    consent = mj__yesno(s, strlen(s));
+    size_t len = lens[x->col[6]];
+    /* A file says yes and no the same way on most rows. */
+    if (len == x->yes_len && memcmp(s, x->yes_cell, len) == 0)
+      consent = x->yes;
+    else
+      consent = mj__yesno(s, len);
+    if (consent >= 0 && len < sizeof x->yes_cell) {
+      memcpy(x->yes_cell, s, len);
+      x->yes_len = len;
+      x->yes = consent;
+    }
     if (consent < 0 && mj__channel_list_ok(s)) {
       consent = 1;
       channels = s;
