@@ -135,7 +135,7 @@ static uint64_t recent_key(const char *s, size_t len)
 
 static size_t recent_slot(uint64_t key)
 {
-  return (size_t)((key * 0x9E3779B97F4A7C15u) >> 58) & (MJ__RECENT - 1);
+  return (size_t)((key * 0x9E3779B97F4A7C15u) >> 56) & (MJ__RECENT - 1);
 }
 
 /* The number of shared value s, len bytes (0 for NULL), added when new. */

@@ -85,7 +85,7 @@ typedef struct mj_packed_customer {
   uint8_t consent;
 } mj_packed_customer;
 
-enum { MJ__RECENT = 64 };
+enum { MJ__RECENT = 256 };
 
 typedef struct mj_customer_table {
   mj_packed_customer *v;  /* mj_model.n_customers of them, in order */
