@@ -31,17 +31,27 @@ enum { NZONES = 64 };
 */
 enum { SAMPLE_ROWS = 1024 };
 
+/*
+** A file of this many bytes or more is added on a second thread while it
+** is read (customer_adder.c), unless the engine keeps to one thread.
+*/
+enum { ADDER_BYTES = 256 * 1024 };
+
 typedef struct csv_ctx {
   mj_model *m;
   const char *shown;   /* the path as messages show it */
   const char *sep;     /* the declaration's, or NULL */
   int col[NCOLS];      /* cell index of each column, -1 if absent */
-  size_t first;        /* customers before this file's */
+  uint64_t rows;       /* the file's customers so far */
+  mj_customer_adder *adder; /* adding them, or NULL: added here */
   uint64_t file_bytes; /* the file's size, 0 unknown */
   uint64_t row_bytes;  /* the cells and separators of its first rows */
   uint64_t text_bytes; /* what the model keeps of their own strings */
-  const char *zones[NZONES]; /* tz values found on this system */
+  char *zones[NZONES]; /* tz values found on this system */
   size_t n_zones;
+  char yes_cell[16]; /* the last yes/no consent cell, and its answer */
+  size_t yes_len;    /* 0 when none */
+  int yes;
   mj_error err;
 } csv_ctx;
 
@@ -77,13 +87,28 @@ static int check_zone(csv_ctx *x, const char *s, size_t len, const char **out,
     return mj__error(err, MJ_ENOMEM, "out of memory");
   if (rc != MJ_OK)
     return csv_fail(x, err, row, x->col[COL_TZ] + 1, "%s", why);
-  const char *name =
-      x->n_zones < NZONES ? mj__arena_strndup(&x->m->arena, s, len) : s;
+  /* Not in the model, which a second thread may be adding to. */
+  *out = s;
+  if (x->n_zones == NZONES)
+    return MJ_OK;
+  char *name = strndup(s, len);
   if (!name)
     return mj__error(err, MJ_ENOMEM, "out of memory");
-  if (x->n_zones < NZONES)
-    x->zones[x->n_zones++] = name;
+  x->zones[x->n_zones++] = name;
   *out = name;
+  return MJ_OK;
+}
+
+/* What mj__customer_add returned for row, as the row's failure. */
+static int add_failed(csv_ctx *x, int rc, uint64_t row, mj_error *err)
+{
+  if (rc == MJ_ELIMIT)
+    return csv_fail(x, err, row, 0,
+                    "more customers than mejora keeps: their ids, names and "
+                    "e-mails pass 4 GiB, or their segments, languages, "
+                    "channels and time zones 65535 different values");
+  if (rc != MJ_OK)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
   return MJ_OK;
 }
 
@@ -151,7 +176,17 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   const char *channels = NULL; /* consent given for these only */
   if (val[6]) {
     const char *s = val[6];
-    consent = mj__yesno(s, strlen(s));
+    size_t len = lens[x->col[6]];
+    /* A file says yes and no the same way on most rows. */
+    if (len == x->yes_len && memcmp(s, x->yes_cell, len) == 0)
+      consent = x->yes;
+    else
+      consent = mj__yesno(s, len);
+    if (consent >= 0 && len < sizeof x->yes_cell) {
+      memcpy(x->yes_cell, s, len);
+      x->yes_len = len;
+      x->yes = consent;
+    }
     if (consent < 0 && mj__channel_list_ok(s)) {
       consent = 1;
       channels = s;
@@ -161,7 +196,7 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
                       "consent '%s' is not yes/no, true/false, 1/0 or a "
                       "list of channels such as \"email,sms\"", s);
   }
-  size_t seen = x->m->n_customers - x->first;
+  uint64_t seen = x->rows;
   if (seen < SAMPLE_ROWS) {
     for (size_t k = 0; k < n; k++)
       x->row_bytes += lens[k] + 1;
@@ -176,9 +211,12 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
     uint64_t rows = x->file_bytes / (x->row_bytes / SAMPLE_ROWS + 1);
     rows += rows / 16;
     uint64_t text = x->text_bytes / SAMPLE_ROWS + 1;
-    if (rows > seen && rows < SIZE_MAX / 64 / text &&
-        mj__customer_reserve(x->m, (size_t)(rows - seen),
-                             (size_t)((rows - seen) * text)) != MJ_OK)
+    if (rows > seen && rows < SIZE_MAX / 64 / text && x->adder)
+      mj__adder_reserve(x->adder, (size_t)(rows - seen),
+                        (size_t)((rows - seen) * text));
+    else if (rows > seen && rows < SIZE_MAX / 64 / text &&
+             mj__customer_reserve(x->m, (size_t)(rows - seen),
+                                  (size_t)((rows - seen) * text)) != MJ_OK)
       return mj__error(err, MJ_ENOMEM, "out of memory");
   }
   mj_customer u = {.id = val[0],
@@ -200,15 +238,20 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
     if (rc != MJ_OK)
       return rc;
   }
+  if (x->adder) {
+    /* A failure is the thread's, rows back: mj__customers_read says it. */
+    size_t len[8] = {0};
+    for (int k = 0; k < 6; k++)
+      len[k] = val[k] ? lens[x->col[k]] : 0;
+    len[6] = channels ? lens[x->col[6]] : 0;
+    len[7] = u.tz ? strlen(u.tz) : 0;
+    int rc = mj__adder_put(x->adder, &u, len);
+    x->rows += rc == MJ_OK;
+    return rc;
+  }
   int rc = mj__customer_add(x->m, &u);
-  if (rc == MJ_ELIMIT)
-    return csv_fail(x, err, row, 0,
-                    "more customers than mejora keeps: their ids, names and "
-                    "e-mails pass 4 GiB, or their segments, languages, "
-                    "channels and time zones 65535 different values");
-  if (rc != MJ_OK)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
-  return MJ_OK;
+  x->rows += rc == MJ_OK;
+  return add_failed(x, rc, row, err);
 }
 
 int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
@@ -235,7 +278,6 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
   struct stat st;
   if (stat(real, &st) == 0 && st.st_size > 0)
     x.file_bytes = (uint64_t)st.st_size;
-  x.first = m->n_customers;
   mj_sink sink = {&x, csv_header, csv_row};
   mj_recoder recoder;
   rc = mj__recoder_init(&recoder, f->encoding, x.shown, &sink, why,
@@ -246,8 +288,22 @@ int mj__customers_read(mj_engine *e, mj_model *m, const mj_customers_decl *f)
     return mj__seterr_at(e, rc, f->pos.file, f->pos.line, 0,
                          "customers \"%s\": %s", f->path, why);
   }
+  if (x.file_bytes >= ADDER_BYTES && !(e->opts.flags & MJ_ONE_THREAD) &&
+      mj__adder_start(m, &x.adder) != MJ_OK)
+    x.adder = NULL; /* then added here */
   rc = mj__plugin_collect(e, "csv", real, NULL, f->sep, &recoder.sink);
   mj__recoder_free(&recoder);
+  int row = 0;
+  int arc = x.adder ? mj__adder_finish(x.adder, &row) : MJ_OK;
+  if (arc != MJ_OK) {
+    /* The thread stopped at an earlier row than anything the reader met
+    ** since: as on one thread, the reading stopped there. */
+    memset(&x.err, 0, sizeof x.err);
+    mj_error scratch;
+    rc = add_failed(&x, arc, (uint64_t)row, &scratch);
+  }
+  for (size_t i = 0; i < x.n_zones; i++)
+    free(x.zones[i]);
   if (rc == MJ_OK) {
     mj__customer_fit(m);
   } else if (rc == MJ_ENOMEM && !x.err.code) {

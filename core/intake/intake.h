@@ -66,6 +66,26 @@ int mj__header_is(const char *header, const char *ours);
 ** column only shows, other than sep, or NULL. */
 const char *mj__header_sep(const char *only, char sep);
 
+/* ---- customer_adder.c ------------------------------------------------- */
+
+/*
+** A thread adding a customers file's rows to m with mj__customer_add
+** while the reader parses the next ones (customer_adder.c). Until
+** finish returns only the thread touches m. put copies c's strings but
+** pos.file, which must outlive the thread, their lengths given in len
+** (id, segment, name, lang, channel, email, consent_channels, tz; any
+** for NULL); reserve asks for
+** mj__customer_reserve before the rows put next. put returns MJ_OK or
+** the thread's first failure (MJ_ENOMEM, MJ_ELIMIT); finish waits for
+** every row and returns that failure with its row (pos.line), or MJ_OK.
+*/
+typedef struct mj_customer_adder mj_customer_adder;
+int mj__adder_start(mj_model *m, mj_customer_adder **out);
+void mj__adder_reserve(mj_customer_adder *a, size_t n, size_t text);
+int mj__adder_put(mj_customer_adder *a, const mj_customer *c,
+                  const size_t len[8]);
+int mj__adder_finish(mj_customer_adder *a, int *row);
+
 /* ---- customers.c ------------------------------------------------------- */
 
 /* Append the customers of file f (a row's pos: the file and its line) to

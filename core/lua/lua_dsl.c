@@ -2774,14 +2774,20 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
             m->uses[j].pos.line);
 
   char hint[200];
-  /* Customers share their segment's string: one known is known for all. */
-  const char *known = NULL;
+  /* Customers share their segment's string: one known is known for all,
+  ** and a playbook has a few segments (more are looked up each time). */
+  const char *known[64];
+  size_t n_known = 0;
   for (size_t i = 0; i < m->n_customers; i++) {
     const char *seg = mj__customer_segment(m, i);
-    if (!seg || seg == known)
+    size_t k = 0;
+    while (k < n_known && known[k] != seg)
+      k++;
+    if (!seg || k < n_known)
       continue;
     if (mj__model_segment(m, seg)) {
-      known = seg;
+      if (n_known < sizeof known / sizeof *known)
+        known[n_known++] = seg;
       continue;
     }
     mj_customer u;

@@ -11,6 +11,9 @@
 /* Shared values are numbered in 16 bits, 0 being none. */
 enum { SHARED_MAX = UINT16_MAX };
 
+/* Records whose index slots are fetched ahead of their turn. */
+enum { AHEAD = 16 };
+
 _Static_assert(sizeof(mj_packed_customer) == 48,
                "a customer's record is 48 bytes (model.h)");
 
@@ -68,15 +71,15 @@ static int text_room(mj_model *m, size_t n)
   return MJ_OK;
 }
 
-/* s (room made) into the text: its offset, 0 for NULL. */
-static uint32_t text_put(mj_customer_table *t, const char *s)
+/* s, n bytes and its NUL (room made), into the text: its offset, 0 for
+** NULL. */
+static uint32_t text_put(mj_customer_table *t, const char *s, size_t n)
 {
   if (!s)
     return 0;
-  size_t n = strlen(s) + 1;
   uint32_t off = (uint32_t)t->text_len;
-  memcpy(t->text + off, s, n);
-  t->text_len += n;
+  memcpy(t->text + off, s, n + 1);
+  t->text_len += n + 1;
   return off;
 }
 
@@ -116,14 +119,39 @@ static int shared_room(mj_model *m)
   return MJ_OK;
 }
 
-/* The number of shared value s (0 for NULL), added when new. */
-static int shared_put(mj_model *m, const char *s, uint16_t *out)
+/*
+** A value of 1 to 7 bytes as one number: its bytes and its length, which
+** no other value of those lengths shares; 0 for any other value.
+*/
+static uint64_t recent_key(const char *s, size_t len)
+{
+  if (len == 0 || len > 7)
+    return 0;
+  uint64_t k = (uint64_t)len << 56;
+  for (size_t i = 0; i < len; i++)
+    k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+  return k;
+}
+
+static size_t recent_slot(uint64_t key)
+{
+  return (size_t)((key * 0x9E3779B97F4A7C15u) >> 56) & (MJ__RECENT - 1);
+}
+
+/* The number of shared value s, len bytes (0 for NULL), added when new. */
+static int shared_put(mj_model *m, const char *s, size_t len, uint16_t *out)
 {
   mj_customer_table *t = &m->customers;
   *out = 0;
   if (!s)
     return MJ_OK;
-  size_t len = strlen(s);
+  uint64_t key = recent_key(s, len);
+  size_t r = recent_slot(key);
+  if (key && t->recent_key[r] == key) {
+    *out = t->recent[r];
+    return MJ_OK;
+  }
+  int rc = MJ_OK;
   uint64_t h = mj__hash_bytes(MJ__HASH_START, s, len);
   if (t->shared_slot)
     for (size_t j = (size_t)h & t->shared_mask; t->shared_slot[j];
@@ -131,12 +159,12 @@ static int shared_put(mj_model *m, const char *s, uint16_t *out)
       const char *v = t->shared[t->shared_slot[j]];
       if (strncmp(v, s, len) == 0 && v[len] == '\0') {
         *out = t->shared_slot[j];
-        return MJ_OK;
+        goto found;
       }
     }
   if (t->n_shared >= SHARED_MAX)
     return MJ_ELIMIT;
-  int rc = shared_room(m);
+  rc = shared_room(m);
   if (rc != MJ_OK)
     return rc;
   char *copy = mj__arena_strndup(&m->arena, s, len);
@@ -148,16 +176,43 @@ static int shared_put(mj_model *m, const char *s, uint16_t *out)
   t->shared[++t->n_shared] = copy;
   t->shared_slot[j] = (uint16_t)t->n_shared;
   *out = (uint16_t)t->n_shared;
+found:
+  if (key) {
+    t->recent_key[r] = key;
+    t->recent[r] = *out;
+  }
   return MJ_OK;
+}
+
+/* The file a customer came from: most often the one before's. */
+static int file_put(mj_model *m, const char *file, uint16_t *out)
+{
+  mj_customer_table *t = &m->customers;
+  uint16_t k = t->last_file;
+  if (file && k && strcmp(t->shared[k], file) == 0) {
+    *out = k;
+    return MJ_OK;
+  }
+  int rc = shared_put(m, file, file ? strlen(file) : 0, out);
+  if (rc == MJ_OK && *out)
+    t->last_file = *out;
+  return rc;
+}
+
+static size_t len_of(const char *s)
+{
+  return s ? strlen(s) : 0;
 }
 
 int mj__customer_add(mj_model *m, const mj_customer *c)
 {
   mj_customer_table *t = &m->customers;
   const char *own[4] = {c->id, c->name, c->email, c->consent_channels};
-  size_t need = 0;
-  for (size_t k = 0; k < 4; k++)
-    need += own[k] ? strlen(own[k]) + 1 : 0;
+  size_t len[4], need = 0;
+  for (size_t k = 0; k < 4; k++) {
+    len[k] = len_of(own[k]);
+    need += own[k] ? len[k] + 1 : 0;
+  }
   mj_packed_customer r = {.since = c->since,
                           .until = c->until,
                           .line = c->pos.line,
@@ -166,20 +221,20 @@ int mj__customer_add(mj_model *m, const mj_customer *c)
   if (rc == MJ_OK)
     rc = text_room(m, need);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->segment, &r.segment);
+    rc = shared_put(m, c->segment, len_of(c->segment), &r.segment);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->lang, &r.lang);
+    rc = shared_put(m, c->lang, len_of(c->lang), &r.lang);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->channel, &r.channel);
+    rc = shared_put(m, c->channel, len_of(c->channel), &r.channel);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->tz, &r.tz);
+    rc = shared_put(m, c->tz, len_of(c->tz), &r.tz);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->pos.file, &r.file);
+    rc = file_put(m, c->pos.file, &r.file);
   if (rc != MJ_OK)
     return rc;
-  r.id = text_put(t, c->id);
-  r.name = text_put(t, c->name);
-  r.email = text_put(t, c->email);
+  r.id = text_put(t, c->id, len[0]);
+  r.name = text_put(t, c->name, len[1]);
+  r.email = text_put(t, c->email, len[2]);
   if (c->consent_channels) {
     /* The normal form is never longer than what it normalises. */
     r.channels = (uint32_t)t->text_len;
@@ -263,6 +318,25 @@ const char *mj__customer_shared(const mj_model *m, uint16_t k)
   return shared_at(&m->customers, k);
 }
 
+/* mj__hash_bytes of a NUL-ended s, in one pass. */
+static uint64_t hash_str(const char *s)
+{
+  uint64_t h = MJ__HASH_START;
+  for (; *s; s++)
+    h = mj__hash_bytes(h, s, 1);
+  return h;
+}
+
+/*
+** The bits of an index slot above the mask, from the id's hash: a probe
+** compares ids only when they match, not at each slot it passes, which
+** costs a record and its text from far apart in memory.
+*/
+static uint32_t index_tag(uint64_t h, size_t mask)
+{
+  return (uint32_t)(h >> 32) & ~(uint32_t)mask;
+}
+
 size_t mj__customer_find(const mj_model *m, const char *id)
 {
   const mj_customer_table *t = &m->customers;
@@ -272,11 +346,13 @@ size_t mj__customer_find(const mj_model *m, const char *id)
         return i;
     return SIZE_MAX;
   }
-  uint64_t h = mj__hash_bytes(MJ__HASH_START, id, strlen(id));
-  for (size_t k = (size_t)h & t->index_mask; t->index[k];
-       k = (k + 1) & t->index_mask) {
-    size_t i = t->index[k] - 1;
-    if (strcmp(t->text + t->v[i].id, id) == 0)
+  size_t mask = t->index_mask;
+  uint64_t h = hash_str(id);
+  uint32_t tag = index_tag(h, mask);
+  for (size_t k = (size_t)h & mask; t->index[k]; k = (k + 1) & mask) {
+    size_t i = (t->index[k] & mask) - 1;
+    if ((t->index[k] & ~(uint32_t)mask) == tag &&
+        strcmp(t->text + t->v[i].id, id) == 0)
       return i;
   }
   return SIZE_MAX;
@@ -297,27 +373,45 @@ int mj__customer_index(mj_model *m, size_t *first, size_t *dup)
   mj_customer_table *t = &m->customers;
   size_t n = m->n_customers, size = 4;
   *first = *dup = 0;
-  while (size < 2 * n)
+  /* Three quarters full at most: a probe passes the slots of other ids
+  ** by their tags, mostly in one cache line, so a miss still ends soon.
+  ** Record + 1, 0 free. */
+  while (size - size / 4 < n)
     size *= 2;
-  /* Half full at most, so that a miss ends soon; record + 1, 0 free. */
   uint32_t *slot = mj__arena_alloc(&m->arena, size * sizeof *slot);
   if (!slot)
     return MJ_ENOMEM;
   mj__huge_pages(slot, size * sizeof *slot);
+  size_t mask = size - 1;
+  /*
+  ** The slots are far bigger than the caches and each id lands anywhere:
+  ** its hash is taken AHEAD records before, and its slot fetched then.
+  */
+  uint64_t ahead[AHEAD];
+  for (size_t i = 0; i < n && i < AHEAD; i++) {
+    ahead[i] = hash_str(t->text + t->v[i].id);
+    __builtin_prefetch(&slot[(size_t)ahead[i] & mask]);
+  }
   for (size_t i = 0; i < n; i++) {
     const char *id = t->text + t->v[i].id;
-    uint64_t h = mj__hash_bytes(MJ__HASH_START, id, strlen(id));
-    size_t k = (size_t)h & (size - 1);
-    while (slot[k] && strcmp(t->text + t->v[slot[k] - 1].id, id) != 0)
-      k = (k + 1) & (size - 1);
-    if (slot[k]) {
-      *first = slot[k] - 1;
-      *dup = i + 1;
-      return MJ_OK;
+    uint64_t h = ahead[i % AHEAD];
+    if (i + AHEAD < n) {
+      uint64_t next = hash_str(t->text + t->v[i + AHEAD].id);
+      ahead[i % AHEAD] = next;
+      __builtin_prefetch(&slot[(size_t)next & mask]);
     }
-    slot[k] = (uint32_t)(i + 1);
+    uint32_t tag = index_tag(h, mask);
+    size_t k = (size_t)h & mask;
+    for (; slot[k]; k = (k + 1) & mask)
+      if ((slot[k] & ~(uint32_t)mask) == tag &&
+          strcmp(t->text + t->v[(slot[k] & mask) - 1].id, id) == 0) {
+        *first = (slot[k] & mask) - 1;
+        *dup = i + 1;
+        return MJ_OK;
+      }
+    slot[k] = tag | (uint32_t)(i + 1);
   }
   t->index = slot;
-  t->index_mask = size - 1;
+  t->index_mask = mask;
   return MJ_OK;
 }

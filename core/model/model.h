@@ -85,6 +85,8 @@ typedef struct mj_packed_customer {
   uint8_t consent;
 } mj_packed_customer;
 
+enum { MJ__RECENT = 256 };
+
 typedef struct mj_customer_table {
   mj_packed_customer *v;  /* mj_model.n_customers of them, in order */
   size_t cap;
@@ -94,8 +96,15 @@ typedef struct mj_customer_table {
   size_t n_shared, shared_cap;
   uint16_t *shared_slot; /* shared by hash, open addressing; 0 free */
   size_t shared_mask;
-  uint32_t *index;       /* by id: record + 1, 0 free (mask + 1 slots); */
-  size_t index_mask;     /* NULL until mj__customer_index builds it */
+  /* The short shared values met last, by their bytes and length: most
+  ** rows name a segment, language and channel some row before named. */
+  uint64_t recent_key[MJ__RECENT];
+  uint16_t recent[MJ__RECENT];
+  uint16_t last_file; /* the file of the customer added last */
+  /* By id, mask + 1 slots, 0 free: record + 1 in the bits of the mask,
+  ** bits of the id's hash above them; NULL until mj__customer_index. */
+  uint32_t *index;
+  size_t index_mask;
 } mj_customer_table;
 
 typedef struct mj_requirement {
