@@ -56,6 +56,21 @@ typedef struct mj_qmatrix_stream {
   int (*close)(void *ud, int rc);
 } mj_qmatrix_stream;
 int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st);
+/* The rows the table holds now. */
+size_t mj__qmatrix_rows(const mj_qmatrix *m);
+/* Hand the rows complete so far to fn as one table of doubles, in order,
+** with each row's segment number and channel number (chan NULL while no
+** row has a channel, UINT32_MAX for a row without one), then drop them:
+** all rows when last_too is set, else all but the last, which may still
+** get answers. A scan that drains as it goes keeps the table small. */
+typedef int (*mj_qmatrix_rows_fn)(void *ud, const mj_matrix *rows,
+                                  const uint32_t *seg, const uint32_t *chan);
+int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
+                      void *ud);
+/* The name of segment number seg ("" for none) and of channel number
+** chan ("channel:NAME"), as mj__qmatrix_drain numbers them. */
+const char *mj__qmatrix_segment(const mj_qmatrix *m, size_t seg);
+const char *mj__qmatrix_channel(const mj_qmatrix *m, size_t chan);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
 const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n);
 void mj__qmatrix_free(mj_qmatrix *m);
