@@ -103,48 +103,75 @@ static int open_group(mj_qlive *l, group *g)
   return MJ_OK;
 }
 
-/* g's rows to every scorer still working on it. */
-static int flush(mj_qlive *l, group *g)
+/* n rows to every scorer still working on g. */
+static int hand(mj_qlive *l, group *g, const double *v,
+                const unsigned char *s, size_t n)
 {
-  mj_matrix t = {l->cols, l->n_cols, g->n, g->v, g->s};
-  g->n = 0;
+  mj_matrix t = {l->cols, l->n_cols, n, v, s};
   for (size_t k = 0; k < l->n_ins; k++) {
-    slot *s = &g->slots[k];
-    if (s->rc != MJ_OK)
+    slot *sl = &g->slots[k];
+    if (sl->rc != MJ_OK)
       continue;
     const mj_scorer_ops *ops = l->ins[k]->ops;
     mj_error err = {0};
-    int rc = ops->stream_rows(l->ins[k]->inst, s->state, &t, &err);
-    if (rc != MJ_OK && fail(l, s, k, rc, &err) != MJ_OK)
+    int rc = ops->stream_rows(l->ins[k]->inst, sl->state, &t, &err);
+    if (rc != MJ_OK && fail(l, sl, k, rc, &err) != MJ_OK)
       return MJ_ENOMEM;
   }
   return MJ_OK;
 }
 
-/* One row into g, handed over when g holds a chunk. */
+/* g's rows held back, handed over. */
+static int flush(mj_qlive *l, group *g)
+{
+  size_t n = g->n;
+  g->n = 0;
+  return hand(l, g, g->v, g->s, n);
+}
+
+/* n rows into g, handed over each time g holds a chunk. */
 static int append(mj_qlive *l, group *g, const double *v,
-                  const unsigned char *s)
+                  const unsigned char *s, size_t n)
 {
   size_t nc = l->n_cols;
   if (!g->slots && open_group(l, g) != MJ_OK)
     return MJ_ENOMEM;
-  if (g->n == g->cap) {
-    /* Grown as rows come: a small group never costs a whole chunk. */
-    size_t cap = g->cap ? g->cap * 2 : 64;
-    cap = cap < MJ_QMATRIX_CHUNK ? cap : MJ_QMATRIX_CHUNK;
-    double *nv = realloc(g->v, cap * nc * sizeof *nv);
-    if (!nv)
+  while (n > 0) {
+    if (g->n == 0 && n >= MJ_QMATRIX_CHUNK) {
+      /* A whole chunk in one piece ("all" from mj__qlive_pump) goes as
+      ** it is. */
+      if (hand(l, g, v, s, MJ_QMATRIX_CHUNK) != MJ_OK)
+        return MJ_ENOMEM;
+      v += MJ_QMATRIX_CHUNK * nc;
+      s += MJ_QMATRIX_CHUNK * nc;
+      n -= MJ_QMATRIX_CHUNK;
+      continue;
+    }
+    if (g->n == g->cap) {
+      /* Grown as rows come: a small group never costs a whole chunk. */
+      size_t cap = g->cap ? g->cap * 2 : 64;
+      cap = cap < MJ_QMATRIX_CHUNK ? cap : MJ_QMATRIX_CHUNK;
+      double *nv = realloc(g->v, cap * nc * sizeof *nv);
+      if (!nv)
+        return MJ_ENOMEM;
+      g->v = nv;
+      unsigned char *ns = realloc(g->s, cap * nc);
+      if (!ns)
+        return MJ_ENOMEM;
+      g->s = ns;
+      g->cap = cap;
+    }
+    size_t k = g->cap - g->n < n ? g->cap - g->n : n;
+    memcpy(g->v + g->n * nc, v, k * nc * sizeof *v);
+    memcpy(g->s + g->n * nc, s, k * nc);
+    g->n += k;
+    v += k * nc;
+    s += k * nc;
+    n -= k;
+    if (g->n == MJ_QMATRIX_CHUNK && flush(l, g) != MJ_OK)
       return MJ_ENOMEM;
-    g->v = nv;
-    unsigned char *ns = realloc(g->s, cap * nc);
-    if (!ns)
-      return MJ_ENOMEM;
-    g->s = ns;
-    g->cap = cap;
   }
-  memcpy(g->v + g->n * nc, v, nc * sizeof *v);
-  memcpy(g->s + g->n * nc, s, nc);
-  return ++g->n == MJ_QMATRIX_CHUNK ? flush(l, g) : MJ_OK;
+  return MJ_OK;
 }
 
 /* The group of number i in *v, made when new. */
@@ -166,29 +193,31 @@ static int take_rows(void *ud, const mj_matrix *t, const uint32_t *seg,
 {
   mj_qlive *l = ud;
   size_t nc = l->n_cols;
+  if (append(l, &l->all, t->values, t->state, t->n_rows) != MJ_OK)
+    return MJ_ENOMEM;
   for (size_t r = 0; r < t->n_rows; r++) {
     const double *v = t->values + r * nc;
     const unsigned char *s = t->state + r * nc;
-    if (append(l, &l->all, v, s) != MJ_OK)
-      return MJ_ENOMEM;
     /* Responses without a segment count in "all" only. */
     if (*mj__qmatrix_segment(l->rows, seg[r])) {
       group *g = group_at(&l->segs, &l->n_segs, seg[r]);
-      if (!g || append(l, g, v, s) != MJ_OK)
+      if (!g || append(l, g, v, s, 1) != MJ_OK)
         return MJ_ENOMEM;
     }
     if (chan && chan[r] != UINT32_MAX) {
       group *g = group_at(&l->chans, &l->n_chans, chan[r]);
-      if (!g || append(l, g, v, s) != MJ_OK)
+      if (!g || append(l, g, v, s, 1) != MJ_OK)
         return MJ_ENOMEM;
     }
   }
   return MJ_OK;
 }
 
+/* The scan adds at most one row between two calls, so the rows drained
+** here are exactly a chunk. */
 int mj__qlive_pump(mj_qlive *l)
 {
-  if (mj__qmatrix_rows(l->rows) < MJ_QMATRIX_CHUNK)
+  if (mj__qmatrix_rows(l->rows) <= MJ_QMATRIX_CHUNK)
     return MJ_OK;
   return mj__qmatrix_drain(l->rows, 0, take_rows, l);
 }
