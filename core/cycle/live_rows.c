@@ -4,14 +4,15 @@
 ** grow with the number of responses.
 **
 ** The scan adds answers to a small mj_qmatrix, which keeps its meaning of
-** a row and a cell; every MJ_QMATRIX_CHUNK rows its complete rows are
-** copied into the buffer of each group they join ("all", their segment,
-** their "channel:NAME"), and a full buffer goes to every scorer's state
-** of that group. A group's chunks are then the ones the whole table would
-** have been cut into, rows in response order, so each figure comes out
-** bit for bit the same. The states are closed, and their figures emitted,
-** only when the caller asks, scorer by scorer; a failure on the way is
-** kept until then, so the cycle fails where and as it would have.
+** a row and a cell; every MJ_QMATRIX_CHUNK rows its complete rows go to
+** the groups they join: as one chunk to "all", and copied into the buffer
+** of their segment and of their "channel:NAME", a full buffer going to
+** every scorer's state of that group. A group's chunks are then the ones
+** the whole table would have been cut into, rows in response order, so
+** each figure comes out bit for bit the same. The states are closed, and
+** their figures emitted, only when the caller asks, scorer by scorer; a
+** failure on the way is kept until then, so the cycle fails where and as
+** it would have.
 */
 #include <stdlib.h>
 #include <string.h>

@@ -23,7 +23,8 @@ awk -v N=9000 'function rnd() {
   }
   BEGIN {
     seed = 42
-    print "response_id,customer_id,submitted_at,a1,a2,a3,b1,b2,b3,rec,spend,channel"
+    printf "response_id,customer_id,submitted_at,"
+    print "a1,a2,a3,b1,b2,b3,rec,spend,channel"
     split("c2 c1 c3 c4 c5 c1 c2", cust, " ")
     split("web phone email", chan, " ")
     for (i = 1; i <= N; i++) {
@@ -147,11 +148,8 @@ failing() { # failing WHERE MESSAGE
     sed 's/^/#   /' live_fail.msg table_fail.msg
   fi
 }
-failing open \
-  "scorer streamtally on questionnaire q, segment all: streamtally: told to fail at open"
-failing 6 \
-  "scorer streamtally on questionnaire q, segment south: streamtally: told to fail on a first row holding 6"
-failing close \
-  "scorer streamtally on questionnaire q, segment all: streamtally: told to fail at close"
-
+m='scorer streamtally on questionnaire q, segment'
+failing open "$m all: streamtally: told to fail at open"
+failing 6 "$m south: streamtally: told to fail on a first row holding 6"
+failing close "$m all: streamtally: told to fail at close"
 done_testing
