@@ -525,6 +525,7 @@ typedef struct scan_ctx {
   subj *first;        /* this questionnaire's question subjects */
   subj *reqs;         /* requirement subjects, in model order */
   mj_qmatrix *matrix; /* its table, when a matrix scorer runs, or NULL */
+  mj_qlive *live;     /* what streams matrix's rows on, or NULL */
   mj_tally *tally;    /* its yes/no, choice and multi counts, or NULL */
   /* Answer k's question string -> question index, as last seen (the
   ** store keeps those strings for the scan: plugin.h, scan_responses). */
@@ -629,7 +630,8 @@ static int on_answer(void *ud, const mj_answer_row *row)
     }
     if (!mj__question_scored(q))
       return MJ_OK;
-    if (sc->matrix && mj__qmatrix_add(sc->matrix, i, row) != MJ_OK)
+    if (sc->matrix && (mj__qmatrix_add(sc->matrix, i, row) != MJ_OK ||
+                       (sc->live && mj__qlive_pump(sc->live) != MJ_OK)))
       return MJ_ENOMEM;
     if (subject_push(sc->c, &sc->first[i], row) != MJ_OK)
       return MJ_ENOMEM;
@@ -776,6 +778,8 @@ static int on_response(void *ud, const mj_response_rec *r)
                                 chan, &started) != MJ_OK)
       return MJ_ENOMEM;
   }
+  if (sc->live && mj__qlive_pump(sc->live) != MJ_OK)
+    return MJ_ENOMEM;
   return MJ_OK;
 }
 
@@ -1090,17 +1094,36 @@ static int stream_close(void *ud, int rc)
   return rc;
 }
 
+/* A state the scan streamed to (live_rows.c), closed in its turn: the
+** failure it met on the way, or its figures. */
+static int live_close(void *ud, const char *segment, void *state, int rc,
+                      const mj_error *err)
+{
+  stream_job *s = ud;
+  s->segment = segment;
+  s->state = state;
+  if (rc == MJ_OK)
+    return stream_close(s, MJ_OK);
+  s->err = *err;
+  return stream_fail(s, segment);
+}
+
+/* Scorer in on each questionnaire's table, or on the states its rows
+** were streamed to during the scan (lives[i], when not NULL). */
 static int score_matrices(cycle_run *c, mj_instance *in, mj_qmatrix **tables,
-                          size_t n)
+                          mj_qlive **lives, size_t n)
 {
   const mj_scorer_ops *ops = in->ops;
   if (!ops->score_matrix && !ops->stream_open)
     return MJ_OK;
   for (size_t i = 0; i < n; i++) {
-    matrix_job j = {c, in, mj__qmatrix_questionnaire(tables[i]), tables[i],
-                    0};
+    const mj_qmatrix *t = lives[i] ? mj__qlive_table(lives[i]) : tables[i];
+    matrix_job j = {c, in, mj__qmatrix_questionnaire(t), t, 0};
     int rc;
-    if (ops->stream_open) {
+    if (lives[i]) {
+      stream_job s = {.j = j};
+      rc = mj__qlive_close(lives[i], in, live_close, &s);
+    } else if (ops->stream_open) {
       stream_job s = {.j = j};
       mj_qmatrix_stream st = {&s, stream_open, stream_rows, stream_close};
       rc = mj__qmatrix_stream(tables[i], &st);
@@ -1658,16 +1681,23 @@ static int analyse(cycle_run *c)
   if ((rc = cycle_scorers(c, &scorers, &n_scorers)) != MJ_OK)
     return rc;
   /* Tables of whole responses cost memory: build them only for a
-  ** scorer that reads them. */
-  int want_tables = 0;
+  ** scorer that reads them, and not at all when every such scorer
+  ** streams: the rows then go to them as the scan reads them. */
+  int want_tables = 0, all_stream = 1;
   for (size_t i = 0; i < n_scorers; i++) {
     const mj_scorer_ops *ops = scorers[i]->ops;
-    want_tables |= ops->score_matrix || ops->stream_open;
+    if (ops->score_matrix || ops->stream_open) {
+      want_tables = 1;
+      all_stream &= ops->stream_open != NULL;
+    }
   }
+  int live = want_tables && all_stream;
   mj_qmatrix **tables = calloc(m->n_questionnaires + 1, sizeof *tables);
+  mj_qlive **lives = calloc(m->n_questionnaires + 1, sizeof *lives);
   mj_tally **tallies = calloc(m->n_questionnaires + 1, sizeof *tallies);
-  if (!tables || !tallies) {
+  if (!tables || !lives || !tallies) {
     free(tables);
+    free(lives);
     free(tallies);
     free(scorers);
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
@@ -1687,7 +1717,8 @@ static int analyse(cycle_run *c)
   for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++) {
     scan_ctx sc = {.c = c, .qn = &m->questionnaires[i], .first = qs,
                    .reqs = reqs};
-    if (want_tables && mj__qmatrix_new(sc.qn, &tables[i]) != MJ_OK) {
+    if (live ? mj__qlive_new(sc.qn, scorers, n_scorers, &lives[i]) != MJ_OK
+             : want_tables && mj__qmatrix_new(sc.qn, &tables[i]) != MJ_OK) {
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
       break;
     }
@@ -1698,7 +1729,8 @@ static int analyse(cycle_run *c)
                          MJ_OK &&
         stored > 0)
       mj__qmatrix_expect(tables[i], (size_t)stored);
-    sc.matrix = tables[i];
+    sc.live = lives[i];
+    sc.matrix = lives[i] ? mj__qlive_table(lives[i]) : tables[i];
     if (mj__tally_new(sc.qn, &tallies[i]) != MJ_OK) {
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
       break;
@@ -1726,6 +1758,8 @@ static int analyse(cycle_run *c)
                              &err);
     else if (rc == MJ_OK)
       rc = S->scan_answers(e->store->inst, sc.qn->id, on_answer, &sc, &err);
+    if (rc == MJ_OK && sc.live)
+      rc = mj__qlive_finish(sc.live);
     free(sc.text);
     if (rc == MJ_ENOMEM)
       rc = mj__seterr(e, rc, "out of memory reading answers");
@@ -1746,7 +1780,7 @@ static int analyse(cycle_run *c)
     for (size_t j = 0; rc == MJ_OK && j < c->n_subjects; j++)
       rc = score_subject(c, scorers[i], &c->subjects[j]);
     if (rc == MJ_OK && want_tables)
-      rc = score_matrices(c, scorers[i], tables, m->n_questionnaires);
+      rc = score_matrices(c, scorers[i], tables, lives, m->n_questionnaires);
     if (rc == MJ_OK)
       rc = score_customer_base(c, scorers[i]);
     if (rc == MJ_OK && c->figs.n == before)
@@ -1761,9 +1795,11 @@ static int analyse(cycle_run *c)
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
   for (size_t i = 0; i < m->n_questionnaires; i++) {
     mj__qmatrix_free(tables[i]);
+    mj__qlive_free(lives[i]);
     mj__tally_free(tallies[i]);
   }
   free(tables);
+  free(lives);
   free(tallies);
   free(scorers);
   if (rc == MJ_OK)

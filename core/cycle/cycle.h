@@ -56,9 +56,56 @@ typedef struct mj_qmatrix_stream {
   int (*close)(void *ud, int rc);
 } mj_qmatrix_stream;
 int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st);
+/* The rows the table holds now. */
+size_t mj__qmatrix_rows(const mj_qmatrix *m);
+/* Hand the rows complete so far to fn as one table of doubles, in order,
+** with each row's segment number and channel number (chan NULL while no
+** row has a channel, UINT32_MAX for a row without one), then drop them:
+** all rows when last_too is set, else all but the last, which may still
+** get answers. A scan that drains as it goes keeps the table small. */
+typedef int (*mj_qmatrix_rows_fn)(void *ud, const mj_matrix *rows,
+                                  const uint32_t *seg, const uint32_t *chan);
+int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
+                      void *ud);
+/* The name of segment number seg ("" for none) and of channel number
+** chan ("channel:NAME"), as mj__qmatrix_drain numbers them. */
+const char *mj__qmatrix_segment(const mj_qmatrix *m, size_t seg);
+const char *mj__qmatrix_channel(const mj_qmatrix *m, size_t chan);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
 const mj_column *mj__qmatrix_columns(const mj_qmatrix *m, size_t *n);
 void mj__qmatrix_free(mj_qmatrix *m);
+
+/* ---- live_rows.c -------------------------------------------------------- */
+
+/* One questionnaire's rows streamed to the scorers with stream_open
+** while the scan reads them, instead of kept in an mj_qmatrix until its
+** end: per group ("all", each segment, each "channel:NAME") in chunks of
+** at most MJ_QMATRIX_CHUNK rows, the chunks the whole table would give. */
+typedef struct mj_qlive mj_qlive;
+/* For those of the n scorers that have stream_open. *out is set, to
+** free, even on MJ_ENOMEM. */
+int mj__qlive_new(const mj_questionnaire *qn, mj_instance *const *scorers,
+                  size_t n, mj_qlive **out);
+/* The table the scan adds its answers to (mj__qmatrix_add,
+** mj__qmatrix_add_answers), which mj__qlive_pump keeps small. */
+mj_qmatrix *mj__qlive_table(mj_qlive *l);
+/* After each add: the complete rows on to their groups once there are a
+** chunk's worth. MJ_ENOMEM or MJ_OK: a scorer's failure is kept for
+** mj__qlive_close. */
+int mj__qlive_pump(mj_qlive *l);
+/* After the scan: every row on, and each group's last chunk handed over. */
+int mj__qlive_finish(mj_qlive *l);
+/* Scorer in's state of each group, "all" first, then the segments and
+** the channel groups in order of first appearance, handed to fn to
+** close: rc and err say how the state fared (rc not MJ_OK: it failed
+** during the scan, err says why, and state is NULL, already freed). Stops
+** at the first return that is not MJ_OK, which it returns. */
+typedef int (*mj_qlive_close_fn)(void *ud, const char *segment, void *state,
+                                 int rc, const mj_error *err);
+int mj__qlive_close(mj_qlive *l, const mj_instance *in, mj_qlive_close_fn fn,
+                    void *ud);
+/* Frees l, closing without figures the states not closed yet. */
+void mj__qlive_free(mj_qlive *l);
 
 /* ---- cycle_runs.c ------------------------------------------------------- */
 

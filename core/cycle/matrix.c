@@ -22,6 +22,18 @@ enum { CODE_SKIPPED = 0, CODE_NA = 1, CODE_VALUE = 2 };
 #define SEEN 128 /* names remembered by address (struct mj_qmatrix) */
 #define PREFETCH 16 /* rows ahead (table_of) */
 
+/* Buffers for the doubles handed to scorers: sized once for the largest
+** table handed over, reused for each segment (a fresh mapping each time
+** was faulted in page by page), with each column's 256 codes decoded
+** once. */
+typedef struct expand {
+  double *v;
+  unsigned char *s;
+  double *dv;
+  unsigned char *ds;
+} expand;
+static void expand_free(expand *x);
+
 struct mj_qmatrix {
   const mj_questionnaire *qn;
   mj_column *cols;
@@ -46,6 +58,9 @@ struct mj_qmatrix {
     const char *p;
     size_t i;
   } seg_seen[SEEN], chan_seen[SEEN];
+  /* mj__qmatrix_drain's doubles, kept from one call to the next */
+  expand drained;
+  size_t drained_rows;
 };
 
 void mj__qmatrix_free(mj_qmatrix *m)
@@ -67,6 +82,7 @@ void mj__qmatrix_free(mj_qmatrix *m)
   free(m->chans);
   free(m->row_chan);
   free(m->last);
+  expand_free(&m->drained);
   free(m);
 }
 
@@ -336,17 +352,6 @@ int mj__qmatrix_add_answers(mj_qmatrix *m, const mj_answer_rec *a,
   return MJ_OK;
 }
 
-/* Buffers for the doubles handed to scorers: sized once for the largest
-** table handed over, reused for each segment (a fresh mapping each time
-** was faulted in page by page), with each column's 256 codes decoded
-** once. */
-typedef struct expand {
-  double *v;
-  unsigned char *s;
-  double *dv;
-  unsigned char *ds;
-} expand;
-
 static int expand_init(const mj_qmatrix *m, size_t rows, expand *x)
 {
   size_t n = rows * m->n_cols;
@@ -513,6 +518,55 @@ int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st)
 {
   visit v = {.chunk = MJ_QMATRIX_CHUNK, .st = st};
   return visit_segments(m, &v);
+}
+
+size_t mj__qmatrix_rows(const mj_qmatrix *m)
+{
+  return m->n_rows;
+}
+
+int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
+                      void *ud)
+{
+  size_t n = last_too || !m->n_rows ? m->n_rows : m->n_rows - 1;
+  size_t nc = m->n_cols;
+  if (n == 0 || nc == 0)
+    return MJ_OK;
+  if (m->code && n > m->drained_rows) {
+    expand_free(&m->drained);
+    m->drained_rows = 0;
+    if (expand_init(m, n, &m->drained) != MJ_OK)
+      return MJ_ENOMEM;
+    m->drained_rows = n;
+  }
+  mj_matrix t = table_of(m, &m->drained, NULL, 0, n);
+  int rc = fn(ud, &t, m->row_seg, m->row_chan);
+  if (rc != MJ_OK)
+    return rc;
+  /* The row still open moves to the front; the table stays its size. */
+  if (n < m->n_rows) {
+    if (m->code) {
+      memcpy(m->code, m->code + n * nc, nc);
+    } else {
+      memcpy(m->values, m->values + n * nc, nc * sizeof *m->values);
+      memcpy(m->state, m->state + n * nc, nc);
+    }
+    m->row_seg[0] = m->row_seg[n];
+    if (m->row_chan)
+      m->row_chan[0] = m->row_chan[n];
+  }
+  m->n_rows -= n;
+  return MJ_OK;
+}
+
+const char *mj__qmatrix_segment(const mj_qmatrix *m, size_t seg)
+{
+  return m->segs[seg];
+}
+
+const char *mj__qmatrix_channel(const mj_qmatrix *m, size_t chan)
+{
+  return m->chans[chan];
 }
 
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m)

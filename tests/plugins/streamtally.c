@@ -3,9 +3,15 @@
 ** the host streams to it and sums each column, so the cycle's chunking
 ** (chunk sizes, each row once, rows of the right segment) can be checked
 ** from the outside against sums the test computes itself.
+**
+** A column tagged fail = "open" or "close" makes every state fail there,
+** and fail = "N" makes a state whose first row holds N in that column
+** fail in stream_rows, so the messages of a failing stream can be tested
+** on any group.
 */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mejora/plugin.h"
@@ -22,6 +28,9 @@ typedef struct st_state {
   size_t n_cols;
   double rows, chunks, biggest;
   double sum[MAX_COLS], n[MAX_COLS];
+  int fail_close;
+  size_t fail_col; /* MAX_COLS: none */
+  double fail_value;
 } st_state;
 
 static int t_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
@@ -47,12 +56,27 @@ static int t_open(void *inst, const mj_column *cols, size_t n_cols,
                   void **state, mj_error *err)
 {
   st_inst *t = inst;
+  *state = NULL;
+  const char *fail = NULL;
+  size_t fail_col = MAX_COLS;
+  for (size_t c = 0; c < n_cols && c < MAX_COLS; c++)
+    for (size_t i = 0; i < cols[c].n_tags; i++)
+      if (strcmp(cols[c].tags[i].key, "fail") == 0) {
+        fail = cols[c].tags[i].value;
+        fail_col = c;
+      }
+  if (fail && strcmp(fail, "open") == 0)
+    return t->host->error(err, MJ_EPLUGIN, "streamtally: told to fail at "
+                                           "open");
   st_state *s = t->host->alloc(sizeof *s);
   if (!s)
     return t->host->error(err, MJ_ENOMEM, "streamtally: out of memory");
   memset(s, 0, sizeof *s);
   s->cols = cols;
   s->n_cols = n_cols < MAX_COLS ? n_cols : MAX_COLS;
+  s->fail_close = fail && strcmp(fail, "close") == 0;
+  s->fail_col = fail && !s->fail_close ? fail_col : MAX_COLS;
+  s->fail_value = fail ? atof(fail) : 0;
   *state = s;
   return MJ_OK;
 }
@@ -63,6 +87,12 @@ static int t_rows(void *inst, void *state, const mj_matrix *m, mj_error *err)
   st_state *s = state;
   if (m->n_cols < s->n_cols)
     return t->host->error(err, MJ_EINVAL, "streamtally: a chunk lost columns");
+  if (s->rows == 0 && s->fail_col < MAX_COLS && m->n_rows &&
+      m->values[s->fail_col] == s->fail_value)
+    return t->host->error(err, MJ_EPLUGIN,
+                          "streamtally: told to fail on a first row "
+                          "holding %g",
+                          s->fail_value);
   s->rows += (double)m->n_rows;
   s->chunks++;
   if ((double)m->n_rows > s->biggest)
@@ -94,6 +124,11 @@ static int t_close(void *inst, void *state, const mj_figure_sink *out,
   st_inst *t = inst;
   st_state *s = state;
   int rc = MJ_OK;
+  if (out && s->fail_close) {
+    t->host->free(s);
+    return t->host->error(err, MJ_EPLUGIN, "streamtally: told to fail at "
+                                           "close");
+  }
   if (out) {
     rc = put(out, "rows", s->rows, NULL, s->rows, err);
     if (rc == MJ_OK)

@@ -911,6 +911,8 @@ typedef struct mj_scorer_ops {
   ** columns, stream_rows with each chunk (same columns, rows in response
   ** order), then stream_close, which emits the figures and frees the
   ** state; after an error stream_close gets out NULL and only frees.
+  ** The states of several segments may be open at once, their calls
+  ** interleaved (the host streams while it reads the store).
   ** When present the host uses these instead of score_matrix. */
   int (*stream_open)(void *inst, const mj_column *cols, size_t n_cols,
                      void **state, mj_error *err);
