@@ -832,16 +832,11 @@ static size_t pack_one(unsigned char *out, int state, double num,
   return k;
 }
 
-/* The n answers of a blob into s->scan_ans, named after lay's questions;
-** 0 when the blob does not hold exactly that. */
-static int unpack(store *s, const unsigned char *b, size_t len,
-                  const layout *lay)
+/* The n answers of a blob into v (room for lay->n), named after lay's
+** questions; 0 when the blob does not hold exactly that. */
+static int unpack(const unsigned char *b, size_t len, const layout *lay,
+                  mj_answer_rec *v)
 {
-  mj_answer_rec *v = grow_buf(s->host, s->scan_ans, &s->scan_cap,
-                              (lay->n ? lay->n : 1) * sizeof *v);
-  if (!v)
-    return -1;
-  s->scan_ans = v;
   size_t k = 0;
   for (size_t i = 0; i < lay->n; i++) {
     if (k >= len)
@@ -2945,72 +2940,116 @@ static int damaged(store *s, sqlite3_int64 seq, const char *id, mj_error *err)
                         (long long)seq, s->path, id ? id : "?");
 }
 
+/* Where the answers of the next response go: room for n of them, or
+** NULL when there is no memory. */
+typedef mj_answer_rec *(*answers_fn)(void *ud, size_t n);
+
+/* Read block seq from its dict and data (s->rd). */
+static int block_open(store *s, sqlite3_int64 seq, const unsigned char *dict,
+                      size_t dl, const unsigned char *data, size_t n,
+                      mj_error *err)
+{
+  int ok = mj__blk_reader_open(&s->rd, s->host, dict ? dict : (const void *)"",
+                               dl, data ? data : (const void *)"", n);
+  if (ok < 0)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  return ok ? MJ_OK : damaged(s, seq, NULL, err);
+}
+
+/*
+** The next response of the block s->rd reads (seq, of questionnaire q)
+** into *r, its answers into room(ud, n): 1, 0 after the last, or an
+** error (the block is damaged, a layout or source cannot be read, no
+** memory). Its strings point into the block and into s's layouts and
+** sources.
+*/
+static int block_next(store *s, sqlite3_int64 seq, const char *q,
+                      mj_response_rec *r, answers_fn room, void *ud,
+                      mj_error *err)
+{
+  mj_blk_rec b = {.id = NULL};
+  /* b.id is set as soon as a record's id is read: errors name it. */
+  int ok = mj__blk_reader_next(&s->rd, &b);
+  if (ok <= 0)
+    return ok < 0 ? damaged(s, seq, b.id, err) : 0;
+  const layout *lay = layout_get(s, b.layout, err);
+  if (!lay)
+    return MJ_ESTORE;
+  mj_answer_rec *v = room(ud, lay->n);
+  if (!v)
+    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+  if (!unpack(b.answers_len ? b.answers : (const unsigned char *)"",
+              b.answers_len, lay, v))
+    return damaged(s, seq, b.id, err);
+  const char *source;
+  int rc = source_name(s, b.source, &source, err);
+  if (rc != MJ_OK)
+    return rc;
+  *r = (mj_response_rec){
+      .id = b.id,
+      .questionnaire = q,
+      .version = b.version,
+      .customer = b.customer,
+      .segment = b.segment,
+      .wave = b.wave,
+      .submitted_at = b.submitted_at,
+      .source = source,
+      .answers = v,
+      .n_answers = lay->n,
+      .pilot = b.pilot,
+      .channel = b.channel,
+  };
+  return 1;
+}
+
+/* The answers of a single-threaded scan: in s->scan_ans, one response's
+** at a time. */
+static mj_answer_rec *scan_room(void *ud, size_t n)
+{
+  store *s = ud;
+  mj_answer_rec *v =
+      grow_buf(s->host, s->scan_ans, &s->scan_cap, (n ? n : 1) * sizeof *v);
+  if (v)
+    s->scan_ans = v;
+  return v;
+}
+
+/* One response to the scan's callback, whole or answer by answer. */
+static int hand_over(const scan_ud *x, const mj_response_rec *r)
+{
+  if (x->each_response)
+    return x->each_response(x->ud, r);
+  mj_answer_row row = {
+      .response = r->id,
+      .customer = r->customer,
+      .segment = r->segment,
+      .wave = r->wave,
+      .submitted_at = r->submitted_at,
+  };
+  for (size_t i = 0; i < r->n_answers; i++) {
+    row.answer = r->answers[i];
+    int rc = x->each_answer(x->ud, &row);
+    if (rc != MJ_OK)
+      return rc;
+  }
+  return MJ_OK;
+}
+
 static int block_row(sqlite3_stmt *st, void *cb, void *ud)
 {
   scan_ud *x = ud;
   store *s = x->s;
   (void)cb;
   sqlite3_int64 seq = sqlite3_column_int64(st, 0);
-  const unsigned char *dict = sqlite3_column_blob(st, 1);
-  size_t dl = (size_t)sqlite3_column_bytes(st, 1);
-  const unsigned char *data = sqlite3_column_blob(st, 2);
-  size_t n = (size_t)sqlite3_column_bytes(st, 2);
   const char *q = col_text(st, 3);
-  int ok = mj__blk_reader_open(&s->rd, s->host, dict ? dict : (const void *)"",
-                               dl, data ? data : (const void *)"", n);
-  if (ok < 0)
-    return s->host->error(x->err, MJ_ENOMEM, "sqlite: out of memory");
-  if (!ok)
-    return damaged(s, seq, NULL, x->err);
-  mj_blk_rec b = {.id = NULL};
-  /* b.id is set as soon as a record's id is read: errors name it. */
-  while ((ok = mj__blk_reader_next(&s->rd, &b)) > 0) {
-    const layout *lay = layout_get(s, b.layout, x->err);
-    if (!lay)
-      return MJ_ESTORE;
-    int u = unpack(s, b.answers_len ? b.answers : (const unsigned char *)"",
-                   b.answers_len, lay);
-    if (u < 0)
-      return s->host->error(x->err, MJ_ENOMEM, "sqlite: out of memory");
-    if (!u)
-      return damaged(s, seq, b.id, x->err);
-    const char *source;
-    int rc = source_name(s, b.source, &source, x->err);
-    if (rc != MJ_OK)
-      return rc;
-    if (x->each_response) {
-      mj_response_rec r = {
-          .id = b.id,
-          .questionnaire = q,
-          .version = b.version,
-          .customer = b.customer,
-          .segment = b.segment,
-          .wave = b.wave,
-          .submitted_at = b.submitted_at,
-          .source = source,
-          .answers = s->scan_ans,
-          .n_answers = lay->n,
-          .pilot = b.pilot,
-          .channel = b.channel,
-      };
-      if ((rc = x->each_response(x->ud, &r)) != MJ_OK)
-        return rc;
-      continue;
-    }
-    mj_answer_row row = {
-        .response = b.id,
-        .customer = b.customer,
-        .segment = b.segment,
-        .wave = b.wave,
-        .submitted_at = b.submitted_at,
-    };
-    for (size_t i = 0; i < lay->n; i++) {
-      row.answer = s->scan_ans[i];
-      if ((rc = x->each_answer(x->ud, &row)) != MJ_OK)
-        return rc;
-    }
-  }
-  return ok < 0 ? damaged(s, seq, b.id, x->err) : MJ_OK;
+  int rc = block_open(
+      s, seq, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+      sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), x->err);
+  mj_response_rec r;
+  while (rc == MJ_OK &&
+         (rc = block_next(s, seq, q, &r, scan_room, s, x->err)) > 0)
+    rc = hand_over(x, &r);
+  return rc;
 }
 
 static int scan_blocks(store *s, const char *questionnaire, scan_ud *x,
