@@ -1391,10 +1391,13 @@ int mj__instance_new(mj_engine *e, const mj_plugin *p, const mj_use *use,
   mj_error err = {0};
   if (rc == MJ_OK) {
     switch (d->kind) {
-    case MJ_KIND_STORAGE:
-      rc = ((const mj_storage_ops *)d->ops)
-               ->open(&host_api, in->ctx, uri ? uri : "", &in->inst, &err);
+    case MJ_KIND_STORAGE: {
+      const mj_storage_ops *S = d->ops;
+      rc = S->open(&host_api, in->ctx, uri ? uri : "", &in->inst, &err);
+      if (rc == MJ_OK && MJ__HAS_OP(S, threads))
+        S->threads(in->inst, e->opts.flags & MJ_ONE_THREAD ? 1 : 0);
       break;
+    }
     case MJ_KIND_SCORER:
       rc = ((const mj_scorer_ops *)d->ops)
                ->create(&host_api, in->ctx, in->cfg, &in->inst, &err);

@@ -767,6 +767,16 @@ typedef struct mj_storage_ops {
   ** each is used by one thread at a time.
   */
   int (*shareable)(void *inst);
+  /*
+  ** Added in ABI 1.4: threads (optional; NULL: the store is never told).
+  ** How many threads one operation of this instance may keep busy at
+  ** once, the caller's included: 1 keeps every operation on the
+  ** caller's thread (the host says so under MJ_ONE_THREAD), 0 lets the
+  ** store use another where it pays, as it may when never told. The host
+  ** says it once, after open. Either way every callback of a scan runs
+  ** on the thread that called the scan, and the results are the same.
+  */
+  void (*threads)(void *inst, unsigned n);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
