@@ -37,8 +37,8 @@ static const char *const words_en[W_WORDS] = {
     [W_TITLE] = "Service improvement report",
     [W_FINISHED] = "Cycle %s, finished %s.",
     [W_CI_NOTE] = "Figures with their %s confidence interval in brackets.",
-    [W_CI_NOTE_ANY] = "Figures with their confidence interval in brackets, "
-                      "at each scorer's level: ",
+    [W_CI_NOTE_ANY] = ("Figures with their confidence interval in brackets, "
+                       "at each scorer's level: "),
     [W_SUMMARY] = "Summary",
     [W_REQS] = "Requirements against their targets",
     [W_REQ] = "Requirement", [W_MEAN] = "Mean [%s CI]",
