@@ -19,6 +19,7 @@
 #include "mock_host.h"
 #include "plugin_static.h"
 #include "tap.h"
+#include "sql_peek.h"
 
 static const mj_storage_ops *S;
 
@@ -26,30 +27,6 @@ static const mj_storage_ops *S;
 #define N_BULK (20 * BLK_ROWS + 77)
 #define N_ALONE 40
 #define N_ALL (N_BULK + N_ALONE)
-
-static void sql_exec(const char *path, const char *sql)
-{
-  sqlite3 *db;
-  if (sqlite3_open(path, &db) != SQLITE_OK ||
-      sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    bail("cannot run '%s' on %s: %s", sql, path, sqlite3_errmsg(db));
-  sqlite3_close(db);
-}
-
-static long long sql_int(const char *path, const char *sql)
-{
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  long long v = -1;
-  if (sqlite3_open(path, &db) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW)
-      v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return v;
-}
 
 static void *open_store(const char *path, unsigned threads)
 {
