@@ -2101,32 +2101,63 @@ static int customers_write(store *s, size_t n,
                            void (*at)(void *ud, size_t i, mj_customer_rec *rec),
                            void *ud, size_t *next, mj_error *err)
 {
-  for (; n - *next >= CUST_ROWS; *next += CUST_ROWS) {
-    sqlite3_stmt *st = stmt(s, ST_PUT_CUSTOMERS, err);
-    if (!st)
-      return MJ_ESTORE;
-    for (int r = 0; r < CUST_ROWS; r++) {
+  /* at() lends each customer's strings until its next call, and one
+  ** statement binds CUST_ROWS customers: their strings are copied into
+  ** one buffer, without an allocation a string. */
+  enum { FIELDS = 6 };
+  size_t off[CUST_ROWS][FIELDS], cap = 0, len;
+  int consent[CUST_ROWS];
+  char *buf = NULL;
+  int rc = MJ_OK;
+  while (rc == MJ_OK && n - *next >= CUST_ROWS) {
+    len = 0;
+    for (int r = 0; rc == MJ_OK && r < CUST_ROWS; r++) {
       mj_customer_rec c = {0};
       at(ud, *next + (size_t)r, &c);
       if (!c.id) {
-        done(st);
-        return s->host->error(err, MJ_EINVAL,
-                              "sqlite: a customer needs an id");
+        rc = s->host->error(err, MJ_EINVAL, "sqlite: a customer needs an id");
+        break;
       }
-      int p = 7 * r;
-      bind_text(st, p + 1, c.id);
-      bind_text(st, p + 2, c.segment);
-      bind_text(st, p + 3, c.name);
-      bind_text(st, p + 4, c.lang);
-      bind_text(st, p + 5, c.channel);
-      bind_text(st, p + 6, c.email);
-      sqlite3_bind_int(st, p + 7, c.consent);
+      const char *f[FIELDS] = {c.id,      c.segment, c.name,
+                               c.lang,    c.channel, c.email};
+      consent[r] = c.consent;
+      for (int k = 0; k < FIELDS; k++) {
+        size_t m = f[k] ? strlen(f[k]) + 1 : 0;
+        if (len + m > cap) {
+          size_t want = cap ? 2 * cap : 16384;
+          while (want < len + m)
+            want *= 2;
+          char *p = s->host->realloc(buf, want);
+          if (!p) {
+            rc = s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
+            break;
+          }
+          buf = p;
+          cap = want;
+        }
+        off[r][k] = f[k] ? len : SIZE_MAX;
+        if (f[k])
+          memcpy(buf + len, f[k], m);
+        len += m;
+      }
     }
-    int rc = exec_stmt(s, st, "store a customer in", err);
-    if (rc != MJ_OK)
-      return rc;
+    sqlite3_stmt *st = rc == MJ_OK ? stmt(s, ST_PUT_CUSTOMERS, err) : NULL;
+    if (rc == MJ_OK && !st)
+      rc = MJ_ESTORE;
+    for (int r = 0; st && r < CUST_ROWS; r++) {
+      int p = 7 * r;
+      for (int k = 0; k < FIELDS; k++)
+        bind_text(st, p + 1 + k, off[r][k] == SIZE_MAX ? NULL
+                                                        : buf + off[r][k]);
+      sqlite3_bind_int(st, p + 7, consent[r]);
+    }
+    if (st)
+      rc = exec_stmt(s, st, "store a customer in", err);
+    if (rc == MJ_OK)
+      *next += CUST_ROWS;
   }
-  return MJ_OK;
+  s->host->free(buf);
+  return rc;
 }
 
 /* put_customer without touching the digest of put_customers. */
