@@ -73,6 +73,45 @@ char *mj__path_join(const char *dir, const char *path);
 ** pages where the system has them; a hint, nothing to undo. */
 void mj__huge_pages(void *p, size_t n);
 
+/* ---- spill.c ----------------------------------------------------------- */
+
+/*
+** Bytes appended in pieces and read back by where each went (a place of
+** 48 bits the put returns): in memory up to mem_max bytes, then in an
+** unlinked file in TMPDIR. Pieces of MJ__SPILL_PIECE bytes or more, and
+** everything when no file can be made, stay in memory. Puts come from one
+** thread; once flushed, any number read at once, each with its window.
+*/
+enum { MJ__SPILL_PIECE = 8192, MJ__SPILL_WINDOW = 16384 };
+
+typedef struct mj_spill {
+  char *mem;
+  size_t mem_len, mem_cap, mem_max;
+  int fd, has_fd, no_file;
+  uint64_t file_len; /* written to fd */
+  char *pend;        /* not yet written */
+  size_t pend_len;
+} mj_spill;
+
+/* The bytes a reader read from the file last; zeroed before the first. A
+** read that follows the one before in the file fills the whole window. */
+typedef struct mj_spill_window {
+  uint64_t from;
+  size_t n;
+  char s[MJ__SPILL_WINDOW];
+} mj_spill_window;
+
+void mj__spill_init(mj_spill *s, size_t mem_max);
+/* Append the n bytes at p; their place in *at. MJ_OK, MJ_ENOMEM, MJ_EIO
+** (the file could not be written) or MJ_ELIMIT (16 GiB). */
+int mj__spill_put(mj_spill *s, const void *p, size_t n, uint64_t *at);
+/* Write what puts left pending, before reads from other threads. */
+int mj__spill_flush(mj_spill *s);
+/* The bytes put at at: in memory, or in w, valid until w's next read or
+** the next put; NULL when the file could not be read. */
+const char *mj__spill_get(const mj_spill *s, uint64_t at, mj_spill_window *w);
+void mj__spill_free(mj_spill *s);
+
 /* ---- csv_out.c --------------------------------------------------------- */
 
 /* One CSV field (RFC 4180: quoted when it must be), then "," or, for the
