@@ -122,7 +122,9 @@ int mj__respect_check(mj_respect *r, const mj_event *ev)
 
   if (k->quiet_from >= 0) {
     mj_customer cv;
-    const mj_customer *c = mj__model_customer(e->model, who, &cv);
+    mj_customer_buf cb;
+    mj__customer_buf_init(&cb);
+    const mj_customer *c = mj__model_customer(e->model, who, &cv, &cb);
     const char *zone_name = c && c->tz ? c->tz : k->tz;
     const mj_tz *z = zone_name ? zone(r, zone_name) : NULL;
     int64_t until = quiet_until(k, z, r->now);

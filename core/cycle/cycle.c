@@ -98,10 +98,20 @@ typedef struct cycle_run {
 
 /* ---- measure ------------------------------------------------------------ */
 
+/* The customers as the store takes them, read in order through one
+** buffer; the first that cannot be read is remembered. */
+typedef struct customer_pass {
+  const mj_model *m;
+  mj_customer_buf b;
+  size_t unread; /* the customer + 1, 0 when none */
+} customer_pass;
+
 static void customer_at(void *ud, size_t i, mj_customer_rec *r)
 {
+  customer_pass *p = ud;
   mj_customer u;
-  mj__customer_at(ud, i, &u);
+  if (mj__customer_at(p->m, i, &u, &p->b) != MJ_OK && !p->unread)
+    p->unread = i + 1;
   *r = (mj_customer_rec){u.id,      u.segment, u.name, u.lang,
                          u.channel, u.email,   u.consent};
 }
@@ -119,13 +129,24 @@ static int customers_job(const mj_storage_ops *S, void *inst, void *ud,
     return err->code ? err->code : MJ_ESTORE;
   int bulk = MJ__HAS_OP(S, put_customers);
   int rc = MJ_OK;
-  if (bulk)
-    rc = S->put_customers(inst, m->n_customers, customer_at, (void *)m, err);
+  customer_pass *p = malloc(sizeof *p);
+  if (!p)
+    rc = mj__error(err, MJ_ENOMEM, "out of memory");
+  else
+    *p = (customer_pass){.m = m};
+  if (rc == MJ_OK && bulk)
+    rc = S->put_customers(inst, m->n_customers, customer_at, p, err);
   for (size_t i = 0; !bulk && rc == MJ_OK && i < m->n_customers; i++) {
     mj_customer_rec r;
-    customer_at((void *)m, i, &r);
+    customer_at(p, i, &r);
     rc = S->put_customer(inst, &r, err);
   }
+  if (rc == MJ_OK && p->unread)
+    rc = mj__error(err, MJ_EIO,
+                   "customer '%s': cannot read its name, e-mail and consent "
+                   "back from their temporary file",
+                   mj__customer_id(m, p->unread - 1));
+  free(p);
   if (rc == MJ_OK)
     rc = S->commit(inst, err);
   if (rc != MJ_OK) {
@@ -1149,6 +1170,12 @@ static int score_customer_base(cycle_run *c, mj_instance *in)
   if (!v)
     return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
   int rc = MJ_OK;
+  mj_customer_buf *b = malloc(sizeof *b);
+  if (!b) {
+    free(v);
+    return mj__seterr(c->e, MJ_ENOMEM, "out of memory");
+  }
+  mj__customer_buf_init(b);
   /* Segment "all" first (NULL), then each declared segment. */
   for (size_t g = 0; rc == MJ_OK && g <= m->n_segments; g++) {
     const char *seg = g ? m->segments[g - 1].id : NULL;
@@ -1158,11 +1185,14 @@ static int score_customer_base(cycle_run *c, mj_instance *in)
       if (seg && (!useg || strcmp(useg, seg) != 0))
         continue;
       mj_customer u;
-      mj__customer_at(m, i, &u);
+      if (mj__customer_at(m, i, &u, b) != MJ_OK) {
+        rc = mj__customer_unread(c->e, m, i);
+        break;
+      }
       mj_customer_span sp = {u.id, u.segment, u.since, u.until};
       v[n++] = sp;
     }
-    if (seg && n == 0)
+    if (rc != MJ_OK || (seg && n == 0))
       continue;
     mj_customer_set set = {v, n, c->decl->period_from, c->decl->period_to};
     emit_ctx x = {c, in, NULL, NULL, NULL, seg ? seg : "all", 0};
@@ -1176,6 +1206,7 @@ static int score_customer_base(cycle_run *c, mj_instance *in)
     }
   }
   free(v);
+  free(b);
   return rc;
 }
 

@@ -66,7 +66,10 @@ static int on_response(void *ud, const mj_response_rec *r)
       r->pilot || json_object_get(x->thanked, r->customer))
     return MJ_OK;
   mj_customer cv;
-  const mj_customer *c = mj__model_customer(x->e->model, r->customer, &cv);
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
+  const mj_customer *c =
+      mj__model_customer(x->e->model, r->customer, &cv, &cb);
   if (!c || !c->consent || (c->until && c->until <= x->now))
     return MJ_OK;
   int yes = 0;
@@ -179,7 +182,10 @@ static int send_list(thanks_run *x, const char *day, const char *ident)
   int rc = MJ_OK;
   for (size_t i = 0; i < n && i < 100; i++) {
     mj_customer cv;
-    const mj_customer *c = mj__model_customer(e->model, x->v[i].customer, &cv);
+    mj_customer_buf cb;
+    mj__customer_buf_init(&cb);
+    const mj_customer *c =
+        mj__model_customer(e->model, x->v[i].customer, &cv, &cb);
     json_t *at = mj__json_time(x->v[i].at);
     size_t len = 0;
     FILE *f = open_memstream(&lines[i], &len);

@@ -46,7 +46,7 @@ typedef struct csv_ctx {
   mj_customer_adder *adder; /* adding them, or NULL: added here */
   uint64_t file_bytes; /* the file's size, 0 unknown */
   uint64_t row_bytes;  /* the cells and separators of its first rows */
-  uint64_t text_bytes; /* what the model keeps of their own strings */
+  uint64_t text_bytes; /* what the model keeps in memory of their ids */
   char *zones[NZONES]; /* tz values found on this system */
   size_t n_zones;
   char yes_cell[16]; /* the last yes/no consent cell, and its answer */
@@ -104,9 +104,14 @@ static int add_failed(csv_ctx *x, int rc, uint64_t row, mj_error *err)
 {
   if (rc == MJ_ELIMIT)
     return csv_fail(x, err, row, 0,
-                    "more customers than mejora keeps: their ids, names and "
-                    "e-mails pass 4 GiB, or their segments, languages, "
-                    "channels and time zones 65535 different values");
+                    "more customers than mejora keeps: their ids pass 4 GiB, "
+                    "their names and e-mails 16 GiB, or their segments, "
+                    "languages, channels and time zones 65535 different "
+                    "values");
+  if (rc == MJ_EIO)
+    return csv_fail(x, err, row, 0,
+                    "cannot write the customers' names and e-mails to a "
+                    "temporary file in TMPDIR (is the disk full?)");
   if (rc != MJ_OK)
     return mj__error(err, MJ_ENOMEM, "out of memory");
   return MJ_OK;
@@ -200,10 +205,7 @@ static int csv_row(void *ud, uint64_t row, const char *const *cells,
   if (seen < SAMPLE_ROWS) {
     for (size_t k = 0; k < n; k++)
       x->row_bytes += lens[k] + 1;
-    for (size_t k = 0; k < 6; k++)
-      if (val[k] && (k == 0 || k == 2 || k == 5))
-        x->text_bytes += lens[x->col[k]] + 1;
-    x->text_bytes += channels ? strlen(channels) + 1 : 0;
+    x->text_bytes += lens[x->col[0]] + 1;
   }
   if (seen == SAMPLE_ROWS && x->file_bytes) {
     /* Once: room for the rows the file holds at its first rows' length,

@@ -1364,7 +1364,9 @@ int mj_response_add(mj_engine *e, const char *questionnaire,
     return mj__seterr(e, MJ_EVALIDATE, "response '%s': no customer id given",
                       response_id);
   mj_customer cv;
-  const mj_customer *cust = mj__model_customer(e->model, customer, &cv);
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
+  const mj_customer *cust = mj__model_customer(e->model, customer, &cv, &cb);
   if (!cust)
     return mj__seterr(e, MJ_EVALIDATE,
                       "response '%s': unknown customer '%s' (not among the "

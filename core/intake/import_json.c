@@ -228,6 +228,8 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
   const char *key;
   json_t *v;
   mj_customer cv;
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
   const mj_customer *cust = NULL;
   mj_token *tok = NULL;
   const char *segment = NULL, *wave = NULL;
@@ -266,9 +268,9 @@ static int one_obj(jimport *im, size_t index, json_t *obj)
                   qn->id);
       goto out;
     }
-    cust = mj__model_customer(im->e->model, tok->customer, &cv);
+    cust = mj__model_customer(im->e->model, tok->customer, &cv, &cb);
   } else if (json_is_string(jc)) {
-    cust = mj__model_customer(im->e->model, json_string_value(jc), &cv);
+    cust = mj__model_customer(im->e->model, json_string_value(jc), &cv, &cb);
   }
   if (!cust) {
     const char *who = tok ? tok->customer : json_string_value(jc);

@@ -29,6 +29,7 @@ struct mj_interview {
   mj_engine *e;
   const mj_questionnaire *qn;
   mj_customer cust_view;  /* the customer interviewed ... */
+  mj_customer_buf cust_buf; /* (its strings) */
   const mj_customer *cust; /* ... there */
   const char *lang;
   char response_id[48];
@@ -201,8 +202,10 @@ int mj_interview_open(mj_engine *e, const char *questionnaire,
                       "%s: no questionnaire '%s' to interview with",
                       e->model->file, questionnaire ? questionnaire : "");
   mj_customer cv;
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
   const mj_customer *cust =
-      customer ? mj__model_customer(e->model, customer, &cv) : NULL;
+      customer ? mj__model_customer(e->model, customer, &cv, &cb) : NULL;
   if (!cust)
     return mj__seterr(e, MJ_ENOTFOUND,
                       "%s: no customer '%s' among the playbook's customers",
@@ -231,8 +234,14 @@ int mj_interview_open(mj_engine *e, const char *questionnaire,
   }
   iv->e = e;
   iv->qn = qn;
-  iv->cust_view = cv;
-  iv->cust = &iv->cust_view;
+  /* Again, into the interview: the view's strings may be in cb. */
+  iv->cust = mj__model_customer(e->model, customer, &iv->cust_view,
+                                &iv->cust_buf);
+  if (!iv->cust) {
+    mj_interview_free(iv);
+    return mj__seterr(e, MJ_EIO, "customer '%s': cannot read it back from "
+                      "the customers' temporary file", customer);
+  }
   iv->lang = cust->lang ? cust->lang : qn->lang ? qn->lang : "en";
   for (size_t i = 0; i < qn->n_questions; i++) {
     iv->answers[i].question = qn->questions[i].id;

@@ -271,7 +271,10 @@ static int remind_sample(mj_engine *e, const mj_sample_decl *d,
   size_t n = 0;
   for (size_t i = 0; rc == MJ_OK && i < w.n; i++) {
     mj_customer cv;
-    const mj_customer *c = mj__model_customer(e->model, w.customer[i], &cv);
+    mj_customer_buf cb;
+    mj__customer_buf_init(&cb);
+    const mj_customer *c =
+        mj__model_customer(e->model, w.customer[i], &cv, &cb);
     const char *via;
     mj_invite_skip why;
     /* Still eligible: in the playbook, not left, reachable with consent. */

@@ -334,10 +334,13 @@ static int build_frame(mj_engine *e, draw *w)
   ** until >= t. */
   size_t k = 0;
   mj_invite_skip why;
+  mj_customer_buf cb; /* one pass, in order */
+  mj__customer_buf_init(&cb);
   for (size_t i = 0; i < m->n_customers; i++) {
     unit u = w->frame[i];
     mj_customer c;
-    mj__customer_at(m, u.c, &c);
+    if (mj__customer_at(m, u.c, &c, &cb) != MJ_OK)
+      return mj__customer_unread(e, m, u.c);
     if (!c.consent)
       w->no_consent++;
     else if (c.until != 0 && c.until < now)
@@ -365,12 +368,17 @@ static int store_invitations(mj_engine *e, draw *w, json_t *invited)
   mj_error err = {0};
   int rc = S->begin(in, &err);
   int64_t now = mj__now(e);
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
   for (size_t i = 0; rc == MJ_OK && i < w->eligible; i++) {
     const unit *u = &w->frame[i];
     if (!u->chosen)
       continue;
     mj_customer c;
-    mj__customer_at(e->model, u->c, &c);
+    if (mj__customer_at(e->model, u->c, &c, &cb) != MJ_OK) {
+      rc = mj__customer_unread(e, e->model, u->c);
+      break;
+    }
     char tok[33];
     if ((rc = new_token(e, tok)) != MJ_OK)
       break;
@@ -675,7 +683,9 @@ static int on_listed(void *ud, const mj_invitation_rec *inv)
     return MJ_OK;
   /* Name and e-mail from the playbook's customers, for a mail merge. */
   mj_customer cv;
-  const mj_customer *c = mj__model_customer(l->m, inv->customer, &cv);
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
+  const mj_customer *c = mj__model_customer(l->m, inv->customer, &cv, &cb);
   json_t *o = json_object();
   if (!o || json_array_append_new(l->rows, o))
     return MJ_ENOMEM;

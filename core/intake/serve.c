@@ -40,6 +40,7 @@ typedef struct form {
   mj_form f;
   const mj_questionnaire *qn;
   mj_customer cust_view;
+  mj_customer_buf cust_buf; /* its strings */
   const mj_customer *cust; /* &cust_view, NULL for an anonymous link */
   const char *token;       /* NULL for an anonymous link */
   mj_invitation_rec inv;   /* the invitation, strings in the arena */
@@ -264,8 +265,9 @@ static int host_open(void *ud, const char *token, const char *questionnaire,
     fm->qn = fd.found ? mj__model_questionnaire(e->model,
                                                 fm->inv.questionnaire)
                       : NULL;
+    mj__customer_buf_init(&fm->cust_buf);
     fm->cust = fm->qn ? mj__model_customer(e->model, fm->inv.customer,
-                                           &fm->cust_view)
+                                           &fm->cust_view, &fm->cust_buf)
                       : NULL;
     if (!fm->cust || !fm->cust->consent) {
       rc = mj__error(err, MJ_ENOTFOUND, "no invitation has that token");
@@ -539,7 +541,9 @@ static int unsubscribe(void *ud, const char *token, int record,
       MJ_OK)
     return rc;
   mj_customer cv;
-  const mj_customer *c = mj__model_customer(e->model, customer, &cv);
+  mj_customer_buf cb;
+  mj__customer_buf_init(&cb);
+  const mj_customer *c = mj__model_customer(e->model, customer, &cv, &cb);
   *lang = c ? c->lang : NULL;
   return record ? mj__unsubscribe_record(e, customer, mj__now(e), err)
                 : MJ_OK;

@@ -2727,8 +2727,12 @@ static int index_customers(mj_engine *e, mj_model *m)
   if (!dup)
     return MJ_OK;
   mj_customer u1, u2;
-  mj__customer_at(m, first, &u1);
-  mj__customer_at(m, dup - 1, &u2);
+  mj_customer_buf b1 = {0}, b2 = {0};
+  if (mj__customer_at(m, first, &u1, &b1) != MJ_OK ||
+      mj__customer_at(m, dup - 1, &u2, &b2) != MJ_OK)
+    return mj__seterr(e, MJ_EIO, "duplicate customer '%s': cannot read "
+                      "the customers back from their temporary file",
+                      mj__customer_id(m, first));
   return mj__seterr_at(e, MJ_EVALIDATE, u2.pos.file, u2.pos.line, 0,
                        "duplicate customer '%s' (first declared at %s:%d)",
                        u2.id, u1.pos.file, u1.pos.line);
@@ -2791,7 +2795,9 @@ static int link_model(mj_engine *e, const mj_dsl_ctx *c, mj_model *m)
       continue;
     }
     mj_customer u;
-    mj__customer_at(m, i, &u);
+    mj_customer_buf b = {0};
+    if (mj__customer_at(m, i, &u, &b) != MJ_OK)
+      u.pos = (mj_pos){m->file, 0};
     suggest_id(hint, sizeof hint, u.segment, m->segments, m->n_segments,
                sizeof *m->segments);
     return mj__seterr_at(e, MJ_EREF, u.pos.file,
@@ -3050,6 +3056,7 @@ void mj__model_free(mj_engine *e, mj_model *m)
   for (size_t i = 0; e && e->L && i < m->n_plans; i++)
     if (m->plans[i].when_ref >= 0)
       luaL_unref(e->L, LUA_REGISTRYINDEX, m->plans[i].when_ref);
+  mj__customer_free(m);
   mj__arena_free(&m->arena);
   free(m);
 }

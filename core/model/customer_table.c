@@ -1,9 +1,10 @@
 /*
-** The model's customers, compactly: a record of 48 bytes each, their own
-** strings in one text, the values many of them share in a small table,
-** and an index by id.
+** The model's customers, compactly: a record of 16 bytes each, their ids
+** in one text, the values many of them share in a small table, an index
+** by id, and the rest of each packed into a spill.
 */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -14,8 +15,12 @@ enum { SHARED_MAX = UINT16_MAX };
 /* Records whose index slots are fetched ahead of their turn. */
 enum { AHEAD = 16 };
 
-_Static_assert(sizeof(mj_packed_customer) == 48,
-               "a customer's record is 48 bytes (model.h)");
+/* Rests kept in memory before the spill moves to a file: 1 MiB, the
+** customers of about twenty thousand. */
+enum { REST_IN_MEMORY = 1 << 20 };
+
+_Static_assert(sizeof(mj_packed_customer) == 16,
+               "a customer's record is 16 bytes (model.h)");
 
 static const char *text_at(const mj_customer_table *t, uint32_t off)
 {
@@ -204,22 +209,66 @@ static size_t len_of(const char *s)
   return s ? strlen(s) : 0;
 }
 
+/*
+** The rest of a customer, as spilled: a flags byte (REST_*), its line,
+** the shared numbers of its zone and file, the dates it has,
+** then the NUL-ended name, e-mail and consent channels it has.
+*/
+enum {
+  REST_CONSENT = 1, REST_SINCE = 2, REST_UNTIL = 4,
+  REST_NAME = 8, REST_EMAIL = 16, REST_CHANNELS = 32
+};
+enum { REST_HEAD = 1 + 4 + 2 * 2 };
+
+/* memmove: the channels are packed from the end of the same buffer. */
+static char *put_bytes(char *p, const void *v, size_t n)
+{
+  memmove(p, v, n);
+  return p + n;
+}
+
+static const char *get_bytes(const char *p, void *v, size_t n)
+{
+  memcpy(v, p, n);
+  return p + n;
+}
+
+/* The rest of c packed in *out (room made by the caller); its length. */
+static size_t rest_pack(const mj_customer *c, const uint16_t nos[2],
+                        char *channels, char *out)
+{
+  const char *str[3] = {c->name, c->email, channels};
+  uint8_t flags = (c->consent ? REST_CONSENT : 0) |
+                  (c->since ? REST_SINCE : 0) | (c->until ? REST_UNTIL : 0) |
+                  (c->name ? REST_NAME : 0) | (c->email ? REST_EMAIL : 0) |
+                  (channels ? REST_CHANNELS : 0);
+  int32_t line = c->pos.line;
+  char *p = put_bytes(out, &flags, 1);
+  p = put_bytes(p, &line, sizeof line);
+  p = put_bytes(p, nos, 2 * sizeof *nos);
+  if (c->since)
+    p = put_bytes(p, &c->since, sizeof c->since);
+  if (c->until)
+    p = put_bytes(p, &c->until, sizeof c->until);
+  for (int k = 0; k < 3; k++)
+    if (str[k])
+      p = put_bytes(p, str[k], strlen(str[k]) + 1);
+  return (size_t)(p - out);
+}
+
 int mj__customer_add(mj_model *m, const mj_customer *c)
 {
   mj_customer_table *t = &m->customers;
-  const char *own[4] = {c->id, c->name, c->email, c->consent_channels};
-  size_t len[4], need = 0;
-  for (size_t k = 0; k < 4; k++) {
-    len[k] = len_of(own[k]);
-    need += own[k] ? len[k] + 1 : 0;
-  }
-  mj_packed_customer r = {.since = c->since,
-                          .until = c->until,
-                          .line = c->pos.line,
-                          .consent = c->consent != 0};
+  if (!t->rest.mem_max)
+    mj__spill_init(&t->rest, REST_IN_MEMORY);
+  size_t id_len = len_of(c->id);
+  size_t need = REST_HEAD + 2 * sizeof(int64_t) + len_of(c->name) + 1 +
+                len_of(c->email) + 1 + len_of(c->consent_channels) + 1;
+  mj_packed_customer r = {0};
+  uint16_t nos[2]; /* tz, file */
   int rc = rec_room(m, 1);
   if (rc == MJ_OK)
-    rc = text_room(m, need);
+    rc = text_room(m, c->id ? id_len + 1 : 0);
   if (rc == MJ_OK)
     rc = shared_put(m, c->segment, len_of(c->segment), &r.segment);
   if (rc == MJ_OK)
@@ -227,20 +276,31 @@ int mj__customer_add(mj_model *m, const mj_customer *c)
   if (rc == MJ_OK)
     rc = shared_put(m, c->channel, len_of(c->channel), &r.channel);
   if (rc == MJ_OK)
-    rc = shared_put(m, c->tz, len_of(c->tz), &r.tz);
+    rc = shared_put(m, c->tz, len_of(c->tz), &nos[0]);
   if (rc == MJ_OK)
-    rc = file_put(m, c->pos.file, &r.file);
+    rc = file_put(m, c->pos.file, &nos[1]);
   if (rc != MJ_OK)
     return rc;
-  r.id = text_put(t, c->id, len[0]);
-  r.name = text_put(t, c->name, len[1]);
-  r.email = text_put(t, c->email, len[2]);
+  char small[512], *buf = need <= sizeof small ? small : malloc(need);
+  if (!buf)
+    return MJ_ENOMEM;
+  char *channels = NULL;
   if (c->consent_channels) {
-    /* The normal form is never longer than what it normalises. */
-    r.channels = (uint32_t)t->text_len;
-    mj__channel_list(c->consent_channels, t->text + r.channels);
-    t->text_len += strlen(t->text + r.channels) + 1;
+    /* The normal form is never longer than what it normalises: it goes
+    ** where the packing will copy it from, at the end of buf. */
+    channels = buf + need - len_of(c->consent_channels) - 1;
+    mj__channel_list(c->consent_channels, channels);
   }
+  size_t n = rest_pack(c, nos, channels, buf);
+  uint64_t at = 0;
+  rc = mj__spill_put(&t->rest, buf, n, &at);
+  if (buf != small)
+    free(buf);
+  if (rc != MJ_OK)
+    return rc;
+  r.rest_hi = (uint16_t)(at >> 32);
+  r.rest_lo = (uint32_t)at;
+  r.id = text_put(t, c->id, id_len);
   t->v[m->n_customers++] = r;
   t->index = NULL; /* built once they are all in */
   return MJ_OK;
@@ -271,24 +331,57 @@ void mj__customer_fit(mj_model *m)
     t->text = p;
     t->text_cap = t->text_len;
   }
+  /* Unwritten, the rests are still read from memory. */
+  (void)mj__spill_flush(&t->rest);
 }
 
-void mj__customer_at(const mj_model *m, size_t i, mj_customer *out)
+void mj__customer_free(mj_model *m)
+{
+  mj__spill_free(&m->customers.rest);
+}
+
+int mj__customer_at(const mj_model *m, size_t i, mj_customer *out,
+                    mj_customer_buf *b)
 {
   const mj_customer_table *t = &m->customers;
   const mj_packed_customer *r = &t->v[i];
   *out = (mj_customer){.id = text_at(t, r->id),
                        .segment = shared_at(t, r->segment),
-                       .name = text_at(t, r->name),
-                       .lang = shared_at(t, r->lang),
                        .channel = shared_at(t, r->channel),
-                       .email = text_at(t, r->email),
-                       .consent = r->consent,
-                       .consent_channels = text_at(t, r->channels),
-                       .since = r->since,
-                       .until = r->until,
-                       .pos = {shared_at(t, r->file), r->line},
-                       .tz = shared_at(t, r->tz)};
+                       .lang = shared_at(t, r->lang)};
+  const char *p =
+      mj__spill_get(&t->rest, (uint64_t)r->rest_hi << 32 | r->rest_lo, b);
+  if (!p)
+    return MJ_EIO;
+  uint8_t flags;
+  int32_t line;
+  uint16_t nos[2];
+  p = get_bytes(p, &flags, 1);
+  p = get_bytes(p, &line, sizeof line);
+  p = get_bytes(p, nos, sizeof nos);
+  if (flags & REST_SINCE)
+    p = get_bytes(p, &out->since, sizeof out->since);
+  if (flags & REST_UNTIL)
+    p = get_bytes(p, &out->until, sizeof out->until);
+  const char **str[3] = {&out->name, &out->email, &out->consent_channels};
+  for (int k = 0; k < 3; k++)
+    if (flags & (REST_NAME << k)) {
+      *str[k] = p;
+      p += strlen(p) + 1;
+    }
+  out->consent = (flags & REST_CONSENT) != 0;
+  out->tz = shared_at(t, nos[0]);
+  out->pos = (mj_pos){shared_at(t, nos[1]), line};
+  return MJ_OK;
+}
+
+int mj__customer_unread(mj_engine *e, const mj_model *m, size_t i)
+{
+  const char *dir = getenv("TMPDIR");
+  return mj__seterr(e, MJ_EIO,
+                    "customer '%s': cannot read its name, e-mail and consent "
+                    "back from the temporary file in %s",
+                    mj__customer_id(m, i), dir && *dir ? dir : "/tmp");
 }
 
 const char *mj__customer_id(const mj_model *m, size_t i)
@@ -304,6 +397,11 @@ const char *mj__customer_segment(const mj_model *m, size_t i)
 const char *mj__customer_channel(const mj_model *m, size_t i)
 {
   return shared_at(&m->customers, m->customers.v[i].channel);
+}
+
+const char *mj__customer_lang(const mj_model *m, size_t i)
+{
+  return shared_at(&m->customers, m->customers.v[i].lang);
 }
 
 void mj__customer_shared_nos(const mj_model *m, size_t i, uint16_t *segment,
@@ -359,12 +457,11 @@ size_t mj__customer_find(const mj_model *m, const char *id)
 }
 
 const mj_customer *mj__model_customer(const mj_model *m, const char *id,
-                                      mj_customer *out)
+                                      mj_customer *out, mj_customer_buf *b)
 {
   size_t i = id ? mj__customer_find(m, id) : SIZE_MAX;
-  if (i == SIZE_MAX)
+  if (i == SIZE_MAX || mj__customer_at(m, i, out, b) != MJ_OK)
     return NULL;
-  mj__customer_at(m, i, out);
   return out;
 }
 

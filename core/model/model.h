@@ -55,7 +55,8 @@ typedef struct mj_customers_decl {
 /*
 ** A customer as its readers see it: a view the model fills
 ** (mj__customer_at, mj__model_customer) from its compact record, on the
-** caller's stack; the strings are the model's and live as long as it.
+** caller's stack; the strings are the model's, or in the caller's
+** mj_customer_buf.
 */
 typedef struct mj_customer {
   const char *id, *segment, *name, *lang, *channel, *email;
@@ -69,20 +70,19 @@ typedef struct mj_customer {
 } mj_customer;
 
 /*
-** The model's customers as they are kept (customer_table.c). A file of
-** 333k customers is read by every command, and as mj_customer records
-** (eight pointers and two times) they were the biggest thing in memory.
-** Each is a record of 48 bytes instead: offsets into one text of
-** NUL-ended strings for what differs per customer, indexes into a table
-** of the few values many share (segment, lang, channel, tz, the file
-** it came from), and its times.
+** The model's customers as they are kept (customer_table.c). A file of a
+** million customers is read by every command, and what most commands use
+** of each is its id, segment, channel and language: those make a record
+** of 16 bytes (the id an offset into one text of NUL-ended ids, the others
+** indexes into a table of the few values many share). The rest (name,
+** e-mail, consent, dates, zone, file and line) is packed into a spill
+** (util.h), which past a few MiB lives in a temporary file.
 */
 typedef struct mj_packed_customer {
-  int64_t since, until;
-  uint32_t id, name, email, channels; /* into text; 0: none */
-  int32_t line;                       /* pos.line */
-  uint16_t segment, lang, channel, tz, file; /* into shared; 0: none */
-  uint8_t consent;
+  uint32_t id;                     /* into text; 0: none */
+  uint16_t segment, channel, lang; /* into shared; 0: none */
+  uint16_t rest_hi;                /* the rest's place in the spill, */
+  uint32_t rest_lo;                /* in 48 bits */
 } mj_packed_customer;
 
 enum { MJ__RECENT = 256 };
@@ -92,6 +92,7 @@ typedef struct mj_customer_table {
   size_t cap;
   char *text;            /* text[0] is the "none" of offset 0 */
   size_t text_len, text_cap;
+  mj_spill rest;         /* the rest of each, in order */
   const char **shared;   /* shared[0] NULL; the rest distinct */
   size_t n_shared, shared_cap;
   uint16_t *shared_slot; /* shared by hash, open addressing; 0 free */
@@ -106,6 +107,20 @@ typedef struct mj_customer_table {
   uint32_t *index;
   size_t index_mask;
 } mj_customer_table;
+
+/*
+** Where a customer's view keeps the strings read back from the spill: one
+** per view that lives at once, or one for a pass over the customers in
+** order, which then reads many in one go.
+*/
+typedef mj_spill_window mj_customer_buf;
+
+/* A buffer before its first use: its 16 KiB need no zeroing. */
+static inline void mj__customer_buf_init(mj_customer_buf *b)
+{
+  b->from = 0;
+  b->n = 0;
+}
 
 typedef struct mj_requirement {
   const char *id;
@@ -478,9 +493,11 @@ typedef struct mj_model {
 
 /* Lookups by id; NULL when absent. */
 const mj_segment *mj__model_segment(const mj_model *m, const char *id);
-/* The customer called id as a view in *out (returned), or NULL. */
+/* The customer called id as a view in *out (returned), its strings in
+** *b as with mj__customer_at; NULL when there is none or it cannot be
+** read. */
 const mj_customer *mj__model_customer(const mj_model *m, const char *id,
-                                      mj_customer *out);
+                                      mj_customer *out, mj_customer_buf *b);
 const mj_requirement *mj__model_requirement(const mj_model *m,
                                             const char *id);
 const mj_questionnaire *mj__model_questionnaire(const mj_model *m,
@@ -522,14 +539,26 @@ int mj__customer_add(mj_model *m, const mj_customer *c);
 ** a file of known size is read without growing the arrays: MJ_OK or
 ** MJ_ENOMEM. */
 int mj__customer_reserve(mj_model *m, size_t n, size_t text);
-/* Give back the room reserved and not used. */
+/* Give back the room reserved and not used, and write what the spill
+** holds back, before other threads read. */
 void mj__customer_fit(mj_model *m);
-/* Customer i (< m->n_customers) as a view in *out. */
-void mj__customer_at(const mj_model *m, size_t i, mj_customer *out);
+/* Free what the customers hold outside the model's arena. */
+void mj__customer_free(mj_model *m);
+/*
+** Customer i (< m->n_customers) as a view in *out, its strings the
+** model's or in *b (valid until b's next use): MJ_OK, or MJ_EIO when the
+** temporary file holding them cannot be read (then *out has only the id,
+** segment and channel).
+*/
+int mj__customer_at(const mj_model *m, size_t i, mj_customer *out,
+                    mj_customer_buf *b);
+/* mj__customer_at's MJ_EIO for customer i as e's error. */
+int mj__customer_unread(mj_engine *e, const mj_model *m, size_t i);
 /* Its id, segment and channel alone, for the loops over every customer. */
 const char *mj__customer_id(const mj_model *m, size_t i);
 const char *mj__customer_segment(const mj_model *m, size_t i);
 const char *mj__customer_channel(const mj_model *m, size_t i);
+const char *mj__customer_lang(const mj_model *m, size_t i);
 /*
 ** The segment and channel of customer i as the numbers of their shared
 ** values (0: none), small enough for an index to keep beside each id, and

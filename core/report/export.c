@@ -162,11 +162,11 @@ static int on_answer(void *ud, const mj_answer_row *row)
   const mj_question *q = mj__model_question(x->qn, row->answer.question);
   if (!q) /* a question since removed from the questionnaire */
     return MJ_OK;
-  mj_customer cv;
-  const mj_customer *c =
-      row->customer ? mj__model_customer(x->e->model, row->customer, &cv)
-                    : NULL;
-  const char *lang = c && c->lang ? c->lang : x->qn->lang ? x->qn->lang : "en";
+  size_t ci = row->customer ? mj__customer_find(x->e->model, row->customer)
+                            : SIZE_MAX;
+  const char *clang = ci != SIZE_MAX ? mj__customer_lang(x->e->model, ci)
+                                     : NULL;
+  const char *lang = clang ? clang : x->qn->lang ? x->qn->lang : "en";
   json_t *v = value(x, q, &row->answer, lang);
   if (!v)
     return MJ_ENOMEM;

@@ -162,11 +162,10 @@ static const char *report_lang(const mj_model *m)
   if (!lang && m) {
     size_t es = 0, other = 0;
     for (size_t i = 0; i < m->n_customers; i++) {
-      mj_customer u;
-      mj__customer_at(m, i, &u);
-      if (u.lang && strncmp(u.lang, "es", 2) == 0)
+      const char *ul = mj__customer_lang(m, i);
+      if (ul && strncmp(ul, "es", 2) == 0)
         es++;
-      else if (u.lang)
+      else if (ul)
         other++;
     }
     lang = es > other ? "es" : "en";

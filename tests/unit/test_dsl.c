@@ -78,8 +78,9 @@ static void good_model(void)
 
   is_int(3, (long long)m->n_customers, "one declared + two from CSV");
   mj_customer v1, v3;
-  const mj_customer *c1 = mj__model_customer(m, "C001", &v1);
-  const mj_customer *c3 = mj__model_customer(m, "C003", &v3);
+  static mj_customer_buf b1, b3;
+  const mj_customer *c1 = mj__model_customer(m, "C001", &v1, &b1);
+  const mj_customer *c3 = mj__model_customer(m, "C003", &v3, &b3);
   ok(c1 && c1->consent == 1 && strcmp(c1->email, "ana@example.com") == 0,
      "C001 fields");
   is_int(7, c1 ? c1->pos.line : 0, "C001 at its line");
@@ -353,13 +354,15 @@ static void many_customers(void)
          !strcmp(mj__customer_id(m, N + 1), "S1"),
      "declaration order kept");
   mj_customer v;
-  mj__customer_at(m, N, &v);
+  static mj_customer_buf b;
+  mj__customer_at(m, N, &v, &b);
   is_int(N + 1, v.pos.line, "last big row at its line");
-  const mj_customer *u = mj__model_customer(m, "C2501", &v);
+  mj__customer_buf_init(&b);
+  const mj_customer *u = mj__model_customer(m, "C2501", &v, &b);
   ok(u && !strcmp(u->name, "Name 2501") && !strcmp(u->segment, "b") &&
          !strcmp(u->lang, "en") && !strcmp(u->channel, "shop") && !u->email,
      "a row's fields");
-  u = mj__model_customer(m, "S1", &v);
+  u = mj__model_customer(m, "S1", &v, &b);
   ok(u && !strcmp(u->segment, "b") && !strcmp(u->lang, "ca") && !u->name,
      "the second file's row");
   mj_engine_free(e);
