@@ -2097,9 +2097,20 @@ static int customer_write(store *s, const mj_customer_rec *c, mj_error *err)
 
 /* Customers *next.. of n, CUST_ROWS a statement while as many are left;
 ** *next is where the rest begin. */
+/* The digest of the customers put_customers stored, one customer on. */
+#define DIGEST_START 1469598103934665603u
+
+static uint64_t digest_add(uint64_t h, const mj_customer_rec *c)
+{
+  const char *f[5] = {c->segment, c->name, c->lang, c->channel, c->email};
+  h = fnv(h, c->id);
+  return (h ^ customer_fp(f, c->consent)) * 1099511628211u;
+}
+
+/* (h, when not NULL: the digest, taken of each customer written.) */
 static int customers_write(store *s, size_t n,
                            void (*at)(void *ud, size_t i, mj_customer_rec *rec),
-                           void *ud, size_t *next, mj_error *err)
+                           void *ud, size_t *next, uint64_t *h, mj_error *err)
 {
   /* at() lends each customer's strings until its next call, and one
   ** statement binds CUST_ROWS customers: their strings are copied into
@@ -2121,6 +2132,8 @@ static int customers_write(store *s, size_t n,
       const char *f[FIELDS] = {c.id,      c.segment, c.name,
                                c.lang,    c.channel, c.email};
       consent[r] = c.consent;
+      if (h)
+        *h = digest_add(*h, &c);
       for (int k = 0; k < FIELDS; k++) {
         size_t m = f[k] ? strlen(f[k]) + 1 : 0;
         if (len + m > cap) {
@@ -2231,19 +2244,22 @@ static int store_put_customers(void *inst, size_t n,
   store *s = inst;
   if (!at)
     return s->host->error(err, MJ_EINVAL, "sqlite: no customers given");
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < n; i++) {
+  /* Without a stored digest nothing can be skipped: the digest is then
+  ** taken as the customers are written, in one pass over them. */
+  char digest[48], stored[48];
+  uint64_t h = DIGEST_START;
+  int rc = meta_digest(s, stored, sizeof stored, err);
+  if (rc != MJ_OK)
+    return rc;
+  int taken = stored[0] != '\0';
+  for (size_t i = 0; taken && i < n; i++) {
     mj_customer_rec c = {0};
     at(ud, i, &c);
-    const char *f[5] = {c.segment, c.name, c.lang, c.channel, c.email};
-    h = fnv(h, c.id);
-    h = (h ^ customer_fp(f, c.consent)) * 1099511628211u;
+    h = digest_add(h, &c);
   }
-  char digest[48], stored[48];
   snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)h);
-  int rc = meta_digest(s, stored, sizeof stored, err);
-  if (rc != MJ_OK || strcmp(digest, stored) == 0)
-    return rc;
+  if (taken && strcmp(digest, stored) == 0)
+    return MJ_OK;
   /*
   ** Into an empty table (a new store's first cycle) every customer is new:
   ** each is written without keeping its fingerprint, which a later put
@@ -2253,14 +2269,17 @@ static int store_put_customers(void *inst, size_t n,
   int fresh = customers_ready(s) && s->n_cust == 0;
   size_t i = 0;
   if (fresh)
-    rc = customers_write(s, n, at, ud, &i, err);
+    rc = customers_write(s, n, at, ud, &i, taken ? NULL : &h, err);
   for (; rc == MJ_OK && i < n; i++) {
     mj_customer_rec c = {0};
     at(ud, i, &c);
+    if (!taken)
+      h = digest_add(h, &c);
     rc = fresh ? customer_write(s, &c, err) : put_customer_one(s, &c, err);
   }
   if (fresh)
     customers_forget(s);
+  snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)h);
   return rc == MJ_OK ? meta_set(s, digest, err) : rc;
 }
 
