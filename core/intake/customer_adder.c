@@ -5,11 +5,10 @@
 **
 ** The thread alone touches the model until mj__adder_finish returns; the
 ** reader copies each row's strings into the batch being filled, and the
-** hand-over of each batch goes through the mutex. Rows are added in file
-** order, and after the first failure none is, so the model and the
+** hand-over of each batch goes through the relay (util.h). Rows are added
+** in file order, and after the first failure none is, so the model and the
 ** message are those of a reading on one thread.
 */
-#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,57 +30,33 @@ typedef struct batch {
 
 struct mj_customer_adder {
   mj_model *m;
-  pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
+  mj_relay *relay;
   batch b[2];
-  batch *filling; /* the reader's */
-  batch *full;    /* handed over, not yet taken; NULL when none */
-  int busy;       /* the thread is adding a batch */
-  int closing;    /* no more batches will come */
-  int rc;         /* the first failure, MJ_OK until then */
-  int row;        /* its row */
+  int row; /* the thread's: the row of its failure, read after the finish */
 };
 
-static void *run(void *arg)
+/* Add a batch's rows to the model and empty it for the next fill; on the
+** relay's thread. */
+static int add_batch(void *ud, void *arg)
 {
-  mj_customer_adder *a = arg;
-  pthread_mutex_lock(&a->mu);
-  for (;;) {
-    while (!a->full && !a->closing)
-      pthread_cond_wait(&a->cv, &a->mu);
-    batch *b = a->full;
-    if (!b)
-      break; /* closing and nothing left */
-    a->full = NULL;
-    a->busy = 1;
-    int failed = a->rc != MJ_OK;
-    pthread_mutex_unlock(&a->mu);
-
-    int rc = MJ_OK, row = 0;
-    if (!failed && b->reserve_n)
-      rc = mj__customer_reserve(a->m, b->reserve_n, b->reserve_text);
-    if (rc != MJ_OK)
-      row = b->n ? b->rec[0].pos.line : 0;
-    for (size_t i = 0; !failed && rc == MJ_OK && i < b->n; i++) {
-      rc = mj__customer_add(a->m, &b->rec[i]);
-      row = b->rec[i].pos.line;
-    }
-    mj__arena_free(&b->big);
-    b->n = 0;
-    b->used = 0;
-    b->reserve_n = b->reserve_text = 0;
-
-    pthread_mutex_lock(&a->mu);
-    if (rc != MJ_OK && a->rc == MJ_OK) {
-      a->rc = rc;
-      a->row = row;
-    }
-    a->busy = 0;
-    pthread_cond_broadcast(&a->cv);
+  mj_customer_adder *a = ud;
+  batch *b = arg;
+  int rc = MJ_OK, row = 0;
+  if (b->reserve_n)
+    rc = mj__customer_reserve(a->m, b->reserve_n, b->reserve_text);
+  if (rc != MJ_OK)
+    row = b->n ? b->rec[0].pos.line : 0;
+  for (size_t i = 0; rc == MJ_OK && i < b->n; i++) {
+    rc = mj__customer_add(a->m, &b->rec[i]);
+    row = b->rec[i].pos.line;
   }
-  pthread_mutex_unlock(&a->mu);
-  return NULL;
+  mj__arena_free(&b->big);
+  b->n = 0;
+  b->used = 0;
+  b->reserve_n = b->reserve_text = 0;
+  if (rc != MJ_OK)
+    a->row = row;
+  return rc;
 }
 
 static void free_batches(mj_customer_adder *a)
@@ -100,43 +75,16 @@ int mj__adder_start(mj_model *m, mj_customer_adder **out)
   if (!a)
     return MJ_ENOMEM;
   a->m = m;
-  a->filling = &a->b[0];
   a->b[0].mem = malloc(BATCH_BYTES);
   a->b[1].mem = malloc(BATCH_BYTES);
-  if (!a->b[0].mem || !a->b[1].mem || pthread_mutex_init(&a->mu, NULL) != 0) {
-    free_batches(a);
-    return MJ_ENOMEM;
-  }
-  if (pthread_cond_init(&a->cv, NULL) != 0) {
-    pthread_mutex_destroy(&a->mu);
-    free_batches(a);
-    return MJ_ENOMEM;
-  }
-  if (pthread_create(&a->thread, NULL, run, a) != 0) {
-    pthread_cond_destroy(&a->cv);
-    pthread_mutex_destroy(&a->mu);
+  if (!a->b[0].mem || !a->b[1].mem ||
+      mj__relay_start(&a->b[0], &a->b[1], add_batch, a, &a->relay) !=
+          MJ_OK) {
     free_batches(a);
     return MJ_ENOMEM;
   }
   *out = a;
   return MJ_OK;
-}
-
-/* Hand the filling batch over once the thread has taken the last one:
-** MJ_OK, or the thread's failure, when there was one. */
-static int hand_over(mj_customer_adder *a)
-{
-  pthread_mutex_lock(&a->mu);
-  while (a->full || a->busy)
-    pthread_cond_wait(&a->cv, &a->mu);
-  int rc = a->rc;
-  if (rc == MJ_OK) {
-    a->full = a->filling;
-    a->filling = a->filling == &a->b[0] ? &a->b[1] : &a->b[0];
-    pthread_cond_broadcast(&a->cv);
-  }
-  pthread_mutex_unlock(&a->mu);
-  return rc;
 }
 
 /* Copy s of n bytes and its NUL to *at and move *at past it; NULL stays
@@ -152,8 +100,9 @@ static const char *keep(char **at, const char *s, size_t n)
 
 void mj__adder_reserve(mj_customer_adder *a, size_t n, size_t text)
 {
-  a->filling->reserve_n = n;
-  a->filling->reserve_text = text;
+  batch *b = mj__relay_filling(a->relay);
+  b->reserve_n = n;
+  b->reserve_text = text;
 }
 
 /* Every string of mj_customer is copied but pos.file; a field appended to
@@ -171,12 +120,12 @@ int mj__adder_put(mj_customer_adder *a, const mj_customer *c,
   size_t need = 0;
   for (int i = 0; i < 8; i++)
     need += str[i] ? len[i] + 1 : 0;
-  batch *b = a->filling;
+  batch *b = mj__relay_filling(a->relay);
   if (need > BATCH_BYTES - b->used && b->n) {
-    int rc = hand_over(a);
+    int rc = mj__relay_pass(a->relay);
     if (rc != MJ_OK)
       return rc;
-    b = a->filling;
+    b = mj__relay_filling(a->relay);
   }
   char *at;
   if (need > BATCH_BYTES - b->used) {
@@ -198,23 +147,18 @@ int mj__adder_put(mj_customer_adder *a, const mj_customer *c,
   r->consent_channels = keep(&at, c->consent_channels, len[6]);
   r->tz = keep(&at, c->tz, len[7]);
   if (++b->n == BATCH)
-    return hand_over(a);
+    return mj__relay_pass(a->relay);
   return MJ_OK;
 }
 
 int mj__adder_finish(mj_customer_adder *a, int *row)
 {
-  int rc = a->filling->n || a->filling->reserve_n ? hand_over(a) : MJ_OK;
-  pthread_mutex_lock(&a->mu);
-  a->closing = 1;
-  pthread_cond_broadcast(&a->cv);
-  pthread_mutex_unlock(&a->mu);
-  pthread_join(a->thread, NULL);
-  if (a->rc != MJ_OK)
-    rc = a->rc;
+  const batch *b = mj__relay_filling(a->relay);
+  int rc = b->n || b->reserve_n ? mj__relay_pass(a->relay) : MJ_OK;
+  int done = mj__relay_finish(a->relay);
+  if (done != MJ_OK)
+    rc = done;
   *row = a->row;
-  pthread_cond_destroy(&a->cv);
-  pthread_mutex_destroy(&a->mu);
   free_batches(a);
   return rc;
 }

@@ -7,10 +7,9 @@
 **
 ** The importer opens the transaction, then only this thread touches the
 ** store until mj__writer_finish returns; the hand-over of each batch goes
-** through the mutex, which orders every store call. Two batches are in
-** flight: one being filled, one being written.
+** through the relay (util.h), which orders every store call. Two batches
+** are in flight: one being filled, one being written.
 */
-#include <pthread.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -33,61 +32,41 @@ typedef struct batch {
 
 struct mj_writer {
   mj_engine *e;
-  pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
+  mj_relay *relay;
   batch b[2];
-  batch *filling;   /* the importer's */
-  batch *full;      /* handed over, not yet taken; NULL when none */
-  int busy;         /* the thread is writing a batch */
-  int closing;      /* no more batches will come */
-  int rc;           /* the first store error, MJ_OK until then */
+  /* The thread's, read once the relay has returned its failure or
+  ** finished: the first store error's message and the rows written. */
   mj_error err;
   uint64_t inserted, duplicates;
   size_t *tlen; /* the lengths of a row's answer texts */
   size_t cap_tlen;
 };
 
-static void *run(void *arg)
+/* Write a batch to the store and empty it for the next fill; on the
+** relay's thread. */
+static int write_batch(void *ud, void *arg)
 {
-  mj_writer *w = arg;
-  pthread_mutex_lock(&w->mu);
-  for (;;) {
-    while (!w->full && !w->closing)
-      pthread_cond_wait(&w->cv, &w->mu);
-    batch *b = w->full;
-    if (!b)
-      break; /* closing and nothing left */
-    w->full = NULL;
-    w->busy = 1;
-    int failed = w->rc != MJ_OK;
-    pthread_mutex_unlock(&w->mu);
-
-    mj_error err = {0};
-    int rc = MJ_OK;
-    uint64_t ins = 0, dup = 0;
-    for (size_t i = 0; !failed && rc == MJ_OK && i < b->n; i++) {
-      int inserted = 0;
-      rc = mj__response_put(w->e, &b->rec[i], &inserted, &err);
-      ins += rc == MJ_OK && inserted;
-      dup += rc == MJ_OK && !inserted;
-    }
-    mj__arena_free(&b->big);
-    b->n = 0;
-    b->used = 0;
-
-    pthread_mutex_lock(&w->mu);
-    w->inserted += ins;
-    w->duplicates += dup;
-    if (rc != MJ_OK && w->rc == MJ_OK) {
-      w->rc = rc;
-      w->err = err;
-    }
-    w->busy = 0;
-    pthread_cond_broadcast(&w->cv);
+  mj_writer *w = ud;
+  batch *b = arg;
+  mj_error err = {0};
+  int rc = MJ_OK;
+  /* Counted here, added once: the writer's fields share cache lines with
+  ** what the importer reads on every row. */
+  uint64_t ins = 0, dup = 0;
+  for (size_t i = 0; rc == MJ_OK && i < b->n; i++) {
+    int inserted = 0;
+    rc = mj__response_put(w->e, &b->rec[i], &inserted, &err);
+    ins += rc == MJ_OK && inserted;
+    dup += rc == MJ_OK && !inserted;
   }
-  pthread_mutex_unlock(&w->mu);
-  return NULL;
+  mj__arena_free(&b->big);
+  b->n = 0;
+  b->used = 0;
+  w->inserted += ins;
+  w->duplicates += dup;
+  if (rc != MJ_OK)
+    w->err = err;
+  return rc;
 }
 
 /* The batches' memory and the writer itself. */
@@ -108,23 +87,11 @@ int mj__writer_start(mj_engine *e, mj_writer **out)
   if (!w)
     return MJ_ENOMEM;
   w->e = e;
-  w->filling = &w->b[0];
   w->b[0].mem = malloc(BATCH_BYTES);
   w->b[1].mem = malloc(BATCH_BYTES);
-  if (!w->b[0].mem || !w->b[1].mem || pthread_mutex_init(&w->mu, NULL) != 0) {
-    free(w->b[0].mem);
-    free(w->b[1].mem);
-    free(w);
-    return MJ_ENOMEM;
-  }
-  if (pthread_cond_init(&w->cv, NULL) != 0) {
-    pthread_mutex_destroy(&w->mu);
-    free_batches(w);
-    return MJ_ENOMEM;
-  }
-  if (pthread_create(&w->thread, NULL, run, w) != 0) {
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
+  if (!w->b[0].mem || !w->b[1].mem ||
+      mj__relay_start(&w->b[0], &w->b[1], write_batch, w, &w->relay) !=
+          MJ_OK) {
     free_batches(w);
     return MJ_ENOMEM;
   }
@@ -132,22 +99,13 @@ int mj__writer_start(mj_engine *e, mj_writer **out)
   return MJ_OK;
 }
 
-/* Hand the filling batch over once the thread has taken the last one;
+/* Hand the filling batch over once the thread has written the last one;
 ** the other batch becomes the one to fill. */
 static int hand_over(mj_writer *w, mj_error *err)
 {
-  pthread_mutex_lock(&w->mu);
-  while (w->full || w->busy)
-    pthread_cond_wait(&w->cv, &w->mu);
-  int rc = w->rc;
-  if (rc == MJ_OK) {
-    w->full = w->filling;
-    w->filling = w->filling == &w->b[0] ? &w->b[1] : &w->b[0];
-    pthread_cond_broadcast(&w->cv);
-  } else {
+  int rc = mj__relay_pass(w->relay);
+  if (rc != MJ_OK)
     *err = w->err;
-  }
-  pthread_mutex_unlock(&w->mu);
   return rc;
 }
 
@@ -167,11 +125,11 @@ static const char *keep(char **at, const char *s, size_t n)
 ** its own allocation. NULL with *rc set on failure. */
 static void *room(mj_writer *w, size_t need, int *rc, mj_error *err)
 {
-  batch *b = w->filling;
+  batch *b = mj__relay_filling(w->relay);
   if (need > BATCH_BYTES - b->used && b->n) {
     if ((*rc = hand_over(w, err)) != MJ_OK)
       return NULL;
-    b = w->filling;
+    b = mj__relay_filling(w->relay);
   }
   if (need > BATCH_BYTES - b->used) {
     void *p = mj__arena_alloc(&b->big, need);
@@ -222,7 +180,7 @@ int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err)
   mj_answer_rec *ans = room(w, need ? need : 1, &rc, err);
   if (!ans)
     return rc;
-  batch *b = w->filling;
+  batch *b = mj__relay_filling(w->relay);
   char *at = (char *)(ans + r->n_answers);
   mj_response_rec *c = &b->rec[b->n];
   *c = *r;
@@ -244,20 +202,15 @@ int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err)
 int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
                       mj_error *err)
 {
-  int rc = w->filling->n ? hand_over(w, err) : MJ_OK;
-  pthread_mutex_lock(&w->mu);
-  w->closing = 1;
-  pthread_cond_broadcast(&w->cv);
-  pthread_mutex_unlock(&w->mu);
-  pthread_join(w->thread, NULL);
-  if (rc == MJ_OK && w->rc != MJ_OK) {
-    rc = w->rc;
+  const batch *b = mj__relay_filling(w->relay);
+  int rc = b->n ? hand_over(w, err) : MJ_OK;
+  int done = mj__relay_finish(w->relay);
+  if (rc == MJ_OK && done != MJ_OK) {
+    rc = done;
     *err = w->err;
   }
   *inserted = w->inserted;
   *duplicates = w->duplicates;
-  pthread_cond_destroy(&w->cv);
-  pthread_mutex_destroy(&w->mu);
   free_batches(w);
   return rc;
 }

@@ -1,8 +1,9 @@
 /*
 ** util: what any layer of the core may use, knowing nothing of the engine:
 ** arenas, hashes, source positions, dates, paths, CSV and JSON output, "did
-** you mean" and yes/no words. It uses only core/shared and the public
-** headers; core/README.md lists the layers.
+** you mean", yes/no words and a relay of batches to a second thread. It
+** uses only core/shared and the public headers; core/README.md lists the
+** layers.
 */
 #ifndef MJ_UTIL_H
 #define MJ_UTIL_H
@@ -183,5 +184,34 @@ json_t *mj__json_embedded(const char *text);
 void mj__json_iso_times(json_t *v);
 /* A stored plan as the JSON object of the results format. */
 json_t *mj__plan_json(const mj_plan_rec *p);
+
+/* ---- relay.c ----------------------------------------------------------- */
+
+/*
+** A relay of batches to a second thread, double-buffered: the caller
+** fills one of two batches of its own while the relay's thread consumes
+** the other, so the work takes about the longer of the two, not their
+** sum. consume(ud, batch) runs on the thread, one batch at a time, in the
+** order they were handed over, and readies the batch to be filled again;
+** it returns MJ_OK or a failure, after which no batch is handed over. What
+** consume writes beside the batch is the caller's to read once a pass or
+** the finish has returned that failure, or after the finish.
+*/
+typedef struct mj_relay mj_relay;
+typedef int (*mj_relay_fn)(void *ud, void *batch);
+/* Start the thread, first being the batch to fill first. MJ_ENOMEM when
+** it cannot start (nothing to finish then). */
+int mj__relay_start(void *first, void *second, mj_relay_fn consume, void *ud,
+                    mj_relay **out);
+/* The batch the caller fills now: the caller's alone until the next
+** pass. */
+void *mj__relay_filling(const mj_relay *r);
+/* Hand the filling batch over once the thread has consumed the last one;
+** the other becomes the one to fill. MJ_OK, or the first failure of
+** consume, when nothing is handed over. */
+int mj__relay_pass(mj_relay *r);
+/* Let the thread consume what it was handed, join it and free r: MJ_OK or
+** the first failure of consume. The filling batch is not handed over. */
+int mj__relay_finish(mj_relay *r);
 
 #endif
