@@ -31,8 +31,9 @@ static int temp_file(void)
   const char *dir = getenv("TMPDIR");
   if (!dir || !*dir)
     dir = "/tmp";
+  int fd;
 #ifdef O_TMPFILE
-  int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+  fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0)
     return fd;
 #endif
