@@ -604,6 +604,14 @@ typedef struct store {
   size_t cust_slots;
   int cust_loaded, cust_checked;
   sqlite3_int64 cust_dv;
+  /* A put of customers under way (put_customers_some). */
+  struct cust_put {
+    size_t n;      /* how many; the put is under way while next < n */
+    uint64_t h;    /* their digest, taken before or while they are put */
+    int taken;     /* h was taken before (of all of them) */
+    int fresh;     /* into an empty table: written without fingerprints */
+    int active;
+  } cput;
 } store;
 
 static void layouts_free(store *s);
@@ -1876,6 +1884,7 @@ static int store_rollback(void *inst, mj_error *err)
   sources_free(s);
   blocks_forget(s);
   customers_forget(s);
+  s->cput.active = 0;
   int rc = MJ_OK; /* nothing to undo when already rolled back by an error */
   if (!sqlite3_get_autocommit(s->db))
     rc = run(s, ST_ROLLBACK, "roll back", err);
@@ -2232,55 +2241,92 @@ static int store_put_customer(void *inst, const mj_customer_rec *c,
 }
 
 /*
-** A cycle's customers: when their digest is the one stored with the last
-** such put, nothing is read or written (10^5 customers cost a hash
-** each); else each is put, and the digest kept with them.
+** A playbook's customers, some at a time: when their digest is the one
+** stored with the last such put, nothing is read or written (10^5
+** customers cost a hash each); else each is put, CUST_ROWS a call, and
+** the digest kept with them by the call that puts the last.
 */
+static int store_put_customers_some(void *inst, size_t n,
+                                    void (*at)(void *ud, size_t i,
+                                               mj_customer_rec *rec),
+                                    void *ud, size_t *next, mj_error *err)
+{
+  store *s = inst;
+  struct cust_put *p = &s->cput;
+  if (!at || !next)
+    return s->host->error(err, MJ_EINVAL, "sqlite: no customers given");
+  if (*next == 0) {
+    /* Without a stored digest nothing can be skipped: the digest is then
+    ** taken as the customers are written, in one pass over them. */
+    char stored[48];
+    int rc = meta_digest(s, stored, sizeof stored, err);
+    if (rc != MJ_OK)
+      return rc;
+    *p = (struct cust_put){.n = n, .h = DIGEST_START, .active = 1};
+    p->taken = stored[0] != '\0';
+    for (size_t i = 0; p->taken && i < n; i++) {
+      mj_customer_rec c = {0};
+      at(ud, i, &c);
+      p->h = digest_add(p->h, &c);
+    }
+    char digest[48];
+    snprintf(digest, sizeof digest, "%zu:%016llx", n,
+             (unsigned long long)p->h);
+    if (p->taken && strcmp(digest, stored) == 0) {
+      p->active = 0;
+      *next = n;
+      return MJ_OK;
+    }
+    /*
+    ** Into an empty table (a new store) every customer is new: each is
+    ** written without keeping its fingerprint, which a later put reads
+    ** back when it needs it. 333k fingerprints were 12 MiB and a tenth of
+    ** a cycle.
+    */
+    p->fresh = customers_ready(s) && s->n_cust == 0;
+  } else if (!p->active || p->n != n || *next > n) {
+    return s->host->error(err, MJ_EINVAL,
+                          "sqlite: a put of customers goes on from where "
+                          "the last call left it, and starts at 0");
+  }
+  size_t i = *next, end = n - i > CUST_ROWS ? i + CUST_ROWS : n;
+  uint64_t *h = p->taken ? NULL : &p->h;
+  int rc = MJ_OK;
+  if (p->fresh && end - i == CUST_ROWS)
+    rc = customers_write(s, end, at, ud, &i, h, err);
+  for (; rc == MJ_OK && i < end; i++) {
+    mj_customer_rec c = {0};
+    at(ud, i, &c);
+    if (h)
+      *h = digest_add(*h, &c);
+    rc = p->fresh ? customer_write(s, &c, err) : put_customer_one(s, &c, err);
+  }
+  if (rc != MJ_OK) {
+    p->active = 0;
+    return rc;
+  }
+  *next = i;
+  if (i < n)
+    return MJ_OK;
+  p->active = 0;
+  if (p->fresh)
+    customers_forget(s);
+  char digest[48];
+  snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)p->h);
+  return meta_set(s, digest, err);
+}
+
 static int store_put_customers(void *inst, size_t n,
                                void (*at)(void *ud, size_t i,
                                           mj_customer_rec *rec),
                                void *ud, mj_error *err)
 {
-  store *s = inst;
-  if (!at)
-    return s->host->error(err, MJ_EINVAL, "sqlite: no customers given");
-  /* Without a stored digest nothing can be skipped: the digest is then
-  ** taken as the customers are written, in one pass over them. */
-  char digest[48], stored[48];
-  uint64_t h = DIGEST_START;
-  int rc = meta_digest(s, stored, sizeof stored, err);
-  if (rc != MJ_OK)
-    return rc;
-  int taken = stored[0] != '\0';
-  for (size_t i = 0; taken && i < n; i++) {
-    mj_customer_rec c = {0};
-    at(ud, i, &c);
-    h = digest_add(h, &c);
-  }
-  snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)h);
-  if (taken && strcmp(digest, stored) == 0)
-    return MJ_OK;
-  /*
-  ** Into an empty table (a new store's first cycle) every customer is new:
-  ** each is written without keeping its fingerprint, which a later put
-  ** reads back when it needs it. 333k fingerprints were 12 MiB and a
-  ** tenth of that cycle.
-  */
-  int fresh = customers_ready(s) && s->n_cust == 0;
-  size_t i = 0;
-  if (fresh)
-    rc = customers_write(s, n, at, ud, &i, taken ? NULL : &h, err);
-  for (; rc == MJ_OK && i < n; i++) {
-    mj_customer_rec c = {0};
-    at(ud, i, &c);
-    if (!taken)
-      h = digest_add(h, &c);
-    rc = fresh ? customer_write(s, &c, err) : put_customer_one(s, &c, err);
-  }
-  if (fresh)
-    customers_forget(s);
-  snprintf(digest, sizeof digest, "%zu:%016llx", n, (unsigned long long)h);
-  return rc == MJ_OK ? meta_set(s, digest, err) : rc;
+  size_t next = 0;
+  int rc;
+  do
+    rc = store_put_customers_some(inst, n, at, ud, &next, err);
+  while (rc == MJ_OK && next < n);
+  return rc;
 }
 
 /* ---- response blocks ----------------------------------------------------------
@@ -4600,6 +4646,7 @@ static const mj_storage_ops sqlite_ops = {
     .scan_comments = store_scan_comments,
     .shareable = store_shareable,
     .threads = store_threads,
+    .put_customers_some = store_put_customers_some,
 };
 
 static const mj_plugin_desc sqlite_desc = {

@@ -305,7 +305,7 @@ static void ranges(const char *dir)
 
 int main(void)
 {
-  plan(182);
+  plan(190);
   const mj_plugin_desc *d = mj_plugin_sqlite_entry();
   S = mock_ops(d, MJ_KIND_STORAGE);
   is_string("sqlite", d->name, "the plugin is called sqlite");
@@ -1018,6 +1018,62 @@ int main(void)
          sql_int(mc, "SELECT count(*) FROM customers WHERE id = 'm129'"
                      " AND segment = 'retail' AND lang = 'en'") == 1,
      "every field as given, the last customers too");
+  S->close(st);
+
+  /* A few at a time, between the responses of one bulk write, as an
+  ** import puts them: the same rows and digest as put_customers. */
+  char sc[512];
+  snprintf(sc, sizeof sc, "%s/some.db", dir);
+  st = open_store(sc);
+  ok(S->put_customers_some != NULL, "the store puts customers a few at a "
+                                    "time");
+  S->begin_bulk(st, &err);
+  size_t next = 0;
+  int steps = 0, some_rc = MJ_OK;
+  do {
+    some_rc = S->put_customers_some(st, MANY, rec_at, lots, &next, &err);
+    snprintf(mid, sizeof mid, "s%02d", steps++);
+    mj_response_rec r = response(mid, ma, 1);
+    S->put_response(st, &r, &ins, &err);
+  } while (some_rc == MJ_OK && next < MANY);
+  is_int(MJ_OK, S->commit(st, &err), "they commit with the responses");
+  ok(some_rc == MJ_OK && steps == 3,
+     "in steps of a statement's worth (%d steps: %s)", steps, err.msg);
+  ok(sql_int(sc, "SELECT count(*) FROM customers") == MANY - 1 &&
+         strcmp(sql_text(sc, "SELECT name FROM customers WHERE id = 'm005'"),
+                "Name 70") == 0 &&
+         sql_int(sc, "SELECT sum(consent) FROM customers") == 85 &&
+         sql_int(sc, STORED) == steps,
+     "every customer as put_customers stores them, every response too");
+  sql_exec(sc, "CREATE TABLE tries(n INTEGER);"
+               "CREATE TRIGGER try BEFORE INSERT ON customers"
+               " BEGIN INSERT INTO tries VALUES(1); END");
+  S->begin(st, &err);
+  S->put_customers(st, MANY, rec_at, lots, &err);
+  S->commit(st, &err);
+  is_int(0, sql_int(sc, "SELECT count(*) FROM tries"),
+         "their digest is kept: the same customers again cost nothing");
+  next = 5;
+  S->begin(st, &err);
+  is_int(MJ_EINVAL, S->put_customers_some(st, MANY, rec_at, lots, &next,
+                                          &err),
+         "a put goes on only from where it was left");
+  lots[0].name = "Renamed";
+  next = 0;
+  S->put_customers_some(st, MANY, rec_at, lots, &next, &err);
+  S->rollback(st, &err);
+  S->begin(st, &err);
+  is_int(MJ_EINVAL, S->put_customers_some(st, MANY, rec_at, lots, &next,
+                                          &err),
+         "and a rollback starts it over (next was %zu)", next);
+  next = 0;
+  do
+    some_rc = S->put_customers_some(st, MANY, rec_at, lots, &next, &err);
+  while (some_rc == MJ_OK && next < MANY);
+  S->commit(st, &err);
+  is_string("Renamed",
+            sql_text(sc, "SELECT name FROM customers WHERE id = 'm000'"),
+            "a changed customer is written over the steps");
   S->close(st);
 
   /* ---- a bulk write: pages written once, WAL mode back at its end ---- */

@@ -38,7 +38,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 4       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 5       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -777,6 +777,21 @@ typedef struct mj_storage_ops {
   ** on the thread that called the scan, and the results are the same.
   */
   void (*threads)(void *inst, unsigned n);
+  /*
+  ** Added in ABI 1.5: customers put a few at a time (optional; NULL: the
+  ** host puts them with put_customers, all in one call). What
+  ** put_customers does, in steps the host may interleave with other
+  ** writes of the same transaction, as an import does between its
+  ** batches of responses. The host calls it with *next 0, then with the
+  ** same n, at and ud while *next < n. Each call puts some customers from
+  ** *next on (about one statement's worth) and moves *next past them, or
+  ** to n when the rest need no work; the call that brings *next to n
+  ** completes the put. A rollback starts it over at 0.
+  */
+  int (*put_customers_some)(void *inst, size_t n,
+                            void (*at)(void *ud, size_t i,
+                                       mj_customer_rec *rec),
+                            void *ud, size_t *next, mj_error *err);
 } mj_storage_ops;
 
 /* A scorer's input: the valid answers of one question (or of all the
