@@ -98,64 +98,6 @@ typedef struct cycle_run {
 
 /* ---- measure ------------------------------------------------------------ */
 
-/* The customers as the store takes them, read in order through one
-** buffer; the first that cannot be read is remembered. */
-typedef struct customer_pass {
-  const mj_model *m;
-  mj_customer_buf b;
-  size_t unread; /* the customer + 1, 0 when none */
-} customer_pass;
-
-static void customer_at(void *ud, size_t i, mj_customer_rec *r)
-{
-  customer_pass *p = ud;
-  mj_customer u;
-  if (mj__customer_at(p->m, i, &u, &p->b) != MJ_OK && !p->unread)
-    p->unread = i + 1;
-  *r = (mj_customer_rec){u.id,      u.segment, u.name, u.lang,
-                         u.channel, u.email,   u.consent};
-}
-
-/*
-** The playbook's customers into the store, in one transaction on the
-** instance given: all at once where the store can (and then skips them
-** when unchanged), else one by one.
-*/
-static int customers_job(const mj_storage_ops *S, void *inst, void *ud,
-                         mj_error *err)
-{
-  const mj_model *m = ud;
-  if (S->begin(inst, err) != MJ_OK)
-    return err->code ? err->code : MJ_ESTORE;
-  int bulk = MJ__HAS_OP(S, put_customers);
-  int rc = MJ_OK;
-  customer_pass *p = malloc(sizeof *p);
-  if (!p)
-    rc = mj__error(err, MJ_ENOMEM, "out of memory");
-  else
-    *p = (customer_pass){.m = m};
-  if (rc == MJ_OK && bulk)
-    rc = S->put_customers(inst, m->n_customers, customer_at, p, err);
-  for (size_t i = 0; !bulk && rc == MJ_OK && i < m->n_customers; i++) {
-    mj_customer_rec r;
-    customer_at(p, i, &r);
-    rc = S->put_customer(inst, &r, err);
-  }
-  if (rc == MJ_OK && p->unread)
-    rc = mj__error(err, MJ_EIO,
-                   "customer '%s': cannot read its name, e-mail and consent "
-                   "back from their temporary file",
-                   mj__customer_id(m, p->unread - 1));
-  free(p);
-  if (rc == MJ_OK)
-    rc = S->commit(inst, err);
-  if (rc != MJ_OK) {
-    mj_error ignored;
-    S->rollback(inst, &ignored);
-  }
-  return rc;
-}
-
 /*
 ** The customers are written on a second connection by a second thread
 ** while the responses are read, when the store can be opened twice: the
@@ -171,11 +113,11 @@ static int put_customers(cycle_run *c)
     return MJ_OK;
   if (m->n_customers > 1 && c->decl->n_imports == 0 &&
       !(e->opts.flags & MJ_ONE_THREAD) &&
-      (c->aside = mj__aside_start(e, customers_job, (void *)m)))
+      (c->aside = mj__aside_start(e, mj__customers_job, (void *)m)))
     return MJ_OK;
   mj_error err = {0};
-  if (customers_job(MJ_STORE_OPS(e), e->store->inst, (void *)m, &err) !=
-      MJ_OK)
+  if (mj__customers_job(MJ_STORE_OPS(e), e->store->inst, (void *)m,
+                        &err) != MJ_OK)
     return mj__seterr_from(e, &err, MJ_ESTORE, "storing customers: ");
   return MJ_OK;
 }

@@ -78,7 +78,7 @@ int mj__adder_start(mj_model *m, mj_customer_adder **out)
   a->b[0].mem = malloc(BATCH_BYTES);
   a->b[1].mem = malloc(BATCH_BYTES);
   if (!a->b[0].mem || !a->b[1].mem ||
-      mj__relay_start(&a->b[0], &a->b[1], add_batch, a, &a->relay) !=
+      mj__relay_start(&a->b[0], &a->b[1], add_batch, NULL, a, &a->relay) !=
           MJ_OK) {
     free_batches(a);
     return MJ_ENOMEM;

@@ -829,7 +829,7 @@ static int on_header(void *ud, const char *const *names, size_t n,
   if (MJ__BEGIN_BULK(im->S, im->store, err) != MJ_OK)
     return err->code ? err->code : MJ_ESTORE;
   im->in_tx = 1;
-  if (mj__writer_start(im->e, &im->writer) != MJ_OK)
+  if (mj__writer_start(im->e, im->e->model, &im->writer) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0,
                     "cannot start the store's thread: out of memory");
   return MJ_OK;

@@ -507,6 +507,10 @@ int mj__import_json(mj_engine *e, const mj_questionnaire *qn, const char *path,
     stats->rows++;
     rc = one(&im, i, obj);
   }
+  /* The customers the responses name, with them, as a CSV import does. */
+  if (rc == MJ_OK && in_tx && e->model->n_customers > 0 &&
+      mj__customers_put(im.S, im.store, e->model, &err) != MJ_OK)
+    rc = mj__seterr_from(e, &err, MJ_ESTORE, "import: storing customers: ");
   if (rc == MJ_OK && in_tx) {
     rc = im.S->commit(im.store, &err);
     if (rc != MJ_OK)

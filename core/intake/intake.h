@@ -202,12 +202,13 @@ int mj__case_queue(mj_engine *e, const mj_case_rec *c, const char *kind,
 /* ---- writer.c ----------------------------------------------------------- */
 
 /* A thread that stores responses while the importer reads the next ones
-** (writer.c), with mj__response_put, on e's open store. Start it inside
-** the open transaction; put copies r; finish
-** waits for every batch, returns the first store error and the counts,
-** and must be called before the commit or rollback. */
+** (writer.c), with mj__response_put, on e's open store, and the model
+** m's customers in its waits (m NULL: none). Start it inside the open
+** transaction; put copies r; finish waits for every batch, puts the
+** customers left, returns the first store error and the counts, and must
+** be called before the commit or rollback. */
 typedef struct mj_writer mj_writer;
-int mj__writer_start(mj_engine *e, mj_writer **out);
+int mj__writer_start(mj_engine *e, const mj_model *m, mj_writer **out);
 int mj__writer_put(mj_writer *w, const mj_response_rec *r, mj_error *err);
 int mj__writer_finish(mj_writer *w, uint64_t *inserted, uint64_t *duplicates,
                       mj_error *err);

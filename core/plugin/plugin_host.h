@@ -81,6 +81,36 @@ mj_aside *mj__aside_start(mj_engine *e, mj_store_job job, void *ud);
 ** *err as the job filled it. a NULL: MJ_OK. */
 int mj__aside_join(mj_aside *a, mj_error *err);
 
+/* ---- store_customers.c ------------------------------------------------ */
+
+/* Put the model's customers in the transaction open on inst. */
+int mj__customers_put(const mj_storage_ops *S, void *inst, const mj_model *m,
+                      mj_error *err);
+/* The same in a transaction of its own; an mj_store_job whose ud is the
+** model. */
+int mj__customers_job(const mj_storage_ops *S, void *inst, void *ud,
+                      mj_error *err);
+/*
+** The same a few at a time, for a writer that has other work of the
+** same transaction to interleave (put_customers_some; a store without it
+** takes them all in the first step). Begin (MJ_ENOMEM), then step while
+** *more, then end, which frees what begin took; a failed step is the
+** last.
+*/
+typedef struct mj_customer_pass mj_customer_pass;
+typedef struct mj_customers_put {
+  const mj_storage_ops *S;
+  void *inst;
+  const mj_model *m;
+  mj_customer_pass *pass;
+  size_t next;
+  int done;
+} mj_customers_put;
+int mj__customers_begin(mj_customers_put *cp, const mj_storage_ops *S,
+                        void *inst, const mj_model *m);
+int mj__customers_step(mj_customers_put *cp, int *more, mj_error *err);
+void mj__customers_end(mj_customers_put *cp);
+
 /* Whether the storage ops S, built with some version of mj_storage_ops,
 ** have the optional operation op. */
 #define MJ__HAS_OP(S, op)                                                    \

@@ -16,6 +16,7 @@
 
 struct mj_relay {
   mj_relay_fn consume;
+  mj_relay_idle_fn idle;
   void *ud;
   pthread_t thread;
   pthread_mutex_t mu;
@@ -31,11 +32,27 @@ struct mj_relay {
 static void *run(void *arg)
 {
   mj_relay *r = arg;
+  int more = r->idle != NULL;
   pthread_mutex_lock(&r->mu);
   for (;;) {
-    while (!r->full && !r->closing)
+    if (r->rc != MJ_OK)
+      more = 0;
+    while (!r->full && !r->closing && !more)
       pthread_cond_wait(&r->cv, &r->mu);
     void *b = r->full;
+    if (!b && !r->closing) {
+      /* A piece of the idle work, the lock let go meanwhile. */
+      pthread_mutex_unlock(&r->mu);
+      int rc = r->idle(r->ud, &more);
+      pthread_mutex_lock(&r->mu);
+      if (rc != MJ_OK) {
+        more = 0;
+        if (r->rc == MJ_OK)
+          r->rc = rc;
+        pthread_cond_broadcast(&r->cv);
+      }
+      continue;
+    }
     if (!b)
       break; /* closing and nothing left */
     r->full = NULL;
@@ -54,14 +71,15 @@ static void *run(void *arg)
   return NULL;
 }
 
-int mj__relay_start(void *first, void *second, mj_relay_fn consume, void *ud,
-                    mj_relay **out)
+int mj__relay_start(void *first, void *second, mj_relay_fn consume,
+                    mj_relay_idle_fn idle, void *ud, mj_relay **out)
 {
   *out = NULL;
   mj_relay *r = calloc(1, sizeof *r);
   if (!r)
     return MJ_ENOMEM;
   r->consume = consume;
+  r->idle = idle;
   r->ud = ud;
   r->b[0] = first;
   r->b[1] = second;

@@ -199,10 +199,18 @@ json_t *mj__plan_json(const mj_plan_rec *p);
 */
 typedef struct mj_relay mj_relay;
 typedef int (*mj_relay_fn)(void *ud, void *batch);
-/* Start the thread, first being the batch to fill first. MJ_ENOMEM when
-** it cannot start (nothing to finish then). */
-int mj__relay_start(void *first, void *second, mj_relay_fn consume, void *ud,
-                    mj_relay **out);
+/*
+** Work for the thread's waits (optional): while no batch is waiting and
+** *more was left 1 by the call before (it starts at 1), idle(ud, &more)
+** runs on the thread, a small piece at a time, since a batch handed over
+** meanwhile waits for the piece's end. A failure counts as consume's. The
+** finish does not wait for what is left: that is the caller's to do.
+*/
+typedef int (*mj_relay_idle_fn)(void *ud, int *more);
+/* Start the thread, first being the batch to fill first; idle may be
+** NULL. MJ_ENOMEM when it cannot start (nothing to finish then). */
+int mj__relay_start(void *first, void *second, mj_relay_fn consume,
+                    mj_relay_idle_fn idle, void *ud, mj_relay **out);
 /* The batch the caller fills now: the caller's alone until the next
 ** pass. */
 void *mj__relay_filling(const mj_relay *r);

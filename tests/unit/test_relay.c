@@ -3,6 +3,8 @@
 ** none after the first failure, which pass and finish both return.
 */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #include "util.h"
 #include "tap.h"
@@ -61,7 +63,7 @@ static int feed(sink *s, int rows, int *stopped)
 {
   batch b[2] = {{{0}, 0}, {{0}, 0}};
   mj_relay *r;
-  if (mj__relay_start(&b[0], &b[1], consume, s, &r) != MJ_OK)
+  if (mj__relay_start(&b[0], &b[1], consume, NULL, s, &r) != MJ_OK)
     return MJ_ENOMEM;
   int rc = MJ_OK, i = 0;
   while (i < rows && rc == MJ_OK) {
@@ -76,9 +78,57 @@ static int feed(sink *s, int rows, int *stopped)
   return rc != MJ_OK ? rc : done;
 }
 
+/* Idle work of `pieces` pieces (-1: without end), failing at piece
+** fail_at (-1: never). */
+typedef struct idler {
+  pthread_t caller;
+  int pieces, fail_at;
+  atomic_int done;
+  atomic_int elsewhere; /* every piece ran off the caller's thread */
+} idler;
+
+static int idle_piece(void *ud, int *more)
+{
+  idler *w = ud;
+  if (pthread_equal(pthread_self(), w->caller))
+    atomic_store(&w->elsewhere, 0);
+  int n = atomic_fetch_add(&w->done, 1) + 1;
+  *more = w->pieces < 0 || n < w->pieces;
+  return n == w->fail_at ? MJ_EIO : MJ_OK;
+}
+
+static int idle_consume(void *ud, void *arg)
+{
+  (void)ud;
+  ((batch *)arg)->n = 0;
+  return MJ_OK;
+}
+
+/* A relay with idle work: once `wait_for` pieces are done (0: at once),
+** hand over `batches` batches and finish. */
+static int run_idle(idler *w, int wait_for, int batches)
+{
+  batch b[2] = {{{0}, 0}, {{0}, 0}};
+  mj_relay *r;
+  w->caller = pthread_self();
+  atomic_store(&w->elsewhere, 1);
+  if (mj__relay_start(&b[0], &b[1], idle_consume, idle_piece, w, &r) !=
+      MJ_OK)
+    return MJ_ENOMEM;
+  while (atomic_load(&w->done) < wait_for)
+    sched_yield();
+  int rc = MJ_OK;
+  for (int i = 0; i < batches && rc == MJ_OK; i++) {
+    ((batch *)mj__relay_filling(r))->n = 1;
+    rc = mj__relay_pass(r);
+  }
+  int done = mj__relay_finish(r);
+  return rc != MJ_OK ? rc : done;
+}
+
 int main(void)
 {
-  plan(13);
+  plan(20);
   sink s = fresh(-1);
   int stopped;
   is_int(MJ_OK, feed(&s, ROWS, &stopped), "all rows relayed");
@@ -101,5 +151,19 @@ int main(void)
   /* The last batch fails: only the finish can tell. */
   sink l = fresh(ROWS - 1);
   is_int(MJ_EVALIDATE, feed(&l, ROWS, &stopped), "a failure at the end");
+
+  /* Idle work fills the thread's waits, and stops when it says so. */
+  idler w = {.pieces = 50, .fail_at = -1};
+  is_int(MJ_OK, run_idle(&w, 50, 10), "idle work beside batches");
+  is_int(50, atomic_load(&w.done), "every piece, and none after the last");
+  ok(atomic_load(&w.elsewhere), "on the relay's thread");
+
+  idler x = {.pieces = -1, .fail_at = -1};
+  is_int(MJ_OK, run_idle(&x, 3, 5), "the finish does not wait for it");
+  ok(atomic_load(&x.done) >= 3, "while it had pieces left");
+
+  idler y = {.pieces = -1, .fail_at = 4};
+  is_int(MJ_EIO, run_idle(&y, 4, 3), "its failure comes back");
+  is_int(4, atomic_load(&y.done), "and no piece runs after it");
   return tap_done();
 }
