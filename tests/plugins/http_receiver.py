@@ -59,6 +59,13 @@ def main():
     a = ap.parse_args()
     count = [0]
 
+    def publish(path, data):
+        # Whole or not at all: a test waiting for the file reads it as
+        # soon as it exists.
+        with open(path + ".tmp", "wb") as f:
+            f.write(data)
+        os.rename(path + ".tmp", path)
+
     def steer(name, default):
         try:
             with open(os.path.join(a.dir, name)) as f:
@@ -76,14 +83,11 @@ def main():
             base = os.path.join(a.dir, "%03d" % count[0])
             why = verify(a.secret, self.headers, body)
             if why:
-                with open(base + ".rejected", "w") as f:
-                    f.write(why + "\n")
+                publish(base + ".rejected", (why + "\n").encode())
                 status, text = 401, why
             else:
-                with open(base + ".headers", "w") as f:
-                    f.write(str(self.headers))
-                with open(base + ".json", "wb") as f:
-                    f.write(body)
+                publish(base + ".headers", str(self.headers).encode())
+                publish(base + ".json", body)
                 status = int(steer("status", a.status))
                 # select, not time.sleep: under faketime (the suite's
                 # clock a year ahead) clock_nanosleep fails with EINVAL.
