@@ -37,22 +37,30 @@ static int all_read(const mj_customer_pass *p, mj_error *err)
                    mj__customer_id(p->m, p->unread - 1));
 }
 
-int mj__customers_put(const mj_storage_ops *S, void *inst, const mj_model *m,
-                      mj_error *err)
+/* All of them through p: at once where the store can, else one by one. */
+static int put_all(const mj_storage_ops *S, void *inst, mj_customer_pass *p,
+                   mj_error *err)
 {
-  int bulk = MJ__HAS_OP(S, put_customers);
-  mj_customer_pass *p = malloc(sizeof *p);
-  if (!p)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
-  *p = (mj_customer_pass){.m = m};
+  const mj_model *m = p->m;
+  if (MJ__HAS_OP(S, put_customers))
+    return S->put_customers(inst, m->n_customers, customer_at, p, err);
   int rc = MJ_OK;
-  if (bulk)
-    rc = S->put_customers(inst, m->n_customers, customer_at, p, err);
-  for (size_t i = 0; !bulk && rc == MJ_OK && i < m->n_customers; i++) {
+  for (size_t i = 0; rc == MJ_OK && i < m->n_customers; i++) {
     mj_customer_rec r;
     customer_at(p, i, &r);
     rc = S->put_customer(inst, &r, err);
   }
+  return rc;
+}
+
+int mj__customers_put(const mj_storage_ops *S, void *inst, const mj_model *m,
+                      mj_error *err)
+{
+  mj_customer_pass *p = malloc(sizeof *p);
+  if (!p)
+    return mj__error(err, MJ_ENOMEM, "out of memory");
+  *p = (mj_customer_pass){.m = m};
+  int rc = put_all(S, inst, p, err);
   if (rc == MJ_OK)
     rc = all_read(p, err);
   free(p);
@@ -82,7 +90,7 @@ int mj__customers_step(mj_customers_put *cp, int *more, mj_error *err)
                                    cp->pass, &cp->next, err);
     cp->done = rc != MJ_OK || cp->next >= m->n_customers;
   } else {
-    rc = mj__customers_put(cp->S, cp->inst, m, err);
+    rc = put_all(cp->S, cp->inst, cp->pass, err);
     cp->done = 1;
   }
   if (rc == MJ_OK)
