@@ -1966,21 +1966,39 @@ static int data_version(store *s, sqlite3_int64 *dv, mj_error *err)
   return one_int(s, ST_DATA_VERSION, dv, "read the data version of", err);
 }
 
-static uint64_t fnv(uint64_t h, const char *s)
+/* One step of the fingerprints: a bijection of w for any h, and of h for
+** any w, so two fields that differ in one word never meet. */
+static uint64_t fp_mix(uint64_t h, uint64_t w)
 {
-  if (!s) /* NULL is not "": it hashes as a byte no text holds */
-    return (h ^ 0xffu) * 1099511628211u;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return (h ^ 0xfeu) * 1099511628211u; /* ends a field */
+  h = (h ^ w) * 0x9e3779b97f4a7c15u;
+  return h ^ (h >> 32);
+}
+
+/* A field into h, eight bytes a step: a byte a step (FNV) was most of the
+** time a cycle took to compare 333k customers with the stored ones. The
+** words are read in the machine's byte order, so a store moved to a
+** machine of the other order writes its customers again, once. */
+static uint64_t fp_field(uint64_t h, const char *s)
+{
+  if (!s) /* NULL is not "": it hashes as no length a text has */
+    return fp_mix(h, UINT64_MAX);
+  size_t n = strlen(s), k = 0;
+  uint64_t w;
+  for (; n - k >= 8; k += 8) {
+    memcpy(&w, s + k, 8);
+    h = fp_mix(h, w);
+  }
+  w = 0;
+  memcpy(&w, s + k, n - k);
+  return fp_mix(fp_mix(h, w), n); /* its length ends it */
 }
 
 static uint64_t customer_fp(const char *const f[5], int consent)
 {
   uint64_t h = 1469598103934665603u;
   for (int i = 0; i < 5; i++)
-    h = fnv(h, f[i]);
-  return (h ^ (uint64_t)(consent & 0xff)) * 1099511628211u;
+    h = fp_field(h, f[i]);
+  return fp_mix(h, (uint64_t)(consent & 0xff));
 }
 
 static void customers_forget(store *s)
@@ -2112,8 +2130,7 @@ static int customer_write(store *s, const mj_customer_rec *c, mj_error *err)
 static uint64_t digest_add(uint64_t h, const mj_customer_rec *c)
 {
   const char *f[5] = {c->segment, c->name, c->lang, c->channel, c->email};
-  h = fnv(h, c->id);
-  return (h ^ customer_fp(f, c->consent)) * 1099511628211u;
+  return fp_mix(fp_field(h, c->id), customer_fp(f, c->consent));
 }
 
 /* (h, when not NULL: the digest, taken of each customer written.) */
