@@ -1690,7 +1690,8 @@ static int analyse(cycle_run *c)
   for (size_t i = 0; rc == MJ_OK && i < m->n_questionnaires; i++) {
     scan_ctx sc = {.c = c, .qn = &m->questionnaires[i], .first = qs,
                    .reqs = reqs};
-    if (live ? mj__qlive_new(sc.qn, scorers, n_scorers, &lives[i]) != MJ_OK
+    if (live ? mj__qlive_new(sc.qn, scorers, n_scorers,
+                                   !(e->opts.flags & MJ_ONE_THREAD), &lives[i]) != MJ_OK
              : want_tables && mj__qmatrix_new(sc.qn, &tables[i]) != MJ_OK) {
       rc = mj__seterr(e, MJ_ENOMEM, "out of memory");
       break;

@@ -58,17 +58,27 @@ typedef struct mj_qmatrix_stream {
 int mj__qmatrix_stream(const mj_qmatrix *m, const mj_qmatrix_stream *st);
 /* The rows the table holds now. */
 size_t mj__qmatrix_rows(const mj_qmatrix *m);
-/* Hand the rows complete so far to fn as one table of doubles, in order,
-** with each row's segment number and channel number (chan NULL while no
-** row has a channel, UINT32_MAX for a row without one), then drop them:
-** all rows when last_too is set, else all but the last, which may still
-** get answers. A scan that drains as it goes keeps the table small. */
+/*
+** The rows complete so far, taken out of a table as it keeps them so that
+** another thread may make them doubles (mj__qrows_drain) while the scan
+** goes on: all rows when last_too is set, else all but the last, which
+** may still get answers. A scan that drains as it goes keeps the table
+** small. What the drain reads of the table does not change during a scan.
+*/
+typedef struct mj_qrows mj_qrows;
+int mj__qrows_new(mj_qrows **out);
+void mj__qrows_free(mj_qrows *r);
+int mj__qmatrix_take(mj_qmatrix *m, int last_too, mj_qrows *r);
+/* Hand r's rows to fn as one table of doubles, in order, with each row's
+** segment number (UINT32_MAX for a row without one) and channel number
+** (chan NULL while no row has a channel, UINT32_MAX for a row without
+** one), and empty r. */
 typedef int (*mj_qmatrix_rows_fn)(void *ud, const mj_matrix *rows,
                                   const uint32_t *seg, const uint32_t *chan);
-int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
-                      void *ud);
+int mj__qrows_drain(const mj_qmatrix *m, mj_qrows *r, mj_qmatrix_rows_fn fn,
+                    void *ud);
 /* The name of segment number seg ("" for none) and of channel number
-** chan ("channel:NAME"), as mj__qmatrix_drain numbers them. */
+** chan ("channel:NAME"), as mj__qrows_drain numbers them. */
 const char *mj__qmatrix_segment(const mj_qmatrix *m, size_t seg);
 const char *mj__qmatrix_channel(const mj_qmatrix *m, size_t chan);
 const mj_questionnaire *mj__qmatrix_questionnaire(const mj_qmatrix *m);
@@ -82,10 +92,12 @@ void mj__qmatrix_free(mj_qmatrix *m);
 ** end: per group ("all", each segment, each "channel:NAME") in chunks of
 ** at most MJ_QMATRIX_CHUNK rows, the chunks the whole table would give. */
 typedef struct mj_qlive mj_qlive;
-/* For those of the n scorers that have stream_open. *out is set, to
-** free, even on MJ_ENOMEM. */
+/* For those of the n scorers that have stream_open. With threaded set
+** and every such scorer's leave (stream_any_thread), the groups and the
+** scorers get the rows on a second thread while the scan goes on; the
+** figures are the same. *out is set, to free, even on MJ_ENOMEM. */
 int mj__qlive_new(const mj_questionnaire *qn, mj_instance *const *scorers,
-                  size_t n, mj_qlive **out);
+                  size_t n, int threaded, mj_qlive **out);
 /* The table the scan adds its answers to (mj__qmatrix_add,
 ** mj__qmatrix_add_answers), which mj__qlive_pump keeps small. */
 mj_qmatrix *mj__qlive_table(mj_qlive *l);

@@ -13,7 +13,13 @@
 ** their figures emitted, only when the caller asks, scorer by scorer; a
 ** failure on the way is kept until then, so the cycle fails where and as
 ** it would have.
+**
+** The scan's thread only takes the complete rows out of the table, as
+** codes; a second thread (a relay) makes them doubles and hands them to
+** the groups and the scorers, which were a quarter of the scan's work.
+** Rows keep their order through the relay, so the figures do not change.
 */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +52,32 @@ struct mj_qlive {
   size_t n_segs;
   group *chans;          /* by their channel numbers */
   size_t n_chans;
+  /* Rows taken from the table, on their way to the groups; two when a
+  ** second thread hands them over (relay), one when this thread does. */
+  mj_qrows *taken[2];
+  mj_relay *relay;
 };
 
+static int take_rows(void *ud, const mj_matrix *t, const uint32_t *seg,
+                     const uint32_t *chan);
+
+/* Whether a scorer's streams may run on the relay's thread. */
+static int any_thread(const mj_scorer_ops *ops)
+{
+  return ops->ops_size >= offsetof(mj_scorer_ops, stream_any_thread) +
+                              sizeof ops->stream_any_thread &&
+         ops->stream_any_thread;
+}
+
+/* The relay's work: a batch of rows on to their groups. */
+static int hand_taken(void *ud, void *batch)
+{
+  mj_qlive *l = ud;
+  return mj__qrows_drain(l->rows, batch, take_rows, l);
+}
+
 int mj__qlive_new(const mj_questionnaire *qn, mj_instance *const *scorers,
-                  size_t n, mj_qlive **out)
+                  size_t n, int threaded, mj_qlive **out)
 {
   *out = NULL;
   mj_qlive *l = calloc(1, sizeof *l);
@@ -61,10 +89,22 @@ int mj__qlive_new(const mj_questionnaire *qn, mj_instance *const *scorers,
     return MJ_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     const mj_scorer_ops *ops = scorers[i]->ops;
-    if (ops->stream_open)
-      l->ins[l->n_ins++] = scorers[i];
+    if (!ops->stream_open)
+      continue;
+    l->ins[l->n_ins++] = scorers[i];
+    threaded &= any_thread(ops);
   }
   l->cols = mj__qmatrix_columns(l->rows, &l->n_cols);
+  if (mj__qrows_new(&l->taken[0]) != MJ_OK ||
+      mj__qrows_new(&l->taken[1]) != MJ_OK)
+    return MJ_ENOMEM;
+  /* With a scorer that keeps to the scan's thread (or an engine kept to
+  ** one), the rows are handed over here, the same rows in the same
+  ** order. */
+  if (threaded && l->n_ins &&
+      mj__relay_start(l->taken[0], l->taken[1], hand_taken, NULL, l,
+                      &l->relay) != MJ_OK)
+    l->relay = NULL;
   return MJ_OK;
 }
 
@@ -200,7 +240,7 @@ static int take_rows(void *ud, const mj_matrix *t, const uint32_t *seg,
     const double *v = t->values + r * nc;
     const unsigned char *s = t->state + r * nc;
     /* Responses without a segment count in "all" only. */
-    if (*mj__qmatrix_segment(l->rows, seg[r])) {
+    if (seg[r] != UINT32_MAX) {
       group *g = group_at(&l->segs, &l->n_segs, seg[r]);
       if (!g || append(l, g, v, s, 1) != MJ_OK)
         return MJ_ENOMEM;
@@ -214,18 +254,34 @@ static int take_rows(void *ud, const mj_matrix *t, const uint32_t *seg,
   return MJ_OK;
 }
 
-/* The scan adds at most one row between two calls, so the rows drained
+/* The complete rows (all of them with last_too) on to their groups: handed
+** to the relay's thread, or there and then. */
+static int pass_rows(mj_qlive *l, int last_too)
+{
+  mj_qrows *r = l->relay ? mj__relay_filling(l->relay) : l->taken[0];
+  if (mj__qmatrix_take(l->rows, last_too, r) != MJ_OK)
+    return MJ_ENOMEM;
+  return l->relay ? mj__relay_pass(l->relay) : hand_taken(l, r);
+}
+
+/* The scan adds at most one row between two calls, so the rows taken
 ** here are exactly a chunk. */
 int mj__qlive_pump(mj_qlive *l)
 {
   if (mj__qmatrix_rows(l->rows) <= MJ_QMATRIX_CHUNK)
     return MJ_OK;
-  return mj__qmatrix_drain(l->rows, 0, take_rows, l);
+  return pass_rows(l, 0);
 }
 
 int mj__qlive_finish(mj_qlive *l)
 {
-  if (mj__qmatrix_drain(l->rows, 1, take_rows, l) != MJ_OK)
+  int rc = pass_rows(l, 1);
+  if (l->relay) {
+    int done = mj__relay_finish(l->relay);
+    l->relay = NULL;
+    rc = rc != MJ_OK ? rc : done;
+  }
+  if (rc != MJ_OK)
     return MJ_ENOMEM;
   if (l->all.n && flush(l, &l->all) != MJ_OK)
     return MJ_ENOMEM;
@@ -288,6 +344,10 @@ void mj__qlive_free(mj_qlive *l)
 {
   if (!l)
     return;
+  if (l->relay) /* the scan failed: its rows go nowhere */
+    mj__relay_finish(l->relay);
+  mj__qrows_free(l->taken[0]);
+  mj__qrows_free(l->taken[1]);
   group_free(l, &l->all);
   for (size_t i = 0; i < l->n_segs; i++)
     group_free(l, &l->segs[i]);

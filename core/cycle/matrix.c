@@ -58,9 +58,18 @@ struct mj_qmatrix {
     const char *p;
     size_t i;
   } seg_seen[SEEN], chan_seen[SEEN];
-  /* mj__qmatrix_drain's doubles, kept from one call to the next */
-  expand drained;
-  size_t drained_rows;
+  uint32_t none; /* the index in segs of "", UINT32_MAX until a row has it */
+};
+
+/* Rows taken out of a table as it keeps them (mj__qmatrix_take). */
+struct mj_qrows {
+  unsigned char *code;  /* n_rows * n_cols codes, when the table had them */
+  double *values;       /* else the cells as doubles */
+  unsigned char *state;
+  uint32_t *seg, *chan; /* chan NULL when no row of the table has one */
+  size_t n_rows, cap;   /* cap: rows each buffer has room for */
+  int wide;             /* the rows are in values and state */
+  expand x;             /* the codes as doubles, made on the first drain */
 };
 
 void mj__qmatrix_free(mj_qmatrix *m)
@@ -82,7 +91,6 @@ void mj__qmatrix_free(mj_qmatrix *m)
   free(m->chans);
   free(m->row_chan);
   free(m->last);
-  expand_free(&m->drained);
   free(m);
 }
 
@@ -93,6 +101,7 @@ int mj__qmatrix_new(const mj_questionnaire *qn, mj_qmatrix **out)
   if (!m)
     return MJ_ENOMEM;
   m->qn = qn;
+  m->none = UINT32_MAX;
   size_t nq = qn->n_questions ? qn->n_questions : 1;
   m->cols = calloc(nq, sizeof *m->cols);
   m->col_of = calloc(nq, sizeof *m->col_of);
@@ -275,6 +284,8 @@ static int new_row(mj_qmatrix *m, const char *segment, const char *channel)
                       segment ? segment : "", &g) != MJ_OK)
     return MJ_ENOMEM;
   m->row_seg[r] = (uint32_t)g;
+  if (!segment || !*segment)
+    m->none = (uint32_t)g;
   if (channel && !m->row_chan) { /* the first row with a channel */
     if (!(m->row_chan = malloc(m->cap * sizeof *m->row_chan)))
       return MJ_ENOMEM;
@@ -525,24 +536,78 @@ size_t mj__qmatrix_rows(const mj_qmatrix *m)
   return m->n_rows;
 }
 
-int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
-                      void *ud)
+int mj__qrows_new(mj_qrows **out)
+{
+  return (*out = calloc(1, sizeof **out)) ? MJ_OK : MJ_ENOMEM;
+}
+
+/* r's buffers freed, r empty and without room. */
+static void qrows_drop(mj_qrows *r)
+{
+  free(r->code);
+  free(r->values);
+  free(r->state);
+  free(r->seg);
+  free(r->chan);
+  expand_free(&r->x);
+  memset(r, 0, sizeof *r);
+}
+
+void mj__qrows_free(mj_qrows *r)
+{
+  if (r)
+    qrows_drop(r);
+  free(r);
+}
+
+/* Room in r for n rows of nc cells, kept as m keeps them now. */
+static int qrows_room(mj_qrows *r, const mj_qmatrix *m, size_t n)
+{
+  size_t nc = m->n_cols;
+  int wide = !m->code;
+  if (n <= r->cap && wide == r->wide && (!m->row_chan || r->chan))
+    return MJ_OK;
+  size_t cap = n > r->cap ? n : r->cap;
+  qrows_drop(r);
+  r->wide = wide;
+  r->seg = malloc(cap * sizeof *r->seg);
+  if (m->row_chan)
+    r->chan = malloc(cap * sizeof *r->chan);
+  if (wide) {
+    r->values = malloc(cap * nc * sizeof *r->values);
+    r->state = malloc(cap * nc);
+  } else {
+    r->code = malloc(cap * nc);
+  }
+  if (!r->seg || (m->row_chan && !r->chan) ||
+      (wide ? !r->values || !r->state : !r->code))
+    return MJ_ENOMEM;
+  r->cap = cap;
+  return MJ_OK;
+}
+
+int mj__qmatrix_take(mj_qmatrix *m, int last_too, mj_qrows *r)
 {
   size_t n = last_too || !m->n_rows ? m->n_rows : m->n_rows - 1;
   size_t nc = m->n_cols;
+  r->n_rows = 0;
   if (n == 0 || nc == 0)
     return MJ_OK;
-  if (m->code && n > m->drained_rows) {
-    expand_free(&m->drained);
-    m->drained_rows = 0;
-    if (expand_init(m, n, &m->drained) != MJ_OK)
-      return MJ_ENOMEM;
-    m->drained_rows = n;
+  if (qrows_room(r, m, n) != MJ_OK)
+    return MJ_ENOMEM;
+  if (m->code) {
+    memcpy(r->code, m->code, n * nc);
+  } else {
+    memcpy(r->values, m->values, n * nc * sizeof *m->values);
+    memcpy(r->state, m->state, n * nc);
   }
-  mj_matrix t = table_of(m, &m->drained, NULL, 0, n);
-  int rc = fn(ud, &t, m->row_seg, m->row_chan);
-  if (rc != MJ_OK)
-    return rc;
+  /* Rows without a segment are told apart without m's names, which may
+  ** grow meanwhile. */
+  for (size_t k = 0; k < n; k++)
+    r->seg[k] = m->row_seg[k] == m->none ? UINT32_MAX : m->row_seg[k];
+  if (m->row_chan)
+    memcpy(r->chan, m->row_chan, n * sizeof *r->chan);
+  r->n_rows = n;
   /* The row still open moves to the front; the table stays its size. */
   if (n < m->n_rows) {
     if (m->code) {
@@ -557,6 +622,37 @@ int mj__qmatrix_drain(mj_qmatrix *m, int last_too, mj_qmatrix_rows_fn fn,
   }
   m->n_rows -= n;
   return MJ_OK;
+}
+
+int mj__qrows_drain(const mj_qmatrix *m, mj_qrows *r, mj_qmatrix_rows_fn fn,
+                    void *ud)
+{
+  size_t n = r->n_rows, nc = m->n_cols;
+  r->n_rows = 0;
+  if (n == 0)
+    return MJ_OK;
+  mj_matrix t = {m->cols, nc, n, r->values, r->state};
+  if (!r->wide) {
+    if (!r->x.ds && expand_init(m, r->cap, &r->x) != MJ_OK) {
+      expand_free(&r->x);
+      memset(&r->x, 0, sizeof r->x);
+      return MJ_ENOMEM;
+    }
+    const double *dv = r->x.dv;
+    const unsigned char *ds = r->x.ds;
+    for (size_t k = 0; k < n; k++) {
+      const unsigned char *in = r->code + k * nc;
+      double *v = r->x.v + k * nc;
+      unsigned char *s = r->x.s + k * nc;
+      for (size_t c = 0; c < nc; c++) {
+        v[c] = dv[c * 256 + in[c]];
+        s[c] = ds[c * 256 + in[c]];
+      }
+    }
+    t.values = r->x.v;
+    t.state = r->x.s;
+  }
+  return fn(ud, &t, r->seg, r->chan);
 }
 
 const char *mj__qmatrix_segment(const mj_qmatrix *m, size_t seg)

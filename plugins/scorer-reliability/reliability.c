@@ -279,6 +279,7 @@ static const mj_scorer_ops rel_ops = {
     .stream_rows = rel_rows,
     .stream_close = rel_close,
     .roles = rel_roles,
+    .stream_any_thread = 1, /* rel_open and rel_rows only count */
 };
 
 static const mj_plugin_desc rel_desc = {

@@ -6,9 +6,11 @@
 # channels, a response without either, N/A and skipped cells and a value
 # that turns the table into doubles; and a scorer failing at open, on a
 # chunk of one segment or at close stops the cycle with the same message
-# and nothing stored.
+# and nothing stored. Streams go to a second thread when every streaming
+# scorer allows it (stream_any_thread), and stay on the cycle's with
+# MEJORA_THREADS=1 or a scorer that does not: the same figures.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 14
+plan 19
 scratch
 cd "$tmp"
 export MEJORA_NOW=2026-11-30T12:00:00Z
@@ -16,7 +18,9 @@ export MEJORA_PLUGIN_PATH="$MEJORA_TEST_PLUGINS:$MEJORA_PLUGIN_PATH"
 
 # 9000 responses: items a1..a3 of one dimension (a3 reverse-keyed, so
 # the scorer warns), b1..b3 of none, N/A and skipped cells, one spend of
-# 1234.5 (no small integer), 10% without a channel, c5 without a segment.
+# 1234.5 at row 6000 (no small integer: the rows before it go on as
+# codes, those after as doubles), 10% without a channel, c5 without a
+# segment.
 awk -v N=9000 'function rnd() {
     seed = (seed * 1103515245 + 12345) % 2147483648
     return seed / 2147483648
@@ -39,7 +43,7 @@ awk -v N=9000 'function rnd() {
       b3 = 8 - b1
       if (rnd() < 0.04) b2 = "NA"
       rec = int(rnd() * 11)
-      spend = i == 2500 ? 1234.5 : int(rnd() * 40)
+      spend = i == 6000 ? 1234.5 : int(rnd() * 40)
       ch = rnd() < 0.1 ? "" : chan[1 + int(rnd() * 3)]
       printf "r%d,%s,2026-11-%02dT10:00:00Z,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
         i, c, 1 + i % 28, a1, a2, a3, b1, b2, b3, rec, spend, ch
@@ -70,6 +74,7 @@ questionnaire "q" {
   question "spend" { type = "number" },
 }
 use "scorer.streamtally" {}
+use "scorer.streamtally1" {}
 cycle "w" { scorers = { $1 }, min_n = 5$2 }
 LUA
 }
@@ -77,8 +82,8 @@ live='"reliability", "streamtally"'
 table='"reliability", "kano", "streamtally"'
 by=', by = { "segment", "channel" }'
 
-# figures DB: every figure of the two streaming scorers, in stored order,
-# numbers to 17 digits.
+# figures DB: every figure of the two streaming scorers but where their
+# chunks went (aside), in stored order, numbers to 17 digits.
 figures() {
   sqlite3 "$1" "SELECT scorer, metric, questionnaire, question, segment,
     subject, label, n, n_excluded,
@@ -86,7 +91,15 @@ figures() {
     iif(ci_low IS NULL, '-', printf('%.17g', ci_low)),
     iif(ci_high IS NULL, '-', printf('%.17g', ci_high)),
     iif(sd IS NULL, '-', printf('%.17g', sd))
-    FROM results WHERE scorer IN ('reliability', 'streamtally') ORDER BY seq"
+    FROM results WHERE scorer IN ('reliability', 'streamtally')
+    AND metric != 'aside' ORDER BY seq"
+}
+# aside DB: streamtally's chunks handed on a thread other than the cycle's,
+# per group.
+aside() {
+  sqlite3 "$1" "SELECT printf('%s=%g', segment, value) FROM results
+    WHERE scorer = 'streamtally' AND metric = 'aside' ORDER BY seq" |
+    tr '\n' ' '
 }
 # cycle NAME SCORERS BY [B3-TAGS]: a cycle on a copy of the store, NAME.db,
 # its figures in NAME.fig, its stderr in NAME.err; sets $rc.
@@ -123,6 +136,22 @@ grep 'reliability:' table.err > table.log
 like "$(cat live.log)" "question a3 correlates negatively" \
   "the scorer's warnings are logged"
 ok "$(cmp -s live.log table.log; echo $?)" "the same log lines"
+
+# Where the chunks went: "all" has three, the last handed over after the
+# scan, on the cycle's thread.
+is "$(aside live.db | cut -d' ' -f1)" "all=2" \
+  "the streams run on a second thread while the scan reads"
+export MEJORA_THREADS=1
+cycle one "$live" "$by"
+unset MEJORA_THREADS
+is "$rc" 0 "a cycle kept to one thread"
+ok "$(cmp -s live.fig one.fig; echo $?)" \
+  "one thread: the same figures bit for bit, in the same order"
+is "$(aside one.db | sed 's/[^ ]*=0 //g')" "" \
+  "one thread: no chunk on another"
+cycle kept "$live, \"streamtally1\"" "$by"
+is "$(aside kept.db | sed 's/[^ ]*=0 //g')" "" \
+  "with a scorer that keeps to the cycle's thread, every stream does"
 
 cycle live_all "$live" ", by = { }"
 cycle table_all "$table" ", by = { }"

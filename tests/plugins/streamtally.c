@@ -8,8 +8,13 @@
 ** and fail = "N" makes a state whose first row holds N in that column
 ** fail in stream_rows, so the messages of a failing stream can be tested
 ** on any group.
+**
+** It counts too the chunks it was handed on a thread other than the one
+** that made the instance ("aside"). Built with STREAM_CYCLE_THREAD it is
+** "streamtally1", which leaves stream_any_thread unset.
 */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +23,24 @@
 
 enum { MAX_COLS = 16 };
 
+#ifdef STREAM_CYCLE_THREAD
+#define NAME "streamtally1"
+#define ANY_THREAD 0
+#else
+#define NAME "streamtally"
+#define ANY_THREAD 1
+#endif
+
 typedef struct st_inst {
   const mj_host_api *host;
+  pthread_t made_on;
   char subject[MAX_COLS][80]; /* subject strings live until the next call */
 } st_inst;
 
 typedef struct st_state {
   const mj_column *cols;
   size_t n_cols;
-  double rows, chunks, biggest;
+  double rows, chunks, biggest, aside;
   double sum[MAX_COLS], n[MAX_COLS];
   int fail_close;
   size_t fail_col; /* MAX_COLS: none */
@@ -42,6 +56,7 @@ static int t_create(const mj_host_api *host, mj_ctx *ctx, const mj_config *cfg,
   if (!t)
     return host->error(err, MJ_ENOMEM, "streamtally: out of memory");
   t->host = host;
+  t->made_on = pthread_self();
   *inst = t;
   return MJ_OK;
 }
@@ -95,6 +110,7 @@ static int t_rows(void *inst, void *state, const mj_matrix *m, mj_error *err)
                           s->fail_value);
   s->rows += (double)m->n_rows;
   s->chunks++;
+  s->aside += !pthread_equal(pthread_self(), t->made_on);
   if ((double)m->n_rows > s->biggest)
     s->biggest = (double)m->n_rows;
   for (size_t r = 0; r < m->n_rows; r++)
@@ -116,8 +132,8 @@ static int put(const mj_figure_sink *out, const char *metric, double v,
   return out->emit(out->ud, &f, err);
 }
 
-/* rows, chunks, biggest (rows in the largest chunk); per column "values"
-** (the sum, n = values). */
+/* rows, chunks, biggest (rows in the largest chunk), aside; per column
+** "values" (the sum, n = values). */
 static int t_close(void *inst, void *state, const mj_figure_sink *out,
                    mj_error *err)
 {
@@ -135,6 +151,8 @@ static int t_close(void *inst, void *state, const mj_figure_sink *out,
       rc = put(out, "chunks", s->chunks, NULL, s->rows, err);
     if (rc == MJ_OK)
       rc = put(out, "biggest", s->biggest, NULL, s->rows, err);
+    if (rc == MJ_OK)
+      rc = put(out, "aside", s->aside, NULL, s->rows, err);
     for (size_t c = 0; rc == MJ_OK && c < s->n_cols; c++) {
       snprintf(t->subject[c], sizeof t->subject[c], "question:%s",
                s->cols[c].question);
@@ -145,8 +163,8 @@ static int t_close(void *inst, void *state, const mj_figure_sink *out,
   return rc;
 }
 
-static const char *const metrics[] = {"rows", "chunks", "biggest", "values",
-                                      NULL};
+static const char *const metrics[] = {"rows",  "chunks", "biggest",
+                                      "aside", "values", NULL};
 
 static const mj_scorer_ops ops = {
     .ops_size = sizeof(mj_scorer_ops),
@@ -156,10 +174,11 @@ static const mj_scorer_ops ops = {
     .stream_open = t_open,
     .stream_rows = t_rows,
     .stream_close = t_close,
+    .stream_any_thread = ANY_THREAD,
 };
 
 static const mj_plugin_desc desc = {
-    MJ_PLUGIN_HEADER, "streamtally", "1.0.0",
+    MJ_PLUGIN_HEADER, NAME, "1.0.0",
     "test: what a streaming matrix scorer is given",
     "MIT", MJ_KIND_SCORER, NULL, NULL, NULL, &ops, NULL,
 };

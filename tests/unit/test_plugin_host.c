@@ -231,7 +231,8 @@ int main(void)
      "missing: says what was searched (%s)", mj_errmsg(e));
   contains(mj_errmsg(e),
            "found: abi2, badmagic, badopts, badsig, ffitest, halfstream, "
-           "initfail, misnamed, noentry, streamtally, tally, wrongkind)",
+           "initfail, misnamed, noentry, streamtally, streamtally1, tally, "
+           "wrongkind)",
            "missing: lists the scorers there, in name order");
 
   mj__clearerr(e);

@@ -38,7 +38,7 @@ extern "C" {
 
 #define MJ_PLUGIN_MAGIC 0x4d4a504cu /* "MJPL" */
 #define MJ_PLUGIN_ABI_MAJOR 1       /* bump: incompatible change */
-#define MJ_PLUGIN_ABI_MINOR 5       /* bump: appended fields/functions */
+#define MJ_PLUGIN_ABI_MINOR 6       /* bump: appended fields/functions */
 
 /*
 ** Pointer, long, double and size_t widths and the byte order, packed so a
@@ -958,6 +958,17 @@ typedef struct mj_scorer_ops {
   ** role "". A question of a role not listed is never handed to score():
   ** a Kano pair, an expectation or an importance is not a rating. */
   const char *const *roles;
+  /*
+  ** Added in ABI 1.6: the host reads it only when ops_size covers it.
+  ** Set when stream_open and stream_rows (and stream_close of a state
+  ** that failed, out NULL) may run on a thread of the host's while the
+  ** cycle's thread goes on reading the store. The host then calls them
+  ** one at a time, in the order one thread would, never beside another
+  ** call to this instance, and they call no host function but alloc,
+  ** realloc, free, strdup, error and error_at; what they compute must
+  ** not depend on the thread. 0: they run on the cycle's thread.
+  */
+  int stream_any_thread;
 } mj_scorer_ops;
 
 typedef struct mj_notifier_ops {
