@@ -68,6 +68,10 @@ static int plain_number(const char *s)
 
 size_t mj__csv_mark_len(const char *s)
 {
+  /* Every cell of an import asks: most start otherwise, and strspn's
+  ** set matching was a tenth of an import's reading thread. */
+  if (*s != '\'')
+    return 0;
   size_t quotes = strspn(s, "'");
   return quotes && formula_start(s[quotes]) ? 1 : 0;
 }
