@@ -63,8 +63,9 @@ typedef void (*mj_log_fn)(void *ud, int level, const char *msg);
 /* Do not search the installed plugin folder (tests, sealed hosts). */
 #define MJ_NO_DEFAULT_PLUGINS 0x2u
 /* Use one thread: a cycle then stores the playbook's customers before it
-** reads the responses, not beside, and the store reads its responses on
-** the caller's thread alone. Results are the same either way. */
+** reads the responses, not beside, hands the streaming scorers their rows
+** itself, and the store reads its responses on the caller's thread alone.
+** Results are the same either way. */
 #define MJ_ONE_THREAD 0x4u
 
 typedef struct mj_opts {
