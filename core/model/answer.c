@@ -442,6 +442,22 @@ int mj__answer_parse(const mj_question *q, const char *text, size_t len,
     why[0] = '\0';
   if (!text)
     len = 0;
+  /* Most answers of an import are one digit of a scale or an NPS: what
+  ** the steps below make of one in range, without them. Anything else
+  ** takes them. */
+  if (len == 1 && (q->kind == MJ_Q_SCALE || q->kind == MJ_Q_NPS) &&
+      text[0] >= '0' && text[0] <= '9') {
+    int min, max;
+    range_of(q, &min, &max);
+    double v = text[0] - '0';
+    if (v >= min && v <= max &&
+        !(q->has_cons_min && v < q->cons_min) &&
+        !(q->has_cons_max && v > q->cons_max)) {
+      out->state = MJ_ANSWER_VALUE;
+      out->num = v;
+      return MJ_OK;
+    }
+  }
 
   /* Blanks around a value are spreadsheet noise, not part of it. */
   const char *s = text;
