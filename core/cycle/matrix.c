@@ -393,6 +393,16 @@ static void expand_free(expand *x)
   free(x->ds);
 }
 
+/* A row of nc codes as values and states, through x's decoded codes. */
+static void decode_row(const expand *x, const unsigned char *in, size_t nc,
+                       double *v, unsigned char *s)
+{
+  for (size_t c = 0; c < nc; c++) {
+    v[c] = x->dv[c * 256 + in[c]];
+    s[c] = x->ds[c * 256 + in[c]];
+  }
+}
+
 /* Rows first..first+n of a segment (rows NULL: of the whole table) as a
 ** table of doubles, in x's buffers or, when they already are doubles in
 ** one piece, in place. */
@@ -420,12 +430,7 @@ static mj_matrix table_of(const mj_qmatrix *m, expand *x, const uint32_t *rows,
     if (rows && k + PREFETCH < n)
       __builtin_prefetch(m->code + (size_t)rows[first + k + PREFETCH] * nc);
 #endif
-    const double *dv = x->dv;
-    const unsigned char *ds = x->ds;
-    for (size_t c = 0; c < nc; c++) {
-      v[c] = dv[c * 256 + in[c]];
-      s[c] = ds[c * 256 + in[c]];
-    }
+    decode_row(x, in, nc, v, s);
   }
   return (mj_matrix){m->cols, nc, n, x->v, x->s};
 }
@@ -638,17 +643,9 @@ int mj__qrows_drain(const mj_qmatrix *m, mj_qrows *r, mj_qmatrix_rows_fn fn,
       memset(&r->x, 0, sizeof r->x);
       return MJ_ENOMEM;
     }
-    const double *dv = r->x.dv;
-    const unsigned char *ds = r->x.ds;
-    for (size_t k = 0; k < n; k++) {
-      const unsigned char *in = r->code + k * nc;
-      double *v = r->x.v + k * nc;
-      unsigned char *s = r->x.s + k * nc;
-      for (size_t c = 0; c < nc; c++) {
-        v[c] = dv[c * 256 + in[c]];
-        s[c] = ds[c * 256 + in[c]];
-      }
-    }
+    for (size_t k = 0; k < n; k++)
+      decode_row(&r->x, r->code + k * nc, nc, r->x.v + k * nc,
+                 r->x.s + k * nc);
     t.values = r->x.v;
     t.state = r->x.s;
   }
