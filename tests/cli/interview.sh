@@ -43,6 +43,11 @@ unset TMUX
 sock="mejora-iv-$$"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+# A session that lives as long as the test keeps the tmux server up: when
+# the last session ends the server exits, and a new-session that reaches
+# it while it exits fails ("server exited unexpectedly").
+tm new-session -d -s hold "sleep 3600" ||
+  { echo "Bail out! tmux cannot start a session"; exit 1; }
 # start NAME: the interview of C1 in a fresh window of 200x50; the shell
 # around it survives Ctrl-C (its trap) and records the exit status.
 start() {
