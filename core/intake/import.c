@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -72,54 +71,7 @@ static int find_questionnaire(mj_engine *e, const char *id,
                     e->model->file, id, names[0] ? names : "none");
 }
 
-/* ---- response ids seen in one file ----------------------------------------
-**
-** Most files list their ids in increasing order (exports number them,
-** R00000001, R00000002, ...). Ids are compared as numbers are, the
-** shorter first and then byte by byte, so that R9 comes before R10. While
-** every id is greater than the greatest before it, none can be a repeat:
-** the greatest is all that is kept, and ten million rows cost what ten do.
-**
-** The first id that is not greater may repeat any before it, and those
-** were not kept: the file is read again up to that row (reread_ids) into
-** a table, which from then on takes every id. That costs one more reading
-** of the rows before, once per import; keeping every id for the rare file
-** that needs them cost 14 bytes a row in every import.
-**
-** The table keeps each id once, after the row it was first seen on, in
-** pages that never move (so growing copies nothing); it holds 8 bytes a
-** slot, the id's offset and 32 bits of its hash, compared before the id
-** is touched. It is filled to 7/8 and grows by half, so it may have any
-** size: the hash is scaled to it (h * cap >> 32) instead of masked. With
-** the id itself kept, a hash match is checked, and the message names the
-** row exactly; 32 bits of hash alone would take a million ids' hundred
-** chance collisions for repeats.
-*/
-
-enum { IDPAGE_BITS = 20, IDPAGE = 1 << IDPAGE_BITS };
-
-typedef struct idslot {
-  uint32_t off; /* of the entry; 0: empty (the first page starts with a pad) */
-  uint32_t h;   /* the id's hash32: growing never reads the ids */
-} idslot;
-
-/*
-** An entry is the row as 4 bytes, then the id and its NUL. A row past
-** UINT32_MAX (a file of billions of lines) is written as UINT32_MAX and 8
-** bytes after it: rows cost 4 bytes, not 8, and stay exact.
-*/
-typedef struct idset {
-  int hashed;       /* 0: the ids so far increase, and only max is kept */
-  char *max;        /* the greatest id so far, while not hashed */
-  size_t max_len, max_cap;
-  uint64_t expect; /* ids the file is expected to hold, 0 unknown */
-  idslot *slot;
-  size_t n, cap;
-  char **page;       /* entry at off: page[off >> IDPAGE_BITS] + the rest */
-  size_t npages;     /* pages in use: offsets below npages * IDPAGE */
-  size_t cap_pages;
-  uint64_t used;     /* next free offset in the last page */
-} idset;
+/* ---- hashes of ids ------------------------------------------------------ */
 
 static uint64_t hash(const char *s)
 {
@@ -146,193 +98,6 @@ static uint32_t hash32(const char *s, size_t n)
 static size_t home_slot(uint32_t h, size_t cap)
 {
   return (size_t)(((uint64_t)h * cap) >> 32);
-}
-
-/* The id of the entry at off, with the row it was first seen on. */
-static const char *idset_entry(const idset *set, uint32_t off, uint64_t *row)
-{
-  const char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
-  uint32_t r;
-  memcpy(&r, p, sizeof r); /* unaligned: copied, never dereferenced */
-  p += sizeof r;
-  *row = r;
-  if (r == UINT32_MAX) {
-    memcpy(row, p, sizeof *row);
-    p += sizeof *row;
-  }
-  return p;
-}
-
-/* Room for need bytes of a new entry: its offset, or 0 when out of memory
-** (or past the 4 GiB of ids that 32-bit offsets reach, far beyond any one
-** file). An entry never straddles pages; a long id gets pages of its own. */
-static uint32_t idset_room(idset *set, size_t need)
-{
-  if (set->npages && set->used + need <= set->npages * (uint64_t)IDPAGE) {
-    uint32_t off = (uint32_t)set->used;
-    set->used += need;
-    return off;
-  }
-  uint64_t base = set->npages * (uint64_t)IDPAGE;
-  size_t pad = base == 0; /* offset 0 means an empty slot */
-  size_t k = (need + pad) / IDPAGE + 1; /* pages the entry starts and spans */
-  if (base + k * (uint64_t)IDPAGE > (uint64_t)UINT32_MAX + 1)
-    return 0;
-  if (set->npages + k > set->cap_pages) {
-    size_t cap = set->cap_pages ? 2 * set->cap_pages : 16;
-    while (cap < set->npages + k)
-      cap *= 2;
-    char **v = realloc(set->page, cap * sizeof *v);
-    if (!v)
-      return 0;
-    set->page = v;
-    set->cap_pages = cap;
-  }
-  char *p = malloc(k == 1 ? IDPAGE : pad + need);
-  if (!p)
-    return 0;
-  /* Only the first page of a long entry is ever looked up; the next entry
-  ** starts on a fresh page. */
-  set->page[set->npages] = p;
-  for (size_t i = 1; i < k; i++)
-    set->page[set->npages + i] = NULL;
-  set->npages += k;
-  set->used = k == 1 ? base + pad + need : set->npages * (uint64_t)IDPAGE;
-  return (uint32_t)(base + pad);
-}
-
-/* The table moved to cap slots. */
-static int idset_resize(idset *set, size_t cap)
-{
-  if (cap > UINT32_MAX)
-    return MJ_ENOMEM; /* home_slot's bound; the offsets run out first */
-  idslot *v = calloc(cap, sizeof *v);
-  if (!v)
-    return MJ_ENOMEM;
-  for (size_t i = 0; i < set->cap; i++)
-    if (set->slot[i].off) { /* distinct ids: the first free slot */
-      size_t j = home_slot(set->slot[i].h, cap);
-      while (v[j].off)
-        j = j + 1 < cap ? j + 1 : 0;
-      v[j] = set->slot[i];
-    }
-  free(set->slot);
-  set->slot = v;
-  set->cap = cap;
-  return MJ_OK;
-}
-
-/* Room for n ids at once: sized from the file, the table grows once
-** instead of by halves, each growth holding two tables (a million ids
-** took 20 MB of slots where 9 do). Speed and memory only. */
-static void idset_expect(idset *set, uint64_t n)
-{
-  set->expect = n;
-  uint64_t cap = n + n / 7 + 1;
-  if (set->hashed && cap > set->cap && cap <= UINT32_MAX)
-    idset_resize(set, (size_t)cap); /* when refused, growth goes on */
-}
-
-/* A new entry for id first seen on row: its offset, 0 when out of memory. */
-static uint32_t idset_put(idset *set, const char *id, size_t len,
-                          uint64_t row)
-{
-  uint32_t r = row < UINT32_MAX ? (uint32_t)row : UINT32_MAX;
-  size_t head = sizeof r + (r == UINT32_MAX ? sizeof row : 0);
-  uint32_t off = idset_room(set, head + len + 1);
-  if (!off)
-    return 0;
-  char *p = set->page[off >> IDPAGE_BITS] + (off & (IDPAGE - 1));
-  memcpy(p, &r, sizeof r);
-  if (r == UINT32_MAX)
-    memcpy(p + sizeof r, &row, sizeof row);
-  memcpy(p + head, id, len + 1);
-  return off;
-}
-
-/* From keeping the greatest id to the table, which the caller fills with
-** the ids seen so far; sized for the ids expected. */
-static int idset_hash(idset *set)
-{
-  uint64_t want = set->expect > set->n ? set->expect : set->n;
-  uint64_t cap = want + want / 7 + 1024;
-  if (cap > UINT32_MAX || idset_resize(set, (size_t)cap) != MJ_OK)
-    return MJ_ENOMEM;
-  free(set->max);
-  set->max = NULL;
-  set->max_len = set->max_cap = 0;
-  set->n = 0;
-  set->hashed = 1;
-  return MJ_OK;
-}
-
-/* Whether id[0..len) comes after the greatest id so far (then it becomes
-** the greatest): shorter ids first, then by bytes. */
-static int idset_greater(idset *set, const char *id, size_t len, int *oom)
-{
-  if (set->n && (len < set->max_len ||
-                 (len == set->max_len && memcmp(id, set->max, len) <= 0)))
-    return 0;
-  if (len + 1 > set->max_cap) {
-    size_t cap = len + 1 > 64 ? len + 1 : 64;
-    char *v = realloc(set->max, cap);
-    *oom = !v;
-    if (!v)
-      return 0;
-    set->max = v;
-    set->max_cap = cap;
-  }
-  memcpy(set->max, id, len);
-  set->max_len = len;
-  set->n++;
-  return 1;
-}
-
-/* IDSET_EARLIER: id may repeat an earlier one, and the table must be
-** filled with the ids seen so far (idset_hash) before it is asked again. */
-enum { IDSET_EARLIER = 1 };
-
-/* The row id was first seen on in *first, or 0 when new (and then
-** remember it); MJ_OK, MJ_ENOMEM or IDSET_EARLIER. */
-static int idset_add(idset *set, const char *id, size_t len, uint64_t row,
-                     uint64_t *first)
-{
-  *first = 0;
-  if (!set->hashed) {
-    int oom = 0;
-    if (idset_greater(set, id, len, &oom))
-      return MJ_OK;
-    return oom ? MJ_ENOMEM : IDSET_EARLIER;
-  }
-  if (8 * (set->n + 1) > 7 * set->cap &&
-      idset_resize(set, set->cap ? set->cap + set->cap / 2 : 1024) != MJ_OK)
-    return MJ_ENOMEM;
-  uint32_t h = hash32(id, len);
-  size_t j = home_slot(h, set->cap);
-  for (; set->slot[j].off; j = j + 1 < set->cap ? j + 1 : 0) {
-    uint64_t at;
-    if (set->slot[j].h == h &&
-        strcmp(idset_entry(set, set->slot[j].off, &at), id) == 0) {
-      *first = at;
-      return MJ_OK;
-    }
-  }
-  uint32_t off = idset_put(set, id, len, row);
-  if (!off)
-    return MJ_ENOMEM;
-  set->slot[j].off = off;
-  set->slot[j].h = h;
-  set->n++;
-  return MJ_OK;
-}
-
-static void idset_free(idset *set)
-{
-  free(set->max);
-  free(set->slot);
-  for (size_t i = 0; i < set->npages; i++)
-    free(set->page[i]);
-  free(set->page);
 }
 
 /* ---- the playbook's customers and segments by id ---------------------------
@@ -609,9 +374,7 @@ typedef struct importer {
   int version;                /* the questionnaire's, for every row */
   mj_tokens tokens;           /* when a token column */
 
-  idset seen;
-  uint64_t file_bytes; /* the file's size, 0 if unknown */
-  uint64_t row_bytes;  /* the first rows' bytes, to expect how many rows */
+  mj_ids seen;
   custindex customers;
   nameindex segments;
   FILE *rejects;
@@ -835,9 +598,6 @@ static int on_header(void *ud, const char *const *names, size_t n,
   return MJ_OK;
 }
 
-/* Rows read before the file's size says how many ids to expect. */
-enum { EXPECT_AFTER = 1000 };
-
 /*
 ** The row as its author wrote it: a cell our export marked with an
 ** apostrophe (it would have been a spreadsheet formula) loses the mark.
@@ -878,7 +638,7 @@ enum { ROW_ID, ROW_CELLS, ROW_NUL, ROW_TOKEN, ROW_BLANK };
 ** The response id of a row whose marks are off (unmark_row), and its
 ** token when it has one: ROW_ID, or why the row is refused before its id
 ** is checked, with the 0-based column in *col (and for ROW_NUL the byte,
-** 1-based, in *at). The first reading and reread_ids both ask here, so
+** 1-based, in *at). The main reading and read_ids both ask here, so
 ** they agree on which rows have ids.
 */
 static int row_id(const importer *im, const char *const *cells,
@@ -919,11 +679,12 @@ static int row_id(const importer *im, const char *const *cells,
   return is_blank_text(*id) ? ROW_BLANK : ROW_ID;
 }
 
-/* Reading the file again, up to the row an id came out of order on. */
+/* Reading the file again for its response ids (response_ids.c). */
 typedef struct reread {
   importer *im;
-  uint64_t until;
-  int stopped; /* reached until: the reading stops early, and well */
+  mj_ids_each each;
+  void *ctx;
+  int stopped; /* each said it has what it needs */
   unmarks unmarked;
 } reread;
 
@@ -941,33 +702,28 @@ static int reread_row(void *ud, uint64_t row, const char *const *cells,
                       const size_t *lens, size_t n, mj_error *err)
 {
   reread *rr = ud;
-  if (row >= rr->until) {
-    rr->stopped = 1;
-    return MJ_ECONFLICT; /* any error stops the collector */
-  }
   const char *id;
   mj_token *tok;
   int col;
   size_t at;
-  uint64_t first;
-  if (unmark_row(&rr->unmarked, &cells, &lens, n) != MJ_OK ||
-      (row_id(rr->im, cells, lens, n, &id, &tok, &col, &at) == ROW_ID &&
-       idset_add(&rr->im->seen, id, strlen(id), row, &first) != MJ_OK))
+  if (unmark_row(&rr->unmarked, &cells, &lens, n) != MJ_OK)
     return mj__error(err, MJ_ENOMEM, "out of memory");
-  return MJ_OK;
+  if (row_id(rr->im, cells, lens, n, &id, &tok, &col, &at) != ROW_ID)
+    return MJ_OK;
+  int rc = rr->each(rr->ctx, row, id, strlen(id), err);
+  if (rc == MJ__IDS_STOP) {
+    rr->stopped = 1;
+    return MJ_ECONFLICT; /* any error stops the collector */
+  }
+  return rc;
 }
 
-/*
-** The ids of the rows before row into the table, read from the file
-** again: the first reading kept only the greatest (see "response ids
-** seen in one file"). Repeats among them were rejected then and are
-** found again here, where the first row each was seen on is kept.
-*/
-static int reread_ids(importer *im, uint64_t row, mj_error *err)
+/* An mj_ids_reader: the file from its first row, as the main reading
+** reads it. */
+static int read_ids(void *ud, mj_ids_each each, void *ctx, mj_error *err)
 {
-  if (idset_hash(&im->seen) != MJ_OK)
-    return mj__error(err, MJ_ENOMEM, "out of memory");
-  reread rr = {.im = im, .until = row};
+  importer *im = ud;
+  reread rr = {.im = im, .each = each, .ctx = ctx};
   mj_sink sink = {&rr, reread_header, reread_row};
   mj_recoder recoder;
   char why[600];
@@ -980,18 +736,13 @@ static int reread_ids(importer *im, uint64_t row, mj_error *err)
   }
   free(rr.unmarked.cells);
   free(rr.unmarked.lens);
-  if (rr.stopped) {
+  if (rr.stopped || rc == MJ_OK) {
     mj__clearerr(im->e);
     return MJ_OK;
   }
-  if (rc == MJ_OK) /* the file ended before the row: it changed meanwhile */
-    rc = MJ_EIO;
   return mj__error(err, rc,
-                   "%s: reading the file again for the ids before row %llu: "
-                   "%s",
-                   im->path, (unsigned long long)row,
-                   rc == MJ_EIO ? "it is shorter than it was"
-                                : mj_errmsg(im->e));
+                   "%s: reading the file again for its response ids: %s",
+                   im->path, mj_errmsg(im->e));
 }
 
 static int on_row(void *ud, uint64_t row, const char *const *cells,
@@ -1000,13 +751,6 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
   importer *im = ud;
   const mj_model *m = im->e->model;
   im->stats->rows++;
-  if (im->file_bytes && im->stats->rows <= EXPECT_AFTER) {
-    for (size_t i = 0; i < n; i++)
-      im->row_bytes += lens[i] + 1; /* and a delimiter or the newline */
-    if (im->stats->rows == EXPECT_AFTER)
-      idset_expect(&im->seen, im->file_bytes / (im->row_bytes / EXPECT_AFTER +
-                                                1) * 21 / 20);
-  }
   if (unmark_row(&im->unmarked, &cells, &lens, n) != MJ_OK)
     return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
   const char *id;
@@ -1042,11 +786,8 @@ static int on_row(void *ud, uint64_t row, const char *const *cells,
     custindex_prefetch(&im->customers, cell_h);
   uint64_t first;
   size_t id_len = strlen(id);
-  int added = idset_add(&im->seen, id, id_len, row, &first);
-  if (added == IDSET_EARLIER && (added = reread_ids(im, row, err)) == MJ_OK)
-    added = idset_add(&im->seen, id, id_len, row, &first);
-  if (added == MJ_ENOMEM)
-    return data_err(err, MJ_ENOMEM, NULL, 0, 0, "out of memory");
+  int added = mj__ids_add(&im->seen, id, id_len, row, &first, read_ids, im,
+                          err);
   if (added != MJ_OK)
     return added;
   if (first)
@@ -1168,7 +909,7 @@ static void importer_free_tables(importer *im)
 {
   free(im->customers.slot);
   free(im->segments.slot);
-  idset_free(&im->seen);
+  mj__ids_free(&im->seen);
   memset(&im->customers, 0, sizeof im->customers);
   memset(&im->segments, 0, sizeof im->segments);
   memset(&im->seen, 0, sizeof im->seen);
@@ -1280,9 +1021,7 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
     return mj__seterr(e, MJ_ENOMEM, "out of memory");
   }
 
-  struct stat sb;
-  if (stat(path, &sb) == 0 && sb.st_size > 0)
-    im.file_bytes = (uint64_t)sb.st_size;
+  mj__ids_init(&im.seen, 0, NULL);
   mj_sink sink = {&im, on_header, on_row};
   mj_recoder recoder;
   im.sep = opts && opts->sep ? opts->sep[0] : ',';
@@ -1295,6 +1034,12 @@ int mj__import_file(mj_engine *e, const char *questionnaire, const char *path,
   rc = mj__plugin_collect(e, "csv", path, jail, opts ? opts->sep : NULL,
                           &recoder.sink);
   mj__recoder_free(&recoder);
+  if (rc == MJ_OK && !mj__ids_same(&im.seen))
+    rc = mj__seterr(e, MJ_EIO,
+                    "%s changed while it was read: its response ids differ "
+                    "between readings; nothing was imported, import it "
+                    "again",
+                    path);
   /* Every row is read: the tables go before the last batches and the
   ** commit, when the store's memory peaks. */
   importer_free_tables(&im);

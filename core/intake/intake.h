@@ -35,6 +35,51 @@ char *mj__questionnaire_structure(const mj_questionnaire *qn, char fp[17]);
 int mj__questionnaire_version(mj_engine *e, const mj_questionnaire *qn,
                               int *version);
 
+/* ---- response_ids.c ---------------------------------------------------- */
+
+/* Returned by an mj_ids_each to end the reading early, and well. */
+enum { MJ__IDS_STOP = 2 };
+
+/* Called for each row of the file that has a response id, in order. */
+typedef int (*mj_ids_each)(void *ctx, uint64_t row, const char *id,
+                           size_t len, mj_error *err);
+/* Reads the file from its first row, handing each row with an id to each
+** (the rows the main reading takes ids from, the same way); MJ_OK at the
+** end of the file or when each says MJ__IDS_STOP, else the error of each
+** or of the reading, with err set. */
+typedef int (*mj_ids_reader)(void *ud, mj_ids_each each, void *ctx,
+                             mj_error *err);
+
+/* The response ids of one file, checked for repeats: the greatest while
+** they increase, then the rows that repeat an earlier one. */
+typedef struct mj_ids {
+  size_t run_keys;                      /* ids sorted in memory at once */
+  uint64_t (*hash)(const char *, size_t);
+  int known;                            /* the file was read whole */
+  char *max;                            /* the greatest id, while increasing */
+  size_t max_len, max_cap;
+  uint64_t n;
+  struct mj_id_repeat *rep;             /* rows that repeat, by row */
+  size_t n_rep, at;
+  uint64_t from;                        /* where the main reading was */
+  uint64_t want_sum, want_rows;         /* the whole reading's, from `from` */
+  uint64_t seen_sum, seen_rows;         /* the main reading's */
+} mj_ids;
+
+/* run_keys 0 and hash NULL: the defaults (a run of 4 MiB, FNV-1a); tests
+** set small runs and a weak hash to reach every path. */
+void mj__ids_init(mj_ids *s, size_t run_keys,
+                  uint64_t (*hash)(const char *, size_t));
+/* id on row (rows increase from call to call): *first is the row it was
+** first used on, or 0 when it is new. The first id out of order has read
+** read the file again. MJ_OK, or an error with err set. */
+int mj__ids_add(mj_ids *s, const char *id, size_t len, uint64_t row,
+                uint64_t *first, mj_ids_reader read, void *ud, mj_error *err);
+/* Whether the main reading met the ids the file was read again for: 0
+** when the file changed in between. */
+int mj__ids_same(const mj_ids *s);
+void mj__ids_free(mj_ids *s);
+
 /* ---- recode.c ---------------------------------------------------------- */
 
 /* A sink that hands inner each record as UTF-8: converted from encoding

@@ -1,9 +1,10 @@
 #!/bin/sh
 # mejora import with ids in increasing order, out of order and reversed:
 # repeats are rejected naming the row the id was first used on, and a
-# second import stores nothing again.
+# second import stores nothing again. Shuffled ids past one run of the
+# repeat check (262144) go through its temporary file.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 12
+plan 15
 scratch; example_copy
 cd "$tmp/shop"
 
@@ -59,4 +60,23 @@ like "$out" "3004 row\(s\): 1 stored, 2999 already stored, 4 rejected" \
 run "$MEJORA" import playbook.lua visita data/reversed.csv
 like "$out" "3001 row\(s\): 1 stored, 2999 already stored, 1 rejected" \
   "reversed ids over a store of increasing ones: only R7 is new"
+
+# 270000 ids in a shuffled order (i * 7919 mod 270000 is a permutation),
+# then a repeat of the first row's id and of row 200002's.
+n=270000
+awk -v n=$n 'BEGIN {
+  print "response_id,customer_id,wave,submitted_at,atencion,trato,solucion,local,satisfaccion,nps,comentario"
+  for (i = 0; i < n; i++)
+    printf "R%d,C001,2026-11,2026-11-01T15:49:00Z,3,3,4,4,3,10,\n", (i * 7919) % n + 1
+  printf "R1,C001,2026-11,2026-11-01T15:49:00Z,3,3,4,4,3,10,\n"
+  printf "R%d,C001,2026-11,2026-11-01T15:49:00Z,3,3,4,4,3,10,\n", (200000 * 7919) % n + 1
+}' > data/shuffled.csv
+run "$MEJORA" --db sqlite:shuffled.db import playbook.lua visita data/shuffled.csv
+like "$out" "270002 row\(s\): 270000 stored, 0 already stored, 2 rejected" \
+  "270000 shuffled ids are stored, the two repeats rejected"
+rej=$(cat data/shuffled.csv.rejects.csv 2>/dev/null)
+like "$rej" "row 270002, .*duplicate response id 'R1' \(first used on row 2\)" \
+  "a repeat of the first row's id names row 2"
+like "$rej" "row 270003, .*duplicate response id 'R$(( (200000 * 7919) % n + 1 ))' \(first used on row 200002\)" \
+  "a repeat from another run names its row"
 done_testing
