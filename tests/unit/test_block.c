@@ -20,7 +20,7 @@ static int same(const char *a, const char *b)
 
 int main(void)
 {
-  plan(15);
+  plan(20);
   const mj_host_api *h = mock_host();
 
   /* ---- a block written and read back ---- */
@@ -132,6 +132,39 @@ int main(void)
   is_int(3, seen, "equal hashes are all candidates");
   is_int(MJ_ENOMEM, mj__idtab_add(&t, h, 1u, UINT32_MAX),
          "an ordinal past four billion is refused");
+  is_int(MJ_ENOMEM, mj__idtab_add(&t, h, 1u, ((uint64_t)1 << 31) - 1),
+         "and one of two billion");
+  is_int(MJ_OK, mj__idtab_add(&t, h, 9u, ((uint64_t)1 << 31) - 2),
+         "the one before is taken");
+  pos = 0;
+  is_int(((int64_t)1 << 31) - 2, mj__idtab_next(&t, 9u, &pos),
+         "and found as it was put");
+  mj__idtab_free(&t, h);
+  ok(t.slot == NULL && t.n == 0, "freed");
+
+  /* One long cluster through every growth: 5000 ids of one hash, among
+  ** 5000 of other hashes. */
+  int cluster = 1, others = 1, in_cluster = 0;
+  for (uint64_t i = 0; i < 5000; i++) {
+    cluster &= mj__idtab_add(&t, h, 7u, i) == MJ_OK;
+    cluster &= mj__idtab_add(&t, h, (uint32_t)(i * 2654435761u + 11),
+                             10000 + i) == MJ_OK;
+  }
+  pos = 0;
+  for (int64_t o; (o = mj__idtab_next(&t, 7u, &pos)) >= 0;)
+    in_cluster += o < 5000;
+  for (uint64_t i = 0; i < 5000; i++) {
+    int hit = 0;
+    pos = 0;
+    for (int64_t o; (o = mj__idtab_next(&t, (uint32_t)(i * 2654435761u + 11),
+                                        &pos)) >= 0;)
+      hit |= (uint64_t)o == 10000 + i;
+    others &= hit;
+  }
+  ok(cluster && in_cluster == 5000 && others,
+     "grown in place with a cluster of 5000, every id is among its hash's "
+     "candidates (%d of the cluster)",
+     in_cluster);
   mj__idtab_free(&t, h);
   ok(t.slot == NULL && t.n == 0, "freed");
   return tap_done();
