@@ -59,7 +59,7 @@ typedef struct mj_ids {
   char *max;                            /* the greatest id, while increasing */
   size_t max_len, max_cap;
   uint64_t n;
-  struct mj_id_repeat *rep;             /* rows that repeat, by row */
+  union mj_id_slot *rep;                /* rows that repeat, by row */
   size_t n_rep, at;
   uint64_t from;                        /* where the main reading was */
   uint64_t want_sum, want_rows;         /* the whole reading's, from `from` */

@@ -23,6 +23,7 @@
 ** sum over their hashes and rows): a file changed between readings is an
 ** error, not a wrong answer.
 */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +38,20 @@ typedef struct idkey {
   uint64_t h, row;
 } idkey;
 
-struct mj_id_repeat {
-  uint64_t row, first;
+/*
+** A row that may repeat, in three forms in turn, in one array: its key out
+** of the merge, then the row with its group (the keys of one hash), then,
+** written over rows already read, a row that repeats and the row it
+** repeats. Only the form last written is read.
+*/
+union mj_id_slot {
+  idkey key;
+  struct {
+    uint64_t row, group;
+  } want;
+  struct {
+    uint64_t row, first;
+  } rep;
 };
 
 static uint64_t fnv(const char *s, size_t n)
@@ -244,7 +257,7 @@ static void sift_down(cursor **heap, size_t n, size_t i)
 
 /* Keys whose hash another key has too, in hash then row order. */
 typedef struct candidates {
-  idkey *v;
+  union mj_id_slot *v;
   size_t n, cap;
   idkey prev;
   int has_prev, prev_in;
@@ -257,8 +270,8 @@ static int offer(candidates *c, idkey k)
     if (grow(&c->v, &c->cap, c->n + 2, sizeof *c->v) != MJ_OK)
       return MJ_ENOMEM;
     if (!c->prev_in)
-      c->v[c->n++] = c->prev;
-    c->v[c->n++] = k;
+      c->v[c->n++].key = c->prev;
+    c->v[c->n++].key = k;
   }
   c->prev_in = same;
   c->prev = k;
@@ -316,109 +329,127 @@ static int merge_runs(scan *sc, candidates *out)
 
 /* ---- the rows that may repeat: their ids, compared ----------------------- */
 
+/* A distinct id of a group, in the order first met. */
+typedef struct distinct {
+  char *id;
+  uint64_t row;
+  size_t next; /* the group's next distinct id, or SIZE_MAX */
+} distinct;
+
 typedef struct pick {
   mj_ids *ids;
-  uint64_t *row; /* the candidates' rows, increasing */
-  char **id;     /* each one's id, once read */
-  size_t n, at;
+  union mj_id_slot *v; /* by row; the repeats written over the first */
+  size_t n, at, n_rep;
+  uint64_t *group_h;  /* each group's hash */
+  size_t *group_head; /* its first distinct id, or SIZE_MAX */
+  size_t *group_tail;
+  distinct *d;
+  size_t n_d, cap_d;
+  int changed; /* a row the whole reading had is gone or other */
 } pick;
 
+/* Rows come in order, and a group's rows too: each is compared with the
+** distinct ids of its group met before it, and either repeats one or is
+** one more. Only the distinct ids are kept, so a file of one id a
+** million times keeps one. */
 static int pick_each(void *ctx, uint64_t row, const char *id, size_t len,
                      mj_error *err)
 {
   pick *p = ctx;
-  while (p->at < p->n && p->row[p->at] < row)
-    p->at++; /* not met: the file changed; found when the ids are compared */
-  if (p->at < p->n && p->row[p->at] == row) {
-    if (!(p->id[p->at] = malloc(len + 1)))
+  if (p->at == p->n)
+    return MJ__IDS_STOP;
+  if (p->v[p->at].want.row < row) {
+    p->changed = 1;
+    return MJ__IDS_STOP;
+  }
+  if (p->v[p->at].want.row != row)
+    return MJ_OK;
+  size_t g = (size_t)p->v[p->at++].want.group;
+  if (p->ids->hash(id, len) != p->group_h[g]) {
+    p->changed = 1;
+    return MJ__IDS_STOP;
+  }
+  size_t k = p->group_head[g];
+  while (k != SIZE_MAX && strcmp(p->d[k].id, id) != 0)
+    k = p->d[k].next;
+  if (k != SIZE_MAX) { /* n_rep < at: that row has been read */
+    p->v[p->n_rep].rep.row = row;
+    p->v[p->n_rep++].rep.first = p->d[k].row;
+  } else {
+    char *copy = malloc(len + 1);
+    if (!copy || grow(&p->d, &p->cap_d, p->n_d + 1, sizeof *p->d) != MJ_OK) {
+      free(copy);
       return mj__error(err, MJ_ENOMEM, "out of memory");
-    memcpy(p->id[p->at], id, len + 1);
-    p->at++;
+    }
+    memcpy(copy, id, len + 1);
+    p->d[p->n_d] = (distinct){copy, row, SIZE_MAX};
+    if (p->group_head[g] == SIZE_MAX)
+      p->group_head[g] = p->n_d;
+    else
+      p->d[p->group_tail[g]].next = p->n_d;
+    p->group_tail[g] = p->n_d++;
   }
   return p->at == p->n ? MJ__IDS_STOP : MJ_OK;
 }
 
 static int by_row(const void *a, const void *b)
 {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  uint64_t x = ((const union mj_id_slot *)a)->want.row;
+  uint64_t y = ((const union mj_id_slot *)b)->want.row;
   return (x > y) - (x < y);
 }
 
-static int repeat_by_row(const void *a, const void *b)
-{
-  return by_row(&((const struct mj_id_repeat *)a)->row,
-                &((const struct mj_id_repeat *)b)->row);
-}
-
-static const char *id_of(const pick *p, uint64_t row)
-{
-  const uint64_t *at = bsearch(&row, p->row, p->n, sizeof row, by_row);
-  return at ? p->id[at - p->row] : NULL;
-}
-
-/*
-** Each candidate that has the id of one before it in its group (same hash)
-** repeats the first such row. The ids read must have the hashes the whole
-** reading saw, else the file changed between readings: MJ_ECONFLICT.
-*/
-static int compare_ids(mj_ids *s, const candidates *c, const pick *p)
-{
-  size_t cap = 0;
-  int rc = MJ_OK;
-  size_t *firsts = NULL, n_firsts = 0, cap_firsts = 0;
-  for (size_t g = 0; rc == MJ_OK && g < c->n;) {
-    size_t end = g + 1;
-    while (end < c->n && c->v[end].h == c->v[g].h)
-      end++;
-    n_firsts = 0;
-    for (size_t i = g; rc == MJ_OK && i < end; i++) {
-      const char *id = id_of(p, c->v[i].row);
-      if (!id || s->hash(id, strlen(id)) != c->v[i].h) {
-        rc = MJ_ECONFLICT;
-        break;
-      }
-      size_t f = 0;
-      while (f < n_firsts && strcmp(id_of(p, c->v[firsts[f]].row), id) != 0)
-        f++;
-      if (f < n_firsts) {
-        if (grow(&s->rep, &cap, s->n_rep + 1, sizeof *s->rep) != MJ_OK)
-          rc = MJ_ENOMEM;
-        else
-          s->rep[s->n_rep++] =
-              (struct mj_id_repeat){c->v[i].row, c->v[firsts[f]].row};
-      } else if (grow(&firsts, &cap_firsts, n_firsts + 1,
-                      sizeof *firsts) != MJ_OK)
-        rc = MJ_ENOMEM;
-      else
-        firsts[n_firsts++] = i;
-    }
-    g = end;
-  }
-  free(firsts);
-  if (rc == MJ_OK && s->n_rep)
-    qsort(s->rep, s->n_rep, sizeof *s->rep, repeat_by_row);
-  return rc;
-}
-
-static int find_repeats(mj_ids *s, const candidates *c, mj_ids_reader read,
+/* The candidates' ids read (a third reading, up to the last of them) and
+** compared: c's array becomes s->rep, in row order. MJ_ECONFLICT when the
+** file changed. */
+static int find_repeats(mj_ids *s, candidates *c, mj_ids_reader read,
                         void *ud, mj_error *err)
 {
-  pick p = {.ids = s, .n = c->n};
-  p.row = malloc(c->n * sizeof *p.row);
-  p.id = calloc(c->n, sizeof *p.id);
-  int rc = p.row && p.id ? MJ_OK : MJ_ENOMEM;
+  size_t groups = 0;
+  for (size_t i = 0; i < c->n; i++)
+    groups += i == 0 || c->v[i].key.h != c->v[i - 1].key.h;
+  pick p = {.ids = s, .v = c->v, .n = c->n};
+  p.group_h = malloc(groups * sizeof *p.group_h);
+  p.group_head = malloc(groups * sizeof *p.group_head);
+  p.group_tail = malloc(groups * sizeof *p.group_tail);
+  int rc = p.group_h && p.group_head && p.group_tail ? MJ_OK : MJ_ENOMEM;
   if (rc == MJ_OK) {
-    for (size_t i = 0; i < c->n; i++)
-      p.row[i] = c->v[i].row;
-    qsort(p.row, p.n, sizeof *p.row, by_row);
+    size_t g = 0;
+    for (size_t i = 0; i < c->n; i++) {
+      idkey k = c->v[i].key;
+      if (i && k.h != p.group_h[g])
+        g++;
+      p.group_h[g] = k.h;
+      p.group_head[g] = SIZE_MAX;
+      c->v[i].want.row = k.row;
+      c->v[i].want.group = g;
+    }
+    qsort(c->v, c->n, sizeof *c->v, by_row);
     rc = read(ud, pick_each, &p, err);
-    if (rc == MJ_OK)
-      rc = compare_ids(s, c, &p);
+    if (rc == MJ_OK && (p.changed || p.at < p.n))
+      rc = MJ_ECONFLICT;
+  } else
+    rc = mj__error(err, rc, "out of memory");
+  if (rc == MJ_OK) {
+    s->rep = c->v;
+    s->n_rep = p.n_rep;
+    c->v = NULL;
+    c->n = c->cap = 0;
+    /* The rows that were no repeat leave. */
+    union mj_id_slot *v =
+        s->n_rep ? realloc(s->rep, s->n_rep * sizeof *v) : NULL;
+    if (v || !s->n_rep) {
+      if (!s->n_rep)
+        free(s->rep);
+      s->rep = v;
+    }
   }
-  for (size_t i = 0; p.id && i < p.n; i++)
-    free(p.id[i]);
-  free(p.id);
-  free(p.row);
+  for (size_t i = 0; i < p.n_d; i++)
+    free(p.d[i].id);
+  free(p.d);
+  free(p.group_h);
+  free(p.group_head);
+  free(p.group_tail);
   return rc;
 }
 
@@ -448,9 +479,7 @@ static int read_whole(mj_ids *s, uint64_t row, mj_ids_reader read, void *ud,
   mj__spill_free(&sc.spill);
   if (rc == MJ_OK && c.n) {
     rc = find_repeats(s, &c, read, ud, err);
-    if (rc == MJ_ENOMEM)
-      rc = mj__error(err, rc, "out of memory");
-    else if (rc == MJ_ECONFLICT)
+    if (rc == MJ_ECONFLICT)
       rc = mj__error(err, MJ_EIO,
                      "the file changed while it was read: its response ids "
                      "differ between readings");
@@ -499,10 +528,10 @@ int mj__ids_add(mj_ids *s, const char *id, size_t len, uint64_t row,
   }
   s->seen_sum += tally(s->hash(id, len), row);
   s->seen_rows++;
-  while (s->at < s->n_rep && s->rep[s->at].row < row)
+  while (s->at < s->n_rep && s->rep[s->at].rep.row < row)
     s->at++;
-  if (s->at < s->n_rep && s->rep[s->at].row == row)
-    *first = s->rep[s->at].first;
+  if (s->at < s->n_rep && s->rep[s->at].rep.row == row)
+    *first = s->rep[s->at].rep.first;
   return MJ_OK;
 }
 

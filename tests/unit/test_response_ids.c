@@ -154,7 +154,7 @@ static uint64_t by_length(const char *s, size_t n)
 
 int main(void)
 {
-  plan(19);
+  plan(20);
   mj_error err = {0};
   int rc, same;
   size_t reps;
@@ -262,6 +262,16 @@ int main(void)
   ok(check(&f, 0, NULL, &rc, &same, &reps, &err) && rc == MJ_OK && same,
      "R10 R9 R10 R9 R10: the repeats name rows 2 and 3");
   is_int(3, (long long)reps, "three of them");
+  f = (file){.n = 5001};
+  f.ids = malloc(f.n * sizeof *f.ids);
+  f.ids[0] = strdup("R2");
+  for (size_t i = 1; i < f.n; i++)
+    f.ids[i] = strdup("R1");
+  ok(check(&f, 64, NULL, &rc, &same, &reps, &err) && rc == MJ_OK && same &&
+         reps == 4999,
+     "R2, then R1 5000 times: each R1 after the first repeats row 3 (%zu)",
+     reps);
+  file_free(&f);
   char *one[] = {"B", "A"};
   f = (file){.ids = one, .n = 2};
   ok(check(&f, 0, NULL, &rc, &same, &reps, &err) && rc == MJ_OK && !reps &&
