@@ -291,6 +291,140 @@ void mj__blk_reader_free(mj_blk_reader *rd, const mj_host_api *host)
   rd->n_dict = rd->dict_cap = 0;
 }
 
+/* ---- the ids of stored blocks, kept to compare with ---------------------- */
+
+const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, int64_t seq)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (c->v[i].seq == seq) {
+      c->v[i].used = ++c->clock;
+      return &c->v[i];
+    }
+  return NULL;
+}
+
+static void ids_free(mj_blk_ids *b, const mj_host_api *host)
+{
+  host->free(b->bytes);
+  host->free(b->off);
+}
+
+/* The entries leave, the least recently used first, until need more
+** bytes fit the budget (one entry always fits: a block of long ids). */
+static void make_room(mj_blk_idcache *c, const mj_host_api *host, size_t need)
+{
+  while (c->n && c->size + need > c->budget) {
+    size_t old = 0;
+    for (size_t i = 1; i < c->n; i++)
+      if (c->v[i].used < c->v[old].used)
+        old = i;
+    c->size -= c->v[old].size;
+    ids_free(&c->v[old], host);
+    c->v[old] = c->v[--c->n];
+  }
+}
+
+/* Whether block index was read before (then the room grows), marking it;
+** -1 out of memory. */
+static int read_again(mj_blk_idcache *c, const mj_host_api *host,
+                      size_t index)
+{
+  if (index / 8 >= c->read_bytes) {
+    size_t n = c->read_bytes ? 2 * c->read_bytes : 64;
+    while (n <= index / 8)
+      n *= 2;
+    unsigned char *v = host->realloc(c->read, n);
+    if (!v)
+      return -1;
+    memset(v + c->read_bytes, 0, n - c->read_bytes);
+    c->read = v;
+    c->read_bytes = n;
+  }
+  unsigned char bit = (unsigned char)(1u << (index % 8));
+  int again = (c->read[index / 8] & bit) != 0;
+  c->read[index / 8] |= bit;
+  return again;
+}
+
+int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
+                        int64_t seq, size_t index, const unsigned char *dict,
+                        size_t dict_len, const unsigned char *data,
+                        size_t data_len, const mj_blk_ids **out)
+{
+  int again = read_again(c, host, index);
+  if (again < 0)
+    return -1;
+  if (!c->budget)
+    c->budget = MJ_BLK_IDS_FIRST;
+  else if (again && c->budget < MJ_BLK_IDS_MOST)
+    c->budget *= 2;
+  mj_blk_reader rd = {0};
+  int opened = mj__blk_reader_open(&rd, host, dict, dict_len, data, data_len);
+  int got = opened, oom = opened < 0;
+  mj_blk_ids b = {.seq = seq};
+  size_t cap = 0, cap_off = 0;
+  mj_blk_rec r;
+  while (got > 0 && (got = mj__blk_reader_next(&rd, &r)) > 0) {
+    size_t len = strlen(r.id) + 1;
+    if (b.size + len > cap) {
+      size_t nc = cap ? 2 * cap : 16384;
+      while (nc < b.size + len)
+        nc *= 2;
+      char *v = nc <= UINT32_MAX ? host->realloc(b.bytes, nc) : NULL;
+      if (!v) {
+        oom = 1;
+        break;
+      }
+      b.bytes = v;
+      cap = nc;
+    }
+    if (b.n == cap_off) {
+      size_t nc = cap_off ? 2 * cap_off : BLK_ROWS;
+      uint32_t *v = host->realloc(b.off, nc * sizeof *v);
+      if (!v) {
+        oom = 1;
+        break;
+      }
+      b.off = v;
+      cap_off = nc;
+    }
+    memcpy(b.bytes + b.size, r.id, len);
+    b.off[b.n++] = (uint32_t)b.size;
+    b.size += len;
+  }
+  mj__blk_reader_free(&rd, host);
+  if (oom || opened == 0 || got < 0) {
+    ids_free(&b, host);
+    return oom ? -1 : 0;
+  }
+  b.size += b.n * sizeof *b.off;
+  make_room(c, host, b.size);
+  if (c->n == c->cap) {
+    size_t nc = c->cap ? 2 * c->cap : 64;
+    mj_blk_ids *v = host->realloc(c->v, nc * sizeof *v);
+    if (!v) {
+      ids_free(&b, host);
+      return -1;
+    }
+    c->v = v;
+    c->cap = nc;
+  }
+  b.used = ++c->clock;
+  c->v[c->n] = b;
+  c->size += b.size;
+  *out = &c->v[c->n++];
+  return 1;
+}
+
+void mj__blk_idcache_clear(mj_blk_idcache *c, const mj_host_api *host)
+{
+  for (size_t i = 0; i < c->n; i++)
+    ids_free(&c->v[i], host);
+  host->free(c->v);
+  host->free(c->read);
+  memset(c, 0, sizeof *c);
+}
+
 /* ---- the id table -------------------------------------------------------- */
 
 /* Where h's probe starts, in a table of cap slots: the hash mixed (the low

@@ -91,6 +91,52 @@ int mj__blk_reader_next(mj_blk_reader *rd, mj_blk_rec *r);
 void mj__blk_reader_free(mj_blk_reader *rd, const mj_host_api *host);
 
 /*
+** The ids of stored blocks, read to compare an id with, kept by block, the
+** least recently used leaving first: a re-import in another order than
+** the first then reads each block about once, not once a row. The room
+** starts at MJ_BLK_IDS_FIRST bytes, enough while blocks are asked for in
+** order (a re-import in the same order), and doubles, up to
+** MJ_BLK_IDS_MOST, each time a block that had to leave is read again.
+*/
+#define MJ_BLK_IDS_FIRST (512u << 10)
+#define MJ_BLK_IDS_MOST (16u << 20)
+
+typedef struct mj_blk_ids {
+  int64_t seq;   /* the block's */
+  char *bytes;   /* its ids, each ending in NUL */
+  uint32_t *off; /* where each starts */
+  size_t n, size;
+  uint64_t used; /* when last asked for */
+} mj_blk_ids;
+
+typedef struct mj_blk_idcache {
+  mj_blk_ids *v;
+  size_t n, cap;
+  size_t size;   /* of all entries */
+  size_t budget; /* what they may take; 0 until the first */
+  uint64_t clock;
+  unsigned char *read; /* a bit for each block index read before */
+  size_t read_bytes;
+} mj_blk_idcache;
+
+/* Block seq's ids when kept, else NULL. */
+const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, int64_t seq);
+/* Keep block seq's ids, read from its dict and data (as stored), making
+** room first; index is the block's place among the store's (0, 1, ...).
+** 1 and the entry in *out, 0 when the block is damaged, -1 out of memory. */
+int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
+                        int64_t seq, size_t index, const unsigned char *dict,
+                        size_t dict_len, const unsigned char *data,
+                        size_t data_len, const mj_blk_ids **out);
+/* Forget every entry (the blocks may be undone, their seqs reused). */
+void mj__blk_idcache_clear(mj_blk_idcache *c, const mj_host_api *host);
+
+static inline const char *mj__blk_ids_at(const mj_blk_ids *b, size_t k)
+{
+  return b->bytes + b->off[k];
+}
+
+/*
 ** The ids of a store, for "is this id stored?" without an index in the
 ** file: each slot holds a 32-bit hash of an id and its ordinal (the
 ** responses in block order, from 0). A hash match is only a candidate:

@@ -581,10 +581,7 @@ typedef struct store {
     int ranged;      /* lo and hi are known: the ids increase */
   } *blks;
   size_t n_blks, blks_cap;
-  sqlite3_int64 cmp_seq;
-  mj_bbuf cmp_dict, cmp_data;
-  const char **cmp_id;
-  size_t cmp_n, cmp_cap;
+  mj_blk_idcache cmp; /* stored blocks' ids, to compare with */
   struct src_name {
     sqlite3_int64 id;
     char *name;
@@ -1559,9 +1556,7 @@ static void store_close(void *inst)
   s->host->free(s->blk_q);
   s->host->free(s->blks);
   s->host->free(s->rng.p);
-  s->host->free(s->cmp_dict.p);
-  s->host->free(s->cmp_data.p);
-  s->host->free((void *)s->cmp_id);
+  mj__blk_idcache_clear(&s->cmp, s->host);
   s->host->free(s->pack);
   s->host->free(s->key);
   s->host->free(s->last_key);
@@ -2382,7 +2377,7 @@ static void blocks_forget(store *s)
   s->rng.len = 0;
   s->n_known = 0;
   s->n_blks = 0;
-  s->cmp_seq = 0;
+  mj__blk_idcache_clear(&s->cmp, s->host);
 }
 
 /* Keep id[0..n) in rng: its offset there, or UINT32_MAX out of memory. */
@@ -2583,12 +2578,14 @@ static int ids_hash(store *s, mj_error *err)
   return rc;
 }
 
-/* Read stored block seq's ids into s->cmp_id (kept for the next). */
-static int cmp_load(store *s, sqlite3_int64 seq, mj_error *err)
+/* The ids of stored block index, kept for the next asks (mj_blk_idcache);
+** valid until the next call. */
+static int cmp_load(store *s, size_t index, const mj_blk_ids **ids,
+                    mj_error *err)
 {
-  if (s->cmp_seq == seq)
+  sqlite3_int64 seq = s->blks[index].seq;
+  if ((*ids = mj__blk_idcache_get(&s->cmp, seq)) != NULL)
     return MJ_OK;
-  s->cmp_seq = 0;
   sqlite3_stmt *st = stmt(s, ST_BLOCK_GET, err);
   if (!st)
     return MJ_ESTORE;
@@ -2597,50 +2594,19 @@ static int cmp_load(store *s, sqlite3_int64 seq, mj_error *err)
     done(st);
     return fail(s, "read a block of", err);
   }
-  size_t dl = (size_t)sqlite3_column_bytes(st, 0);
-  size_t n = (size_t)sqlite3_column_bytes(st, 1);
-  const void *d = sqlite3_column_blob(st, 0), *p = sqlite3_column_blob(st, 1);
-  unsigned char *dc = grow_buf(s->host, s->cmp_dict.p, &s->cmp_dict.cap,
-                               dl + 1);
-  if (dc)
-    s->cmp_dict.p = dc;
-  unsigned char *pc = dc ? grow_buf(s->host, s->cmp_data.p, &s->cmp_data.cap,
-                                    n + 1)
-                         : NULL;
-  if (pc)
-    s->cmp_data.p = pc;
-  if (!pc) {
-    done(st);
-    return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
-  }
-  if (dl)
-    memcpy(dc, d, dl);
-  if (n)
-    memcpy(pc, p, n);
+  /* Read while the statement holds the blobs: only the ids are copied. */
+  int got = mj__blk_idcache_put(
+      &s->cmp, s->host, seq, index, sqlite3_column_blob(st, 0),
+      (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_blob(st, 1),
+      (size_t)sqlite3_column_bytes(st, 1), ids);
   done(st);
-  mj_blk_reader rd = {0};
-  int opened = mj__blk_reader_open(&rd, s->host, dc, dl, pc, n), ok = opened;
-  mj_blk_rec r;
-  s->cmp_n = 0;
-  while (ok > 0 && (ok = mj__blk_reader_next(&rd, &r)) > 0) {
-    const char **v = grow_buf(s->host, s->cmp_id, &s->cmp_cap,
-                              (s->cmp_n + 1) * sizeof *v);
-    if (!v) {
-      ok = -2;
-      break;
-    }
-    s->cmp_id = v;
-    s->cmp_id[s->cmp_n++] = r.id;
-  }
-  mj__blk_reader_free(&rd, s->host);
-  if (opened < 0 || ok == -2)
+  if (got < 0)
     return s->host->error(err, MJ_ENOMEM, "sqlite: out of memory");
-  if (opened == 0 || ok < 0)
+  if (got == 0)
     return s->host->error(err, MJ_ESTORE,
                           "sqlite: block %lld of '%s' is damaged; restore "
                           "the store from a backup",
                           (long long)seq, s->path);
-  s->cmp_seq = seq;
   return MJ_OK;
 }
 
@@ -2663,16 +2629,17 @@ static int id_at(store *s, uint64_t ord, const char **id, mj_error *err)
     else
       hi = mid;
   }
-  int rc = cmp_load(s, s->blks[lo].seq, err);
+  const mj_blk_ids *ids;
+  int rc = cmp_load(s, lo, &ids, err);
   if (rc != MJ_OK)
     return rc;
   uint64_t k = ord - s->blks[lo].first;
-  if (k >= s->cmp_n)
+  if (k >= ids->n)
     return s->host->error(err, MJ_ESTORE,
                           "sqlite: block %lld of '%s' has fewer responses "
                           "than its ids; restore the store from a backup",
                           (long long)s->blks[lo].seq, s->path);
-  *id = s->cmp_id[k];
+  *id = mj__blk_ids_at(ids, (size_t)k);
   return MJ_OK;
 }
 
@@ -2774,9 +2741,9 @@ static const char *writer_at(const void *w, size_t k)
   return mj__blk_writer_id(w, k);
 }
 
-static const char *cmp_at(const void *s, size_t k)
+static const char *cmp_at(const void *b, size_t k)
 {
-  return ((const store *)s)->cmp_id[k];
+  return mj__blk_ids_at(b, k);
 }
 
 /*
@@ -2824,10 +2791,11 @@ static int ranged_find(store *s, const char *id, int *greatest, mj_error *err)
   }
   if (c == 0)
     return 1;
-  int rc = cmp_load(s, b->seq, err);
+  const mj_blk_ids *ids;
+  int rc = cmp_load(s, (size_t)(b - s->blks), &ids, err);
   if (rc != MJ_OK)
     return rc;
-  return sorted_find(id, n, s->cmp_n, cmp_at, s);
+  return sorted_find(id, n, ids->n, cmp_at, ids);
 }
 
 /* Whether r's id is stored: 1 or 0, or an error code. */

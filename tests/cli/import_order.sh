@@ -4,7 +4,7 @@
 # second import stores nothing again. Shuffled ids past one run of the
 # repeat check (262144) go through its temporary file.
 . "$top_srcdir/tests/cli/tap.sh"
-plan 15
+plan 16
 scratch; example_copy
 cd "$tmp/shop"
 
@@ -79,4 +79,9 @@ like "$rej" "row 270002, .*duplicate response id 'R1' \(first used on row 2\)" \
   "a repeat of the first row's id names row 2"
 like "$rej" "row 270003, .*duplicate response id 'R$(( (200000 * 7919) % n + 1 ))' \(first used on row 200002\)" \
   "a repeat from another run names its row"
+{ head -1 data/shuffled.csv; tail -n +2 data/shuffled.csv | tac; } \
+  > data/shuffled-back.csv
+run "$MEJORA" --db sqlite:shuffled.db import playbook.lua visita data/shuffled-back.csv
+like "$out" "270002 row\(s\): 0 stored, 270000 already stored, 2 rejected" \
+  "the same ids in the opposite order are all found stored"
 done_testing

@@ -3,7 +3,8 @@
 ** themselves: records round-trip with NULLs, negatives and shared strings;
 ** a block knows when it is full; damaged bytes are refused; every id is
 ** found again after the table has grown many times, and equal hashes all
-** come back as candidates.
+** come back as candidates; the ids of stored blocks are kept within their
+** room, which grows when blocks are read again.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static int same(const char *a, const char *b)
 
 int main(void)
 {
-  plan(20);
+  plan(26);
   const mj_host_api *h = mock_host();
 
   /* ---- a block written and read back ---- */
@@ -167,5 +168,58 @@ int main(void)
      in_cluster);
   mj__idtab_free(&t, h);
   ok(t.slot == NULL && t.n == 0, "freed");
+
+  /* ---- the ids of stored blocks, kept to compare with ---- */
+  mj_blk_idcache c = {0};
+  mj_blk_writer bw;
+  mj__blk_writer_init(&bw, h);
+  const mj_blk_ids *got = NULL;
+  mj_blk_rec rec = {.segment = "retail", .layout = 1};
+  char rid[32];
+  for (int i = 0; i < BLK_ROWS; i++) {
+    snprintf(rid, sizeof rid, "R%05d", i);
+    rec.id = rid;
+    mj__blk_writer_add(&bw, &rec);
+  }
+  /* The same block as many: each index a block of 1024 ids, about 11 KB. */
+  int put = mj__blk_idcache_put(&c, h, 100, 0, bw.dict.p, bw.dict.len,
+                                bw.data.p, bw.data.len, &got);
+  ok(put == 1 && got && got->n == BLK_ROWS &&
+         strcmp(mj__blk_ids_at(got, 1000), "R01000") == 0,
+     "a block's ids kept, each by position");
+  ok(mj__blk_idcache_get(&c, 100) == got && !mj__blk_idcache_get(&c, 101),
+     "found by the block's seq, and only then");
+  int in_order = 1;
+  for (size_t i = 1; i < 200; i++)
+    in_order &= mj__blk_idcache_put(&c, h, 100 + (int64_t)i, i, bw.dict.p,
+                                    bw.dict.len, bw.data.p, bw.data.len,
+                                    &got) == 1;
+  ok(in_order && c.budget == MJ_BLK_IDS_FIRST && c.size <= c.budget &&
+         !mj__blk_idcache_get(&c, 100) && mj__blk_idcache_get(&c, 299),
+     "200 blocks read in order keep to the first room (%zu of %u bytes, "
+     "%zu blocks)",
+     c.size, MJ_BLK_IDS_FIRST, c.n);
+  /* As the store asks: a block is read only when it is not kept. */
+  int again = 1, reads = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < 200; i++)
+      if (!mj__blk_idcache_get(&c, 100 + (int64_t)i)) {
+        reads++;
+        again &= mj__blk_idcache_put(&c, h, 100 + (int64_t)i, i, bw.dict.p,
+                                     bw.dict.len, bw.data.p, bw.data.len,
+                                     &got) == 1;
+      }
+  ok(again && c.budget == MJ_BLK_IDS_MOST && c.n == 200 && reads < 400,
+     "read again, the room grows until all 200 stay (%zu bytes, %d reads in "
+     "two rounds)",
+     c.size, reads);
+  unsigned char bad[] = {0x05, 'x'};
+  is_int(0,
+         mj__blk_idcache_put(&c, h, 999, 200, bw.dict.p, bw.dict.len, bad,
+                             sizeof bad, &got),
+         "a damaged block is refused");
+  mj__blk_idcache_clear(&c, h);
+  ok(c.n == 0 && c.size == 0 && c.budget == 0 && !c.read, "cleared");
+  mj__blk_writer_free(&bw);
   return tap_done();
 }
