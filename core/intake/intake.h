@@ -66,7 +66,7 @@ typedef struct mj_ids {
   uint64_t seen_sum, seen_rows;         /* the main reading's */
 } mj_ids;
 
-/* run_keys 0 and hash NULL: the defaults (a run of 4 MiB, FNV-1a); tests
+/* run_keys 0 and hash NULL: the defaults (runs of 2 MiB, FNV-1a); tests
 ** set small runs and a weak hash to reach every path. */
 void mj__ids_init(mj_ids *s, size_t run_keys,
                   uint64_t (*hash)(const char *, size_t));
