@@ -109,6 +109,27 @@ static int convert(mj_recoder *rc, uint64_t row, const char *const *cells,
                    const size_t *lens, size_t n, int *same, mj_error *err)
 {
   *same = rc->cd == (iconv_t)-1;
+  if (*same && lens && n) {
+    /* Cells split in the reader's buffer lie one after another, each
+    ** ended by a NUL: when they do, the whole row is checked for a byte
+    ** past ASCII eight bytes at a time, not each short cell apart. */
+    size_t i = 1;
+    while (i < n && cells[i] == cells[i - 1] + lens[i - 1] + 1)
+      i++;
+    if (i == n) {
+      const unsigned char *s = (const unsigned char *)cells[0];
+      size_t k = 0, len = (size_t)(cells[n - 1] + lens[n - 1] - cells[0]);
+      uint64_t any = 0;
+      for (uint64_t w; k + 8 <= len; k += 8) {
+        memcpy(&w, s + k, 8);
+        any |= w;
+      }
+      for (; k < len; k++)
+        any |= s[k];
+      if (!(any & 0x8080808080808080u))
+        return MJ_OK;
+    }
+  }
   if (*same) {
     for (size_t i = 0; i < n; i++) {
       const unsigned char *s = (const unsigned char *)cells[i];
