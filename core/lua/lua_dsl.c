@@ -976,7 +976,9 @@ static int parse_due(const char *s, int *days)
 {
   char *end;
   long n = strtol(s, &end, 10);
-  if (end == s || n < 0 || n > 36500 || end[1] != '\0')
+  /* One unit letter after the number, then the end ("30" has none: end[1]
+  ** would be past the string). */
+  if (end == s || n < 0 || n > 36500 || *end == '\0' || end[1] != '\0')
     return 0;
   if (*end == 'd')
     *days = (int)n;

@@ -174,6 +174,8 @@ static void bad_playbooks(void)
        "secondary, tertiary"},
       {"bad_due.lua", MJ_EVALIDATE, 1,
        "plan \"P1\": due \"a month\" is not a duration"},
+      {"bad_due_unit.lua", MJ_EVALIDATE, 1,
+       "plan \"P1\": due \"30\" is not a duration"},
       {"bad_qtype.lua", MJ_EVALIDATE, 2,
        "question \"q\": type \"scale12\" is not a question type"},
       {"bad_syntax.lua", MJ_ESYNTAX, 3, "unexpected symbol near ','"},
@@ -391,7 +393,7 @@ int main(void)
     snprintf(fixdir, sizeof fixdir, "%s", real);
     free(real);
   }
-  plan(113);
+  plan(116);
   good_model();
   bad_playbooks();
   references();
