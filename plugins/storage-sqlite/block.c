@@ -293,14 +293,13 @@ void mj__blk_reader_free(mj_blk_reader *rd, const mj_host_api *host)
 
 /* ---- the ids of stored blocks, kept to compare with ---------------------- */
 
-const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, int64_t seq)
+const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, size_t index)
 {
-  for (size_t i = 0; i < c->n; i++)
-    if (c->v[i].seq == seq) {
-      c->v[i].used = ++c->clock;
-      return &c->v[i];
-    }
-  return NULL;
+  if (index >= c->n_where || c->where[index] < 2)
+    return NULL;
+  mj_blk_ids *b = &c->v[c->where[index] - 2];
+  b->used = ++c->clock;
+  return b;
 }
 
 static void ids_free(mj_blk_ids *b, const mj_host_api *host)
@@ -319,31 +318,31 @@ static void make_room(mj_blk_idcache *c, const mj_host_api *host, size_t need)
       if (c->v[i].used < c->v[old].used)
         old = i;
     c->size -= c->v[old].size;
+    c->where[c->v[old].index] = 1;
     ids_free(&c->v[old], host);
     c->v[old] = c->v[--c->n];
+    if (old < c->n)
+      c->where[c->v[old].index] = (uint32_t)old + 2;
   }
 }
 
-/* Whether block index was read before (then the room grows), marking it;
-** -1 out of memory. */
+/* Whether block index was read before (then the room grows); -1 out of
+** memory. */
 static int read_again(mj_blk_idcache *c, const mj_host_api *host,
                       size_t index)
 {
-  if (index / 8 >= c->read_bytes) {
-    size_t n = c->read_bytes ? 2 * c->read_bytes : 64;
-    while (n <= index / 8)
+  if (index >= c->n_where) {
+    size_t n = c->n_where ? 2 * c->n_where : 64;
+    while (n <= index)
       n *= 2;
-    unsigned char *v = host->realloc(c->read, n);
+    uint32_t *v = host->realloc(c->where, n * sizeof *v);
     if (!v)
       return -1;
-    memset(v + c->read_bytes, 0, n - c->read_bytes);
-    c->read = v;
-    c->read_bytes = n;
+    memset(v + c->n_where, 0, (n - c->n_where) * sizeof *v);
+    c->where = v;
+    c->n_where = n;
   }
-  unsigned char bit = (unsigned char)(1u << (index % 8));
-  int again = (c->read[index / 8] & bit) != 0;
-  c->read[index / 8] |= bit;
-  return again;
+  return c->where[index] != 0;
 }
 
 int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
@@ -361,7 +360,7 @@ int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
   mj_blk_reader rd = {0};
   int opened = mj__blk_reader_open(&rd, host, dict, dict_len, data, data_len);
   int got = opened, oom = opened < 0;
-  mj_blk_ids b = {.seq = seq};
+  mj_blk_ids b = {.seq = seq, .index = index};
   size_t cap = 0, cap_off = 0;
   mj_blk_rec r;
   while (got > 0 && (got = mj__blk_reader_next(&rd, &r)) > 0) {
@@ -401,7 +400,8 @@ int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
   make_room(c, host, b.size);
   if (c->n == c->cap) {
     size_t nc = c->cap ? 2 * c->cap : 64;
-    mj_blk_ids *v = host->realloc(c->v, nc * sizeof *v);
+    mj_blk_ids *v = nc < UINT32_MAX - 2 ? host->realloc(c->v, nc * sizeof *v)
+                                        : NULL;
     if (!v) {
       ids_free(&b, host);
       return -1;
@@ -410,6 +410,7 @@ int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
     c->cap = nc;
   }
   b.used = ++c->clock;
+  c->where[index] = (uint32_t)c->n + 2;
   c->v[c->n] = b;
   c->size += b.size;
   *out = &c->v[c->n++];
@@ -421,7 +422,7 @@ void mj__blk_idcache_clear(mj_blk_idcache *c, const mj_host_api *host)
   for (size_t i = 0; i < c->n; i++)
     ids_free(&c->v[i], host);
   host->free(c->v);
-  host->free(c->read);
+  host->free(c->where);
   memset(c, 0, sizeof *c);
 }
 

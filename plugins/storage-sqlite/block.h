@@ -103,6 +103,7 @@ void mj__blk_reader_free(mj_blk_reader *rd, const mj_host_api *host);
 
 typedef struct mj_blk_ids {
   int64_t seq;   /* the block's */
+  size_t index;  /* its place among the store's blocks */
   char *bytes;   /* its ids, each ending in NUL */
   uint32_t *off; /* where each starts */
   size_t n, size;
@@ -115,14 +116,16 @@ typedef struct mj_blk_idcache {
   size_t size;   /* of all entries */
   size_t budget; /* what they may take; 0 until the first */
   uint64_t clock;
-  unsigned char *read; /* a bit for each block index read before */
-  size_t read_bytes;
+  /* By block index: 0 never read, 1 read and left, k + 2 kept in v[k]. */
+  uint32_t *where;
+  size_t n_where;
 } mj_blk_idcache;
 
-/* Block seq's ids when kept, else NULL. */
-const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, int64_t seq);
+/* The ids of the block at index when kept, else NULL. */
+const mj_blk_ids *mj__blk_idcache_get(mj_blk_idcache *c, size_t index);
 /* Keep block seq's ids, read from its dict and data (as stored), making
-** room first; index is the block's place among the store's (0, 1, ...).
+** room first; index is the block's place among the store's (0, 1, ...),
+** and the block is not kept (mj__blk_idcache_get said NULL).
 ** 1 and the entry in *out, 0 when the block is damaged, -1 out of memory. */
 int mj__blk_idcache_put(mj_blk_idcache *c, const mj_host_api *host,
                         int64_t seq, size_t index, const unsigned char *dict,

@@ -2584,7 +2584,7 @@ static int cmp_load(store *s, size_t index, const mj_blk_ids **ids,
                     mj_error *err)
 {
   sqlite3_int64 seq = s->blks[index].seq;
-  if ((*ids = mj__blk_idcache_get(&s->cmp, seq)) != NULL)
+  if ((*ids = mj__blk_idcache_get(&s->cmp, index)) != NULL)
     return MJ_OK;
   sqlite3_stmt *st = stmt(s, ST_BLOCK_GET, err);
   if (!st)
