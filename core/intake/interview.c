@@ -66,14 +66,6 @@ static uint64_t order_seed(const char *response_id, const char *question)
   return h;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-
 /* The options of q as shown: declared order, or a Fisher-Yates shuffle
 ** of the options not anchored (unbiased: the short last block of the
 ** 64-bit range is rejected); anchored ones ("none", "don't know") keep
@@ -97,7 +89,7 @@ void mj__option_order(const char *response_id, const mj_question *q,
       continue;
     uint64_t n = n_free--, floor_ = (uint64_t)(-n) % n, r;
     do
-      r = splitmix64(&x);
+      r = mj__splitmix64(&x);
     while (r < floor_);
     size_t k = (size_t)(r % n), j = 0;
     for (;; j++)

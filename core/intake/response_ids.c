@@ -78,10 +78,8 @@ void mj__ids_free(mj_ids *s)
 ** which rows had ids, and their hashes. */
 static uint64_t tally(uint64_t h, uint64_t row)
 {
-  uint64_t x = h ^ (row * 0x9e3779b97f4a7c15u);
-  x ^= x >> 31;
-  x *= 0xbf58476d1ce4e5b9u;
-  return x ^ (x >> 29);
+  uint64_t x = h ^ row;
+  return mj__splitmix64(&x);
 }
 
 /* ---- the whole reading: keys in sorted runs ------------------------------ */

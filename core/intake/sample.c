@@ -30,14 +30,6 @@ typedef struct xoshiro {
   uint64_t s[4];
 } xoshiro;
 
-static uint64_t splitmix64(uint64_t *x)
-{
-  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-
 static uint64_t rotl(uint64_t x, int k)
 {
   return (x << k) | (x >> (64 - k));
@@ -46,7 +38,7 @@ static uint64_t rotl(uint64_t x, int k)
 static void rng_seed(xoshiro *r, uint64_t seed)
 {
   for (int i = 0; i < 4; i++)
-    r->s[i] = splitmix64(&seed);
+    r->s[i] = mj__splitmix64(&seed);
 }
 
 static uint64_t rng_next(xoshiro *r)

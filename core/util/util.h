@@ -33,6 +33,17 @@ static inline uint64_t mj__hash_bytes(uint64_t h, const char *s, size_t n)
   return h;
 }
 
+/* splitmix64 (Steele, Lea and Flood 2014): the next of a sequence from
+** *x, well mixed; seeds random generators and mixes hashes. Its steps
+** never change: seeded samples and interviews draw the same from them. */
+static inline uint64_t mj__splitmix64(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
 /* s, then a mark that ends it, so fields chain ("ab","c" is not "a","bc");
 ** NULL hashes apart from "". */
 static inline uint64_t mj__hash_field(uint64_t h, const char *s)
